@@ -1,0 +1,67 @@
+/**
+ * The shape every `sir` subcommand has. A command only translates: it parses its flags, calls the
+ * core functions of `runtime/`, and prints. `main.ts` dispatches to it and turns errors into exit codes.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Where a command writes. Tests pass their own to capture output. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface Command {
+  /** The word after `sir`. */
+  name: string;
+  /** One line for `sir --help`. */
+  summary: string;
+  /** The full `sir NAME --help` text: usage line, options with defaults, an example. */
+  help: string;
+  /** Runs the command; resolves to the process exit code. Throws `CliError` for bad usage or input. */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** A failure the user can fix: printed as `sir NAME: message` without a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    /** 2 for bad usage (flags), 1 for bad input or a failed operation. */
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/**
+ * `util.parseArgs` with errors turned into `CliError` usage errors that name the flag.
+ * `--help` is handled by `main.ts` before a command runs.
+ */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  allowPositionals = true,
+) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new CliError((err as Error).message.replace(/^Unknown option/, 'unknown option'), 2);
+  }
+}
+
+/** Reads a numeric flag: absent → `fallback`; not a finite number, or outside [min, max] → a usage error. */
+export function numberFlag(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  { min = -Infinity, max = Infinity, integer = false } = {},
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+    const kind = integer ? 'an integer' : 'a number';
+    const range = `${Number.isFinite(min) ? ` from ${min}` : ''}${Number.isFinite(max) ? ` to ${max}` : ''}`;
+    throw new CliError(`--${flag} must be ${kind}${range}, got "${value}"`, 2);
+  }
+  return n;
+}
