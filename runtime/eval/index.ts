@@ -1,0 +1,34 @@
+/**
+ * Evaluation: how good is a ranker on a judged test collection?
+ *
+ * Reads queries (`queries.ts`) and judgements (`qrels.ts`), writes and reads TREC run files
+ * (`run-file.ts`), orders hits as trec_eval does (`trec-order.ts`), computes nDCG@10, MAP, P@10 and
+ * R@100 with trec_eval semantics (`metrics.ts`) and formats them (`report.ts`). Bad input fails with
+ * one error type, `EvalInputError` (`input-error.ts`). `sir run` and `sir eval` translate around
+ * these functions. Verified against pytrec_eval (trec_eval 9) by `test/eval/trec-eval-crosscheck.test.ts`.
+ */
+export { EvalInputError, type InputLocation } from './input-error.js';
+export { detectQueryFormat, parseQueries, readQueries, type Query, type QueryFileFormat } from './queries.js';
+export { detectQrelsFormat, parseQrels, readQrels, type Qrels, type QrelsFormat } from './qrels.js';
+export { formatRun, parseRun, readRun, runLines, writeRun, RUN_ITERATION, type Run, type RunHit } from './run-file.js';
+export { compareBytes, trecOrder } from './trec-order.js';
+export {
+  evaluate,
+  evaluateQuery,
+  zeroMetrics,
+  MEASURES,
+  NDCG_CUTOFF,
+  PRECISION_CUTOFF,
+  RECALL_CUTOFF,
+  RELEVANCE_LEVEL,
+  type Evaluation,
+  type Metrics,
+} from './metrics.js';
+export {
+  evalReportJson,
+  formatEvalTable,
+  REPORT_DECIMALS,
+  type EvalReportJson,
+  type ReportOptions,
+  type TrecMeasures,
+} from './report.js';
