@@ -1,14 +1,6 @@
 import assert from 'node:assert/strict';
-import { EvalInputError, detectQrelsFormat, parseQrels, readQrels } from '../../runtime/eval/index.js';
-
-function throwsInput(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof EvalInputError, `expected EvalInputError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
+import { detectQrelsFormat, parseQrels, readQrels } from '../../runtime/eval/index.js';
+import { throwsInput } from './throws-input.js';
 
 const asObject = (qrels: Map<string, Map<string, number>>) =>
   Object.fromEntries([...qrels].map(([qid, judged]) => [qid, Object.fromEntries(judged)]));

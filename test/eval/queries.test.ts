@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
-import { EvalInputError, detectQueryFormat, parseQueries, readQueries } from '../../runtime/eval/index.js';
-
-/** Asserts that `fn` throws an EvalInputError whose message matches `message` exactly or by pattern. */
-function throwsInput(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof EvalInputError, `expected EvalInputError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
+import { detectQueryFormat, parseQueries, readQueries } from '../../runtime/eval/index.js';
+import { throwsInput } from './throws-input.js';
 
 describe('eval/queries', () => {
   describe('BEIR queries.jsonl', () => {

@@ -3,16 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { EvalInputError, formatRun, parseRun, readRun, writeRun, type Run } from '../../runtime/eval/index.js';
-
-function throwsInput(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof EvalInputError, `expected EvalInputError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
+import { formatRun, parseRun, readRun, writeRun, type Run } from '../../runtime/eval/index.js';
+import { throwsInput } from './throws-input.js';
 
 describe('eval/run-file', () => {
   const run: Run = new Map([
