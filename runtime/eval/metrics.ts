@@ -21,8 +21,7 @@
  * both run and qrels, which inflates the mean when a system returns nothing for hard queries.
  */
 import { EvalInputError } from './input-error.js';
-import type { Qrels } from './qrels.js';
-import type { Run, RunHit } from './run-file.js';
+import type { RunHit } from './run-file.js';
 import { trecOrder } from './trec-order.js';
 
 /** Rank cutoff of nDCG (trec_eval `ndcg_cut.10`). */
@@ -64,11 +63,14 @@ export interface Evaluation {
 }
 
 /**
- * Scores a run against judgements.
+ * Scores a run (a `Run`) against judgements (a `Qrels`).
  * @throws EvalInputError when the qrels hold no query, or a query's hits repeat a document or hold
  *   a non-finite score.
  */
-export function evaluate(run: Run, qrels: Qrels): Evaluation {
+export function evaluate(
+  run: ReadonlyMap<string, readonly RunHit[]>,
+  qrels: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): Evaluation {
   if (qrels.size === 0) throw new EvalInputError('no judged queries: the qrels are empty, so there is nothing to average');
   const perQuery = new Map<string, Metrics>();
   const sum = zeroMetrics();
@@ -128,6 +130,7 @@ function normalise(dcg: number, ideal: number): number {
   return ideal > 0 ? dcg / ideal : 0;
 }
 
+/** All four measures at 0: the score of a query with no hits or no relevant judgement. */
 export function zeroMetrics(): Metrics {
   return { ndcg10: 0, map: 0, p10: 0, recall100: 0 };
 }
