@@ -1,0 +1,244 @@
+/**
+ * Stack configuration: every key, its default, and the checks that make a bad stack fail before
+ * anything is created. Plain functions, no resources: `parseConfig` is unit tested on its own and
+ * `loadConfig` only reads `pulumi.Config` and hands the strings to it.
+ *
+ * Pulumi stores every config value as a string (booleans as "true", arrays as JSON), so parsing
+ * happens here, once, with errors that name the key.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export type LambdaArchitecture = "arm64" | "x86_64";
+export type EfsThroughputMode = "elastic" | "bursting" | "provisioned";
+
+/** Validated, typed configuration of one stack. Keys match `Pulumi.yaml` (namespace `serverless-ir`). */
+export interface StackConfig {
+  /** AWS region every resource goes to. Default `us-east-1`. */
+  region: string;
+  /** Availability zones (one private subnet and one EFS mount target each), 2–6. Default 2. */
+  azCount: number;
+  /** Search Lambda memory in MB, 128–10240. Default 1024 (more memory = more CPU for scoring). */
+  lambdaMemoryMb: number;
+  /** Search Lambda timeout in seconds, 1–30: the HTTP API cuts integrations at 30 s. Default 10. */
+  lambdaTimeoutSeconds: number;
+  /** `arm64` (Graviton, cheaper per ms) or `x86_64`. Default `arm64`; the policy pack requires arm64. */
+  lambdaArchitecture: LambdaArchitecture;
+  /** Reserved concurrency of the search Lambda; -1 = unreserved (new accounts cannot reserve). Default -1. */
+  reservedConcurrency: number;
+  /** Steady-state request rate the API stage allows (requests/second, > 0). Default 50. */
+  apiThrottlingRateLimit: number;
+  /** Burst the API stage allows (requests, ≥ 1). Default 100. */
+  apiThrottlingBurstLimit: number;
+  /** Origins allowed by CORS; `["*"]` = any. Default `["*"]`. */
+  corsOrigins: string[];
+  /** Where the index store is mounted inside the Lambda and the loader; `/mnt/<name>`. Default `/mnt/index`. */
+  indexMountPath: string;
+  /** Whether the loader instance (and its SSM endpoints) exist. Default false: they cost money while on. */
+  loaderEnabled: boolean;
+  /** Loader instance type; Graviton types (t4g, m7g…) get the arm64 AMI. Default `t4g.nano`. */
+  loaderInstanceType: string;
+  /** Retention of every log group, in days; one of CloudWatch's allowed values. Default 14. */
+  logRetentionDays: number;
+  /** EFS throughput mode. Default `elastic` (pay per GB read, nothing when idle). */
+  efsThroughputMode: EfsThroughputMode;
+  /** Provisioned throughput in MiB/s; required with `provisioned`, forbidden otherwise. Default 0. */
+  efsProvisionedThroughputMibps: number;
+  /** Whether callers must sign requests with IAM (SigV4) to reach the API. Default false (public). */
+  apiKeyRequired: boolean;
+  /** Whether AWS Backup's daily EFS backups are on. Default false (backups cost per GB-month). */
+  efsBackups: boolean;
+  /** Index versions the loader keeps on EFS after a publish (rollback depth), 1–50. Default 3. */
+  versionsToKeep: number;
+  /** Days after which abandoned staged uploads are deleted from the staging bucket, 1–365. Default 7. */
+  stagingExpirationDays: number;
+}
+
+/** Every default in one place. `Pulumi.yaml` repeats them for the CLI; a test keeps the two equal. */
+export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
+  region: "us-east-1",
+  azCount: 2,
+  lambdaMemoryMb: 1024,
+  lambdaTimeoutSeconds: 10,
+  lambdaArchitecture: "arm64",
+  reservedConcurrency: -1,
+  apiThrottlingRateLimit: 50,
+  apiThrottlingBurstLimit: 100,
+  corsOrigins: ["*"],
+  indexMountPath: "/mnt/index",
+  loaderEnabled: false,
+  loaderInstanceType: "t4g.nano",
+  logRetentionDays: 14,
+  efsThroughputMode: "elastic",
+  efsProvisionedThroughputMibps: 0,
+  apiKeyRequired: false,
+  efsBackups: false,
+  versionsToKeep: 3,
+  stagingExpirationDays: 7,
+});
+
+export type ConfigKey = keyof StackConfig;
+export const CONFIG_KEYS = Object.keys(DEFAULTS) as ConfigKey[];
+
+/** Lambda requires `/mnt/` followed by one path segment of these characters. */
+export const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9._-]+$/;
+
+/** The only values CloudWatch Logs accepts for `retentionInDays`. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const PREFIX = "serverless-ir config";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function fail(message: string): never {
+  throw new ConfigError(`${PREFIX}: ${message}`);
+}
+
+function integer(key: ConfigKey, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function positiveNumber(key: ConfigKey, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) fail(`${key} must be a number above 0, got "${raw}"`);
+  return value;
+}
+
+function boolean(key: ConfigKey, raw: string): boolean {
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  return fail(`${key} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(key: ConfigKey, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) fail(`${key} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  return raw as T;
+}
+
+function stringList(key: ConfigKey, raw: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail(`${key} must be a JSON array of strings, got "${raw}"`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === "string")) {
+    fail(`${key} must be a JSON array of strings, got "${raw}"`);
+  }
+  return parsed as string[];
+}
+
+/** Raw strings as Pulumi hands them over, keyed by the short key; absent keys take their default. */
+export type RawConfig = Partial<Record<ConfigKey, string>> & { awsRegion?: string };
+
+/**
+ * Turns raw config strings into a validated `StackConfig`, or throws a `ConfigError` whose message
+ * names the key (or the conflicting keys) and what was wrong.
+ */
+export function parseConfig(raw: RawConfig): StackConfig {
+  const unknown = Object.keys(raw).filter((key) => key !== "awsRegion" && !CONFIG_KEYS.includes(key as ConfigKey));
+  if (unknown.length > 0) fail(`unknown key(s) ${unknown.join(", ")}; known keys are ${CONFIG_KEYS.join(", ")}`);
+  const get = (key: ConfigKey): string | undefined => raw[key];
+  const cfg: StackConfig = { ...DEFAULTS, corsOrigins: [...DEFAULTS.corsOrigins] };
+
+  const region = get("region");
+  if (region !== undefined) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail(`region must look like us-east-1, got "${region}"`);
+    cfg.region = region;
+  }
+  const azCount = get("azCount");
+  if (azCount !== undefined) cfg.azCount = integer("azCount", azCount, 2, 6);
+  const memory = get("lambdaMemoryMb");
+  if (memory !== undefined) cfg.lambdaMemoryMb = integer("lambdaMemoryMb", memory, 128, 10240);
+  const timeout = get("lambdaTimeoutSeconds");
+  if (timeout !== undefined) cfg.lambdaTimeoutSeconds = integer("lambdaTimeoutSeconds", timeout, 1, 30);
+  const arch = get("lambdaArchitecture");
+  if (arch !== undefined) cfg.lambdaArchitecture = oneOf("lambdaArchitecture", arch, ["arm64", "x86_64"] as const);
+  const reserved = get("reservedConcurrency");
+  if (reserved !== undefined) {
+    cfg.reservedConcurrency = integer("reservedConcurrency", reserved, -1, 100000);
+    // 0 would throttle every request: a stack that deploys but never answers.
+    if (cfg.reservedConcurrency === 0) fail("reservedConcurrency 0 would reject every request; use -1 (unreserved) or at least 1");
+  }
+  const rate = get("apiThrottlingRateLimit");
+  if (rate !== undefined) cfg.apiThrottlingRateLimit = positiveNumber("apiThrottlingRateLimit", rate);
+  const burst = get("apiThrottlingBurstLimit");
+  if (burst !== undefined) cfg.apiThrottlingBurstLimit = integer("apiThrottlingBurstLimit", burst, 1, 1_000_000);
+  const cors = get("corsOrigins");
+  if (cors !== undefined) cfg.corsOrigins = stringList("corsOrigins", cors);
+  for (const origin of cfg.corsOrigins) {
+    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      fail(`corsOrigins entries must be "*" or a scheme and host like https://example.org (no path), got "${origin}"`);
+    }
+  }
+  const mountPath = get("indexMountPath");
+  if (mountPath !== undefined) cfg.indexMountPath = mountPath;
+  if (!MOUNT_PATH_PATTERN.test(cfg.indexMountPath)) {
+    fail(`indexMountPath must match ${MOUNT_PATH_PATTERN.source} (Lambda mounts EFS only under /mnt/<name>), got "${cfg.indexMountPath}"`);
+  }
+  const loader = get("loaderEnabled");
+  if (loader !== undefined) cfg.loaderEnabled = boolean("loaderEnabled", loader);
+  const instanceType = get("loaderInstanceType");
+  if (instanceType !== undefined) {
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) fail(`loaderInstanceType must look like t4g.nano, got "${instanceType}"`);
+    cfg.loaderInstanceType = instanceType;
+  }
+  const retention = get("logRetentionDays");
+  if (retention !== undefined) {
+    const days = Number(retention);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+      fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got "${retention}"`);
+    }
+    cfg.logRetentionDays = days;
+  }
+  const mode = get("efsThroughputMode");
+  if (mode !== undefined) cfg.efsThroughputMode = oneOf("efsThroughputMode", mode, ["elastic", "bursting", "provisioned"] as const);
+  const provisioned = get("efsProvisionedThroughputMibps");
+  if (provisioned !== undefined) cfg.efsProvisionedThroughputMibps = integer("efsProvisionedThroughputMibps", provisioned, 0, 10240);
+  if (cfg.efsThroughputMode === "provisioned" && cfg.efsProvisionedThroughputMibps === 0) {
+    fail("efsThroughputMode is provisioned but efsProvisionedThroughputMibps is 0; set efsProvisionedThroughputMibps to at least 1");
+  }
+  if (cfg.efsThroughputMode !== "provisioned" && cfg.efsProvisionedThroughputMibps !== 0) {
+    fail(`efsProvisionedThroughputMibps is set but efsThroughputMode is ${cfg.efsThroughputMode}; set efsThroughputMode to provisioned or remove efsProvisionedThroughputMibps`);
+  }
+  const apiKey = get("apiKeyRequired");
+  if (apiKey !== undefined) cfg.apiKeyRequired = boolean("apiKeyRequired", apiKey);
+  const backups = get("efsBackups");
+  if (backups !== undefined) cfg.efsBackups = boolean("efsBackups", backups);
+  const keep = get("versionsToKeep");
+  if (keep !== undefined) cfg.versionsToKeep = integer("versionsToKeep", keep, 1, 50);
+  const expiration = get("stagingExpirationDays");
+  if (expiration !== undefined) cfg.stagingExpirationDays = integer("stagingExpirationDays", expiration, 1, 365);
+
+  // One region per stack: the explicit provider follows serverless-ir:region, so a different
+  // aws:region would silently be ignored. Refuse instead.
+  if (raw.awsRegion !== undefined && raw.awsRegion !== cfg.region) {
+    fail(`aws:region is ${raw.awsRegion} but serverless-ir:region is ${cfg.region}; set only serverless-ir:region (or make them equal)`);
+  }
+  return cfg;
+}
+
+/** Graviton instance families (t4g, m7g, c7gn, r8g…) need the arm64 AMI; everything else x86_64. */
+export function instanceArchitecture(instanceType: string): "arm64" | "x86_64" {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+/** Reads the stack's config through `pulumi.Config` and validates it. */
+export function loadConfig(): StackConfig {
+  const project = new pulumi.Config("serverless-ir");
+  const raw: RawConfig = {};
+  for (const key of CONFIG_KEYS) {
+    const value = project.get(key);
+    if (value !== undefined) raw[key] = value;
+  }
+  const awsRegion = new pulumi.Config("aws").get("region");
+  if (awsRegion !== undefined) raw.awsRegion = awsRegion;
+  return parseConfig(raw);
+}

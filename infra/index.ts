@@ -1,0 +1,16 @@
+/**
+ * Entry point of `pulumi up` (Pulumi.yaml: `main: infra/`). Builds the stack and exports its
+ * outputs; everything else lives in program.ts so that tests can build the same stack.
+ */
+import { createStack } from "./program.js";
+
+const outputs = createStack();
+
+export const apiUrl = outputs.apiUrl;
+export const docsUrl = outputs.docsUrl;
+export const efsId = outputs.efsId;
+export const accessPointArn = outputs.accessPointArn;
+export const loaderInstanceId = outputs.loaderInstanceId;
+export const stagingBucket = outputs.stagingBucket;
+export const region = outputs.region;
+export const invokePolicyArn = outputs.invokePolicyArn;
