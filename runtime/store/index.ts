@@ -1,0 +1,36 @@
+/**
+ * The index store: versioned, checksummed index folders on EFS (or any directory), an atomically
+ * flipped `CURRENT` pointer, rollback and retention (`IndexStore`), and the hot-reloading reader
+ * the app serves from (`LiveIndex`). See index-store.ts for the on-disk layout and its invariants.
+ */
+export { StoreError, type StoreErrorCode } from './store-error.js';
+export { VERSION_ID_PATTERN, assertVersionId, isVersionId, newVersionId } from './version-id.js';
+export {
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type Manifest,
+  type ManifestFile,
+  createManifest,
+  hashFile,
+  readManifest,
+  verifyVersion,
+  writeManifest,
+} from './manifest.js';
+export { HISTORY_FILE, type HistoryAction, type HistoryEntry, previousLiveVersion } from './history.js';
+export { DEFAULT_KEEP, versionsToPrune } from './retention.js';
+export { LOCK_DIR, type StoreLockOptions } from './store-lock.js';
+export { PARTIAL_DIR, STALE_PARTIAL_MS } from './partial-area.js';
+export {
+  CURRENT_FILE,
+  VERSIONS_DIR,
+  IndexStore,
+  type ActivationResult,
+  type IndexStoreOptions,
+  type PartialVersion,
+  type PublishOptions,
+  type PublishResult,
+  type VersionInfo,
+} from './index-store.js';
+export { LiveIndex, type LiveIndexOptions, type LoadedIndex, type RefreshOutcome } from './live-index.js';
+export { type LogFields, type StoreLogger, jsonLinesLogger, silentLogger } from './logger.js';

@@ -1,0 +1,27 @@
+/**
+ * Which versions to delete when the store holds more than it should keep. A pure function, so the
+ * policy is tested on its own and the store only carries it out.
+ *
+ * Policy: keep the `keep` newest versions (by `createdAt`, then id), plus — whatever their age — the
+ * live version and the rollback target. Versions whose manifest cannot be read are never chosen
+ * (they are reported by `list()` instead): the store does not delete what it cannot understand.
+ */
+import { compareCodeUnits } from './durable-fs.js';
+
+/** Versions kept by default, counting the live one. */
+export const DEFAULT_KEEP = 5;
+
+export interface RetentionCandidate {
+  version: string;
+  createdAt: string;
+}
+
+export function versionsToPrune(
+  versions: readonly RetentionCandidate[],
+  { keep, protect }: { keep: number; protect: ReadonlySet<string> },
+): string[] {
+  const newestFirst = [...versions].sort(
+    (a, b) => compareCodeUnits(b.createdAt, a.createdAt) || compareCodeUnits(b.version, a.version),
+  );
+  return newestFirst.slice(Math.max(keep, 0)).filter((v) => !protect.has(v.version)).map((v) => v.version);
+}
