@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { IndexStore, silentLogger } from '../../runtime/store/index.js';
+import { captureLogger, flipByte, makeBuiltIndex, makeTemp, rejectsWithCode, removeTemp } from './helpers.js';
+
+describe('store/IndexStore', () => {
+  let tmp: string;
+  let store: IndexStore;
+  let builds = 0;
+  /** A new built index whose index.sir says `label`. */
+  const built = (label: string, extra: Record<string, string> = {}) => makeBuiltIndex(tmp, `built-${builds++}`, { 'index.sir': label, 'docs.bin': `docs of ${label}`, ...extra });
+  const publish = async (label: string, keep?: number) => store.publish(await built(label), keep === undefined ? {} : { keep });
+  const read = (id: string) => fs.readFile(path.join(store.versionDir(id), 'index.sir'), 'utf8');
+
+  beforeEach(async () => {
+    tmp = await makeTemp();
+    store = new IndexStore(path.join(tmp, 'store'), { logger: silentLogger });
+  });
+  afterEach(() => removeTemp(tmp));
+
+  describe('publish, current, list', () => {
+    it('publishes a version, makes it live and lists it', async () => {
+      assert.equal(await store.current(), undefined);
+      const r = await publish('one');
+      assert.match(r.version, /^\d{8}T\d{6}Z-[0-9a-f]{4}$/);
+      assert.equal(r.previous, undefined);
+      assert.equal(await store.current(), r.version);
+      assert.equal(await fs.readFile(store.currentFile, 'utf8'), `${r.version}\n`);
+      assert.equal(await read(r.version), 'one');
+      assert.deepEqual(r.manifest.files.map((f) => f.path), ['docs.bin', 'index.sir']);
+      assert.equal(r.manifest.source?.host, os.hostname());
+      const [info] = await store.list();
+      assert.deepEqual({ ...info, createdAt: undefined }, { version: r.version, dir: store.versionDir(r.version), createdAt: undefined, files: 2, bytes: 14, live: true, rollbackTarget: false });
+      assert.deepEqual(await fs.readdir(path.join(store.root, '.partial')), []);
+    });
+
+    it('copies nested folders and replaces a manifest.json found in the built folder', async () => {
+      const dir = await built('nested', { 'seg/0.dat': 'zero' });
+      await fs.writeFile(path.join(dir, 'manifest.json'), '{"stale": true}');
+      const r = await store.publish(dir);
+      assert.deepEqual(r.manifest.files.map((f) => f.path), ['docs.bin', 'index.sir', 'seg/0.dat']);
+      await store.verify(r.version);
+    });
+
+    it('lists newest first with live and rollback flags', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      assert.equal(b.previous, a.version);
+      const list = await store.list();
+      assert.deepEqual(list.map((v) => [v.version, v.live, v.rollbackTarget]), [[b.version, true, false], [a.version, false, true]]);
+    });
+
+    it('refuses a missing or empty folder, and keep below 1, before touching the store', async () => {
+      await rejectsWithCode(store.publish(path.join(tmp, 'nope')), 'invalid-source', /is not a folder/);
+      await fs.mkdir(path.join(tmp, 'empty'));
+      await rejectsWithCode(store.publish(path.join(tmp, 'empty')), 'invalid-source', /holds no files/);
+      await rejectsWithCode(store.publish(await built('x'), { keep: 0 }), 'invalid-option', /keep must be an integer of at least 1/);
+      assert.equal(await store.current(), undefined);
+    });
+
+    it('refuses a version id that is taken, and leaves the live one alone', async () => {
+      const a = await publish('a');
+      await rejectsWithCode(store.publish(await built('b'), { version: a.version }), 'version-exists', /already exists/);
+      assert.equal(await store.current(), a.version);
+      assert.equal(await read(a.version), 'a');
+      assert.deepEqual(await fs.readdir(store.partialDir), []);
+    });
+  });
+
+  describe('CURRENT', () => {
+    it('reports a CURRENT naming a missing version clearly', async () => {
+      await store.init();
+      await fs.writeFile(store.currentFile, 'ghost-1\n');
+      assert.equal(await store.readCurrent(), 'ghost-1');
+      await rejectsWithCode(store.current(), 'invalid-current', /names version "ghost-1", but .* has no manifest\.json/);
+    });
+
+    it('refuses a CURRENT that is not a version id (it could point outside versions/)', async () => {
+      await store.init();
+      await fs.writeFile(store.currentFile, '../../etc\n');
+      await rejectsWithCode(store.readCurrent(), 'invalid-current', /not a version id/);
+    });
+
+    it('is replaced by a publish even when malformed', async () => {
+      await store.init();
+      await fs.writeFile(store.currentFile, 'garbage/\n');
+      const r = await publish('a');
+      assert.equal(await store.current(), r.version);
+    });
+  });
+
+  describe('activate and rollback', () => {
+    it('rolls back to the version live before, and back again like cd -', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      const c = await publish('c');
+      assert.equal(await store.rollbackTarget(), b.version);
+      assert.deepEqual(await store.rollback(), { version: b.version, previous: c.version, changed: true });
+      assert.equal(await store.current(), b.version);
+      assert.equal((await store.rollback()).version, c.version);
+      await store.activate(a.version);
+      assert.equal(await store.rollbackTarget(), c.version);
+      assert.deepEqual((await store.history()).map((e) => [e.version, e.action]), [
+        [a.version, 'publish'], [b.version, 'publish'], [c.version, 'publish'], [b.version, 'rollback'], [c.version, 'rollback'], [a.version, 'activate'],
+      ]);
+    });
+
+    it('has no rollback target with nothing live or with one version', async () => {
+      await rejectsWithCode(store.rollback(), 'no-rollback-target', /nothing is live/);
+      await publish('a');
+      await rejectsWithCode(store.rollback(), 'no-rollback-target', /records no version live before it/);
+    });
+
+    it('refuses to activate a bad id, a missing version, or one that fails its checksums', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      await rejectsWithCode(store.activate('../a'), 'invalid-version-id');
+      await rejectsWithCode(store.activate('nope'), 'missing-version', /does not exist/);
+      await flipByte(path.join(store.versionDir(a.version), 'index.sir'));
+      await rejectsWithCode(store.activate(a.version), 'verification-failed', /index\.sir/);
+      await rejectsWithCode(store.rollback(), 'verification-failed', /index\.sir/);
+      assert.equal(await store.current(), b.version);
+    });
+
+    it('refuses to activate a version with an extra file or a truncated file', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      await fs.writeFile(path.join(store.versionDir(a.version), 'extra'), 'x');
+      await rejectsWithCode(store.activate(a.version), 'verification-failed', /unlisted file "extra"/);
+      await fs.rm(path.join(store.versionDir(a.version), 'extra'));
+      await fs.truncate(path.join(store.versionDir(a.version), 'docs.bin'), 3);
+      await rejectsWithCode(store.activate(a.version), 'verification-failed', /"docs\.bin" is 3 bytes/);
+      assert.equal(await store.current(), b.version);
+    });
+
+    it('finds the rollback target after a crash between writing CURRENT and HISTORY', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      const c = await publish('c');
+      await fs.writeFile(store.historyFile, (await fs.readFile(store.historyFile, 'utf8')).split('\n').slice(0, 2).join('\n') + '\n');
+      assert.equal(await store.rollbackTarget(), b.version);
+      await store.activate(a.version); // repairs HISTORY: c recorded as recovered before a
+      assert.deepEqual((await store.history()).slice(-2).map((e) => [e.version, e.action]), [[c.version, 'recovered'], [a.version, 'activate']]);
+    });
+  });
+
+  describe('retention', () => {
+    it('keeps the newest versions and never the live one or the rollback target', async () => {
+      const ids: string[] = [];
+      for (const label of ['a', 'b', 'c', 'd']) ids.push((await publish(label, 10)).version);
+      await store.activate(ids[0]!); // live: a, rollback target: d
+      const e = await publish('e', 2); // live e, rollback target a; newest two: e, d
+      assert.deepEqual(e.pruned.sort(), [ids[1], ids[2]].sort());
+      assert.deepEqual((await store.list()).map((v) => v.version).sort(), [ids[0], ids[3], e.version].sort());
+      assert.deepEqual(await store.prune(1), [ids[3]]);
+      assert.deepEqual((await store.list()).map((v) => v.version).sort(), [ids[0], e.version].sort());
+    });
+
+    it('defaults to keeping 5', async () => {
+      for (let i = 0; i < 7; i++) await publish(`v${i}`);
+      assert.equal((await store.list()).length, 5);
+    });
+  });
+
+  describe('partial folders', () => {
+    it('commits a partial folder filled by someone else (the loader)', async () => {
+      const partial = await store.stagePartial();
+      await fs.writeFile(path.join(partial.dir, 'index.sir'), 'downloaded');
+      const r = await store.commitPartial(partial);
+      assert.equal(await store.current(), r.version);
+      assert.equal(await read(r.version), 'downloaded');
+    });
+
+    it('requires an uploaded manifest when asked, and refuses one for another version', async () => {
+      const partial = await store.stagePartial({ version: 'v-loader-1' });
+      await fs.writeFile(path.join(partial.dir, 'index.sir'), 'downloaded');
+      await rejectsWithCode(store.commitPartial(partial, { requireManifest: true }), 'invalid-manifest', /has no manifest\.json/);
+      const other = await store.stagePartial({ version: 'v-other' });
+      await fs.writeFile(path.join(other.dir, 'index.sir'), 'x');
+      await store.commitPartial(other);
+      await fs.copyFile(path.join(store.versionDir('v-other'), 'manifest.json'), path.join(partial.dir, 'manifest.json'));
+      await rejectsWithCode(store.commitPartial(partial, { requireManifest: true }), 'verification-failed', /names version "v-other" but the folder is for version "v-loader-1"/);
+      await store.abandonPartial(partial);
+      assert.deepEqual(await fs.readdir(store.partialDir), []);
+    });
+
+    it('refuses to commit a folder outside .partial/', async () => {
+      await rejectsWithCode(store.commitPartial({ version: 'v1', dir: tmp }), 'invalid-source', /not a partial folder of this store/);
+    });
+
+    it('removes partial folders untouched for an hour, and trash, on publish', async () => {
+      await store.init();
+      const old = path.join(store.partialDir, 'v-old-0000');
+      const young = path.join(store.partialDir, 'v-young-0000');
+      const trash = path.join(store.partialDir, 'trash-v-x-0000');
+      for (const d of [old, young, trash]) await fs.mkdir(d);
+      await fs.writeFile(path.join(old, 'f'), 'x');
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      await fs.utimes(path.join(old, 'f'), twoHoursAgo, twoHoursAgo);
+      await fs.utimes(old, twoHoursAgo, twoHoursAgo);
+      await publish('a');
+      assert.deepEqual(await fs.readdir(store.partialDir), ['v-young-0000']);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('lets several publishers run at once without losing or tearing anything', async () => {
+      const results = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((l) => publish(l, 10)));
+      const live = await store.current();
+      assert.ok(results.some((r) => r.version === live));
+      for (const r of results) await store.verify(r.version);
+      const history = await store.history();
+      assert.equal(history.length, 6);
+      assert.equal(history.at(-1)!.version, live);
+      assert.deepEqual(history.map((h) => h.version).sort(), results.map((r) => r.version).sort());
+      await assert.rejects(fs.stat(path.join(store.root, '.lock')));
+    });
+
+    it('breaks a lock left by a process that no longer exists', async () => {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      await store.init();
+      await fs.mkdir(path.join(store.root, '.lock'));
+      await fs.writeFile(path.join(store.root, '.lock', 'owner.json'), JSON.stringify({ pid: dead, host: os.hostname(), at: new Date().toISOString(), token: 'x' }));
+      const started = Date.now();
+      await publish('a');
+      assert.ok(Date.now() - started < 5000);
+    });
+
+    it('waits for a live lock holder and then fails with a sentence naming it', async () => {
+      const logger = captureLogger();
+      const locked = new IndexStore(store.root, { logger, lock: { timeoutMs: 200 } });
+      await locked.init();
+      await fs.mkdir(path.join(store.root, '.lock'));
+      await fs.writeFile(path.join(store.root, '.lock', 'owner.json'), JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString(), token: 'x' }));
+      await rejectsWithCode(locked.publish(await built('a')), 'conflict', new RegExp(`held by pid ${process.pid}`));
+      assert.deepEqual(await fs.readdir(store.partialDir), []);
+    });
+  });
+});
