@@ -1,0 +1,9 @@
+/**
+ * CrossGuard policy pack: `pulumi up --policy-pack infra/policies`. Every rule is mandatory — a
+ * violation stops the update. The rules themselves live in rules.ts (importing this file starts
+ * the analyzer server, so tests import rules.ts).
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { POLICIES } from "./rules.js";
+
+new PolicyPack("serverless-ir-security", { enforcementLevel: "mandatory", policies: POLICIES });
