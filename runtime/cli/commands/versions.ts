@@ -1,0 +1,82 @@
+/**
+ * `sir versions --store DIR [--json]`: lists the versions of an index store, newest first, with
+ * which one is live and which one `sir rollback` would restore. Also home of the small helpers the
+ * store commands share (byte formatting, StoreError → CliError).
+ */
+import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { IndexStore, StoreError, type VersionInfo, jsonLinesLogger } from '../../store/index.js';
+
+export const versionsCommand: Command = {
+  name: 'versions',
+  summary: 'List the index versions in a store and show which one is live',
+  help: `Usage: sir versions --store DIR [--json]
+
+Lists the versions in the index store DIR (an EFS mount or any folder), newest first:
+id, creation time, file count, size, and status ("live" for the version named by CURRENT,
+"rollback target" for the one \`sir rollback\` would make live again).
+
+Options:
+  --store DIR   the index store folder (required)
+  --json        print a JSON array instead of a table
+  -h, --help    show this help
+
+Example:
+  sir versions --store ./store
+`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseFlags(argv, { store: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const store = openStore(values.store, io);
+    const versions = await storeOperation(() => store.list());
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(versions, null, 2)}\n`);
+      return 0;
+    }
+    if (versions.length === 0) {
+      io.stdout.write(`no versions in ${store.root}; publish one with: sir publish --store ${values.store} --index BUILT\n`);
+      return 0;
+    }
+    io.stdout.write(formatVersionTable(versions));
+    return 0;
+  },
+};
+
+export default versionsCommand;
+
+/** The table `sir versions` prints: one row per version, columns aligned. */
+export function formatVersionTable(versions: readonly VersionInfo[]): string {
+  const rows = [['VERSION', 'CREATED', 'FILES', 'SIZE', 'STATUS']];
+  for (const v of versions) {
+    const status = v.problem !== undefined ? `broken: ${v.problem}` : v.live ? 'live' : v.rollbackTarget ? 'rollback target' : '';
+    rows.push([v.version, v.createdAt ?? '-', String(v.files), formatBytes(v.bytes), status]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** `1536` → `1.5 KB` (powers of 1024, one decimal from KB up). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The store named by `--store`, logging to the command's stderr; a usage error if the flag is missing. */
+export function openStore(dir: string | undefined, io: CliIO): IndexStore {
+  if (dir === undefined || dir === '') throw new CliError('--store DIR is required (the index store folder)', 2);
+  return new IndexStore(dir, { logger: jsonLinesLogger(io.stderr) });
+}
+
+/** Runs a store operation, turning a `StoreError` into a `CliError` with the same sentence. */
+export async function storeOperation<R>(operation: () => Promise<R>): Promise<R> {
+  try {
+    return await operation();
+  } catch (err) {
+    if (err instanceof StoreError) throw new CliError(err.message, 1);
+    throw err;
+  }
+}
