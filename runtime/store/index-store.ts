@@ -5,8 +5,10 @@
  *     versions/<id>/            immutable; the index files + manifest.json
  *     CURRENT                   "<id>\n", the live version; replaced only by atomic rename
  *     HISTORY                   JSON lines of activations, oldest first (see history.ts)
- *     .partial/<id>-<random>/   versions being assembled; trash-* folders being deleted
- *     .lock/                    present while a writer flips CURRENT (see store-lock.ts)
+ *     .partial/<id>-<random>/   versions being assembled (publish copies, loader downloads)
+ *     .partial/trash-<...>/     pruned versions and released locks, renamed away, being deleted
+ *     .lock/owner.json          present while a writer flips CURRENT/HISTORY or prunes (store-lock.ts)
+ *     .CURRENT-<hex>.tmp        (and .HISTORY-<hex>.tmp) atomic-write temp files; only after a crash
  *
  * Invariants, under concurrent writers and a SIGKILL at any instant:
  * - a folder appears in `versions/` only by one `rename` of a complete, verified, fsynced folder;
