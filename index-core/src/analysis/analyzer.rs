@@ -39,7 +39,10 @@ pub struct AnalyzerConfig {
 impl Default for AnalyzerConfig {
     /// Anserini's English analysis, for which our BM25 numbers are comparable with Lucene's.
     fn default() -> AnalyzerConfig {
-        AnalyzerConfig { stemmer: Stemmer::Porter, stopwords: StopWords::Lucene }
+        AnalyzerConfig {
+            stemmer: Stemmer::Porter,
+            stopwords: StopWords::Lucene,
+        }
     }
 }
 
@@ -98,7 +101,12 @@ impl Analyzer {
                 }
                 Stemmer::Porter | Stemmer::None => term.as_str(),
             };
-            sink(Token { term: indexed, position: token_position, start, end });
+            sink(Token {
+                term: indexed,
+                position: token_position,
+                start,
+                end,
+            });
         }
         position
     }
@@ -110,7 +118,9 @@ mod tests {
 
     fn terms_with(config: AnalyzerConfig, text: &str) -> Vec<(String, u32)> {
         let mut out = Vec::new();
-        Analyzer::new(config).analyze(text, 0, |token| out.push((token.term.to_string(), token.position)));
+        Analyzer::new(config).analyze(text, 0, |token| {
+            out.push((token.term.to_string(), token.position))
+        });
         out
     }
 
@@ -119,7 +129,10 @@ mod tests {
     }
 
     fn owned(expected: &[(&str, u32)]) -> Vec<(String, u32)> {
-        expected.iter().map(|&(term, position)| (term.to_string(), position)).collect()
+        expected
+            .iter()
+            .map(|&(term, position)| (term.to_string(), position))
+            .collect()
     }
 
     #[test]
@@ -134,19 +147,33 @@ mod tests {
         // Lucene's EnglishAnalyzer gives these terms at these positions.
         assert_eq!(
             terms("The quick brown foxes jumped over the lazy dogs"),
-            owned(&[("quick", 1), ("brown", 2), ("fox", 3), ("jump", 4), ("over", 5), ("lazi", 7), ("dog", 8)])
+            owned(&[
+                ("quick", 1),
+                ("brown", 2),
+                ("fox", 3),
+                ("jump", 4),
+                ("over", 5),
+                ("lazi", 7),
+                ("dog", 8)
+            ])
         );
     }
 
     #[test]
     fn stop_words_leave_position_gaps() {
-        assert_eq!(terms("state of the art"), owned(&[("state", 0), ("art", 3)]));
+        assert_eq!(
+            terms("state of the art"),
+            owned(&[("state", 0), ("art", 3)])
+        );
         assert!(terms("to be or not to be").is_empty());
     }
 
     #[test]
     fn possessive_is_removed_before_stop_words_and_stemming() {
-        assert_eq!(terms("It's the patient’s relational"), owned(&[("patient", 2), ("relat", 3)]));
+        assert_eq!(
+            terms("It's the patient’s relational"),
+            owned(&[("patient", 2), ("relat", 3)])
+        );
     }
 
     #[test]
@@ -159,22 +186,40 @@ mod tests {
         assert_eq!(after, 15);
         assert_eq!(positions, [10, 12, 14]);
         assert_eq!(analyzer.analyze("", 7, |_| panic!("no token")), 7);
-        assert_eq!(analyzer.analyze("the a an", 7, |_| panic!("all stopped")), 10);
+        assert_eq!(
+            analyzer.analyze("the a an", 7, |_| panic!("all stopped")),
+            10
+        );
     }
 
     #[test]
     fn offsets_point_at_the_surface_form() {
         let text = "Naïve Bayes’s ÉCOLES, 3.14";
         let mut seen = Vec::new();
-        Analyzer::new(AnalyzerConfig::default())
-            .analyze(text, 0, |token| seen.push((token.term.to_string(), &text[token.start..token.end])));
-        let expected = [("naiv", "Naïve"), ("bay", "Bayes’s"), ("ecol", "ÉCOLES"), ("3.14", "3.14")];
-        assert_eq!(seen, expected.iter().map(|&(t, s)| (t.to_string(), s)).collect::<Vec<_>>());
+        Analyzer::new(AnalyzerConfig::default()).analyze(text, 0, |token| {
+            seen.push((token.term.to_string(), &text[token.start..token.end]))
+        });
+        let expected = [
+            ("naiv", "Naïve"),
+            ("bay", "Bayes’s"),
+            ("ecol", "ÉCOLES"),
+            ("3.14", "3.14"),
+        ];
+        assert_eq!(
+            seen,
+            expected
+                .iter()
+                .map(|&(t, s)| (t.to_string(), s))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn stemmer_none_and_stop_words_none() {
-        let config = AnalyzerConfig { stemmer: Stemmer::None, stopwords: StopWords::None };
+        let config = AnalyzerConfig {
+            stemmer: Stemmer::None,
+            stopwords: StopWords::None,
+        };
         assert_eq!(
             terms_with(config, "The running Cafés"),
             owned(&[("the", 0), ("running", 1), ("cafes", 2)])
@@ -195,14 +240,19 @@ mod tests {
 
     #[test]
     fn non_ascii_terms_are_not_stemmed() {
-        assert_eq!(terms("ελληνικές running"), owned(&[("ελληνικές", 0), ("run", 1)]));
+        assert_eq!(
+            terms("ελληνικές running"),
+            owned(&[("ελληνικές", 0), ("run", 1)])
+        );
         assert_eq!(terms("中文"), owned(&[("中", 0), ("文", 1)]));
     }
 
     #[test]
     fn scientific_text() {
         assert_eq!(
-            terms("COVID-19 patients' IL-6 levels (p<0.05) rose 1,000-fold, e.g. in U.S.A. cohorts"),
+            terms(
+                "COVID-19 patients' IL-6 levels (p<0.05) rose 1,000-fold, e.g. in U.S.A. cohorts"
+            ),
             owned(&[
                 ("covid", 0),
                 ("19", 1),
@@ -226,7 +276,10 @@ mod tests {
     #[test]
     #[ignore]
     fn analysis_speed_on_scifact() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/scifact/corpus.jsonl");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/data/scifact/corpus.jsonl"
+        );
         let corpus = std::fs::read_to_string(path)
             .or_else(|_| std::fs::read_to_string("/work/shared/data/scifact/corpus.jsonl"))
             .expect("SciFact corpus");

@@ -114,8 +114,12 @@ mod tests {
     fn every_latin1_and_extended_a_letter_folds_to_lowercase_ascii() {
         let letters = ('\u{00C0}'..='\u{017F}').filter(|c| !matches!(c, '×' | '÷'));
         for c in letters {
-            let folded = fold(c).unwrap_or_else(|| panic!("{c} (U+{:04X}) is not folded", c as u32));
-            assert!(!folded.is_empty() && folded.bytes().all(|b| b.is_ascii_lowercase()), "{c} → {folded}");
+            let folded =
+                fold(c).unwrap_or_else(|| panic!("{c} (U+{:04X}) is not folded", c as u32));
+            assert!(
+                !folded.is_empty() && folded.bytes().all(|b| b.is_ascii_lowercase()),
+                "{c} → {folded}"
+            );
         }
     }
 

@@ -6,8 +6,9 @@
 
 /// Removes a trailing `'s` from `term`.
 pub(crate) fn strip_possessive(term: &mut String) {
-    if term.ends_with("'s") {
-        term.truncate(term.len() - 2);
+    let len = term.len();
+    if len >= 2 && term.as_bytes()[len - 2..] == *b"'s" {
+        term.truncate(len - 2);
     }
 }
 

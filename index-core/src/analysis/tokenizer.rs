@@ -44,18 +44,37 @@ enum WordClass {
     Other,
 }
 
-fn classify(c: char) -> WordClass {
-    if c.is_ascii() {
-        return match c {
-            'a'..='z' | 'A'..='Z' => WordClass::Letter,
-            '0'..='9' => WordClass::Digit,
-            '.' | '\'' => WordClass::MidNumLet,
-            ':' => WordClass::MidLetter,
-            ',' | ';' => WordClass::MidNum,
-            '_' => WordClass::ExtendNumLet,
+/// The classes of ASCII characters, looked up rather than tested: this is the tokenizer's hot path.
+const ASCII_CLASSES: [WordClass; 128] = ascii_classes();
+
+const fn ascii_classes() -> [WordClass; 128] {
+    let mut classes = [WordClass::Other; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        classes[byte] = match byte as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
+            b'0'..=b'9' => WordClass::Digit,
+            b'.' | b'\'' => WordClass::MidNumLet,
+            b':' => WordClass::MidLetter,
+            b',' | b';' => WordClass::MidNum,
+            b'_' => WordClass::ExtendNumLet,
             _ => WordClass::Other,
         };
+        byte += 1;
     }
+    classes
+}
+
+#[inline]
+fn classify(c: char) -> WordClass {
+    if c.is_ascii() {
+        ASCII_CLASSES[c as usize]
+    } else {
+        classify_non_ascii(c)
+    }
+}
+
+fn classify_non_ascii(c: char) -> WordClass {
     if is_extend_or_format(c) || is_brahmic_mark(c) {
         WordClass::Extend
     } else if is_ideograph_or_kana(c) {
@@ -66,15 +85,21 @@ fn classify(c: char) -> WordClass {
         WordClass::Digit
     } else {
         match c {
-            '\u{2018}' | '\u{2019}' | '\u{2024}' | '\u{FE52}' | '\u{FF07}' | '\u{FF0E}' => WordClass::MidNumLet,
-            '\u{00B7}' | '\u{0387}' | '\u{05F4}' | '\u{2027}' | '\u{FE13}' | '\u{FE55}' | '\u{FF1A}' => {
-                WordClass::MidLetter
+            '\u{2018}' | '\u{2019}' | '\u{2024}' | '\u{FE52}' | '\u{FF07}' | '\u{FF0E}' => {
+                WordClass::MidNumLet
             }
-            '\u{037E}' | '\u{0589}' | '\u{060C}' | '\u{060D}' | '\u{066C}' | '\u{07F8}' | '\u{2044}'
-            | '\u{FE10}' | '\u{FE14}' | '\u{FE50}' | '\u{FE54}' | '\u{FF0C}' | '\u{FF1B}' => WordClass::MidNum,
-            '\u{203F}' | '\u{2040}' | '\u{2054}' | '\u{FE33}' | '\u{FE34}' | '\u{FE4D}'..='\u{FE4F}' | '\u{FF3F}' => {
-                WordClass::ExtendNumLet
-            }
+            '\u{00B7}' | '\u{0387}' | '\u{05F4}' | '\u{2027}' | '\u{FE13}' | '\u{FE55}'
+            | '\u{FF1A}' => WordClass::MidLetter,
+            '\u{037E}' | '\u{0589}' | '\u{060C}' | '\u{060D}' | '\u{066C}' | '\u{07F8}'
+            | '\u{2044}' | '\u{FE10}' | '\u{FE14}' | '\u{FE50}' | '\u{FE54}' | '\u{FF0C}'
+            | '\u{FF1B}' => WordClass::MidNum,
+            '\u{203F}'
+            | '\u{2040}'
+            | '\u{2054}'
+            | '\u{FE33}'
+            | '\u{FE34}'
+            | '\u{FE4D}'..='\u{FE4F}'
+            | '\u{FF3F}' => WordClass::ExtendNumLet,
             _ => WordClass::Other,
         }
     }
@@ -140,8 +165,14 @@ impl<'a> WordSpans<'a> {
         WordSpans { text, cursor: 0 }
     }
 
+    #[inline]
     fn char_at(&self, at: usize) -> Option<char> {
-        self.text[at..].chars().next()
+        // Most text is ASCII: skip UTF-8 decoding for it.
+        match self.text.as_bytes().get(at) {
+            Some(&byte) if byte.is_ascii() => Some(byte as char),
+            Some(_) => self.text[at..].chars().next(),
+            None => None,
+        }
     }
 
     /// Byte offset after the Extend characters starting at `at`.
@@ -164,13 +195,17 @@ impl<'a> WordSpans<'a> {
         while let Some(c) = self.char_at(end) {
             let class = classify(c);
             let (next, added) = match class {
-                WordClass::Letter | WordClass::Digit | WordClass::ExtendNumLet | WordClass::Extend => {
-                    (end + c.len_utf8(), c.len_utf16())
-                }
+                WordClass::Letter
+                | WordClass::Digit
+                | WordClass::ExtendNumLet
+                | WordClass::Extend => (end + c.len_utf8(), c.len_utf16()),
                 // Joins only a letter to a letter or a digit to a digit, so `last` stays as it is.
                 WordClass::MidLetter | WordClass::MidNum | WordClass::MidNumLet => {
                     match self.joined_across(last, class, end + c.len_utf8()) {
-                        Some(after) => (after, self.text[end..after].chars().map(char::len_utf16).sum()),
+                        Some(after) => (
+                            after,
+                            self.text[end..after].chars().map(char::len_utf16).sum(),
+                        ),
                         None => break,
                     }
                 }
@@ -180,7 +215,10 @@ impl<'a> WordSpans<'a> {
                 break;
             }
             units += added;
-            if matches!(class, WordClass::Letter | WordClass::Digit | WordClass::ExtendNumLet) {
+            if matches!(
+                class,
+                WordClass::Letter | WordClass::Digit | WordClass::ExtendNumLet
+            ) {
                 last = class;
             }
             end = next;
@@ -203,7 +241,12 @@ impl<'a> WordSpans<'a> {
     /// If the separator of class `separator`, ending at `after_separator`, joins the word (whose last
     /// letter or digit has class `last`) to a following letter or digit, the end of that character.
     /// UAX #29 WB6/WB7 for letters, WB11/WB12 for digits.
-    fn joined_across(&self, last: WordClass, separator: WordClass, after_separator: usize) -> Option<usize> {
+    fn joined_across(
+        &self,
+        last: WordClass,
+        separator: WordClass,
+        after_separator: usize,
+    ) -> Option<usize> {
         let at = self.skip_extend(after_separator);
         let c = self.char_at(at)?;
         let next = classify(c);
@@ -248,6 +291,12 @@ impl Iterator for WordSpans<'_> {
 
 /// Appends the term spelling of `surface` to `term`: full Unicode lowercasing, then accent folding.
 pub(crate) fn push_term(surface: &str, term: &mut String) {
+    if surface.is_ascii() {
+        let from = term.len();
+        term.push_str(surface);
+        term[from..].make_ascii_lowercase();
+        return;
+    }
     for c in surface.chars() {
         if c.is_ascii() {
             term.push(c.to_ascii_lowercase());
@@ -270,7 +319,9 @@ mod tests {
 
     /// The surface forms of the words of `text`.
     fn words(text: &str) -> Vec<&str> {
-        WordSpans::new(text).map(|(start, end)| &text[start..end]).collect()
+        WordSpans::new(text)
+            .map(|(start, end)| &text[start..end])
+            .collect()
     }
 
     fn term(surface: &str) -> String {
@@ -288,45 +339,78 @@ mod tests {
 
     #[test]
     fn splits_on_space_hyphen_slash_and_punctuation() {
-        assert_eq!(words("Hello, world! diffusion-weighted and/or (MRI) x+y"), [
-            "Hello", "world", "diffusion", "weighted", "and", "or", "MRI", "x", "y"
-        ]);
+        assert_eq!(
+            words("Hello, world! diffusion-weighted and/or (MRI) x+y"),
+            [
+                "Hello",
+                "world",
+                "diffusion",
+                "weighted",
+                "and",
+                "or",
+                "MRI",
+                "x",
+                "y"
+            ]
+        );
     }
 
     #[test]
     fn joins_letters_across_apostrophes_periods_and_colons() {
-        assert_eq!(words("don't don’t e.g. U.S.A. S:t"), ["don't", "don’t", "e.g", "U.S.A", "S:t"]);
-        assert_eq!(words("patient's dogs' 'quoted'"), ["patient's", "dogs", "quoted"]);
+        assert_eq!(
+            words("don't don’t e.g. U.S.A. S:t"),
+            ["don't", "don’t", "e.g", "U.S.A", "S:t"]
+        );
+        assert_eq!(
+            words("patient's dogs' 'quoted'"),
+            ["patient's", "dogs", "quoted"]
+        );
         // Only a single separator between two letters joins.
-        assert_eq!(words("a..b end. Next a.1"), ["a", "b", "end", "Next", "a", "1"]);
+        assert_eq!(
+            words("a..b end. Next a.1"),
+            ["a", "b", "end", "Next", "a", "1"]
+        );
     }
 
     #[test]
     fn joins_digits_across_periods_commas_and_semicolons() {
-        assert_eq!(words("3.14 1,000 1,000,000.5 p<0.05 1:2 1;2"), [
-            "3.14", "1,000", "1,000,000.5", "p", "0.05", "1", "2", "1;2"
-        ]);
+        assert_eq!(
+            words("3.14 1,000 1,000,000.5 p<0.05 1:2 1;2"),
+            ["3.14", "1,000", "1,000,000.5", "p", "0.05", "1", "2", "1;2"]
+        );
         assert_eq!(words("10.5. 7, 8"), ["10.5", "7", "8"]);
     }
 
     #[test]
     fn letters_and_digits_stay_together() {
-        assert_eq!(words("covid19 5mg IL-6 h2o2 CD4+"), ["covid19", "5mg", "IL", "6", "h2o2", "CD4"]);
+        assert_eq!(
+            words("covid19 5mg IL-6 h2o2 CD4+"),
+            ["covid19", "5mg", "IL", "6", "h2o2", "CD4"]
+        );
         // The rules look at the character class on each side: 'a.1' and '1.a' split.
         assert_eq!(words("v1.2 1.5x"), ["v1.2", "1.5x"]);
     }
 
     #[test]
     fn underscore_joins_and_is_kept_at_word_edges() {
-        assert_eq!(words("snake_case __init__ a_1 _ __ x"), ["snake_case", "__init__", "a_1", "x"]);
+        assert_eq!(
+            words("snake_case __init__ a_1 _ __ x"),
+            ["snake_case", "__init__", "a_1", "x"]
+        );
         assert_eq!(words("foo_bar_"), ["foo_bar_"]);
     }
 
     #[test]
     fn unicode_letters_and_combining_marks() {
-        assert_eq!(words("Café naïve Ελληνικά русский"), ["Café", "naïve", "Ελληνικά", "русский"]);
+        assert_eq!(
+            words("Café naïve Ελληνικά русский"),
+            ["Café", "naïve", "Ελληνικά", "русский"]
+        );
         // e + COMBINING ACUTE ACCENT stays one word; a soft hyphen stays inside it.
-        assert_eq!(words("cafe\u{301} co\u{AD}operate"), ["cafe\u{301}", "co\u{AD}operate"]);
+        assert_eq!(
+            words("cafe\u{301} co\u{AD}operate"),
+            ["cafe\u{301}", "co\u{AD}operate"]
+        );
         assert_eq!(words("\u{301}abc"), ["abc"]);
         assert_eq!(words("العربية हिन्दी"), ["العربية", "हिन्दी"]);
     }
@@ -334,7 +418,10 @@ mod tests {
     #[test]
     fn each_ideograph_and_kana_is_a_word() {
         assert_eq!(words("中文分词"), ["中", "文", "分", "词"]);
-        assert_eq!(words("ひらがなカタカナ"), ["ひ", "ら", "が", "な", "カ", "タ", "カ", "ナ"]);
+        assert_eq!(
+            words("ひらがなカタカナ"),
+            ["ひ", "ら", "が", "な", "カ", "タ", "カ", "ナ"]
+        );
         assert_eq!(words("DNA配列2023年"), ["DNA", "配", "列", "2023", "年"]);
         // A combining voiced sound mark stays with its kana.
         assert_eq!(words("か\u{3099}き"), ["か\u{3099}", "き"]);
@@ -342,7 +429,10 @@ mod tests {
 
     #[test]
     fn symbols_and_other_numbers_separate() {
-        assert_eq!(words("m² ½cup 25°C α-helix ①two"), ["m", "cup", "25", "C", "α", "helix", "two"]);
+        assert_eq!(
+            words("m² ½cup 25°C α-helix ①two"),
+            ["m", "cup", "25", "C", "α", "helix", "two"]
+        );
     }
 
     #[test]
@@ -352,7 +442,10 @@ mod tests {
         let surfaces: Vec<&str> = spans.iter().map(|&(s, e)| &text[s..e]).collect();
         assert_eq!(surfaces, ["Él", "dijo", "naïve", "3,5", "km’s", "漢", "字"]);
         assert_eq!(spans[0], (2, 5));
-        assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "spans are ordered and disjoint");
+        assert!(
+            spans.windows(2).all(|w| w[0].1 <= w[1].0),
+            "spans are ordered and disjoint"
+        );
     }
 
     #[test]
@@ -362,7 +455,10 @@ mod tests {
         assert_eq!(lengths, [255, 255, 90]);
         // Characters outside the BMP count twice, as in Java; a character is never split.
         let astral = "𝐀".repeat(200);
-        let units: Vec<usize> = words(&astral).iter().map(|w| w.encode_utf16().count()).collect();
+        let units: Vec<usize> = words(&astral)
+            .iter()
+            .map(|w| w.encode_utf16().count())
+            .collect();
         assert_eq!(units, [254, 146]);
         let exactly = "b".repeat(255);
         assert_eq!(words(&exactly), [exactly.as_str()]);
