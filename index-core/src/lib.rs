@@ -1,7 +1,29 @@
-use wasm_bindgen::prelude::*;
-#[wasm_bindgen]
-pub fn probe(s: &str) -> Result<u32, JsError> {
-    let v: serde_json::Value = serde_json::from_str(s).map_err(|e| JsError::new(&e.to_string()))?;
-    let c = miniz_oxide::deflate::compress_to_vec(s.as_bytes(), 6);
-    Ok(v.as_u64().unwrap_or(0) as u32 + c.len() as u32)
-}
+//! index-core: serverless-ir's search engine.
+//!
+//! Text analysis, index building in bounded memory, a versioned and checksummed on-disk format read
+//! in place from one buffer, the MeTA rankers, and exact top-k search by dynamic pruning. The same
+//! crate is compiled natively (tests, the native benchmark) and to WebAssembly (`wasm`), where the
+//! TypeScript runtime drives it. See ARCHITECTURE.md for the map and FORMAT.md for the bytes.
+
+pub mod analysis;
+mod codec;
+mod error;
+pub mod indexer;
+mod postings;
+mod query;
+pub mod scoring;
+pub mod search;
+pub mod segment;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
+
+pub use error::{Error, ErrorKind, Result};
+pub use indexer::{BuildOptions, FieldMode, IndexBuilder, IndexMerger};
+pub use scoring::{Ranker, RankerParams};
+pub use search::{search, SearchRequest, SearchResults};
+pub use segment::{IndexMeta, Segment};

@@ -1,0 +1,16 @@
+//! codec/: how are numbers laid out in bytes?
+//!
+//! The primitives every section of the index file is made of: little-endian fixed-width integers,
+//! variable-length integers for positions, bit-packed blocks for doc-id gaps and term frequencies,
+//! and CRC-32 checksums. Each encoder sits beside its decoder and their round trip is property
+//! tested. Nothing here knows about terms or documents.
+
+mod bitpacking;
+mod bytes;
+mod crc32;
+mod varint;
+
+pub(crate) use bitpacking::{bits_needed, pack, packed_len, unpack};
+pub(crate) use bytes::{ByteWriter, Bytes};
+pub(crate) use crc32::crc32;
+pub(crate) use varint::{read_varint, write_varint};

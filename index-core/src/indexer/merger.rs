@@ -1,0 +1,113 @@
+//! `IndexMerger`: segments in, one index out, doc ids renumbered in the order segments were added.
+
+use crate::error::{Error, Result};
+use crate::postings::PostingList;
+use crate::segment::{ColumnsWriter, DocStoreWriter, IdsWriter, Segment, SegmentWriter, TermEntry};
+use std::collections::HashSet;
+
+#[derive(Default)]
+pub struct IndexMerger {
+    segments: Vec<Segment>,
+}
+
+impl IndexMerger {
+    pub fn new() -> IndexMerger {
+        IndexMerger::default()
+    }
+
+    /// Adds a segment; it must have been built with the same fields and analyzer as the first.
+    pub fn add(&mut self, segment: Segment) -> Result<()> {
+        if let Some(first) = self.segments.first() {
+            let (a, b) = (first.meta(), segment.meta());
+            let names = |m: &crate::segment::IndexMeta| m.fields.iter().map(|f| (f.name.clone(), f.sources.clone())).collect::<Vec<_>>();
+            if names(a) != names(b) || a.analyzer != b.analyzer {
+                return Err(Error::bad_options("segments with different fields or analyzers cannot be merged"));
+            }
+        }
+        self.segments.push(segment);
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<Vec<u8>> {
+        let first = self.segments.first().ok_or_else(|| Error::bad_options("nothing to merge: no segments were added"))?;
+        let meta = first.meta().clone();
+        let fields = meta.fields.len();
+        let mut bases = Vec::with_capacity(self.segments.len());
+        let mut docs: u64 = 0;
+        for s in &self.segments {
+            bases.push(docs as u32);
+            docs += s.meta().doc_count as u64;
+        }
+        if docs > u32::MAX as u64 - 1 {
+            return Err(Error::bad_options("a merged index can hold at most 4,294,967,294 documents"));
+        }
+        let (mut lengths, mut unique) = (vec![Vec::new(); fields], vec![Vec::new(); fields]);
+        for s in &self.segments {
+            for f in 0..fields {
+                for d in 0..s.meta().doc_count {
+                    lengths[f].push(s.field_length(f as u32, d));
+                    unique[f].push(s.unique_terms(f as u32, d));
+                }
+            }
+        }
+        let field_specs = meta.fields.iter().map(|f| (f.name.clone(), f.sources.clone())).collect();
+        let mut writer = SegmentWriter::new(field_specs, meta.analyzer.clone(), lengths, unique);
+
+        // k-way merge of the sorted dictionaries; k is small, so a linear scan for the minimum.
+        let mut next = vec![0usize; self.segments.len()];
+        let mut list = PostingList::default();
+        loop {
+            let mut min: Option<TermEntry> = None;
+            for (s, seg) in self.segments.iter().enumerate() {
+                if next[s] < seg.term_count() {
+                    let e = seg.term_entry(next[s])?;
+                    if min.map_or(true, |m| (e.field, e.term) < (m.field, m.term)) {
+                        min = Some(e);
+                    }
+                }
+            }
+            let key = match min {
+                None => break,
+                Some(m) => (m.field, m.term.to_vec()),
+            };
+            list.clear();
+            for (s, seg) in self.segments.iter().enumerate() {
+                if next[s] < seg.term_count() {
+                    let e = seg.term_entry(next[s])?;
+                    if (e.field, e.term) == (key.0, key.1.as_slice()) {
+                        seg.postings(&e)?.decode_into(bases[s], &mut list)?;
+                        next[s] += 1;
+                    }
+                }
+            }
+            writer.add_term(key.0, &key.1, &list);
+        }
+
+        let mut store = DocStoreWriter::default();
+        let mut ids = IdsWriter::default();
+        let mut seen = HashSet::new();
+        let mut columns = ColumnsWriter::default();
+        for seg in &self.segments {
+            store.append_store(&seg.store()?)?;
+            let readers = seg
+                .column_names()
+                .into_iter()
+                .map(|n| Ok((n.to_string(), seg.column(n)?.expect("listed column exists"))))
+                .collect::<Result<Vec<_>>>()?;
+            for d in 0..seg.meta().doc_count {
+                let id = seg.external_id(d)?;
+                if !seen.insert(id.to_string()) {
+                    return Err(Error::bad_document(format!("duplicate document id \"{}\" across segments", id)));
+                }
+                ids.add(id);
+                for (name, r) in &readers {
+                    if let Some(v) = r.get(d)? {
+                        columns.set(name, v);
+                    }
+                }
+                columns.end_doc();
+            }
+        }
+        Ok(writer.finish(store, ids, columns))
+    }
+}

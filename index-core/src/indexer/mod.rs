@@ -1,0 +1,18 @@
+//! indexer/: how does a JSONL corpus become an index, in bounded memory?
+//!
+//! `IndexBuilder` takes corpus lines, analyses their fields and accumulates postings in memory.
+//! When its estimate of the memory it holds passes the budget, the host takes the documents so far
+//! as a finished segment (`take_segment`) and writes it out; at the end `IndexMerger` merges the
+//! segments into the final index, renumbering doc ids in segment order. A corpus that fits in the
+//! budget never touches a merge. The merge holds the segments being merged and its output — about
+//! twice the final index — which is bounded by what serving the index needs anyway, since the index
+//! is searched from memory.
+
+mod builder;
+mod document;
+mod merger;
+mod options;
+
+pub use builder::IndexBuilder;
+pub use merger::IndexMerger;
+pub use options::{BuildOptions, FieldMode};

@@ -1,0 +1,43 @@
+//! postings/: which documents contain this term, how often, and where?
+//!
+//! A term's postings are a sorted list of doc ids with a term frequency each, cut into blocks of
+//! `BLOCK_LEN` documents. Every block has a fixed-size `BlockMeta` — its last doc id (to skip
+//! without decoding), where its data and positions start, and the statistics that bound the score
+//! any of its documents can reach (largest tf, shortest document, fewest distinct terms). Top-k
+//! search reads only these metas to skip blocks that cannot enter the results.
+//!
+//! `serializer` writes a `PostingList` (built in memory or decoded during a merge) in this layout;
+//! `reader` walks it in place, straight from the index buffer. The byte layout is in FORMAT.md.
+
+mod reader;
+mod serializer;
+
+pub(crate) use reader::{PostingCursor, TermPostings};
+pub(crate) use serializer::{serialize_postings, FieldStats};
+
+/// Documents per block. 128 matches Lucene and PISA: one block decodes into a few cache lines, and
+/// skipping block by block is fine-grained enough for block-max pruning.
+pub(crate) const BLOCK_LEN: usize = 128;
+
+/// Size in bytes of one `BlockMeta` record.
+pub(crate) const BLOCK_META_LEN: usize = 24;
+
+/// The doc id returned by a cursor that has run past its last posting.
+pub(crate) const DOC_END: u32 = u32::MAX;
+
+/// One term's postings in memory: ascending doc ids, one tf per doc, and `tf` positions per doc
+/// (ascending within a doc) concatenated in doc order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct PostingList {
+    pub(crate) docs: Vec<u32>,
+    pub(crate) tfs: Vec<u32>,
+    pub(crate) positions: Vec<u32>,
+}
+
+impl PostingList {
+    pub(crate) fn clear(&mut self) {
+        self.docs.clear();
+        self.tfs.clear();
+        self.positions.clear();
+    }
+}

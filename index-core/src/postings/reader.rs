@@ -1,0 +1,357 @@
+//! Reads one term's postings in place from the index buffer.
+//!
+//! `PostingCursor` is the iterator search uses: `doc()` is the current doc id (`DOC_END` when
+//! exhausted), `advance()` moves to the next posting, `seek(target)` to the first doc ≥ target,
+//! skipping whole blocks through their metas without decoding them. `block_meta_for(target)`
+//! ("shallow advance") reports the bounds of the block that would hold `target`, without moving.
+
+use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
+use crate::codec::{packed_len, read_varint, unpack, Bytes};
+use crate::error::{Error, Result};
+
+/// A block's skip data and score-bound statistics (24 bytes on disk, six little-endian u32).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BlockMeta {
+    pub(crate) last_doc: u32,
+    pub(crate) data_offset: u32,
+    pub(crate) positions_offset: u32,
+    pub(crate) max_tf: u32,
+    pub(crate) min_len: u32,
+    pub(crate) min_unique: u32,
+}
+
+/// A term's postings as stored: the block metas, the packed blocks and the positions.
+#[derive(Clone, Copy)]
+pub(crate) struct TermPostings<'a> {
+    pub(crate) doc_freq: u32,
+    metas: &'a [u8],
+    data: &'a [u8],
+    positions: &'a [u8],
+}
+
+impl<'a> TermPostings<'a> {
+    /// `postings` and `positions` start at this term's offsets and may run to the end of their
+    /// sections; `doc_freq` tells how many blocks there are.
+    pub(crate) fn new(doc_freq: u32, postings: &'a [u8], positions: &'a [u8]) -> Result<Self> {
+        let blocks = (doc_freq as usize + BLOCK_LEN - 1) / BLOCK_LEN;
+        let meta_len = blocks * BLOCK_META_LEN;
+        if doc_freq == 0 || postings.len() < meta_len {
+            return Err(Error::corrupt("a term's postings are truncated or empty"));
+        }
+        Ok(TermPostings { doc_freq, metas: &postings[..meta_len], data: &postings[meta_len..], positions })
+    }
+
+    pub(crate) fn block_count(&self) -> usize {
+        self.metas.len() / BLOCK_META_LEN
+    }
+
+    pub(crate) fn block_meta(&self, b: usize) -> BlockMeta {
+        let m = &self.metas[b * BLOCK_META_LEN..(b + 1) * BLOCK_META_LEN];
+        let w = |k: usize| u32::from_le_bytes([m[k * 4], m[k * 4 + 1], m[k * 4 + 2], m[k * 4 + 3]]);
+        BlockMeta {
+            last_doc: w(0),
+            data_offset: w(1),
+            positions_offset: w(2),
+            max_tf: w(3),
+            min_len: w(4),
+            min_unique: w(5),
+        }
+    }
+
+    /// Appends every posting, doc ids shifted by `base`, to `out` — sequentially, for merging.
+    pub(crate) fn decode_into(&self, base: u32, out: &mut crate::postings::PostingList) -> Result<()> {
+        let mut c = self.cursor()?;
+        let mut at = 0usize;
+        while c.doc() != DOC_END {
+            out.docs.push(base + c.doc());
+            let tf = c.tf();
+            out.tfs.push(tf);
+            let mut p = 0u32;
+            for j in 0..tf {
+                let gap = read_varint(self.positions, &mut at)?;
+                p = if j == 0 { gap } else { p.checked_add(gap).ok_or_else(|| Error::corrupt("a position overflows"))? };
+                out.positions.push(p);
+            }
+            c.advance()?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn cursor(&self) -> Result<PostingCursor<'a>> {
+        let mut c = PostingCursor {
+            postings: *self,
+            block: 0,
+            len: 0,
+            at: 0,
+            docs: [0; BLOCK_LEN],
+            tfs: [0; BLOCK_LEN],
+            doc: DOC_END,
+            shallow: 0,
+        };
+        c.load_block(0)?;
+        Ok(c)
+    }
+}
+
+#[derive(Clone)]
+pub(crate) struct PostingCursor<'a> {
+    postings: TermPostings<'a>,
+    block: usize,
+    len: usize,
+    at: usize,
+    docs: [u32; BLOCK_LEN],
+    tfs: [u32; BLOCK_LEN],
+    doc: u32,
+    shallow: usize,
+}
+
+impl<'a> PostingCursor<'a> {
+    #[inline]
+    pub(crate) fn doc(&self) -> u32 {
+        self.doc
+    }
+
+    #[inline]
+    pub(crate) fn tf(&self) -> u32 {
+        self.tfs[self.at]
+    }
+
+    pub(crate) fn doc_freq(&self) -> u32 {
+        self.postings.doc_freq
+    }
+
+    fn load_block(&mut self, b: usize) -> Result<()> {
+        self.block = b;
+        self.at = 0;
+        if b >= self.postings.block_count() {
+            self.doc = DOC_END;
+            self.len = 0;
+            return Ok(());
+        }
+        let meta = self.postings.block_meta(b);
+        let len = if b + 1 == self.postings.block_count() {
+            self.postings.doc_freq as usize - b * BLOCK_LEN
+        } else {
+            BLOCK_LEN
+        };
+        let data = self
+            .postings
+            .data
+            .get(meta.data_offset as usize..)
+            .filter(|d| d.len() >= 2)
+            .ok_or_else(|| Error::corrupt("a postings block starts past the end of its section"))?;
+        let (doc_bits, tf_bits) = (data[0], data[1]);
+        let doc_bytes = packed_len(len, doc_bits.min(32));
+        unpack(&data[2..], doc_bits, &mut self.docs[..len])?;
+        unpack(data.get(2 + doc_bytes..).unwrap_or(&[]), tf_bits, &mut self.tfs[..len])?;
+        let mut base = if b == 0 { 0 } else { self.postings.block_meta(b - 1).last_doc.wrapping_add(1) };
+        for i in 0..len {
+            let d = base.wrapping_add(self.docs[i]);
+            self.docs[i] = d;
+            base = d.wrapping_add(1);
+            self.tfs[i] += 1;
+        }
+        if self.docs[len - 1] != meta.last_doc {
+            return Err(Error::corrupt("a postings block does not end at the doc id its skip data names"));
+        }
+        self.len = len;
+        self.doc = self.docs[0];
+        Ok(())
+    }
+
+    /// Moves to the next posting; `DOC_END` after the last.
+    #[inline]
+    pub(crate) fn advance(&mut self) -> Result<u32> {
+        self.at += 1;
+        if self.at < self.len {
+            self.doc = self.docs[self.at];
+            Ok(self.doc)
+        } else {
+            self.load_block(self.block + 1)?;
+            Ok(self.doc)
+        }
+    }
+
+    /// Moves to the first posting with doc id ≥ `target` (never backwards).
+    pub(crate) fn seek(&mut self, target: u32) -> Result<u32> {
+        if self.doc >= target {
+            return Ok(self.doc);
+        }
+        let blocks = self.postings.block_count();
+        let mut b = self.block;
+        while b < blocks && self.postings.block_meta(b).last_doc < target {
+            b += 1;
+        }
+        if b != self.block {
+            self.load_block(b)?;
+        }
+        if self.doc == DOC_END {
+            return Ok(DOC_END);
+        }
+        while self.docs[self.at] < target {
+            self.at += 1;
+        }
+        self.doc = self.docs[self.at];
+        Ok(self.doc)
+    }
+
+    /// The meta of the block that holds `target` if this term contains it (the first block whose
+    /// last doc is ≥ target), or `None` past the last block. Does not move the cursor.
+    pub(crate) fn block_meta_for(&mut self, target: u32) -> Option<BlockMeta> {
+        let blocks = self.postings.block_count();
+        if self.shallow < self.block {
+            self.shallow = self.block;
+        }
+        while self.shallow < blocks && self.postings.block_meta(self.shallow).last_doc < target {
+            self.shallow += 1;
+        }
+        if self.shallow < blocks {
+            Some(self.postings.block_meta(self.shallow))
+        } else {
+            None
+        }
+    }
+
+    /// Decodes the positions of the current doc into `out` (cleared first).
+    pub(crate) fn positions(&self, out: &mut Vec<u32>) -> Result<()> {
+        out.clear();
+        let meta = self.postings.block_meta(self.block);
+        let mut at = meta.positions_offset as usize;
+        let bytes = Bytes::new(self.postings.positions, "the positions section");
+        if at > bytes.len() {
+            return Err(Error::corrupt("positions start past the end of their section"));
+        }
+        let data = self.postings.positions;
+        for i in 0..=self.at {
+            let mut p = 0u32;
+            for j in 0..self.tfs[i] {
+                let gap = read_varint(data, &mut at)?;
+                p = if j == 0 { gap } else { p.checked_add(gap).ok_or_else(|| Error::corrupt("a position overflows"))? };
+                if i == self.at {
+                    out.push(p);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::codec::ByteWriter;
+    use crate::postings::{serialize_postings, FieldStats, PostingList, DOC_END};
+    use crate::testing::Rng;
+
+    fn random_list(rng: &mut Rng, n_docs: u32, density: f64) -> PostingList {
+        let mut list = PostingList::default();
+        for d in 0..n_docs {
+            if rng.chance(density) {
+                let spread = if rng.chance(0.05) { 300 } else { 4 };
+                let tf = 1 + rng.below(spread) as u32;
+                list.docs.push(d);
+                list.tfs.push(tf);
+                let mut p = rng.below(5) as u32;
+                for _ in 0..tf {
+                    list.positions.push(p);
+                    p += 1 + rng.below(1000) as u32;
+                }
+            }
+        }
+        if list.docs.is_empty() {
+            list.docs.push(n_docs - 1);
+            list.tfs.push(1);
+            list.positions.push(0);
+        }
+        list
+    }
+
+    fn write(list: &PostingList, n_docs: usize) -> (Vec<u8>, Vec<u8>) {
+        let lengths: Vec<u32> = (0..n_docs as u32).map(|d| 10 + d % 17).collect();
+        let unique: Vec<u32> = (0..n_docs as u32).map(|d| 5 + d % 7).collect();
+        let stats = FieldStats { lengths: &lengths, unique_terms: &unique };
+        let (mut p, mut q) = (ByteWriter::default(), ByteWriter::default());
+        p.bytes(&[9, 9, 9]); // the term need not start the section
+        let t = serialize_postings(list, &stats, &mut p, &mut q);
+        (p.buf[t.postings_offset as usize..].to_vec(), q.buf[t.positions_offset as usize..].to_vec())
+    }
+
+    #[test]
+    fn round_trip_random_lists_with_positions() {
+        let mut rng = Rng::new(42);
+        for round in 0..60 {
+            let n_docs = 1 + rng.below(2000) as u32;
+            let density = [0.001, 0.05, 0.5, 1.0][round % 4];
+            let list = random_list(&mut rng, n_docs, density);
+            let (p, q) = write(&list, n_docs as usize);
+            let tp = super::TermPostings::new(list.docs.len() as u32, &p, &q).unwrap();
+            let mut c = tp.cursor().unwrap();
+            let mut got = PostingList::default();
+            let mut pos = Vec::new();
+            while c.doc() != DOC_END {
+                got.docs.push(c.doc());
+                got.tfs.push(c.tf());
+                c.positions(&mut pos).unwrap();
+                got.positions.extend_from_slice(&pos);
+                c.advance().unwrap();
+            }
+            assert_eq!(got, list, "round {}", round);
+        }
+    }
+
+    #[test]
+    fn seek_lands_on_first_doc_at_or_after_target() {
+        let mut rng = Rng::new(3);
+        let list = random_list(&mut rng, 5000, 0.1);
+        let (p, q) = write(&list, 5000);
+        let tp = super::TermPostings::new(list.docs.len() as u32, &p, &q).unwrap();
+        let mut target = 0u32;
+        let mut c = tp.cursor().unwrap();
+        while target < 5100 {
+            let expect = list.docs.iter().copied().find(|&d| d >= target).unwrap_or(DOC_END);
+            // block bounds never under-report: the block meta for target covers `expect`
+            if let Some(m) = c.block_meta_for(target) {
+                assert!(m.last_doc >= expect);
+            }
+            assert_eq!(c.seek(target).unwrap(), expect);
+            if expect != DOC_END {
+                let i = list.docs.iter().position(|&d| d == expect).unwrap();
+                assert_eq!(c.tf(), list.tfs[i]);
+            }
+            target += 1 + rng.below(300) as u32;
+        }
+    }
+
+    #[test]
+    fn block_metas_bound_every_doc_in_the_block() {
+        let mut rng = Rng::new(11);
+        let list = random_list(&mut rng, 3000, 0.3);
+        let (p, q) = write(&list, 3000);
+        let tp = super::TermPostings::new(list.docs.len() as u32, &p, &q).unwrap();
+        for (i, chunk) in list.docs.chunks(super::BLOCK_LEN).enumerate() {
+            let m = tp.block_meta(i);
+            let tfs = &list.tfs[i * super::BLOCK_LEN..i * super::BLOCK_LEN + chunk.len()];
+            assert_eq!(m.max_tf, *tfs.iter().max().unwrap());
+            assert_eq!(m.min_len, chunk.iter().map(|d| 10 + d % 17).min().unwrap());
+            assert_eq!(m.min_unique, chunk.iter().map(|d| 5 + d % 7).min().unwrap());
+            assert_eq!(m.last_doc, *chunk.last().unwrap());
+        }
+    }
+
+    #[test]
+    fn damaged_blocks_are_errors_not_panics() {
+        let mut rng = Rng::new(5);
+        let list = random_list(&mut rng, 1000, 0.5);
+        let (p, q) = write(&list, 1000);
+        for cut in [0, 10, p.len() / 2, p.len() - 1] {
+            let res = super::TermPostings::new(list.docs.len() as u32, &p[..cut], &q)
+                .and_then(|tp| {
+                    let mut c = tp.cursor()?;
+                    while c.doc() != DOC_END {
+                        c.advance()?;
+                    }
+                    Ok(())
+                });
+            assert!(res.is_err(), "cut at {}", cut);
+        }
+    }
+}

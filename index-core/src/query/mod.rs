@@ -1,0 +1,19 @@
+//! query/: what did the user ask for?
+//!
+//! The query language: words are optional and ranked (OR); `"a phrase"` must appear as written;
+//! `+word` must appear; `-word` and `-"a phrase"` must not; `field:word` and `field:"a phrase"`
+//! look in one field. Everything positive is scored. The parser only splits the text into
+//! clauses; analysis and field resolution happen against a specific index in `search::plan`.
+//!
+//! Filters on metadata columns (`year>=1900`, `party=Whig`) are a separate list in the request,
+//! parsed by `filter`.
+
+mod filter;
+mod parser;
+
+pub(crate) use filter::{parse_filter, FilterOp, FilterValue};
+pub(crate) use parser::{parse_query, ClauseText, Occur};
+
+/// Longest query accepted, in bytes, and most clauses: bounds the work one request can cause.
+pub const MAX_QUERY_BYTES: usize = 4096;
+pub const MAX_CLAUSES: usize = 64;

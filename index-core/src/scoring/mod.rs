@@ -1,0 +1,16 @@
+//! scoring/: how much is a term occurrence worth to a document?
+//!
+//! The rankers of the MeTA toolkit, with MeTA's formulas: Okapi BM25, query likelihood with
+//! Dirichlet prior, Jelinek-Mercer, pivoted length normalisation and absolute discount. Each is a
+//! pure function of the term's statistics and one document's tf, length and distinct-term count.
+//!
+//! Invariant the pruning relies on (tested for every ranker): a term's score never decreases
+//! when tf grows and never increases when the document length or its distinct-term count grows,
+//! so a block's score bound is the score at (largest tf, shortest length, fewest distinct terms).
+//! The language models add a per-document prior (`doc_prior`, ≤ 0) that depends only on the
+//! document, bounded by `prior_bound`.
+
+mod rankers;
+
+pub use rankers::{Ranker, RankerParams};
+pub(crate) use rankers::TermStats;

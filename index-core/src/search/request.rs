@@ -1,0 +1,132 @@
+//! What a search asks for and what it returns.
+
+use crate::error::{Error, Result};
+use crate::scoring::{Ranker, RankerParams};
+use serde_json::Value;
+
+/// Largest `offset + size` a request may reach; deeper pages go through `after` (a cursor).
+pub const MAX_WINDOW: usize = 100_000;
+
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    pub query: String,
+    pub ranker: Ranker,
+    /// Hits to skip, and hits to return after them.
+    pub offset: usize,
+    pub size: usize,
+    /// Restrict unqualified words to these fields (all fields when `None`).
+    pub fields: Option<Vec<String>>,
+    /// Metadata filters such as `year>=1900`; all must hold.
+    pub filters: Vec<String>,
+    /// Only hits that rank after this (score, doc) — the last hit of the previous page.
+    pub after: Option<(f64, u32)>,
+    /// Count every matching document (`total`).
+    pub count_total: bool,
+    /// Score every document instead of pruning (the reference for tests and benchmarks).
+    pub exhaustive: bool,
+}
+
+impl SearchRequest {
+    pub fn new(query: &str) -> SearchRequest {
+        SearchRequest {
+            query: query.to_string(),
+            ranker: Ranker::from_name("bm25", RankerParams::default()).expect("default ranker"),
+            offset: 0,
+            size: 10,
+            fields: None,
+            filters: Vec::new(),
+            after: None,
+            count_total: true,
+            exhaustive: false,
+        }
+    }
+
+    /// Reads options from JSON: `{"ranker":"bm25","params":{"k1":0.9},"offset":0,"size":10,
+    /// "fields":["title"],"filters":["year>=1900"],"after":{"score":1.5,"doc":7},"count":true,
+    /// "exhaustive":false}`; every key is optional.
+    pub fn from_json(query: &str, json: &str) -> Result<SearchRequest> {
+        let v: Value = serde_json::from_str(json).map_err(|e| Error::bad_query(format!("search options are not JSON: {}", e)))?;
+        let mut r = SearchRequest::new(query);
+        let obj = v.as_object().ok_or_else(|| Error::bad_query("search options must be a JSON object"))?;
+        for key in obj.keys() {
+            if !["ranker", "params", "offset", "size", "fields", "filters", "after", "count", "exhaustive"].contains(&key.as_str()) {
+                return Err(Error::bad_query(format!("unknown search option \"{}\"", key)));
+            }
+        }
+        let mut params = RankerParams::default();
+        if let Some(p) = v.get("params") {
+            let p = p.as_object().ok_or_else(|| Error::bad_query("\"params\" must be an object of numbers"))?;
+            for (name, value) in p {
+                let x = value.as_f64().ok_or_else(|| Error::bad_query(format!("ranker parameter {} must be a number", name)))?;
+                let slot = match name.as_str() {
+                    "k1" => &mut params.k1,
+                    "b" => &mut params.b,
+                    "mu" => &mut params.mu,
+                    "lambda" => &mut params.lambda,
+                    "s" => &mut params.s,
+                    "delta" => &mut params.delta,
+                    other => return Err(Error::bad_query(format!("unknown ranker parameter \"{}\": k1, b, mu, lambda, s or delta", other))),
+                };
+                *slot = Some(x);
+            }
+        }
+        let ranker = v.get("ranker").map(|x| x.as_str().ok_or_else(|| Error::bad_query("\"ranker\" must be a string"))).transpose()?;
+        r.ranker = Ranker::from_name(ranker.unwrap_or("bm25"), params)?;
+        let count = |key: &str, max: usize| -> Result<Option<usize>> {
+            match v.get(key) {
+                None => Ok(None),
+                Some(x) => x
+                    .as_u64()
+                    .filter(|&n| n as usize <= max)
+                    .map(|n| Some(n as usize))
+                    .ok_or_else(|| Error::bad_query(format!("\"{}\" must be an integer from 0 to {}", key, max))),
+            }
+        };
+        r.offset = count("offset", MAX_WINDOW)?.unwrap_or(0);
+        r.size = count("size", MAX_WINDOW)?.unwrap_or(10);
+        if r.offset + r.size > MAX_WINDOW {
+            return Err(Error::bad_query(format!("offset + size must be at most {}; page deeper with \"after\"", MAX_WINDOW)));
+        }
+        let strings = |key: &str| -> Result<Option<Vec<String>>> {
+            match v.get(key) {
+                None => Ok(None),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|x| x.as_str().map(str::to_string).ok_or_else(|| Error::bad_query(format!("\"{}\" must be a list of strings", key))))
+                    .collect::<Result<Vec<_>>>()
+                    .map(Some),
+                Some(_) => Err(Error::bad_query(format!("\"{}\" must be a list of strings", key))),
+            }
+        };
+        r.fields = strings("fields")?;
+        r.filters = strings("filters")?.unwrap_or_default();
+        if let Some(a) = v.get("after") {
+            let score = a.get("score").and_then(Value::as_f64);
+            let doc = a.get("doc").and_then(Value::as_u64).filter(|&d| d < u32::MAX as u64);
+            match (score, doc) {
+                (Some(s), Some(d)) if s.is_finite() => r.after = Some((s, d as u32)),
+                _ => return Err(Error::bad_query("\"after\" must be {\"score\": number, \"doc\": integer}")),
+            }
+        }
+        let flag = |key: &str, default: bool| -> Result<bool> {
+            match v.get(key) {
+                None => Ok(default),
+                Some(Value::Bool(b)) => Ok(*b),
+                Some(_) => Err(Error::bad_query(format!("\"{}\" must be true or false", key))),
+            }
+        };
+        r.count_total = flag("count", true)?;
+        r.exhaustive = flag("exhaustive", false)?;
+        Ok(r)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResults {
+    /// Documents matching the query (`None` when not counted).
+    pub total: Option<u64>,
+    /// (doc id, score), best first, ties by ascending doc id.
+    pub hits: Vec<(u32, f64)>,
+    /// The analysed terms of the query's positive clauses, for highlighting.
+    pub terms: Vec<String>,
+}

@@ -1,0 +1,175 @@
+//! Stored documents: the original JSON line of every document, returned with hits and by id.
+//!
+//! ```text
+//! block count u32 | 0 u32
+//! per block (24 bytes): first doc u32 | doc count u32 | offset u64 | compressed length u32 | raw length u32
+//! blocks: DEFLATE (raw) of [length u32 | bytes] per document
+//! ```
+//! Documents are compressed in blocks of about `BLOCK_TARGET` bytes: big enough for DEFLATE to find
+//! the repetition between JSON lines, small enough that fetching ten hits decompresses ~10 blocks.
+//! Blocks are self-contained, so merging segments copies them without recompressing.
+
+use crate::codec::{ByteWriter, Bytes};
+use crate::error::{Error, Result};
+
+const BLOCK_TARGET: usize = 16 * 1024;
+const BLOCK_RECORD_LEN: usize = 24;
+const COMPRESSION_LEVEL: u8 = 6;
+
+struct BlockRecord {
+    first_doc: u32,
+    doc_count: u32,
+    offset: u64,
+    compressed_len: u32,
+    raw_len: u32,
+}
+
+#[derive(Default)]
+pub(crate) struct DocStoreWriter {
+    blocks: Vec<BlockRecord>,
+    data: Vec<u8>,
+    pending: Vec<u8>,
+    pending_docs: u32,
+    docs: u32,
+}
+
+impl DocStoreWriter {
+    /// Appends the next document (doc ids are implicit and ascending).
+    pub(crate) fn add(&mut self, doc: &[u8]) {
+        self.pending.extend_from_slice(&(doc.len() as u32).to_le_bytes());
+        self.pending.extend_from_slice(doc);
+        self.pending_docs += 1;
+        self.docs += 1;
+        if self.pending.len() >= BLOCK_TARGET {
+            self.seal();
+        }
+    }
+
+    fn seal(&mut self) {
+        if self.pending_docs == 0 {
+            return;
+        }
+        let compressed = miniz_oxide::deflate::compress_to_vec(&self.pending, COMPRESSION_LEVEL);
+        self.push_block(self.docs - self.pending_docs, self.pending_docs, &compressed, self.pending.len() as u32);
+        self.pending.clear();
+        self.pending_docs = 0;
+    }
+
+    fn push_block(&mut self, first_doc: u32, doc_count: u32, compressed: &[u8], raw_len: u32) {
+        self.blocks.push(BlockRecord {
+            first_doc,
+            doc_count,
+            offset: self.data.len() as u64,
+            compressed_len: compressed.len() as u32,
+            raw_len,
+        });
+        self.data.extend_from_slice(compressed);
+    }
+
+    /// Copies every block of another segment's store, its doc ids shifted to follow ours.
+    pub(crate) fn append_store(&mut self, store: &StoreReader) -> Result<()> {
+        self.seal();
+        for i in 0..store.block_count() {
+            let r = store.record(i)?;
+            let compressed = store.compressed(&r)?;
+            self.push_block(self.docs + r.first_doc, r.doc_count, compressed, r.raw_len);
+        }
+        self.docs += store.doc_count()?;
+        Ok(())
+    }
+
+    /// Approximate memory held, for the builder's budget.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.data.len() + self.pending.len() + self.blocks.len() * BLOCK_RECORD_LEN
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.seal();
+        let mut out = ByteWriter::default();
+        out.u32(self.blocks.len() as u32);
+        out.u32(0);
+        for b in &self.blocks {
+            out.u32(b.first_doc);
+            out.u32(b.doc_count);
+            out.u64(b.offset);
+            out.u32(b.compressed_len);
+            out.u32(b.raw_len);
+        }
+        out.bytes(&self.data);
+        out.buf
+    }
+}
+
+/// Reads stored documents in place.
+pub(crate) struct StoreReader<'a> {
+    bytes: Bytes<'a>,
+    blocks: usize,
+}
+
+impl<'a> StoreReader<'a> {
+    pub(crate) fn new(section: &'a [u8]) -> Result<StoreReader<'a>> {
+        let bytes = Bytes::new(section, "the stored documents section");
+        let blocks = bytes.u32(0)? as usize;
+        bytes.slice(8, blocks * BLOCK_RECORD_LEN)?;
+        Ok(StoreReader { bytes, blocks })
+    }
+
+    fn block_count(&self) -> usize {
+        self.blocks
+    }
+
+    fn record(&self, i: usize) -> Result<BlockRecord> {
+        let at = 8 + i * BLOCK_RECORD_LEN;
+        Ok(BlockRecord {
+            first_doc: self.bytes.u32(at)?,
+            doc_count: self.bytes.u32(at + 4)?,
+            offset: self.bytes.u64(at + 8)?,
+            compressed_len: self.bytes.u32(at + 16)?,
+            raw_len: self.bytes.u32(at + 20)?,
+        })
+    }
+
+    fn compressed(&self, r: &BlockRecord) -> Result<&'a [u8]> {
+        let data_start = 8 + self.blocks * BLOCK_RECORD_LEN;
+        self.bytes.slice(data_start + r.offset as usize, r.compressed_len as usize)
+    }
+
+    fn doc_count(&self) -> Result<u32> {
+        if self.blocks == 0 {
+            return Ok(0);
+        }
+        let last = self.record(self.blocks - 1)?;
+        Ok(last.first_doc + last.doc_count)
+    }
+
+    /// The stored bytes of `doc`.
+    pub(crate) fn get(&self, doc: u32) -> Result<Vec<u8>> {
+        // Binary search for the last block whose first doc is ≤ doc.
+        let (mut lo, mut hi) = (0usize, self.blocks);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.record(mid)?.first_doc <= doc {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let missing = || Error::corrupt(format!("stored document {} is missing", doc));
+        if lo == 0 {
+            return Err(missing());
+        }
+        let r = self.record(lo - 1)?;
+        if doc >= r.first_doc + r.doc_count {
+            return Err(missing());
+        }
+        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(self.compressed(&r)?, r.raw_len as usize)
+            .map_err(|_| Error::corrupt(format!("the stored documents block of document {} does not decompress", doc)))?;
+        let raw = Bytes::new(&raw, "a stored documents block");
+        let mut at = 0usize;
+        for _ in r.first_doc..doc {
+            at += 4 + raw.u32(at)? as usize;
+        }
+        let len = raw.u32(at)? as usize;
+        Ok(raw.slice(at + 4, len)?.to_vec())
+    }
+}

@@ -1,0 +1,125 @@
+//! Assembles a segment.
+//!
+//! Call order: `new` with the schema and every document's field statistics, then `add_term` once
+//! per (field, term) in ascending (field, term bytes) order — asserted, since the dictionary is
+//! binary-searched — then `finish` with the stored documents, ids and columns.
+
+use super::columns::ColumnsWriter;
+use super::docstore::DocStoreWriter;
+use super::format::assemble;
+use super::ids::IdsWriter;
+use super::meta::{ColumnMeta, FieldMeta, IndexMeta};
+use crate::analysis::AnalyzerConfig;
+use crate::codec::ByteWriter;
+use crate::postings::{serialize_postings, FieldStats, PostingList};
+
+/// Size of one term dictionary record.
+pub(crate) const TERM_RECORD_LEN: usize = 40;
+
+pub(crate) struct SegmentWriter {
+    fields: Vec<(String, Vec<String>)>,
+    analyzer: AnalyzerConfig,
+    lengths: Vec<Vec<u32>>,
+    unique: Vec<Vec<u32>>,
+    records: ByteWriter,
+    keys: Vec<u8>,
+    postings: ByteWriter,
+    positions: ByteWriter,
+    term_count: u32,
+    last: Option<(u32, Vec<u8>)>,
+}
+
+impl SegmentWriter {
+    /// `lengths[f][doc]` and `unique[f][doc]`: indexed tokens and distinct terms of field `f`.
+    pub(crate) fn new(
+        fields: Vec<(String, Vec<String>)>,
+        analyzer: AnalyzerConfig,
+        lengths: Vec<Vec<u32>>,
+        unique: Vec<Vec<u32>>,
+    ) -> SegmentWriter {
+        assert_eq!(fields.len(), lengths.len());
+        assert_eq!(fields.len(), unique.len());
+        SegmentWriter {
+            fields,
+            analyzer,
+            lengths,
+            unique,
+            records: ByteWriter::default(),
+            keys: Vec::new(),
+            postings: ByteWriter::default(),
+            positions: ByteWriter::default(),
+            term_count: 0,
+            last: None,
+        }
+    }
+
+    pub(crate) fn add_term(&mut self, field: u32, term: &[u8], list: &PostingList) {
+        if let Some((f, t)) = &self.last {
+            assert!((*f, t.as_slice()) < (field, term), "terms must be added in ascending (field, term) order");
+        }
+        self.last = Some((field, term.to_vec()));
+        let stats = FieldStats { lengths: &self.lengths[field as usize], unique_terms: &self.unique[field as usize] };
+        let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
+        let r = &mut self.records;
+        r.u32(field);
+        r.u32(self.keys.len() as u32);
+        r.u32(term.len() as u32);
+        r.u32(t.doc_freq);
+        r.u64(t.coll_freq);
+        r.u64(t.postings_offset);
+        r.u64(t.positions_offset);
+        self.keys.extend_from_slice(term);
+        self.term_count += 1;
+    }
+
+    pub(crate) fn finish(self, store: DocStoreWriter, ids: IdsWriter, columns: ColumnsWriter) -> Vec<u8> {
+        let doc_count = self.lengths.first().map_or(0, Vec::len) as u32;
+        let mut terms = ByteWriter::default();
+        terms.u32(self.term_count);
+        terms.u32(0);
+        terms.bytes(&self.records.buf);
+        terms.bytes(&self.keys);
+
+        let mut doc_stats = ByteWriter::default();
+        for f in 0..self.fields.len() {
+            for &l in &self.lengths[f] {
+                doc_stats.u32(l);
+            }
+            for &u in &self.unique[f] {
+                doc_stats.u32(u);
+            }
+        }
+
+        let (columns, column_metas) = columns.finish();
+        let meta = IndexMeta {
+            doc_count,
+            fields: self
+                .fields
+                .into_iter()
+                .zip(&self.lengths)
+                .map(|((name, sources), lengths)| FieldMeta {
+                    name,
+                    sources,
+                    total_tokens: lengths.iter().map(|&l| l as u64).sum(),
+                    min_length: lengths.iter().copied().min().unwrap_or(0),
+                })
+                .collect(),
+            analyzer: self.analyzer,
+            columns: column_metas
+                .into_iter()
+                .map(|(name, kind, offset, length)| ColumnMeta { name, kind, offset, length })
+                .collect(),
+        };
+        let meta = serde_json::to_vec(&meta.to_json()).expect("meta serialises");
+        assemble(&[
+            meta,
+            terms.buf,
+            self.postings.buf,
+            self.positions.buf,
+            doc_stats.buf,
+            store.finish(),
+            ids.finish(),
+            columns,
+        ])
+    }
+}

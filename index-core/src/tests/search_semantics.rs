@@ -1,0 +1,156 @@
+use super::{build, doc};
+use crate::search::{search, SearchRequest};
+
+fn corpus() -> String {
+    [
+        serde_json::json!({"_id": "a", "title": "Climate policy", "text": "A carbon tax reduces emissions.", "year": 1990, "party": "Green"}),
+        serde_json::json!({"_id": "b", "title": "Coal", "text": "Coal power and the carbon cycle; the tax on coal.", "year": 1950, "party": "Whig"}),
+        serde_json::json!({"_id": "c", "title": "Tax law", "text": "Income tax, not carbon. Tax tax tax.", "year": 2001}),
+        serde_json::json!({"_id": 4, "title": "Sea level", "text": "Sea level rise and climate change.", "year": 1990, "party": "Green"}),
+    ]
+    .iter()
+    .map(|v| v.to_string())
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+fn ids(seg: &crate::segment::Segment, query: &str, options: &str) -> Vec<String> {
+    let r = search(seg, &SearchRequest::from_json(query, options).unwrap()).unwrap();
+    r.hits.iter().map(|(d, _)| seg.external_id(*d).unwrap().to_string()).collect()
+}
+
+#[test]
+fn or_required_excluded_phrase_and_fields() {
+    let seg = build(&corpus(), r#"{"fieldMode":"separate"}"#, None);
+    let mut all = ids(&seg, "carbon climate", "{}");
+    all.sort();
+    assert_eq!(all, vec!["4", "a", "b", "c"]);
+    assert_eq!(ids(&seg, "carbon +coal", "{}"), vec!["b"]);
+    let mut not_coal = ids(&seg, "carbon -coal", "{}");
+    not_coal.sort();
+    assert_eq!(not_coal, vec!["a", "c"]);
+    assert_eq!(ids(&seg, "\"tax reduces\"", "{}"), vec!["a"]);
+    // phrases cross sentence punctuation, as in Lucene: "carbon. Tax" is "carbon tax"
+    assert_eq!(ids(&seg, "\"carbon tax\"", "{}").len(), 2);
+    // a stop word inside a phrase keeps its gap: "level rise and climate" matches "rise ... climate"
+    assert_eq!(ids(&seg, "\"rise and climate\"", "{}"), vec!["4"]);
+    assert!(ids(&seg, "\"climate rise\"", "{}").is_empty());
+    assert_eq!(ids(&seg, "title:tax", "{}"), vec!["c"]);
+    assert_eq!(ids(&seg, "tax", r#"{"fields":["title"]}"#), vec!["c"]);
+    assert_eq!(ids(&seg, "-\"carbon tax\" tax", "{}"), vec!["b"]);
+    assert!(ids(&seg, "+nonexistentword tax", "{}").is_empty());
+    assert!(ids(&seg, "the of and", "{}").is_empty());
+}
+
+#[test]
+fn totals_pages_and_cursor() {
+    let seg = build(&corpus(), "{}", None);
+    let full = search(&seg, &SearchRequest::from_json("tax carbon climate", r#"{"size":10}"#).unwrap()).unwrap();
+    assert_eq!(full.total, Some(4));
+    assert_eq!(full.hits.len(), 4);
+    // scores descending, ties by ascending doc id
+    for w in full.hits.windows(2) {
+        assert!(w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0));
+    }
+    let page2 = search(&seg, &SearchRequest::from_json("tax carbon climate", r#"{"offset":2,"size":2}"#).unwrap()).unwrap();
+    assert_eq!(page2.hits, full.hits[2..4].to_vec());
+    let beyond = search(&seg, &SearchRequest::from_json("tax carbon climate", r#"{"offset":4,"size":2}"#).unwrap()).unwrap();
+    assert!(beyond.hits.is_empty());
+    assert_eq!(beyond.total, Some(4));
+    let (d, s) = full.hits[1];
+    let after = format!(r#"{{"size":10,"after":{{"score":{},"doc":{}}}}}"#, s, d);
+    let rest = search(&seg, &SearchRequest::from_json("tax carbon climate", &after).unwrap()).unwrap();
+    assert_eq!(rest.hits, full.hits[2..].to_vec());
+    let none = search(&seg, &SearchRequest::from_json("tax", r#"{"size":0}"#).unwrap()).unwrap();
+    assert!(none.hits.is_empty());
+    assert_eq!(none.total, Some(3));
+}
+
+#[test]
+fn filters_on_number_and_keyword_columns() {
+    let seg = build(&corpus(), "{}", None);
+    let q = "tax carbon climate sea";
+    let mut r = ids(&seg, q, r#"{"filters":["year>=1990"]}"#);
+    r.sort();
+    assert_eq!(r, vec!["4", "a", "c"]);
+    assert_eq!(ids(&seg, q, r#"{"filters":["year=1990","party=Green"]}"#).len(), 2);
+    assert_eq!(ids(&seg, q, r#"{"filters":["party!=Green"]}"#), vec!["b"]);
+    assert!(ids(&seg, q, r#"{"filters":["party=Nobody"]}"#).is_empty());
+    let err = |f: &str| search(&seg, &SearchRequest::from_json(q, f).unwrap()).unwrap_err().message;
+    assert!(err(r#"{"filters":["colour=red"]}"#).contains("year"));
+    assert!(err(r#"{"filters":["party>3"]}"#).contains("only = and !="));
+    assert!(err(r#"{"filters":["year=abc"]}"#).contains("numbers"));
+}
+
+#[test]
+fn stored_documents_and_ids() {
+    let seg = build(&corpus(), "{}", Some(2));
+    assert_eq!(seg.meta().doc_count, 4);
+    let d = seg.lookup_id("4").unwrap().unwrap();
+    let stored: serde_json::Value = serde_json::from_slice(&seg.stored(d).unwrap()).unwrap();
+    assert_eq!(stored["title"], "Sea level");
+    assert_eq!(seg.lookup_id("zzz").unwrap(), None);
+    assert!(seg.stored(99).is_err());
+}
+
+#[test]
+fn query_and_option_errors_say_what_is_accepted() {
+    let seg = build(&corpus(), "{}", None);
+    let err = |q: &str, o: &str| match SearchRequest::from_json(q, o) {
+        Err(e) => e.message,
+        Ok(r) => search(&seg, &r).unwrap_err().message,
+    };
+    assert!(err("-coal", "{}").contains("only excludes"));
+    assert!(err("x", r#"{"ranker":"nope"}"#).contains("unknown ranker"));
+    assert!(err("x", r#"{"size":-1}"#).contains("\"size\""));
+    assert!(err("x", r#"{"offset":99999,"size":2}"#).contains("after"));
+    assert!(err("title:x", r#"{"fields":["nope"]}"#).contains("unknown field"));
+    assert!(err("x", r#"{"bogus":1}"#).contains("unknown search option"));
+    assert!(err("x", r#"{"after":{"score":"a"}}"#).contains("after"));
+}
+
+#[test]
+fn corpus_errors_name_the_line() {
+    use crate::indexer::{BuildOptions, IndexBuilder};
+    let mut b = IndexBuilder::new(BuildOptions::default());
+    let e = b.add_jsonl(b"\n{\"_id\":\"x\",\"text\":\"a\"}\n{oops\n", 10, false).unwrap_err();
+    assert!(e.message.starts_with("line 12: invalid JSON"), "{}", e.message);
+    let e = b.add_jsonl(doc("x", "t", "again").as_bytes(), 13, false).unwrap_err();
+    assert!(e.message.contains("duplicate document id \"x\""), "{}", e.message);
+    for (line, msg) in [
+        ("{\"text\":\"no id\"}", "needs an \"_id\" or \"id\""),
+        ("{\"_id\":\"\",\"text\":\"t\"}", "empty"),
+        ("{\"_id\":[1],\"text\":\"t\"}", "an array"),
+        ("{\"_id\":\"y\",\"text\":5}", "\"text\" must be a string"),
+        ("[1,2]", "expected a JSON object"),
+    ] {
+        let e = b.add_jsonl(line.as_bytes(), 1, false).unwrap_err();
+        assert!(e.message.contains(msg), "{} → {}", line, e.message);
+    }
+    let mut s = IndexBuilder::new(BuildOptions::default());
+    assert_eq!(s.add_jsonl(b"{bad\n{\"id\":7,\"text\":\"ok\"}\n[]", 1, true).unwrap(), 1);
+    assert_eq!(s.skipped().iter().map(|x| x.line).collect::<Vec<_>>(), vec![1, 3]);
+    let mut empty = IndexBuilder::new(BuildOptions::default());
+    assert!(empty.take_segment().unwrap_err().message.contains("no documents"));
+}
+
+#[test]
+fn merged_index_equals_single_build() {
+    let mut lines = Vec::new();
+    for i in 0..300 {
+        lines.push(doc(&format!("d{}", i), &format!("title {}", i % 7), &format!("word{} common text number {} alpha", i % 13, i % 5)));
+    }
+    let corpus = lines.join("\n");
+    let one = build(&corpus, "{}", None);
+    let many = build(&corpus, "{}", Some(37));
+    for q in ["common", "word3 alpha", "title 5 word7", "\"common text\""] {
+        let r1 = search(&one, &SearchRequest::from_json(q, r#"{"size":50}"#).unwrap()).unwrap();
+        let r2 = search(&many, &SearchRequest::from_json(q, r#"{"size":50}"#).unwrap()).unwrap();
+        assert_eq!(r1, r2, "{}", q);
+    }
+    assert_eq!(one.size_bytes() > 0, true);
+    for d in [0u32, 150, 299] {
+        assert_eq!(one.stored(d).unwrap(), many.stored(d).unwrap());
+        assert_eq!(one.external_id(d).unwrap(), many.external_id(d).unwrap());
+    }
+}

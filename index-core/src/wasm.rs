@@ -1,0 +1,233 @@
+//! The WebAssembly boundary: thin handles over the engine for the TypeScript runtime.
+//!
+//! Large data crosses as bytes (`Uint8Array`), results as typed arrays. Every fallible call
+//! returns `Result<_, JsError>`, so JavaScript sees a thrown `Error` whose message starts with the
+//! error's code in brackets (`[bad-query] unknown ranker "x": ...`); the TypeScript binding turns
+//! that into a typed `EngineError`. No raw pointers, no nulls for failures.
+
+use crate::error::Error;
+use crate::indexer::{BuildOptions, IndexBuilder as Builder, IndexMerger as Merger};
+use crate::search::{search, SearchRequest};
+use crate::segment::{Segment, FORMAT_VERSION};
+use wasm_bindgen::prelude::*;
+
+fn js(e: Error) -> JsError {
+    JsError::new(&format!("[{}] {}", e.code(), e.message))
+}
+
+/// The index format version this build reads and writes.
+#[wasm_bindgen(js_name = formatVersion)]
+pub fn format_version() -> u32 {
+    FORMAT_VERSION
+}
+
+#[wasm_bindgen]
+pub struct IndexBuilder {
+    inner: Builder,
+}
+
+#[wasm_bindgen]
+impl IndexBuilder {
+    /// `options`: JSON of `BuildOptions` (fields, fieldMode, stemmer, stopwords, memoryBudgetMb).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str) -> Result<IndexBuilder, JsError> {
+        Ok(IndexBuilder { inner: Builder::new(BuildOptions::from_json(options).map_err(js)?) })
+    }
+
+    /// Adds the documents of whole JSONL lines; `first_line` is the 1-based number of the first.
+    #[wasm_bindgen(js_name = addJsonl)]
+    pub fn add_jsonl(&mut self, chunk: &[u8], first_line: f64, skip_bad: bool) -> Result<u32, JsError> {
+        self.inner.add_jsonl(chunk, first_line as u64, skip_bad).map_err(js)
+    }
+
+    #[wasm_bindgen(js_name = shouldFlush)]
+    pub fn should_flush(&self) -> bool {
+        self.inner.should_flush()
+    }
+
+    #[wasm_bindgen(js_name = pendingDocs)]
+    pub fn pending_docs(&self) -> u32 {
+        self.inner.pending_docs()
+    }
+
+    #[wasm_bindgen(js_name = totalDocs)]
+    pub fn total_docs(&self) -> f64 {
+        self.inner.total_docs() as f64
+    }
+
+    /// Lines skipped so far under `skip_bad`, as JSON `[{"line": n, "reason": "..."}]`.
+    #[wasm_bindgen(js_name = skippedJson)]
+    pub fn skipped_json(&self) -> String {
+        let list: Vec<_> = self
+            .inner
+            .skipped()
+            .iter()
+            .map(|s| serde_json::json!({ "line": s.line, "reason": s.reason }))
+            .collect();
+        serde_json::Value::Array(list).to_string()
+    }
+
+    /// The documents held in memory as a finished segment (an index file's bytes).
+    #[wasm_bindgen(js_name = takeSegment)]
+    pub fn take_segment(&mut self) -> Result<Vec<u8>, JsError> {
+        self.inner.take_segment().map_err(js)
+    }
+}
+
+#[wasm_bindgen]
+pub struct IndexMerger {
+    inner: Merger,
+}
+
+#[wasm_bindgen]
+impl IndexMerger {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> IndexMerger {
+        IndexMerger { inner: Merger::new() }
+    }
+
+    /// Adds an opened segment; the handle is consumed.
+    pub fn add(&mut self, segment: Index) -> Result<(), JsError> {
+        self.inner.add(segment.segment).map_err(js)
+    }
+
+    /// The merged index file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>, JsError> {
+        self.inner.finish().map_err(js)
+    }
+}
+
+impl Default for IndexMerger {
+    fn default() -> Self {
+        IndexMerger::new()
+    }
+}
+
+/// An opened index: the file's bytes, checked and searched in place.
+#[wasm_bindgen]
+pub struct Index {
+    segment: Segment,
+}
+
+#[wasm_bindgen]
+impl Index {
+    /// Checks the format version and every section checksum; fails with a sentence otherwise.
+    #[wasm_bindgen(constructor)]
+    pub fn open(bytes: Vec<u8>) -> Result<Index, JsError> {
+        Ok(Index { segment: Segment::open(bytes).map_err(js)? })
+    }
+
+    /// The meta section as JSON: fields, analyzer, document count, columns.
+    #[wasm_bindgen(js_name = metaJson)]
+    pub fn meta_json(&self) -> String {
+        self.segment.meta().to_json().to_string()
+    }
+
+    /// Byte size of each section as JSON `{"postings": n, ...}`.
+    #[wasm_bindgen(js_name = sectionSizesJson)]
+    pub fn section_sizes_json(&self) -> String {
+        let map: serde_json::Map<String, serde_json::Value> =
+            self.segment.section_sizes().into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
+    #[wasm_bindgen(getter, js_name = docCount)]
+    pub fn doc_count(&self) -> u32 {
+        self.segment.meta().doc_count
+    }
+
+    /// Runs a query; `options` is the JSON of `SearchRequest::from_json`.
+    pub fn search(&self, query: &str, options: &str) -> Result<SearchHits, JsError> {
+        let request = SearchRequest::from_json(query, options).map_err(js)?;
+        let r = search(&self.segment, &request).map_err(js)?;
+        Ok(SearchHits {
+            total: r.total.map_or(-1.0, |t| t as f64),
+            docs: r.hits.iter().map(|h| h.0).collect(),
+            scores: r.hits.iter().map(|h| h.1).collect(),
+            terms: r.terms,
+        })
+    }
+
+    /// The stored JSON line of a document.
+    pub fn stored(&self, doc: u32) -> Result<String, JsError> {
+        let bytes = self.segment.stored(doc).map_err(js)?;
+        String::from_utf8(bytes).map_err(|_| js(Error::corrupt(format!("stored document {} is not UTF-8", doc))))
+    }
+
+    #[wasm_bindgen(js_name = externalId)]
+    pub fn external_id(&self, doc: u32) -> Result<String, JsError> {
+        self.segment.external_id(doc).map(str::to_string).map_err(js)
+    }
+
+    /// The doc id of an external id, or `undefined`.
+    #[wasm_bindgen(js_name = lookupId)]
+    pub fn lookup_id(&self, id: &str) -> Result<Option<u32>, JsError> {
+        self.segment.lookup_id(id).map_err(js)
+    }
+
+    /// The analysed terms of `text`, as JSON `[[term, position], ...]` (for `sir analyze` and tests).
+    #[wasm_bindgen(js_name = analyzeJson)]
+    pub fn analyze_json(&self, text: &str) -> String {
+        let mut out = Vec::new();
+        self.segment.analyzer().analyze(text, 0, |t| out.push(serde_json::json!([t.term, t.position])));
+        serde_json::Value::Array(out).to_string()
+    }
+
+    /// Spans of `text` (UTF-16 offsets, pairs of start and end) whose analysed term is one of
+    /// `terms` (newline-separated, as `SearchHits.terms` gives them).
+    #[wasm_bindgen(js_name = highlightSpans)]
+    pub fn highlight_spans(&self, text: &str, terms: &str) -> Vec<u32> {
+        let wanted: Vec<&str> = terms.split('\n').filter(|t| !t.is_empty()).collect();
+        let mut spans = Vec::new();
+        // Byte offsets to UTF-16 offsets, walking forward once: tokens arrive in text order.
+        let (mut byte, mut unit) = (0usize, 0u32);
+        let mut to_utf16 = |target: usize| {
+            for c in text[byte..target].chars() {
+                unit += c.len_utf16() as u32;
+            }
+            byte = target;
+            unit
+        };
+        self.segment.analyzer().analyze(text, 0, |t| {
+            if wanted.contains(&t.term) {
+                let start = to_utf16(t.start);
+                let end = to_utf16(t.end);
+                spans.push(start);
+                spans.push(end);
+            }
+        });
+        spans
+    }
+}
+
+/// One page of results: parallel arrays of doc ids and scores, best first.
+#[wasm_bindgen]
+pub struct SearchHits {
+    total: f64,
+    docs: Vec<u32>,
+    scores: Vec<f64>,
+    terms: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl SearchHits {
+    /// Matching documents, or −1 when not counted.
+    #[wasm_bindgen(getter)]
+    pub fn total(&self) -> f64 {
+        self.total
+    }
+
+    pub fn docs(&self) -> Vec<u32> {
+        self.docs.clone()
+    }
+
+    pub fn scores(&self) -> Vec<f64> {
+        self.scores.clone()
+    }
+
+    /// The query's analysed positive terms, newline-separated (for `highlightSpans`).
+    #[wasm_bindgen(getter)]
+    pub fn terms(&self) -> String {
+        self.terms.join("\n")
+    }
+}
