@@ -12,7 +12,7 @@ mod filter;
 mod parser;
 
 pub(crate) use filter::{parse_filter, FilterOp, FilterValue};
-pub(crate) use parser::{parse_query, ClauseText, Occur};
+pub(crate) use parser::{parse_query, plain_words, ClauseText, Occur};
 
 /// Longest query accepted, in bytes, and most clauses: bounds the work one request can cause.
 pub const MAX_QUERY_BYTES: usize = 4096;

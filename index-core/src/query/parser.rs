@@ -82,6 +82,17 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
     Ok(clauses)
 }
 
+/// Every whitespace-separated word as an optional, unqualified clause (no query syntax).
+pub(crate) fn plain_words(query: &str) -> Result<Vec<Clause>> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::bad_query(format!("the query is {} bytes long; at most {} are accepted", query.len(), MAX_QUERY_BYTES)));
+    }
+    Ok(query
+        .split_whitespace()
+        .map(|w| Clause { occur: Occur::Should, field: None, text: ClauseText::Word(w.to_string()) })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use super::constraint::{Alternative, Constraint, Phrase, Union};
 use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
-use crate::query::{parse_filter, parse_query, ClauseText, FilterOp, FilterValue, Occur};
+use crate::query::{parse_filter, parse_query, plain_words, ClauseText, FilterOp, FilterValue, Occur};
 use crate::scoring::{Ranker, TermStats};
 use crate::segment::{ColumnKind, Segment};
 use std::cmp::Ordering;
@@ -71,7 +71,8 @@ impl<'a> Plan<'a> {
 
         let analyzer = segment.analyzer();
         let mut clauses = Vec::new();
-        for c in parse_query(&request.query, &names)? {
+        let parsed = if request.plain { plain_words(&request.query)? } else { parse_query(&request.query, &names)? };
+        for c in parsed {
             let fields = match &c.field {
                 Some(f) => vec![field_id(f)?],
                 None => default_fields.clone(),

@@ -24,6 +24,9 @@ pub struct SearchRequest {
     pub count_total: bool,
     /// Score every document instead of pruning (the reference for tests and benchmarks).
     pub exhaustive: bool,
+    /// Read the query as plain words — no quotes, `+`, `-` or `field:` — as research runs expect
+    /// (a claim may contain a stray quote).
+    pub plain: bool,
 }
 
 impl SearchRequest {
@@ -38,18 +41,19 @@ impl SearchRequest {
             after: None,
             count_total: true,
             exhaustive: false,
+            plain: false,
         }
     }
 
     /// Reads options from JSON: `{"ranker":"bm25","params":{"k1":0.9},"offset":0,"size":10,
     /// "fields":["title"],"filters":["year>=1900"],"after":{"score":1.5,"doc":7},"count":true,
-    /// "exhaustive":false}`; every key is optional.
+    /// "exhaustive":false,"plain":false}`; every key is optional.
     pub fn from_json(query: &str, json: &str) -> Result<SearchRequest> {
         let v: Value = serde_json::from_str(json).map_err(|e| Error::bad_query(format!("search options are not JSON: {}", e)))?;
         let mut r = SearchRequest::new(query);
         let obj = v.as_object().ok_or_else(|| Error::bad_query("search options must be a JSON object"))?;
         for key in obj.keys() {
-            if !["ranker", "params", "offset", "size", "fields", "filters", "after", "count", "exhaustive"].contains(&key.as_str()) {
+            if !["ranker", "params", "offset", "size", "fields", "filters", "after", "count", "exhaustive", "plain"].contains(&key.as_str()) {
                 return Err(Error::bad_query(format!("unknown search option \"{}\"", key)));
             }
         }
@@ -117,6 +121,7 @@ impl SearchRequest {
         };
         r.count_total = flag("count", true)?;
         r.exhaustive = flag("exhaustive", false)?;
+        r.plain = flag("plain", false)?;
         Ok(r)
     }
 }

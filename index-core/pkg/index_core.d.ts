@@ -1,0 +1,209 @@
+/* tslint:disable */
+/* eslint-disable */
+/**
+* The index format version this build reads and writes.
+* @returns {number}
+*/
+export function formatVersion(): number;
+/**
+* An opened index: the file's bytes, checked and searched in place.
+*/
+export class Index {
+  free(): void;
+/**
+* Checks the format version and every section checksum; fails with a sentence otherwise.
+* @param {Uint8Array} bytes
+*/
+  constructor(bytes: Uint8Array);
+/**
+* The meta section as JSON: fields, analyzer, document count, columns.
+* @returns {string}
+*/
+  metaJson(): string;
+/**
+* Byte size of each section as JSON `{"postings": n, ...}`.
+* @returns {string}
+*/
+  sectionSizesJson(): string;
+/**
+* Runs a query; `options` is the JSON of `SearchRequest::from_json`.
+* @param {string} query
+* @param {string} options
+* @returns {SearchHits}
+*/
+  search(query: string, options: string): SearchHits;
+/**
+* The stored JSON line of a document.
+* @param {number} doc
+* @returns {string}
+*/
+  stored(doc: number): string;
+/**
+* @param {number} doc
+* @returns {string}
+*/
+  externalId(doc: number): string;
+/**
+* The doc id of an external id, or `undefined`.
+* @param {string} id
+* @returns {number | undefined}
+*/
+  lookupId(id: string): number | undefined;
+/**
+* The analysed terms of `text`, as JSON `[[term, position], ...]` (for `sir analyze` and tests).
+* @param {string} text
+* @returns {string}
+*/
+  analyzeJson(text: string): string;
+/**
+* Spans of `text` (UTF-16 offsets, pairs of start and end) whose analysed term is one of
+* `terms` (newline-separated, as `SearchHits.terms` gives them).
+* @param {string} text
+* @param {string} terms
+* @returns {Uint32Array}
+*/
+  highlightSpans(text: string, terms: string): Uint32Array;
+/**
+*/
+  readonly docCount: number;
+}
+/**
+*/
+export class IndexBuilder {
+  free(): void;
+/**
+* `options`: JSON of `BuildOptions` (fields, fieldMode, stemmer, stopwords, memoryBudgetMb).
+* @param {string} options
+*/
+  constructor(options: string);
+/**
+* Adds the documents of whole JSONL lines; `first_line` is the 1-based number of the first.
+* @param {Uint8Array} chunk
+* @param {number} first_line
+* @param {boolean} skip_bad
+* @returns {number}
+*/
+  addJsonl(chunk: Uint8Array, first_line: number, skip_bad: boolean): number;
+/**
+* @returns {boolean}
+*/
+  shouldFlush(): boolean;
+/**
+* @returns {number}
+*/
+  pendingDocs(): number;
+/**
+* @returns {number}
+*/
+  totalDocs(): number;
+/**
+* Lines skipped so far under `skip_bad`, as JSON `[{"line": n, "reason": "..."}]`.
+* @returns {string}
+*/
+  skippedJson(): string;
+/**
+* The documents held in memory as a finished segment (an index file's bytes).
+* @returns {Uint8Array}
+*/
+  takeSegment(): Uint8Array;
+}
+/**
+*/
+export class IndexMerger {
+  free(): void;
+/**
+*/
+  constructor();
+/**
+* Adds an opened segment; the handle is consumed.
+* @param {Index} segment
+*/
+  add(segment: Index): void;
+/**
+* The merged index file's bytes.
+* @returns {Uint8Array}
+*/
+  finish(): Uint8Array;
+}
+/**
+* One page of results: parallel arrays of doc ids and scores, best first.
+*/
+export class SearchHits {
+  free(): void;
+/**
+* @returns {Uint32Array}
+*/
+  docs(): Uint32Array;
+/**
+* @returns {Float64Array}
+*/
+  scores(): Float64Array;
+/**
+* The query's analysed positive terms, newline-separated (for `highlightSpans`).
+*/
+  readonly terms: string;
+/**
+* Matching documents, or −1 when not counted.
+*/
+  readonly total: number;
+}
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+  readonly memory: WebAssembly.Memory;
+  readonly formatVersion: () => number;
+  readonly __wbg_indexbuilder_free: (a: number) => void;
+  readonly indexbuilder_new: (a: number, b: number, c: number) => void;
+  readonly indexbuilder_addJsonl: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  readonly indexbuilder_shouldFlush: (a: number) => number;
+  readonly indexbuilder_pendingDocs: (a: number) => number;
+  readonly indexbuilder_totalDocs: (a: number) => number;
+  readonly indexbuilder_skippedJson: (a: number, b: number) => void;
+  readonly indexbuilder_takeSegment: (a: number, b: number) => void;
+  readonly __wbg_indexmerger_free: (a: number) => void;
+  readonly indexmerger_new: () => number;
+  readonly indexmerger_add: (a: number, b: number, c: number) => void;
+  readonly indexmerger_finish: (a: number, b: number) => void;
+  readonly __wbg_index_free: (a: number) => void;
+  readonly index_open: (a: number, b: number, c: number) => void;
+  readonly index_metaJson: (a: number, b: number) => void;
+  readonly index_sectionSizesJson: (a: number, b: number) => void;
+  readonly index_docCount: (a: number) => number;
+  readonly index_search: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  readonly index_stored: (a: number, b: number, c: number) => void;
+  readonly index_externalId: (a: number, b: number, c: number) => void;
+  readonly index_lookupId: (a: number, b: number, c: number, d: number) => void;
+  readonly index_analyzeJson: (a: number, b: number, c: number, d: number) => void;
+  readonly index_highlightSpans: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  readonly __wbg_searchhits_free: (a: number) => void;
+  readonly searchhits_total: (a: number) => number;
+  readonly searchhits_docs: (a: number, b: number) => void;
+  readonly searchhits_scores: (a: number, b: number) => void;
+  readonly searchhits_terms: (a: number, b: number) => void;
+  readonly __wbindgen_add_to_stack_pointer: (a: number) => number;
+  readonly __wbindgen_malloc: (a: number) => number;
+  readonly __wbindgen_realloc: (a: number, b: number, c: number) => number;
+  readonly __wbindgen_free: (a: number, b: number) => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+/**
+* Instantiates the given `module`, which can either be bytes or
+* a precompiled `WebAssembly.Module`.
+*
+* @param {SyncInitInput} module
+*
+* @returns {InitOutput}
+*/
+export function initSync(module: SyncInitInput): InitOutput;
+
+/**
+* If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+* for everything else, calls `WebAssembly.instantiate` directly.
+*
+* @param {InitInput | Promise<InitInput>} module_or_path
+*
+* @returns {Promise<InitOutput>}
+*/
+export default function init (module_or_path?: InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,36 @@
+/* tslint:disable */
+/* eslint-disable */
+export const memory: WebAssembly.Memory;
+export function formatVersion(): number;
+export function __wbg_indexbuilder_free(a: number): void;
+export function indexbuilder_new(a: number, b: number, c: number): void;
+export function indexbuilder_addJsonl(a: number, b: number, c: number, d: number, e: number, f: number): void;
+export function indexbuilder_shouldFlush(a: number): number;
+export function indexbuilder_pendingDocs(a: number): number;
+export function indexbuilder_totalDocs(a: number): number;
+export function indexbuilder_skippedJson(a: number, b: number): void;
+export function indexbuilder_takeSegment(a: number, b: number): void;
+export function __wbg_indexmerger_free(a: number): void;
+export function indexmerger_new(): number;
+export function indexmerger_add(a: number, b: number, c: number): void;
+export function indexmerger_finish(a: number, b: number): void;
+export function __wbg_index_free(a: number): void;
+export function index_open(a: number, b: number, c: number): void;
+export function index_metaJson(a: number, b: number): void;
+export function index_sectionSizesJson(a: number, b: number): void;
+export function index_docCount(a: number): number;
+export function index_search(a: number, b: number, c: number, d: number, e: number, f: number): void;
+export function index_stored(a: number, b: number, c: number): void;
+export function index_externalId(a: number, b: number, c: number): void;
+export function index_lookupId(a: number, b: number, c: number, d: number): void;
+export function index_analyzeJson(a: number, b: number, c: number, d: number): void;
+export function index_highlightSpans(a: number, b: number, c: number, d: number, e: number, f: number): void;
+export function __wbg_searchhits_free(a: number): void;
+export function searchhits_total(a: number): number;
+export function searchhits_docs(a: number, b: number): void;
+export function searchhits_scores(a: number, b: number): void;
+export function searchhits_terms(a: number, b: number): void;
+export function __wbindgen_add_to_stack_pointer(a: number): number;
+export function __wbindgen_malloc(a: number): number;
+export function __wbindgen_realloc(a: number, b: number, c: number): number;
+export function __wbindgen_free(a: number, b: number): void;

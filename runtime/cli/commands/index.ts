@@ -1,0 +1,114 @@
+/**
+ * `sir index CORPUS.jsonl --out DIR`: builds an index from a JSONL corpus (and with `--store`,
+ * publishes it as a new live version).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
+import { ProgressBar } from '../progress.js';
+import { buildIndex, type BuildOptions } from '../../engine/index.js';
+import { formatBytes, openStore, storeOperation } from './versions.js';
+
+export const indexCommand: Command = {
+  name: 'index',
+  summary: 'Build an index from a JSONL corpus',
+  help: `Usage: sir index CORPUS.jsonl (--out DIR | --store DIR) [options]
+
+Builds a search index from a JSONL corpus: one JSON object per line with "_id" or "id"
+(string or integer), the text fields, and any other keys, which are stored and returned with
+hits; top-level numbers, booleans and short strings also become filterable (year>=1900).
+
+Options:
+  --out DIR              write the index to DIR (DIR/index.sir)
+  --store DIR            build, then publish it to the index store DIR as the live version
+  --fields LIST          corpus keys to index, comma-separated (default title,text)
+  --field-mode MODE      combined (default): the fields as one; separate: each its own,
+                         so queries can say title:word
+  --stemmer NAME         porter (default) or none
+  --stopwords WHICH      lucene (default: Lucene's 33 English words), none, or a file with
+                         one word per line
+  --memory-mb N          memory for the in-memory segment before it is written out and
+                         merged later (default 256)
+  --skip-bad             skip malformed lines (reported) instead of stopping at the first
+  -h, --help             show this help
+
+Example:
+  sir index corpus.jsonl --out ./scifact-index
+`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseFlags(argv, {
+      out: { type: 'string' },
+      store: { type: 'string' },
+      fields: { type: 'string' },
+      'field-mode': { type: 'string' },
+      stemmer: { type: 'string' },
+      stopwords: { type: 'string' },
+      'memory-mb': { type: 'string' },
+      'skip-bad': { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new CliError('give exactly one corpus file: sir index CORPUS.jsonl --out DIR', 2);
+    const corpus = positionals[0]!;
+    if (!existsSync(corpus) || !statSync(corpus).isFile()) throw new CliError(`corpus file not found: ${corpus}`);
+    if ((values.out === undefined) === (values.store === undefined)) {
+      throw new CliError('give one of --out DIR (write an index) or --store DIR (build and publish)', 2);
+    }
+    const options: BuildOptions = {
+      memoryBudgetMb: numberFlag(values['memory-mb'], 'memory-mb', 256, { min: 1, max: 65536, integer: true }),
+      skipBad: values['skip-bad'] ?? false,
+    };
+    if (values.fields !== undefined) options.fields = values.fields.split(',').map((f) => f.trim());
+    if (values['field-mode'] !== undefined) {
+      if (!['combined', 'separate'].includes(values['field-mode'])) throw new CliError('--field-mode must be combined or separate', 2);
+      options.fieldMode = values['field-mode'] as 'combined' | 'separate';
+    }
+    if (values.stemmer !== undefined) {
+      if (!['porter', 'none'].includes(values.stemmer)) throw new CliError('--stemmer must be porter or none', 2);
+      options.stemmer = values.stemmer as 'porter' | 'none';
+    }
+    if (values.stopwords !== undefined) options.stopwords = readStopwords(values.stopwords);
+
+    const out = values.out ?? mkdtempSync(join(tmpdir(), 'sir-index-'));
+    const bar = new ProgressBar(io.stderr, 'indexing');
+    try {
+      const result = buildIndex(corpus, out, {
+        ...options,
+        onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
+      });
+      const mbps = result.corpusBytes / 1e6 / result.seconds;
+      bar.done(
+        `indexed ${result.docs.toLocaleString('en-US')} documents in ${result.seconds.toFixed(2)} s ` +
+          `(${Math.round(result.docs / result.seconds).toLocaleString('en-US')} docs/s, ${mbps.toFixed(1)} MB/s), ` +
+          `${result.segments} segment${result.segments > 1 ? 's' : ''}, index ${formatBytes(result.indexBytes)}`,
+      );
+      for (const s of result.skipped.slice(0, 20)) io.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
+      if (result.skipped.length > 20) io.stderr.write(`... and ${result.skipped.length - 20} more skipped lines\n`);
+      if (values.store !== undefined) {
+        const store = openStore(values.store, io);
+        const published = await storeOperation(() => store.publish(out, { source: { corpus } }));
+        io.stdout.write(`published version ${published.version} (live)\n`);
+      } else {
+        io.stdout.write(`${out}\n`);
+      }
+      return 0;
+    } finally {
+      if (values.out === undefined) rmSync(out, { recursive: true, force: true });
+    }
+  },
+};
+
+function readStopwords(value: string): 'lucene' | 'none' | string[] {
+  if (value === 'lucene' || value === 'none') return value;
+  if (!existsSync(value)) throw new CliError(`--stopwords must be lucene, none or a file of words; file not found: ${value}`, 2);
+  return readFileLines(value);
+}
+
+/** A stop word file: one word per line; blank lines and #comments ignored. */
+function readFileLines(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+export default indexCommand;
