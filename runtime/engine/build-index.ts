@@ -42,6 +42,7 @@ export interface BuildResult {
 }
 
 const CHUNK_BYTES = 4 << 20;
+const SLICE_BYTES = 256 << 10;
 
 export function buildIndex(corpusPath: string, outDir: string, options: BuildOptions = {}): BuildResult {
   const core = engine();
@@ -72,13 +73,17 @@ export function buildIndex(corpusPath: string, outDir: string, options: BuildOpt
       bytesRead += n;
       // Hand whole lines to the engine; keep the unfinished tail for the next chunk.
       const cut = n === 0 ? data.length : data.lastIndexOf(0x0a) + 1;
-      const whole = data.subarray(0, cut);
-      if (whole.length > 0) {
-        engineCall(() => builder.addJsonl(whole, line, skipBad));
-        line += countNewlines(whole) + (n === 0 && whole[whole.length - 1] !== 0x0a ? 1 : 0);
+      // Feed whole lines in slices, so the memory budget is checked often enough to hold.
+      let from = 0;
+      while (from < cut) {
+        const next = from + SLICE_BYTES >= cut ? cut : data.indexOf(0x0a, from + SLICE_BYTES) + 1 || cut;
+        const slice = data.subarray(from, next);
+        engineCall(() => builder.addJsonl(slice, line, skipBad));
+        line += countNewlines(slice);
+        from = next;
+        if (builder.shouldFlush()) flush();
       }
       carry = Buffer.from(data.subarray(cut));
-      if (builder.shouldFlush()) flush();
       onProgress?.({ bytesRead, totalBytes, docs: builder.totalDocs() });
       if (n === 0) break;
     }

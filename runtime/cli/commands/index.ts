@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { ProgressBar } from '../progress.js';
+import { engineFailure } from '../open-index.js';
 import { buildIndex, type BuildOptions } from '../../engine/index.js';
 import { formatBytes, openStore, storeOperation } from './versions.js';
 
@@ -71,10 +72,12 @@ Example:
     const out = values.out ?? mkdtempSync(join(tmpdir(), 'sir-index-'));
     const bar = new ProgressBar(io.stderr, 'indexing');
     try {
-      const result = buildIndex(corpus, out, {
-        ...options,
-        onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
-      });
+      const result = engineFailure(() =>
+        buildIndex(corpus, out, {
+          ...options,
+          onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
+        }),
+      );
       const mbps = result.corpusBytes / 1e6 / result.seconds;
       bar.done(
         `indexed ${result.docs.toLocaleString('en-US')} documents in ${result.seconds.toFixed(2)} s ` +

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../runtime/cli/main.js';
+import { INDEX_FILE } from '../../runtime/engine/index.js';
+import { tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
+
+/** Runs `sir ARGS` in-process with captured output. */
+async function sir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({ write(chunk, _enc, cb) { append(String(chunk)); cb(); } });
+  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
+  return { code, out, err };
+}
+
+describe('sir CLI', () => {
+  let index: string;
+  before(async () => {
+    index = tempDir();
+    const r = await sir('index', writeCorpus(TINY_CORPUS), '--out', index);
+    assert.equal(r.code, 0, r.err);
+  });
+
+  it('lists commands and shows help for each', async () => {
+    const r = await sir('--help');
+    for (const c of ['index', 'search', 'run', 'eval', 'publish', 'versions', 'rollback']) assert.match(r.out, new RegExp(`\\n  ${c} `));
+    const h = await sir('search', '--help');
+    assert.match(h.out, /--ranker NAME/);
+    assert.equal((await sir('bogus')).code, 2);
+  });
+
+  it('indexes with plain progress lines when not on a terminal', async () => {
+    const r = await sir('index', writeCorpus(TINY_CORPUS), '--out', tempDir());
+    assert.match(r.err, /indexing 100%/);
+    assert.match(r.err, /indexed 3 documents in [\d.]+ s \([\d,]+ docs\/s/);
+  });
+
+  it('searches as a table and as JSON', async () => {
+    const t = await sir('search', '--index', index, 'carbon');
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /^3 matching documents/);
+    const j = JSON.parse((await sir('search', '--index', index, '--json', '--k', '1', '--ranker', 'dirichlet', '--mu', '500', 'tax')).out);
+    assert.equal(j.hits.length, 1);
+    assert.equal(j.hits[0].id, 'c');
+  });
+
+  it('says what is wrong with bad input', async () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [['index', '/nonexistent.jsonl', '--out', tempDir()], 1, /corpus file not found/],
+      [['index', writeCorpus(['{"_id":1,"text":"a"}', '{broken']), '--out', tempDir()], 1, /line 2: invalid JSON/],
+      [['index', writeCorpus([{ _id: 1, text: 'a' }, { id: 1, text: 'b' }]), '--out', tempDir()], 1, /duplicate document id "1"/],
+      [['index', writeCorpus(['']), '--out', tempDir()], 1, /no documents/],
+      [['index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--stemmer', 'snowball'], 2, /--stemmer must be porter or none/],
+      [['index', writeCorpus(TINY_CORPUS)], 2, /--out DIR/],
+      [['search', '--index', tempDir(), 'x'], 1, /no index in/],
+      [['search', '--index', index, '--k', '0', 'x'], 2, /--k must be an integer from 1/],
+      [['search', '--index', index, '--ranker', 'tfidf', 'x'], 2, /--ranker must be one of/],
+      [['search', '--index', index, '--b', '2', 'x'], 2, /b must be from 0 to 1/],
+      [['search', '--index', index, '--frobnicate', 'x'], 2, /unknown option/i],
+      [['eval', '--index', index, '--queries', '/nope.tsv', '--qrels', '/nope.tsv'], 1, /file not found/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await sir(...args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, message, args.join(' '));
+      assert.doesNotMatch(r.err, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('--skip-bad indexes the good lines and reports the bad ones', async () => {
+    const r = await sir('index', writeCorpus([{ _id: 1, text: 'a' }, '{oops', { _id: 2, text: 'b' }]), '--out', tempDir(), '--skip-bad');
+    assert.equal(r.code, 0);
+    assert.match(r.err, /indexed 2 documents/);
+    assert.match(r.err, /skipped line 2: invalid JSON/);
+  });
+
+  it('refuses a damaged index and one of an unknown format version', async () => {
+    const damaged = tempDir();
+    await sir('index', writeCorpus(TINY_CORPUS), '--out', damaged);
+    const bytes = readFileSync(join(damaged, INDEX_FILE));
+    bytes[bytes.length - 40] ^= 0xff;
+    writeFileSync(join(damaged, INDEX_FILE), bytes);
+    const r = await sir('search', '--index', damaged, 'tax');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /cannot open the index .*checksum|damaged|truncated/);
+    bytes[8] = 7;
+    writeFileSync(join(damaged, INDEX_FILE), bytes);
+    assert.match((await sir('search', '--index', damaged, 'tax')).err, /format version 7, this build reads version 1/);
+  });
+
+  it('writes a TREC run and evaluates it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'q.tsv'), 'q1\tcarbon tax\nq2\tcoal "power\n');
+    writeFileSync(join(dir, 'qrels.tsv'), 'query-id\tcorpus-id\tscore\nq1\ta\t1\nq2\tb\t1\n');
+    const run = await sir('run', '--index', index, '--queries', join(dir, 'q.tsv'), '--qrels', join(dir, 'qrels.tsv'), '--out', join(dir, 'run.trec'));
+    assert.equal(run.code, 0, run.err);
+    const lines = readFileSync(join(dir, 'run.trec'), 'utf8').trim().split('\n');
+    assert.match(lines[0]!, /^q1 Q0 \S+ 1 [\d.]+ sir-bm25$/);
+    const ev = await sir('eval', '--index', index, '--queries', join(dir, 'q.tsv'), '--qrels', join(dir, 'qrels.tsv'), '--json');
+    const report = JSON.parse(ev.out);
+    assert.equal(report.queries, 2);
+    assert.equal(report.mean.recall_100, 1);
+  });
+});
+
+const scifact = join(import.meta.dirname, '../../../shared/data/scifact');
+
+describe('ranking quality on SciFact (BM25 k1=0.9 b=0.4, Porter, Lucene stop words)', function () {
+  this.timeout(120_000);
+  it('reaches nDCG@10 ≥ 0.675 through sir eval (Lucene/Anserini: 0.6789)', async function () {
+    if (!existsSync(join(scifact, 'corpus.jsonl'))) {
+      if (process.env.CI) assert.fail(`SciFact not found at ${scifact}`);
+      this.skip();
+    }
+    const dir = tempDir();
+    assert.equal((await sir('index', join(scifact, 'corpus.jsonl'), '--out', dir)).code, 0);
+    const r = await sir('eval', '--index', dir, '--queries', join(scifact, 'queries.jsonl'), '--qrels', join(scifact, 'qrels/test.tsv'), '--json');
+    const report = JSON.parse(r.out);
+    assert.equal(report.queries, 300);
+    assert.ok(report.mean.ndcg_cut_10 >= 0.675, `nDCG@10 ${report.mean.ndcg_cut_10}`);
+    assert.ok(report.mean.recall_100 >= 0.92, `R@100 ${report.mean.recall_100}`);
+  });
+});
