@@ -1,0 +1,18 @@
+/**
+ * Opening the live index for a directory: a store (it has `CURRENT`) is followed with hot reload;
+ * a plain index folder is loaded once. Shared by the Lambda handler and `sir serve`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SearchIndex } from '../engine/index.js';
+import { CURRENT_FILE, IndexStore, LiveIndex } from '../store/index.js';
+
+export function openLiveIndex(dir: string, options: { store?: boolean; checkIntervalMs?: number } = {}): LiveIndex<SearchIndex> {
+  const asStore = options.store ?? existsSync(join(dir, CURRENT_FILE));
+  const common = {
+    load: (versionDir: string) => SearchIndex.open(versionDir),
+    unload: (i: SearchIndex) => i.free(),
+    ...(options.checkIntervalMs !== undefined ? { checkIntervalMs: options.checkIntervalMs } : {}),
+  };
+  return asStore ? new LiveIndex({ store: new IndexStore(dir), ...common }) : new LiveIndex({ directory: dir, ...common });
+}

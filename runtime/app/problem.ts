@@ -1,0 +1,86 @@
+/**
+ * RFC 9457 problem details: the one shape every error response takes. Handlers throw `Problem`;
+ * the app's error handler renders it as `application/problem+json`. Nothing else reaches the client,
+ * so no stack trace or engine internals can leak.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** A failure with an HTTP status, a sentence for humans, and the fields at fault. */
+export class Problem extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly detail: string,
+    readonly errors: FieldError[] = [],
+    /** A short slug for the `type` URI, e.g. `invalid-parameter`. */
+    readonly kind = defaultKind(status),
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'Problem';
+  }
+}
+
+function defaultKind(status: number): string {
+  switch (status) {
+    case 400:
+      return 'invalid-request';
+    case 404:
+      return 'not-found';
+    case 405:
+      return 'method-not-allowed';
+    case 413:
+      return 'body-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    case 503:
+      return 'index-unavailable';
+    default:
+      return 'internal-error';
+  }
+}
+
+/** A 400 naming one field. */
+export function badField(field: string, message: string): Problem {
+  return new Problem(400, `${field}: ${message}`, [{ field, message }], 'invalid-parameter');
+}
+
+export function problemBody(p: Problem, instance?: string): ProblemBody {
+  return {
+    type: `https://serverless-ir.dev/problems/${p.kind}`,
+    title: TITLES[p.status] ?? 'Error',
+    status: p.status,
+    detail: p.detail,
+    ...(instance ? { instance } : {}),
+    ...(p.errors.length ? { errors: p.errors } : {}),
+  };
+}
+
+export function renderProblem(c: Context, p: Problem): Response {
+  const body = JSON.stringify(problemBody(p, c.req.path));
+  return c.body(body, p.status, { 'content-type': 'application/problem+json', ...p.headers });
+}

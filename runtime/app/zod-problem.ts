@@ -1,0 +1,25 @@
+/**
+ * Turns a zod validation failure into a 400 problem whose `errors` name every field at fault and
+ * say what the field accepts (from `ACCEPTED`), e.g. `size: an integer from 1 to 100 (got "0")`.
+ */
+import type { ZodError } from 'zod';
+import { Problem, type FieldError } from './problem.js';
+import { ACCEPTED } from './schemas.js';
+
+export function zodProblem(error: ZodError, target: string): never {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ field: [...issue.path, key].join('.'), message: `unknown field; accepted fields are ${Object.keys(ACCEPTED).filter((k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k)).join(', ')}` });
+      continue;
+    }
+    const field = issue.path.length ? issue.path.map(String).join('.') : target === 'json' ? 'body' : target;
+    const leaf = String(issue.path[issue.path.length - 1] ?? field);
+    const accepted = ACCEPTED[leaf] ?? ACCEPTED[field];
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const message = missing ? `is required: ${accepted ?? 'a value'}` : accepted ? `must be ${accepted} (${issue.message})` : issue.message;
+    errors.push({ field, message });
+  }
+  const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+  throw new Problem(400, detail || 'invalid request', errors, 'invalid-parameter');
+}
