@@ -1,0 +1,199 @@
+/**
+ * Runs one JavaScript library on one corpus, in its own process (so each library gets a clean heap):
+ * `node --import tsx bench/lib-runner.ts LIB CORPUS.jsonl QUERIES.json OURS.json OUT.json`.
+ * OURS.json holds our engine's top-10 external ids per query, for overlap@10. Writes JSON to OUT.json.
+ *
+ * Every library gets title+text as one field (`body`), analysed by `analyze.ts` (the same terms as
+ * our engine), and no fuzzy or prefix matching where the library allows turning it off:
+ * - MiniSearch: BM25 with k=0.9, b=0.4, d=0 (its BM25+ delta off), OR, fuzzy/prefix off.
+ * - Orama: BM25 relevance k=0.9, b=0.4, d=0; tolerance 0; threshold 1 (any term). Orama always
+ *   prefix-matches in its radix tree, so the tokenizer appends a terminator to every term to make
+ *   prefix matches exact matches.
+ * - lunr: BM25 k1=0.9, b=0.4; queries built with `query()` (each term optional, no wildcards).
+ * - FlexSearch: `Index` with `tokenize: "strict"`, `suggest: true` (so results need not contain
+ *   every term). Its ranking is not BM25 (term position/resolution based).
+ * Build time includes reading and parsing the JSONL. If adding documents passes BUILD_BUDGET_S,
+ * the build stops there and the result says how many documents were indexed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import MiniSearch from 'minisearch';
+import * as orama from '@orama/orama';
+import lunr from 'lunr';
+import FlexSearch from 'flexsearch';
+import { analyze } from './analyze.js';
+
+const BUILD_BUDGET_S = Number(process.env.BENCH_BUILD_BUDGET_S ?? 150);
+const QUERY_BUDGET_S = Number(process.env.BENCH_QUERY_BUDGET_S ?? 25);
+
+interface Engine {
+  add(id: string, body: string): void;
+  finish(): void;
+  search(q: string): string[] | Promise<string[]>;
+  serialize(): Promise<number>;
+}
+
+function minisearch(): Engine {
+  const ms = new MiniSearch<{ id: string; body: string }>({
+    fields: ['body'],
+    idField: 'id',
+    tokenize: (text) => analyze(text),
+    processTerm: (t) => t,
+    searchOptions: { fuzzy: false, prefix: false, combineWith: 'OR', bm25: { k: 0.9, b: 0.4, d: 0 } },
+  });
+  return {
+    add: (id, body) => ms.add({ id, body }),
+    finish: () => {},
+    search: (q) => ms.search(q).slice(0, 10).map((r) => String(r.id)),
+    serialize: async () => Buffer.byteLength(JSON.stringify(ms)),
+  };
+}
+
+function oramaEngine(): Engine {
+  const tokenizer = {
+    language: 'english',
+    normalizationCache: new Map(),
+    tokenize: (raw: string) => analyze(raw).map((t) => t + '\u0001'),
+  };
+  const db = orama.create({ schema: { body: 'string' } as const, components: { tokenizer } });
+  return {
+    add: (id, body) => {
+      const r = orama.insert(db, { id, body } as never);
+      if (r instanceof Promise) throw new Error('orama insert went async');
+    },
+    finish: () => {},
+    search: async (q) => {
+      const r = await orama.search(db, { term: q, properties: ['body'], limit: 10, tolerance: 0, threshold: 1, relevance: { k: 0.9, b: 0.4, d: 0 } });
+      return r.hits.map((h) => String(h.id));
+    },
+    serialize: async () => Buffer.byteLength(JSON.stringify(orama.save(db))),
+  };
+}
+
+function lunrEngine(): Engine {
+  const fn = (token: { toString(): string; update(f: () => string): unknown }) => {
+    const t = analyze(token.toString());
+    return t.length ? t.map((s) => (token as any).clone(() => s)) : undefined;
+  };
+  lunr.Pipeline.registerFunction(fn, 'benchAnalyze');
+  lunr.tokenizer.separator = /[^\p{L}\p{N}]+/u;
+  const builder = new lunr.Builder();
+  builder.pipeline.add(fn);
+  builder.ref('id');
+  builder.field('body');
+  builder.k1(0.9);
+  builder.b(0.4);
+  let idx: any;
+  return {
+    add: (id, body) => builder.add({ id, body }),
+    finish: () => {
+      idx = builder.build();
+    },
+    search: (q) => {
+      const terms = analyze(q);
+      return idx
+        .query((query: any) => {
+          for (const t of terms) query.term(t, { usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
+        })
+        .slice(0, 10)
+        .map((r: { ref: string }) => r.ref);
+    },
+    serialize: async () => Buffer.byteLength(JSON.stringify(idx)),
+  };
+}
+
+function flexsearch(): Engine {
+  const index = new (FlexSearch as any).Index({ tokenize: 'strict', encode: (s: string) => analyze(s) });
+  const ids: string[] = [];
+  return {
+    add: (id, body) => {
+      index.add(ids.length, body);
+      ids.push(id);
+    },
+    finish: () => {},
+    search: (q) => (index.search(q, { limit: 10, suggest: true }) as number[]).map((i) => ids[i]!),
+    serialize: async () => {
+      let bytes = 0;
+      await index.export((key: string, data: string) => {
+        bytes += Buffer.byteLength(key) + Buffer.byteLength(data ?? '');
+      });
+      return bytes;
+    },
+  };
+}
+
+const ENGINES: Record<string, () => Engine> = { minisearch, orama: oramaEngine, lunr: lunrEngine, flexsearch };
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+}
+
+async function main() {
+  const [lib, corpusPath, queriesPath, oursPath, outPath] = process.argv.slice(2) as [string, string, string, string, string];
+  const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as string[];
+  const ours = JSON.parse(readFileSync(oursPath, 'utf8')) as string[][];
+  const t0 = process.hrtime.bigint();
+  const engine = ENGINES[lib]!();
+  const text = readFileSync(corpusPath, 'utf8');
+  let docs = 0;
+  let capped = false;
+  let start = 0;
+  const budget = BigInt(BUILD_BUDGET_S * 1e9);
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (!line.trim()) continue;
+    const d = JSON.parse(line) as { _id: string; title?: string; text?: string };
+    engine.add(d._id, `${d.title ?? ''} ${d.text ?? ''}`);
+    docs++;
+    if ((docs & 1023) === 0 && process.hrtime.bigint() - t0 > budget) {
+      capped = true;
+      break;
+    }
+  }
+  engine.finish();
+  const buildS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const indexBytes = await engine.serialize();
+
+  // Warm-up pass (also the overlap), then as many timed rounds as fit the budget (1–5).
+  const tops: string[][] = [];
+  const tw = process.hrtime.bigint();
+  for (const q of queries) tops.push(await engine.search(q));
+  const warmS = Number(process.hrtime.bigint() - tw) / 1e9;
+  const rounds = Math.max(1, Math.min(5, Math.floor(QUERY_BUDGET_S / Math.max(warmS, 1e-6))));
+  const times: number[][] = queries.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < queries.length; i++) {
+      const t = process.hrtime.bigint();
+      await engine.search(queries[i]!);
+      times[i]!.push(Number(process.hrtime.bigint() - t) / 1e3);
+    }
+  }
+  const med = times.map((v) => v.sort((a, b) => a - b)[v.length >> 1]!).sort((a, b) => a - b);
+  let overlapSum = 0;
+  let overlapN = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const o = ours[i]!;
+    if (!o.length) continue;
+    const theirs = new Set(tops[i]);
+    overlapSum += o.filter((id) => theirs.has(id)).length / o.length;
+    overlapN++;
+  }
+  const result = {
+    lib,
+    docs,
+    capped,
+    buildS,
+    indexBytes,
+    rounds,
+    p50: pct(med, 0.5),
+    p99: pct(med, 0.99),
+    mean: med.reduce((a, b) => a + b, 0) / med.length,
+    overlap: overlapN ? overlapSum / overlapN : NaN,
+    heapMb: process.memoryUsage().heapUsed / 2 ** 20,
+  };
+  writeFileSync(outPath, JSON.stringify(result));
+}
+
+await main();

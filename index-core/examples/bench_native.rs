@@ -1,0 +1,83 @@
+//! Native query latency for the benchmark (`npm run bench` runs it; not part of the wasm build).
+//!
+//! `cargo run --release --example bench_native -- INDEX.sir QUERIES.txt [ROUNDS]`
+//!
+//! QUERIES.txt holds one query per line. Runs every query as a plain top-10 query, without and
+//! with the total count, after one warm-up round, `ROUNDS` times (default 3), and prints one JSON
+//! line: p50/p99 in microseconds for both modes, and a checksum of the returned doc ids so the
+//! caller can check the native hits equal the WebAssembly ones.
+use index_core::{search, SearchRequest, Segment};
+use std::time::Instant;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 3 {
+        eprintln!("usage: bench_native INDEX QUERIES [ROUNDS]");
+        std::process::exit(2);
+    }
+    let rounds: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3);
+    let t0 = Instant::now();
+    let bytes = std::fs::read(&args[1]).expect("read index");
+    let segment = Segment::open(bytes).expect("open index");
+    let open_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let text = std::fs::read_to_string(&args[2]).expect("read queries");
+    let queries: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+
+    let mut out = Vec::new();
+    let mut checksum: u64 = 0;
+    for &count in &[false, true] {
+        let requests: Vec<SearchRequest> = queries
+            .iter()
+            .map(|q| {
+                let mut r = SearchRequest::new(q);
+                r.size = 10;
+                r.count_total = count;
+                r.plain = true;
+                r
+            })
+            .collect();
+        // Warm-up round.
+        for r in &requests {
+            let res = search(&segment, r).expect("search");
+            if !count {
+                for h in &res.hits {
+                    checksum = checksum.wrapping_mul(1_000_003).wrapping_add(h.0 as u64 + 1);
+                }
+            }
+        }
+        // Per query: the median over rounds; then percentiles over queries.
+        let mut per_query: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); requests.len()];
+        for _ in 0..rounds {
+            for (i, r) in requests.iter().enumerate() {
+                let t = Instant::now();
+                let res = search(&segment, r).expect("search");
+                let us = t.elapsed().as_secs_f64() * 1e6;
+                std::hint::black_box(&res);
+                per_query[i].push(us);
+            }
+        }
+        let mut medians: Vec<f64> = per_query
+            .into_iter()
+            .map(|mut v| {
+                v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                v[v.len() / 2]
+            })
+            .collect();
+        medians.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        out.push((count, percentile(&medians, 0.5), percentile(&medians, 0.99), medians.iter().sum::<f64>() / medians.len().max(1) as f64));
+    }
+    let (_, p50, p99, mean) = out[0];
+    let (_, cp50, cp99, cmean) = out[1];
+    println!(
+        "{{\"queries\":{},\"openMs\":{:.3},\"p50\":{:.2},\"p99\":{:.2},\"mean\":{:.2},\"countP50\":{:.2},\"countP99\":{:.2},\"countMean\":{:.2},\"checksum\":\"{}\"}}",
+        queries.len(), open_ms, p50, p99, mean, cp50, cp99, cmean, checksum
+    );
+}
