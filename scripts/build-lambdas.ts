@@ -1,0 +1,51 @@
+/**
+ * `npm run build`: bundles each Lambda with esbuild into `dist/lambda/<name>/index.mjs` (ESM, node22,
+ * minified) and copies index-core's `.wasm` beside it, where the engine looks first. Prints each
+ * function's zipped size and fails when one is over the 2 MB budget (cold-start time grows with it).
+ */
+import { build } from 'esbuild';
+import { zipSync } from 'fflate';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WASM = join(ROOT, 'index-core/pkg/index_core_bg.wasm');
+const LIMIT_BYTES = 2 * 1024 * 1024;
+const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
+
+export async function buildLambdas(log: (line: string) => void = console.log): Promise<Record<string, number>> {
+  if (!existsSync(WASM)) throw new Error(`${WASM} is missing; run \`npm run build:wasm\` first`);
+  const sizes: Record<string, number> = {};
+  for (const [name, entry] of Object.entries(LAMBDAS)) {
+    const out = join(ROOT, 'dist/lambda', name);
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+    await build({
+      entryPoints: [join(ROOT, entry)],
+      outfile: join(out, 'index.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      minify: true,
+      legalComments: 'none',
+      // Some dependencies still call require() for node builtins; give ESM a require.
+      banner: { js: "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);" },
+      logLevel: 'warning',
+    });
+    copyFileSync(WASM, join(out, 'index_core_bg.wasm'));
+    const zipped = zipSync({ 'index.mjs': readFileSync(join(out, 'index.mjs')), 'index_core_bg.wasm': readFileSync(join(out, 'index_core_bg.wasm')) }, { level: 9 });
+    sizes[name] = zipped.length;
+    log(`dist/lambda/${name}: ${(zipped.length / 1024).toFixed(1)} KiB zipped (limit ${LIMIT_BYTES / 1024} KiB)`);
+    if (zipped.length > LIMIT_BYTES) throw new Error(`dist/lambda/${name} is ${zipped.length} bytes zipped, over the ${LIMIT_BYTES}-byte budget`);
+  }
+  return sizes;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildLambdas().catch((err: Error) => {
+    console.error(`build-lambdas: ${err.message}`);
+    process.exit(1);
+  });
+}
