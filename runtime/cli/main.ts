@@ -11,6 +11,7 @@ import { evalCommand } from './commands/eval.js';
 import { publishCommand } from './commands/publish.js';
 import { versionsCommand } from './commands/versions.js';
 import { rollbackCommand } from './commands/rollback.js';
+import { serveCommand } from './commands/serve.js';
 
 export const COMMANDS: readonly Command[] = [
   indexCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   publishCommand,
   versionsCommand,
   rollbackCommand,
+  serveCommand,
 ];
 
 function usage(): string {
