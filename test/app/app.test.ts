@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { fixtureApp } from './helpers.js';
+
+type Fx = ReturnType<typeof fixtureApp>;
+
+async function problem(res: Response, status: number, field?: string) {
+  assert.equal(res.status, status, await res.clone().text());
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const body = (await res.json()) as { type: string; title: string; status: number; detail: string; errors?: { field: string; message: string }[] };
+  assert.equal(body.status, status);
+  assert.ok(body.type && body.title && body.detail);
+  assert.doesNotMatch(JSON.stringify(body), /at .*\.(ts|js):\d+/, 'no stack trace');
+  if (field) assert.ok(body.errors?.some((e) => e.field === field && e.message.length > 0), `field ${field} named in ${JSON.stringify(body.errors)}`);
+  return body;
+}
+
+describe('app: routes', () => {
+  let fx: Fx;
+  before(() => (fx = fixtureApp()));
+  after(() => fx.cleanup());
+
+  it('GET /search returns ranked hits with snippets, metadata and paging', async () => {
+    const res = await fx.app.request('/search?q=liberty&size=5');
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as any;
+    assert.equal(body.page, 1);
+    assert.equal(body.size, 5);
+    assert.equal(body.hits.length, 5);
+    assert.ok(body.total >= 5 && typeof body.took_ms === 'number' && body.version === 'index');
+    const hit = body.hits[0];
+    assert.match(hit.id, /^doc-\d+$/);
+    assert.match(hit.snippet, /<mark>liberty<\/mark>/i);
+    assert.match(hit.snippet, /&lt;b&gt;bold&lt;\/b&gt; &amp;/, 'text is HTML-escaped');
+    assert.deepEqual(Object.keys(hit.metadata).sort(), ['party', 'year']);
+    assert.equal(body.prev, null);
+    assert.match(body.next, /page=2/);
+    const page2 = (await (await fx.app.request(body.next)).json()) as any;
+    assert.equal(page2.page, 2);
+    assert.ok(!page2.hits.some((h: any) => body.hits.some((g: any) => g.id === h.id)));
+    assert.match(page2.prev, /page=1/);
+  });
+
+  it('stemmed matches are marked', async () => {
+    const body = (await (await fx.app.request('/search?q=run')).json()) as any;
+    assert.equal(body.hits[0].id, 'doc-0');
+    assert.match(body.hits[0].snippet, /<mark>running<\/mark>/);
+  });
+
+  it('the cursor continues where the page ended', async () => {
+    const all = (await (await fx.app.request('/search?q=union&size=20')).json()) as any;
+    const first = (await (await fx.app.request('/search?q=union&size=10')).json()) as any;
+    const second = (await (await fx.app.request(`/search?q=union&size=10&cursor=${first.cursor}`)).json()) as any;
+    assert.equal(second.page, null);
+    assert.deepEqual(second.hits.map((h: any) => h.id), all.hits.slice(10, 20).map((h: any) => h.id));
+  });
+
+  it('filters, fields and ranker parameters apply (GET and POST agree)', async () => {
+    const get = (await (await fx.app.request('/search?q=union&filter=year>=1900&filter=party=Whig&ranker=dirichlet&mu=100&fields=text')).json()) as any;
+    assert.ok(get.hits.length > 0);
+    for (const h of get.hits) assert.ok(h.metadata.year >= 1900 && h.metadata.party === 'Whig');
+    const post = await fx.app.request('/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ q: 'union', filters: ['year>=1900', 'party=Whig'], ranker: 'dirichlet', params: { mu: 100 }, fields: ['text'] }),
+    });
+    assert.equal(post.status, 200);
+    assert.deepEqual(((await post.json()) as any).hits, get.hits);
+  });
+
+  it('GET /documents/{id}, /health, /, /docs, /openapi.json', async () => {
+    const doc = (await (await fx.app.request('/documents/doc-3')).json()) as any;
+    assert.equal(doc.id, 'doc-3');
+    assert.equal(doc.title, 'Address 1853');
+    await problem(await fx.app.request('/documents/nope'), 404, 'id');
+    const health = (await (await fx.app.request('/health')).json()) as any;
+    assert.equal(health.docCount, 30);
+    assert.equal(health.version, 'index');
+    assert.ok(!Number.isNaN(Date.parse(health.loadedAt)));
+    const page = await fx.app.request('/');
+    assert.match(page.headers.get('content-type')!, /text\/html/);
+    assert.match(await page.text(), /role="search"/);
+    assert.match(await (await fx.app.request('/docs')).text(), /swagger/i);
+  });
+
+  it('the OpenAPI document is valid OpenAPI 3.1 and describes the search operations', async () => {
+    const spec = (await (await fx.app.request('/openapi.json')).json()) as any;
+    assert.equal(spec.openapi, '3.1.0');
+    assert.ok(spec.paths['/search'].get && spec.paths['/search'].post && spec.paths['/documents/{id}'].get);
+    const result = await new Validator().validate(spec);
+    assert.equal(result.valid, true, JSON.stringify(result.errors));
+  });
+
+  it('compresses when the client accepts it; HEAD and CORS preflight work', async () => {
+    const res = await fx.app.request('/search?q=union&size=50', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.headers.get('content-encoding'), 'gzip');
+    const head = await fx.app.request('/health', { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), '');
+    const pre = await fx.app.request('/search', { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+  });
+});
+
+describe('app: every bad input is a 4xx problem naming the field', () => {
+  let fx: Fx;
+  before(() => (fx = fixtureApp()));
+  after(() => fx.cleanup());
+  const get = (qs: string) => fx.app.request(`/search?${qs}`);
+  const post = (body: string, type = 'application/json') => fx.app.request('/search', { method: 'POST', headers: { 'content-type': type }, body });
+
+  const cases: Array<[string, string, string]> = [
+    ['missing q', '', 'q'],
+    ['empty q', 'q=', 'q'],
+    ['q too long', `q=${'a'.repeat(1025)}`, 'q'],
+    ['size 0', 'q=union&size=0', 'size'],
+    ['size 1000', 'q=union&size=1000', 'size'],
+    ['page -1', 'q=union&page=-1', 'page'],
+    ['page abc', 'q=union&page=abc', 'page'],
+    ['page 1.5', 'q=union&page=1.5', 'page'],
+    ['unknown ranker', 'q=union&ranker=tfidf', 'ranker'],
+    ['NaN k1', 'q=union&k1=NaN', 'k1'],
+    ['text mu', 'q=union&ranker=dirichlet&mu=lots', 'mu'],
+    ['param of another ranker', 'q=union&ranker=dirichlet&k1=1.2', 'k1'],
+    ['beyond 10,000 without cursor', 'q=union&page=101&size=100', 'page'],
+    ['bad cursor', 'q=union&cursor=!!!', 'cursor'],
+    ['unknown field', 'q=union&fields=nope', 'fields'],
+  ];
+  for (const [name, qs, field] of cases) {
+    it(`GET: ${name} → 400 naming ${field}`, async () => {
+      const body = await problem(await get(qs), 400, field);
+      if (field === 'size') assert.match(body.detail, /1 to 100/);
+    });
+  }
+
+  it('POST: malformed JSON → 400 naming body', async () => problem(await post('{"q":'), 400, 'body'));
+  it('POST: missing q → 400 naming q', async () => problem(await post('{}'), 400, 'q'));
+  it('POST: NaN-ish param → 400 naming params.k1', async () => problem(await post('{"q":"union","params":{"k1":"NaN"}}'), 400, 'params.k1'));
+  it('POST: size 1000 → 400 naming size', async () => problem(await post('{"q":"union","size":1000}'), 400, 'size'));
+  it('POST: unknown key → 400 naming it', async () => problem(await post('{"q":"union","filter":["a"]}'), 400, 'filter'));
+  it('POST: body that is not an object → 400', async () => problem(await post('[1,2]'), 400, 'body'));
+  it('POST: wrong content type → 415', async () => problem(await post('q=union', 'application/x-www-form-urlencoded'), 415, 'content-type'));
+  it('POST: body over 64 KB → 413', async () => problem(await post(JSON.stringify({ q: 'a', pad: 'x'.repeat(70_000) })), 413, 'body'));
+  it('unknown route → 404 problem', async () => problem(await fx.app.request('/nope'), 404));
+  it('wrong method → 405 problem with Allow', async () => {
+    const res = await fx.app.request('/search', { method: 'DELETE' });
+    assert.equal(res.headers.get('allow'), 'GET, HEAD, POST, OPTIONS');
+    await problem(res, 405, 'method');
+    await problem(await fx.app.request('/health', { method: 'POST' }), 405, 'method');
+  });
+});
