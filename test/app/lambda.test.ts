@@ -1,0 +1,95 @@
+/** The BUILT bundle (dist/lambda/search/index.mjs) with real-shaped API Gateway v2 and v1 events. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildLambdas } from '../../scripts/build-lambdas.js';
+import { buildFixtureIndex } from './helpers.js';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string; isBase64Encoded?: boolean }>;
+
+const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
+
+function v2(method: string, path: string, query = '', body?: string): unknown {
+  return {
+    version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query,
+    headers: { host: HOST, 'user-agent': 'test', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    queryStringParameters: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
+    requestContext: { accountId: '123', apiId: 'abc123', domainName: HOST, domainPrefix: 'abc123', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.1', userAgent: 'test' }, requestId: 'req-v2', routeKey: '$default', stage: '$default', time: '23/Nov/2026:04:00:00 +0000', timeEpoch: Date.now() },
+    ...(body !== undefined ? { body: Buffer.from(body).toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+  };
+}
+
+function v1(method: string, path: string, query: Record<string, string> = {}): unknown {
+  return {
+    version: '1.0', resource: '/{proxy+}', path, httpMethod: method,
+    headers: { Host: HOST, 'User-Agent': 'test' }, multiValueHeaders: { Host: [HOST], 'User-Agent': ['test'] },
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(query).length ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])) : null,
+    pathParameters: { proxy: path.slice(1) }, stageVariables: null,
+    requestContext: { accountId: '123', apiId: 'abc123', httpMethod: method, path: `/prod${path}`, protocol: 'HTTP/1.1', requestId: 'req-v1', resourcePath: '/{proxy+}', stage: 'prod', identity: { sourceIp: '198.51.100.1' }, requestTimeEpoch: Date.now() },
+    body: null, isBase64Encoded: false,
+  };
+}
+
+describe('lambda: built bundle with API Gateway events', function () {
+  this.timeout(120_000);
+  let handler: Handler;
+  let tmp: string;
+  let zipped = 0;
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'sir-lambda-'));
+    process.env.INDEX_DIR = buildFixtureIndex(tmp);
+    zipped = (await buildLambdas(() => {})).search!;
+    const mod = (await import(pathToFileURL(join(process.cwd(), 'dist/lambda/search/index.mjs')).href + `?t=${Date.now()}`)) as { handler: Handler };
+    handler = mod.handler;
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('is under 2 MB zipped', () => assert.ok(zipped > 0 && zipped < 2 * 1024 * 1024, String(zipped)));
+
+  it('v2 GET with a query string', async () => {
+    const r = await handler(v2('GET', '/search', 'q=liberty&size=3&filter=year%3E%3D1900'), {});
+    assert.equal(r.statusCode, 200, r.body);
+    const body = JSON.parse(r.body);
+    assert.equal(body.hits.length, 3);
+    for (const h of body.hits) assert.ok(h.metadata.year >= 1900);
+  });
+
+  it('v2 POST with a base64-encoded JSON body', async () => {
+    const r = await handler(v2('POST', '/search', '', JSON.stringify({ q: 'union', size: 2, ranker: 'bm25', params: { k1: 1.2 } })), {});
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(JSON.parse(r.body).hits.length, 2);
+  });
+
+  it('v2 bad input is a problem, not a 5xx', async () => {
+    const r = await handler(v2('GET', '/search', 'q=union&size=0'), {});
+    assert.equal(r.statusCode, 400);
+    assert.match(r.headers!['content-type']!, /problem\+json/);
+  });
+
+  it('v2 HEAD', async () => {
+    const r = await handler(v2('HEAD', '/health'), {});
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.body, '');
+  });
+
+  it('v1 (REST API) GET with query parameters and /documents/{id}', async () => {
+    const r = await handler(v1('GET', '/search', { q: 'union', size: '4' }), {});
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(JSON.parse(r.body).hits.length, 4);
+    const d = await handler(v1('GET', '/documents/doc-2'), {});
+    assert.equal(JSON.parse(d.body).id, 'doc-2');
+  });
+
+  it('v1 OPTIONS preflight', async () => {
+    const ev = v1('OPTIONS', '/search') as any;
+    ev.headers = { ...ev.headers, Origin: 'https://x.example', 'Access-Control-Request-Method': 'POST' };
+    const r = await handler(ev, {});
+    assert.equal(r.statusCode, 204);
+    // REST API responses may carry headers as multiValueHeaders.
+    const mv = (r as unknown as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders;
+    assert.equal(r.headers?.['access-control-allow-origin'] ?? mv?.['access-control-allow-origin']?.[0], '*');
+  });
+});
