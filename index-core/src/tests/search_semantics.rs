@@ -154,3 +154,14 @@ fn merged_index_equals_single_build() {
         assert_eq!(one.external_id(d).unwrap(), many.external_id(d).unwrap());
     }
 }
+
+#[test]
+fn plain_mode_reads_syntax_characters_as_words() {
+    let seg = build(&corpus(), r#"{"fieldMode":"separate"}"#, None);
+    // As syntax these would be an unterminated phrase, an exclusion and a field query.
+    let plain = ids(&seg, "\"carbon -coal title:tax", r#"{"plain":true}"#);
+    let mut sorted = plain.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec!["a", "b", "c"]);
+    assert!(SearchRequest::from_json("x", r#"{"plain":1}"#).is_err());
+}
