@@ -12,6 +12,7 @@ import { publishCommand } from './commands/publish.js';
 import { versionsCommand } from './commands/versions.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { serveCommand } from './commands/serve.js';
+import { demoCommand } from './commands/demo.js';
 
 export const COMMANDS: readonly Command[] = [
   indexCommand,
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   versionsCommand,
   rollbackCommand,
   serveCommand,
+  demoCommand,
 ];
 
 function usage(): string {
