@@ -23,7 +23,7 @@ import FlexSearch from 'flexsearch';
 import { analyze } from './analyze.js';
 
 const BUILD_BUDGET_S = Number(process.env.BENCH_BUILD_BUDGET_S ?? 150);
-const QUERY_BUDGET_S = Number(process.env.BENCH_QUERY_BUDGET_S ?? 25);
+const QUERY_BUDGET_S = Number(process.env.BENCH_QUERY_BUDGET_S ?? 20);
 
 interface Engine {
   add(id: string, body: string): void;

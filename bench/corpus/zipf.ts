@@ -115,7 +115,7 @@ export async function writeZipfCorpus(path: string, o: ZipfOptions = DEFAULT_ZIP
   for (const doc of zipfDocuments(o)) {
     batch.push(JSON.stringify(doc));
     if (batch.length === 1000) {
-      if (!out.write(batch.join('\n') + '\n')) await new Promise((r) => out.once('drain', r));
+      if (!out.write(batch.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
       batch = [];
     }
   }
