@@ -56,7 +56,7 @@ function minisearch(): Engine {
         .sort((a, b) => b.s - a.s)
         .slice(0, 10)
         .map((r) => String(r.id)),
-    serialize: async () => Buffer.byteLength(JSON.stringify(ms)),
+    serialize: async () => jsonBytes(ms),
   };
 }
 
@@ -77,7 +77,7 @@ function oramaEngine(): Engine {
       const r = await orama.search(db, { term: q, properties: ['body'], limit: 10, tolerance: 0, threshold: 1, relevance: { k: 0.9, b: 0.4, d: 0 } });
       return r.hits.map((h) => String(h.id));
     },
-    serialize: async () => Buffer.byteLength(JSON.stringify(orama.save(db))),
+    serialize: async () => jsonBytes(orama.save(db)),
   };
 }
 
@@ -109,7 +109,7 @@ function lunrEngine(): Engine {
         .slice(0, 10)
         .map((r: { ref: string }) => r.ref);
     },
-    serialize: async () => Buffer.byteLength(JSON.stringify(idx)),
+    serialize: async () => jsonBytes(idx),
   };
 }
 
@@ -131,6 +131,22 @@ function flexsearch(): Engine {
       return bytes;
     },
   };
+}
+
+/**
+ * UTF-8 bytes of `JSON.stringify(value)`, piecewise when the whole string would pass V8's maximum
+ * string length (Orama's `save()` on 100k documents does).
+ */
+function jsonBytes(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch (err) {
+    if (!(err instanceof RangeError) || value === null || typeof value !== 'object') throw err;
+    const v = (value as { toJSON?: () => unknown }).toJSON ? (value as { toJSON: () => unknown }).toJSON() : value;
+    if (Array.isArray(v)) return 2 + Math.max(0, v.length - 1) + v.reduce((n: number, x) => n + jsonBytes(x), 0);
+    const entries = Object.entries(v as object).filter(([, x]) => x !== undefined && typeof x !== 'function');
+    return 2 + Math.max(0, entries.length - 1) + entries.reduce((n, [k, x]) => n + Buffer.byteLength(JSON.stringify(k)) + 1 + jsonBytes(x), 0);
+  }
 }
 
 const ENGINES: Record<string, () => Engine> = { minisearch, orama: oramaEngine, lunr: lunrEngine, flexsearch };
