@@ -1,18 +1,25 @@
 /**
  * `npm run build`: bundles each Lambda with esbuild into `dist/lambda/<name>/index.mjs` (ESM, node22,
- * minified) and copies index-core's `.wasm` beside it, where the engine looks first. Prints each
+ * minified) and copies index-core's `.wasm` beside it, where the engine looks first (and, for search,
+ * Swagger UI's JS/CSS, which `/docs` serves from beside the code). Prints each
  * function's zipped size and fails when one is over the 2 MB budget (cold-start time grows with it).
  */
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SWAGGER_UI_FILES } from '../runtime/app/docs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM = join(ROOT, 'index-core/pkg/index_core_bg.wasm');
 const LIMIT_BYTES = 2 * 1024 * 1024;
 const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
+/** Files copied beside a Lambda's bundle, by Lambda: the search app serves Swagger UI's assets at /docs. */
+const EXTRA_FILES: Record<string, string[]> = {
+  search: Object.keys(SWAGGER_UI_FILES).map((f) => createRequire(import.meta.url).resolve(`swagger-ui-dist/${f}`)),
+};
 
 export async function buildLambdas(log: (line: string) => void = console.log): Promise<Record<string, number>> {
   if (!existsSync(WASM)) throw new Error(`${WASM} is missing; run \`npm run build:wasm\` first`);
@@ -35,7 +42,9 @@ export async function buildLambdas(log: (line: string) => void = console.log): P
       logLevel: 'warning',
     });
     copyFileSync(WASM, join(out, 'index_core_bg.wasm'));
-    const zipped = zipSync({ 'index.mjs': readFileSync(join(out, 'index.mjs')), 'index_core_bg.wasm': readFileSync(join(out, 'index_core_bg.wasm')) }, { level: 9 });
+    for (const file of EXTRA_FILES[name] ?? []) copyFileSync(file, join(out, basename(file)));
+    // Zip everything in the folder: that is what the deployment ships.
+    const zipped = zipSync(Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f))])), { level: 9 });
     sizes[name] = zipped.length;
     log(`dist/lambda/${name}: ${(zipped.length / 1024).toFixed(1)} KiB zipped (limit ${LIMIT_BYTES / 1024} KiB)`);
     if (zipped.length > LIMIT_BYTES) throw new Error(`dist/lambda/${name} is ${zipped.length} bytes zipped, over the ${LIMIT_BYTES}-byte budget`);

@@ -5,7 +5,6 @@
  * every index access goes through `with()`, so a hot swap never frees an index mid-request.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
@@ -13,6 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { SearchIndex } from '../engine/index.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
+import { mountDocs } from './docs.js';
 import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
 import { searchPage } from './page.js';
 import { Problem, badField, renderProblem } from './problem.js';
@@ -76,7 +76,7 @@ const healthGet = createRoute({
 const ROUTE_METHODS: Array<[RegExp, string[]]> = [
   [/^\/search\/?$/, ['GET', 'HEAD', 'POST', 'OPTIONS']],
   [/^\/documents\/[^/]+$/, ['GET', 'HEAD', 'OPTIONS']],
-  [/^\/(health|openapi\.json|docs)?$/, ['GET', 'HEAD', 'OPTIONS']],
+  [/^\/(health|openapi\.json|docs|docs\/assets\/[^/]+)?$/, ['GET', 'HEAD', 'OPTIONS']],
 ];
 
 export function createApp(options: AppOptions): OpenAPIHono {
@@ -151,7 +151,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     openapi: '3.1.0',
     info: { title: 'serverless-ir search API', version: '0.1.0', description: 'Full-text search over one collection. Errors are RFC 9457 problem details.' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'serverless-ir API' }));
+  mountDocs(app, 'serverless-ir API');
   app.get('/', (c) => c.html(searchPage()));
 
   app.notFound((c) => {

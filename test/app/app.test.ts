@@ -83,6 +83,39 @@ describe('app: routes', () => {
     assert.match(await (await fx.app.request('/docs')).text(), /swagger/i);
   });
 
+  it('/docs loads Swagger UI from the app itself, under a self-only CSP', async () => {
+    const docs = await fx.app.request('/docs');
+    assert.equal(docs.status, 200);
+    const csp = docs.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/, 'scripts: self only');
+    assert.doesNotMatch(csp, /unsafe|https?:|\*/, 'no inline, no eval, no other origin');
+    const html = await docs.text();
+    assert.doesNotMatch(html, /https?:\/\//, 'no absolute (CDN) URLs');
+    assert.doesNotMatch(html, /<script>/, 'no inline script');
+    const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(srcs.some((u) => u.startsWith('/docs/assets/swagger-ui-bundle.js?v=')), srcs.join(' '));
+    assert.ok(srcs.some((u) => u.startsWith('/docs/assets/swagger-ui.css?v=')), srcs.join(' '));
+
+    const js = await fx.app.request('/docs/assets/swagger-ui-bundle.js');
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('content-type')!, /^text\/javascript/);
+    assert.match(js.headers.get('cache-control')!, /max-age=31536000/);
+    const body = await js.text();
+    assert.ok(body.length > 500_000 && body.includes('SwaggerUIBundle'), `${body.length} chars`);
+    const css = await fx.app.request('/docs/assets/swagger-ui.css');
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type')!, /^text\/css/);
+    assert.match(await css.text(), /\.swagger-ui/);
+    for (const u of srcs) assert.equal((await fx.app.request(u)).status, 200, u);
+
+    const etag = js.headers.get('etag')!;
+    assert.ok(etag);
+    assert.equal((await fx.app.request('/docs/assets/swagger-ui-bundle.js', { headers: { 'if-none-match': etag } })).status, 304);
+    await problem(await fx.app.request('/docs/assets/swagger-ui.js.map'), 404);
+    await problem(await fx.app.request('/docs/assets/swagger-ui.css', { method: 'POST' }), 405, 'method');
+  });
+
   it('the OpenAPI document is valid OpenAPI 3.1 and describes the search operations', async () => {
     const spec = (await (await fx.app.request('/openapi.json')).json()) as any;
     assert.equal(spec.openapi, '3.1.0');

@@ -1,6 +1,6 @@
 /** The BUILT bundle (dist/lambda/search/index.mjs) with real-shaped API Gateway v2 and v1 events. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,28 @@ describe('lambda: built bundle with API Gateway events', function () {
     assert.equal(JSON.parse(r.body).hits.length, 4);
     const d = await handler(v1('GET', '/documents/doc-2'), {});
     assert.equal(JSON.parse(d.body).id, 'doc-2');
+  });
+
+  it('ships Swagger UI\'s assets and serves /docs from the bundle folder alone (no node_modules)', async () => {
+    const shipped = readdirSync(join(process.cwd(), 'dist/lambda/search'));
+    for (const f of ['swagger-ui-bundle.js', 'swagger-ui.css']) assert.ok(shipped.includes(f), `${f} in ${shipped}`);
+    // A copy outside the repository: node_modules cannot be reached, as in a deployed Lambda.
+    const copy = join(tmp, 'lambda-search');
+    cpSync(join(process.cwd(), 'dist/lambda/search'), copy, { recursive: true });
+    const { handler: copied } = (await import(pathToFileURL(join(copy, 'index.mjs')).href)) as { handler: Handler };
+    const page = await copied(v2('GET', '/docs'), {});
+    assert.equal(page.statusCode, 200, page.body);
+    assert.match(page.headers!['content-security-policy']!, /script-src 'self'/);
+    assert.match(page.body, /\/docs\/assets\/swagger-ui-bundle\.js\?v=/);
+    const expected = readFileSync(join(copy, 'swagger-ui-bundle.js'));
+    for (const [ev, name] of [[v2('GET', '/docs/assets/swagger-ui-bundle.js'), 'v2'], [v1('GET', '/docs/assets/swagger-ui-bundle.js'), 'v1']] as const) {
+      const r = await copied(ev, {});
+      assert.equal(r.statusCode, 200, `${name}: ${r.body.slice(0, 200)}`);
+      const headers = { ...r.headers, ...Object.fromEntries(Object.entries((r as unknown as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders ?? {}).map(([k, v]) => [k, v[0]!])) };
+      assert.match(headers['content-type'] ?? '', /^text\/javascript/, name);
+      assert.match(headers['cache-control'] ?? '', /immutable/, name);
+      assert.ok(Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8').equals(expected), `${name}: body is the shipped file`);
+    }
   });
 
   it('v1 OPTIONS preflight', async () => {
