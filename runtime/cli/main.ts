@@ -13,6 +13,8 @@ import { versionsCommand } from './commands/versions.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { serveCommand } from './commands/serve.js';
 import { demoCommand } from './commands/demo.js';
+import { uploadCommand } from './commands/upload.js';
+import { loaderAgentCommand } from './commands/loader-agent.js';
 
 export const COMMANDS: readonly Command[] = [
   indexCommand,
@@ -24,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   rollbackCommand,
   serveCommand,
   demoCommand,
+  uploadCommand,
+  loaderAgentCommand,
 ];
 
 function usage(): string {

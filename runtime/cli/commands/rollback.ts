@@ -2,32 +2,55 @@
  * `sir rollback --store DIR [--json]`: makes the previously live version live again. "Previously
  * live" is read from the store's HISTORY: the version that was live just before the current one
  * became live; so rolling back twice returns to where you started.
+ *
+ * `sir rollback --stack NAME`: the same, run on the stack's loader through SSM (runtime/upload/).
  */
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { openStore, storeOperation } from './versions.js';
+import { userFacing } from './upload.js';
+import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
+import { agentOutcome, prefixedLines } from '../../upload/upload.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Make the previously live index version live again',
   help: `Usage: sir rollback --store DIR [--json]
+       sir rollback --stack NAME [--outputs FILE] [--json]
 
 Makes the version that was live before the current one live again, after verifying its
 checksums, by atomically replacing DIR/CURRENT. "Before" follows the store's activation history
 (DIR/HISTORY), not creation time: rolling back twice returns to where you started. Fails,
 changing nothing, if there is no earlier version or if it no longer passes its checksums.
+With --stack, the rollback runs on the stack's loader instance through SSM Run Command (the
+loader must be on).
 
 Options:
-  --store DIR   the index store folder (required)
-  --json        print the result as JSON
-  -h, --help    show this help
+  --store DIR            the index store folder
+${STACK_FLAGS_HELP}
+  --json                 print the result as JSON
+  -h, --help             show this help
 
-Example:
+Examples:
   sir rollback --store ./store
+  sir rollback --stack dev
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(argv, { store: { type: 'string' }, stack: { type: 'string' }, json: { type: 'boolean' } }, false);
-    if (values.stack !== undefined) {
-      throw new CliError('--stack (rolling back on the loader in AWS) is not available yet; use --store DIR on a machine that mounts the store', 2);
+    const { values } = parseFlags(argv, { store: { type: 'string' }, ...STACK_FLAG_OPTIONS, json: { type: 'boolean' } }, false);
+    const stackFlags = ['stack', 'outputs', 'local-store', 's3-endpoint'].filter((k) => values[k as keyof typeof values] !== undefined);
+    if (values.store !== undefined && stackFlags.length > 0) {
+      throw new CliError(`give either --store DIR (a store on this machine) or --stack NAME (the loader in AWS), not both`, 2);
+    }
+    if (stackFlags.length > 0) {
+      return userFacing(async () => {
+        const stack = await resolveStack(values);
+        io.stderr.write(`rolling back on ${stack.transport.description}\n`);
+        const command = { args: ['rollback'], comment: 'sir rollback' };
+        const id = await stack.transport.start(command);
+        const agent = agentOutcome(await stack.transport.wait(id, prefixedLines(io, 'loader: ')), stack.transport, id);
+        if (values.json) io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, version: agent.version, previous: agent.previous }, null, 2)}\n`);
+        else io.stdout.write(`rolled back on stack ${stack.target.stack}: ${agent.version} is live again (was ${agent.previous})\n`);
+        return 0;
+      });
     }
     const store = openStore(values.store, io);
     const result = await storeOperation(() => store.rollback());

@@ -1,0 +1,121 @@
+/**
+ * `sir upload --stack NAME (--index DIR | --corpus FILE [analyzer options])`: stages a new index
+ * version in the stack's staging bucket and publishes it on EFS through the loader (runtime/upload/).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
+import { DEFAULT_KEEP, StoreError } from '../../store/index.js';
+import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags, givenBuildFlags } from '../../upload/build-flags.js';
+import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
+import { DEFAULT_PART_BYTES, MIN_PART_BYTES } from '../../upload/stage-files.js';
+import { prepareCorpusUpload, prepareIndexUpload } from '../../upload/staged-version.js';
+import { UploadError } from '../../upload/upload-error.js';
+import { runUpload } from '../../upload/upload.js';
+
+export const uploadCommand: Command = {
+  name: 'upload',
+  summary: 'Upload an index version to a stack through its loader and make it live',
+  help: `Usage: sir upload --stack NAME (--index DIR | --corpus FILE [analyzer options])
+                  [--outputs FILE] [--no-wait] [--verify URL] [--json]
+
+Stages a built index (or a raw JSONL corpus, indexed on the loader) in the stack's staging
+bucket with SHA-256 checksums, then runs the loader agent on the loader instance through SSM
+Run Command: it downloads the files onto EFS, verifies every checksum, and makes the version
+live by atomically replacing CURRENT. Running search Lambdas switch on their next check;
+\`sir rollback --stack NAME\` undoes it. The version id is derived from the content, so running
+the same upload again after an interruption resumes it: files already staged are skipped.
+The loader must be on (pulumi config set serverless-ir:loaderEnabled true && pulumi up).
+
+Options:
+${STACK_FLAGS_HELP}
+  --index DIR            a built index folder (the output of sir index --out DIR)
+  --corpus FILE          a JSONL corpus to upload and index on the loader
+${BUILD_FLAGS_HELP}
+  --no-wait              start the loader agent and return without waiting for it
+  --verify URL           after publishing, poll URL/health until it serves the new version
+  --verify-timeout S     seconds to wait for --verify (default 120)
+  --part-size-mb N       multipart part size in MiB (>= 5, default ${DEFAULT_PART_BYTES >> 20})
+  --keep N               with --local-store: versions to keep (default ${DEFAULT_KEEP}); on AWS the
+                         stack's versionsToKeep applies
+  --json                 print the result as JSON
+  -h, --help             show this help
+
+Example:
+  sir index corpus.jsonl --out ./built
+  sir upload --stack dev --index ./built --verify "$(pulumi stack output apiUrl --stack dev)"
+`,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const { values } = parseFlags(
+      argv,
+      {
+        ...STACK_FLAG_OPTIONS,
+        ...BUILD_FLAG_OPTIONS,
+        index: { type: 'string' },
+        corpus: { type: 'string' },
+        'no-wait': { type: 'boolean' },
+        verify: { type: 'string' },
+        'verify-timeout': { type: 'string' },
+        'part-size-mb': { type: 'string' },
+        keep: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
+    if ((values.index === undefined) === (values.corpus === undefined)) {
+      throw new CliError('give one of --index DIR (a built index folder) or --corpus FILE (a JSONL corpus indexed on the loader)', 2);
+    }
+    const buildFlags = givenBuildFlags(values);
+    if (values.index !== undefined && buildFlags.length > 0) throw new CliError(`${buildFlags.join(', ')} apply to --corpus only; a built --index already has its analyzer`, 2);
+    if (values.verify !== undefined && !/^https?:\/\//.test(values.verify)) throw new CliError(`--verify must be the API's http(s) URL, got "${values.verify}"`, 2);
+    if (values.verify !== undefined && values['no-wait']) throw new CliError('--verify needs to wait for the loader; it cannot be combined with --no-wait', 2);
+    const partBytes = numberFlag(values['part-size-mb'], 'part-size-mb', DEFAULT_PART_BYTES >> 20, { min: MIN_PART_BYTES >> 20, max: 5120, integer: true }) << 20;
+    const verifyTimeoutMs = numberFlag(values['verify-timeout'], 'verify-timeout', 120, { min: 1, max: 3600 }) * 1000;
+    const keep = numberFlag(values.keep, 'keep', DEFAULT_KEEP, { min: 1, integer: true });
+
+    if (values.index !== undefined && !(existsSync(values.index) && statSync(values.index).isDirectory())) {
+      throw new CliError(`--index must be a built index folder (the output of sir index --out DIR); ${values.index} is not a folder`);
+    }
+    if (values.corpus !== undefined && !(existsSync(values.corpus) && statSync(values.corpus).isFile())) {
+      throw new CliError(`--corpus must be a JSONL file; ${values.corpus} is not a file`);
+    }
+    const build = values.corpus !== undefined ? buildOptionsFromFlags(values) : undefined;
+    return userFacing(async () => {
+      const stack = await resolveStack(values, { background: values['no-wait'] ?? false, keep });
+      const upload = values.index !== undefined ? await prepareIndexUpload(values.index) : await prepareCorpusUpload(values.corpus!, build!);
+      const outcome = await runUpload(
+        {
+          upload,
+          s3: stack.s3,
+          bucket: stack.target.stagingBucket,
+          prefix: stack.prefix,
+          transport: stack.transport,
+          wait: !values['no-wait'],
+          partBytes,
+          ...(values.verify !== undefined ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } } : {}),
+        },
+        io,
+      );
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, ...outcome }, null, 2)}\n`);
+      } else if (outcome.agent) {
+        const a = outcome.agent;
+        io.stdout.write(`live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`);
+      } else {
+        io.stdout.write(`staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`);
+      }
+      return 0;
+    });
+  },
+};
+
+/** Runs `op`, turning the upload path's and the store's errors into `CliError`s with the same sentence. */
+export async function userFacing<R>(op: () => Promise<R>): Promise<R> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof UploadError || err instanceof StoreError) throw new CliError(err.message, 1);
+    throw err;
+  }
+}
+
+export default uploadCommand;

@@ -1,0 +1,68 @@
+/**
+ * The analyzer options `sir upload --corpus` takes (the same names and defaults as `sir index`),
+ * turned into the plain options that travel with the staged corpus to the loader. A stop word
+ * file is read here, on the machine that has it, and its words are sent along.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { CliError, numberFlag } from '../cli/command.js';
+import type { StagedBuildOptions } from './staged-version.js';
+
+export const BUILD_FLAG_OPTIONS = {
+  fields: { type: 'string' },
+  'field-mode': { type: 'string' },
+  stemmer: { type: 'string' },
+  stopwords: { type: 'string' },
+  'memory-mb': { type: 'string' },
+  'skip-bad': { type: 'boolean' },
+} as const;
+
+export const BUILD_FLAGS_HELP = `  --fields LIST          (with --corpus) corpus keys to index, comma-separated (default title,text)
+  --field-mode MODE      (with --corpus) combined (default) or separate
+  --stemmer NAME         (with --corpus) porter (default) or none
+  --stopwords WHICH      (with --corpus) lucene (default), none, or a file with one word per line
+  --memory-mb N          (with --corpus) build memory on the loader before segments spill (default 256)
+  --skip-bad             (with --corpus) skip malformed lines instead of failing`;
+
+export interface BuildFlagValues {
+  fields?: string;
+  'field-mode'?: string;
+  stemmer?: string;
+  stopwords?: string;
+  'memory-mb'?: string;
+  'skip-bad'?: boolean;
+}
+
+/** The analyzer flags that were given (for the check that they come with --corpus). */
+export function givenBuildFlags(v: BuildFlagValues): string[] {
+  return Object.keys(BUILD_FLAG_OPTIONS).filter((k) => v[k as keyof BuildFlagValues] !== undefined).map((k) => `--${k}`);
+}
+
+export function buildOptionsFromFlags(v: BuildFlagValues): StagedBuildOptions {
+  const options: StagedBuildOptions = {};
+  if (v.fields !== undefined) {
+    const fields = v.fields.split(',').map((f) => f.trim()).filter((f) => f !== '');
+    if (fields.length === 0) throw new CliError('--fields must name at least one corpus key, e.g. title,text', 2);
+    options.fields = fields;
+  }
+  if (v['field-mode'] !== undefined) {
+    if (!['combined', 'separate'].includes(v['field-mode'])) throw new CliError(`--field-mode must be combined or separate, got "${v['field-mode']}"`, 2);
+    options.fieldMode = v['field-mode'] as 'combined' | 'separate';
+  }
+  if (v.stemmer !== undefined) {
+    if (!['porter', 'none'].includes(v.stemmer)) throw new CliError(`--stemmer must be porter or none, got "${v.stemmer}"`, 2);
+    options.stemmer = v.stemmer as 'porter' | 'none';
+  }
+  if (v.stopwords !== undefined) {
+    if (v.stopwords === 'lucene' || v.stopwords === 'none') options.stopwords = v.stopwords;
+    else if (!existsSync(v.stopwords)) throw new CliError(`--stopwords must be lucene, none or a file of words; file not found: ${v.stopwords}`, 2);
+    else {
+      options.stopwords = readFileSync(v.stopwords, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#'));
+    }
+  }
+  if (v['memory-mb'] !== undefined) options.memoryBudgetMb = numberFlag(v['memory-mb'], 'memory-mb', 256, { min: 1, max: 65536, integer: true });
+  if (v['skip-bad']) options.skipBad = true;
+  return options;
+}

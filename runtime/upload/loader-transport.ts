@@ -1,0 +1,50 @@
+/**
+ * How `sir upload` and `sir rollback --stack` run the loader agent: `runOnLoader(args)` starts
+ * `sir loader-agent ARGS...` on the loader and waits for its final status, streaming its output.
+ * Two implementations: `SsmTransport` (SSM Run Command, ssm-transport.ts) for AWS, and
+ * `LocalTransport` (a child process, local-transport.ts) for tests and local use.
+ */
+
+/** SSM Run Command's invocation statuses; the local transport uses the same words. */
+export type CommandStatus = 'Pending' | 'InProgress' | 'Delayed' | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Cancelling';
+
+export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+
+export interface LoaderResult {
+  status: CommandStatus;
+  /** Everything the agent printed on stdout (SSM keeps at most the first 24,000 characters). */
+  output: string;
+  errorOutput: string;
+  /** The exit code, when the transport knows it. */
+  exitCode?: number;
+}
+
+/** New output as it arrives: `stream` says which one. */
+export type OutputListener = (chunk: string, stream: 'stdout' | 'stderr') => void;
+
+export interface LoaderCommand {
+  /** What the agent gets after `sir loader-agent`, e.g. ['publish', '--version', 'up-…']. */
+  args: string[];
+  /** A short description for logs and the SSM console. */
+  comment: string;
+}
+
+export interface LoaderTransport {
+  /** Where the command runs, for messages ("instance i-0abc via SSM", "a local child process"). */
+  readonly description: string;
+  /** Starts the command and returns an id to `wait` for (SSM's CommandId, or a local pid). */
+  start(command: LoaderCommand): Promise<string>;
+  /** Waits for the command started as `id` to finish, streaming output to `onOutput`. */
+  wait(id: string, onOutput?: OutputListener): Promise<LoaderResult>;
+  /** How a person can follow the command started as `id` without this process. */
+  followHint(id: string): string;
+}
+
+export async function runOnLoader(transport: LoaderTransport, command: LoaderCommand, onOutput?: OutputListener): Promise<LoaderResult> {
+  return transport.wait(await transport.start(command), onOutput);
+}
+
+/** `sir loader-agent ARGS` as one POSIX shell line (arguments single-quoted unless plain). */
+export function agentShellCommand(args: readonly string[]): string {
+  return ['sir', 'loader-agent', ...args].map((a) => (/^[A-Za-z0-9._\/=:@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,31 @@
+/**
+ * The S3 client `sir upload` and the loader agent share. In AWS it uses the default credential
+ * chain (a profile on a laptop, the instance role on the loader); with an endpoint (fauxqs, any
+ * S3-compatible server on this machine) it uses path-style URLs, and placeholder credentials when
+ * none are configured, since local emulators do not check them.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Target {
+  region: string;
+  /** A custom endpoint such as http://127.0.0.1:4566; absent in AWS. */
+  endpoint?: string;
+}
+
+export function makeS3Client({ region, endpoint }: S3Target): S3Client {
+  if (endpoint === undefined) return new S3Client({ region, maxAttempts: 5 });
+  const hasCredentials = process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
+  return new S3Client({
+    region,
+    endpoint,
+    forcePathStyle: true,
+    maxAttempts: 5,
+    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  });
+}
+
+/** True for the errors S3 answers a HEAD/GET of an absent key with. */
+export function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+}

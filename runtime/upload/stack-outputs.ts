@@ -1,0 +1,94 @@
+/**
+ * The stack outputs `sir upload` needs, read from `pulumi stack output --json --stack NAME` or
+ * from a JSON file (`--outputs FILE`, for machines without the Pulumi CLI), and checked: every
+ * missing or malformed key is reported in one sentence that says how to get it.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { UploadError, errorText } from './upload-error.js';
+
+export interface UploadTarget {
+  stack: string;
+  stagingBucket: string;
+  region: string;
+  apiUrl: string;
+  /** Absent only when the loader is not used (local transport). */
+  loaderInstanceId?: string;
+}
+
+/** Runs `pulumi stack output --json --stack NAME`; injectable for tests. */
+export type PulumiRunner = (stack: string) => Promise<string>;
+
+export const runPulumi: PulumiRunner = (stack) =>
+  new Promise((resolve, reject) => {
+    execFile('pulumi', ['stack', 'output', '--json', '--show-secrets', '--stack', stack], { maxBuffer: 16 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      reject(
+        new UploadError(
+          'invalid-outputs',
+          missing
+            ? `the pulumi CLI is not installed here, so the outputs of stack "${stack}" cannot be read; install it, or pass --outputs FILE with the JSON of \`pulumi stack output --json\``
+            : `\`pulumi stack output --json --stack ${stack}\` failed: ${(stderr || errorText(err)).trim()}`,
+        ),
+      );
+    });
+  });
+
+export interface ReadOutputsOptions {
+  stack: string;
+  /** A JSON file with the outputs; when absent the Pulumi CLI is asked. */
+  outputsFile?: string;
+  /** Whether `loaderInstanceId` must be present (SSM transport). */
+  requireLoader: boolean;
+  pulumi?: PulumiRunner;
+}
+
+export async function readStackOutputs({ stack, outputsFile, requireLoader, pulumi = runPulumi }: ReadOutputsOptions): Promise<UploadTarget> {
+  let text: string;
+  let where: string;
+  if (outputsFile !== undefined) {
+    where = outputsFile;
+    try {
+      text = await readFile(outputsFile, 'utf8');
+    } catch (err) {
+      throw new UploadError('invalid-outputs', `cannot read the stack outputs file ${outputsFile} (${errorText(err)}); expected the JSON of \`pulumi stack output --json\``);
+    }
+  } else {
+    where = `the outputs of stack "${stack}"`;
+    text = await pulumi(stack);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UploadError('invalid-outputs', `${where} is not valid JSON (${errorText(err)}); expected the JSON object \`pulumi stack output --json\` prints`);
+  }
+  return validateOutputs(parsed, { stack, where, requireLoader });
+}
+
+const HOW_TO_GET: Record<string, string> = {
+  stagingBucket: 'run pulumi up on this stack (the staging bucket is part of every stack)',
+  region: 'run pulumi up with a current version of the program (it exports region)',
+  apiUrl: 'run pulumi up on this stack (the search API exports apiUrl)',
+  loaderInstanceId: 'turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
+};
+
+export function validateOutputs(value: unknown, { stack, where, requireLoader }: { stack: string; where: string; requireLoader: boolean }): UploadTarget {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UploadError('invalid-outputs', `${where} must be a JSON object of stack outputs, like the one \`pulumi stack output --json\` prints`);
+  }
+  const o = value as Record<string, unknown>;
+  const needed = ['stagingBucket', 'region', 'apiUrl', ...(requireLoader ? ['loaderInstanceId'] : [])];
+  const problems: string[] = [];
+  for (const key of needed) {
+    const v = o[key];
+    if (v === undefined || v === null || v === '') problems.push(`${key} missing: ${HOW_TO_GET[key]}`);
+    else if (typeof v !== 'string') problems.push(`${key} must be a string, got ${JSON.stringify(v)}`);
+  }
+  if (typeof o.apiUrl === 'string' && o.apiUrl !== '' && !/^https?:\/\//.test(o.apiUrl)) problems.push(`apiUrl must be an http(s) URL, got "${o.apiUrl}"`);
+  if (problems.length > 0) throw new UploadError('invalid-outputs', `${where} cannot be used for an upload: ${problems.join('; ')}`);
+  const target: UploadTarget = { stack, stagingBucket: o.stagingBucket as string, region: o.region as string, apiUrl: (o.apiUrl as string).replace(/\/+$/, '') };
+  if (typeof o.loaderInstanceId === 'string' && o.loaderInstanceId !== '') target.loaderInstanceId = o.loaderInstanceId;
+  return target;
+}
