@@ -25,7 +25,7 @@ import { isNotFound } from './s3.js';
 import { UploadError, errorText } from './upload-error.js';
 
 export interface AgentResult {
-  result: 'published' | 'activated' | 'rolled-back';
+  result: 'published' | 'activated' | 'already-live' | 'rolled-back';
   version: string;
   previous: string | null;
   pruned: string[];
@@ -70,7 +70,8 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
     log(`version ${version} is already in the store; verifying it and making it live`);
     const activated = await store.activate(version);
     await deleteStaged(ctx, version);
-    return { result: 'activated', version, previous: activated.previous ?? null, pruned: [] };
+    if (!activated.changed) log(`version ${version} was already live`);
+    return { result: activated.changed ? 'activated' : 'already-live', version, previous: activated.changed ? (activated.previous ?? null) : null, pruned: [] };
   }
 
   log(`reading ${staged}${MANIFEST_FILE}`);

@@ -86,7 +86,7 @@ export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcom
   const id = await run.transport.start(command);
   const result = await run.transport.wait(id, prefixedLines(io, 'loader: '));
   const agent = agentOutcome(result, run.transport, id);
-  io.stderr.write(`${agent.version} is live${agent.previous ? ` (was ${agent.previous})` : ''}\n`);
+  io.stderr.write(`${agent.version} is live${agent.result === 'already-live' ? ' (it already was)' : agent.previous ? ` (was ${agent.previous})` : ''}\n`);
   const outcome: UploadOutcome = { version: upload.version, staged: stagedSummary, agent, commandId: id };
   if (run.verify) {
     io.stderr.write(`waiting for ${run.verify.url}/health to report ${agent.version}\n`);
