@@ -71,7 +71,7 @@ export class SsmTransport implements LoaderTransport {
     const deadline = this.#o.now() + this.#o.waitMs;
     let stdoutSeen = 0;
     let stderrSeen = 0;
-    let delay = this.#o.pollMs;
+    let idle = 0;
     for (let polls = 0; polls < 1_000_000; polls++) {
       const inv = await this.#retrying(
         'GetCommandInvocation',
@@ -89,9 +89,11 @@ export class SsmTransport implements LoaderTransport {
       if (TERMINAL_STATUSES.has(status)) {
         return { status, output: out, errorOutput: err, ...(inv.ResponseCode !== undefined && inv.ResponseCode >= 0 ? { exitCode: inv.ResponseCode } : {}) };
       }
+      // Poll often while output flows; back off (doubling, capped) while nothing changes.
+      idle = grew ? 0 : idle + 1;
+      const delay = Math.min(this.#o.pollMs * 2 ** Math.max(idle - 1, 0), this.#o.maxPollMs);
       if (this.#o.now() + delay > deadline) break;
       await this.#o.sleep(delay);
-      delay = grew ? this.#o.pollMs : Math.min(delay * 2, this.#o.maxPollMs);
     }
     throw new UploadError('transport-failed', `the loader command ${commandId} did not finish within ${Math.round(this.#o.waitMs / 1000)} s; it may still be running: ${this.followHint(commandId)}`);
   }
