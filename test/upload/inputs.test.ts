@@ -77,7 +77,7 @@ describe('upload: inputs', () => {
     const cases: Array<[string[], RegExp]> = [
       [['upload', '--index', tmp], /--stack NAME is required/],
       [['upload', '--stack', 'dev'], /give one of --index DIR .* or --corpus FILE/],
-      [['upload', '--stack', 'dev', '--index', tmp, '--stemmer', 'none'], /--stemmer apply to --corpus only/],
+      [['upload', '--stack', 'dev', '--index', tmp, '--stemmer', 'none'], /--stemmer: analyzer options apply to --corpus only/],
       [['upload', '--stack', 'dev', '--index', tmp, '--local-store', tmp], /--local-store DIR and --s3-endpoint URL go together/],
       [['upload', '--stack', 'dev', '--index', tmp, '--part-size-mb', '1'], /--part-size-mb must be an integer from 5/],
       [['upload', '--stack', 'dev', '--index', tmp, '--verify', 'x'], /--verify must be the API's http\(s\) URL/],

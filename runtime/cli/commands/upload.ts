@@ -65,7 +65,7 @@ Example:
       throw new CliError('give one of --index DIR (a built index folder) or --corpus FILE (a JSONL corpus indexed on the loader)', 2);
     }
     const buildFlags = givenBuildFlags(values);
-    if (values.index !== undefined && buildFlags.length > 0) throw new CliError(`${buildFlags.join(', ')} apply to --corpus only; a built --index already has its analyzer`, 2);
+    if (values.index !== undefined && buildFlags.length > 0) throw new CliError(`${buildFlags.join(', ')}: analyzer options apply to --corpus only; a built --index already has its analyzer`, 2);
     if (values.verify !== undefined && !/^https?:\/\//.test(values.verify)) throw new CliError(`--verify must be the API's http(s) URL, got "${values.verify}"`, 2);
     if (values.verify !== undefined && values['no-wait']) throw new CliError('--verify needs to wait for the loader; it cannot be combined with --no-wait', 2);
     const partBytes = numberFlag(values['part-size-mb'], 'part-size-mb', DEFAULT_PART_BYTES >> 20, { min: MIN_PART_BYTES >> 20, max: 5120, integer: true }) << 20;
