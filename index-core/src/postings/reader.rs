@@ -45,6 +45,13 @@ impl<'a> TermPostings<'a> {
         self.metas.len() / BLOCK_META_LEN
     }
 
+    /// The last doc id of block `b` (the skip data alone, without decoding the rest of the meta).
+    #[inline]
+    fn last_doc(&self, b: usize) -> u32 {
+        let m = &self.metas[b * BLOCK_META_LEN..b * BLOCK_META_LEN + 4];
+        u32::from_le_bytes([m[0], m[1], m[2], m[3]])
+    }
+
     pub(crate) fn block_meta(&self, b: usize) -> BlockMeta {
         let m = &self.metas[b * BLOCK_META_LEN..(b + 1) * BLOCK_META_LEN];
         let w = |k: usize| u32::from_le_bytes([m[k * 4], m[k * 4 + 1], m[k * 4 + 2], m[k * 4 + 3]]);
@@ -144,7 +151,7 @@ impl<'a> PostingCursor<'a> {
         let doc_bytes = packed_len(len, doc_bits.min(32));
         unpack(&data[2..], doc_bits, &mut self.docs[..len])?;
         unpack(data.get(2 + doc_bytes..).unwrap_or(&[]), tf_bits, &mut self.tfs[..len])?;
-        let mut base = if b == 0 { 0 } else { self.postings.block_meta(b - 1).last_doc.wrapping_add(1) };
+        let mut base = if b == 0 { 0 } else { self.postings.last_doc(b - 1).wrapping_add(1) };
         for i in 0..len {
             let d = base.wrapping_add(self.docs[i]);
             self.docs[i] = d;
@@ -172,6 +179,18 @@ impl<'a> PostingCursor<'a> {
         }
     }
 
+    /// The doc ids from the current posting to the end of its block.
+    #[inline]
+    pub(crate) fn block_docs(&self) -> &[u32] {
+        &self.docs[self.at..self.len]
+    }
+
+    /// Moves to the first posting of the next block (`DOC_END` after the last).
+    pub(crate) fn next_block(&mut self) -> Result<u32> {
+        self.load_block(self.block + 1)?;
+        Ok(self.doc)
+    }
+
     /// Moves to the first posting with doc id ≥ `target` (never backwards).
     pub(crate) fn seek(&mut self, target: u32) -> Result<u32> {
         if self.doc >= target {
@@ -179,7 +198,7 @@ impl<'a> PostingCursor<'a> {
         }
         let blocks = self.postings.block_count();
         let mut b = self.block;
-        while b < blocks && self.postings.block_meta(b).last_doc < target {
+        while b < blocks && self.postings.last_doc(b) < target {
             b += 1;
         }
         if b != self.block {
@@ -202,7 +221,7 @@ impl<'a> PostingCursor<'a> {
         if self.shallow < self.block {
             self.shallow = self.block;
         }
-        while self.shallow < blocks && self.postings.block_meta(self.shallow).last_doc < target {
+        while self.shallow < blocks && self.postings.last_doc(self.shallow) < target {
             self.shallow += 1;
         }
         if self.shallow < blocks {

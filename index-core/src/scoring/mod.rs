@@ -13,4 +13,4 @@
 mod rankers;
 
 pub use rankers::{Ranker, RankerParams};
-pub(crate) use rankers::TermStats;
+pub(crate) use rankers::{TermScorer, TermStats};

@@ -48,6 +48,74 @@ pub(crate) struct TermStats {
     pub(crate) query_weight: f64,
 }
 
+/// Term frequencies below this have their tf-only factor precomputed per query term.
+const TF_TABLE: usize = 32;
+
+/// The document-independent part of a ranker for one query term, computed once per query: the idf,
+/// query weight and length normalisation constants, and a table of the tf-only factor for small tf
+/// (ln is the costliest operation in WebAssembly, which has no instruction for it).
+#[derive(Clone, Copy, Debug)]
+enum Scorer {
+    Bm25 { weight: f64, base: f64, per_token: f64 },
+    Pivoted { weight: f64, base: f64, per_token: f64 },
+    Dirichlet { weight: f64, per_tf: f64 },
+    JelinekMercer { weight: f64, per_tf: f64 },
+    AbsoluteDiscount { weight: f64, delta: f64, per_tf: f64 },
+}
+
+impl Scorer {
+    /// The factor of the score that depends on tf alone (1 where there is none).
+    #[inline]
+    fn tf_factor(&self, tf: f64) -> f64 {
+        match *self {
+            Scorer::Pivoted { .. } => 1.0 + (1.0 + tf.ln()).ln(),
+            Scorer::Dirichlet { weight, per_tf } => weight * (1.0 + tf * per_tf).ln(),
+            _ => 1.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TermScorer {
+    kind: Scorer,
+    by_tf: [f64; TF_TABLE],
+}
+
+impl TermScorer {
+    #[inline]
+    fn tf_factor(&self, tf: u32) -> f64 {
+        match self.by_tf.get(tf as usize) {
+            Some(&f) => f,
+            None => self.kind.tf_factor(tf as f64),
+        }
+    }
+
+    /// See `Ranker::term_score`: the same value, from the prepared constants.
+    #[inline]
+    pub(crate) fn score(&self, tf: u32, len: u32, unique: u32) -> f64 {
+        let len = len as f64;
+        match self.kind {
+            Scorer::Bm25 { weight, base, per_token } => {
+                let tf = tf as f64;
+                weight * tf / (base + per_token * len + tf)
+            }
+            Scorer::Pivoted { weight, base, per_token } => self.tf_factor(tf) / (base + per_token * len) * weight,
+            Scorer::Dirichlet { .. } => self.tf_factor(tf),
+            Scorer::JelinekMercer { weight, per_tf } => weight * (1.0 + tf as f64 * per_tf / len.max(1.0)).ln(),
+            Scorer::AbsoluteDiscount { weight, delta, per_tf } => {
+                let unique = (unique as f64).max(1.0);
+                weight * (1.0 + (tf as f64 - delta).max(0.0) * per_tf / unique).ln()
+            }
+        }
+    }
+
+    /// Whether `score` reads the document's distinct-term count (only absolute discount does).
+    #[inline]
+    pub(crate) fn needs_unique(&self) -> bool {
+        matches!(self.kind, Scorer::AbsoluteDiscount { .. })
+    }
+}
+
 fn check(name: &str, value: f64, ok: bool, accepted: &str) -> Result<f64> {
     if value.is_finite() && ok {
         Ok(value)
@@ -120,37 +188,40 @@ impl Ranker {
         matches!(self, Ranker::Dirichlet { .. } | Ranker::JelinekMercer { .. } | Ranker::AbsoluteDiscount { .. })
     }
 
-    /// The score one query term contributes to a document containing it `tf` ≥ 1 times in a field of
-    /// `len` tokens with `unique` distinct terms.
-    #[inline]
-    pub(crate) fn term_score(&self, st: &TermStats, tf: u32, len: u32, unique: u32) -> f64 {
-        let tf = tf as f64;
-        let len = len as f64;
-        match *self {
+    /// This ranker prepared for one query term (see `TermScorer`).
+    pub(crate) fn scorer(&self, st: &TermStats) -> TermScorer {
+        let kind = match *self {
             Ranker::Bm25 { k1, b } => {
                 let idf = (1.0 + (st.num_docs - st.doc_freq + 0.5) / (st.doc_freq + 0.5)).ln();
-                let norm = k1 * ((1.0 - b) + b * len / st.avg_len);
-                let tf_part = (k1 + 1.0) * tf / (norm + tf);
                 let qtf = (BM25_K3 + 1.0) * st.query_weight / (BM25_K3 + st.query_weight);
-                tf_part * idf * qtf
+                Scorer::Bm25 { weight: idf * qtf * (k1 + 1.0), base: k1 * (1.0 - b), per_token: k1 * b / st.avg_len }
             }
             Ranker::Pivoted { s } => {
-                let tf_part = 1.0 + (1.0 + tf.ln()).ln();
-                let norm = (1.0 - s) + s * len / st.avg_len;
                 let idf = ((st.num_docs + 1.0) / (0.5 + st.doc_freq)).ln();
-                tf_part / norm * st.query_weight * idf
+                Scorer::Pivoted { weight: st.query_weight * idf, base: 1.0 - s, per_token: s / st.avg_len }
             }
             // Language models: query_weight · log(p_s(w|d) / (α_d · p(w|C))), which the
             // document's prior |q|·log(α_d) completes to log-likelihood rank equivalence.
-            Ranker::Dirichlet { mu } => st.query_weight * (1.0 + tf / (mu * st.collection_prob)).ln(),
+            Ranker::Dirichlet { mu } => Scorer::Dirichlet { weight: st.query_weight, per_tf: 1.0 / (mu * st.collection_prob) },
             Ranker::JelinekMercer { lambda } => {
-                st.query_weight * (1.0 + (1.0 - lambda) * tf / (lambda * st.collection_prob * len.max(1.0))).ln()
+                Scorer::JelinekMercer { weight: st.query_weight, per_tf: (1.0 - lambda) / (lambda * st.collection_prob) }
             }
             Ranker::AbsoluteDiscount { delta } => {
-                let unique = (unique as f64).max(1.0);
-                st.query_weight * (1.0 + (tf - delta).max(0.0) / (delta * unique * st.collection_prob)).ln()
+                Scorer::AbsoluteDiscount { weight: st.query_weight, delta, per_tf: 1.0 / (delta * st.collection_prob) }
             }
+        };
+        let mut by_tf = [0.0; TF_TABLE];
+        for (tf, slot) in by_tf.iter_mut().enumerate().skip(1) {
+            *slot = kind.tf_factor(tf as f64);
         }
+        TermScorer { kind, by_tf }
+    }
+
+    /// The score one query term contributes to a document containing it `tf` ≥ 1 times in a field of
+    /// `len` tokens with `unique` distinct terms. (Search prepares a `TermScorer` once per term.)
+    #[cfg(test)]
+    pub(crate) fn term_score(&self, st: &TermStats, tf: u32, len: u32, unique: u32) -> f64 {
+        self.scorer(st).score(tf, len, unique)
     }
 
     /// `query_len · log(α_d)`, the language models' document prior (0 for BM25 and pivoted).

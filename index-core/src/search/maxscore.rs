@@ -76,10 +76,9 @@ pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Res
                     pruned = true;
                     break;
                 }
-                let ranker = plan.ranker;
                 let term = &mut plan.terms[t];
                 let block_bound = match term.cursor.block_meta_for(doc) {
-                    Some(m) => ranker.term_score(&term.stats, m.max_tf, m.min_len, m.min_unique),
+                    Some(m) => term.scorer.score(m.max_tf, m.min_len, m.min_unique),
                     None => 0.0,
                 };
                 bound += block_bound - term.max_score;

@@ -5,14 +5,14 @@ use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
 use crate::query::{parse_filter, parse_query, plain_words, ClauseText, FilterOp, FilterValue, Occur};
-use crate::scoring::{Ranker, TermStats};
+use crate::scoring::{Ranker, TermScorer, TermStats};
 use crate::segment::{ColumnKind, Segment};
 use std::cmp::Ordering;
 
 /// One (field, term) of the query that contributes to scores.
 pub(crate) struct ScoringTerm<'a> {
     pub(crate) field: u32,
-    pub(crate) stats: TermStats,
+    pub(crate) scorer: TermScorer,
     pub(crate) cursor: PostingCursor<'a>,
     /// The largest score this term gives any document (max over its blocks' bounds).
     pub(crate) max_score: f64,
@@ -144,13 +144,14 @@ impl<'a> Plan<'a> {
                 query_weight: weight,
             };
             let postings = segment.postings(&entry)?;
+            let scorer = request.ranker.scorer(&stats);
             let max_score = (0..postings.block_count())
                 .map(|b| {
                     let m = postings.block_meta(b);
-                    request.ranker.term_score(&stats, m.max_tf, m.min_len, m.min_unique)
+                    scorer.score(m.max_tf, m.min_len, m.min_unique)
                 })
                 .fold(0.0, f64::max);
-            plan.terms.push(ScoringTerm { field, stats, cursor: postings.cursor()?, max_score });
+            plan.terms.push(ScoringTerm { field, scorer, cursor: postings.cursor()?, max_score });
         }
         if request.ranker.has_prior() {
             plan.prior_bound = plan
@@ -232,12 +233,8 @@ impl<'a> Plan<'a> {
     pub(crate) fn term_score(&self, t: usize, doc: u32) -> f64 {
         let term = &self.terms[t];
         let seg = self.segment;
-        self.ranker.term_score(
-            &term.stats,
-            term.cursor.tf(),
-            seg.field_length(term.field, doc),
-            seg.unique_terms(term.field, doc),
-        )
+        let unique = if term.scorer.needs_unique() { seg.unique_terms(term.field, doc) } else { 0 };
+        term.scorer.score(term.cursor.tf(), seg.field_length(term.field, doc), unique)
     }
 
     /// The language models' document prior of `doc` (0 for the others).

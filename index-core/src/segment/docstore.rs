@@ -10,6 +10,7 @@
 //! Blocks are self-contained, so merging segments copies them without recompressing.
 
 use crate::codec::{ByteWriter, Bytes};
+use miniz_oxide::deflate::core::{compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus};
 use crate::error::{Error, Result};
 
 const BLOCK_TARGET: usize = 16 * 1024;
@@ -24,13 +25,56 @@ struct BlockRecord {
     raw_len: u32,
 }
 
-#[derive(Default)]
 pub(crate) struct DocStoreWriter {
+    /// One compressor for every block: creating one allocates and clears ~300 KB of tables, which
+    /// cost more than the compression itself when done per 16 KB block.
+    compressor: Box<CompressorOxide>,
+    scratch: Vec<u8>,
     blocks: Vec<BlockRecord>,
     data: Vec<u8>,
     pending: Vec<u8>,
     pending_docs: u32,
     docs: u32,
+}
+
+impl Default for DocStoreWriter {
+    fn default() -> Self {
+        // Raw DEFLATE (no zlib header), as `inflate::decompress_to_vec` reads it.
+        let flags = create_comp_flags_from_zip_params(COMPRESSION_LEVEL.into(), 0, 0);
+        DocStoreWriter {
+            compressor: Box::new(CompressorOxide::new(flags)),
+            scratch: Vec::new(),
+            blocks: Vec::new(),
+            data: Vec::new(),
+            pending: Vec::new(),
+            pending_docs: 0,
+            docs: 0,
+        }
+    }
+}
+
+/// Compresses `input` with a reset `compressor` into `out` (cleared first).
+fn deflate(compressor: &mut CompressorOxide, input: &[u8], out: &mut Vec<u8>) {
+    compressor.reset();
+    out.clear();
+    out.resize(input.len() / 2 + 64, 0);
+    let (mut read, mut written) = (0, 0);
+    loop {
+        let (status, r, w) = compress(compressor, &input[read..], &mut out[written..], TDEFLFlush::Finish);
+        read += r;
+        written += w;
+        match status {
+            TDEFLStatus::Done => {
+                out.truncate(written);
+                return;
+            }
+            TDEFLStatus::Okay => {
+                let grow = out.len().max(64);
+                out.resize(out.len() + grow, 0);
+            }
+            other => unreachable!("DEFLATE into a growing buffer cannot fail: {:?}", other),
+        }
+    }
 }
 
 impl DocStoreWriter {
@@ -49,8 +93,10 @@ impl DocStoreWriter {
         if self.pending_docs == 0 {
             return;
         }
-        let compressed = miniz_oxide::deflate::compress_to_vec(&self.pending, COMPRESSION_LEVEL);
+        let mut compressed = std::mem::take(&mut self.scratch);
+        deflate(&mut self.compressor, &self.pending, &mut compressed);
         self.push_block(self.docs - self.pending_docs, self.pending_docs, &compressed, self.pending.len() as u32);
+        self.scratch = compressed;
         self.pending.clear();
         self.pending_docs = 0;
     }

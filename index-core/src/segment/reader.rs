@@ -130,10 +130,10 @@ impl Segment {
     #[inline]
     fn doc_stat(&self, field: u32, doc: u32, which: usize) -> u32 {
         let n = self.meta.doc_count as usize;
-        let at = ((field as usize * 2 + which) * n + doc as usize) * 4;
-        let s = self.section(SectionKind::DocStats);
         // In bounds: open() checked the section size, callers pass doc < doc_count.
-        u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]])
+        let at = self.ranges[SectionKind::DocStats as usize - 1].0 + ((field as usize * 2 + which) * n + doc as usize) * 4;
+        let b = &self.buf[at..at + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
     /// Indexed tokens of `field` in `doc`.
