@@ -3,6 +3,10 @@
  * minified) and copies index-core's `.wasm` beside it, where the engine looks first (and, for search,
  * Swagger UI's JS/CSS, which `/docs` serves from beside the code). Prints each
  * function's zipped size and fails when one is over the 2 MB budget (cold-start time grows with it).
+ *
+ * It also writes `dist/loader/`: the whole `sir` CLI as one self-contained `bin/sir.mjs` with the
+ * `.wasm` beside it, runnable with plain `node` (the loader instance has no internet and runs no
+ * `npm install`); Pulumi zips it into the staging bucket as `tooling/sir-loader.zip`.
  */
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
@@ -16,6 +20,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM = join(ROOT, 'index-core/pkg/index_core_bg.wasm');
 const LIMIT_BYTES = 2 * 1024 * 1024;
 const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
+/** Same as infra/artifacts.ts LOADER_TOOLING_DIR. */
+const LOADER_DIR = join(ROOT, 'dist/loader');
+// Some dependencies still call require() for node builtins; give ESM a require.
+const REQUIRE_BANNER = "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);";
 /** Files copied beside a Lambda's bundle, by Lambda: the search app serves Swagger UI's assets at /docs. */
 const EXTRA_FILES: Record<string, string[]> = {
   search: Object.keys(SWAGGER_UI_FILES).map((f) => createRequire(import.meta.url).resolve(`swagger-ui-dist/${f}`)),
@@ -37,8 +45,7 @@ export async function buildLambdas(log: (line: string) => void = console.log): P
       target: 'node22',
       minify: true,
       legalComments: 'none',
-      // Some dependencies still call require() for node builtins; give ESM a require.
-      banner: { js: "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);" },
+      banner: { js: REQUIRE_BANNER },
       logLevel: 'warning',
     });
     copyFileSync(WASM, join(out, 'index_core_bg.wasm'));
@@ -52,9 +59,39 @@ export async function buildLambdas(log: (line: string) => void = console.log): P
   return sizes;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildLambdas().catch((err: Error) => {
-    console.error(`build-lambdas: ${err.message}`);
-    process.exit(1);
+/** Bundles the `sir` CLI for the loader into dist/loader/bin/sir.mjs (+ the .wasm beside it). Returns its size. */
+export async function buildLoaderTooling(log: (line: string) => void = console.log): Promise<number> {
+  if (!existsSync(WASM)) throw new Error(`${WASM} is missing; run \`npm run build:wasm\` first`);
+  rmSync(LOADER_DIR, { recursive: true, force: true });
+  mkdirSync(join(LOADER_DIR, 'bin'), { recursive: true });
+  await build({
+    stdin: {
+      contents: "import { main } from './runtime/cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+      resolveDir: ROOT,
+      sourcefile: 'sir-loader-entry.ts',
+      loader: 'ts',
+    },
+    outfile: join(LOADER_DIR, 'bin/sir.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    banner: { js: `#!/usr/bin/env node\n${REQUIRE_BANNER}` },
+    logLevel: 'warning',
   });
+  copyFileSync(WASM, join(LOADER_DIR, 'bin/index_core_bg.wasm'));
+  const bytes = readFileSync(join(LOADER_DIR, 'bin/sir.mjs')).length + readFileSync(join(LOADER_DIR, 'bin/index_core_bg.wasm')).length;
+  log(`dist/loader: sir CLI for the loader, ${(bytes / 1024).toFixed(1)} KiB (bin/sir.mjs + index_core_bg.wasm)`);
+  return bytes;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildLambdas()
+    .then(() => buildLoaderTooling())
+    .catch((err: Error) => {
+      console.error(`build-lambdas: ${err.message}`);
+      process.exit(1);
+    });
 }
