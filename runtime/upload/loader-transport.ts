@@ -44,7 +44,10 @@ export async function runOnLoader(transport: LoaderTransport, command: LoaderCom
   return transport.wait(await transport.start(command), onOutput);
 }
 
-/** `sir loader-agent ARGS` as one POSIX shell line (arguments single-quoted unless plain). */
+/** Where the loader's user data installs the `sir` wrapper (infra/loader-user-data.ts). */
+export const LOADER_SIR = '/usr/local/bin/sir';
+
+/** `/usr/local/bin/sir loader-agent ARGS` as one POSIX shell line (arguments single-quoted unless plain). */
 export function agentShellCommand(args: readonly string[]): string {
-  return ['sir', 'loader-agent', ...args].map((a) => (/^[A-Za-z0-9._\/=:@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [LOADER_SIR, 'loader-agent', ...args].map((a) => (/^[A-Za-z0-9._\/=:@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -67,7 +67,7 @@ describe('upload: SSM transport', () => {
         DocumentName: 'AWS-RunShellScript',
         Comment: 'sir upload: publish up-0123456789abcdef',
         TimeoutSeconds: 600,
-        Parameters: { commands: ['sir loader-agent publish --version up-0123456789abcdef'], executionTimeout: ['900'] },
+        Parameters: { commands: ['/usr/local/bin/sir loader-agent publish --version up-0123456789abcdef'], executionTimeout: ['900'] },
       },
     });
     assert.deepEqual(calls[1], { name: 'GetCommandInvocation', input: { CommandId: 'cmd-123', InstanceId: 'i-0abc' } });
@@ -138,7 +138,7 @@ describe('upload: SSM transport', () => {
   });
 
   it('quotes arguments for the shell', () => {
-    assert.equal(agentShellCommand(['publish', '--version', 'up-1']), 'sir loader-agent publish --version up-1');
-    assert.equal(agentShellCommand(['x y', "it's"]), `sir loader-agent 'x y' 'it'\\''s'`);
+    assert.equal(agentShellCommand(['publish', '--version', 'up-1']), '/usr/local/bin/sir loader-agent publish --version up-1');
+    assert.equal(agentShellCommand(['x y', "it's"]), `/usr/local/bin/sir loader-agent 'x y' 'it'\\''s'`);
   });
 });
