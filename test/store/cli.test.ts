@@ -76,7 +76,8 @@ describe('store/CLI: sir publish, versions, rollback', () => {
     await rejectsCli(run(publishCommand, ['--store', storeDir, '--index', built[0]!, '--keep', '0']), 2, /--keep must be an integer from 1/);
     await rejectsCli(run(versionsCommand, ['--store', storeDir, '--bogus']), 2, /unknown option '--bogus'/);
     await rejectsCli(run(versionsCommand, ['--store', storeDir, 'extra']), 2, /extra/);
-    await rejectsCli(run(rollbackCommand, ['--stack', 'dev']), 2, /--stack .* is not available yet/);
+    // --stack now rolls back on the loader (issue 5, test/upload/); it does not mix with --store.
+    await rejectsCli(run(rollbackCommand, ['--stack', 'dev', '--store', storeDir]), 2, /either --store DIR .* or --stack NAME/);
   });
 
   it('turns store failures into exit code 1 with the store sentence', async () => {

@@ -30,9 +30,8 @@ ${STACK_FLAGS_HELP}
   --json                 print the result as JSON
   -h, --help             show this help
 
-Examples:
-  sir rollback --store ./store
-  sir rollback --stack dev
+Example:
+  sir rollback --store ./store      # or, on the loader in AWS: sir rollback --stack dev
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseFlags(argv, { store: { type: 'string' }, ...STACK_FLAG_OPTIONS, json: { type: 'boolean' } }, false);
