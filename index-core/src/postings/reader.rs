@@ -6,7 +6,7 @@
 //! ("shallow advance") reports the bounds of the block that would hold `target`, without moving.
 
 use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
-use crate::codec::{packed_len, read_varint, unpack, Bytes};
+use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, Bytes};
 use crate::error::{Error, Result};
 
 /// A block's skip data and score-bound statistics (24 bytes on disk, six little-endian u32).
@@ -92,6 +92,9 @@ impl<'a> TermPostings<'a> {
             at: 0,
             docs: [0; BLOCK_LEN],
             tfs: [0; BLOCK_LEN],
+            tf_data: &[],
+            tf_bits: 0,
+            tfs_decoded: false,
             doc: DOC_END,
             shallow: 0,
         };
@@ -108,6 +111,11 @@ pub(crate) struct PostingCursor<'a> {
     at: usize,
     docs: [u32; BLOCK_LEN],
     tfs: [u32; BLOCK_LEN],
+    /// The block's packed tfs, decoded only when a tf is first asked for: counting and skipping
+    /// never need them.
+    tf_data: &'a [u8],
+    tf_bits: u8,
+    tfs_decoded: bool,
     doc: u32,
     shallow: usize,
 }
@@ -119,8 +127,18 @@ impl<'a> PostingCursor<'a> {
     }
 
     #[inline]
-    pub(crate) fn tf(&self) -> u32 {
+    pub(crate) fn tf(&mut self) -> u32 {
+        if !self.tfs_decoded {
+            self.decode_tfs();
+        }
         self.tfs[self.at]
+    }
+
+    fn decode_tfs(&mut self) {
+        // load_block checked that tf_data holds the packed tfs, so this cannot fail.
+        unpack_in_bounds(self.tf_data, self.tf_bits, &mut self.tfs[..self.len]);
+        self.tfs[..self.len].iter_mut().for_each(|t| *t += 1);
+        self.tfs_decoded = true;
     }
 
     pub(crate) fn doc_freq(&self) -> u32 {
@@ -150,13 +168,18 @@ impl<'a> PostingCursor<'a> {
         let (doc_bits, tf_bits) = (data[0], data[1]);
         let doc_bytes = packed_len(len, doc_bits.min(32));
         unpack(&data[2..], doc_bits, &mut self.docs[..len])?;
-        unpack(data.get(2 + doc_bytes..).unwrap_or(&[]), tf_bits, &mut self.tfs[..len])?;
+        let tf_data = data.get(2 + doc_bytes..).unwrap_or(&[]);
+        if tf_bits > 32 || tf_data.len() < packed_len(len, tf_bits) {
+            return Err(Error::corrupt("a postings block's term frequencies are truncated or malformed"));
+        }
+        self.tf_data = tf_data;
+        self.tf_bits = tf_bits;
+        self.tfs_decoded = false;
         let mut base = if b == 0 { 0 } else { self.postings.last_doc(b - 1).wrapping_add(1) };
         for i in 0..len {
             let d = base.wrapping_add(self.docs[i]);
             self.docs[i] = d;
             base = d.wrapping_add(1);
-            self.tfs[i] += 1;
         }
         if self.docs[len - 1] != meta.last_doc {
             return Err(Error::corrupt("a postings block does not end at the doc id its skip data names"));
@@ -232,8 +255,11 @@ impl<'a> PostingCursor<'a> {
     }
 
     /// Decodes the positions of the current doc into `out` (cleared first).
-    pub(crate) fn positions(&self, out: &mut Vec<u32>) -> Result<()> {
+    pub(crate) fn positions(&mut self, out: &mut Vec<u32>) -> Result<()> {
         out.clear();
+        if !self.tfs_decoded {
+            self.decode_tfs();
+        }
         let meta = self.postings.block_meta(self.block);
         let mut at = meta.positions_offset as usize;
         let bytes = Bytes::new(self.postings.positions, "the positions section");

@@ -31,10 +31,10 @@ impl<'a> Alternative<'a> {
                     }
                 }
                 // Candidate starts from the first term; each further term must sit at its offset.
-                let (first, rest) = p.terms.split_first().expect("phrases have two or more terms");
+                let (first, rest) = p.terms.split_first_mut().expect("phrases have two or more terms");
                 first.0.positions(&mut scratch[0])?;
                 let mut starts: Vec<u32> = scratch[0].iter().map(|&pos| pos.wrapping_sub(first.1)).collect();
-                for (c, offset) in rest {
+                for (c, offset) in rest.iter_mut() {
                     c.positions(&mut scratch[1])?;
                     let here = &scratch[1];
                     starts.retain(|&s| here.binary_search(&s.wrapping_add(*offset)).is_ok());

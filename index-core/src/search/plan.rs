@@ -230,9 +230,9 @@ impl<'a> Plan<'a> {
 
     /// The score term `t` gives `doc`, whose cursor sits on `doc`.
     #[inline]
-    pub(crate) fn term_score(&self, t: usize, doc: u32) -> f64 {
-        let term = &self.terms[t];
+    pub(crate) fn term_score(&mut self, t: usize, doc: u32) -> f64 {
         let seg = self.segment;
+        let term = &mut self.terms[t];
         let unique = if term.scorer.needs_unique() { seg.unique_terms(term.field, doc) } else { 0 };
         term.scorer.score(term.cursor.tf(), seg.field_length(term.field, doc), unique)
     }
