@@ -41,3 +41,15 @@ export class ProgressBar {
     this.out.write(this.out.isTTY ? `\r${summary}\x1b[K\n` : `${summary}\n`);
   }
 }
+
+/** `1536` → `1.5 KB` (powers of 1024, one decimal from KB up). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -6,7 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CliIO } from '../cli/command.js';
-import { ProgressBar } from '../cli/progress.js';
+import { formatBytes, ProgressBar } from '../cli/progress.js';
 import { type AgentResult, parseAgentResult } from './loader-agent.js';
 import type { LoaderResult, LoaderTransport } from './loader-transport.js';
 import { type StagedUpload, stagedVersionPrefix } from './staged-version.js';
@@ -34,17 +34,6 @@ export interface UploadOutcome {
   /** The transport's id of the agent run (SSM CommandId, local pid). */
   commandId: string;
   verifiedAfterSeconds?: number;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcome> {

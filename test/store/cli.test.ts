@@ -5,7 +5,8 @@ import { PassThrough } from 'node:stream';
 import { CliError, type CliIO, type Command } from '../../runtime/cli/command.js';
 import { publishCommand } from '../../runtime/cli/commands/publish.js';
 import { rollbackCommand } from '../../runtime/cli/commands/rollback.js';
-import { formatBytes, versionsCommand } from '../../runtime/cli/commands/versions.js';
+import { versionsCommand } from '../../runtime/cli/commands/versions.js';
+import { formatBytes } from '../../runtime/cli/progress.js';
 import { flipByte, makeBuiltIndex, makeTemp, removeTemp } from './helpers.js';
 
 /** Runs a command with captured stdout/stderr. */

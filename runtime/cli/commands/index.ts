@@ -2,14 +2,15 @@
  * `sir index CORPUS.jsonl --out DIR`: builds an index from a JSONL corpus (and with `--store`,
  * publishes it as a new live version).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { ProgressBar } from '../progress.js';
+import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
+import { formatBytes, ProgressBar } from '../progress.js';
 import { engineFailure } from '../open-index.js';
-import { buildIndex, type BuildOptions } from '../../engine/index.js';
-import { formatBytes, openStore, storeOperation } from './versions.js';
+import { buildIndex } from '../../engine/index.js';
+import { openStore, storeOperation } from './versions.js';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -41,12 +42,7 @@ Example:
     const { values, positionals } = parseFlags(argv, {
       out: { type: 'string' },
       store: { type: 'string' },
-      fields: { type: 'string' },
-      'field-mode': { type: 'string' },
-      stemmer: { type: 'string' },
-      stopwords: { type: 'string' },
-      'memory-mb': { type: 'string' },
-      'skip-bad': { type: 'boolean' },
+      ...BUILD_FLAG_OPTIONS,
     });
     if (positionals.length !== 1) throw new CliError('give exactly one corpus file: sir index CORPUS.jsonl --out DIR', 2);
     const corpus = positionals[0]!;
@@ -54,20 +50,7 @@ Example:
     if ((values.out === undefined) === (values.store === undefined)) {
       throw new CliError('give one of --out DIR (write an index) or --store DIR (build and publish)', 2);
     }
-    const options: BuildOptions = {
-      memoryBudgetMb: numberFlag(values['memory-mb'], 'memory-mb', 256, { min: 1, max: 65536, integer: true }),
-      skipBad: values['skip-bad'] ?? false,
-    };
-    if (values.fields !== undefined) options.fields = values.fields.split(',').map((f) => f.trim());
-    if (values['field-mode'] !== undefined) {
-      if (!['combined', 'separate'].includes(values['field-mode'])) throw new CliError('--field-mode must be combined or separate', 2);
-      options.fieldMode = values['field-mode'] as 'combined' | 'separate';
-    }
-    if (values.stemmer !== undefined) {
-      if (!['porter', 'none'].includes(values.stemmer)) throw new CliError('--stemmer must be porter or none', 2);
-      options.stemmer = values.stemmer as 'porter' | 'none';
-    }
-    if (values.stopwords !== undefined) options.stopwords = readStopwords(values.stopwords);
+    const options = buildOptionsFromFlags(values);
 
     const out = values.out ?? mkdtempSync(join(tmpdir(), 'sir-index-'));
     const bar = new ProgressBar(io.stderr, 'indexing');
@@ -99,19 +82,5 @@ Example:
     }
   },
 };
-
-function readStopwords(value: string): 'lucene' | 'none' | string[] {
-  if (value === 'lucene' || value === 'none') return value;
-  if (!existsSync(value)) throw new CliError(`--stopwords must be lucene, none or a file of words; file not found: ${value}`, 2);
-  return readFileLines(value);
-}
-
-/** A stop word file: one word per line; blank lines and #comments ignored. */
-function readFileLines(path: string): string[] {
-  return readFileSync(path, 'utf8')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
 
 export default indexCommand;

@@ -4,7 +4,8 @@
  */
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { DEFAULT_KEEP } from '../../store/index.js';
-import { formatBytes, openStore, storeOperation } from './versions.js';
+import { openStore, storeOperation } from './versions.js';
+import { formatBytes } from '../progress.js';
 
 export const publishCommand: Command = {
   name: 'publish',

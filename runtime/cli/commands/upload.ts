@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { DEFAULT_KEEP, StoreError } from '../../store/index.js';
-import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags, givenBuildFlags } from '../../upload/build-flags.js';
+import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags, givenBuildFlags } from '../build-flags.js';
 import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
 import { DEFAULT_PART_BYTES, MIN_PART_BYTES } from '../../upload/stage-files.js';
 import { prepareCorpusUpload, prepareIndexUpload } from '../../upload/staged-version.js';

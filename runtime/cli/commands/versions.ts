@@ -1,9 +1,10 @@
 /**
  * `sir versions --store DIR [--json]`: lists the versions of an index store, newest first, with
  * which one is live and which one `sir rollback` would restore. Also home of the small helpers the
- * store commands share (byte formatting, StoreError → CliError).
+ * store commands share (opening a store, StoreError → CliError).
  */
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { formatBytes } from '../progress.js';
 import { IndexStore, StoreError, type VersionInfo, jsonLinesLogger } from '../../store/index.js';
 
 export const versionsCommand: Command = {
@@ -51,18 +52,6 @@ export function formatVersionTable(versions: readonly VersionInfo[]): string {
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-/** `1536` → `1.5 KB` (powers of 1024, one decimal from KB up). */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** The store named by `--store`, logging to the command's stderr; a usage error if the flag is missing. */

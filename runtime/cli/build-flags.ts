@@ -1,11 +1,14 @@
 /**
- * The analyzer options `sir upload --corpus` takes (the same names and defaults as `sir index`),
- * turned into the plain options that travel with the staged corpus to the loader. A stop word
- * file is read here, on the machine that has it, and its words are sent along.
+ * The analyzer and build flags of `sir index` and `sir upload --corpus`: one definition of the
+ * flags, their help and their translation into build options. A stop word file is read here, on
+ * the machine that has it, so `sir upload` sends the words themselves to the loader.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { CliError, numberFlag } from '../cli/command.js';
-import type { StagedBuildOptions } from './staged-version.js';
+import { CliError, numberFlag } from './command.js';
+import type { BuildOptions } from '../engine/index.js';
+
+/** Build options that can be written down and sent (no progress callback). */
+export type BuildFlagOptions = Omit<BuildOptions, 'onProgress'>;
 
 export const BUILD_FLAG_OPTIONS = {
   fields: { type: 'string' },
@@ -37,8 +40,8 @@ export function givenBuildFlags(v: BuildFlagValues): string[] {
   return Object.keys(BUILD_FLAG_OPTIONS).filter((k) => v[k as keyof BuildFlagValues] !== undefined).map((k) => `--${k}`);
 }
 
-export function buildOptionsFromFlags(v: BuildFlagValues): StagedBuildOptions {
-  const options: StagedBuildOptions = {};
+export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
+  const options: BuildFlagOptions = {};
   if (v.fields !== undefined) {
     const fields = v.fields.split(',').map((f) => f.trim()).filter((f) => f !== '');
     if (fields.length === 0) throw new CliError('--fields must name at least one corpus key, e.g. title,text', 2);
