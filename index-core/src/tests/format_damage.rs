@@ -10,7 +10,10 @@ fn sample_bytes() -> Vec<u8> {
         .map(|i| doc(&format!("d{}", i), "a title", &format!("text {} with words w{} w{}", i, i % 17, i % 29)))
         .collect();
     let seg = build(&corpus.join("\n"), "{}", None);
-    let path = std::env::temp_dir().join(format!("sir-damage-{}.sir", std::process::id()));
+    // Tests run in parallel threads of one process: one file per call.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("sir-damage-{}-{}.sir", std::process::id(), call));
     // Round trip through a file, as the runtime does.
     let bytes = {
         let mut m = crate::indexer::IndexMerger::new();
