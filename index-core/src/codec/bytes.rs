@@ -18,10 +18,6 @@ impl<'a> Bytes<'a> {
         Bytes { data, what }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.data.len()
-    }
-
     pub(crate) fn slice(&self, start: usize, len: usize) -> Result<&'a [u8]> {
         match start.checked_add(len) {
             Some(end) if end <= self.data.len() => Ok(&self.data[start..end]),

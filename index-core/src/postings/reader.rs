@@ -6,7 +6,7 @@
 //! ("shallow advance") reports the bounds of the block that would hold `target`, without moving.
 
 use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
-use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, Bytes};
+use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds};
 use crate::error::{Error, Result};
 
 /// A block's skip data and score-bound statistics (24 bytes on disk, six little-endian u32).
@@ -262,8 +262,7 @@ impl<'a> PostingCursor<'a> {
         }
         let meta = self.postings.block_meta(self.block);
         let mut at = meta.positions_offset as usize;
-        let bytes = Bytes::new(self.postings.positions, "the positions section");
-        if at > bytes.len() {
+        if at > self.postings.positions.len() {
             return Err(Error::corrupt("positions start past the end of their section"));
         }
         let data = self.postings.positions;

@@ -55,11 +55,8 @@ pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Res
         if doc == DOC_END {
             break;
         }
-        let filtered_out = match &plan.allowed {
-            Some(bits) => bits[doc as usize / 64] & (1u64 << (doc % 64)) == 0,
-            None => false,
-        };
-        if !filtered_out {
+        // The filter bit is checked before scoring; the other constraints only for survivors.
+        if plan.passes_filters(doc) {
             let mut partial = 0.0;
             for &t in &order[essential..] {
                 if plan.terms[t].cursor.doc() == doc {

@@ -208,12 +208,16 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Whether `doc` passes the metadata filters (a bit test; true without filters).
+    #[inline]
+    pub(crate) fn passes_filters(&self, doc: u32) -> bool {
+        self.allowed.as_ref().map_or(true, |bits| bits[doc as usize / 64] & (1u64 << (doc % 64)) != 0)
+    }
+
     /// Whether `doc` passes the filters and the required and excluded clauses.
     pub(crate) fn accepts(&mut self, doc: u32) -> Result<bool> {
-        if let Some(bits) = &self.allowed {
-            if bits[doc as usize / 64] & (1u64 << (doc % 64)) == 0 {
-                return Ok(false);
-            }
+        if !self.passes_filters(doc) {
+            return Ok(false);
         }
         for c in self.required.iter_mut() {
             if !c.holds(doc, &mut self.scratch)? {
