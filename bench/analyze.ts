@@ -7,7 +7,9 @@
 import lunr from 'lunr';
 
 export const LUCENE_STOP_WORDS = new Set(
-  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' '),
+  'a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(
+    ' ',
+  ),
 );
 
 const SPLIT = /[^\p{L}\p{N}]+/u;

@@ -19,6 +19,14 @@ if (dir === '--noop') {
   const first = r.hits.length ? index.externalId(r.hits[0]!.doc) : null;
   const end = performance.now();
   console.log(
-    JSON.stringify({ startMs, importMs: tImported - t0, openMs: tOpened - tImported, queryMs: end - tOpened, openQueryMs: end - t0, totalMs: end, first }),
+    JSON.stringify({
+      startMs,
+      importMs: tImported - t0,
+      openMs: tOpened - tImported,
+      queryMs: end - tOpened,
+      openQueryMs: end - t0,
+      totalMs: end,
+      first,
+    }),
   );
 }

@@ -42,7 +42,12 @@ function minisearch(): Engine {
     idField: 'id',
     tokenize: (text) => analyze(text),
     processTerm: (t) => t,
-    searchOptions: { fuzzy: false, prefix: false, combineWith: 'OR', bm25: { k: 0.9, b: 0.4, d: 0 } },
+    searchOptions: {
+      fuzzy: false,
+      prefix: false,
+      combineWith: 'OR',
+      bm25: { k: 0.9, b: 0.4, d: 0 },
+    },
   });
   return {
     add: (id, body) => ms.add({ id, body }),
@@ -74,7 +79,14 @@ function oramaEngine(): Engine {
     },
     finish: () => {},
     search: async (q) => {
-      const r = await orama.search(db, { term: q, properties: ['body'], limit: 10, tolerance: 0, threshold: 1, relevance: { k: 0.9, b: 0.4, d: 0 } });
+      const r = await orama.search(db, {
+        term: q,
+        properties: ['body'],
+        limit: 10,
+        tolerance: 0,
+        threshold: 1,
+        relevance: { k: 0.9, b: 0.4, d: 0 },
+      });
       return r.hits.map((h) => String(h.id));
     },
     serialize: async () => jsonBytes(orama.save(db)),
@@ -104,7 +116,8 @@ function lunrEngine(): Engine {
       const terms = analyze(q);
       return idx
         .query((query: any) => {
-          for (const t of terms) query.term(t, { usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
+          for (const t of terms)
+            query.term(t, { usePipeline: false, wildcard: lunr.Query.wildcard.NONE });
         })
         .slice(0, 10)
         .map((r: { ref: string }) => r.ref);
@@ -114,7 +127,10 @@ function lunrEngine(): Engine {
 }
 
 function flexsearch(): Engine {
-  const index = new (FlexSearch as any).Index({ tokenize: 'strict', encode: (s: string) => analyze(s) });
+  const index = new (FlexSearch as any).Index({
+    tokenize: 'strict',
+    encode: (s: string) => analyze(s),
+  });
   const ids: string[] = [];
   return {
     add: (id, body) => {
@@ -142,21 +158,41 @@ function jsonBytes(value: unknown): number {
     return Buffer.byteLength(JSON.stringify(value) ?? '');
   } catch (err) {
     if (!(err instanceof RangeError) || value === null || typeof value !== 'object') throw err;
-    const v = (value as { toJSON?: () => unknown }).toJSON ? (value as { toJSON: () => unknown }).toJSON() : value;
-    if (Array.isArray(v)) return 2 + Math.max(0, v.length - 1) + v.reduce((n: number, x) => n + jsonBytes(x), 0);
-    const entries = Object.entries(v as object).filter(([, x]) => x !== undefined && typeof x !== 'function');
-    return 2 + Math.max(0, entries.length - 1) + entries.reduce((n, [k, x]) => n + Buffer.byteLength(JSON.stringify(k)) + 1 + jsonBytes(x), 0);
+    const v = (value as { toJSON?: () => unknown }).toJSON
+      ? (value as { toJSON: () => unknown }).toJSON()
+      : value;
+    if (Array.isArray(v))
+      return 2 + Math.max(0, v.length - 1) + v.reduce((n: number, x) => n + jsonBytes(x), 0);
+    const entries = Object.entries(v as object).filter(
+      ([, x]) => x !== undefined && typeof x !== 'function',
+    );
+    return (
+      2 +
+      Math.max(0, entries.length - 1) +
+      entries.reduce((n, [k, x]) => n + Buffer.byteLength(JSON.stringify(k)) + 1 + jsonBytes(x), 0)
+    );
   }
 }
 
-const ENGINES: Record<string, () => Engine> = { minisearch, orama: oramaEngine, lunr: lunrEngine, flexsearch };
+const ENGINES: Record<string, () => Engine> = {
+  minisearch,
+  orama: oramaEngine,
+  lunr: lunrEngine,
+  flexsearch,
+};
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 }
 
 async function main() {
-  const [lib, corpusPath, queriesPath, oursPath, outPath] = process.argv.slice(2) as [string, string, string, string, string];
+  const [lib, corpusPath, queriesPath, oursPath, outPath] = process.argv.slice(2) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as string[];
   const ours = JSON.parse(readFileSync(oursPath, 'utf8')) as string[][];
   const t0 = process.hrtime.bigint();

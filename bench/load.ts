@@ -18,23 +18,42 @@ if (!existsSync(`${indexDir}/index.sir`)) {
   process.exit(1);
 }
 const port = 18787;
-const server = spawn(process.execPath, ['bin/sir.mjs', 'serve', '--index', indexDir, '--port', String(port)], {
-  stdio: ['ignore', 'pipe', 'ignore'],
-});
+const server = spawn(
+  process.execPath,
+  ['bin/sir.mjs', 'serve', '--index', indexDir, '--port', String(port)],
+  {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  },
+);
 await new Promise<void>((resolve, reject) => {
   server.stdout!.on('data', (d: Buffer) => String(d).includes(`:${port}`) && resolve());
   server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
 
-const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
-const queries = ['liberty', 'slavery union', 'tax reform economy', 'war peace treaty', 'education children schools', 'health care insurance', 'foreign trade tariff', '"civil rights"', 'energy oil +crisis', 'army navy -spain'];
+const rssMb = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+const queries = [
+  'liberty',
+  'slavery union',
+  'tax reform economy',
+  'war peace treaty',
+  'education children schools',
+  'health care insurance',
+  'foreign trade tariff',
+  '"civil rights"',
+  'energy oil +crisis',
+  'army navy -spain',
+];
 const memory: number[] = [rssMb()];
 const sampler = setInterval(() => memory.push(rssMb()), 1000);
 const result = await autocannon({
   url: `http://127.0.0.1:${port}`,
   connections: 10,
   duration,
-  requests: queries.map((q, i) => ({ method: 'GET', path: `/search?q=${encodeURIComponent(q)}&size=10${i % 3 === 0 ? '&filter=year%3E%3D1900' : ''}` })),
+  requests: queries.map((q, i) => ({
+    method: 'GET',
+    path: `/search?q=${encodeURIComponent(q)}&size=10${i % 3 === 0 ? '&filter=year%3E%3D1900' : ''}`,
+  })),
 });
 clearInterval(sampler);
 server.kill('SIGTERM');

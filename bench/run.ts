@@ -22,7 +22,9 @@ const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH, '..');
 const WORK = join(BENCH, '.work');
 const SCIFACT = join(ROOT, '..', 'shared', 'data', 'scifact');
-const LIBS = (process.env.BENCH_LIBS ?? 'minisearch,orama,lunr,flexsearch').split(',').filter(Boolean);
+const LIBS = (process.env.BENCH_LIBS ?? 'minisearch,orama,lunr,flexsearch')
+  .split(',')
+  .filter(Boolean);
 const CORPORA = (process.env.BENCH_CORPORA ?? 'zipf,scifact').split(',');
 const BM25_LIBS = new Set(['minisearch', 'orama', 'lunr']);
 
@@ -64,19 +66,29 @@ function bundleProbe(): void {
     platform: 'node',
     target: 'node20',
     minify: true,
-    banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);",
+    },
     logLevel: 'warning',
   });
 }
 
 function probe(bundled: boolean, args: string[]): FirstQuery {
   const out = bundled
-    ? execFileSync(process.execPath, [BUNDLE, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SIR_WASM: WASM } })
+    ? execFileSync(process.execPath, [BUNDLE, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, SIR_WASM: WASM },
+      })
     : runNode(['bench/first-query.ts', ...args]);
   return JSON.parse(out) as FirstQuery;
 }
 
-function medianProbe(bundled: boolean, dir: string, query: string): { fq: FirstQuery; startMs: number } {
+function medianProbe(
+  bundled: boolean,
+  dir: string,
+  query: string,
+): { fq: FirstQuery; startMs: number } {
   const fq: FirstQuery[] = [];
   const starts: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -107,7 +119,16 @@ interface CorpusResult {
     firstQueryBundled: FirstQuery;
     bundledStartMs: number;
   };
-  native: { p50: number; p99: number; countP50: number; countP99: number; openMs: number; sameHits: boolean } | { error: string };
+  native:
+    | {
+        p50: number;
+        p99: number;
+        countP50: number;
+        countP99: number;
+        openMs: number;
+        sameHits: boolean;
+      }
+    | { error: string };
   libs: LibResult[];
 }
 
@@ -122,7 +143,12 @@ function checksum(tops: number[][]): string {
   return c.toString();
 }
 
-function timeQueries(index: SearchIndex, queries: string[], count: boolean, rounds: number): { p50: number; p99: number } {
+function timeQueries(
+  index: SearchIndex,
+  queries: string[],
+  count: boolean,
+  rounds: number,
+): { p50: number; p99: number } {
   const opts = { size: 10, count, plain: true };
   for (const q of queries) index.search(q, opts); // warm-up
   const times: number[][] = queries.map(() => []);
@@ -138,24 +164,36 @@ function timeQueries(index: SearchIndex, queries: string[], count: boolean, roun
 }
 
 function runNode(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return execFileSync(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
 }
 
-async function benchCorpus(name: string, corpusPath: string, queries: string[]): Promise<CorpusResult> {
+async function benchCorpus(
+  name: string,
+  corpusPath: string,
+  queries: string[],
+): Promise<CorpusResult> {
   const dir = join(WORK, `${name}-index`);
   const corpusBytes = statSync(corpusPath).size;
   log(`${name}: building our index`);
   const built = buildIndex(corpusPath, dir, {});
   const t0 = process.hrtime.bigint();
   const index = SearchIndex.open(dir);
-  log(`${name}: ${built.docs} docs, ${built.seconds.toFixed(2)} s, ${(built.indexBytes / 1e6).toFixed(1)} MB, open ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`);
+  log(
+    `${name}: ${built.docs} docs, ${built.seconds.toFixed(2)} s, ${(built.indexBytes / 1e6).toFixed(1)} MB, open ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`,
+  );
 
   // Exactness and the top-10 ids for overlap.
   const tops: number[][] = [];
   let exact = 0;
   for (const q of queries) {
     const a = index.search(q, { size: 10, count: false, plain: true }).hits.map((h) => h.doc);
-    const b = index.search(q, { size: 10, count: false, plain: true, exhaustive: true }).hits.map((h) => h.doc);
+    const b = index
+      .search(q, { size: 10, count: false, plain: true, exhaustive: true })
+      .hits.map((h) => h.doc);
     tops.push(a);
     if (a.length === b.length && a.every((d, i) => d === b[i])) exact++;
   }
@@ -163,7 +201,9 @@ async function benchCorpus(name: string, corpusPath: string, queries: string[]):
   log(`${name}: exact ${exact}/${queries.length}`);
   const plain = timeQueries(index, queries, false, 5);
   const counted = timeQueries(index, queries, true, 5);
-  log(`${name}: ours p50 ${plain.p50.toFixed(1)} µs p99 ${plain.p99.toFixed(1)} µs; with count p50 ${counted.p50.toFixed(1)} p99 ${counted.p99.toFixed(1)}`);
+  log(
+    `${name}: ours p50 ${plain.p50.toFixed(1)} µs p99 ${plain.p99.toFixed(1)} µs; with count p50 ${counted.p50.toFixed(1)} p99 ${counted.p99.toFixed(1)}`,
+  );
   const sections = index.sectionSizes();
   index.free();
 
@@ -172,7 +212,9 @@ async function benchCorpus(name: string, corpusPath: string, queries: string[]):
   const tsxProbe = medianProbe(false, dir, queries[0]!);
   const bundledProbe = medianProbe(true, dir, queries[0]!);
   const firstQuery = tsxProbe.fq;
-  log(`${name}: first query (tsx) ${firstQuery.totalMs.toFixed(1)} ms total, ${firstQuery.openQueryMs.toFixed(1)} ms open+query; bundled ${bundledProbe.fq.totalMs.toFixed(1)} ms total`);
+  log(
+    `${name}: first query (tsx) ${firstQuery.totalMs.toFixed(1)} ms total, ${firstQuery.openQueryMs.toFixed(1)} ms open+query; bundled ${bundledProbe.fq.totalMs.toFixed(1)} ms total`,
+  );
 
   // Native.
   const qfile = join(WORK, `${name}-queries.txt`);
@@ -181,11 +223,28 @@ async function benchCorpus(name: string, corpusPath: string, queries: string[]):
   try {
     const out = execFileSync(
       'cargo',
-      ['run', '--quiet', '--release', '--example', 'bench_native', '--', join(dir, 'index.sir'), qfile, '5'],
+      [
+        'run',
+        '--quiet',
+        '--release',
+        '--example',
+        'bench_native',
+        '--',
+        join(dir, 'index.sir'),
+        qfile,
+        '5',
+      ],
       { cwd: join(ROOT, 'index-core'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const n = JSON.parse(out.trim().split('\n').pop()!);
-    native = { p50: n.p50, p99: n.p99, countP50: n.countP50, countP99: n.countP99, openMs: n.openMs, sameHits: n.checksum === checksum(tops) };
+    native = {
+      p50: n.p50,
+      p99: n.p99,
+      countP50: n.countP50,
+      countP99: n.countP99,
+      openMs: n.openMs,
+      sameHits: n.checksum === checksum(tops),
+    };
     log(`${name}: native p50 ${n.p50} µs p99 ${n.p99} µs (same hits: ${native.sameHits})`);
   } catch (err) {
     native = { error: String((err as Error).message).slice(0, 300) };
@@ -201,17 +260,47 @@ async function benchCorpus(name: string, corpusPath: string, queries: string[]):
   for (const lib of LIBS) {
     log(`${name}: ${lib}`);
     const out = join(WORK, `${name}-${lib}.json`);
-    const r = spawnSync(process.execPath, ['--max-old-space-size=12288', '--import', 'tsx', 'bench/lib-runner.ts', lib, corpusPath, qjson, ojson, out], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=12288',
+        '--import',
+        'tsx',
+        'bench/lib-runner.ts',
+        lib,
+        corpusPath,
+        qjson,
+        ojson,
+        out,
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     if (r.status === 0 && existsSync(out)) {
       const res = JSON.parse(readFileSync(out, 'utf8')) as LibResult;
       libs.push(res);
-      log(`${name}: ${lib} build ${res.buildS.toFixed(1)} s (${res.docs} docs${res.capped ? ', CAPPED' : ''}), ${(res.indexBytes / 1e6).toFixed(1)} MB, p50 ${res.p50.toFixed(0)} µs p99 ${res.p99.toFixed(0)} µs, overlap ${res.overlap.toFixed(3)}`);
+      log(
+        `${name}: ${lib} build ${res.buildS.toFixed(1)} s (${res.docs} docs${res.capped ? ', CAPPED' : ''}), ${(res.indexBytes / 1e6).toFixed(1)} MB, p50 ${res.p50.toFixed(0)} µs p99 ${res.p99.toFixed(0)} µs, overlap ${res.overlap.toFixed(3)}`,
+      );
     } else {
-      libs.push({ lib, docs: 0, capped: false, buildS: NaN, indexBytes: NaN, rounds: 0, queries: 0, p50: NaN, p99: NaN, mean: NaN, overlap: NaN, heapMb: NaN, error: `exit ${r.status} ${r.signal ?? ''}` });
+      libs.push({
+        lib,
+        docs: 0,
+        capped: false,
+        buildS: NaN,
+        indexBytes: NaN,
+        rounds: 0,
+        queries: 0,
+        p50: NaN,
+        p99: NaN,
+        mean: NaN,
+        overlap: NaN,
+        heapMb: NaN,
+        error: `exit ${r.status} ${r.signal ?? ''}`,
+      });
       log(`${name}: ${lib} failed (exit ${r.status} ${r.signal ?? ''})`);
     }
   }
@@ -221,7 +310,19 @@ async function benchCorpus(name: string, corpusPath: string, queries: string[]):
     docs: built.docs,
     corpusBytes,
     queries: queries.length,
-    ours: { buildS: built.seconds, indexBytes: built.indexBytes, sections, ...plain, countP50: counted.p50, countP99: counted.p99, exact, firstQuery, nodeStartMs: tsxProbe.startMs, firstQueryBundled: bundledProbe.fq, bundledStartMs: bundledProbe.startMs },
+    ours: {
+      buildS: built.seconds,
+      indexBytes: built.indexBytes,
+      sections,
+      ...plain,
+      countP50: counted.p50,
+      countP99: counted.p99,
+      exact,
+      firstQuery,
+      nodeStartMs: tsxProbe.startMs,
+      firstQueryBundled: bundledProbe.fq,
+      bundledStartMs: bundledProbe.startMs,
+    },
     native,
     libs,
   };
@@ -249,14 +350,24 @@ const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 function table(c: CorpusResult): string {
   const o = c.ours;
   const rows: string[] = [];
-  rows.push('| engine | docs indexed | build s | docs/s | MB/s | index MB | bytes/doc | first query ms | p50 µs | p99 µs | overlap@10 |');
+  rows.push(
+    '| engine | docs indexed | build s | docs/s | MB/s | index MB | bytes/doc | first query ms | p50 µs | p99 µs | overlap@10 |',
+  );
   rows.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const fqs = `${f(o.firstQueryBundled.totalMs, 0)} bundled / ${f(o.firstQuery.totalMs, 0)} tsx (open+query ${f(o.firstQueryBundled.openQueryMs, 0)} / ${f(o.firstQuery.openQueryMs, 0)})`;
-  rows.push(`| **serverless-ir (wasm)** | ${c.docs} | ${f(o.buildS, 2)} | ${f(c.docs / o.buildS)} | ${f(c.corpusBytes / 1e6 / o.buildS, 1)} | ${mb(o.indexBytes)} | ${f(o.indexBytes / c.docs)} | ${fqs} | ${f(o.p50, 1)} | ${f(o.p99, 1)} | 1 |`);
-  rows.push(`| serverless-ir, with total count | | | | | | | | ${f(o.countP50, 1)} | ${f(o.countP99, 1)} | |`);
+  rows.push(
+    `| **serverless-ir (wasm)** | ${c.docs} | ${f(o.buildS, 2)} | ${f(c.docs / o.buildS)} | ${f(c.corpusBytes / 1e6 / o.buildS, 1)} | ${mb(o.indexBytes)} | ${f(o.indexBytes / c.docs)} | ${fqs} | ${f(o.p50, 1)} | ${f(o.p99, 1)} | 1 |`,
+  );
+  rows.push(
+    `| serverless-ir, with total count | | | | | | | | ${f(o.countP50, 1)} | ${f(o.countP99, 1)} | |`,
+  );
   if ('p50' in c.native) {
-    rows.push(`| index-core native (same index) | ${c.docs} | | | | ${mb(o.indexBytes)} | ${f(o.indexBytes / c.docs)} | (open ${f(c.native.openMs, 1)}) | ${f(c.native.p50, 1)} | ${f(c.native.p99, 1)} | ${c.native.sameHits ? '1 (same hits)' : 'hits differ!'} |`);
-    rows.push(`| native, with total count | | | | | | | | ${f(c.native.countP50, 1)} | ${f(c.native.countP99, 1)} | |`);
+    rows.push(
+      `| index-core native (same index) | ${c.docs} | | | | ${mb(o.indexBytes)} | ${f(o.indexBytes / c.docs)} | (open ${f(c.native.openMs, 1)}) | ${f(c.native.p50, 1)} | ${f(c.native.p99, 1)} | ${c.native.sameHits ? '1 (same hits)' : 'hits differ!'} |`,
+    );
+    rows.push(
+      `| native, with total count | | | | | | | | ${f(c.native.countP50, 1)} | ${f(c.native.countP99, 1)} | |`,
+    );
   } else rows.push(`| index-core native | failed: ${c.native.error} | | | | | | | | | |`);
   for (const l of c.libs) {
     if (l.error) {
@@ -271,7 +382,10 @@ function table(c: CorpusResult): string {
   const sec = Object.entries(o.sections)
     .map(([k, v]) => `${k} ${mb(v)} MB`)
     .join(', ');
-  return rows.join('\n') + `\n\nOur index sections: ${sec}. First query from process start, median of 5 fresh processes: bundled (esbuild, plain node, like the Lambda) ${f(o.firstQueryBundled.totalMs, 1)} ms = startup ${f(o.firstQueryBundled.startMs, 1)} + engine import ${f(o.firstQueryBundled.importMs, 1)} + open ${f(o.firstQueryBundled.openMs, 1)} (WebAssembly compile, index read and checksums) + query ${f(o.firstQueryBundled.queryMs, 1)}; under tsx from source ${f(o.firstQuery.totalMs, 1)} ms = startup ${f(o.firstQuery.startMs, 1)} + import ${f(o.firstQuery.importMs, 1)} + open ${f(o.firstQuery.openMs, 1)} + query ${f(o.firstQuery.queryMs, 1)} (bare node+tsx startup: ${f(o.nodeStartMs, 0)} ms; bare bundled startup: ${f(o.bundledStartMs, 0)} ms).\n`;
+  return (
+    rows.join('\n') +
+    `\n\nOur index sections: ${sec}. First query from process start, median of 5 fresh processes: bundled (esbuild, plain node, like the Lambda) ${f(o.firstQueryBundled.totalMs, 1)} ms = startup ${f(o.firstQueryBundled.startMs, 1)} + engine import ${f(o.firstQueryBundled.importMs, 1)} + open ${f(o.firstQueryBundled.openMs, 1)} (WebAssembly compile, index read and checksums) + query ${f(o.firstQueryBundled.queryMs, 1)}; under tsx from source ${f(o.firstQuery.totalMs, 1)} ms = startup ${f(o.firstQuery.startMs, 1)} + import ${f(o.firstQuery.importMs, 1)} + open ${f(o.firstQuery.openMs, 1)} + query ${f(o.firstQuery.queryMs, 1)} (bare node+tsx startup: ${f(o.nodeStartMs, 0)} ms; bare bundled startup: ${f(o.bundledStartMs, 0)} ms).\n`
+  );
 }
 
 function goals(c: CorpusResult): string {
@@ -279,35 +393,51 @@ function goals(c: CorpusResult): string {
   const bm25 = c.libs.filter((l) => !l.error && BM25_LIBS.has(l.lib));
   const fastest = [...bm25].sort((a, b) => a.p50 - b.p50)[0];
   const fastestAny = [...c.libs.filter((l) => !l.error)].sort((a, b) => a.p50 - b.p50)[0];
-  const buildFastest = [...c.libs.filter((l) => !l.error)].sort((a, b) => a.docs / a.buildS - b.docs / b.buildS).pop();
-  const smallest = [...c.libs.filter((l) => !l.error)].sort((a, b) => a.indexBytes / a.docs - b.indexBytes / b.docs)[0];
+  const buildFastest = [...c.libs.filter((l) => !l.error)]
+    .sort((a, b) => a.docs / a.buildS - b.docs / b.buildS)
+    .pop();
+  const smallest = [...c.libs.filter((l) => !l.error)].sort(
+    (a, b) => a.indexBytes / a.docs - b.indexBytes / b.docs,
+  )[0];
   const out: string[] = [];
   const yes = (b: boolean) => (b ? '**met**' : '**NOT met**');
   if (fastest) {
     const r50 = fastest.p50 / o.p50;
     const r99 = fastest.p99 / o.p99;
-    out.push(`- ≥10× faster queries than the fastest BM25 library (${fastest.lib}): p50 ${r50.toFixed(1)}×, p99 ${r99.toFixed(1)}× — ${yes(r50 >= 10 && r99 >= 10)}` +
-      (fastestAny && fastestAny !== fastest ? ` (fastest of all, ${fastestAny.lib}, which is not BM25: p50 ${(fastestAny.p50 / o.p50).toFixed(1)}×, p99 ${(fastestAny.p99 / o.p99).toFixed(1)}×)` : ''));
+    out.push(
+      `- ≥10× faster queries than the fastest BM25 library (${fastest.lib}): p50 ${r50.toFixed(1)}×, p99 ${r99.toFixed(1)}× — ${yes(r50 >= 10 && r99 >= 10)}` +
+        (fastestAny && fastestAny !== fastest
+          ? ` (fastest of all, ${fastestAny.lib}, which is not BM25: p50 ${(fastestAny.p50 / o.p50).toFixed(1)}×, p99 ${(fastestAny.p99 / o.p99).toFixed(1)}×)`
+          : ''),
+    );
   }
   if ('p50' in c.native) {
     const r50 = o.p50 / c.native.p50;
     const r99 = o.p99 / c.native.p99;
-    out.push(`- within 1.6× of native: wasm/native p50 ${r50.toFixed(2)}×, p99 ${r99.toFixed(2)}× (with count: ${(o.countP50 / c.native.countP50).toFixed(2)}×, ${(o.countP99 / c.native.countP99).toFixed(2)}×) — ${yes(r50 <= 1.6 && r99 <= 1.6)}`);
+    out.push(
+      `- within 1.6× of native: wasm/native p50 ${r50.toFixed(2)}×, p99 ${r99.toFixed(2)}× (with count: ${(o.countP50 / c.native.countP50).toFixed(2)}×, ${(o.countP99 / c.native.countP99).toFixed(2)}×) — ${yes(r50 <= 1.6 && r99 <= 1.6)}`,
+    );
   }
   if (buildFastest) {
     const ours = c.docs / o.buildS;
     const theirs = buildFastest.docs / buildFastest.buildS;
-    out.push(`- ≥5× faster build than the fastest library (${buildFastest.lib}, docs/s): ${(ours / theirs).toFixed(1)}× — ${yes(ours / theirs >= 5)}`);
+    out.push(
+      `- ≥5× faster build than the fastest library (${buildFastest.lib}, docs/s): ${(ours / theirs).toFixed(1)}× — ${yes(ours / theirs >= 5)}`,
+    );
   }
   if (smallest) {
     const theirs = smallest.indexBytes / smallest.docs;
     const ours = o.indexBytes / c.docs;
-    out.push(`- smaller index than every library (per document; smallest: ${smallest.lib}, ${f(theirs)} B/doc${smallest.capped ? ' on its capped subset' : ''}; ours ${f(ours)} B/doc incl. positions and stored documents; ours without stored documents ${f((o.indexBytes - (o.sections['stored documents'] ?? 0)) / c.docs)} B/doc) — ${yes(ours < theirs)}`);
+    out.push(
+      `- smaller index than every library (per document; smallest: ${smallest.lib}, ${f(theirs)} B/doc${smallest.capped ? ' on its capped subset' : ''}; ours ${f(ours)} B/doc incl. positions and stored documents; ours without stored documents ${f((o.indexBytes - (o.sections['stored documents'] ?? 0)) / c.docs)} B/doc) — ${yes(ours < theirs)}`,
+    );
   }
   out.push(
     `- first query < 150 ms${c.docs >= 100_000 ? '' : ' (goal is for 100k docs)'}: bundled ${f(o.firstQueryBundled.totalMs, 0)} ms from process start (open+query ${f(o.firstQueryBundled.openQueryMs, 0)} ms) — ${yes(o.firstQueryBundled.totalMs < 150)}; under \`node --import tsx\` ${f(o.firstQuery.totalMs, 0)} ms — ${yes(o.firstQuery.totalMs < 150)}`,
   );
-  out.push(`- exactness: pruned top 10 equals exhaustive top 10 for ${o.exact}/${c.queries} queries`);
+  out.push(
+    `- exactness: pruned top 10 equals exhaustive top 10 for ${o.exact}/${c.queries} queries`,
+  );
   return out.join('\n') + '\n';
 }
 
@@ -361,10 +491,13 @@ async function main() {
     const path = join(WORK, `zipf-${DEFAULT_ZIPF.docs / 1000}k.jsonl`);
     log('generating Zipf corpus (cached in bench/.work)');
     await writeZipfCorpus(path, DEFAULT_ZIPF);
-    results.push(await benchCorpus('zipf-100k', path, zipfQueries(Number(process.env.BENCH_QUERIES ?? 500))));
+    results.push(
+      await benchCorpus('zipf-100k', path, zipfQueries(Number(process.env.BENCH_QUERIES ?? 500))),
+    );
   }
   if (CORPORA.includes('scifact')) {
-    if (existsSync(join(SCIFACT, 'corpus.jsonl'))) results.push(await benchCorpus('scifact', join(SCIFACT, 'corpus.jsonl'), scifactQueries()));
+    if (existsSync(join(SCIFACT, 'corpus.jsonl')))
+      results.push(await benchCorpus('scifact', join(SCIFACT, 'corpus.jsonl'), scifactQueries()));
     else {
       notes.push(`SciFact skipped: ${SCIFACT}/corpus.jsonl not found.`);
       log(notes[notes.length - 1]);
@@ -385,7 +518,14 @@ async function main() {
     '',
     ...notes,
     '',
-    ...results.flatMap((c) => [`## ${c.name}: ${c.docs} docs, ${mb(c.corpusBytes)} MB JSONL, ${c.queries} queries`, '', table(c), '### Goals', '', goals(c)]),
+    ...results.flatMap((c) => [
+      `## ${c.name}: ${c.docs} docs, ${mb(c.corpusBytes)} MB JSONL, ${c.queries} queries`,
+      '',
+      table(c),
+      '### Goals',
+      '',
+      goals(c),
+    ]),
   ].join('\n');
   writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 1));
   writeFileSync(join(BENCH, 'RESULTS.md'), doc + METHOD);

@@ -3,9 +3,9 @@
  * from the working directory, because `pulumi up` runs the program from the project root while
  * tests and `npm run infra:graph` may run it from anywhere.
  */
-import { fileURLToPath } from "node:url";
+import { fileURLToPath } from 'node:url';
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Absolute path of a repository-relative path. */
 export function repoPath(relative: string): string {
@@ -13,13 +13,13 @@ export function repoPath(relative: string): string {
 }
 
 /** `npm run build` output: the search Lambda bundle (`index.mjs` exporting `handler`, `.wasm` beside it). */
-export const SEARCH_LAMBDA_DIR = "dist/lambda/search";
+export const SEARCH_LAMBDA_DIR = 'dist/lambda/search';
 
 /**
  * `npm run build` output for the loader: a self-contained folder with `bin/sir.mjs` (and the
  * `.wasm` it loads) that runs with plain `node` — the loader has no internet, so no `npm install`.
  */
-export const LOADER_TOOLING_DIR = "dist/loader";
+export const LOADER_TOOLING_DIR = 'dist/loader';
 
 /** Key of the zipped tooling in the staging bucket; the loader's user data downloads it. */
-export const LOADER_TOOLING_KEY = "tooling/sir-loader.zip";
+export const LOADER_TOOLING_KEY = 'tooling/sir-loader.zip';

@@ -6,10 +6,10 @@
  * Pulumi stores every config value as a string (booleans as "true", arrays as JSON), so parsing
  * happens here, once, with errors that name the key.
  */
-import * as pulumi from "@pulumi/pulumi";
+import * as pulumi from '@pulumi/pulumi';
 
-export type LambdaArchitecture = "arm64" | "x86_64";
-export type EfsThroughputMode = "elastic" | "bursting" | "provisioned";
+export type LambdaArchitecture = 'arm64' | 'x86_64';
+export type EfsThroughputMode = 'elastic' | 'bursting' | 'provisioned';
 
 /** Validated, typed configuration of one stack. Keys match `Pulumi.yaml` (namespace `serverless-ir`). */
 export interface StackConfig {
@@ -55,20 +55,20 @@ export interface StackConfig {
 
 /** Every default in one place. `Pulumi.yaml` repeats them for the CLI; a test keeps the two equal. */
 export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
-  region: "us-east-1",
+  region: 'us-east-1',
   azCount: 2,
   lambdaMemoryMb: 1024,
   lambdaTimeoutSeconds: 10,
-  lambdaArchitecture: "arm64",
+  lambdaArchitecture: 'arm64',
   reservedConcurrency: -1,
   apiThrottlingRateLimit: 50,
   apiThrottlingBurstLimit: 100,
-  corsOrigins: ["*"],
-  indexMountPath: "/mnt/index",
+  corsOrigins: ['*'],
+  indexMountPath: '/mnt/index',
   loaderEnabled: false,
-  loaderInstanceType: "t4g.nano",
+  loaderInstanceType: 't4g.nano',
   logRetentionDays: 14,
-  efsThroughputMode: "elastic",
+  efsThroughputMode: 'elastic',
   efsProvisionedThroughputMibps: 0,
   apiKeyRequired: false,
   efsBackups: false,
@@ -84,13 +84,14 @@ export const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9._-]+$/;
 
 /** The only values CloudWatch Logs accepts for `retentionInDays`. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
-const PREFIX = "serverless-ir config";
+const PREFIX = 'serverless-ir config';
 
 export class ConfigError extends Error {
-  override name = "ConfigError";
+  override name = 'ConfigError';
 }
 
 function fail(message: string): never {
@@ -112,13 +113,14 @@ function positiveNumber(key: ConfigKey, raw: string): number {
 }
 
 function boolean(key: ConfigKey, raw: string): boolean {
-  if (raw === "true") return true;
-  if (raw === "false") return false;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
   return fail(`${key} must be true or false, got "${raw}"`);
 }
 
 function oneOf<T extends string>(key: ConfigKey, raw: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) fail(`${key} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    fail(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }
 
@@ -129,7 +131,7 @@ function stringList(key: ConfigKey, raw: string): string[] {
   } catch {
     return fail(`${key} must be a JSON array of strings, got "${raw}"`);
   }
-  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === "string")) {
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
     fail(`${key} must be a JSON array of strings, got "${raw}"`);
   }
   return parsed as string[];
@@ -143,102 +145,134 @@ export type RawConfig = Partial<Record<ConfigKey, string>> & { awsRegion?: strin
  * names the key (or the conflicting keys) and what was wrong.
  */
 export function parseConfig(raw: RawConfig): StackConfig {
-  const unknown = Object.keys(raw).filter((key) => key !== "awsRegion" && !CONFIG_KEYS.includes(key as ConfigKey));
-  if (unknown.length > 0) fail(`unknown key(s) ${unknown.join(", ")}; known keys are ${CONFIG_KEYS.join(", ")}`);
+  const unknown = Object.keys(raw).filter(
+    (key) => key !== 'awsRegion' && !CONFIG_KEYS.includes(key as ConfigKey),
+  );
+  if (unknown.length > 0)
+    fail(`unknown key(s) ${unknown.join(', ')}; known keys are ${CONFIG_KEYS.join(', ')}`);
   const get = (key: ConfigKey): string | undefined => raw[key];
   const cfg: StackConfig = { ...DEFAULTS, corsOrigins: [...DEFAULTS.corsOrigins] };
 
-  const region = get("region");
+  const region = get('region');
   if (region !== undefined) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail(`region must look like us-east-1, got "${region}"`);
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      fail(`region must look like us-east-1, got "${region}"`);
     cfg.region = region;
   }
-  const azCount = get("azCount");
-  if (azCount !== undefined) cfg.azCount = integer("azCount", azCount, 2, 6);
-  const memory = get("lambdaMemoryMb");
-  if (memory !== undefined) cfg.lambdaMemoryMb = integer("lambdaMemoryMb", memory, 128, 10240);
-  const timeout = get("lambdaTimeoutSeconds");
-  if (timeout !== undefined) cfg.lambdaTimeoutSeconds = integer("lambdaTimeoutSeconds", timeout, 1, 30);
-  const arch = get("lambdaArchitecture");
-  if (arch !== undefined) cfg.lambdaArchitecture = oneOf("lambdaArchitecture", arch, ["arm64", "x86_64"] as const);
-  const reserved = get("reservedConcurrency");
+  const azCount = get('azCount');
+  if (azCount !== undefined) cfg.azCount = integer('azCount', azCount, 2, 6);
+  const memory = get('lambdaMemoryMb');
+  if (memory !== undefined) cfg.lambdaMemoryMb = integer('lambdaMemoryMb', memory, 128, 10240);
+  const timeout = get('lambdaTimeoutSeconds');
+  if (timeout !== undefined)
+    cfg.lambdaTimeoutSeconds = integer('lambdaTimeoutSeconds', timeout, 1, 30);
+  const arch = get('lambdaArchitecture');
+  if (arch !== undefined)
+    cfg.lambdaArchitecture = oneOf('lambdaArchitecture', arch, ['arm64', 'x86_64'] as const);
+  const reserved = get('reservedConcurrency');
   if (reserved !== undefined) {
-    cfg.reservedConcurrency = integer("reservedConcurrency", reserved, -1, 100000);
+    cfg.reservedConcurrency = integer('reservedConcurrency', reserved, -1, 100000);
     // 0 would throttle every request: a stack that deploys but never answers.
-    if (cfg.reservedConcurrency === 0) fail("reservedConcurrency 0 would reject every request; use -1 (unreserved) or at least 1");
+    if (cfg.reservedConcurrency === 0)
+      fail('reservedConcurrency 0 would reject every request; use -1 (unreserved) or at least 1');
   }
-  const rate = get("apiThrottlingRateLimit");
-  if (rate !== undefined) cfg.apiThrottlingRateLimit = positiveNumber("apiThrottlingRateLimit", rate);
-  const burst = get("apiThrottlingBurstLimit");
-  if (burst !== undefined) cfg.apiThrottlingBurstLimit = integer("apiThrottlingBurstLimit", burst, 1, 1_000_000);
-  const cors = get("corsOrigins");
-  if (cors !== undefined) cfg.corsOrigins = stringList("corsOrigins", cors);
+  const rate = get('apiThrottlingRateLimit');
+  if (rate !== undefined)
+    cfg.apiThrottlingRateLimit = positiveNumber('apiThrottlingRateLimit', rate);
+  const burst = get('apiThrottlingBurstLimit');
+  if (burst !== undefined)
+    cfg.apiThrottlingBurstLimit = integer('apiThrottlingBurstLimit', burst, 1, 1_000_000);
+  const cors = get('corsOrigins');
+  if (cors !== undefined) cfg.corsOrigins = stringList('corsOrigins', cors);
   for (const origin of cfg.corsOrigins) {
-    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      fail(`corsOrigins entries must be "*" or a scheme and host like https://example.org (no path), got "${origin}"`);
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      fail(
+        `corsOrigins entries must be "*" or a scheme and host like https://example.org (no path), got "${origin}"`,
+      );
     }
   }
-  const mountPath = get("indexMountPath");
+  const mountPath = get('indexMountPath');
   if (mountPath !== undefined) cfg.indexMountPath = mountPath;
   if (!MOUNT_PATH_PATTERN.test(cfg.indexMountPath)) {
-    fail(`indexMountPath must match ${MOUNT_PATH_PATTERN.source} (Lambda mounts EFS only under /mnt/<name>), got "${cfg.indexMountPath}"`);
+    fail(
+      `indexMountPath must match ${MOUNT_PATH_PATTERN.source} (Lambda mounts EFS only under /mnt/<name>), got "${cfg.indexMountPath}"`,
+    );
   }
-  const loader = get("loaderEnabled");
-  if (loader !== undefined) cfg.loaderEnabled = boolean("loaderEnabled", loader);
-  const instanceType = get("loaderInstanceType");
+  const loader = get('loaderEnabled');
+  if (loader !== undefined) cfg.loaderEnabled = boolean('loaderEnabled', loader);
+  const instanceType = get('loaderInstanceType');
   if (instanceType !== undefined) {
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) fail(`loaderInstanceType must look like t4g.nano, got "${instanceType}"`);
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType))
+      fail(`loaderInstanceType must look like t4g.nano, got "${instanceType}"`);
     cfg.loaderInstanceType = instanceType;
   }
-  const retention = get("logRetentionDays");
+  const retention = get('logRetentionDays');
   if (retention !== undefined) {
     const days = Number(retention);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
-      fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got "${retention}"`);
+      fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got "${retention}"`);
     }
     cfg.logRetentionDays = days;
   }
-  const mode = get("efsThroughputMode");
-  if (mode !== undefined) cfg.efsThroughputMode = oneOf("efsThroughputMode", mode, ["elastic", "bursting", "provisioned"] as const);
-  const provisioned = get("efsProvisionedThroughputMibps");
-  if (provisioned !== undefined) cfg.efsProvisionedThroughputMibps = integer("efsProvisionedThroughputMibps", provisioned, 0, 10240);
-  if (cfg.efsThroughputMode === "provisioned" && cfg.efsProvisionedThroughputMibps === 0) {
-    fail("efsThroughputMode is provisioned but efsProvisionedThroughputMibps is 0; set efsProvisionedThroughputMibps to at least 1");
+  const mode = get('efsThroughputMode');
+  if (mode !== undefined)
+    cfg.efsThroughputMode = oneOf('efsThroughputMode', mode, [
+      'elastic',
+      'bursting',
+      'provisioned',
+    ] as const);
+  const provisioned = get('efsProvisionedThroughputMibps');
+  if (provisioned !== undefined)
+    cfg.efsProvisionedThroughputMibps = integer(
+      'efsProvisionedThroughputMibps',
+      provisioned,
+      0,
+      10240,
+    );
+  if (cfg.efsThroughputMode === 'provisioned' && cfg.efsProvisionedThroughputMibps === 0) {
+    fail(
+      'efsThroughputMode is provisioned but efsProvisionedThroughputMibps is 0; set efsProvisionedThroughputMibps to at least 1',
+    );
   }
-  if (cfg.efsThroughputMode !== "provisioned" && cfg.efsProvisionedThroughputMibps !== 0) {
-    fail(`efsProvisionedThroughputMibps is set but efsThroughputMode is ${cfg.efsThroughputMode}; set efsThroughputMode to provisioned or remove efsProvisionedThroughputMibps`);
+  if (cfg.efsThroughputMode !== 'provisioned' && cfg.efsProvisionedThroughputMibps !== 0) {
+    fail(
+      `efsProvisionedThroughputMibps is set but efsThroughputMode is ${cfg.efsThroughputMode}; set efsThroughputMode to provisioned or remove efsProvisionedThroughputMibps`,
+    );
   }
-  const apiKey = get("apiKeyRequired");
-  if (apiKey !== undefined) cfg.apiKeyRequired = boolean("apiKeyRequired", apiKey);
-  const backups = get("efsBackups");
-  if (backups !== undefined) cfg.efsBackups = boolean("efsBackups", backups);
-  const keep = get("versionsToKeep");
-  if (keep !== undefined) cfg.versionsToKeep = integer("versionsToKeep", keep, 1, 50);
-  const expiration = get("stagingExpirationDays");
-  if (expiration !== undefined) cfg.stagingExpirationDays = integer("stagingExpirationDays", expiration, 1, 365);
+  const apiKey = get('apiKeyRequired');
+  if (apiKey !== undefined) cfg.apiKeyRequired = boolean('apiKeyRequired', apiKey);
+  const backups = get('efsBackups');
+  if (backups !== undefined) cfg.efsBackups = boolean('efsBackups', backups);
+  const keep = get('versionsToKeep');
+  if (keep !== undefined) cfg.versionsToKeep = integer('versionsToKeep', keep, 1, 50);
+  const expiration = get('stagingExpirationDays');
+  if (expiration !== undefined)
+    cfg.stagingExpirationDays = integer('stagingExpirationDays', expiration, 1, 365);
 
   // One region per stack: the explicit provider follows serverless-ir:region, so a different
   // aws:region would silently be ignored. Refuse instead.
   if (raw.awsRegion !== undefined && raw.awsRegion !== cfg.region) {
-    fail(`aws:region is ${raw.awsRegion} but serverless-ir:region is ${cfg.region}; set only serverless-ir:region (or make them equal)`);
+    fail(
+      `aws:region is ${raw.awsRegion} but serverless-ir:region is ${cfg.region}; set only serverless-ir:region (or make them equal)`,
+    );
   }
   return cfg;
 }
 
 /** Graviton instance families (t4g, m7g, c7gn, r8g…) need the arm64 AMI; everything else x86_64. */
-export function instanceArchitecture(instanceType: string): "arm64" | "x86_64" {
-  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
+export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64';
 }
 
 /** Reads the stack's config through `pulumi.Config` and validates it. */
 export function loadConfig(): StackConfig {
-  const project = new pulumi.Config("serverless-ir");
+  const project = new pulumi.Config('serverless-ir');
   const raw: RawConfig = {};
   for (const key of CONFIG_KEYS) {
     const value = project.get(key);
     if (value !== undefined) raw[key] = value;
   }
-  const awsRegion = new pulumi.Config("aws").get("region");
+  const awsRegion = new pulumi.Config('aws').get('region');
   if (awsRegion !== undefined) raw.awsRegion = awsRegion;
   return parseConfig(raw);
 }

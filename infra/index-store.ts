@@ -6,13 +6,18 @@
  * client; clients see only the access point's root directory and act as its POSIX user, so file
  * ownership is the same whether the loader or the Lambda touches a file.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import type { EfsThroughputMode } from "./config.js";
-import { fileSystemPolicy, toJson } from "./policy-documents.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { EfsThroughputMode } from './config.js';
+import { fileSystemPolicy, toJson } from './policy-documents.js';
 
 /** POSIX identity of every EFS client (the access point enforces it) and the store's root folder. */
-export const INDEX_STORE_POSIX = { uid: 1001, gid: 1001, rootPath: "/serverless-ir", permissions: "0755" } as const;
+export const INDEX_STORE_POSIX = {
+  uid: 1001,
+  gid: 1001,
+  rootPath: '/serverless-ir',
+  permissions: '0755',
+} as const;
 
 export interface IndexStoreArgs {
   /** Private subnets; one mount target each. */
@@ -41,14 +46,16 @@ export class IndexStore extends pulumi.ComponentResource {
   public readonly mountTargets: aws.efs.MountTarget[];
 
   constructor(name: string, args: IndexStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-ir:infra:IndexStore", name, {}, opts);
+    super('serverless-ir:infra:IndexStore', name, {}, opts);
     const fileSystem = new aws.efs.FileSystem(
       `${name}-fs`,
       {
         encrypted: true,
-        performanceMode: "generalPurpose",
+        performanceMode: 'generalPurpose',
         throughputMode: args.throughputMode,
-        ...(args.throughputMode === "provisioned" ? { provisionedThroughputInMibps: args.provisionedThroughputMibps } : {}),
+        ...(args.throughputMode === 'provisioned'
+          ? { provisionedThroughputInMibps: args.provisionedThroughputMibps }
+          : {}),
         tags: { Name: `${name}-fs` },
       },
       { parent: this },
@@ -59,17 +66,26 @@ export class IndexStore extends pulumi.ComponentResource {
     // Explicit either way: the API's default differs from the console's.
     new aws.efs.BackupPolicy(
       `${name}-backup`,
-      { fileSystemId: fileSystem.id, backupPolicy: { status: args.backups ? "ENABLED" : "DISABLED" } },
+      {
+        fileSystemId: fileSystem.id,
+        backupPolicy: { status: args.backups ? 'ENABLED' : 'DISABLED' },
+      },
       { parent: this },
     );
 
     const subnetIds = pulumi.output(args.privateSubnetIds);
-    this.mountTargets = Array.from({ length: args.subnetCount }, (_, i) =>
-      new aws.efs.MountTarget(
-        `${name}-mt-${i}`,
-        { fileSystemId: fileSystem.id, subnetId: subnetIds.apply((ids) => ids[i]!), securityGroups: [args.efsSecurityGroupId] },
-        { parent: this },
-      ),
+    this.mountTargets = Array.from(
+      { length: args.subnetCount },
+      (_, i) =>
+        new aws.efs.MountTarget(
+          `${name}-mt-${i}`,
+          {
+            fileSystemId: fileSystem.id,
+            subnetId: subnetIds.apply((ids) => ids[i]!),
+            securityGroups: [args.efsSecurityGroupId],
+          },
+          { parent: this },
+        ),
     );
 
     const accessPoint = new aws.efs.AccessPoint(
@@ -98,7 +114,9 @@ export class IndexStore extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         fileSystemId: fileSystem.id,
-        policy: pulumi.all([fileSystem.arn, caller.accountId]).apply(([arn, account]) => toJson(fileSystemPolicy(arn, account))),
+        policy: pulumi
+          .all([fileSystem.arn, caller.accountId])
+          .apply(([arn, account]) => toJson(fileSystemPolicy(arn, account))),
       },
       { parent: this },
     );

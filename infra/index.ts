@@ -2,7 +2,7 @@
  * Entry point of `pulumi up` (Pulumi.yaml: `main: infra/`). Builds the stack and exports its
  * outputs; everything else lives in program.ts so that tests can build the same stack.
  */
-import { createStack } from "./program.js";
+import { createStack } from './program.js';
 
 const outputs = createStack();
 

@@ -23,8 +23,8 @@ export interface LoaderUserDataArgs {
 }
 
 /** Settings file `sir` sources on the loader; keys are part of the loader agent's contract. */
-export const LOADER_ENV_FILE = "/etc/serverless-ir/loader.env";
-export const LOADER_INSTALL_DIR = "/opt/serverless-ir";
+export const LOADER_ENV_FILE = '/etc/serverless-ir/loader.env';
+export const LOADER_INSTALL_DIR = '/opt/serverless-ir';
 
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;

@@ -7,20 +7,27 @@
  * instance is stateless (the data lives on EFS), so it is replaced rather than patched: a new AMI
  * or new tooling means a new instance on the next `pulumi up`.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { LOADER_TOOLING_DIR, LOADER_TOOLING_KEY, repoPath } from "./artifacts.js";
-import { instanceArchitecture } from "./config.js";
-import { loaderUserData } from "./loader-user-data.js";
-import { assumeRolePolicy, efsClientPolicy, loaderBucketPolicy, MANAGED_POLICIES, STAGING_PREFIX, toJson } from "./policy-documents.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { LOADER_TOOLING_DIR, LOADER_TOOLING_KEY, repoPath } from './artifacts.js';
+import { instanceArchitecture } from './config.js';
+import { loaderUserData } from './loader-user-data.js';
+import {
+  assumeRolePolicy,
+  efsClientPolicy,
+  loaderBucketPolicy,
+  MANAGED_POLICIES,
+  STAGING_PREFIX,
+  toJson,
+} from './policy-documents.js';
 
 /** SSM parameter AWS keeps pointing at the latest Amazon Linux 2023 AMI for an architecture. */
-export function al2023AmiParameter(arch: "arm64" | "x86_64"): string {
+export function al2023AmiParameter(arch: 'arm64' | 'x86_64'): string {
   return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`;
 }
 
 /** Interface endpoints the SSM agent needs when there is no route to the internet. */
-export const SSM_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
+export const SSM_ENDPOINT_SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as const;
 
 export interface LoaderArgs {
   instanceType: string;
@@ -48,7 +55,7 @@ export class Loader extends pulumi.ComponentResource {
   public readonly endpointIds: pulumi.Output<string>[];
 
   constructor(name: string, args: LoaderArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-ir:infra:Loader", name, {}, opts);
+    super('serverless-ir:infra:Loader', name, {}, opts);
     const subnetId = pulumi.output(args.privateSubnetIds).apply((ids) => ids[0]!);
 
     const endpoints = SSM_ENDPOINT_SERVICES.map(
@@ -58,7 +65,7 @@ export class Loader extends pulumi.ComponentResource {
           {
             vpcId: args.vpcId,
             serviceName: `com.amazonaws.${args.region}.${service}`,
-            vpcEndpointType: "Interface",
+            vpcEndpointType: 'Interface',
             privateDnsEnabled: true, // the agent uses the regional names; these make them resolve here
             subnetIds: [subnetId],
             securityGroupIds: [args.endpointSecurityGroupId],
@@ -71,7 +78,10 @@ export class Loader extends pulumi.ComponentResource {
 
     const role = new aws.iam.Role(
       `${name}-role`,
-      { assumeRolePolicy: toJson(assumeRolePolicy("ec2.amazonaws.com")), description: "serverless-ir loader: SSM, staging bucket, index store" },
+      {
+        assumeRolePolicy: toJson(assumeRolePolicy('ec2.amazonaws.com')),
+        description: 'serverless-ir loader: SSM, staging bucket, index store',
+      },
       { parent: this },
     );
     const ssmAttachment = new aws.iam.RolePolicyAttachment(
@@ -81,26 +91,42 @@ export class Loader extends pulumi.ComponentResource {
     );
     const bucketAccess = new aws.iam.RolePolicy(
       `${name}-staging`,
-      { role: role.id, policy: args.stagingBucket.arn.apply((arn) => toJson(loaderBucketPolicy(arn))) },
+      {
+        role: role.id,
+        policy: args.stagingBucket.arn.apply((arn) => toJson(loaderBucketPolicy(arn))),
+      },
       { parent: this },
     );
     const efsAccess = new aws.iam.RolePolicy(
       `${name}-efs`,
       {
         role: role.id,
-        policy: pulumi.all([args.fileSystemArn, args.accessPointArn]).apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, true))),
+        policy: pulumi
+          .all([args.fileSystemArn, args.accessPointArn])
+          .apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, true))),
       },
       { parent: this },
     );
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent: this });
-
-    const tooling = new aws.s3.BucketObjectv2(
-      `${name}-tooling`,
-      { bucket: args.stagingBucket.id, key: LOADER_TOOLING_KEY, source: new pulumi.asset.FileArchive(repoPath(LOADER_TOOLING_DIR)) },
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-profile`,
+      { role: role.name },
       { parent: this },
     );
 
-    const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(instanceArchitecture(args.instanceType)) }, { parent: this });
+    const tooling = new aws.s3.BucketObjectv2(
+      `${name}-tooling`,
+      {
+        bucket: args.stagingBucket.id,
+        key: LOADER_TOOLING_KEY,
+        source: new pulumi.asset.FileArchive(repoPath(LOADER_TOOLING_DIR)),
+      },
+      { parent: this },
+    );
+
+    const ami = aws.ssm.getParameterOutput(
+      { name: al2023AmiParameter(instanceArchitecture(args.instanceType)) },
+      { parent: this },
+    );
     const userData = pulumi
       .all([args.fileSystemId, args.accessPointId, args.stagingBucket.bucket, tooling.etag])
       .apply(([fileSystemId, accessPointId, bucket, etag]) =>
@@ -112,7 +138,7 @@ export class Loader extends pulumi.ComponentResource {
           stagingBucket: bucket,
           stagingPrefix: STAGING_PREFIX,
           toolingKey: LOADER_TOOLING_KEY,
-          toolingVersion: etag ?? "unversioned",
+          toolingVersion: etag ?? 'unversioned',
           versionsToKeep: args.versionsToKeep,
         }),
       );
@@ -126,8 +152,12 @@ export class Loader extends pulumi.ComponentResource {
         vpcSecurityGroupIds: [args.loaderSecurityGroupId],
         iamInstanceProfile: profile.name,
         associatePublicIpAddress: false,
-        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-        rootBlockDevice: { encrypted: true, volumeType: "gp3", deleteOnTermination: true },
+        metadataOptions: {
+          httpTokens: 'required',
+          httpEndpoint: 'enabled',
+          httpPutResponseHopLimit: 1,
+        },
+        rootBlockDevice: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true },
         userData,
         userDataReplaceOnChange: true,
         tags: { Name: `${name}-instance` },
@@ -135,7 +165,14 @@ export class Loader extends pulumi.ComponentResource {
       {
         parent: this,
         // Boot only when the mount can succeed, the agent can reach SSM and the role can do its job.
-        dependsOn: [...args.mountTargets, ...endpoints, tooling, ssmAttachment, bucketAccess, efsAccess],
+        dependsOn: [
+          ...args.mountTargets,
+          ...endpoints,
+          tooling,
+          ssmAttachment,
+          bucketAccess,
+          efsAccess,
+        ],
       },
     );
     this.instanceId = instance.id;

@@ -6,9 +6,9 @@
  * free gateway endpoint created here and SSM through interface endpoints that the Loader creates
  * only while it exists (they cost money per hour).
  */
-import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
-import * as pulumi from "@pulumi/pulumi";
+import * as aws from '@pulumi/aws';
+import * as awsx from '@pulumi/awsx';
+import * as pulumi from '@pulumi/pulumi';
 
 export interface NetworkArgs {
   /** Availability zones, at least 2 (EFS mount targets and Lambda ENIs spread over them). */
@@ -28,8 +28,9 @@ export class Network extends pulumi.ComponentResource {
   public readonly s3PrefixListId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-ir:infra:Network", name, {}, opts);
-    if (args.azCount < 2) throw new Error(`Network ${name}: azCount must be at least 2, got ${args.azCount}`);
+    super('serverless-ir:infra:Network', name, {}, opts);
+    if (args.azCount < 2)
+      throw new Error(`Network ${name}: azCount must be at least 2, got ${args.azCount}`);
 
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
@@ -52,7 +53,7 @@ export class Network extends pulumi.ComponentResource {
     const routeTables = aws.ec2.getRouteTablesOutput(
       {
         vpcId: vpc.vpcId,
-        filters: [{ name: "association.subnet-id", values: vpc.privateSubnetIds }],
+        filters: [{ name: 'association.subnet-id', values: vpc.privateSubnetIds }],
       },
       { parent: this },
     );
@@ -65,7 +66,7 @@ export class Network extends pulumi.ComponentResource {
       {
         vpcId: vpc.vpcId,
         serviceName: `com.amazonaws.${args.region}.s3`,
-        vpcEndpointType: "Gateway",
+        vpcEndpointType: 'Gateway',
         routeTableIds: routeTables.ids,
         tags: { Name: `${name}-s3` },
       },

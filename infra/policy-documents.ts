@@ -7,7 +7,7 @@
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: "Allow" | "Deny";
+  Effect: 'Allow' | 'Deny';
   Principal?: { AWS?: string | string[]; Service?: string };
   Action: string | string[];
   Resource?: string | string[];
@@ -15,17 +15,22 @@ export interface PolicyStatement {
 }
 
 export interface PolicyDocument {
-  Version: "2012-10-17";
+  Version: '2012-10-17';
   Statement: PolicyStatement[];
 }
 
 function document(...statements: PolicyStatement[]): PolicyDocument {
-  return { Version: "2012-10-17", Statement: statements };
+  return { Version: '2012-10-17', Statement: statements };
 }
 
 /** Trust policy letting one AWS service (lambda.amazonaws.com, ec2.amazonaws.com) assume a role. */
 export function assumeRolePolicy(service: string): PolicyDocument {
-  return document({ Sid: "AssumeByService", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+  return document({
+    Sid: 'AssumeByService',
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+  });
 }
 
 /**
@@ -33,14 +38,20 @@ export function assumeRolePolicy(service: string): PolicyDocument {
  * which makes its mount read-only (no `ClientWrite`, never `ClientRootAccess`); the loader also
  * gets `ClientWrite` because it publishes new index versions.
  */
-export function efsClientPolicy(fileSystemArn: string, accessPointArn: string, write: boolean): PolicyDocument {
-  const actions = write ? ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"] : ["elasticfilesystem:ClientMount"];
+export function efsClientPolicy(
+  fileSystemArn: string,
+  accessPointArn: string,
+  write: boolean,
+): PolicyDocument {
+  const actions = write
+    ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite']
+    : ['elasticfilesystem:ClientMount'];
   return document({
-    Sid: write ? "MountIndexStoreReadWrite" : "MountIndexStoreReadOnly",
-    Effect: "Allow",
+    Sid: write ? 'MountIndexStoreReadWrite' : 'MountIndexStoreReadOnly',
+    Effect: 'Allow',
     Action: actions,
     Resource: fileSystemArn,
-    Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": accessPointArn } },
+    Condition: { StringEquals: { 'elasticfilesystem:AccessPointArn': accessPointArn } },
   });
 }
 
@@ -55,20 +66,20 @@ export function efsClientPolicy(fileSystemArn: string, accessPointArn: string, w
 export function fileSystemPolicy(fileSystemArn: string, accountId: string): PolicyDocument {
   return document(
     {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: { AWS: "*" },
-      Action: "*",
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: '*',
       Resource: fileSystemArn,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     },
     {
-      Sid: "AllowAccountPrincipalsThroughMountTargets",
-      Effect: "Allow",
+      Sid: 'AllowAccountPrincipalsThroughMountTargets',
+      Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
       Resource: fileSystemArn,
-      Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+      Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
     },
   );
 }
@@ -76,18 +87,18 @@ export function fileSystemPolicy(fileSystemArn: string, accountId: string): Poli
 /** Bucket policy of the staging bucket: refuse any request made without TLS. */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
   return document({
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: { AWS: "*" },
-    Action: "s3:*",
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    Action: 's3:*',
     Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   });
 }
 
 /** Key prefixes of the staging bucket; `sir upload` and the loader agent rely on them. */
-export const STAGING_PREFIX = "staging/";
-export const TOOLING_PREFIX = "tooling/";
+export const STAGING_PREFIX = 'staging/';
+export const TOOLING_PREFIX = 'tooling/';
 
 /**
  * What the loader may do in the staging bucket: list and read staged versions, delete them once
@@ -96,33 +107,43 @@ export const TOOLING_PREFIX = "tooling/";
 export function loaderBucketPolicy(bucketArn: string): PolicyDocument {
   return document(
     {
-      Sid: "ListStagedVersions",
-      Effect: "Allow",
-      Action: "s3:ListBucket",
+      Sid: 'ListStagedVersions',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
       Resource: bucketArn,
-      Condition: { StringLike: { "s3:prefix": [`${STAGING_PREFIX}*`, `${TOOLING_PREFIX}*`] } },
+      Condition: { StringLike: { 's3:prefix': [`${STAGING_PREFIX}*`, `${TOOLING_PREFIX}*`] } },
     },
     {
-      Sid: "ReadAndRemoveStagedVersions",
-      Effect: "Allow",
-      Action: ["s3:GetObject", "s3:DeleteObject"],
+      Sid: 'ReadAndRemoveStagedVersions',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:DeleteObject'],
       Resource: `${bucketArn}/${STAGING_PREFIX}*`,
     },
-    { Sid: "ReadLoaderTooling", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${TOOLING_PREFIX}*` },
+    {
+      Sid: 'ReadLoaderTooling',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `${bucketArn}/${TOOLING_PREFIX}*`,
+    },
   );
 }
 
 /** Lets a caller invoke every route of one HTTP API (used when `apiKeyRequired` turns on IAM auth). */
 export function invokeApiPolicy(apiExecutionArn: string): PolicyDocument {
-  return document({ Sid: "InvokeSearchApi", Effect: "Allow", Action: "execute-api:Invoke", Resource: `${apiExecutionArn}/*` });
+  return document({
+    Sid: 'InvokeSearchApi',
+    Effect: 'Allow',
+    Action: 'execute-api:Invoke',
+    Resource: `${apiExecutionArn}/*`,
+  });
 }
 
 /** AWS managed policies this program attaches, by purpose. Neither is a `*FullAccess` policy. */
 export const MANAGED_POLICIES = {
   /** ENI management for a Lambda in a VPC, plus CloudWatch Logs writes. */
-  lambdaVpcAccess: "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+  lambdaVpcAccess: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
   /** What the SSM agent needs for Session Manager and Run Command. */
-  ssmManagedInstance: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  ssmManagedInstance: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
 } as const;
 
 /** Serializes a document the way AWS stores it. */

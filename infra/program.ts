@@ -3,15 +3,15 @@
  * (loader) → search API. `index.ts` calls this once for `pulumi up`; tests and
  * `npm run infra:graph` call it under mocks, so they exercise exactly what `pulumi up` runs.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { loadConfig, type StackConfig } from "./config.js";
-import { IndexStore } from "./index-store.js";
-import { Loader } from "./loader.js";
-import { Network } from "./network.js";
-import { SearchApi } from "./search-api.js";
-import { NetworkSecurity } from "./security.js";
-import { StagingBucket } from "./staging-bucket.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { loadConfig, type StackConfig } from './config.js';
+import { IndexStore } from './index-store.js';
+import { Loader } from './loader.js';
+import { Network } from './network.js';
+import { SearchApi } from './search-api.js';
+import { NetworkSecurity } from './security.js';
+import { StagingBucket } from './staging-bucket.js';
 
 /** What `pulumi stack output` shows; `sir upload` reads these names. */
 export interface StackOutputs {
@@ -28,20 +28,28 @@ export interface StackOutputs {
 }
 
 /** Base name of every component; child names derive from it. */
-export const STACK_PREFIX = "sir";
+export const STACK_PREFIX = 'sir';
 
 export function createStack(config: StackConfig = loadConfig()): StackOutputs {
   // One explicit provider, so the region comes from this project's config and nothing else.
   const provider = new aws.Provider(`${STACK_PREFIX}-aws`, {
     region: config.region as aws.Region,
-    defaultTags: { tags: { project: "serverless-ir", stack: pulumi.getStack() } },
+    defaultTags: { tags: { project: 'serverless-ir', stack: pulumi.getStack() } },
   });
   const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
-  const network = new Network(`${STACK_PREFIX}-net`, { azCount: config.azCount, region: config.region }, opts);
+  const network = new Network(
+    `${STACK_PREFIX}-net`,
+    { azCount: config.azCount, region: config.region },
+    opts,
+  );
   const security = new NetworkSecurity(
     `${STACK_PREFIX}-sg`,
-    { vpcId: network.vpcId, s3PrefixListId: network.s3PrefixListId, loaderEnabled: config.loaderEnabled },
+    {
+      vpcId: network.vpcId,
+      s3PrefixListId: network.s3PrefixListId,
+      loaderEnabled: config.loaderEnabled,
+    },
     opts,
   );
   const store = new IndexStore(
@@ -56,7 +64,11 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     },
     opts,
   );
-  const staging = new StagingBucket(`${STACK_PREFIX}-staging`, { expirationDays: config.stagingExpirationDays }, opts);
+  const staging = new StagingBucket(
+    `${STACK_PREFIX}-staging`,
+    { expirationDays: config.stagingExpirationDays },
+    opts,
+  );
 
   let loader: Loader | undefined;
   if (config.loaderEnabled) {

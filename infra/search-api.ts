@@ -10,30 +10,36 @@
  * secret stored by this stack, no extra authorizer Lambda (and its cold starts), and nothing to
  * rotate. Callers get `execute-api:Invoke` through the managed policy this component outputs.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { repoPath, SEARCH_LAMBDA_DIR } from "./artifacts.js";
-import type { LambdaArchitecture } from "./config.js";
-import { assumeRolePolicy, efsClientPolicy, invokeApiPolicy, MANAGED_POLICIES, toJson } from "./policy-documents.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { repoPath, SEARCH_LAMBDA_DIR } from './artifacts.js';
+import type { LambdaArchitecture } from './config.js';
+import {
+  assumeRolePolicy,
+  efsClientPolicy,
+  invokeApiPolicy,
+  MANAGED_POLICIES,
+  toJson,
+} from './policy-documents.js';
 
 /** Runtime of every Lambda of the stack; the policy pack refuses anything older. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 /** API Gateway cuts an HTTP API integration at 30 s whatever the Lambda's timeout. */
 export const MAX_INTEGRATION_TIMEOUT_MS = 30_000;
 /** Routes: the root and everything below it, any method (GET and POST /search, docs, health). */
-export const ROUTE_KEYS = ["ANY /", "ANY /{proxy+}"] as const;
+export const ROUTE_KEYS = ['ANY /', 'ANY /{proxy+}'] as const;
 
 /** Fields of one access log line (JSON), enough to trace a request to its Lambda invocation. */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  ip: "$context.identity.sourceIp",
-  requestTime: "$context.requestTime",
-  httpMethod: "$context.httpMethod",
-  path: "$context.path",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  integrationLatency: "$context.integrationLatency",
-  integrationError: "$context.integrationErrorMessage",
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
 });
 
 export interface SearchApiArgs {
@@ -67,12 +73,15 @@ export class SearchApi extends pulumi.ComponentResource {
   public readonly invokePolicyArn?: pulumi.Output<string>;
 
   constructor(name: string, args: SearchApiArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-ir:infra:SearchApi", name, {}, opts);
+    super('serverless-ir:infra:SearchApi', name, {}, opts);
     const retentionInDays = args.logRetentionDays;
 
     const role = new aws.iam.Role(
       `${name}-role`,
-      { assumeRolePolicy: toJson(assumeRolePolicy("lambda.amazonaws.com")), description: "serverless-ir search Lambda: VPC, logs, read-only index store" },
+      {
+        assumeRolePolicy: toJson(assumeRolePolicy('lambda.amazonaws.com')),
+        description: 'serverless-ir search Lambda: VPC, logs, read-only index store',
+      },
       { parent: this },
     );
     const vpcAccess = new aws.iam.RolePolicyAttachment(
@@ -84,27 +93,38 @@ export class SearchApi extends pulumi.ComponentResource {
       `${name}-efs`,
       {
         role: role.id,
-        policy: pulumi.all([args.fileSystemArn, args.accessPointArn]).apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, false))),
+        policy: pulumi
+          .all([args.fileSystemArn, args.accessPointArn])
+          .apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, false))),
       },
       { parent: this },
     );
 
-    const functionLogs = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays }, { parent: this });
+    const functionLogs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { retentionInDays },
+      { parent: this },
+    );
     const fn = new aws.lambda.Function(
       `${name}-search`,
       {
         role: role.arn,
         runtime: LAMBDA_RUNTIME,
         architectures: [args.architecture],
-        handler: "index.handler",
+        handler: 'index.handler',
         code: new pulumi.asset.FileArchive(repoPath(SEARCH_LAMBDA_DIR)),
         memorySize: args.memoryMb,
         timeout: args.timeoutSeconds,
         reservedConcurrentExecutions: args.reservedConcurrency,
-        environment: { variables: { INDEX_DIR: args.mountPath, NODE_OPTIONS: "--enable-source-maps" } },
+        environment: {
+          variables: { INDEX_DIR: args.mountPath, NODE_OPTIONS: '--enable-source-maps' },
+        },
         fileSystemConfig: { arn: args.accessPointArn, localMountPath: args.mountPath },
-        vpcConfig: { subnetIds: args.privateSubnetIds, securityGroupIds: [args.lambdaSecurityGroupId] },
-        loggingConfig: { logFormat: "JSON", logGroup: functionLogs.name },
+        vpcConfig: {
+          subnetIds: args.privateSubnetIds,
+          securityGroupIds: [args.lambdaSecurityGroupId],
+        },
+        loggingConfig: { logFormat: 'JSON', logGroup: functionLogs.name },
       },
       // Lambda validates the mount and the ENI permissions when the function is created.
       { parent: this, dependsOn: [...args.mountTargets, vpcAccess, efsAccess] },
@@ -114,12 +134,18 @@ export class SearchApi extends pulumi.ComponentResource {
     const api = new aws.apigatewayv2.Api(
       `${name}-http`,
       {
-        protocolType: "HTTP",
+        protocolType: 'HTTP',
         corsConfiguration: {
           allowOrigins: args.corsOrigins,
-          allowMethods: ["GET", "POST", "OPTIONS"],
+          allowMethods: ['GET', 'POST', 'OPTIONS'],
           // The SigV4 headers let browsers sign requests when IAM auth is on.
-          allowHeaders: ["content-type", "authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"],
+          allowHeaders: [
+            'content-type',
+            'authorization',
+            'x-amz-date',
+            'x-amz-security-token',
+            'x-amz-content-sha256',
+          ],
           maxAge: 3600,
         },
       },
@@ -129,9 +155,9 @@ export class SearchApi extends pulumi.ComponentResource {
       `${name}-lambda`,
       {
         apiId: api.id,
-        integrationType: "AWS_PROXY",
+        integrationType: 'AWS_PROXY',
         integrationUri: fn.invokeArn,
-        payloadFormatVersion: "2.0",
+        payloadFormatVersion: '2.0',
         timeoutMilliseconds: MAX_INTEGRATION_TIMEOUT_MS,
       },
       { parent: this },
@@ -144,39 +170,58 @@ export class SearchApi extends pulumi.ComponentResource {
             apiId: api.id,
             routeKey,
             target: pulumi.interpolate`integrations/${integration.id}`,
-            authorizationType: args.iamAuth ? "AWS_IAM" : "NONE",
+            authorizationType: args.iamAuth ? 'AWS_IAM' : 'NONE',
           },
           { parent: this },
         ),
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays }, { parent: this });
+    const accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { retentionInDays },
+      { parent: this },
+    );
     new aws.apigatewayv2.Stage(
       `${name}-stage`,
       {
         apiId: api.id,
-        name: "$default",
+        name: '$default',
         autoDeploy: true,
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-        defaultRouteSettings: { throttlingRateLimit: args.throttlingRateLimit, throttlingBurstLimit: args.throttlingBurstLimit },
+        defaultRouteSettings: {
+          throttlingRateLimit: args.throttlingRateLimit,
+          throttlingBurstLimit: args.throttlingBurstLimit,
+        },
       },
       { parent: this },
     );
     // Any stage, any method, any route of this API — and of no other API.
     new aws.lambda.Permission(
       `${name}-invoke`,
-      { action: "lambda:InvokeFunction", function: fn.name, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/*/*` },
+      {
+        action: 'lambda:InvokeFunction',
+        function: fn.name,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+      },
       { parent: this },
     );
     if (args.iamAuth) {
       const invoke = new aws.iam.Policy(
         `${name}-callers`,
-        { description: "Lets a caller invoke the serverless-ir search API", policy: api.executionArn.apply((arn) => toJson(invokeApiPolicy(arn))) },
+        {
+          description: 'Lets a caller invoke the serverless-ir search API',
+          policy: api.executionArn.apply((arn) => toJson(invokeApiPolicy(arn))),
+        },
         { parent: this },
       );
       this.invokePolicyArn = invoke.arn;
     }
     this.url = api.apiEndpoint;
 
-    this.registerOutputs({ url: this.url, functionName: this.functionName, invokePolicyArn: this.invokePolicyArn });
+    this.registerOutputs({
+      url: this.url,
+      functionName: this.functionName,
+      invokePolicyArn: this.invokePolicyArn,
+    });
   }
 }

@@ -10,8 +10,8 @@
  * rewrites a group, and there is no CIDR-based ingress at all. The provider removes the allow-all
  * egress AWS adds to a new group, so a group egresses only where a rule below says.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
 
 export const NFS_PORT = 2049;
 export const HTTPS_PORT = 443;
@@ -35,71 +35,82 @@ export class NetworkSecurity extends pulumi.ComponentResource {
   public readonly endpointSecurityGroupId?: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-ir:infra:NetworkSecurity", name, {}, opts);
+    super('serverless-ir:infra:NetworkSecurity', name, {}, opts);
     const group = (suffix: string, description: string) =>
       new aws.ec2.SecurityGroup(
         `${name}-${suffix}`,
-        { vpcId: args.vpcId, description, revokeRulesOnDelete: true, tags: { Name: `${name}-${suffix}` } },
+        {
+          vpcId: args.vpcId,
+          description,
+          revokeRulesOnDelete: true,
+          tags: { Name: `${name}-${suffix}` },
+        },
         { parent: this },
       );
     const ingress = (suffix: string, ruleArgs: aws.vpc.SecurityGroupIngressRuleArgs) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-${suffix}`, ruleArgs, { parent: this });
     const egress = (suffix: string, ruleArgs: aws.vpc.SecurityGroupEgressRuleArgs) =>
       new aws.vpc.SecurityGroupEgressRule(`${name}-${suffix}`, ruleArgs, { parent: this });
-    const tcp = (port: number) => ({ ipProtocol: "tcp", fromPort: port, toPort: port });
+    const tcp = (port: number) => ({ ipProtocol: 'tcp', fromPort: port, toPort: port });
 
-    const lambda = group("lambda", "search Lambda: NFS to the index store only");
-    const efs = group("efs", "index store mount targets: NFS from the search Lambda and the loader");
+    const lambda = group('lambda', 'search Lambda: NFS to the index store only');
+    const efs = group(
+      'efs',
+      'index store mount targets: NFS from the search Lambda and the loader',
+    );
     this.lambdaSecurityGroupId = lambda.id;
     this.efsSecurityGroupId = efs.id;
 
-    ingress("efs-from-lambda", {
+    ingress('efs-from-lambda', {
       securityGroupId: efs.id,
       referencedSecurityGroupId: lambda.id,
-      description: "NFS from the search Lambda",
+      description: 'NFS from the search Lambda',
       ...tcp(NFS_PORT),
     });
-    egress("lambda-to-efs", {
+    egress('lambda-to-efs', {
       securityGroupId: lambda.id,
       referencedSecurityGroupId: efs.id,
-      description: "NFS to the index store",
+      description: 'NFS to the index store',
       ...tcp(NFS_PORT),
     });
 
     if (args.loaderEnabled) {
-      const loader = group("loader", "loader instance: no inbound; NFS to EFS, HTTPS to S3 and SSM endpoints");
-      const endpoints = group("endpoints", "SSM interface endpoints: HTTPS from the loader");
+      const loader = group(
+        'loader',
+        'loader instance: no inbound; NFS to EFS, HTTPS to S3 and SSM endpoints',
+      );
+      const endpoints = group('endpoints', 'SSM interface endpoints: HTTPS from the loader');
       this.loaderSecurityGroupId = loader.id;
       this.endpointSecurityGroupId = endpoints.id;
 
-      ingress("efs-from-loader", {
+      ingress('efs-from-loader', {
         securityGroupId: efs.id,
         referencedSecurityGroupId: loader.id,
-        description: "NFS from the loader",
+        description: 'NFS from the loader',
         ...tcp(NFS_PORT),
       });
-      egress("loader-to-efs", {
+      egress('loader-to-efs', {
         securityGroupId: loader.id,
         referencedSecurityGroupId: efs.id,
-        description: "NFS to the index store",
+        description: 'NFS to the index store',
         ...tcp(NFS_PORT),
       });
-      egress("loader-to-s3", {
+      egress('loader-to-s3', {
         securityGroupId: loader.id,
         prefixListId: args.s3PrefixListId,
-        description: "HTTPS to S3 through the gateway endpoint",
+        description: 'HTTPS to S3 through the gateway endpoint',
         ...tcp(HTTPS_PORT),
       });
-      egress("loader-to-endpoints", {
+      egress('loader-to-endpoints', {
         securityGroupId: loader.id,
         referencedSecurityGroupId: endpoints.id,
-        description: "HTTPS to the SSM interface endpoints",
+        description: 'HTTPS to the SSM interface endpoints',
         ...tcp(HTTPS_PORT),
       });
-      ingress("endpoints-from-loader", {
+      ingress('endpoints-from-loader', {
         securityGroupId: endpoints.id,
         referencedSecurityGroupId: loader.id,
-        description: "HTTPS from the loader",
+        description: 'HTTPS from the loader',
         ...tcp(HTTPS_PORT),
       });
     }

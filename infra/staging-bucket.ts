@@ -6,9 +6,9 @@
  * after itself: staged objects expire after `expirationDays` (the loader deletes them on success,
  * so only abandoned uploads ever expire) and incomplete multipart uploads are aborted after a day.
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { STAGING_PREFIX, tlsOnlyBucketPolicy, toJson } from "./policy-documents.js";
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { STAGING_PREFIX, tlsOnlyBucketPolicy, toJson } from './policy-documents.js';
 
 /** Days after which S3 aborts a multipart upload nobody completed (its parts are billed meanwhile). */
 export const ABORT_MULTIPART_AFTER_DAYS = 1;
@@ -27,25 +27,43 @@ export class StagingBucket extends pulumi.ComponentResource {
   public readonly bucket: aws.s3.Bucket;
 
   constructor(name: string, args: StagingBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("serverless-ir:infra:StagingBucket", name, {}, opts);
+    super('serverless-ir:infra:StagingBucket', name, {}, opts);
     // forceDestroy: only transient copies live here, so `pulumi destroy` must not stall on them.
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: true, tags: { Name: `${name}-bucket` } }, { parent: this });
+    this.bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { forceDestroy: true, tags: { Name: `${name}-bucket` } },
+      { parent: this },
+    );
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
-      { bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      {
+        bucket: this.bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
       { parent: this },
     );
     new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
-      { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, // no ACLs at all
+      { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, // no ACLs at all
       { parent: this },
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
-      { bucket: this.bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+      {
+        bucket: this.bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' },
+            bucketKeyEnabled: true,
+          },
+        ],
+      },
       { parent: this },
     );
     new aws.s3.BucketLifecycleConfiguration(
@@ -54,15 +72,15 @@ export class StagingBucket extends pulumi.ComponentResource {
         bucket: this.bucket.id,
         rules: [
           {
-            id: "expire-abandoned-staged-uploads",
-            status: "Enabled",
+            id: 'expire-abandoned-staged-uploads',
+            status: 'Enabled',
             filter: { prefix: STAGING_PREFIX },
             expiration: { days: args.expirationDays },
           },
           {
-            id: "abort-incomplete-multipart-uploads",
-            status: "Enabled",
-            filter: { prefix: "" }, // whole bucket
+            id: 'abort-incomplete-multipart-uploads',
+            status: 'Enabled',
+            filter: { prefix: '' }, // whole bucket
             abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
           },
         ],
@@ -72,7 +90,10 @@ export class StagingBucket extends pulumi.ComponentResource {
     // After the public access block, so the two never race on the same bucket.
     new aws.s3.BucketPolicy(
       `${name}-policy`,
-      { bucket: this.bucket.id, policy: this.bucket.arn.apply((arn) => toJson(tlsOnlyBucketPolicy(arn))) },
+      {
+        bucket: this.bucket.id,
+        policy: this.bucket.arn.apply((arn) => toJson(tlsOnlyBucketPolicy(arn))),
+      },
       { parent: this, dependsOn: [publicAccessBlock] },
     );
 

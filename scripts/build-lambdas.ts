@@ -23,13 +23,18 @@ const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
 /** Same as infra/artifacts.ts LOADER_TOOLING_DIR. */
 const LOADER_DIR = join(ROOT, 'dist/loader');
 // Some dependencies still call require() for node builtins; give ESM a require.
-const REQUIRE_BANNER = "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);";
+const REQUIRE_BANNER =
+  "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);";
 /** Files copied beside a Lambda's bundle, by Lambda: the search app serves Swagger UI's assets at /docs. */
 const EXTRA_FILES: Record<string, string[]> = {
-  search: Object.keys(SWAGGER_UI_FILES).map((f) => createRequire(import.meta.url).resolve(`swagger-ui-dist/${f}`)),
+  search: Object.keys(SWAGGER_UI_FILES).map((f) =>
+    createRequire(import.meta.url).resolve(`swagger-ui-dist/${f}`),
+  ),
 };
 
-export async function buildLambdas(log: (line: string) => void = console.log): Promise<Record<string, number>> {
+export async function buildLambdas(
+  log: (line: string) => void = console.log,
+): Promise<Record<string, number>> {
   if (!existsSync(WASM)) throw new Error(`${WASM} is missing; run \`npm run build:wasm\` first`);
   const sizes: Record<string, number> = {};
   for (const [name, entry] of Object.entries(LAMBDAS)) {
@@ -51,22 +56,33 @@ export async function buildLambdas(log: (line: string) => void = console.log): P
     copyFileSync(WASM, join(out, 'index_core_bg.wasm'));
     for (const file of EXTRA_FILES[name] ?? []) copyFileSync(file, join(out, basename(file)));
     // Zip everything in the folder: that is what the deployment ships.
-    const zipped = zipSync(Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f))])), { level: 9 });
+    const zipped = zipSync(
+      Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f))])),
+      { level: 9 },
+    );
     sizes[name] = zipped.length;
-    log(`dist/lambda/${name}: ${(zipped.length / 1024).toFixed(1)} KiB zipped (limit ${LIMIT_BYTES / 1024} KiB)`);
-    if (zipped.length > LIMIT_BYTES) throw new Error(`dist/lambda/${name} is ${zipped.length} bytes zipped, over the ${LIMIT_BYTES}-byte budget`);
+    log(
+      `dist/lambda/${name}: ${(zipped.length / 1024).toFixed(1)} KiB zipped (limit ${LIMIT_BYTES / 1024} KiB)`,
+    );
+    if (zipped.length > LIMIT_BYTES)
+      throw new Error(
+        `dist/lambda/${name} is ${zipped.length} bytes zipped, over the ${LIMIT_BYTES}-byte budget`,
+      );
   }
   return sizes;
 }
 
 /** Bundles the `sir` CLI for the loader into dist/loader/bin/sir.mjs (+ the .wasm beside it). Returns its size. */
-export async function buildLoaderTooling(log: (line: string) => void = console.log): Promise<number> {
+export async function buildLoaderTooling(
+  log: (line: string) => void = console.log,
+): Promise<number> {
   if (!existsSync(WASM)) throw new Error(`${WASM} is missing; run \`npm run build:wasm\` first`);
   rmSync(LOADER_DIR, { recursive: true, force: true });
   mkdirSync(join(LOADER_DIR, 'bin'), { recursive: true });
   await build({
     stdin: {
-      contents: "import { main } from './runtime/cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+      contents:
+        "import { main } from './runtime/cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
       resolveDir: ROOT,
       sourcefile: 'sir-loader-entry.ts',
       loader: 'ts',
@@ -82,8 +98,12 @@ export async function buildLoaderTooling(log: (line: string) => void = console.l
     logLevel: 'warning',
   });
   copyFileSync(WASM, join(LOADER_DIR, 'bin/index_core_bg.wasm'));
-  const bytes = readFileSync(join(LOADER_DIR, 'bin/sir.mjs')).length + readFileSync(join(LOADER_DIR, 'bin/index_core_bg.wasm')).length;
-  log(`dist/loader: sir CLI for the loader, ${(bytes / 1024).toFixed(1)} KiB (bin/sir.mjs + index_core_bg.wasm)`);
+  const bytes =
+    readFileSync(join(LOADER_DIR, 'bin/sir.mjs')).length +
+    readFileSync(join(LOADER_DIR, 'bin/index_core_bg.wasm')).length;
+  log(
+    `dist/loader: sir CLI for the loader, ${(bytes / 1024).toFixed(1)} KiB (bin/sir.mjs + index_core_bg.wasm)`,
+  );
   return bytes;
 }
 

@@ -25,7 +25,14 @@ export interface ZipfOptions {
   seed: number;
 }
 
-export const DEFAULT_ZIPF: ZipfOptions = { docs: 100_000, vocabulary: 50_000, exponent: 1.0, meanLength: 150, sigma: 0.6, seed: 42 };
+export const DEFAULT_ZIPF: ZipfOptions = {
+  docs: 100_000,
+  vocabulary: 50_000,
+  exponent: 1.0,
+  meanLength: 150,
+  sigma: 0.6,
+  seed: 42,
+};
 
 /** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
 export function rng(seed: number): () => number {
@@ -88,7 +95,9 @@ function gaussian(rand: () => number): number {
 }
 
 /** Yields the corpus' documents in order. */
-export function* zipfDocuments(o: ZipfOptions = DEFAULT_ZIPF): Generator<{ _id: string; title: string; text: string }> {
+export function* zipfDocuments(
+  o: ZipfOptions = DEFAULT_ZIPF,
+): Generator<{ _id: string; title: string; text: string }> {
   const rand = rng(o.seed);
   const words = vocabulary(o.vocabulary);
   const draw = zipfSampler(o.vocabulary, o.exponent, rand);
@@ -106,7 +115,10 @@ export function* zipfDocuments(o: ZipfOptions = DEFAULT_ZIPF): Generator<{ _id: 
 }
 
 /** Writes the corpus as JSONL to `path` unless it is already there; returns whether it wrote. */
-export async function writeZipfCorpus(path: string, o: ZipfOptions = DEFAULT_ZIPF): Promise<boolean> {
+export async function writeZipfCorpus(
+  path: string,
+  o: ZipfOptions = DEFAULT_ZIPF,
+): Promise<boolean> {
   if (existsSync(path)) return false;
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp`;
@@ -115,18 +127,25 @@ export async function writeZipfCorpus(path: string, o: ZipfOptions = DEFAULT_ZIP
   for (const doc of zipfDocuments(o)) {
     batch.push(JSON.stringify(doc));
     if (batch.length === 1000) {
-      if (!out.write(batch.join('\n') + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!out.write(batch.join('\n') + '\n'))
+        await new Promise<void>((r) => out.once('drain', () => r()));
       batch = [];
     }
   }
   if (batch.length) out.write(batch.join('\n') + '\n');
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
   renameSync(tmp, path);
   return true;
 }
 
 /** `count` queries of 1–6 distinct terms drawn from the corpus' term distribution (own seed). */
-export function zipfQueries(count: number, o: ZipfOptions = DEFAULT_ZIPF, seed = o.seed + 1): string[] {
+export function zipfQueries(
+  count: number,
+  o: ZipfOptions = DEFAULT_ZIPF,
+  seed = o.seed + 1,
+): string[] {
   const rand = rng(seed);
   const words = vocabulary(o.vocabulary);
   const draw = zipfSampler(o.vocabulary, o.exponent, rand);

@@ -49,7 +49,9 @@ fn main() {
             let res = search(&segment, r).expect("search");
             if !count {
                 for h in &res.hits {
-                    checksum = checksum.wrapping_mul(1_000_003).wrapping_add(h.0 as u64 + 1);
+                    checksum = checksum
+                        .wrapping_mul(1_000_003)
+                        .wrapping_add(h.0 as u64 + 1);
                 }
             }
         }
@@ -72,7 +74,12 @@ fn main() {
             })
             .collect();
         medians.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        out.push((count, percentile(&medians, 0.5), percentile(&medians, 0.99), medians.iter().sum::<f64>() / medians.len().max(1) as f64));
+        out.push((
+            count,
+            percentile(&medians, 0.5),
+            percentile(&medians, 0.99),
+            medians.iter().sum::<f64>() / medians.len().max(1) as f64,
+        ));
     }
     let (_, p50, p99, mean) = out[0];
     let (_, cp50, cp99, cmean) = out[1];

@@ -31,13 +31,22 @@ impl IndexBuilder {
     /// `options`: JSON of `BuildOptions` (fields, fieldMode, stemmer, stopwords, memoryBudgetMb).
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<IndexBuilder, JsError> {
-        Ok(IndexBuilder { inner: Builder::new(BuildOptions::from_json(options).map_err(js)?) })
+        Ok(IndexBuilder {
+            inner: Builder::new(BuildOptions::from_json(options).map_err(js)?),
+        })
     }
 
     /// Adds the documents of whole JSONL lines; `first_line` is the 1-based number of the first.
     #[wasm_bindgen(js_name = addJsonl)]
-    pub fn add_jsonl(&mut self, chunk: &[u8], first_line: f64, skip_bad: bool) -> Result<u32, JsError> {
-        self.inner.add_jsonl(chunk, first_line as u64, skip_bad).map_err(js)
+    pub fn add_jsonl(
+        &mut self,
+        chunk: &[u8],
+        first_line: f64,
+        skip_bad: bool,
+    ) -> Result<u32, JsError> {
+        self.inner
+            .add_jsonl(chunk, first_line as u64, skip_bad)
+            .map_err(js)
     }
 
     #[wasm_bindgen(js_name = shouldFlush)]
@@ -83,7 +92,9 @@ pub struct IndexMerger {
 impl IndexMerger {
     #[wasm_bindgen(constructor)]
     pub fn new() -> IndexMerger {
-        IndexMerger { inner: Merger::new() }
+        IndexMerger {
+            inner: Merger::new(),
+        }
     }
 
     /// Adds an opened segment; the handle is consumed.
@@ -114,7 +125,9 @@ impl Index {
     /// Checks the format version and every section checksum; fails with a sentence otherwise.
     #[wasm_bindgen(constructor)]
     pub fn open(bytes: Vec<u8>) -> Result<Index, JsError> {
-        Ok(Index { segment: Segment::open(bytes).map_err(js)? })
+        Ok(Index {
+            segment: Segment::open(bytes).map_err(js)?,
+        })
     }
 
     /// The meta section as JSON: fields, analyzer, document count, columns.
@@ -126,8 +139,12 @@ impl Index {
     /// Byte size of each section as JSON `{"postings": n, ...}`.
     #[wasm_bindgen(js_name = sectionSizesJson)]
     pub fn section_sizes_json(&self) -> String {
-        let map: serde_json::Map<String, serde_json::Value> =
-            self.segment.section_sizes().into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .segment
+            .section_sizes()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into()))
+            .collect();
         serde_json::Value::Object(map).to_string()
     }
 
@@ -151,12 +168,20 @@ impl Index {
     /// The stored JSON line of a document.
     pub fn stored(&self, doc: u32) -> Result<String, JsError> {
         let bytes = self.segment.stored(doc).map_err(js)?;
-        String::from_utf8(bytes).map_err(|_| js(Error::corrupt(format!("stored document {} is not UTF-8", doc))))
+        String::from_utf8(bytes).map_err(|_| {
+            js(Error::corrupt(format!(
+                "stored document {} is not UTF-8",
+                doc
+            )))
+        })
     }
 
     #[wasm_bindgen(js_name = externalId)]
     pub fn external_id(&self, doc: u32) -> Result<String, JsError> {
-        self.segment.external_id(doc).map(str::to_string).map_err(js)
+        self.segment
+            .external_id(doc)
+            .map(str::to_string)
+            .map_err(js)
     }
 
     /// The doc id of an external id, or `undefined`.
@@ -169,7 +194,9 @@ impl Index {
     #[wasm_bindgen(js_name = analyzeJson)]
     pub fn analyze_json(&self, text: &str) -> String {
         let mut out = Vec::new();
-        self.segment.analyzer().analyze(text, 0, |t| out.push(serde_json::json!([t.term, t.position])));
+        self.segment.analyzer().analyze(text, 0, |t| {
+            out.push(serde_json::json!([t.term, t.position]))
+        });
         serde_json::Value::Array(out).to_string()
     }
 

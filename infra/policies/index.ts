@@ -3,7 +3,7 @@
  * violation stops the update. The rules themselves live in rules.ts (importing this file starts
  * the analyzer server, so tests import rules.ts).
  */
-import { PolicyPack } from "@pulumi/policy";
-import { POLICIES } from "./rules.js";
+import { PolicyPack } from '@pulumi/policy';
+import { POLICIES } from './rules.js';
 
-new PolicyPack("serverless-ir-security", { enforcementLevel: "mandatory", policies: POLICIES });
+new PolicyPack('serverless-ir-security', { enforcementLevel: 'mandatory', policies: POLICIES });

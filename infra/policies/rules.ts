@@ -6,7 +6,11 @@
  * Properties may be unknown during a preview (undefined here); a rule flags only what it can see
  * is wrong, except where a value must be set explicitly (encryption, IMDSv2, retention).
  */
-import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from '@pulumi/policy';
 
 type Props = Record<string, any>;
 
@@ -20,157 +24,201 @@ export interface Rule {
 }
 
 export const TYPES = {
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  efsFileSystem: "aws:efs/fileSystem:FileSystem",
-  efsPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
-  instance: "aws:ec2/instance:Instance",
-  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-  lambda: "aws:lambda/function:Function",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  bucket: "aws:s3/bucket:Bucket",
-  publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  securityGroup: 'aws:ec2/securityGroup:SecurityGroup',
+  securityGroupRule: 'aws:ec2/securityGroupRule:SecurityGroupRule',
+  ingressRule: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
+  efsFileSystem: 'aws:efs/fileSystem:FileSystem',
+  efsPolicy: 'aws:efs/fileSystemPolicy:FileSystemPolicy',
+  instance: 'aws:ec2/instance:Instance',
+  launchTemplate: 'aws:ec2/launchTemplate:LaunchTemplate',
+  lambda: 'aws:lambda/function:Function',
+  logGroup: 'aws:cloudwatch/logGroup:LogGroup',
+  role: 'aws:iam/role:Role',
+  rolePolicyAttachment: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+  bucket: 'aws:s3/bucket:Bucket',
+  publicAccessBlock: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
 } as const;
 
-const PUBLIC_CIDRS = ["0.0.0.0/0", "::/0"];
+const PUBLIC_CIDRS = ['0.0.0.0/0', '::/0'];
 /** Oldest Lambda Node.js runtime the project deploys (nodejs20.x is past deprecation). */
 export const MIN_NODE_RUNTIME = 22;
 
 export const noPublicIngress: Rule = {
-  name: "no-public-ingress",
-  description: "No security group admits traffic from 0.0.0.0/0 or ::/0.",
+  name: 'no-public-ingress',
+  description: 'No security group admits traffic from 0.0.0.0/0 or ::/0.',
   types: [TYPES.securityGroup, TYPES.securityGroupRule, TYPES.ingressRule],
   check(type, props) {
-    const open = (cidrs: unknown) => Array.isArray(cidrs) && cidrs.some((c) => PUBLIC_CIDRS.includes(c));
+    const open = (cidrs: unknown) =>
+      Array.isArray(cidrs) && cidrs.some((c) => PUBLIC_CIDRS.includes(c));
     if (type === TYPES.ingressRule) {
-      return PUBLIC_CIDRS.includes(props.cidrIpv4) || PUBLIC_CIDRS.includes(props.cidrIpv6) ? ["ingress rule open to the internet"] : [];
+      return PUBLIC_CIDRS.includes(props.cidrIpv4) || PUBLIC_CIDRS.includes(props.cidrIpv6)
+        ? ['ingress rule open to the internet']
+        : [];
     }
     if (type === TYPES.securityGroupRule) {
-      return props.type === "ingress" && (open(props.cidrBlocks) || open(props.ipv6CidrBlocks)) ? ["ingress rule open to the internet"] : [];
+      return props.type === 'ingress' && (open(props.cidrBlocks) || open(props.ipv6CidrBlocks))
+        ? ['ingress rule open to the internet']
+        : [];
     }
     const ingress: Props[] = Array.isArray(props.ingress) ? props.ingress : [];
-    return ingress.some((r) => open(r.cidrBlocks) || open(r.ipv6CidrBlocks)) ? ["inline ingress open to the internet"] : [];
+    return ingress.some((r) => open(r.cidrBlocks) || open(r.ipv6CidrBlocks))
+      ? ['inline ingress open to the internet']
+      : [];
   },
 };
 
 export const efsEncrypted: Rule = {
-  name: "efs-encrypted",
-  description: "EFS file systems are encrypted at rest.",
+  name: 'efs-encrypted',
+  description: 'EFS file systems are encrypted at rest.',
   types: [TYPES.efsFileSystem],
-  check: (_type, props) => (props.encrypted === true ? [] : ["EFS file system must set encrypted: true"]),
+  check: (_type, props) =>
+    props.encrypted === true ? [] : ['EFS file system must set encrypted: true'],
 };
 
 export const efsTlsPolicy: Rule = {
-  name: "efs-tls-policy",
-  description: "EFS file-system policies deny requests made without TLS (aws:SecureTransport false).",
+  name: 'efs-tls-policy',
+  description:
+    'EFS file-system policies deny requests made without TLS (aws:SecureTransport false).',
   types: [TYPES.efsPolicy],
   check(_type, props) {
-    if (typeof props.policy !== "string") return []; // unknown during preview
+    if (typeof props.policy !== 'string') return []; // unknown during preview
     let statements: Props[];
     try {
       const doc = JSON.parse(props.policy);
       statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
     } catch {
-      return ["file-system policy is not valid JSON"];
+      return ['file-system policy is not valid JSON'];
     }
     const deniesPlainText = statements.some((s) => {
-      const value = s?.Effect === "Deny" ? s.Condition?.Bool?.["aws:SecureTransport"] : undefined;
-      return value === "false" || value === false;
+      const value = s?.Effect === 'Deny' ? s.Condition?.Bool?.['aws:SecureTransport'] : undefined;
+      return value === 'false' || value === false;
     });
-    return deniesPlainText ? [] : ["file-system policy must Deny when aws:SecureTransport is false"];
+    return deniesPlainText
+      ? []
+      : ['file-system policy must Deny when aws:SecureTransport is false'];
   },
 };
 
 export const imdsV2Required: Rule = {
-  name: "imdsv2-required",
-  description: "EC2 instances and launch templates require IMDSv2 tokens.",
+  name: 'imdsv2-required',
+  description: 'EC2 instances and launch templates require IMDSv2 tokens.',
   types: [TYPES.instance, TYPES.launchTemplate],
-  check: (_type, props) => (props.metadataOptions?.httpTokens === "required" ? [] : ["metadataOptions.httpTokens must be \"required\" (IMDSv2)"]),
+  check: (_type, props) =>
+    props.metadataOptions?.httpTokens === 'required'
+      ? []
+      : ['metadataOptions.httpTokens must be "required" (IMDSv2)'],
 };
 
 export const noKeyPair: Rule = {
-  name: "no-key-pair",
-  description: "Instances have no SSH key pair; access is through SSM only.",
+  name: 'no-key-pair',
+  description: 'Instances have no SSH key pair; access is through SSM only.',
   types: [TYPES.instance, TYPES.launchTemplate],
-  check: (_type, props) => (props.keyName ? [`instance uses key pair ${props.keyName}; use SSM Session Manager instead`] : []),
+  check: (_type, props) =>
+    props.keyName
+      ? [`instance uses key pair ${props.keyName}; use SSM Session Manager instead`]
+      : [],
 };
 
 export const lambdaRuntime: Rule = {
-  name: "lambda-runtime-arm64",
+  name: 'lambda-runtime-arm64',
   description: `Lambda functions run nodejs${MIN_NODE_RUNTIME}.x or newer on arm64.`,
   types: [TYPES.lambda],
   check(_type, props) {
     const violations: string[] = [];
-    const match = /^nodejs(\d+)\.x$/.exec(String(props.runtime ?? ""));
-    if (!match || Number(match[1]) < MIN_NODE_RUNTIME) violations.push(`runtime ${props.runtime} is not nodejs${MIN_NODE_RUNTIME}.x or newer`);
+    const match = /^nodejs(\d+)\.x$/.exec(String(props.runtime ?? ''));
+    if (!match || Number(match[1]) < MIN_NODE_RUNTIME)
+      violations.push(`runtime ${props.runtime} is not nodejs${MIN_NODE_RUNTIME}.x or newer`);
     const arch = props.architectures;
-    if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== "arm64") violations.push("architectures must be [\"arm64\"]");
+    if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== 'arm64')
+      violations.push('architectures must be ["arm64"]');
     return violations;
   },
 };
 
 export const lambdaInVpc: Rule = {
-  name: "lambda-in-vpc",
-  description: "Lambda functions run in the VPC (subnets and security groups set).",
+  name: 'lambda-in-vpc',
+  description: 'Lambda functions run in the VPC (subnets and security groups set).',
   types: [TYPES.lambda],
   check(_type, props) {
     const vpc = props.vpcConfig;
     const has = (list: unknown) => list === undefined || (Array.isArray(list) && list.length > 0); // undefined: unknown in preview
-    if (!vpc) return ["vpcConfig is missing"];
-    return has(vpc.subnetIds) && has(vpc.securityGroupIds) ? [] : ["vpcConfig needs subnetIds and securityGroupIds"];
+    if (!vpc) return ['vpcConfig is missing'];
+    return has(vpc.subnetIds) && has(vpc.securityGroupIds)
+      ? []
+      : ['vpcConfig needs subnetIds and securityGroupIds'];
   },
 };
 
 export const logRetention: Rule = {
-  name: "log-group-retention",
-  description: "Log groups expire their events (retentionInDays set).",
+  name: 'log-group-retention',
+  description: 'Log groups expire their events (retentionInDays set).',
   types: [TYPES.logGroup],
-  check: (_type, props) => (Number(props.retentionInDays) > 0 ? [] : ["retentionInDays must be set (logs kept forever cost forever)"]),
+  check: (_type, props) =>
+    Number(props.retentionInDays) > 0
+      ? []
+      : ['retentionInDays must be set (logs kept forever cost forever)'],
 };
 
 export const noFullAccess: Rule = {
-  name: "no-full-access-policies",
-  description: "No *FullAccess or AdministratorAccess managed policy, and no deprecated managedPolicyArns on roles.",
+  name: 'no-full-access-policies',
+  description:
+    'No *FullAccess or AdministratorAccess managed policy, and no deprecated managedPolicyArns on roles.',
   types: [TYPES.rolePolicyAttachment, TYPES.role],
   check(type, props) {
-    const broad = (arn: unknown) => typeof arn === "string" && /(FullAccess|AdministratorAccess)$/.test(arn);
-    if (type === TYPES.rolePolicyAttachment) return broad(props.policyArn) ? [`attaches ${props.policyArn}`] : [];
+    const broad = (arn: unknown) =>
+      typeof arn === 'string' && /(FullAccess|AdministratorAccess)$/.test(arn);
+    if (type === TYPES.rolePolicyAttachment)
+      return broad(props.policyArn) ? [`attaches ${props.policyArn}`] : [];
     const managed = props.managedPolicyArns;
-    return Array.isArray(managed) && managed.length > 0 ? ["use RolePolicyAttachment instead of the deprecated managedPolicyArns"] : [];
+    return Array.isArray(managed) && managed.length > 0
+      ? ['use RolePolicyAttachment instead of the deprecated managedPolicyArns']
+      : [];
   },
 };
 
 export const bucketPublicAccessBlock: Rule = {
-  name: "s3-public-access-block",
-  description: "S3 public access blocks turn on all four settings.",
+  name: 's3-public-access-block',
+  description: 'S3 public access blocks turn on all four settings.',
   types: [TYPES.publicAccessBlock],
   check(_type, props) {
-    const keys = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
+    const keys = [
+      'blockPublicAcls',
+      'blockPublicPolicy',
+      'ignorePublicAcls',
+      'restrictPublicBuckets',
+    ];
     const off = keys.filter((k) => props[k] !== true);
-    return off.length === 0 ? [] : [`public access block must set ${off.join(", ")} to true`];
+    return off.length === 0 ? [] : [`public access block must set ${off.join(', ')} to true`];
   },
 };
 
 export const RULES: readonly Rule[] = [
-  noPublicIngress, efsEncrypted, efsTlsPolicy, imdsV2Required, noKeyPair,
-  lambdaRuntime, lambdaInVpc, logRetention, noFullAccess, bucketPublicAccessBlock,
+  noPublicIngress,
+  efsEncrypted,
+  efsTlsPolicy,
+  imdsV2Required,
+  noKeyPair,
+  lambdaRuntime,
+  lambdaInVpc,
+  logRetention,
+  noFullAccess,
+  bucketPublicAccessBlock,
 ];
 
 /** Every bucket of the stack has a public access block (stack-wide: the link is by bucket id). */
-export function checkEveryBucketBlocked(resources: Pick<PolicyResource, "type">[]): string[] {
+export function checkEveryBucketBlocked(resources: Pick<PolicyResource, 'type'>[]): string[] {
   const buckets = resources.filter((r) => r.type === TYPES.bucket).length;
   const blocks = resources.filter((r) => r.type === TYPES.publicAccessBlock).length;
-  return blocks >= buckets ? [] : [`${buckets} bucket(s) but only ${blocks} public access block(s)`];
+  return blocks >= buckets
+    ? []
+    : [`${buckets} bucket(s) but only ${blocks} public access block(s)`];
 }
 
 export function toPolicy(rule: Rule): ResourceValidationPolicy {
   return {
     name: rule.name,
     description: rule.description,
-    enforcementLevel: "mandatory",
+    enforcementLevel: 'mandatory',
     validateResource: (args, reportViolation) => {
       if (!rule.types.includes(args.type)) return;
       for (const violation of rule.check(args.type, args.props)) reportViolation(violation);
@@ -179,10 +227,11 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy {
 }
 
 export const everyBucketBlocked: StackValidationPolicy = {
-  name: "s3-bucket-has-public-access-block",
-  description: "Every S3 bucket has a public access block.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => checkEveryBucketBlocked(args.resources).forEach((v) => reportViolation(v)),
+  name: 's3-bucket-has-public-access-block',
+  description: 'Every S3 bucket has a public access block.',
+  enforcementLevel: 'mandatory',
+  validateStack: (args, reportViolation) =>
+    checkEveryBucketBlocked(args.resources).forEach((v) => reportViolation(v)),
 };
 
 export const POLICIES = [...RULES.map(toPolicy), everyBucketBlocked];

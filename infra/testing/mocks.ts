@@ -11,14 +11,14 @@
  * - Function calls (invokes) are answered only for the tokens the program is expected to use;
  *   anything else throws, so a new lookup cannot slip in unnoticed.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { al2023AmiParameter } from "../loader.js";
-import { createStack, type StackOutputs } from "../program.js";
+import * as pulumi from '@pulumi/pulumi';
+import { al2023AmiParameter } from '../loader.js';
+import { createStack, type StackOutputs } from '../program.js';
 
-export const MOCK_ACCOUNT = "123456789012";
-export const MOCK_REGION = "us-east-1";
-export const MOCK_AMI = "ami-0a1b2c3d4e5f60718";
-export const MOCK_S3_PREFIX_LIST = "pl-63a5400a";
+export const MOCK_ACCOUNT = '123456789012';
+export const MOCK_REGION = 'us-east-1';
+export const MOCK_AMI = 'ami-0a1b2c3d4e5f60718';
+export const MOCK_S3_PREFIX_LIST = 'pl-63a5400a';
 
 export interface RecordedResource {
   urn: string;
@@ -33,30 +33,39 @@ export interface RecordedResource {
 }
 
 export class UnexpectedCallError extends Error {
-  override name = "UnexpectedCallError";
+  override name = 'UnexpectedCallError';
 }
 
 type CallHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
 
 /** Every invoke the program may make, and what it answers. */
 export const EXPECTED_CALLS: Readonly<Record<string, CallHandler>> = {
-  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
     accountId: MOCK_ACCOUNT,
     arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/deployer`,
-    userId: "AIDAMOCK",
+    userId: 'AIDAMOCK',
     id: MOCK_ACCOUNT,
   }),
-  "aws:ec2/getRouteTables:getRouteTables": (inputs) => {
-    const filters = (inputs["filters"] ?? []) as { values: string[] }[];
+  'aws:ec2/getRouteTables:getRouteTables': (inputs) => {
+    const filters = (inputs['filters'] ?? []) as { values: string[] }[];
     const subnets = filters[0]?.values ?? [];
-    return { id: "rtbs", vpcId: inputs["vpcId"], ids: subnets.map((_, i) => `rtb-private-${i}`) };
+    return { id: 'rtbs', vpcId: inputs['vpcId'], ids: subnets.map((_, i) => `rtb-private-${i}`) };
   },
-  "aws:ssm/getParameter:getParameter": (inputs) => {
-    const name = String(inputs["name"]);
-    if (name !== al2023AmiParameter("arm64") && name !== al2023AmiParameter("x86_64")) {
-      throw new UnexpectedCallError(`unexpected SSM parameter ${name}: only the Amazon Linux 2023 AMI parameters are expected`);
+  'aws:ssm/getParameter:getParameter': (inputs) => {
+    const name = String(inputs['name']);
+    if (name !== al2023AmiParameter('arm64') && name !== al2023AmiParameter('x86_64')) {
+      throw new UnexpectedCallError(
+        `unexpected SSM parameter ${name}: only the Amazon Linux 2023 AMI parameters are expected`,
+      );
     }
-    return { id: name, name, type: "String", value: MOCK_AMI, insecureValue: MOCK_AMI, withDecryption: true };
+    return {
+      id: name,
+      name,
+      type: 'String',
+      value: MOCK_AMI,
+      insecureValue: MOCK_AMI,
+      withDecryption: true,
+    };
   },
 };
 
@@ -65,12 +74,16 @@ function arn(service: string, resource: string): string {
 }
 
 /** Computed outputs a real provider would return, for the resource types the program reads them from. */
-function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+): Record<string, unknown> {
   switch (type) {
-    case "awsx:ec2:Vpc": {
-      const azs = Number(inputs["numberOfAvailabilityZones"] ?? 2);
+    case 'awsx:ec2:Vpc': {
+      const azs = Number(inputs['numberOfAvailabilityZones'] ?? 2);
       return {
-        vpcId: "vpc-0mock",
+        vpcId: 'vpc-0mock',
         privateSubnetIds: Array.from({ length: azs }, (_, i) => `subnet-private-${i}`),
         publicSubnetIds: [],
         isolatedSubnetIds: [],
@@ -81,28 +94,31 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         vpcEndpoints: [],
       };
     }
-    case "aws:ec2/vpcEndpoint:VpcEndpoint":
-      return inputs["vpcEndpointType"] === "Gateway" ? { prefixListId: MOCK_S3_PREFIX_LIST } : {};
-    case "aws:efs/fileSystem:FileSystem":
-      return { arn: arn("elasticfilesystem", `file-system/fs-${name}`) };
-    case "aws:efs/accessPoint:AccessPoint":
-      return { arn: arn("elasticfilesystem", `access-point/fsap-${name}`) };
-    case "aws:s3/bucket:Bucket":
+    case 'aws:ec2/vpcEndpoint:VpcEndpoint':
+      return inputs['vpcEndpointType'] === 'Gateway' ? { prefixListId: MOCK_S3_PREFIX_LIST } : {};
+    case 'aws:efs/fileSystem:FileSystem':
+      return { arn: arn('elasticfilesystem', `file-system/fs-${name}`) };
+    case 'aws:efs/accessPoint:AccessPoint':
+      return { arn: arn('elasticfilesystem', `access-point/fsap-${name}`) };
+    case 'aws:s3/bucket:Bucket':
       return { bucket: `${name}-mock`, arn: `arn:aws:s3:::${name}-mock` };
-    case "aws:s3/bucketObjectv2:BucketObjectv2":
-      return { etag: "mock-etag" };
-    case "aws:apigatewayv2/api:Api":
-      return { apiEndpoint: `https://${name}.execute-api.${MOCK_REGION}.amazonaws.com`, executionArn: arn("execute-api", name) };
-    case "aws:lambda/function:Function":
+    case 'aws:s3/bucketObjectv2:BucketObjectv2':
+      return { etag: 'mock-etag' };
+    case 'aws:apigatewayv2/api:Api':
       return {
-        arn: arn("lambda", `function:${name}`),
-        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${name}`)}/invocations`,
+        apiEndpoint: `https://${name}.execute-api.${MOCK_REGION}.amazonaws.com`,
+        executionArn: arn('execute-api', name),
       };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { arn: arn("logs", `log-group:${name}`) };
-    case "aws:iam/role:Role":
+    case 'aws:lambda/function:Function':
+      return {
+        arn: arn('lambda', `function:${name}`),
+        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn('lambda', `function:${name}`)}/invocations`,
+      };
+    case 'aws:cloudwatch/logGroup:LogGroup':
+      return { arn: arn('logs', `log-group:${name}`) };
+    case 'aws:iam/role:Role':
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}` };
-    case "aws:iam/policy:Policy":
+    case 'aws:iam/policy:Policy':
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${name}` };
     default:
       return {};
@@ -139,26 +155,30 @@ interface WrappableMonitor {
 /** Inputs as JSON-able data: assets and archives become `{ asset | archive: path }`. */
 async function plain(value: unknown): Promise<unknown> {
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
-    const kind = pulumi.asset.Asset.isInstance(value) ? "asset" : "archive";
+    const kind = pulumi.asset.Asset.isInstance(value) ? 'asset' : 'archive';
     const source = value as unknown as { path?: Promise<string>; text?: Promise<string> };
-    return { [kind]: (await source.path) ?? (await source.text) ?? "(inline)" };
+    return { [kind]: (await source.path) ?? (await source.text) ?? '(inline)' };
   }
   if (Array.isArray(value)) return Promise.all((value as unknown[]).map(plain));
-  if (value !== null && typeof value === "object") {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
+  if (value !== null && typeof value === 'object') {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;
 }
 
 function resolve<T>(output: pulumi.Output<T> | undefined): Promise<T | undefined> {
-  return output === undefined ? Promise.resolve(undefined) : new Promise((done) => output.apply((value) => done(value)));
+  return output === undefined
+    ? Promise.resolve(undefined)
+    : new Promise((done) => output.apply((value) => done(value)));
 }
 
 /** Runs the real program under mocks and returns what it declared. Throws on any failed invoke or registration. */
 export async function runProgramUnderMocks(options: MockRunOptions): Promise<MockRun> {
   const resources: RecordedResource[] = [];
-  const calls: MockRun["calls"] = [];
+  const calls: MockRun['calls'] = [];
   const inputsByKey = new Map<string, Record<string, unknown>>();
   const failures: unknown[] = [];
 
@@ -168,7 +188,9 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         calls.push({ token: args.token, inputs: args.inputs });
         const handler = EXPECTED_CALLS[args.token];
         if (!handler) {
-          const error = new UnexpectedCallError(`unexpected function call ${args.token}; expected one of ${Object.keys(EXPECTED_CALLS).join(", ")}`);
+          const error = new UnexpectedCallError(
+            `unexpected function call ${args.token}; expected one of ${Object.keys(EXPECTED_CALLS).join(', ')}`,
+          );
           failures.push(error);
           throw error;
         }
@@ -180,15 +202,22 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         }
       },
       async newResource(args) {
-        inputsByKey.set(`${args.type}::${args.name}`, (await plain(args.inputs)) as Record<string, unknown>);
+        inputsByKey.set(
+          `${args.type}::${args.name}`,
+          (await plain(args.inputs)) as Record<string, unknown>,
+        );
         // Auto-named resources get their logical name as physical name, as autonaming would (minus the suffix).
         const named = args.custom ? { name: args.name } : {};
-        const state = { ...named, ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+        const state = {
+          ...named,
+          ...args.inputs,
+          ...computedState(args.type, args.name, args.inputs),
+        };
         return { id: args.custom ? `${args.name}-id` : undefined, state };
       },
     },
-    "serverless-ir",
-    options.stack ?? "test",
+    'serverless-ir',
+    options.stack ?? 'test',
     options.preview,
   );
   const monitor = pulumi.runtime.getMonitor() as unknown as WrappableMonitor;
@@ -212,28 +241,30 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     });
 
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(options.config ?? {})) config[`serverless-ir:${key}`] = value;
+  for (const [key, value] of Object.entries(options.config ?? {}))
+    config[`serverless-ir:${key}`] = value;
   pulumi.runtime.setAllConfig(config);
 
   const onRejection = (reason: unknown) => failures.push(reason);
-  process.on("unhandledRejection", onRejection);
+  process.on('unhandledRejection', onRejection);
   try {
     const stack: StackOutputs = createStack();
     const outputs: Record<string, unknown> = {};
-    for (const [key, output] of Object.entries(stack)) outputs[key] = await resolve(output as pulumi.Output<unknown> | undefined);
+    for (const [key, output] of Object.entries(stack))
+      outputs[key] = await resolve(output as pulumi.Output<unknown> | undefined);
     // Resources outside the outputs' dependency graph (permissions, rules) may still be in flight.
     await waitForRegistrations();
     if (failures.length > 0) throw failures[0];
     return { resources, calls, outputs };
   } finally {
-    process.off("unhandledRejection", onRejection);
+    process.off('unhandledRejection', onRejection);
   }
 }
 
 /** Waits until the SDK has no RPC in flight (its internal `waitForRPCs`), or until registrations settle. */
 async function waitForRegistrations(): Promise<void> {
   const internal = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (typeof internal.waitForRPCs === "function") {
+  if (typeof internal.waitForRPCs === 'function') {
     await internal.waitForRPCs();
     return;
   }

@@ -17,7 +17,17 @@ import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.
 import { searchPage } from './page.js';
 import { Problem, badField, renderProblem } from './problem.js';
 import { zodProblem } from './zod-problem.js';
-import { DocIdParamSchema, DocumentSchema, HealthSchema, MAX_BODY_BYTES, PARAM_NAMES, ProblemSchema, SearchBodySchema, SearchQuerySchema, SearchResponseSchema } from './schemas.js';
+import {
+  DocIdParamSchema,
+  DocumentSchema,
+  HealthSchema,
+  MAX_BODY_BYTES,
+  PARAM_NAMES,
+  ProblemSchema,
+  SearchBodySchema,
+  SearchQuerySchema,
+  SearchResponseSchema,
+} from './schemas.js';
 import { documentMetadata, runSearch, type SearchRequest } from './search.js';
 
 /** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
@@ -33,24 +43,41 @@ export interface AppOptions {
   corsOrigin?: string | false;
 }
 
-const problemResponse = (description: string) => ({ content: { 'application/problem+json': { schema: ProblemSchema } }, description });
-const errorResponses = { 400: problemResponse('Invalid input; `errors` names each field and its accepted range'), 503: problemResponse('No index is loaded') };
+const problemResponse = (description: string) => ({
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+  description,
+});
+const errorResponses = {
+  400: problemResponse('Invalid input; `errors` names each field and its accepted range'),
+  503: problemResponse('No index is loaded'),
+};
 
 const searchGet = createRoute({
   method: 'get',
   path: '/search',
   summary: 'Search the collection',
   request: { query: SearchQuerySchema },
-  responses: { 200: { content: { 'application/json': { schema: SearchResponseSchema } }, description: 'One page of ranked hits' }, ...errorResponses },
+  responses: {
+    200: {
+      content: { 'application/json': { schema: SearchResponseSchema } },
+      description: 'One page of ranked hits',
+    },
+    ...errorResponses,
+  },
 });
 
 const searchPost = createRoute({
   method: 'post',
   path: '/search',
   summary: 'Search the collection (JSON body)',
-  request: { body: { required: true, content: { 'application/json': { schema: SearchBodySchema } } } },
+  request: {
+    body: { required: true, content: { 'application/json': { schema: SearchBodySchema } } },
+  },
   responses: {
-    200: { content: { 'application/json': { schema: SearchResponseSchema } }, description: 'One page of ranked hits' },
+    200: {
+      content: { 'application/json': { schema: SearchResponseSchema } },
+      description: 'One page of ranked hits',
+    },
     ...errorResponses,
     413: problemResponse('Body over 64 KB'),
     415: problemResponse('Body is not application/json'),
@@ -62,14 +89,24 @@ const documentGet = createRoute({
   path: '/documents/{id}',
   summary: 'One stored document by its id',
   request: { params: DocIdParamSchema },
-  responses: { 200: { content: { 'application/json': { schema: DocumentSchema } }, description: 'The document' }, 404: problemResponse('No such document'), ...errorResponses },
+  responses: {
+    200: {
+      content: { 'application/json': { schema: DocumentSchema } },
+      description: 'The document',
+    },
+    404: problemResponse('No such document'),
+    ...errorResponses,
+  },
 });
 
 const healthGet = createRoute({
   method: 'get',
   path: '/health',
   summary: 'Served index version and size',
-  responses: { 200: { content: { 'application/json': { schema: HealthSchema } }, description: 'Healthy' }, 503: problemResponse('No index is loaded') },
+  responses: {
+    200: { content: { 'application/json': { schema: HealthSchema } }, description: 'Healthy' },
+    503: problemResponse('No index is loaded'),
+  },
 });
 
 /** Paths the app serves, with their methods, to tell 405 from 404. */
@@ -81,22 +118,53 @@ const ROUTE_METHODS: Array<[RegExp, string[]]> = [
 
 export function createApp(options: AppOptions): OpenAPIHono {
   const log = options.log ?? stdoutSink;
-  const app = new OpenAPIHono({ defaultHook: (result) => (result.success ? undefined : zodProblem(result.error, result.target)) });
+  const app = new OpenAPIHono({
+    defaultHook: (result) => (result.success ? undefined : zodProblem(result.error, result.target)),
+  });
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    logJson(log, { level: c.res.status >= 500 ? 'error' : 'info', requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 100) / 100 });
+    logJson(log, {
+      level: c.res.status >= 500 ? 'error' : 'info',
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
   });
-  if (options.corsOrigin !== false) app.use('*', cors({ origin: options.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], maxAge: 600 }));
+  if (options.corsOrigin !== false)
+    app.use(
+      '*',
+      cors({
+        origin: options.corsOrigin ?? '*',
+        allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    );
   app.use('*', compress());
-  app.post('/search', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new Problem(413, `the request body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `at most ${MAX_BODY_BYTES} bytes` }]); } }));
+  app.post(
+    '/search',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new Problem(413, `the request body must be at most ${MAX_BODY_BYTES} bytes`, [
+          { field: 'body', message: `at most ${MAX_BODY_BYTES} bytes` },
+        ]);
+      },
+    }),
+  );
   // JSON content type is checked before validation so a form post gets 415, not "q is required".
   app.post('/search', async (c, next) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
-      throw new Problem(415, `POST /search takes a JSON body; send content-type: application/json (got "${type || 'none'}")`, [{ field: 'content-type', message: 'must be application/json' }]);
+      throw new Problem(
+        415,
+        `POST /search takes a JSON body; send content-type: application/json (got "${type || 'none'}")`,
+        [{ field: 'content-type', message: 'must be application/json' }],
+      );
     }
     await next();
   });
@@ -105,13 +173,22 @@ export function createApp(options: AppOptions): OpenAPIHono {
     options.index.with((loaded) => {
       const started = performance.now();
       const out = runSearch(loaded, req, '/search');
-      emitSearchMetrics(log, { latencyMs: performance.now() - started, hits: out.hits.length, total: out.total, method, requestId, version: loaded.version });
+      emitSearchMetrics(log, {
+        latencyMs: performance.now() - started,
+        hits: out.hits.length,
+        total: out.total,
+        method,
+        requestId,
+        version: loaded.version,
+      });
       return out;
     });
 
   app.openapi(searchGet, async (c) => {
     const q = c.req.valid('query');
-    const params = Object.fromEntries(PARAM_NAMES.filter((n) => q[n] !== undefined).map((n) => [n, q[n]]));
+    const params = Object.fromEntries(
+      PARAM_NAMES.filter((n) => q[n] !== undefined).map((n) => [n, q[n]]),
+    );
     const req: SearchRequest = {
       q: q.q,
       page: q.page,
@@ -136,20 +213,37 @@ export function createApp(options: AppOptions): OpenAPIHono {
       const n = loaded.value.lookup(id);
       if (n === undefined) return undefined;
       const stored = loaded.value.document(n);
-      return { id, title: String(stored.title ?? ''), text: String(stored.text ?? ''), metadata: documentMetadata(stored) };
+      return {
+        id,
+        title: String(stored.title ?? ''),
+        text: String(stored.text ?? ''),
+        metadata: documentMetadata(stored),
+      };
     });
-    if (!doc) throw new Problem(404, `no document has id "${id}"`, [{ field: 'id', message: 'no such document in the served index version' }]);
+    if (!doc)
+      throw new Problem(404, `no document has id "${id}"`, [
+        { field: 'id', message: 'no such document in the served index version' },
+      ]);
     return c.json(doc, 200);
   });
 
   app.openapi(healthGet, async (c) => {
-    const h = await options.index.with((l) => ({ status: 'ok', version: l.version, docCount: l.value.info.docCount, loadedAt: l.loadedAt.toISOString() }));
+    const h = await options.index.with((l) => ({
+      status: 'ok',
+      version: l.version,
+      docCount: l.value.info.docCount,
+      loadedAt: l.loadedAt.toISOString(),
+    }));
     return c.json(h, 200);
   });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'serverless-ir search API', version: '0.1.0', description: 'Full-text search over one collection. Errors are RFC 9457 problem details.' },
+    info: {
+      title: 'serverless-ir search API',
+      version: '0.1.0',
+      description: 'Full-text search over one collection. Errors are RFC 9457 problem details.',
+    },
   });
   mountDocs(app, 'serverless-ir API');
   app.get('/', (c) => c.html(searchPage()));
@@ -157,22 +251,57 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.notFound((c) => {
     const allowed = ROUTE_METHODS.find(([re]) => re.test(c.req.path))?.[1];
     if (allowed) {
-      return renderProblem(c, new Problem(405, `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(', ')}`, [{ field: 'method', message: `one of ${allowed.join(', ')}` }], 'method-not-allowed', { allow: allowed.join(', ') }));
+      return renderProblem(
+        c,
+        new Problem(
+          405,
+          `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(', ')}`,
+          [{ field: 'method', message: `one of ${allowed.join(', ')}` }],
+          'method-not-allowed',
+          { allow: allowed.join(', ') },
+        ),
+      );
     }
-    return renderProblem(c, new Problem(404, `no route ${c.req.path}; the API has /search, /documents/{id}, /health, /openapi.json, /docs`));
+    return renderProblem(
+      c,
+      new Problem(
+        404,
+        `no route ${c.req.path}; the API has /search, /documents/{id}, /health, /openapi.json, /docs`,
+      ),
+    );
   });
 
   app.onError((err, c) => {
     if (err instanceof Problem) return renderProblem(c, err);
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own input errors (malformed JSON, media type) carry no field; name the body.
-      const p = err.status === 415 ? new Problem(415, err.message, [{ field: 'content-type', message: 'must be application/json' }]) : badField('body', `${err.message}; expected a JSON object`);
+      const p =
+        err.status === 415
+          ? new Problem(415, err.message, [
+              { field: 'content-type', message: 'must be application/json' },
+            ])
+          : badField('body', `${err.message}; expected a JSON object`);
       return renderProblem(c, p);
     }
     if (err instanceof StoreError && (err.code === 'unavailable' || err.code === 'closed')) {
-      return renderProblem(c, new Problem(503, 'no index version is available yet; retry shortly', [], 'index-unavailable', { 'retry-after': '5' }));
+      return renderProblem(
+        c,
+        new Problem(
+          503,
+          'no index version is available yet; retry shortly',
+          [],
+          'index-unavailable',
+          { 'retry-after': '5' },
+        ),
+      );
     }
-    logJson(log, { level: 'error', requestId: c.get('requestId'), msg: 'unhandled error', error: String(err), stack: (err as Error)?.stack });
+    logJson(log, {
+      level: 'error',
+      requestId: c.get('requestId'),
+      msg: 'unhandled error',
+      error: String(err),
+      stack: (err as Error)?.stack,
+    });
     return renderProblem(c, new Problem(500, `internal error (request id ${c.get('requestId')})`));
   });
   return app;

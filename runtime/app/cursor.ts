@@ -21,14 +21,30 @@ export function decodeCursor(text: string, liveVersion: string): Cursor {
   try {
     raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    throw badField('cursor', 'is not a cursor returned by this API (use the "next" link of a previous page)');
+    throw badField(
+      'cursor',
+      'is not a cursor returned by this API (use the "next" link of a previous page)',
+    );
   }
   const o = raw as { s?: unknown; d?: unknown; v?: unknown };
-  if (!o || typeof o !== 'object' || typeof o.s !== 'number' || !Number.isInteger(o.d) || (o.d as number) < 0 || typeof o.v !== 'string') {
-    throw badField('cursor', 'is not a cursor returned by this API (use the "next" link of a previous page)');
+  if (
+    !o ||
+    typeof o !== 'object' ||
+    typeof o.s !== 'number' ||
+    !Number.isInteger(o.d) ||
+    (o.d as number) < 0 ||
+    typeof o.v !== 'string'
+  ) {
+    throw badField(
+      'cursor',
+      'is not a cursor returned by this API (use the "next" link of a previous page)',
+    );
   }
   if (o.v !== liveVersion) {
-    throw badField('cursor', `was issued for index version "${o.v}" but version "${liveVersion}" is now served; start again from page 1`);
+    throw badField(
+      'cursor',
+      `was issued for index version "${o.v}" but version "${liveVersion}" is now served; start again from page 1`,
+    );
   }
   return { score: o.s, doc: o.d as number, version: o.v };
 }

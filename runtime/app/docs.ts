@@ -80,7 +80,10 @@ function asset(name: AssetName): Asset {
     } else {
       const candidates = swaggerAssetCandidates(name);
       const path = candidates.find((p) => existsSync(p));
-      if (!path) throw new Error(`/docs: ${name} not found (looked in ${candidates.join(', ')}); run \`npm install\` (or \`npm run build\` for the Lambda bundle)`);
+      if (!path)
+        throw new Error(
+          `/docs: ${name} not found (looked in ${candidates.join(', ')}); run \`npm install\` (or \`npm run build\` for the Lambda bundle)`,
+        );
       body = readFileSync(path);
       type = SWAGGER_UI_FILES[name];
     }
@@ -90,7 +93,8 @@ function asset(name: AssetName): Asset {
   return a;
 }
 
-const isAssetName = (name: string): name is AssetName => name === 'docs-init.js' || Object.hasOwn(SWAGGER_UI_FILES, name);
+const isAssetName = (name: string): name is AssetName =>
+  name === 'docs-init.js' || Object.hasOwn(SWAGGER_UI_FILES, name);
 const assetUrl = (name: AssetName) => `${DOCS_ASSET_PATH}/${name}?v=${asset(name).hash}`;
 
 function docsPage(title: string): string {
@@ -121,7 +125,10 @@ export function mountDocs(app: Hono<any, any, any>, title: string): void {
   app.get(`${DOCS_ASSET_PATH}/:file`, (c: Context) => {
     const name = c.req.param('file') ?? '';
     if (!isAssetName(name)) {
-      throw new Problem(404, `no docs asset "${name}"; there are ${[...Object.keys(SWAGGER_UI_FILES), 'docs-init.js'].join(', ')}`);
+      throw new Problem(
+        404,
+        `no docs asset "${name}"; there are ${[...Object.keys(SWAGGER_UI_FILES), 'docs-init.js'].join(', ')}`,
+      );
     }
     const a = asset(name);
     const etag = `"${a.hash}"`;
@@ -129,7 +136,13 @@ export function mountDocs(app: Hono<any, any, any>, title: string): void {
     c.header('cache-control', IMMUTABLE);
     c.header('etag', etag);
     c.header('x-content-type-options', 'nosniff');
-    if (c.req.header('if-none-match')?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304);
+    if (
+      c.req
+        .header('if-none-match')
+        ?.split(',')
+        .some((t) => t.trim().replace(/^W\//, '') === etag)
+    )
+      return c.body(null, 304);
     c.header('content-type', a.type);
     return c.body(a.body as Uint8Array<ArrayBuffer>, 200);
   });

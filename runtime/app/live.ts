@@ -7,12 +7,17 @@ import { join } from 'node:path';
 import { SearchIndex } from '../engine/index.js';
 import { CURRENT_FILE, IndexStore, LiveIndex } from '../store/index.js';
 
-export function openLiveIndex(dir: string, options: { store?: boolean; checkIntervalMs?: number } = {}): LiveIndex<SearchIndex> {
+export function openLiveIndex(
+  dir: string,
+  options: { store?: boolean; checkIntervalMs?: number } = {},
+): LiveIndex<SearchIndex> {
   const asStore = options.store ?? existsSync(join(dir, CURRENT_FILE));
   const common = {
     load: (versionDir: string) => SearchIndex.open(versionDir),
     unload: (i: SearchIndex) => i.free(),
     ...(options.checkIntervalMs !== undefined ? { checkIntervalMs: options.checkIntervalMs } : {}),
   };
-  return asStore ? new LiveIndex({ store: new IndexStore(dir), ...common }) : new LiveIndex({ directory: dir, ...common });
+  return asStore
+    ? new LiveIndex({ store: new IndexStore(dir), ...common })
+    : new LiveIndex({ directory: dir, ...common });
 }

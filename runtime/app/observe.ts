@@ -14,7 +14,17 @@ export function logJson(sink: LogSink, fields: Record<string, unknown>): void {
 export const METRIC_NAMESPACE = 'serverless-ir';
 
 /** An EMF record: CloudWatch turns `SearchLatency` and `Hits` into metrics, dimensioned by method. */
-export function emitSearchMetrics(sink: LogSink, m: { latencyMs: number; hits: number; total: number; method: string; requestId: string; version: string }): void {
+export function emitSearchMetrics(
+  sink: LogSink,
+  m: {
+    latencyMs: number;
+    hits: number;
+    total: number;
+    method: string;
+    requestId: string;
+    version: string;
+  },
+): void {
   sink(
     JSON.stringify({
       _aws: {

@@ -32,25 +32,67 @@ export const ACCEPTED: Record<string, string> = {
   body: `a JSON object of at most ${MAX_BODY_BYTES} bytes`,
 };
 
-const finite = (name: string) => z.coerce.number().finite().openapi({ param: { name, in: 'query' }, description: ACCEPTED[name] });
+const finite = (name: string) =>
+  z.coerce
+    .number()
+    .finite()
+    .openapi({ param: { name, in: 'query' }, description: ACCEPTED[name] });
 
 export const SearchQuerySchema = z.object({
-  q: z.string().min(1).max(MAX_Q).openapi({ param: { name: 'q', in: 'query' }, example: 'liberty union', description: ACCEPTED.q }),
-  page: z.coerce.number().int().min(1).optional().openapi({ param: { name: 'page', in: 'query' }, example: 1, description: ACCEPTED.page }),
-  size: z.coerce.number().int().min(1).max(MAX_SIZE).optional().openapi({ param: { name: 'size', in: 'query' }, example: 10, description: ACCEPTED.size }),
-  ranker: z.enum(RANKERS as [string, ...string[]]).optional().openapi({ param: { name: 'ranker', in: 'query' }, description: ACCEPTED.ranker }),
+  q: z
+    .string()
+    .min(1)
+    .max(MAX_Q)
+    .openapi({
+      param: { name: 'q', in: 'query' },
+      example: 'liberty union',
+      description: ACCEPTED.q,
+    }),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ param: { name: 'page', in: 'query' }, example: 1, description: ACCEPTED.page }),
+  size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SIZE)
+    .optional()
+    .openapi({ param: { name: 'size', in: 'query' }, example: 10, description: ACCEPTED.size }),
+  ranker: z
+    .enum(RANKERS as [string, ...string[]])
+    .optional()
+    .openapi({ param: { name: 'ranker', in: 'query' }, description: ACCEPTED.ranker }),
   k1: finite('k1').optional(),
   b: finite('b').optional(),
   mu: finite('mu').optional(),
   lambda: finite('lambda').optional(),
   s: finite('s').optional(),
   delta: finite('delta').optional(),
-  fields: z.string().max(MAX_Q).optional().openapi({ param: { name: 'fields', in: 'query' }, example: 'title,text', description: ACCEPTED.fields }),
+  fields: z
+    .string()
+    .max(MAX_Q)
+    .optional()
+    .openapi({
+      param: { name: 'fields', in: 'query' },
+      example: 'title,text',
+      description: ACCEPTED.fields,
+    }),
   filter: z
     .union([z.string().max(MAX_Q), z.array(z.string().max(MAX_Q)).max(32)])
     .optional()
-    .openapi({ param: { name: 'filter', in: 'query' }, example: 'year>=1900', description: `${ACCEPTED.filter}; repeat for several` }),
-  cursor: z.string().max(MAX_Q).optional().openapi({ param: { name: 'cursor', in: 'query' }, description: ACCEPTED.cursor }),
+    .openapi({
+      param: { name: 'filter', in: 'query' },
+      example: 'year>=1900',
+      description: `${ACCEPTED.filter}; repeat for several`,
+    }),
+  cursor: z
+    .string()
+    .max(MAX_Q)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: ACCEPTED.cursor }),
 });
 
 const ParamsSchema = z
@@ -72,7 +114,11 @@ export const SearchBodySchema = z
     ranker: z.enum(RANKERS as [string, ...string[]]).optional(),
     params: ParamsSchema.optional(),
     fields: z.array(z.string().min(1).max(256)).max(32).optional(),
-    filters: z.array(z.string().min(1).max(MAX_Q)).max(32).optional().openapi({ example: ['year>=1900'] }),
+    filters: z
+      .array(z.string().min(1).max(MAX_Q))
+      .max(32)
+      .optional()
+      .openapi({ example: ['year>=1900'] }),
     cursor: z.string().max(MAX_Q).optional(),
   })
   .openapi('SearchRequest');
@@ -82,7 +128,9 @@ export const HitSchema = z
     id: z.string(),
     score: z.number(),
     title: z.string(),
-    snippet: z.string().openapi({ description: 'HTML-escaped text window; query terms wrapped in <mark>' }),
+    snippet: z
+      .string()
+      .openapi({ description: 'HTML-escaped text window; query terms wrapped in <mark>' }),
     metadata: z.record(z.string(), z.unknown()),
   })
   .openapi('Hit');
@@ -97,7 +145,10 @@ export const SearchResponseSchema = z
     hits: z.array(HitSchema),
     next: z.string().nullable(),
     prev: z.string().nullable(),
-    cursor: z.string().nullable().openapi({ description: 'pass as `cursor` to get the page after this one' }),
+    cursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'pass as `cursor` to get the page after this one' }),
   })
   .openapi('SearchResponse');
 
@@ -113,13 +164,27 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 export const HealthSchema = z
-  .object({ status: z.string(), version: z.string(), docCount: z.number().int(), loadedAt: z.string() })
+  .object({
+    status: z.string(),
+    version: z.string(),
+    docCount: z.number().int(),
+    loadedAt: z.string(),
+  })
   .openapi('Health');
 
 export const DocumentSchema = z
-  .object({ id: z.string(), title: z.string(), text: z.string(), metadata: z.record(z.string(), z.unknown()) })
+  .object({
+    id: z.string(),
+    title: z.string(),
+    text: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+  })
   .openapi('Document');
 
 export const DocIdParamSchema = z.object({
-  id: z.string().min(1).max(MAX_Q).openapi({ param: { name: 'id', in: 'path' }, example: '1861-lincoln-p12' }),
+  id: z
+    .string()
+    .min(1)
+    .max(MAX_Q)
+    .openapi({ param: { name: 'id', in: 'path' }, example: '1861-lincoln-p12' }),
 });

@@ -3,7 +3,12 @@
  * runs the engine, and shapes hits (id, score, title, snippet, metadata) plus paging links. Engine
  * input errors become 400 problems naming the field; nothing here knows about HTTP transport.
  */
-import { EngineError, type RankerName, type RankerParams, type SearchIndex } from '../engine/index.js';
+import {
+  EngineError,
+  type RankerName,
+  type RankerParams,
+  type SearchIndex,
+} from '../engine/index.js';
 import type { LoadedIndex } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { badField } from './problem.js';
@@ -48,7 +53,11 @@ export function documentMetadata(stored: Record<string, unknown>): Record<string
   return Object.fromEntries(Object.entries(stored).filter(([k]) => !NOT_METADATA.has(k)));
 }
 
-export function runSearch(loaded: LoadedIndex<SearchIndex>, req: SearchRequest, basePath: string): SearchResponse {
+export function runSearch(
+  loaded: LoadedIndex<SearchIndex>,
+  req: SearchRequest,
+  basePath: string,
+): SearchResponse {
   const started = performance.now();
   const index = loaded.value;
   const size = req.size ?? 10;
@@ -59,7 +68,10 @@ export function runSearch(loaded: LoadedIndex<SearchIndex>, req: SearchRequest, 
     const c = decodeCursor(req.cursor, loaded.version);
     after = { score: c.score, doc: c.doc };
   } else if (page! * size > MAX_WINDOW) {
-    throw badField('page', `page × size must be at most ${MAX_WINDOW} (got ${page} × ${size}); for deeper results follow the "next" link, which uses a cursor`);
+    throw badField(
+      'page',
+      `page × size must be at most ${MAX_WINDOW} (got ${page} × ${size}); for deeper results follow the "next" link, which uses a cursor`,
+    );
   } else {
     offset = (page! - 1) * size;
   }
@@ -67,7 +79,11 @@ export function runSearch(loaded: LoadedIndex<SearchIndex>, req: SearchRequest, 
   if (fields) {
     const known = index.info.fields.map((f) => f.name);
     const unknown = fields.filter((f) => !known.includes(f));
-    if (unknown.length) throw badField('fields', `unknown field ${unknown.map((f) => `"${f}"`).join(', ')}; this index has ${known.join(', ')}`);
+    if (unknown.length)
+      throw badField(
+        'fields',
+        `unknown field ${unknown.map((f) => `"${f}"`).join(', ')}; this index has ${known.join(', ')}`,
+      );
   }
   let result;
   try {
@@ -98,20 +114,41 @@ export function runSearch(loaded: LoadedIndex<SearchIndex>, req: SearchRequest, 
   const total = result.total ?? hits.length;
   const last = result.hits[result.hits.length - 1];
   const more = hits.length === size && (page === null || offset + size < total);
-  const cursor = more && last ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version }) : null;
+  const cursor =
+    more && last
+      ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version })
+      : null;
   let next: string | null = null;
   if (more) {
-    next = page !== null && (page + 1) * size <= MAX_WINDOW ? link(basePath, req, { page: page + 1, size }) : link(basePath, req, { cursor: cursor!, size });
+    next =
+      page !== null && (page + 1) * size <= MAX_WINDOW
+        ? link(basePath, req, { page: page + 1, size })
+        : link(basePath, req, { cursor: cursor!, size });
   }
   const prev = page !== null && page > 1 ? link(basePath, req, { page: page - 1, size }) : null;
-  return { total, page, size, took_ms: Math.round((performance.now() - started) * 100) / 100, version: loaded.version, hits, next, prev, cursor };
+  return {
+    total,
+    page,
+    size,
+    took_ms: Math.round((performance.now() - started) * 100) / 100,
+    version: loaded.version,
+    hits,
+    next,
+    prev,
+    cursor,
+  };
 }
 
 /** A GET link for the same query with other paging. */
-function link(basePath: string, req: SearchRequest, paging: { page?: number; size: number; cursor?: string }): string {
+function link(
+  basePath: string,
+  req: SearchRequest,
+  paging: { page?: number; size: number; cursor?: string },
+): string {
   const u = new URLSearchParams({ q: req.q });
   if (req.ranker) u.set('ranker', req.ranker);
-  for (const name of PARAM_NAMES) if (req.params?.[name] !== undefined) u.set(name, String(req.params[name]));
+  for (const name of PARAM_NAMES)
+    if (req.params?.[name] !== undefined) u.set(name, String(req.params[name]));
   if (req.fields?.length) u.set('fields', req.fields.join(','));
   for (const f of req.filters ?? []) u.append('filter', f);
   if (paging.cursor) u.set('cursor', paging.cursor);
@@ -122,9 +159,20 @@ function link(basePath: string, req: SearchRequest, paging: { page?: number; siz
 
 /** Engine complaints about the input → a 400 naming the most likely field. */
 function engineInputError(err: unknown): unknown {
-  if (!(err instanceof EngineError) || (err.code !== 'bad-query' && err.code !== 'bad-options')) return err;
+  if (!(err instanceof EngineError) || (err.code !== 'bad-query' && err.code !== 'bad-options'))
+    return err;
   const m = err.message.toLowerCase();
   const param = /parameter (k1|b|mu|lambda|s|delta)\b/.exec(m)?.[1];
-  const field = param ?? (m.includes('filter') ? 'filter' : m.includes('ranker') ? 'ranker' : m.includes('field') ? 'fields' : err.code === 'bad-query' ? 'q' : 'params');
+  const field =
+    param ??
+    (m.includes('filter')
+      ? 'filter'
+      : m.includes('ranker')
+        ? 'ranker'
+        : m.includes('field')
+          ? 'fields'
+          : err.code === 'bad-query'
+            ? 'q'
+            : 'params');
   return badField(field, err.message);
 }

@@ -6,14 +6,24 @@
 
 export const SNIPPET_CHARS = 240;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
 
 /** Builds the snippet HTML of `text` given its highlight spans ([start, end) UTF-16, sorted). */
-export function makeSnippet(text: string, spans: Array<[number, number]>, width = SNIPPET_CHARS): string {
+export function makeSnippet(
+  text: string,
+  spans: Array<[number, number]>,
+  width = SNIPPET_CHARS,
+): string {
   if (text.length === 0) return '';
   let start = 0;
   if (spans.length > 0 && text.length > width) {
@@ -36,7 +46,11 @@ export function makeSnippet(text: string, spans: Array<[number, number]>, width 
   for (const [s, e] of spans) {
     if (e <= pos || s < start) continue;
     if (s >= end) break;
-    out += escapeHtml(text.slice(pos, s)) + '<mark>' + escapeHtml(text.slice(s, Math.min(e, end))) + '</mark>';
+    out +=
+      escapeHtml(text.slice(pos, s)) +
+      '<mark>' +
+      escapeHtml(text.slice(s, Math.min(e, end))) +
+      '</mark>';
     pos = Math.min(e, end);
   }
   out += escapeHtml(text.slice(pos, end));

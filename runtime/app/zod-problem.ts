@@ -10,14 +10,28 @@ export function zodProblem(error: ZodError, target: string): never {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ field: [...issue.path, key].join('.'), message: `unknown field; accepted fields are ${Object.keys(ACCEPTED).filter((k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k)).join(', ')}` });
+      for (const key of issue.keys)
+        errors.push({
+          field: [...issue.path, key].join('.'),
+          message: `unknown field; accepted fields are ${Object.keys(ACCEPTED)
+            .filter((k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k))
+            .join(', ')}`,
+        });
       continue;
     }
-    const field = issue.path.length ? issue.path.map(String).join('.') : target === 'json' ? 'body' : target;
+    const field = issue.path.length
+      ? issue.path.map(String).join('.')
+      : target === 'json'
+        ? 'body'
+        : target;
     const leaf = String(issue.path[issue.path.length - 1] ?? field);
     const accepted = ACCEPTED[leaf] ?? ACCEPTED[field];
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    const message = missing ? `is required: ${accepted ?? 'a value'}` : accepted ? `must be ${accepted} (${issue.message})` : issue.message;
+    const message = missing
+      ? `is required: ${accepted ?? 'a value'}`
+      : accepted
+        ? `must be ${accepted} (${issue.message})`
+        : issue.message;
     errors.push({ field, message });
   }
   const detail = errors.map((e) => `${e.field} ${e.message}`).join('; ');

@@ -37,27 +37,39 @@ export interface BuildFlagValues {
 
 /** The analyzer flags that were given (for the check that they come with --corpus). */
 export function givenBuildFlags(v: BuildFlagValues): string[] {
-  return Object.keys(BUILD_FLAG_OPTIONS).filter((k) => v[k as keyof BuildFlagValues] !== undefined).map((k) => `--${k}`);
+  return Object.keys(BUILD_FLAG_OPTIONS)
+    .filter((k) => v[k as keyof BuildFlagValues] !== undefined)
+    .map((k) => `--${k}`);
 }
 
 export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
   const options: BuildFlagOptions = {};
   if (v.fields !== undefined) {
-    const fields = v.fields.split(',').map((f) => f.trim()).filter((f) => f !== '');
-    if (fields.length === 0) throw new CliError('--fields must name at least one corpus key, e.g. title,text', 2);
+    const fields = v.fields
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '');
+    if (fields.length === 0)
+      throw new CliError('--fields must name at least one corpus key, e.g. title,text', 2);
     options.fields = fields;
   }
   if (v['field-mode'] !== undefined) {
-    if (!['combined', 'separate'].includes(v['field-mode'])) throw new CliError(`--field-mode must be combined or separate, got "${v['field-mode']}"`, 2);
+    if (!['combined', 'separate'].includes(v['field-mode']))
+      throw new CliError(`--field-mode must be combined or separate, got "${v['field-mode']}"`, 2);
     options.fieldMode = v['field-mode'] as 'combined' | 'separate';
   }
   if (v.stemmer !== undefined) {
-    if (!['porter', 'none'].includes(v.stemmer)) throw new CliError(`--stemmer must be porter or none, got "${v.stemmer}"`, 2);
+    if (!['porter', 'none'].includes(v.stemmer))
+      throw new CliError(`--stemmer must be porter or none, got "${v.stemmer}"`, 2);
     options.stemmer = v.stemmer as 'porter' | 'none';
   }
   if (v.stopwords !== undefined) {
     if (v.stopwords === 'lucene' || v.stopwords === 'none') options.stopwords = v.stopwords;
-    else if (!existsSync(v.stopwords)) throw new CliError(`--stopwords must be lucene, none or a file of words; file not found: ${v.stopwords}`, 2);
+    else if (!existsSync(v.stopwords))
+      throw new CliError(
+        `--stopwords must be lucene, none or a file of words; file not found: ${v.stopwords}`,
+        2,
+      );
     else {
       options.stopwords = readFileSync(v.stopwords, 'utf8')
         .split(/\r?\n/)
@@ -65,7 +77,12 @@ export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
         .filter((l) => l !== '' && !l.startsWith('#'));
     }
   }
-  if (v['memory-mb'] !== undefined) options.memoryBudgetMb = numberFlag(v['memory-mb'], 'memory-mb', 256, { min: 1, max: 65536, integer: true });
+  if (v['memory-mb'] !== undefined)
+    options.memoryBudgetMb = numberFlag(v['memory-mb'], 'memory-mb', 256, {
+      min: 1,
+      max: 65536,
+      integer: true,
+    });
   if (v['skip-bad']) options.skipBad = true;
   return options;
 }

@@ -5,14 +5,18 @@ import { CliError } from './command.js';
 import { EngineError, INDEX_FILE, SearchIndex } from '../engine/index.js';
 
 export function openIndexFlag(dir: string | undefined): SearchIndex {
-  if (dir === undefined || dir === '') throw new CliError('--index DIR is required (a folder built by `sir index`)', 2);
+  if (dir === undefined || dir === '')
+    throw new CliError('--index DIR is required (a folder built by `sir index`)', 2);
   if (!existsSync(join(dir, INDEX_FILE))) {
-    throw new CliError(`no index in ${dir}: ${join(dir, INDEX_FILE)} does not exist (build one with \`sir index CORPUS --out ${dir}\`)`);
+    throw new CliError(
+      `no index in ${dir}: ${join(dir, INDEX_FILE)} does not exist (build one with \`sir index CORPUS --out ${dir}\`)`,
+    );
   }
   try {
     return SearchIndex.open(dir);
   } catch (err) {
-    if (err instanceof EngineError) throw new CliError(`cannot open the index in ${dir}: ${err.message}`);
+    if (err instanceof EngineError)
+      throw new CliError(`cannot open the index in ${dir}: ${err.message}`);
     throw err;
   }
 }
@@ -22,7 +26,8 @@ export function engineFailure<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof EngineError) throw new CliError(err.message, err.code === 'bad-query' ? 2 : 1);
+    if (err instanceof EngineError)
+      throw new CliError(err.message, err.code === 'bad-query' ? 2 : 1);
     throw err;
   }
 }

@@ -4,7 +4,17 @@
  * merges the segments at the end. The result is `OUT/index.sir`, written under a temporary name
  * and renamed into place, so an interrupted build never leaves a half-written index.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  readFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { engineCall } from './engine-error.js';
 import { engine } from './wasm-module.js';
@@ -44,7 +54,11 @@ export interface BuildResult {
 const CHUNK_BYTES = 4 << 20;
 const SLICE_BYTES = 256 << 10;
 
-export function buildIndex(corpusPath: string, outDir: string, options: BuildOptions = {}): BuildResult {
+export function buildIndex(
+  corpusPath: string,
+  outDir: string,
+  options: BuildOptions = {},
+): BuildResult {
   const core = engine();
   const started = performance.now();
   const { onProgress, skipBad = false, ...engineOptions } = options;
@@ -57,7 +71,10 @@ export function buildIndex(corpusPath: string, outDir: string, options: BuildOpt
   const flush = () => {
     mkdirSync(segmentDir, { recursive: true });
     const path = join(segmentDir, `segment-${segments.length}.sir`);
-    writeFileSync(path, engineCall(() => builder.takeSegment()));
+    writeFileSync(
+      path,
+      engineCall(() => builder.takeSegment()),
+    );
     segments.push(path);
   };
 
@@ -76,7 +93,8 @@ export function buildIndex(corpusPath: string, outDir: string, options: BuildOpt
       // Feed whole lines in slices, so the memory budget is checked often enough to hold.
       let from = 0;
       while (from < cut) {
-        const next = from + SLICE_BYTES >= cut ? cut : data.indexOf(0x0a, from + SLICE_BYTES) + 1 || cut;
+        const next =
+          from + SLICE_BYTES >= cut ? cut : data.indexOf(0x0a, from + SLICE_BYTES) + 1 || cut;
         const slice = data.subarray(from, next);
         engineCall(() => builder.addJsonl(slice, line, skipBad));
         line += countNewlines(slice);

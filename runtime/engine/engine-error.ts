@@ -4,9 +4,16 @@
  * and HTTP statuses without parsing messages.
  */
 
-export type EngineErrorCode = 'corrupt-index' | 'unsupported-version' | 'bad-document' | 'bad-query' | 'bad-options';
+export type EngineErrorCode =
+  'corrupt-index' | 'unsupported-version' | 'bad-document' | 'bad-query' | 'bad-options';
 
-const CODES: readonly EngineErrorCode[] = ['corrupt-index', 'unsupported-version', 'bad-document', 'bad-query', 'bad-options'];
+const CODES: readonly EngineErrorCode[] = [
+  'corrupt-index',
+  'unsupported-version',
+  'bad-document',
+  'bad-query',
+  'bad-options',
+];
 
 export class EngineError extends Error {
   constructor(
@@ -30,6 +37,7 @@ export function engineCall<T>(fn: () => T): T {
 function toEngineError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
   const m = /^\[([a-z-]+)\] ([\s\S]*)$/.exec(err.message);
-  if (m && (CODES as readonly string[]).includes(m[1]!)) return new EngineError(m[1] as EngineErrorCode, m[2]!);
+  if (m && (CODES as readonly string[]).includes(m[1]!))
+    return new EngineError(m[1] as EngineErrorCode, m[2]!);
   return err;
 }

@@ -12,4 +12,9 @@ export {
   type IndexInfo,
   type FieldInfo,
 } from './search-index.js';
-export { buildIndex, type BuildOptions, type BuildProgress, type BuildResult } from './build-index.js';
+export {
+  buildIndex,
+  type BuildOptions,
+  type BuildProgress,
+  type BuildResult,
+} from './build-index.js';

@@ -13,7 +13,13 @@ import type { Index } from '../../index-core/pkg/index_core.js';
 export const INDEX_FILE = 'index.sir';
 
 export type RankerName = 'bm25' | 'dirichlet' | 'jelinek-mercer' | 'pivoted' | 'absolute-discount';
-export const RANKERS: readonly RankerName[] = ['bm25', 'dirichlet', 'jelinek-mercer', 'pivoted', 'absolute-discount'];
+export const RANKERS: readonly RankerName[] = [
+  'bm25',
+  'dirichlet',
+  'jelinek-mercer',
+  'pivoted',
+  'absolute-discount',
+];
 
 /** Ranker parameters; each ranker accepts only its own (bm25: k1, b; dirichlet: mu; ...). */
 export interface RankerParams {
@@ -91,7 +97,10 @@ export class SearchIndex {
   /** Opens an index from its bytes; checks the format version and every checksum. */
   static fromBytes(bytes: Uint8Array): SearchIndex {
     const core = engine();
-    return new SearchIndex(engineCall(() => new core.Index(bytes)), bytes.length);
+    return new SearchIndex(
+      engineCall(() => new core.Index(bytes)),
+      bytes.length,
+    );
   }
 
   /** Opens `DIR/index.sir`. */

@@ -26,7 +26,9 @@ export function engine(): typeof core {
   if (!loaded) {
     const path = wasmCandidates().find((p) => existsSync(p));
     if (!path) {
-      throw new Error(`index-core: ${WASM_FILE} not found (looked in ${wasmCandidates().join(', ')}); run \`npm run build:wasm\``);
+      throw new Error(
+        `index-core: ${WASM_FILE} not found (looked in ${wasmCandidates().join(', ')}); run \`npm run build:wasm\``,
+      );
     }
     core.initSync(readFileSync(path));
     loaded = true;

@@ -8,9 +8,24 @@
  * these functions. Verified against pytrec_eval (trec_eval 9) by `test/eval/trec-eval-crosscheck.test.ts`.
  */
 export { EvalInputError, type InputLocation } from './input-error.js';
-export { detectQueryFormat, parseQueries, readQueries, type Query, type QueryFileFormat } from './queries.js';
+export {
+  detectQueryFormat,
+  parseQueries,
+  readQueries,
+  type Query,
+  type QueryFileFormat,
+} from './queries.js';
 export { detectQrelsFormat, parseQrels, readQrels, type Qrels, type QrelsFormat } from './qrels.js';
-export { formatRun, parseRun, readRun, runLines, writeRun, RUN_ITERATION, type Run, type RunHit } from './run-file.js';
+export {
+  formatRun,
+  parseRun,
+  readRun,
+  runLines,
+  writeRun,
+  RUN_ITERATION,
+  type Run,
+  type RunHit,
+} from './run-file.js';
 export { compareBytes, trecOrder } from './trec-order.js';
 export {
   evaluate,

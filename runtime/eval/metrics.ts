@@ -71,7 +71,10 @@ export function evaluate(
   run: ReadonlyMap<string, readonly RunHit[]>,
   qrels: ReadonlyMap<string, ReadonlyMap<string, number>>,
 ): Evaluation {
-  if (qrels.size === 0) throw new EvalInputError('no judged queries: the qrels are empty, so there is nothing to average');
+  if (qrels.size === 0)
+    throw new EvalInputError(
+      'no judged queries: the qrels are empty, so there is nothing to average',
+    );
   const perQuery = new Map<string, Metrics>();
   const sum = zeroMetrics();
   for (const [qid, judged] of qrels) {
@@ -88,7 +91,11 @@ export function evaluate(
  * Scores one query's hits (in any order; they are put in trec_eval's order) against its judgements.
  * @param qid used only in error messages.
  */
-export function evaluateQuery(hits: readonly RunHit[], judged: ReadonlyMap<string, number>, qid = ''): Metrics {
+export function evaluateQuery(
+  hits: readonly RunHit[],
+  judged: ReadonlyMap<string, number>,
+  qid = '',
+): Metrics {
   const ranked = trecOrder(hits, qid);
   let relevantCount = 0;
   const positiveGains: number[] = [];

@@ -39,17 +39,21 @@ export async function readQrels(path: string): Promise<Qrels> {
  */
 export function parseQrels(content: string, source = 'qrels'): Qrels {
   const lines = [...contentLines(content)];
-  if (lines.length === 0) throw new EvalInputError(`no judgements: the file is empty (${ACCEPTED})`, { file: source });
+  if (lines.length === 0)
+    throw new EvalInputError(`no judgements: the file is empty (${ACCEPTED})`, { file: source });
 
   const first = lines[0]!;
   const firstFields = fields(first.text);
   const hasHeader = isBeirHeader(firstFields);
   const format = detectQrelsFormat(first.text);
   if (format === undefined) {
-    throw new EvalInputError(`${ACCEPTED}, got ${firstFields.length} columns: ${quote(first.text)}`, {
-      file: source,
-      line: first.line,
-    });
+    throw new EvalInputError(
+      `${ACCEPTED}, got ${firstFields.length} columns: ${quote(first.text)}`,
+      {
+        file: source,
+        line: first.line,
+      },
+    );
   }
   const columns = format === 'beir' ? 3 : 4;
   const qrels: Qrels = new Map();
@@ -59,11 +63,18 @@ export function parseQrels(content: string, source = 'qrels'): Qrels {
     const row = fields(text);
     if (row.length !== columns) {
       const shape = format === 'beir' ? '"qid<TAB>docid<TAB>rel"' : '"qid 0 docid rel"';
-      throw new EvalInputError(`expected ${columns} columns ${shape} like the first line, got ${row.length}: ${quote(text)}`, where);
+      throw new EvalInputError(
+        `expected ${columns} columns ${shape} like the first line, got ${row.length}: ${quote(text)}`,
+        where,
+      );
     }
-    const [qid, docId, relText] = format === 'beir' ? [row[0]!, row[1]!, row[2]!] : [row[0]!, row[2]!, row[3]!];
+    const [qid, docId, relText] =
+      format === 'beir' ? [row[0]!, row[1]!, row[2]!] : [row[0]!, row[2]!, row[3]!];
     if (!INTEGER.test(relText) || !Number.isSafeInteger(Number(relText))) {
-      throw new EvalInputError(`relevance must be an integer (0 = not relevant, 1 or more = relevant), got ${quote(relText)}`, where);
+      throw new EvalInputError(
+        `relevance must be an integer (0 = not relevant, 1 or more = relevant), got ${quote(relText)}`,
+        where,
+      );
     }
     const key = `${qid}\u0000${docId}`;
     const earlier = firstLineOf.get(key);
@@ -78,7 +89,8 @@ export function parseQrels(content: string, source = 'qrels'): Qrels {
     if (judged === undefined) qrels.set(qid, (judged = new Map()));
     judged.set(docId, Number(relText));
   }
-  if (qrels.size === 0) throw new EvalInputError(`no judgements: only a header (${ACCEPTED})`, { file: source });
+  if (qrels.size === 0)
+    throw new EvalInputError(`no judgements: only a header (${ACCEPTED})`, { file: source });
   return qrels;
 }
 

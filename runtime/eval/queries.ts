@@ -46,7 +46,10 @@ export function parseQueries(content: string, source = 'queries'): Query[] {
     const query = format === 'jsonl' ? parseJsonLine(text, where) : parseTsvLine(text, where);
     const earlier = firstLineOf.get(query.id);
     if (earlier !== undefined) {
-      throw new EvalInputError(`duplicate query id ${quote(query.id)} (first on line ${earlier}); ids must be unique`, where);
+      throw new EvalInputError(
+        `duplicate query id ${quote(query.id)} (first on line ${earlier}); ids must be unique`,
+        where,
+      );
     }
     firstLineOf.set(query.id, line);
     queries.push(query);
@@ -64,7 +67,10 @@ function parseJsonLine(text: string, where: { file: string; line: number }): Que
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new EvalInputError(`not valid JSON (${(err as Error).message}); expected {"_id": "...", "text": "..."}`, where);
+    throw new EvalInputError(
+      `not valid JSON (${(err as Error).message}); expected {"_id": "...", "text": "..."}`,
+      where,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new EvalInputError('expected a JSON object {"_id": "...", "text": "..."}', where);
@@ -74,12 +80,19 @@ function parseJsonLine(text: string, where: { file: string; line: number }): Que
   let id: string;
   if (typeof rawId === 'string') id = rawId.trim();
   else if (typeof rawId === 'number' && Number.isSafeInteger(rawId)) id = String(rawId);
-  else if (rawId === undefined) throw new EvalInputError('missing "_id" (a string, or "id")', where);
-  else throw new EvalInputError(`"_id" must be a string or an integer, got ${quote(JSON.stringify(rawId))}`, where);
+  else if (rawId === undefined)
+    throw new EvalInputError('missing "_id" (a string, or "id")', where);
+  else
+    throw new EvalInputError(
+      `"_id" must be a string or an integer, got ${quote(JSON.stringify(rawId))}`,
+      where,
+    );
   const queryText = record['text'];
   if (typeof queryText !== 'string') {
     throw new EvalInputError(
-      queryText === undefined ? 'missing "text" (the query string)' : `"text" must be a string, got ${typeof queryText}`,
+      queryText === undefined
+        ? 'missing "text" (the query string)'
+        : `"text" must be a string, got ${typeof queryText}`,
       where,
     );
   }
@@ -88,7 +101,8 @@ function parseJsonLine(text: string, where: { file: string; line: number }): Que
 
 function parseTsvLine(text: string, where: { file: string; line: number }): Query {
   const tab = text.indexOf('\t');
-  if (tab < 0) throw new EvalInputError(`expected "id<TAB>text", got ${quote(text)} (no tab)`, where);
+  if (tab < 0)
+    throw new EvalInputError(`expected "id<TAB>text", got ${quote(text)} (no tab)`, where);
   return checked(text.slice(0, tab).trim(), text.slice(tab + 1), where);
 }
 
@@ -96,7 +110,10 @@ function parseTsvLine(text: string, where: { file: string; line: number }): Quer
 function checked(id: string, text: string, where: { file: string; line: number }): Query {
   if (id === '') throw new EvalInputError('empty query id', where);
   if (/\s/.test(id)) {
-    throw new EvalInputError(`query id ${quote(id)} contains whitespace; TREC run files cannot hold it`, where);
+    throw new EvalInputError(
+      `query id ${quote(id)} contains whitespace; TREC run files cannot hold it`,
+      where,
+    );
   }
   if (text.trim() === '') throw new EvalInputError(`query ${quote(id)} has empty text`, where);
   return { id, text: text.trim() };

@@ -26,7 +26,10 @@ export interface ReportOptions {
 }
 
 /** The `sir eval` table: a line per measure, then the number of queries averaged. Ends with `\n`. */
-export function formatEvalTable(evaluation: Evaluation, { title, perQuery = false }: ReportOptions = {}): string {
+export function formatEvalTable(
+  evaluation: Evaluation,
+  { title, perQuery = false }: ReportOptions = {},
+): string {
   const rows: string[][] = [['measure', 'value', 'trec_eval']];
   for (const { key, label, trecName } of MEASURES) {
     rows.push([label, evaluation.mean[key].toFixed(REPORT_DECIMALS), trecName]);

@@ -47,7 +47,9 @@ export function* runLines(run: Run, tag: string): Generator<string> {
     for (const { docId, score } of hits) {
       checkToken(docId, `document id (query ${quote(qid)})`);
       if (!Number.isFinite(score)) {
-        throw new EvalInputError(`score of document ${quote(docId)} for query ${quote(qid)} is ${score}; scores must be finite`);
+        throw new EvalInputError(
+          `score of document ${quote(docId)} for query ${quote(qid)} is ${score}; scores must be finite`,
+        );
       }
       rank++;
       yield `${qid} ${RUN_ITERATION} ${docId} ${rank} ${score} ${tag}\n`;
@@ -81,11 +83,24 @@ export function parseRun(content: string, source = 'run'): Run {
     const where = { file: source, line };
     const row = text.trim().split(/\s+/);
     if (row.length !== 6) {
-      throw new EvalInputError(`expected 6 columns "qid Q0 docid rank score tag", got ${row.length}: ${quote(text)}`, where);
+      throw new EvalInputError(
+        `expected 6 columns "qid Q0 docid rank score tag", got ${row.length}: ${quote(text)}`,
+        where,
+      );
     }
-    const [qid, , docId, rankText, scoreText] = row as [string, string, string, string, string, string];
+    const [qid, , docId, rankText, scoreText] = row as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (!/^\d+$/.test(rankText)) {
-      throw new EvalInputError(`rank must be a non-negative integer, got ${quote(rankText)}`, where);
+      throw new EvalInputError(
+        `rank must be a non-negative integer, got ${quote(rankText)}`,
+        where,
+      );
     }
     const score = Number(scoreText);
     if (!DECIMAL.test(scoreText) || !Number.isFinite(score)) {
@@ -105,13 +120,18 @@ export function parseRun(content: string, source = 'run'): Run {
     hits.push({ docId, score });
   }
   if (run.size === 0) {
-    throw new EvalInputError('no results: the file is empty (expected lines "qid Q0 docid rank score tag")', { file: source });
+    throw new EvalInputError(
+      'no results: the file is empty (expected lines "qid Q0 docid rank score tag")',
+      { file: source },
+    );
   }
   return run;
 }
 
 function checkToken(value: string, what: string): void {
   if (value === '' || /\s/.test(value)) {
-    throw new EvalInputError(`${what} ${quote(value)} is empty or contains whitespace; TREC run files separate columns by whitespace`);
+    throw new EvalInputError(
+      `${what} ${quote(value)} is empty or contains whitespace; TREC run files separate columns by whitespace`,
+    );
   }
 }

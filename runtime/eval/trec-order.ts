@@ -28,7 +28,9 @@ export function trecOrder(hits: readonly RunHit[], qid = ''): RunHit[] {
     }
     seen.add(hit.docId);
     if (!Number.isFinite(hit.score)) {
-      throw new EvalInputError(`score of document ${quote(hit.docId)} for query ${quote(qid)} is ${hit.score}; scores must be finite`);
+      throw new EvalInputError(
+        `score of document ${quote(hit.docId)} for query ${quote(qid)} is ${hit.score}; scores must be finite`,
+      );
     }
     return { hit, score: Math.fround(hit.score) };
   });

@@ -8,8 +8,15 @@ import { createApp } from '../app/app.js';
 import { openLiveIndex } from '../app/live.js';
 
 const INDEX_DIR = process.env.INDEX_DIR ?? '/mnt/index';
-const checkIntervalMs = process.env.INDEX_CHECK_INTERVAL_MS ? Number(process.env.INDEX_CHECK_INTERVAL_MS) : undefined;
+const checkIntervalMs = process.env.INDEX_CHECK_INTERVAL_MS
+  ? Number(process.env.INDEX_CHECK_INTERVAL_MS)
+  : undefined;
 
-const app = createApp({ index: openLiveIndex(INDEX_DIR, checkIntervalMs !== undefined && Number.isFinite(checkIntervalMs) ? { checkIntervalMs } : {}) });
+const app = createApp({
+  index: openLiveIndex(
+    INDEX_DIR,
+    checkIntervalMs !== undefined && Number.isFinite(checkIntervalMs) ? { checkIntervalMs } : {},
+  ),
+});
 
 export const handler = handle(app);

@@ -84,7 +84,10 @@ export async function writeHistory(file: string, entries: readonly HistoryEntry[
  * A rollback is itself recorded, so rolling back twice returns to where you started (like `cd -`);
  * to go further back, activate a version by id.
  */
-export function previousLiveVersion(entries: readonly HistoryEntry[], current: string | undefined): string | undefined {
+export function previousLiveVersion(
+  entries: readonly HistoryEntry[],
+  current: string | undefined,
+): string | undefined {
   if (current === undefined || entries.length === 0) return undefined;
   let i = entries.length - 1;
   if (entries[i]!.version !== current) return entries[i]!.version;

@@ -19,10 +19,32 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fsyncDir, fsyncFile, listDirsRecursive, listFilesRecursive, randomSuffix, statOrUndefined, writeFileAtomic } from './durable-fs.js';
-import { HISTORY_FILE, type HistoryAction, type HistoryEntry, previousLiveVersion, readHistory, writeHistory } from './history.js';
+import {
+  fsyncDir,
+  fsyncFile,
+  listDirsRecursive,
+  listFilesRecursive,
+  randomSuffix,
+  statOrUndefined,
+  writeFileAtomic,
+} from './durable-fs.js';
+import {
+  HISTORY_FILE,
+  type HistoryAction,
+  type HistoryEntry,
+  previousLiveVersion,
+  readHistory,
+  writeHistory,
+} from './history.js';
 import { jsonLinesLogger, type StoreLogger } from './logger.js';
-import { MANIFEST_FILE, type Manifest, createManifest, readManifest, verifyVersion, writeManifest } from './manifest.js';
+import {
+  MANIFEST_FILE,
+  type Manifest,
+  createManifest,
+  readManifest,
+  verifyVersion,
+  writeManifest,
+} from './manifest.js';
 import { PARTIAL_DIR, STALE_PARTIAL_MS, cleanStaleEntries } from './partial-area.js';
 import { DEFAULT_KEEP, versionsToPrune } from './retention.js';
 import { StoreError, errorMessage, isErrno } from './store-error.js';
@@ -131,7 +153,10 @@ export class IndexStore {
     }
     const id = text.trim();
     if (!isVersionId(id)) {
-      throw new StoreError('invalid-current', `${this.currentFile} holds ${JSON.stringify(text.slice(0, 200))}, which is not a version id; expected one id and a newline`);
+      throw new StoreError(
+        'invalid-current',
+        `${this.currentFile} holds ${JSON.stringify(text.slice(0, 200))}, which is not a version id; expected one id and a newline`,
+      );
     }
     return id;
   }
@@ -155,7 +180,10 @@ export class IndexStore {
   /** Verifies a version's files against its manifest (`missing-version` if it does not exist). */
   async verify(id: string): Promise<Manifest> {
     if (!(await statOrUndefined(this.versionDir(id)))?.isDirectory()) {
-      throw new StoreError('missing-version', `version "${id}" does not exist; expected a folder ${this.versionDir(id)}`);
+      throw new StoreError(
+        'missing-version',
+        `version "${id}" does not exist; expected a folder ${this.versionDir(id)}`,
+      );
     }
     return verifyVersion(this.versionDir(id), { expectedVersion: id });
   }
@@ -180,7 +208,14 @@ export class IndexStore {
     const infos: VersionInfo[] = [];
     for (const name of names) {
       const dir = path.join(this.versionsDir, name);
-      const info: VersionInfo = { version: name, dir, files: 0, bytes: 0, live: name === live, rollbackTarget: name === target };
+      const info: VersionInfo = {
+        version: name,
+        dir,
+        files: 0,
+        bytes: 0,
+        live: name === live,
+        rollbackTarget: name === target,
+      };
       if (!isVersionId(name)) info.problem = 'the folder name is not a valid version id';
       else {
         try {
@@ -195,7 +230,9 @@ export class IndexStore {
       }
       infos.push(info);
     }
-    return infos.sort((a, b) => ((b.createdAt ?? '') + b.version < (a.createdAt ?? '') + a.version ? -1 : 1));
+    return infos.sort((a, b) =>
+      (b.createdAt ?? '') + b.version < (a.createdAt ?? '') + a.version ? -1 : 1,
+    );
   }
 
   /**
@@ -203,14 +240,21 @@ export class IndexStore {
    * written fresh) as a new version and makes it live: copy into `.partial/`, fsync, write the
    * manifest, verify, rename into `versions/`, flip `CURRENT`, prune beyond `keep`.
    */
-  async publish(builtDir: string, { keep = DEFAULT_KEEP, source, version }: PublishOptions = {}): Promise<PublishResult> {
+  async publish(
+    builtDir: string,
+    { keep = DEFAULT_KEEP, source, version }: PublishOptions = {},
+  ): Promise<PublishResult> {
     assertKeep(keep);
     const from = path.resolve(builtDir);
     if (!(await statOrUndefined(from))?.isDirectory()) {
-      throw new StoreError('invalid-source', `the index to publish, ${from}, is not a folder; expected the output folder of "sir index"`);
+      throw new StoreError(
+        'invalid-source',
+        `the index to publish, ${from}, is not a folder; expected the output folder of "sir index"`,
+      );
     }
     const files = (await listFilesRecursive(from)).filter((p) => p !== MANIFEST_FILE);
-    if (files.length === 0) throw new StoreError('invalid-source', `the index to publish, ${from}, holds no files`);
+    if (files.length === 0)
+      throw new StoreError('invalid-source', `the index to publish, ${from}, holds no files`);
     await this.init();
     await this.cleanStale();
     const partial = await this.stagePartial({ version });
@@ -220,7 +264,10 @@ export class IndexStore {
         await fs.mkdir(path.dirname(to), { recursive: true });
         await fs.copyFile(path.join(from, ...p.split('/')), to);
       }
-      return await this.commitPartial(partial, { keep, source: { index: from, host: os.hostname(), ...source } });
+      return await this.commitPartial(partial, {
+        keep,
+        source: { index: from, host: os.hostname(), ...source },
+      });
     } catch (err) {
       await this.abandonPartial(partial);
       throw err;
@@ -228,7 +275,9 @@ export class IndexStore {
   }
 
   /** Creates an empty folder in `.partial/` for a new version (`version` defaults to a new id). */
-  async stagePartial({ version = newVersionId() }: { version?: string } = {}): Promise<PartialVersion> {
+  async stagePartial({
+    version = newVersionId(),
+  }: { version?: string } = {}): Promise<PartialVersion> {
     assertVersionId(version);
     await this.init();
     const dir = path.join(this.partialDir, `${version}-${randomSuffix()}`);
@@ -245,13 +294,24 @@ export class IndexStore {
    */
   async commitPartial(
     partial: PartialVersion,
-    { keep = DEFAULT_KEEP, source, requireManifest = false }: { keep?: number; source?: Record<string, string>; requireManifest?: boolean } = {},
+    {
+      keep = DEFAULT_KEEP,
+      source,
+      requireManifest = false,
+    }: { keep?: number; source?: Record<string, string>; requireManifest?: boolean } = {},
   ): Promise<PublishResult> {
     assertKeep(keep);
     const dir = this.#checkPartial(partial);
     if (!(await statOrUndefined(path.join(dir, MANIFEST_FILE)))) {
-      if (requireManifest) throw new StoreError('invalid-manifest', `${dir} has no manifest.json; expected the manifest uploaded with the files`);
-      await writeManifest(dir, await createManifest(dir, { version: partial.version, ...(source ? { source } : {}) }));
+      if (requireManifest)
+        throw new StoreError(
+          'invalid-manifest',
+          `${dir} has no manifest.json; expected the manifest uploaded with the files`,
+        );
+      await writeManifest(
+        dir,
+        await createManifest(dir, { version: partial.version, ...(source ? { source } : {}) }),
+      );
     }
     const manifest = await verifyVersion(dir, { expectedVersion: partial.version });
     for (const p of await listFilesRecursive(dir)) await fsyncFile(path.join(dir, ...p.split('/')));
@@ -261,13 +321,22 @@ export class IndexStore {
       await fs.rename(dir, target);
     } catch (err) {
       if (isErrno(err, 'EEXIST', 'ENOTEMPTY')) {
-        throw new StoreError('version-exists', `version "${partial.version}" already exists in ${this.versionsDir}; versions are immutable, publish under a new id`);
+        throw new StoreError(
+          'version-exists',
+          `version "${partial.version}" already exists in ${this.versionsDir}; versions are immutable, publish under a new id`,
+        );
       }
       throw err;
     }
     await fsyncDir(this.versionsDir);
     const { previous, pruned } = await this.#flip(partial.version, 'publish', { keep });
-    return { version: partial.version, dir: target, manifest, ...(previous !== undefined ? { previous } : {}), pruned };
+    return {
+      version: partial.version,
+      dir: target,
+      manifest,
+      ...(previous !== undefined ? { previous } : {}),
+      pruned,
+    };
   }
 
   /** Deletes a partial folder that will not be committed. */
@@ -288,13 +357,23 @@ export class IndexStore {
    */
   async rollback(): Promise<ActivationResult> {
     const live = await this.current();
-    if (live === undefined) throw new StoreError('no-rollback-target', `nothing is live in ${this.root} (no CURRENT), so there is nothing to roll back`);
+    if (live === undefined)
+      throw new StoreError(
+        'no-rollback-target',
+        `nothing is live in ${this.root} (no CURRENT), so there is nothing to roll back`,
+      );
     const target = previousLiveVersion(await this.history(), live);
     if (target === undefined) {
-      throw new StoreError('no-rollback-target', `version "${live}" is live and ${this.historyFile} records no version live before it`);
+      throw new StoreError(
+        'no-rollback-target',
+        `version "${live}" is live and ${this.historyFile} records no version live before it`,
+      );
     }
     if (!(await this.#exists(target))) {
-      throw new StoreError('missing-version', `the version live before "${live}", "${target}", no longer exists; activate another version by id`);
+      throw new StoreError(
+        'missing-version',
+        `the version live before "${live}", "${target}", no longer exists; activate another version by id`,
+      );
     }
     await this.verify(target);
     const { previous } = await this.#flip(target, 'rollback', { expectLive: live });
@@ -320,7 +399,10 @@ export class IndexStore {
     assertVersionId(partial.version);
     const dir = path.resolve(partial.dir);
     if (path.dirname(dir) !== this.partialDir) {
-      throw new StoreError('invalid-source', `${dir} is not a partial folder of this store; expected a folder made by stagePartial() in ${this.partialDir}`);
+      throw new StoreError(
+        'invalid-source',
+        `${dir} is not a partial folder of this store; expected a folder made by stagePartial() in ${this.partialDir}`,
+      );
     }
     return dir;
   }
@@ -337,40 +419,63 @@ export class IndexStore {
   ): Promise<{ previous?: string; changed: boolean; pruned: string[] }> {
     await this.init();
     const trash: string[] = [];
-    const result = await withStoreLock(this.root, this.partialDir, async () => {
-      let live: string | undefined;
-      try {
-        live = await this.readCurrent();
-      } catch (err) {
-        if (!(err instanceof StoreError) || id === undefined) throw err;
-        this.#logger.warn('index store: replacing a malformed CURRENT', { error: errorMessage(err), version: id });
-      }
-      if (expectLive !== undefined && live !== expectLive) {
-        throw new StoreError('conflict', `the live version changed from "${expectLive}" to "${live}" during the operation; run it again`);
-      }
-      let changed = false;
-      if (id !== undefined && live !== id) {
-        // Re-checked under the lock: a concurrent prune may have removed it since it was verified.
-        if (!(await this.#exists(id))) throw new StoreError('missing-version', `version "${id}" was removed before it could be made live`);
-        const history = await this.history();
-        const at = new Date().toISOString();
-        if (live !== undefined && history.at(-1)?.version !== live) history.push({ at, version: live, action: 'recovered' });
-        await writeFileAtomic(this.currentFile, `${id}\n`);
-        history.push({ at, version: id, action });
-        await writeHistory(this.historyFile, history);
-        changed = true;
-      }
-      const pruned = keep === undefined ? [] : await this.#pruneLocked(keep, trash);
-      return { ...(live !== undefined ? { previous: live } : {}), changed, pruned };
-    }, this.#lock);
+    const result = await withStoreLock(
+      this.root,
+      this.partialDir,
+      async () => {
+        let live: string | undefined;
+        try {
+          live = await this.readCurrent();
+        } catch (err) {
+          if (!(err instanceof StoreError) || id === undefined) throw err;
+          this.#logger.warn('index store: replacing a malformed CURRENT', {
+            error: errorMessage(err),
+            version: id,
+          });
+        }
+        if (expectLive !== undefined && live !== expectLive) {
+          throw new StoreError(
+            'conflict',
+            `the live version changed from "${expectLive}" to "${live}" during the operation; run it again`,
+          );
+        }
+        let changed = false;
+        if (id !== undefined && live !== id) {
+          // Re-checked under the lock: a concurrent prune may have removed it since it was verified.
+          if (!(await this.#exists(id)))
+            throw new StoreError(
+              'missing-version',
+              `version "${id}" was removed before it could be made live`,
+            );
+          const history = await this.history();
+          const at = new Date().toISOString();
+          if (live !== undefined && history.at(-1)?.version !== live)
+            history.push({ at, version: live, action: 'recovered' });
+          await writeFileAtomic(this.currentFile, `${id}\n`);
+          history.push({ at, version: id, action });
+          await writeHistory(this.historyFile, history);
+          changed = true;
+        }
+        const pruned = keep === undefined ? [] : await this.#pruneLocked(keep, trash);
+        return { ...(live !== undefined ? { previous: live } : {}), changed, pruned };
+      },
+      this.#lock,
+    );
     for (const t of trash) await fs.rm(t, { recursive: true, force: true, maxRetries: 3 });
     return result;
   }
 
   async #pruneLocked(keep: number, trash: string[]): Promise<string[]> {
-    const versions = (await this.list()).filter((v) => v.createdAt !== undefined && v.problem === undefined);
-    const protect = new Set(versions.filter((v) => v.live || v.rollbackTarget).map((v) => v.version));
-    const doomed = versionsToPrune(versions as { version: string; createdAt: string }[], { keep, protect });
+    const versions = (await this.list()).filter(
+      (v) => v.createdAt !== undefined && v.problem === undefined,
+    );
+    const protect = new Set(
+      versions.filter((v) => v.live || v.rollbackTarget).map((v) => v.version),
+    );
+    const doomed = versionsToPrune(versions as { version: string; createdAt: string }[], {
+      keep,
+      protect,
+    });
     for (const id of doomed) {
       const to = path.join(this.partialDir, `trash-${id}-${randomSuffix()}`);
       await fs.rename(this.versionDir(id), to);
@@ -383,6 +488,9 @@ export class IndexStore {
 
 function assertKeep(keep: number): void {
   if (!Number.isInteger(keep) || keep < 1) {
-    throw new StoreError('invalid-option', `keep must be an integer of at least 1 (the live version counts), got ${keep}`);
+    throw new StoreError(
+      'invalid-option',
+      `keep must be an integer of at least 1 (the live version counts), got ${keep}`,
+    );
   }
 }

@@ -17,7 +17,12 @@ export {
   verifyVersion,
   writeManifest,
 } from './manifest.js';
-export { HISTORY_FILE, type HistoryAction, type HistoryEntry, previousLiveVersion } from './history.js';
+export {
+  HISTORY_FILE,
+  type HistoryAction,
+  type HistoryEntry,
+  previousLiveVersion,
+} from './history.js';
 export { DEFAULT_KEEP, versionsToPrune } from './retention.js';
 export { LOCK_DIR, type StoreLockOptions } from './store-lock.js';
 export { PARTIAL_DIR, STALE_PARTIAL_MS } from './partial-area.js';
@@ -32,5 +37,10 @@ export {
   type PublishResult,
   type VersionInfo,
 } from './index-store.js';
-export { LiveIndex, type LiveIndexOptions, type LoadedIndex, type RefreshOutcome } from './live-index.js';
+export {
+  LiveIndex,
+  type LiveIndexOptions,
+  type LoadedIndex,
+  type RefreshOutcome,
+} from './live-index.js';
 export { type LogFields, type StoreLogger, jsonLinesLogger, silentLogger } from './logger.js';

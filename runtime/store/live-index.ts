@@ -74,7 +74,8 @@ interface Slot<T> {
 }
 
 export class LiveIndex<T> {
-  readonly #o: Required<Omit<LiveIndexOptions<T>, 'store' | 'directory' | 'unload'>> & Pick<LiveIndexOptions<T>, 'store' | 'directory' | 'unload'>;
+  readonly #o: Required<Omit<LiveIndexOptions<T>, 'store' | 'directory' | 'unload'>> &
+    Pick<LiveIndexOptions<T>, 'store' | 'directory' | 'unload'>;
   /** The slot being served. Once set it is only ever replaced by a newer slot, never unset. */
   #slot: Slot<T> | undefined;
   #retiredInUse = new Set<Slot<T>>();
@@ -88,9 +89,16 @@ export class LiveIndex<T> {
   constructor(options: LiveIndexOptions<T>) {
     this.#o = { ...LIVE_DEFAULTS, logger: jsonLinesLogger(), now: Date.now, ...options };
     if ((options.store === undefined) === (options.directory === undefined)) {
-      throw new StoreError('invalid-option', 'LiveIndex needs exactly one of "store" (an IndexStore to follow) and "directory" (a fixed index folder)');
+      throw new StoreError(
+        'invalid-option',
+        'LiveIndex needs exactly one of "store" (an IndexStore to follow) and "directory" (a fixed index folder)',
+      );
     }
-    if (!(this.#o.checkIntervalMs >= 0)) throw new StoreError('invalid-option', `checkIntervalMs must be 0 or more, got ${this.#o.checkIntervalMs}`);
+    if (!(this.#o.checkIntervalMs >= 0))
+      throw new StoreError(
+        'invalid-option',
+        `checkIntervalMs must be 0 or more, got ${this.#o.checkIntervalMs}`,
+      );
   }
 
   /** The version being served (loading it on first call). See the note on `get()` vs `with()` above. */
@@ -124,10 +132,21 @@ export class LiveIndex<T> {
   }
 
   /** For health checks and tests: what is served, how many users hold old versions, what was refused. */
-  stats(): { version?: string; loadedAt?: Date; inFlight: number; retiredInUse: number; refused: { version: string; reason: string }[] } {
+  stats(): {
+    version?: string;
+    loadedAt?: Date;
+    inFlight: number;
+    retiredInUse: number;
+    refused: { version: string; reason: string }[];
+  } {
     const refused = [...this.#refused].map(([version, r]) => ({ version, reason: r.reason }));
     const s = this.#slot;
-    return { ...(s ? { version: s.loaded.version, loadedAt: s.loaded.loadedAt } : {}), inFlight: s?.refs ?? 0, retiredInUse: this.#retiredInUse.size, refused };
+    return {
+      ...(s ? { version: s.loaded.version, loadedAt: s.loaded.loadedAt } : {}),
+      inFlight: s?.refs ?? 0,
+      retiredInUse: this.#retiredInUse.size,
+      refused,
+    };
   }
 
   /** Stops reloading and frees the served version once its users finish. Later calls throw `closed`. */
@@ -145,7 +164,12 @@ export class LiveIndex<T> {
     if (this.#closed) throw new StoreError('closed', 'the live index was closed');
     if (this.#slot === undefined) {
       const failure = this.#coldFailure;
-      if (this.#cold === undefined && failure !== undefined && this.#o.now() - failure.at < this.#o.checkIntervalMs) throw failure.error;
+      if (
+        this.#cold === undefined &&
+        failure !== undefined &&
+        this.#o.now() - failure.at < this.#o.checkIntervalMs
+      )
+        throw failure.error;
       await (this.#cold ??= this.#coldLoad().finally(() => (this.#cold = undefined)));
     }
     // Read after the await: a swap may have happened meanwhile, and the newest slot is never retired.
@@ -156,14 +180,26 @@ export class LiveIndex<T> {
     this.#lastCheck = this.#o.now();
     const started = this.#o.now();
     try {
-      const slot = this.#o.store ? await this.#loadStoreVersion() : await this.#loadFixed(this.#o.directory!);
+      const slot = this.#o.store
+        ? await this.#loadStoreVersion()
+        : await this.#loadFixed(this.#o.directory!);
       this.#slot = slot;
       this.#coldFailure = undefined;
-      this.#o.logger.info('index store: serving version', { version: slot.loaded.version, dir: slot.loaded.dir, loadMs: this.#o.now() - started });
+      this.#o.logger.info('index store: serving version', {
+        version: slot.loaded.version,
+        dir: slot.loaded.dir,
+        loadMs: this.#o.now() - started,
+      });
     } catch (err) {
-      const error = new StoreError('unavailable', `no index version can be served: ${errorMessage(err)}`, { cause: err });
+      const error = new StoreError(
+        'unavailable',
+        `no index version can be served: ${errorMessage(err)}`,
+        { cause: err },
+      );
       this.#coldFailure = { at: this.#o.now(), error };
-      this.#o.logger.error('index store: no index version can be served', { error: errorMessage(err) });
+      this.#o.logger.error('index store: no index version can be served', {
+        error: errorMessage(err),
+      });
       throw error;
     }
   }
@@ -171,9 +207,14 @@ export class LiveIndex<T> {
   async #loadStoreVersion(): Promise<Slot<T>> {
     const store = this.#o.store!;
     const id = await store.readCurrent();
-    if (id === undefined) throw new StoreError('unavailable', `nothing has been published to ${store.root} yet (no CURRENT file)`);
+    if (id === undefined)
+      throw new StoreError(
+        'unavailable',
+        `nothing has been published to ${store.root} yet (no CURRENT file)`,
+      );
     const refused = this.#refusal(id);
-    if (refused !== undefined) throw new StoreError('unavailable', `version "${id}" was refused: ${refused}`);
+    if (refused !== undefined)
+      throw new StoreError('unavailable', `version "${id}" was refused: ${refused}`);
     return this.#load(id, store.versionDir(id), true);
   }
 
@@ -184,11 +225,21 @@ export class LiveIndex<T> {
   }
 
   /** Verifies (store versions) and loads one version; a failure is remembered as a refusal. */
-  async #load(version: string, dir: string, verify: boolean, manifest?: Manifest): Promise<Slot<T>> {
+  async #load(
+    version: string,
+    dir: string,
+    verify: boolean,
+    manifest?: Manifest,
+  ): Promise<Slot<T>> {
     try {
       const checked = verify ? await verifyVersion(dir, { expectedVersion: version }) : manifest;
       const value = await this.#o.load(dir, checked);
-      return { loaded: { value, version, loadedAt: new Date(this.#o.now()), dir, manifest: checked }, refs: 0, retired: false, freed: false };
+      return {
+        loaded: { value, version, loadedAt: new Date(this.#o.now()), dir, manifest: checked },
+        refs: 0,
+        retired: false,
+        freed: false,
+      };
     } catch (err) {
       this.#refused.set(version, { at: this.#o.now(), reason: errorMessage(err) });
       throw err;
@@ -215,11 +266,16 @@ export class LiveIndex<T> {
     try {
       id = await this.#o.store!.readCurrent();
     } catch (err) {
-      log.warn('index store: cannot read CURRENT; still serving the loaded version', { serving: serving.loaded.version, error: errorMessage(err) });
+      log.warn('index store: cannot read CURRENT; still serving the loaded version', {
+        serving: serving.loaded.version,
+        error: errorMessage(err),
+      });
       return 'unreadable';
     }
     if (id === undefined) {
-      log.warn('index store: CURRENT is missing; still serving the loaded version', { serving: serving.loaded.version });
+      log.warn('index store: CURRENT is missing; still serving the loaded version', {
+        serving: serving.loaded.version,
+      });
       return 'unreadable';
     }
     if (id === serving.loaded.version) return 'unchanged';
@@ -229,7 +285,11 @@ export class LiveIndex<T> {
     try {
       next = await this.#load(id, this.#o.store!.versionDir(id), true);
     } catch (err) {
-      log.error('index store: refused new version; still serving the old one', { version: id, serving: serving.loaded.version, error: errorMessage(err) });
+      log.error('index store: refused new version; still serving the old one', {
+        version: id,
+        serving: serving.loaded.version,
+        error: errorMessage(err),
+      });
       return 'refused';
     }
     if (this.#closed) {
@@ -240,7 +300,11 @@ export class LiveIndex<T> {
     this.#slot = next;
     serving.retired = true;
     this.#freeIfIdle(serving);
-    log.info('index store: now serving version', { version: id, previous: serving.loaded.version, loadMs: this.#o.now() - started });
+    log.info('index store: now serving version', {
+      version: id,
+      previous: serving.loaded.version,
+      loadMs: this.#o.now() - started,
+    });
     return 'swapped';
   }
 
@@ -259,7 +323,10 @@ export class LiveIndex<T> {
       try {
         unload(slot.loaded.value);
       } catch (err) {
-        this.#o.logger.error('index store: unloading a replaced version failed', { version: slot.loaded.version, error: errorMessage(err) });
+        this.#o.logger.error('index store: unloading a replaced version failed', {
+          version: slot.loaded.version,
+          error: errorMessage(err),
+        });
       }
     });
   }

@@ -13,9 +13,14 @@ export interface StoreLogger {
 }
 
 /** A logger writing `{"level","time","msg",...fields}` lines to `stream` (default stderr). */
-export function jsonLinesLogger(stream: NodeJS.WritableStream = process.stderr, base: LogFields = { component: 'index-store' }): StoreLogger {
+export function jsonLinesLogger(
+  stream: NodeJS.WritableStream = process.stderr,
+  base: LogFields = { component: 'index-store' },
+): StoreLogger {
   const write = (level: string, msg: string, fields?: LogFields) => {
-    stream.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...base, ...fields })}\n`);
+    stream.write(
+      `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...base, ...fields })}\n`,
+    );
   };
   return {
     info: (msg, fields) => write('info', msg, fields),

@@ -12,7 +12,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { compareCodeUnits, listFilesRecursive, statOrUndefined, writeFileAtomic } from './durable-fs.js';
+import {
+  compareCodeUnits,
+  listFilesRecursive,
+  statOrUndefined,
+  writeFileAtomic,
+} from './durable-fs.js';
 import { StoreError, errorMessage, isErrno } from './store-error.js';
 import { assertVersionId } from './version-id.js';
 
@@ -58,12 +63,17 @@ export async function hashFile(file: string): Promise<{ bytes: number; sha256: s
 /** Builds the manifest for the files in `dir` (all of them, recursively, except `manifest.json`). */
 export async function createManifest(
   dir: string,
-  { version, createdAt = new Date(), source }: { version: string; createdAt?: Date; source?: Record<string, string> },
+  {
+    version,
+    createdAt = new Date(),
+    source,
+  }: { version: string; createdAt?: Date; source?: Record<string, string> },
 ): Promise<Manifest> {
   assertVersionId(version);
   const paths = (await listFilesRecursive(dir)).filter((p) => p !== MANIFEST_FILE);
   const files: ManifestFile[] = [];
-  for (const p of paths) files.push({ path: p, ...(await hashFile(path.join(dir, ...p.split('/')))) });
+  for (const p of paths)
+    files.push({ path: p, ...(await hashFile(path.join(dir, ...p.split('/')))) });
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -88,7 +98,10 @@ export async function readManifest(dir: string): Promise<Manifest> {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     if (isErrno(err, 'ENOENT')) {
-      throw new StoreError('invalid-manifest', `${file} is missing; every version folder must contain a manifest.json`);
+      throw new StoreError(
+        'invalid-manifest',
+        `${file} is missing; every version folder must contain a manifest.json`,
+      );
     }
     throw err;
   }
@@ -106,30 +119,44 @@ export function validateManifest(value: unknown, where: string): Manifest {
   const fail = (what: string): never => {
     throw new StoreError('invalid-manifest', `${where}: ${what}`);
   };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('expected a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('expected a JSON object');
   const m = value as Record<string, unknown>;
-  if (m.format !== MANIFEST_FORMAT) fail(`"format" is ${JSON.stringify(m.format)}, expected "${MANIFEST_FORMAT}"`);
+  if (m.format !== MANIFEST_FORMAT)
+    fail(`"format" is ${JSON.stringify(m.format)}, expected "${MANIFEST_FORMAT}"`);
   if (m.formatVersion !== MANIFEST_FORMAT_VERSION) {
-    fail(`"formatVersion" is ${JSON.stringify(m.formatVersion)}; this build reads format version ${MANIFEST_FORMAT_VERSION}`);
+    fail(
+      `"formatVersion" is ${JSON.stringify(m.formatVersion)}; this build reads format version ${MANIFEST_FORMAT_VERSION}`,
+    );
   }
   if (typeof m.version !== 'string') return fail('"version" must be a string');
   assertVersionId(m.version, `${where}: "version"`);
-  if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) fail('"createdAt" must be an ISO 8601 date');
+  if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt)))
+    fail('"createdAt" must be an ISO 8601 date');
   if (!Array.isArray(m.files)) return fail('"files" must be an array');
   let previous: string | undefined;
   for (const [i, f] of (m.files as unknown[]).entries()) {
     const entry = f as Record<string, unknown>;
-    if (typeof f !== 'object' || f === null || typeof entry.path !== 'string') fail(`files[${i}].path must be a string`);
+    if (typeof f !== 'object' || f === null || typeof entry.path !== 'string')
+      fail(`files[${i}].path must be a string`);
     const p = entry.path as string;
     if (!isSafeRelativePath(p) || p === MANIFEST_FILE) {
-      fail(`files[${i}].path ${JSON.stringify(p)} must be a relative "/"-separated path without "."/".." segments, other than manifest.json`);
+      fail(
+        `files[${i}].path ${JSON.stringify(p)} must be a relative "/"-separated path without "."/".." segments, other than manifest.json`,
+      );
     }
-    if (!Number.isSafeInteger(entry.bytes) || (entry.bytes as number) < 0) fail(`files[${i}].bytes must be a non-negative integer`);
-    if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) fail(`files[${i}].sha256 must be 64 lower-case hex digits`);
-    if (previous !== undefined && compareCodeUnits(previous, p) >= 0) fail(`files must be sorted by path without duplicates ("${previous}" then "${p}")`);
+    if (!Number.isSafeInteger(entry.bytes) || (entry.bytes as number) < 0)
+      fail(`files[${i}].bytes must be a non-negative integer`);
+    if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256))
+      fail(`files[${i}].sha256 must be 64 lower-case hex digits`);
+    if (previous !== undefined && compareCodeUnits(previous, p) >= 0)
+      fail(`files must be sorted by path without duplicates ("${previous}" then "${p}")`);
     previous = p;
   }
-  if (m.source !== undefined && (typeof m.source !== 'object' || m.source === null || Array.isArray(m.source))) {
+  if (
+    m.source !== undefined &&
+    (typeof m.source !== 'object' || m.source === null || Array.isArray(m.source))
+  ) {
     fail('"source" must be an object when present');
   }
   return value as Manifest;
@@ -146,7 +173,10 @@ function isSafeRelativePath(p: string): boolean {
  * hashing, so a truncated file is reported without reading gigabytes. Returns the manifest.
  * Throws `invalid-manifest`, or `verification-failed` naming the file and what differs.
  */
-export async function verifyVersion(dir: string, { expectedVersion }: { expectedVersion?: string } = {}): Promise<Manifest> {
+export async function verifyVersion(
+  dir: string,
+  { expectedVersion }: { expectedVersion?: string } = {},
+): Promise<Manifest> {
   const manifest = await readManifest(dir);
   const where = `version ${manifest.version} (${dir})`;
   if (expectedVersion !== undefined && manifest.version !== expectedVersion) {
@@ -161,17 +191,30 @@ export async function verifyVersion(dir: string, { expectedVersion }: { expected
   const listed = new Set(manifest.files.map((f) => f.path));
   const present = (await listFilesRecursive(dir)).filter((p) => p !== MANIFEST_FILE);
   for (const p of present) {
-    if (!listed.has(p)) fail(`unlisted file "${p}" is present; a version must hold exactly the files its manifest.json lists`);
+    if (!listed.has(p))
+      fail(
+        `unlisted file "${p}" is present; a version must hold exactly the files its manifest.json lists`,
+      );
   }
   for (const f of manifest.files) {
     const stat = await statOrUndefined(path.join(dir, ...f.path.split('/')));
-    if (stat === undefined || !stat.isFile()) fail(`file "${f.path}" listed in manifest.json is missing`);
-    else if (stat.size !== f.bytes) fail(`file "${f.path}" is ${stat.size} bytes but manifest.json lists ${f.bytes} bytes (truncated or overwritten)`);
+    if (stat === undefined || !stat.isFile())
+      fail(`file "${f.path}" listed in manifest.json is missing`);
+    else if (stat.size !== f.bytes)
+      fail(
+        `file "${f.path}" is ${stat.size} bytes but manifest.json lists ${f.bytes} bytes (truncated or overwritten)`,
+      );
   }
   for (const f of manifest.files) {
     const { bytes, sha256 } = await hashFile(path.join(dir, ...f.path.split('/')));
-    if (bytes !== f.bytes) fail(`file "${f.path}" is ${bytes} bytes but manifest.json lists ${f.bytes} bytes (it changed while being verified)`);
-    if (sha256 !== f.sha256) fail(`file "${f.path}" has SHA-256 ${sha256} but manifest.json lists ${f.sha256}; its content was altered or damaged`);
+    if (bytes !== f.bytes)
+      fail(
+        `file "${f.path}" is ${bytes} bytes but manifest.json lists ${f.bytes} bytes (it changed while being verified)`,
+      );
+    if (sha256 !== f.sha256)
+      fail(
+        `file "${f.path}" has SHA-256 ${sha256} but manifest.json lists ${f.sha256}; its content was altered or damaged`,
+      );
   }
   return manifest;
 }

@@ -37,7 +37,12 @@ async function newestMtime(p: string): Promise<number> {
  * removed. A failure to remove one entry is logged and does not stop the others: cleanup must not
  * fail the publish that triggered it.
  */
-export async function cleanStaleEntries(root: string, partialDir: string, logger: StoreLogger, maxAgeMs = STALE_PARTIAL_MS): Promise<string[]> {
+export async function cleanStaleEntries(
+  root: string,
+  partialDir: string,
+  logger: StoreLogger,
+  maxAgeMs = STALE_PARTIAL_MS,
+): Promise<string[]> {
   const removed: string[] = [];
   const now = Date.now();
   const candidates: string[] = [];
@@ -47,17 +52,21 @@ export async function cleanStaleEntries(root: string, partialDir: string, logger
   }
   for (const name of await fs.readdir(root)) {
     const p = path.join(root, name);
-    if (/^\..+-[0-9a-f]+\.tmp$/.test(name) && now - (await newestMtime(p)) > maxAgeMs) candidates.push(p);
+    if (/^\..+-[0-9a-f]+\.tmp$/.test(name) && now - (await newestMtime(p)) > maxAgeMs)
+      candidates.push(p);
   }
   for (const p of candidates) {
     try {
       await fs.rm(p, { recursive: true, force: true, maxRetries: 3 });
       removed.push(p);
     } catch (err) {
-      logger.warn('index store: could not remove abandoned work; it will be retried on the next publish', {
-        path: p,
-        error: errorMessage(err),
-      });
+      logger.warn(
+        'index store: could not remove abandoned work; it will be retried on the next publish',
+        {
+          path: p,
+          error: errorMessage(err),
+        },
+      );
     }
   }
   return removed;

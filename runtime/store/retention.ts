@@ -23,5 +23,8 @@ export function versionsToPrune(
   const newestFirst = [...versions].sort(
     (a, b) => compareCodeUnits(b.createdAt, a.createdAt) || compareCodeUnits(b.version, a.version),
   );
-  return newestFirst.slice(Math.max(keep, 0)).filter((v) => !protect.has(v.version)).map((v) => v.version);
+  return newestFirst
+    .slice(Math.max(keep, 0))
+    .filter((v) => !protect.has(v.version))
+    .map((v) => v.version);
 }

@@ -53,5 +53,9 @@ export function errorMessage(err: unknown): string {
 
 /** True for a Node.js system error with the given `code` (ENOENT, EEXIST, ...). */
 export function isErrno(err: unknown, ...codes: string[]): boolean {
-  return typeof err === 'object' && err !== null && codes.includes((err as NodeJS.ErrnoException).code ?? '');
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    codes.includes((err as NodeJS.ErrnoException).code ?? '')
+  );
 }

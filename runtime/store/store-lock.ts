@@ -48,10 +48,20 @@ interface LockOwner {
  * Runs `fn` while holding the lock of the store at `root`; `trashDir` (inside the store, same file
  * system) receives broken or released lock folders before they are deleted.
  */
-export async function withStoreLock<R>(root: string, trashDir: string, fn: () => Promise<R>, options: StoreLockOptions = {}): Promise<R> {
+export async function withStoreLock<R>(
+  root: string,
+  trashDir: string,
+  fn: () => Promise<R>,
+  options: StoreLockOptions = {},
+): Promise<R> {
   const { timeoutMs, staleMs } = { ...LOCK_DEFAULTS, ...options };
   const lockDir = path.join(root, LOCK_DIR);
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), at: new Date().toISOString(), token: randomSuffix(8) };
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: os.hostname(),
+    at: new Date().toISOString(),
+    token: randomSuffix(8),
+  };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -66,7 +76,9 @@ export async function withStoreLock<R>(root: string, trashDir: string, fn: () =>
       continue;
     }
     if (Date.now() > deadline) {
-      const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.at}` : 'a process that has not written its owner yet';
+      const who = holder
+        ? `pid ${holder.pid} on ${holder.host} since ${holder.at}`
+        : 'a process that has not written its owner yet';
       throw new StoreError(
         'conflict',
         `could not take the store lock ${lockDir} within ${timeoutMs} ms; it is held by ${who}. If that process is gone, remove ${lockDir} and retry`,
@@ -94,7 +106,11 @@ async function readOwner(lockDir: string): Promise<LockOwner | undefined> {
   }
 }
 
-async function isAbandoned(lockDir: string, holder: LockOwner | undefined, staleMs: number): Promise<boolean> {
+async function isAbandoned(
+  lockDir: string,
+  holder: LockOwner | undefined,
+  staleMs: number,
+): Promise<boolean> {
   if (holder === undefined) {
     const stat = await fs.stat(lockDir).catch((err: unknown) => {
       if (isErrno(err, 'ENOENT')) return undefined;
@@ -123,7 +139,11 @@ async function removeLockDir(lockDir: string, trashDir: string): Promise<void> {
     await fs.rename(lockDir, trash);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return; // someone else released or broke it first
-    throw new StoreError('conflict', `could not remove the store lock ${lockDir}: ${errorMessage(err)}`, { cause: err });
+    throw new StoreError(
+      'conflict',
+      `could not remove the store lock ${lockDir}: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   await fs.rm(trash, { recursive: true, force: true });
 }

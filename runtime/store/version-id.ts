@@ -30,6 +30,9 @@ export function assertVersionId(value: string, what = 'version id'): string {
  * finally enforced by the rename into `versions/`, which fails if the id is taken.
  */
 export function newVersionId(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }

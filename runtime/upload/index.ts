@@ -6,12 +6,36 @@
  */
 export { UploadError, type UploadErrorCode } from './upload-error.js';
 export { type UploadTarget, readStackOutputs, validateOutputs } from './stack-outputs.js';
-export { DEFAULT_STAGING_PREFIX, type StagedUpload, contentVersion, prepareCorpusUpload, prepareIndexUpload, stagedKey } from './staged-version.js';
+export {
+  DEFAULT_STAGING_PREFIX,
+  type StagedUpload,
+  contentVersion,
+  prepareCorpusUpload,
+  prepareIndexUpload,
+  stagedKey,
+} from './staged-version.js';
 export { makeS3Client } from './s3.js';
 export { DEFAULT_PART_BYTES, MIN_PART_BYTES, stageUpload } from './stage-files.js';
-export { type AgentConfig, LOADER_ENV_FILE, parseEnvFile, resolveAgentConfig } from './loader-env.js';
-export { type AgentResult, agentPublish, agentResultLine, agentRollback, parseAgentResult } from './loader-agent.js';
-export { type CommandStatus, type LoaderResult, type LoaderTransport, agentShellCommand, runOnLoader } from './loader-transport.js';
+export {
+  type AgentConfig,
+  LOADER_ENV_FILE,
+  parseEnvFile,
+  resolveAgentConfig,
+} from './loader-env.js';
+export {
+  type AgentResult,
+  agentPublish,
+  agentResultLine,
+  agentRollback,
+  parseAgentResult,
+} from './loader-agent.js';
+export {
+  type CommandStatus,
+  type LoaderResult,
+  type LoaderTransport,
+  agentShellCommand,
+  runOnLoader,
+} from './loader-transport.js';
 export { SsmTransport, type SsmSender } from './ssm-transport.js';
 export { LocalTransport } from './local-transport.js';
 export { runUpload, agentOutcome, type UploadOutcome } from './upload.js';

@@ -15,12 +15,31 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { buildIndex, type BuildOptions } from '../engine/index.js';
-import { IndexStore, type Manifest, type PartialVersion, StoreError, assertVersionId, silentLogger, verifyVersion } from '../store/index.js';
+import {
+  IndexStore,
+  type Manifest,
+  type PartialVersion,
+  StoreError,
+  assertVersionId,
+  silentLogger,
+  verifyVersion,
+} from '../store/index.js';
 import { validateManifest } from '../store/manifest.js';
 import type { AgentConfig } from './loader-env.js';
-import { MANIFEST_FILE, STAGED_CORPUS_FILE, stagedKey, stagedKind, stagedVersionPrefix } from './staged-version.js';
+import {
+  MANIFEST_FILE,
+  STAGED_CORPUS_FILE,
+  stagedKey,
+  stagedKind,
+  stagedVersionPrefix,
+} from './staged-version.js';
 import { isNotFound } from './s3.js';
 import { UploadError, errorText } from './upload-error.js';
 
@@ -49,7 +68,9 @@ export function parseAgentResult(output: string): AgentResult | undefined {
   for (const line of output.split('\n').reverse()) {
     if (!line.startsWith('{"sirLoaderAgent"')) continue;
     try {
-      const { sirLoaderAgent: _, ...r } = JSON.parse(line) as AgentResult & { sirLoaderAgent: number };
+      const { sirLoaderAgent: _, ...r } = JSON.parse(line) as AgentResult & {
+        sirLoaderAgent: number;
+      };
       return r;
     } catch {
       return undefined;
@@ -71,16 +92,26 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
     const activated = await store.activate(version);
     await deleteStaged(ctx, version);
     if (!activated.changed) log(`version ${version} was already live`);
-    return { result: activated.changed ? 'activated' : 'already-live', version, previous: activated.changed ? (activated.previous ?? null) : null, pruned: [] };
+    return {
+      result: activated.changed ? 'activated' : 'already-live',
+      version,
+      previous: activated.changed ? (activated.previous ?? null) : null,
+      pruned: [],
+    };
   }
 
   log(`reading ${staged}${MANIFEST_FILE}`);
   const manifest = await readStagedManifest(ctx, version);
   const kind = stagedKind(manifest);
   const keys = await listStaged(ctx, version);
-  const missing = manifest.files.filter((f) => !keys.has(stagedKey(config.prefix, version, f.path)));
+  const missing = manifest.files.filter(
+    (f) => !keys.has(stagedKey(config.prefix, version, f.path)),
+  );
   if (missing.length > 0) {
-    throw new UploadError('nothing-staged', `the staged upload ${staged} is incomplete: ${missing.map((f) => f.path).join(', ')} missing; run the same sir upload again to finish staging it`);
+    throw new UploadError(
+      'nothing-staged',
+      `the staged upload ${staged} is incomplete: ${missing.map((f) => f.path).join(', ')} missing; run the same sir upload again to finish staging it`,
+    );
   }
 
   const download = await store.stagePartial({ version });
@@ -89,7 +120,10 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     log(`downloading ${manifest.files.length} file(s), ${total} bytes, into ${download.dir}`);
     for (const f of manifest.files) await downloadChecked(ctx, version, f, download.dir);
-    await fs.writeFile(path.join(download.dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await fs.writeFile(
+      path.join(download.dir, MANIFEST_FILE),
+      `${JSON.stringify(manifest, null, 2)}\n`,
+    );
     log('verifying checksums against the staged manifest');
     await verifyVersion(download.dir, { expectedVersion: version });
     let committed;
@@ -100,7 +134,10 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
       const built = buildIndex(path.join(download.dir, STAGED_CORPUS_FILE), build.dir, options);
       log(`indexed ${built.docs} documents in ${built.seconds.toFixed(1)} s`);
       log(`committing version ${version}`);
-      committed = await store.commitPartial(build, { keep: config.keep, source: { ...manifest.source, staged } });
+      committed = await store.commitPartial(build, {
+        keep: config.keep,
+        source: { ...manifest.source, staged },
+      });
       await store.abandonPartial(download);
     } else {
       log(`committing version ${version}`);
@@ -108,7 +145,12 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
     }
     log(`version ${version} is live${committed.previous ? ` (was ${committed.previous})` : ''}`);
     await deleteStaged(ctx, version);
-    return { result: 'published', version, previous: committed.previous ?? null, pruned: committed.pruned };
+    return {
+      result: 'published',
+      version,
+      previous: committed.previous ?? null,
+      pruned: committed.pruned,
+    };
   } catch (err) {
     await store.abandonPartial(download).catch(() => undefined);
     if (build) await store.abandonPartial(build).catch(() => undefined);
@@ -128,10 +170,16 @@ export async function agentRollback(ctx: AgentContext): Promise<AgentResult> {
 }
 
 async function versionExists(store: IndexStore, version: string): Promise<boolean> {
-  return fs.stat(path.join(store.versionDir(version), MANIFEST_FILE)).then(() => true, () => false);
+  return fs.stat(path.join(store.versionDir(version), MANIFEST_FILE)).then(
+    () => true,
+    () => false,
+  );
 }
 
-async function readStagedManifest({ config, client }: AgentContext, version: string): Promise<Manifest> {
+async function readStagedManifest(
+  { config, client }: AgentContext,
+  version: string,
+): Promise<Manifest> {
   const key = stagedKey(config.prefix, version, MANIFEST_FILE);
   let text: string;
   try {
@@ -139,7 +187,10 @@ async function readStagedManifest({ config, client }: AgentContext, version: str
     text = await got.Body!.transformToString('utf8');
   } catch (err) {
     if (isNotFound(err)) {
-      throw new UploadError('nothing-staged', `nothing is staged for version ${version}: s3://${config.bucket}/${key} does not exist (never uploaded, unfinished, or already published and removed); run sir upload to stage it`);
+      throw new UploadError(
+        'nothing-staged',
+        `nothing is staged for version ${version}: s3://${config.bucket}/${key} does not exist (never uploaded, unfinished, or already published and removed); run sir upload to stage it`,
+      );
     }
     throw err;
   }
@@ -147,11 +198,17 @@ async function readStagedManifest({ config, client }: AgentContext, version: str
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new UploadError('nothing-staged', `s3://${config.bucket}/${key} is not valid JSON (${errorText(err)}); run sir upload again to stage the version afresh`);
+    throw new UploadError(
+      'nothing-staged',
+      `s3://${config.bucket}/${key} is not valid JSON (${errorText(err)}); run sir upload again to stage the version afresh`,
+    );
   }
   const manifest = validateManifest(parsed, `s3://${config.bucket}/${key}`);
   if (manifest.version !== version) {
-    throw new UploadError('nothing-staged', `s3://${config.bucket}/${key} names version "${manifest.version}", not "${version}"; the staged objects were mixed up, run sir upload again`);
+    throw new UploadError(
+      'nothing-staged',
+      `s3://${config.bucket}/${key} names version "${manifest.version}", not "${version}"; the staged objects were mixed up, run sir upload again`,
+    );
   }
   return manifest;
 }
@@ -161,7 +218,11 @@ async function listStaged({ config, client }: AgentContext, version: string): Pr
   let token: string | undefined;
   for (let page = 0; page < 1000; page++) {
     const listed = await client.send(
-      new ListObjectsV2Command({ Bucket: config.bucket, Prefix: stagedVersionPrefix(config.prefix, version), ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: config.bucket,
+        Prefix: stagedVersionPrefix(config.prefix, version),
+        ContinuationToken: token,
+      }),
     );
     for (const o of listed.Contents ?? []) if (o.Key) keys.add(o.Key);
     if (!listed.IsTruncated || !listed.NextContinuationToken) break;
@@ -171,7 +232,12 @@ async function listStaged({ config, client }: AgentContext, version: string): Pr
 }
 
 /** Streams one staged file into `dir`, hashing it on the way; refuses it if size or SHA-256 differ. */
-async function downloadChecked({ config, client }: AgentContext, version: string, file: Manifest['files'][number], dir: string): Promise<void> {
+async function downloadChecked(
+  { config, client }: AgentContext,
+  version: string,
+  file: Manifest['files'][number],
+  dir: string,
+): Promise<void> {
   const key = stagedKey(config.prefix, version, file.path);
   const to = path.join(dir, ...file.path.split('/'));
   await fs.mkdir(path.dirname(to), { recursive: true });
@@ -188,7 +254,10 @@ async function downloadChecked({ config, client }: AgentContext, version: string
   await pipeline(got.Body as Readable, tap, createWriteStream(to));
   const sha256 = hash.digest('hex');
   if (bytes !== file.bytes || sha256 !== file.sha256) {
-    const what = bytes !== file.bytes ? `is ${bytes} bytes but the manifest lists ${file.bytes}` : `has SHA-256 ${sha256} but the manifest lists ${file.sha256}`;
+    const what =
+      bytes !== file.bytes
+        ? `is ${bytes} bytes but the manifest lists ${file.bytes}`
+        : `has SHA-256 ${sha256} but the manifest lists ${file.sha256}`;
     throw new UploadError(
       'checksum-mismatch',
       `refused version ${version}: staged file "${file.path}" (s3://${config.bucket}/${key}) ${what}; it was altered or damaged after upload. Nothing was published and the live version is unchanged; run sir upload again to stage it afresh`,
@@ -201,10 +270,14 @@ function parseBuildOptions(manifest: Manifest): BuildOptions {
   if (text === undefined) return {};
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
     return parsed as BuildOptions;
   } catch (err) {
-    throw new UploadError('nothing-staged', `the staged manifest of version ${manifest.version} has unreadable analyzer options in source.build (${errorText(err)}); run sir upload again`);
+    throw new UploadError(
+      'nothing-staged',
+      `the staged manifest of version ${manifest.version} has unreadable analyzer options in source.build (${errorText(err)}); run sir upload again`,
+    );
   }
 }
 
@@ -213,8 +286,12 @@ async function deleteStaged(ctx: AgentContext, version: string): Promise<void> {
   const keys = [...(await listStaged(ctx, version))];
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
-    await ctx.client.send(new DeleteObjectsCommand({ Bucket: ctx.config.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+    await ctx.client.send(
+      new DeleteObjectsCommand({
+        Bucket: ctx.config.bucket,
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
   }
   if (keys.length > 0) ctx.log(`removed ${keys.length} staged object(s)`);
 }
-

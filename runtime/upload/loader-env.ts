@@ -39,8 +39,14 @@ export function parseEnvFile(text: string): Record<string, string> {
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
     let value = line.slice(eq + 1).trim();
-    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) value = value.slice(1, -1);
-    vars[line.slice(0, eq).replace(/^export\s+/, '').trim()] = value;
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0])
+      value = value.slice(1, -1);
+    vars[
+      line
+        .slice(0, eq)
+        .replace(/^export\s+/, '')
+        .trim()
+    ] = value;
   }
   return vars;
 }
@@ -53,7 +59,10 @@ function readEnvFile(file: string): Record<string, string> {
   }
 }
 
-export function resolveAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+export function resolveAgentConfig(
+  flags: AgentFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): AgentConfig {
   const file = readEnvFile(env.SIR_LOADER_ENV ?? LOADER_ENV_FILE);
   const pick = (flag: string | undefined, key: string) => flag ?? env[key] ?? file[key];
   const storeDir = pick(flags.store, 'SIR_STORE_DIR');
@@ -64,13 +73,31 @@ export function resolveAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = p
   if (!bucket) missing.push('the staging bucket (--bucket or SIR_STAGING_BUCKET)');
   if (!region) missing.push('the AWS region (--region or AWS_REGION)');
   if (missing.length > 0) {
-    throw new UploadError('invalid-option', `the loader agent does not know ${missing.join(', ')}; on the loader these come from ${LOADER_ENV_FILE}`);
+    throw new UploadError(
+      'invalid-option',
+      `the loader agent does not know ${missing.join(', ')}; on the loader these come from ${LOADER_ENV_FILE}`,
+    );
   }
   const prefix = pick(flags.prefix, 'SIR_STAGING_PREFIX') ?? DEFAULT_STAGING_PREFIX;
-  if (prefix !== '' && !prefix.endsWith('/')) throw new UploadError('invalid-option', `the staging prefix must end with "/", got "${prefix}"`);
+  if (prefix !== '' && !prefix.endsWith('/'))
+    throw new UploadError(
+      'invalid-option',
+      `the staging prefix must end with "/", got "${prefix}"`,
+    );
   const keepText = pick(flags.keep, 'SIR_VERSIONS_TO_KEEP');
   const keep = keepText === undefined ? DEFAULT_KEEP : Number(keepText);
-  if (!Number.isInteger(keep) || keep < 1) throw new UploadError('invalid-option', `versions to keep must be an integer of at least 1, got "${keepText}"`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new UploadError(
+      'invalid-option',
+      `versions to keep must be an integer of at least 1, got "${keepText}"`,
+    );
   const endpoint = pick(flags['s3-endpoint'], 'SIR_S3_ENDPOINT');
-  return { storeDir: storeDir!, bucket: bucket!, prefix, keep, region: region!, ...(endpoint ? { endpoint } : {}) };
+  return {
+    storeDir: storeDir!,
+    bucket: bucket!,
+    prefix,
+    keep,
+    region: region!,
+    ...(endpoint ? { endpoint } : {}),
+  };
 }

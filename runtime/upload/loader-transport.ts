@@ -6,9 +6,22 @@
  */
 
 /** SSM Run Command's invocation statuses; the local transport uses the same words. */
-export type CommandStatus = 'Pending' | 'InProgress' | 'Delayed' | 'Success' | 'Failed' | 'TimedOut' | 'Cancelled' | 'Cancelling';
+export type CommandStatus =
+  | 'Pending'
+  | 'InProgress'
+  | 'Delayed'
+  | 'Success'
+  | 'Failed'
+  | 'TimedOut'
+  | 'Cancelled'
+  | 'Cancelling';
 
-export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<CommandStatus> = new Set([
+  'Success',
+  'Failed',
+  'TimedOut',
+  'Cancelled',
+]);
 
 export interface LoaderResult {
   status: CommandStatus;
@@ -40,7 +53,11 @@ export interface LoaderTransport {
   followHint(id: string): string;
 }
 
-export async function runOnLoader(transport: LoaderTransport, command: LoaderCommand, onOutput?: OutputListener): Promise<LoaderResult> {
+export async function runOnLoader(
+  transport: LoaderTransport,
+  command: LoaderCommand,
+  onOutput?: OutputListener,
+): Promise<LoaderResult> {
   return transport.wait(await transport.start(command), onOutput);
 }
 
@@ -49,5 +66,7 @@ export const LOADER_SIR = '/usr/local/bin/sir';
 
 /** `/usr/local/bin/sir loader-agent ARGS` as one POSIX shell line (arguments single-quoted unless plain). */
 export function agentShellCommand(args: readonly string[]): string {
-  return [LOADER_SIR, 'loader-agent', ...args].map((a) => (/^[A-Za-z0-9._\/=:@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [LOADER_SIR, 'loader-agent', ...args]
+    .map((a) => (/^[A-Za-z0-9._\/=:@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }

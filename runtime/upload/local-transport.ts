@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentConfig } from './loader-env.js';
-import type { LoaderCommand, LoaderResult, LoaderTransport, OutputListener } from './loader-transport.js';
+import type {
+  LoaderCommand,
+  LoaderResult,
+  LoaderTransport,
+  OutputListener,
+} from './loader-transport.js';
 import { UploadError } from './upload-error.js';
 
 export interface LocalTransportOptions {
@@ -36,7 +41,10 @@ export function defaultSirPath(): string {
   if (existsSync(fromRepo)) return fromRepo;
   const running = process.argv[1];
   if (running && path.basename(running) === 'sir.mjs') return running;
-  throw new UploadError('transport-failed', `cannot find the sir entry point to run the loader agent locally (looked for ${fromRepo})`);
+  throw new UploadError(
+    'transport-failed',
+    `cannot find the sir entry point to run the loader agent locally (looked for ${fromRepo})`,
+  );
 }
 
 export class LocalTransport implements LoaderTransport {
@@ -56,7 +64,8 @@ export class LocalTransport implements LoaderTransport {
       SIR_STAGING_PREFIX: c.prefix,
       SIR_VERSIONS_TO_KEEP: String(c.keep),
       AWS_REGION: c.region,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
+        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
       ...(c.endpoint ? { SIR_S3_ENDPOINT: c.endpoint } : {}),
     };
   }
@@ -66,20 +75,34 @@ export class LocalTransport implements LoaderTransport {
     if (this.options.background) {
       const log = path.join(os.tmpdir(), `sir-loader-agent-${Date.now()}-${process.pid}.log`);
       const fd = openSync(log, 'a');
-      const child = spawn(process.execPath, argv, { env: this.#env(), stdio: ['ignore', fd, fd], detached: true });
+      const child = spawn(process.execPath, argv, {
+        env: this.#env(),
+        stdio: ['ignore', fd, fd],
+        detached: true,
+      });
       closeSync(fd);
       child.unref();
       const id = String(child.pid);
       this.#logs.set(id, log);
       return id;
     }
-    const child = spawn(process.execPath, argv, { env: this.#env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, {
+      env: this.#env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const running: Running = {
       child,
       stdout: '',
       stderr: '',
       exit: new Promise((resolve, reject) => {
-        child.on('error', (err) => reject(new UploadError('transport-failed', `could not start the local loader agent: ${err.message}`)));
+        child.on('error', (err) =>
+          reject(
+            new UploadError(
+              'transport-failed',
+              `could not start the local loader agent: ${err.message}`,
+            ),
+          ),
+        );
         child.on('close', (code) => resolve(code));
       }),
     };
@@ -98,7 +121,11 @@ export class LocalTransport implements LoaderTransport {
 
   async wait(id: string, onOutput?: OutputListener): Promise<LoaderResult> {
     const running = this.#running.get(id);
-    if (!running) throw new UploadError('transport-failed', `no local loader agent with id ${id} was started by this process`);
+    if (!running)
+      throw new UploadError(
+        'transport-failed',
+        `no local loader agent with id ${id} was started by this process`,
+      );
     if (running.stdout) onOutput?.(running.stdout, 'stdout');
     if (running.stderr) onOutput?.(running.stderr, 'stderr');
     running.listener = onOutput;
@@ -110,8 +137,19 @@ export class LocalTransport implements LoaderTransport {
     }, timeoutMs);
     try {
       const code = await running.exit;
-      const status = timedOut ? 'TimedOut' : code === 0 ? 'Success' : running.child.signalCode ? 'Cancelled' : 'Failed';
-      return { status, output: running.stdout, errorOutput: running.stderr, ...(code !== null ? { exitCode: code } : {}) };
+      const status = timedOut
+        ? 'TimedOut'
+        : code === 0
+          ? 'Success'
+          : running.child.signalCode
+            ? 'Cancelled'
+            : 'Failed';
+      return {
+        status,
+        output: running.stdout,
+        errorOutput: running.stderr,
+        ...(code !== null ? { exitCode: code } : {}),
+      };
     } finally {
       clearTimeout(timer);
       this.#running.delete(id);

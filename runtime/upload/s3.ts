@@ -14,7 +14,8 @@ export interface S3Target {
 
 export function makeS3Client({ region, endpoint }: S3Target): S3Client {
   if (endpoint === undefined) return new S3Client({ region, maxAttempts: 5 });
-  const hasCredentials = process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
+  const hasCredentials =
+    process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
   return new S3Client({
     region,
     endpoint,

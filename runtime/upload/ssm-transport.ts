@@ -7,8 +7,20 @@
  * Retries, all bounded by the wait deadline: `InvocationDoesNotExist` (SSM needs a moment after
  * SendCommand before the invocation exists) and throttling errors, with exponential backoff.
  */
-import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { type CommandStatus, type LoaderCommand, type LoaderResult, type LoaderTransport, type OutputListener, TERMINAL_STATUSES, agentShellCommand } from './loader-transport.js';
+import {
+  GetCommandInvocationCommand,
+  SendCommandCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import {
+  type CommandStatus,
+  type LoaderCommand,
+  type LoaderResult,
+  type LoaderTransport,
+  type OutputListener,
+  TERMINAL_STATUSES,
+  agentShellCommand,
+} from './loader-transport.js';
 import { UploadError, errorText } from './upload-error.js';
 
 /** The one method of SSMClient used here, so tests can inject a fake. */
@@ -29,7 +41,13 @@ export interface SsmTransportOptions {
   now?: () => number;
 }
 
-const RETRYABLE = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'InvocationDoesNotExist']);
+const RETRYABLE = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'InvocationDoesNotExist',
+]);
 
 function errorName(err: unknown): string {
   return (err as { name?: string; Code?: string })?.name ?? (err as { Code?: string })?.Code ?? '';
@@ -59,11 +77,22 @@ export class SsmTransport implements LoaderTransport {
       DocumentName: 'AWS-RunShellScript',
       Comment: comment.slice(0, 100),
       TimeoutSeconds: 600,
-      Parameters: { commands: [agentShellCommand(args)], executionTimeout: [String(this.#o.executionTimeoutSeconds)] },
+      Parameters: {
+        commands: [agentShellCommand(args)],
+        executionTimeout: [String(this.#o.executionTimeoutSeconds)],
+      },
     };
-    const sent = await this.#retrying('SendCommand', () => this.#o.client.send(new SendCommandCommand(input)), this.#o.now() + 120_000);
+    const sent = await this.#retrying(
+      'SendCommand',
+      () => this.#o.client.send(new SendCommandCommand(input)),
+      this.#o.now() + 120_000,
+    );
     const id = sent.Command?.CommandId;
-    if (!id) throw new UploadError('transport-failed', `SSM SendCommand to ${this.#o.instanceId} returned no CommandId; check the loader is running and registered with SSM`);
+    if (!id)
+      throw new UploadError(
+        'transport-failed',
+        `SSM SendCommand to ${this.#o.instanceId} returned no CommandId; check the loader is running and registered with SSM`,
+      );
     return id;
   }
 
@@ -75,7 +104,13 @@ export class SsmTransport implements LoaderTransport {
     for (let polls = 0; polls < 1_000_000; polls++) {
       const inv = await this.#retrying(
         'GetCommandInvocation',
-        () => this.#o.client.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: this.#o.instanceId })),
+        () =>
+          this.#o.client.send(
+            new GetCommandInvocationCommand({
+              CommandId: commandId,
+              InstanceId: this.#o.instanceId,
+            }),
+          ),
         deadline,
       );
       const out = inv.StandardOutputContent ?? '';
@@ -87,7 +122,14 @@ export class SsmTransport implements LoaderTransport {
       stderrSeen = Math.max(stderrSeen, err.length);
       const status = (inv.Status ?? 'Pending') as CommandStatus;
       if (TERMINAL_STATUSES.has(status)) {
-        return { status, output: out, errorOutput: err, ...(inv.ResponseCode !== undefined && inv.ResponseCode >= 0 ? { exitCode: inv.ResponseCode } : {}) };
+        return {
+          status,
+          output: out,
+          errorOutput: err,
+          ...(inv.ResponseCode !== undefined && inv.ResponseCode >= 0
+            ? { exitCode: inv.ResponseCode }
+            : {}),
+        };
       }
       // Poll often while output flows; back off (doubling, capped) while nothing changes.
       idle = grew ? 0 : idle + 1;
@@ -95,7 +137,10 @@ export class SsmTransport implements LoaderTransport {
       if (this.#o.now() + delay > deadline) break;
       await this.#o.sleep(delay);
     }
-    throw new UploadError('transport-failed', `the loader command ${commandId} did not finish within ${Math.round(this.#o.waitMs / 1000)} s; it may still be running: ${this.followHint(commandId)}`);
+    throw new UploadError(
+      'transport-failed',
+      `the loader command ${commandId} did not finish within ${Math.round(this.#o.waitMs / 1000)} s; it may still be running: ${this.followHint(commandId)}`,
+    );
   }
 
   followHint(commandId: string): string {
@@ -111,7 +156,10 @@ export class SsmTransport implements LoaderTransport {
       } catch (err) {
         const name = errorName(err);
         if (!RETRYABLE.has(name) || this.#o.now() + delay > deadline || attempt >= 200) {
-          throw new UploadError('transport-failed', `SSM ${what} on ${this.#o.instanceId} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${name ? `${name}: ` : ''}${errorText(err)}${hintFor(name)}`);
+          throw new UploadError(
+            'transport-failed',
+            `SSM ${what} on ${this.#o.instanceId} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${name ? `${name}: ` : ''}${errorText(err)}${hintFor(name)}`,
+          );
         }
         await this.#o.sleep(delay);
         delay = Math.min(delay * 2, this.#o.maxPollMs);
@@ -121,7 +169,9 @@ export class SsmTransport implements LoaderTransport {
 }
 
 function hintFor(name: string): string {
-  if (name === 'InvalidInstanceId') return '; the loader is not running or not registered with SSM yet (it needs a minute after pulumi up), or loaderInstanceId is stale';
-  if (name === 'AccessDeniedException') return '; your AWS credentials need ssm:SendCommand and ssm:GetCommandInvocation on the loader instance';
+  if (name === 'InvalidInstanceId')
+    return '; the loader is not running or not registered with SSM yet (it needs a minute after pulumi up), or loaderInstanceId is stale';
+  if (name === 'AccessDeniedException')
+    return '; your AWS credentials need ssm:SendCommand and ssm:GetCommandInvocation on the loader instance';
   return '';
 }

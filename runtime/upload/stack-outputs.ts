@@ -21,18 +21,23 @@ export type PulumiRunner = (stack: string) => Promise<string>;
 
 export const runPulumi: PulumiRunner = (stack) =>
   new Promise((resolve, reject) => {
-    execFile('pulumi', ['stack', 'output', '--json', '--show-secrets', '--stack', stack], { maxBuffer: 16 << 20, timeout: 120_000 }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      reject(
-        new UploadError(
-          'invalid-outputs',
-          missing
-            ? `the pulumi CLI is not installed here, so the outputs of stack "${stack}" cannot be read; install it, or pass --outputs FILE with the JSON of \`pulumi stack output --json\``
-            : `\`pulumi stack output --json --stack ${stack}\` failed: ${(stderr || errorText(err)).trim()}`,
-        ),
-      );
-    });
+    execFile(
+      'pulumi',
+      ['stack', 'output', '--json', '--show-secrets', '--stack', stack],
+      { maxBuffer: 16 << 20, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(
+          new UploadError(
+            'invalid-outputs',
+            missing
+              ? `the pulumi CLI is not installed here, so the outputs of stack "${stack}" cannot be read; install it, or pass --outputs FILE with the JSON of \`pulumi stack output --json\``
+              : `\`pulumi stack output --json --stack ${stack}\` failed: ${(stderr || errorText(err)).trim()}`,
+          ),
+        );
+      },
+    );
   });
 
 export interface ReadOutputsOptions {
@@ -44,7 +49,12 @@ export interface ReadOutputsOptions {
   pulumi?: PulumiRunner;
 }
 
-export async function readStackOutputs({ stack, outputsFile, requireLoader, pulumi = runPulumi }: ReadOutputsOptions): Promise<UploadTarget> {
+export async function readStackOutputs({
+  stack,
+  outputsFile,
+  requireLoader,
+  pulumi = runPulumi,
+}: ReadOutputsOptions): Promise<UploadTarget> {
   let text: string;
   let where: string;
   if (outputsFile !== undefined) {
@@ -52,7 +62,10 @@ export async function readStackOutputs({ stack, outputsFile, requireLoader, pulu
     try {
       text = await readFile(outputsFile, 'utf8');
     } catch (err) {
-      throw new UploadError('invalid-outputs', `cannot read the stack outputs file ${outputsFile} (${errorText(err)}); expected the JSON of \`pulumi stack output --json\``);
+      throw new UploadError(
+        'invalid-outputs',
+        `cannot read the stack outputs file ${outputsFile} (${errorText(err)}); expected the JSON of \`pulumi stack output --json\``,
+      );
     }
   } else {
     where = `the outputs of stack "${stack}"`;
@@ -62,7 +75,10 @@ export async function readStackOutputs({ stack, outputsFile, requireLoader, pulu
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new UploadError('invalid-outputs', `${where} is not valid JSON (${errorText(err)}); expected the JSON object \`pulumi stack output --json\` prints`);
+    throw new UploadError(
+      'invalid-outputs',
+      `${where} is not valid JSON (${errorText(err)}); expected the JSON object \`pulumi stack output --json\` prints`,
+    );
   }
   return validateOutputs(parsed, { stack, where, requireLoader });
 }
@@ -71,24 +87,49 @@ const HOW_TO_GET: Record<string, string> = {
   stagingBucket: 'run pulumi up on this stack (the staging bucket is part of every stack)',
   region: 'run pulumi up with a current version of the program (it exports region)',
   apiUrl: 'run pulumi up on this stack (the search API exports apiUrl)',
-  loaderInstanceId: 'turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
+  loaderInstanceId:
+    'turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
 };
 
-export function validateOutputs(value: unknown, { stack, where, requireLoader }: { stack: string; where: string; requireLoader: boolean }): UploadTarget {
+export function validateOutputs(
+  value: unknown,
+  { stack, where, requireLoader }: { stack: string; where: string; requireLoader: boolean },
+): UploadTarget {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UploadError('invalid-outputs', `${where} must be a JSON object of stack outputs, like the one \`pulumi stack output --json\` prints`);
+    throw new UploadError(
+      'invalid-outputs',
+      `${where} must be a JSON object of stack outputs, like the one \`pulumi stack output --json\` prints`,
+    );
   }
   const o = value as Record<string, unknown>;
-  const needed = ['stagingBucket', 'region', 'apiUrl', ...(requireLoader ? ['loaderInstanceId'] : [])];
+  const needed = [
+    'stagingBucket',
+    'region',
+    'apiUrl',
+    ...(requireLoader ? ['loaderInstanceId'] : []),
+  ];
   const problems: string[] = [];
   for (const key of needed) {
     const v = o[key];
-    if (v === undefined || v === null || v === '') problems.push(`${key} missing: ${HOW_TO_GET[key]}`);
-    else if (typeof v !== 'string') problems.push(`${key} must be a string, got ${JSON.stringify(v)}`);
+    if (v === undefined || v === null || v === '')
+      problems.push(`${key} missing: ${HOW_TO_GET[key]}`);
+    else if (typeof v !== 'string')
+      problems.push(`${key} must be a string, got ${JSON.stringify(v)}`);
   }
-  if (typeof o.apiUrl === 'string' && o.apiUrl !== '' && !/^https?:\/\//.test(o.apiUrl)) problems.push(`apiUrl must be an http(s) URL, got "${o.apiUrl}"`);
-  if (problems.length > 0) throw new UploadError('invalid-outputs', `${where} cannot be used for an upload: ${problems.join('; ')}`);
-  const target: UploadTarget = { stack, stagingBucket: o.stagingBucket as string, region: o.region as string, apiUrl: (o.apiUrl as string).replace(/\/+$/, '') };
-  if (typeof o.loaderInstanceId === 'string' && o.loaderInstanceId !== '') target.loaderInstanceId = o.loaderInstanceId;
+  if (typeof o.apiUrl === 'string' && o.apiUrl !== '' && !/^https?:\/\//.test(o.apiUrl))
+    problems.push(`apiUrl must be an http(s) URL, got "${o.apiUrl}"`);
+  if (problems.length > 0)
+    throw new UploadError(
+      'invalid-outputs',
+      `${where} cannot be used for an upload: ${problems.join('; ')}`,
+    );
+  const target: UploadTarget = {
+    stack,
+    stagingBucket: o.stagingBucket as string,
+    region: o.region as string,
+    apiUrl: (o.apiUrl as string).replace(/\/+$/, ''),
+  };
+  if (typeof o.loaderInstanceId === 'string' && o.loaderInstanceId !== '')
+    target.loaderInstanceId = o.loaderInstanceId;
   return target;
 }

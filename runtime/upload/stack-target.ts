@@ -45,15 +45,30 @@ export interface StackContext {
 
 export async function resolveStack(
   flags: StackFlags,
-  { background = false, keep = DEFAULT_KEEP, pulumi }: { background?: boolean; keep?: number; pulumi?: PulumiRunner } = {},
+  {
+    background = false,
+    keep = DEFAULT_KEEP,
+    pulumi,
+  }: { background?: boolean; keep?: number; pulumi?: PulumiRunner } = {},
 ): Promise<StackContext> {
-  if (flags.stack === undefined || flags.stack === '') throw new CliError('--stack NAME is required (the Pulumi stack whose loader runs the upload, e.g. dev)', 2);
+  if (flags.stack === undefined || flags.stack === '')
+    throw new CliError(
+      '--stack NAME is required (the Pulumi stack whose loader runs the upload, e.g. dev)',
+      2,
+    );
   const localStore = flags['local-store'];
   const endpoint = flags['s3-endpoint'];
   if ((localStore === undefined) !== (endpoint === undefined)) {
-    throw new CliError('--local-store DIR and --s3-endpoint URL go together (a local stand-in for the stack); give both or neither', 2);
+    throw new CliError(
+      '--local-store DIR and --s3-endpoint URL go together (a local stand-in for the stack); give both or neither',
+      2,
+    );
   }
-  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint)) throw new CliError(`--s3-endpoint must be an http(s) URL such as http://127.0.0.1:4566, got "${endpoint}"`, 2);
+  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint))
+    throw new CliError(
+      `--s3-endpoint must be an http(s) URL such as http://127.0.0.1:4566, got "${endpoint}"`,
+      2,
+    );
   const local = localStore !== undefined;
   const target = await readStackOutputs({
     stack: flags.stack,
@@ -62,9 +77,26 @@ export async function resolveStack(
     ...(pulumi ? { pulumi } : {}),
   });
   const prefix = DEFAULT_STAGING_PREFIX;
-  const s3 = makeS3Client({ region: target.region, ...(endpoint !== undefined ? { endpoint } : {}) });
+  const s3 = makeS3Client({
+    region: target.region,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  });
   const transport: LoaderTransport = local
-    ? new LocalTransport({ config: { storeDir: localStore!, bucket: target.stagingBucket, prefix, keep, region: target.region, endpoint: endpoint! }, background })
-    : new SsmTransport({ client: new SSMClient({ region: target.region }), instanceId: target.loaderInstanceId!, region: target.region });
+    ? new LocalTransport({
+        config: {
+          storeDir: localStore!,
+          bucket: target.stagingBucket,
+          prefix,
+          keep,
+          region: target.region,
+          endpoint: endpoint!,
+        },
+        background,
+      })
+    : new SsmTransport({
+        client: new SSMClient({ region: target.region }),
+        instanceId: target.loaderInstanceId!,
+        region: target.region,
+      });
   return { target, s3, prefix, transport, local };
 }

@@ -58,9 +58,16 @@ export interface StageResult {
 const sha256Base64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
 /** Whether the object for `file` is already staged with the same size and SHA-256. */
-async function alreadyStaged(client: S3Client, bucket: string, key: string, file: StagedFile): Promise<boolean> {
+async function alreadyStaged(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  file: StagedFile,
+): Promise<boolean> {
   try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }),
+    );
     return head.ContentLength === file.bytes && head.Metadata?.sha256 === file.sha256;
   } catch (err) {
     if (isNotFound(err)) return false;
@@ -68,9 +75,20 @@ async function alreadyStaged(client: S3Client, bucket: string, key: string, file
   }
 }
 
-export async function stageUpload({ client, bucket, prefix, upload, partBytes = DEFAULT_PART_BYTES, onProgress, onSkip }: StageOptions): Promise<StageResult> {
+export async function stageUpload({
+  client,
+  bucket,
+  prefix,
+  upload,
+  partBytes = DEFAULT_PART_BYTES,
+  onProgress,
+  onSkip,
+}: StageOptions): Promise<StageResult> {
   if (!Number.isInteger(partBytes) || partBytes < MIN_PART_BYTES) {
-    throw new UploadError('invalid-option', `the part size must be an integer of at least ${MIN_PART_BYTES} bytes (S3's minimum), got ${partBytes}`);
+    throw new UploadError(
+      'invalid-option',
+      `the part size must be an integer of at least ${MIN_PART_BYTES} bytes (S3's minimum), got ${partBytes}`,
+    );
   }
   const result: StageResult = { uploaded: [], skipped: [], sentBytes: 0, skippedBytes: 0 };
   const todo: StagedFile[] = [];
@@ -93,7 +111,10 @@ export async function stageUpload({ client, bucket, prefix, upload, partBytes = 
       else await putMultipart(client, bucket, key, file, partBytes, sent);
     } catch (err) {
       if (err instanceof UploadError) throw err;
-      throw new UploadError('staging-failed', `uploading ${file.local} to s3://${bucket}/${key} failed: ${errorText(err)}; run the same sir upload again to resume (finished files are skipped)`);
+      throw new UploadError(
+        'staging-failed',
+        `uploading ${file.local} to s3://${bucket}/${key} failed: ${errorText(err)}; run the same sir upload again to resume (finished files are skipped)`,
+      );
     }
     result.uploaded.push(file.path);
   }
@@ -111,11 +132,25 @@ export async function stageUpload({ client, bucket, prefix, upload, partBytes = 
   return result;
 }
 
-async function putSmall(client: S3Client, bucket: string, key: string, file: StagedFile, sent: (f: string, n: number) => void): Promise<void> {
+async function putSmall(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  file: StagedFile,
+  sent: (f: string, n: number) => void,
+): Promise<void> {
   const body = await readFile(file.local);
   const sha256 = createHash('sha256').update(body).digest('hex');
   if (body.length !== file.bytes || sha256 !== file.sha256) throw changedWhileUploading(file);
-  await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ChecksumSHA256: sha256Base64(body), Metadata: { sha256 } }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ChecksumSHA256: sha256Base64(body),
+      Metadata: { sha256 },
+    }),
+  );
   sent(file.path, body.length);
 }
 
@@ -128,7 +163,12 @@ async function putMultipart(
   sent: (f: string, n: number) => void,
 ): Promise<void> {
   const created = await client.send(
-    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ChecksumAlgorithm: 'SHA256', Metadata: { sha256: file.sha256 } }),
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      ChecksumAlgorithm: 'SHA256',
+      Metadata: { sha256: file.sha256 },
+    }),
   );
   const uploadId = created.UploadId!;
   const handle = await open(file.local, 'r');
@@ -137,21 +177,46 @@ async function putMultipart(
     const parts: CompletedPart[] = [];
     const buffer = Buffer.allocUnsafe(partBytes);
     for (let offset = 0, partNumber = 1; offset < file.bytes; offset += partBytes, partNumber++) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(partBytes, file.bytes - offset), offset);
+      const { bytesRead } = await handle.read(
+        buffer,
+        0,
+        Math.min(partBytes, file.bytes - offset),
+        offset,
+      );
       const body = buffer.subarray(0, bytesRead);
       whole.update(body);
       const checksum = sha256Base64(body);
       const part = await client.send(
-        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ChecksumSHA256: checksum }),
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: partNumber,
+          Body: body,
+          ChecksumSHA256: checksum,
+        }),
       );
-      parts.push({ PartNumber: partNumber, ETag: part.ETag, ChecksumSHA256: part.ChecksumSHA256 ?? checksum });
+      parts.push({
+        PartNumber: partNumber,
+        ETag: part.ETag,
+        ChecksumSHA256: part.ChecksumSHA256 ?? checksum,
+      });
       sent(file.path, bytesRead);
     }
     // The metadata promised file.sha256: complete only if that is what was sent.
     if (whole.digest('hex') !== file.sha256) throw changedWhileUploading(file);
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
   } catch (err) {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
+      .catch(() => undefined);
     throw err;
   } finally {
     await handle.close();
@@ -159,5 +224,8 @@ async function putMultipart(
 }
 
 function changedWhileUploading(file: StagedFile): UploadError {
-  return new UploadError('staging-failed', `${file.local} changed while it was being uploaded (its SHA-256 no longer matches the manifest); let the index build finish, then run sir upload again`);
+  return new UploadError(
+    'staging-failed',
+    `${file.local} changed while it was being uploaded (its SHA-256 no longer matches the manifest); let the index build finish, then run sir upload again`,
+  );
 }

@@ -16,7 +16,15 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { BuildOptions } from '../engine/index.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, MANIFEST_FORMAT_VERSION, type Manifest, type ManifestFile, createManifest, hashFile } from '../store/index.js';
+import {
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  MANIFEST_FORMAT_VERSION,
+  type Manifest,
+  type ManifestFile,
+  createManifest,
+  hashFile,
+} from '../store/index.js';
 import { UploadError } from './upload-error.js';
 
 /** Default key prefix of staged versions (the loader's SIR_STAGING_PREFIX, infra's STAGING_PREFIX). */
@@ -52,7 +60,11 @@ export function stagedVersionPrefix(prefix: string, version: string): string {
 }
 
 /** `up-` and 16 hex digits of the SHA-256 over kind, options and every file's path, size and digest. */
-export function contentVersion(kind: StagedKind, files: readonly ManifestFile[], build?: StagedBuildOptions): string {
+export function contentVersion(
+  kind: StagedKind,
+  files: readonly ManifestFile[],
+  build?: StagedBuildOptions,
+): string {
   const hash = createHash('sha256');
   hash.update(`${kind}\n${build === undefined ? '' : JSON.stringify(build)}\n`);
   for (const f of files) hash.update(`${f.path}\t${f.bytes}\t${f.sha256}\n`);
@@ -62,18 +74,37 @@ export function contentVersion(kind: StagedKind, files: readonly ManifestFile[],
 /** Describes a built index folder (the output of `sir index --out`) as a staged version. */
 export async function prepareIndexUpload(indexDir: string): Promise<StagedUpload> {
   const dir = path.resolve(indexDir);
-  const draft = await createManifest(dir, { version: 'pending', source: { kind: 'index', index: dir, host: os.hostname() } });
-  if (draft.files.length === 0) throw new UploadError('invalid-option', `the index folder ${dir} holds no files; expected the output folder of "sir index --out DIR"`);
+  const draft = await createManifest(dir, {
+    version: 'pending',
+    source: { kind: 'index', index: dir, host: os.hostname() },
+  });
+  if (draft.files.length === 0)
+    throw new UploadError(
+      'invalid-option',
+      `the index folder ${dir} holds no files; expected the output folder of "sir index --out DIR"`,
+    );
   const version = contentVersion('index', draft.files);
   const manifest: Manifest = { ...draft, version };
-  return { version, kind: 'index', manifest, files: draft.files.map((f) => ({ ...f, local: path.join(dir, ...f.path.split('/')) })) };
+  return {
+    version,
+    kind: 'index',
+    manifest,
+    files: draft.files.map((f) => ({ ...f, local: path.join(dir, ...f.path.split('/')) })),
+  };
 }
 
 /** Describes a JSONL corpus, to be indexed on the loader with `build`, as a staged version. */
-export async function prepareCorpusUpload(corpusFile: string, build: StagedBuildOptions): Promise<StagedUpload> {
+export async function prepareCorpusUpload(
+  corpusFile: string,
+  build: StagedBuildOptions,
+): Promise<StagedUpload> {
   const local = path.resolve(corpusFile);
   const file: ManifestFile = { path: STAGED_CORPUS_FILE, ...(await hashFile(local)) };
-  if (file.bytes === 0) throw new UploadError('invalid-option', `the corpus ${local} is empty; expected JSONL, one document per line`);
+  if (file.bytes === 0)
+    throw new UploadError(
+      'invalid-option',
+      `the corpus ${local} is empty; expected JSONL, one document per line`,
+    );
   const version = contentVersion('corpus', [file], build);
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
@@ -90,7 +121,10 @@ export async function prepareCorpusUpload(corpusFile: string, build: StagedBuild
 export function stagedKind(manifest: Manifest): StagedKind {
   const kind = manifest.source?.kind ?? 'index';
   if (kind !== 'index' && kind !== 'corpus') {
-    throw new UploadError('nothing-staged', `the staged manifest of version ${manifest.version} declares source.kind "${kind}"; expected "index" or "corpus"`);
+    throw new UploadError(
+      'nothing-staged',
+      `the staged manifest of version ${manifest.version} declares source.kind "${kind}"; expected "index" or "corpus"`,
+    );
   }
   return kind;
 }

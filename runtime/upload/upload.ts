@@ -40,7 +40,9 @@ export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcom
   const { upload, bucket, prefix } = run;
   const total = upload.files.reduce((sum, f) => sum + f.bytes, 0);
   const where = `s3://${bucket}/${stagedVersionPrefix(prefix, upload.version)}`;
-  io.stderr.write(`staging version ${upload.version} (${upload.kind}, ${upload.files.length} file(s), ${formatBytes(total)}) to ${where}\n`);
+  io.stderr.write(
+    `staging version ${upload.version} (${upload.kind}, ${upload.files.length} file(s), ${formatBytes(total)}) to ${where}\n`,
+  );
   const bar = new ProgressBar(io.stderr, 'uploading');
   const started = performance.now();
   const staged = await stageUpload({
@@ -49,25 +51,44 @@ export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcom
     prefix,
     upload,
     ...(run.partBytes !== undefined ? { partBytes: run.partBytes } : {}),
-    onSkip: (f) => io.stderr.write(`already staged and verified (SHA-256 matches), skipped: ${f.path}\n`),
+    onSkip: (f) =>
+      io.stderr.write(`already staged and verified (SHA-256 matches), skipped: ${f.path}\n`),
     onProgress: (p) => {
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? p.sentBytes / seconds : 0;
-      bar.update(p.sentBytes, p.totalBytes, `${formatBytes(p.sentBytes)}/${formatBytes(p.totalBytes)} ${formatBytes(rate)}/s`);
+      bar.update(
+        p.sentBytes,
+        p.totalBytes,
+        `${formatBytes(p.sentBytes)}/${formatBytes(p.totalBytes)} ${formatBytes(rate)}/s`,
+      );
     },
   });
   const seconds = (performance.now() - started) / 1000;
   bar.done(
     `staged ${upload.version}: sent ${formatBytes(staged.sentBytes)} in ${seconds.toFixed(1)} s` +
-      (staged.sentBytes > 0 ? ` (${formatBytes(staged.sentBytes / Math.max(seconds, 1e-3))}/s)` : '') +
-      (staged.skipped.length > 0 ? `, ${staged.skipped.length} file(s) already there skipped (${formatBytes(staged.skippedBytes)})` : ''),
+      (staged.sentBytes > 0
+        ? ` (${formatBytes(staged.sentBytes / Math.max(seconds, 1e-3))}/s)`
+        : '') +
+      (staged.skipped.length > 0
+        ? `, ${staged.skipped.length} file(s) already there skipped (${formatBytes(staged.skippedBytes)})`
+        : ''),
   );
-  const stagedSummary = { uploaded: staged.uploaded.length, skipped: staged.skipped.length, sentBytes: staged.sentBytes, seconds };
-  const command = { args: ['publish', '--version', upload.version], comment: `sir upload: publish ${upload.version}` };
+  const stagedSummary = {
+    uploaded: staged.uploaded.length,
+    skipped: staged.skipped.length,
+    sentBytes: staged.sentBytes,
+    seconds,
+  };
+  const command = {
+    args: ['publish', '--version', upload.version],
+    comment: `sir upload: publish ${upload.version}`,
+  };
 
   if (!run.wait) {
     const id = await run.transport.start(command);
-    io.stderr.write(`loader agent started on ${run.transport.description} (${id}); not waiting. Follow it with: ${run.transport.followHint(id)}\n`);
+    io.stderr.write(
+      `loader agent started on ${run.transport.description} (${id}); not waiting. Follow it with: ${run.transport.followHint(id)}\n`,
+    );
     return { version: upload.version, staged: stagedSummary, commandId: id };
   }
 
@@ -75,23 +96,45 @@ export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcom
   const id = await run.transport.start(command);
   const result = await run.transport.wait(id, prefixedLines(io, 'loader: '));
   const agent = agentOutcome(result, run.transport, id);
-  io.stderr.write(`${agent.version} is live${agent.result === 'already-live' ? ' (it already was)' : agent.previous ? ` (was ${agent.previous})` : ''}\n`);
-  const outcome: UploadOutcome = { version: upload.version, staged: stagedSummary, agent, commandId: id };
+  io.stderr.write(
+    `${agent.version} is live${agent.result === 'already-live' ? ' (it already was)' : agent.previous ? ` (was ${agent.previous})` : ''}\n`,
+  );
+  const outcome: UploadOutcome = {
+    version: upload.version,
+    staged: stagedSummary,
+    agent,
+    commandId: id,
+  };
   if (run.verify) {
     io.stderr.write(`waiting for ${run.verify.url}/health to report ${agent.version}\n`);
-    const verified = await waitForVersion(run.verify.url, agent.version, run.verify.timeoutMs !== undefined ? { timeoutMs: run.verify.timeoutMs } : {});
+    const verified = await waitForVersion(
+      run.verify.url,
+      agent.version,
+      run.verify.timeoutMs !== undefined ? { timeoutMs: run.verify.timeoutMs } : {},
+    );
     outcome.verifiedAfterSeconds = verified.seconds;
-    io.stderr.write(`the search API serves ${agent.version} (after ${verified.seconds.toFixed(1)} s)\n`);
+    io.stderr.write(
+      `the search API serves ${agent.version} (after ${verified.seconds.toFixed(1)} s)\n`,
+    );
   }
   return outcome;
 }
 
 /** The agent's result, or an error quoting what it said when it failed. */
-export function agentOutcome(result: LoaderResult, transport: LoaderTransport, id: string): AgentResult {
+export function agentOutcome(
+  result: LoaderResult,
+  transport: LoaderTransport,
+  id: string,
+): AgentResult {
   const parsed = parseAgentResult(result.output);
   if (result.status === 'Success' && parsed) return parsed;
-  const said = [...result.errorOutput.split('\n'), ...result.output.split('\n')].map((l) => l.trim()).filter((l) => l.startsWith('sir loader-agent:'));
-  const reason = said.length > 0 ? said[said.length - 1]!.replace(/^sir loader-agent:\s*/, '') : lastLines(result.errorOutput || result.output);
+  const said = [...result.errorOutput.split('\n'), ...result.output.split('\n')]
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('sir loader-agent:'));
+  const reason =
+    said.length > 0
+      ? said[said.length - 1]!.replace(/^sir loader-agent:\s*/, '')
+      : lastLines(result.errorOutput || result.output);
   const exit = result.exitCode !== undefined ? `, exit code ${result.exitCode}` : '';
   throw new UploadError(
     'loader-failed',
@@ -112,6 +155,7 @@ export function prefixedLines(io: CliIO, prefix: string): (chunk: string) => voi
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) if (!line.startsWith('{"sirLoaderAgent"')) io.stderr.write(`${prefix}${line}\n`);
+    for (const line of lines)
+      if (!line.startsWith('{"sirLoaderAgent"')) io.stderr.write(`${prefix}${line}\n`);
   };
 }

@@ -13,17 +13,27 @@ export interface VerifyOptions {
   onPoll?: (seen: string) => void;
 }
 
-export async function waitForVersion(baseUrl: string, version: string, { timeoutMs = 120_000, intervalMs = 1000, fetchImpl = fetch, onPoll }: VerifyOptions = {}): Promise<{ seconds: number; docCount?: number }> {
+export async function waitForVersion(
+  baseUrl: string,
+  version: string,
+  { timeoutMs = 120_000, intervalMs = 1000, fetchImpl = fetch, onPoll }: VerifyOptions = {},
+): Promise<{ seconds: number; docCount?: number }> {
   const url = `${baseUrl.replace(/\/+$/, '')}/health`;
   const started = Date.now();
   let seen = 'no answer yet';
   for (let attempt = 0; attempt < 100_000; attempt++) {
     try {
-      const res = await fetchImpl(url, { signal: AbortSignal.timeout(Math.min(10_000, timeoutMs)) });
-      const body = (await res.json().catch(() => undefined)) as { version?: string; docCount?: number } | undefined;
+      const res = await fetchImpl(url, {
+        signal: AbortSignal.timeout(Math.min(10_000, timeoutMs)),
+      });
+      const body = (await res.json().catch(() => undefined)) as
+        { version?: string; docCount?: number } | undefined;
       seen = res.ok ? `version ${body?.version ?? '(none)'}` : `HTTP ${res.status}`;
       if (res.ok && body?.version === version) {
-        return { seconds: (Date.now() - started) / 1000, ...(typeof body.docCount === 'number' ? { docCount: body.docCount } : {}) };
+        return {
+          seconds: (Date.now() - started) / 1000,
+          ...(typeof body.docCount === 'number' ? { docCount: body.docCount } : {}),
+        };
       }
     } catch (err) {
       seen = `error: ${errorText(err)}`;

@@ -7,11 +7,21 @@ type Fx = ReturnType<typeof fixtureApp>;
 async function problem(res: Response, status: number, field?: string) {
   assert.equal(res.status, status, await res.clone().text());
   assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  const body = (await res.json()) as { type: string; title: string; status: number; detail: string; errors?: { field: string; message: string }[] };
+  const body = (await res.json()) as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { field: string; message: string }[];
+  };
   assert.equal(body.status, status);
   assert.ok(body.type && body.title && body.detail);
   assert.doesNotMatch(JSON.stringify(body), /at .*\.(ts|js):\d+/, 'no stack trace');
-  if (field) assert.ok(body.errors?.some((e) => e.field === field && e.message.length > 0), `field ${field} named in ${JSON.stringify(body.errors)}`);
+  if (field)
+    assert.ok(
+      body.errors?.some((e) => e.field === field && e.message.length > 0),
+      `field ${field} named in ${JSON.stringify(body.errors)}`,
+    );
   return body;
 }
 
@@ -50,19 +60,34 @@ describe('app: routes', () => {
   it('the cursor continues where the page ended', async () => {
     const all = (await (await fx.app.request('/search?q=union&size=20')).json()) as any;
     const first = (await (await fx.app.request('/search?q=union&size=10')).json()) as any;
-    const second = (await (await fx.app.request(`/search?q=union&size=10&cursor=${first.cursor}`)).json()) as any;
+    const second = (await (
+      await fx.app.request(`/search?q=union&size=10&cursor=${first.cursor}`)
+    ).json()) as any;
     assert.equal(second.page, null);
-    assert.deepEqual(second.hits.map((h: any) => h.id), all.hits.slice(10, 20).map((h: any) => h.id));
+    assert.deepEqual(
+      second.hits.map((h: any) => h.id),
+      all.hits.slice(10, 20).map((h: any) => h.id),
+    );
   });
 
   it('filters, fields and ranker parameters apply (GET and POST agree)', async () => {
-    const get = (await (await fx.app.request('/search?q=union&filter=year>=1900&filter=party=Whig&ranker=dirichlet&mu=100&fields=text')).json()) as any;
+    const get = (await (
+      await fx.app.request(
+        '/search?q=union&filter=year>=1900&filter=party=Whig&ranker=dirichlet&mu=100&fields=text',
+      )
+    ).json()) as any;
     assert.ok(get.hits.length > 0);
     for (const h of get.hits) assert.ok(h.metadata.year >= 1900 && h.metadata.party === 'Whig');
     const post = await fx.app.request('/search', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ q: 'union', filters: ['year>=1900', 'party=Whig'], ranker: 'dirichlet', params: { mu: 100 }, fields: ['text'] }),
+      body: JSON.stringify({
+        q: 'union',
+        filters: ['year>=1900', 'party=Whig'],
+        ranker: 'dirichlet',
+        params: { mu: 100 },
+        fields: ['text'],
+      }),
     });
     assert.equal(post.status, 200);
     assert.deepEqual(((await post.json()) as any).hits, get.hits);
@@ -94,8 +119,14 @@ describe('app: routes', () => {
     assert.doesNotMatch(html, /https?:\/\//, 'no absolute (CDN) URLs');
     assert.doesNotMatch(html, /<script>/, 'no inline script');
     const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    assert.ok(srcs.some((u) => u.startsWith('/docs/assets/swagger-ui-bundle.js?v=')), srcs.join(' '));
-    assert.ok(srcs.some((u) => u.startsWith('/docs/assets/swagger-ui.css?v=')), srcs.join(' '));
+    assert.ok(
+      srcs.some((u) => u.startsWith('/docs/assets/swagger-ui-bundle.js?v=')),
+      srcs.join(' '),
+    );
+    assert.ok(
+      srcs.some((u) => u.startsWith('/docs/assets/swagger-ui.css?v=')),
+      srcs.join(' '),
+    );
 
     const js = await fx.app.request('/docs/assets/swagger-ui-bundle.js');
     assert.equal(js.status, 200);
@@ -111,26 +142,44 @@ describe('app: routes', () => {
 
     const etag = js.headers.get('etag')!;
     assert.ok(etag);
-    assert.equal((await fx.app.request('/docs/assets/swagger-ui-bundle.js', { headers: { 'if-none-match': etag } })).status, 304);
+    assert.equal(
+      (
+        await fx.app.request('/docs/assets/swagger-ui-bundle.js', {
+          headers: { 'if-none-match': etag },
+        })
+      ).status,
+      304,
+    );
     await problem(await fx.app.request('/docs/assets/swagger-ui.js.map'), 404);
-    await problem(await fx.app.request('/docs/assets/swagger-ui.css', { method: 'POST' }), 405, 'method');
+    await problem(
+      await fx.app.request('/docs/assets/swagger-ui.css', { method: 'POST' }),
+      405,
+      'method',
+    );
   });
 
   it('the OpenAPI document is valid OpenAPI 3.1 and describes the search operations', async () => {
     const spec = (await (await fx.app.request('/openapi.json')).json()) as any;
     assert.equal(spec.openapi, '3.1.0');
-    assert.ok(spec.paths['/search'].get && spec.paths['/search'].post && spec.paths['/documents/{id}'].get);
+    assert.ok(
+      spec.paths['/search'].get && spec.paths['/search'].post && spec.paths['/documents/{id}'].get,
+    );
     const result = await new Validator().validate(spec);
     assert.equal(result.valid, true, JSON.stringify(result.errors));
   });
 
   it('compresses when the client accepts it; HEAD and CORS preflight work', async () => {
-    const res = await fx.app.request('/search?q=union&size=50', { headers: { 'accept-encoding': 'gzip' } });
+    const res = await fx.app.request('/search?q=union&size=50', {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     assert.equal(res.headers.get('content-encoding'), 'gzip');
     const head = await fx.app.request('/health', { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(await head.text(), '');
-    const pre = await fx.app.request('/search', { method: 'OPTIONS', headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' } });
+    const pre = await fx.app.request('/search', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' },
+    });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), '*');
   });
@@ -141,7 +190,8 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
   before(() => (fx = fixtureApp()));
   after(() => fx.cleanup());
   const get = (qs: string) => fx.app.request(`/search?${qs}`);
-  const post = (body: string, type = 'application/json') => fx.app.request('/search', { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (body: string, type = 'application/json') =>
+    fx.app.request('/search', { method: 'POST', headers: { 'content-type': type }, body });
 
   const cases: Array<[string, string, string]> = [
     ['missing q', '', 'q'],
@@ -167,14 +217,21 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
     });
   }
 
-  it('POST: malformed JSON → 400 naming body', async () => problem(await post('{"q":'), 400, 'body'));
+  it('POST: malformed JSON → 400 naming body', async () =>
+    problem(await post('{"q":'), 400, 'body'));
   it('POST: missing q → 400 naming q', async () => problem(await post('{}'), 400, 'q'));
-  it('POST: NaN-ish param → 400 naming params.k1', async () => problem(await post('{"q":"union","params":{"k1":"NaN"}}'), 400, 'params.k1'));
-  it('POST: size 1000 → 400 naming size', async () => problem(await post('{"q":"union","size":1000}'), 400, 'size'));
-  it('POST: unknown key → 400 naming it', async () => problem(await post('{"q":"union","filter":["a"]}'), 400, 'filter'));
-  it('POST: body that is not an object → 400', async () => problem(await post('[1,2]'), 400, 'body'));
-  it('POST: wrong content type → 415', async () => problem(await post('q=union', 'application/x-www-form-urlencoded'), 415, 'content-type'));
-  it('POST: body over 64 KB → 413', async () => problem(await post(JSON.stringify({ q: 'a', pad: 'x'.repeat(70_000) })), 413, 'body'));
+  it('POST: NaN-ish param → 400 naming params.k1', async () =>
+    problem(await post('{"q":"union","params":{"k1":"NaN"}}'), 400, 'params.k1'));
+  it('POST: size 1000 → 400 naming size', async () =>
+    problem(await post('{"q":"union","size":1000}'), 400, 'size'));
+  it('POST: unknown key → 400 naming it', async () =>
+    problem(await post('{"q":"union","filter":["a"]}'), 400, 'filter'));
+  it('POST: body that is not an object → 400', async () =>
+    problem(await post('[1,2]'), 400, 'body'));
+  it('POST: wrong content type → 415', async () =>
+    problem(await post('q=union', 'application/x-www-form-urlencoded'), 415, 'content-type'));
+  it('POST: body over 64 KB → 413', async () =>
+    problem(await post(JSON.stringify({ q: 'a', pad: 'x'.repeat(70_000) })), 413, 'body'));
   it('unknown route → 404 problem', async () => problem(await fx.app.request('/nope'), 404));
   it('wrong method → 405 problem with Allow', async () => {
     const res = await fx.app.request('/search', { method: 'DELETE' });

@@ -43,7 +43,16 @@ describe('app: search page in a real browser', function () {
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   });
@@ -83,7 +92,10 @@ describe('app: search page in a real browser', function () {
     await page.locator('#pageinfo', { hasText: 'Page 2' }).waitFor();
     assert.equal(await hits.count(), 10);
     const page2Titles = await hits.locator('h2 a').allTextContents();
-    assert.ok(page2Titles.every((t) => !page1Titles.includes(t)), 'page 2 shows other documents');
+    assert.ok(
+      page2Titles.every((t) => !page1Titles.includes(t)),
+      'page 2 shows other documents',
+    );
     assert.equal(await page.locator('#results').getAttribute('start'), '11');
     assert.ok((await page.locator('#results li.hit mark').count()) >= 10);
     assert.ok(await page.locator('#prev').isVisible());
@@ -92,7 +104,7 @@ describe('app: search page in a real browser', function () {
     assert.deepEqual(pageErrors, []);
   });
 
-  it('/docs renders the search operation from the app\'s own assets, with no external request', async () => {
+  it("/docs renders the search operation from the app's own assets, with no external request", async () => {
     const docsPage = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
     try {
       const external: string[] = [];
@@ -100,23 +112,32 @@ describe('app: search page in a real browser', function () {
       docsPage.on('request', (r) => {
         if (new URL(r.url()).hostname !== '127.0.0.1') external.push(r.url());
       });
-      docsPage.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+      docsPage.on('requestfailed', (r) =>
+        problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`),
+      );
       docsPage.on('pageerror', (e) => problems.push(`page error: ${e}`));
       docsPage.on('console', (m) => {
         if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
       });
       // A CSP violation (inline script, eval, a blocked style or image) is a failure too.
       await docsPage.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (e) =>
+          console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+        );
       });
       const res = await docsPage.goto(`${base}/docs`);
       assert.equal(res?.status(), 200);
       assert.match(res!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
-      const op = docsPage.locator('#swagger-ui .opblock-summary-path', { hasText: /^\/search$/ }).first();
+      const op = docsPage
+        .locator('#swagger-ui .opblock-summary-path', { hasText: /^\/search$/ })
+        .first();
       await op.waitFor({ timeout: 20_000 });
       assert.ok((await docsPage.locator('#swagger-ui').textContent())?.includes('/documents/{id}'));
       // Swagger UI's stylesheet applied: the GET operation block has its colour.
-      const bg = await docsPage.locator('#swagger-ui .opblock.opblock-get').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      const bg = await docsPage
+        .locator('#swagger-ui .opblock.opblock-get')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
       assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'swagger-ui.css is applied');
       await op.click();
       const body = docsPage.locator('#swagger-ui .opblock-body').first();
@@ -127,8 +148,17 @@ describe('app: search page in a real browser', function () {
       await body.getByRole('button', { name: 'Execute' }).click();
       const live = body.locator('.live-responses-table .response-col_status', { hasText: '200' });
       await live.first().waitFor({ timeout: 20_000 });
-      assert.match((await body.locator('.live-responses-table .microlight, .live-responses-table pre').first().textContent()) ?? '', /"hits"/);
-      await docsPage.locator('#swagger-ui .models-control, #swagger-ui section.models h4').first().click();
+      assert.match(
+        (await body
+          .locator('.live-responses-table .microlight, .live-responses-table pre')
+          .first()
+          .textContent()) ?? '',
+        /"hits"/,
+      );
+      await docsPage
+        .locator('#swagger-ui .models-control, #swagger-ui section.models h4')
+        .first()
+        .click();
       await docsPage.screenshot({ path: join(SHOTS, 'docs.png'), fullPage: true });
       assert.deepEqual(external, [], 'no request leaves 127.0.0.1');
       assert.deepEqual(problems, []);

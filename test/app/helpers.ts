@@ -11,7 +11,9 @@ export function fixtureDocs(n = 30): Array<Record<string, unknown>> {
     docs.push({
       _id: `doc-${i}`,
       title: `Address ${1850 + i}`,
-      text: `The union ${'and liberty '.repeat((i % 5) + 1)}were discussed in year ${1850 + i}. <b>bold</b> & more` + (i === 0 ? ' running runners ran' : ''),
+      text:
+        `The union ${'and liberty '.repeat((i % 5) + 1)}were discussed in year ${1850 + i}. <b>bold</b> & more` +
+        (i === 0 ? ' running runners ran' : ''),
       year: 1850 + i * 5,
       party: i % 2 ? 'Whig' : 'Democratic',
     });
@@ -32,5 +34,14 @@ export function fixtureApp() {
   const indexDir = buildFixtureIndex(tmp);
   const live = openLiveIndex(indexDir);
   const app = createApp({ index: live, log: () => {} });
-  return { app, live, indexDir, tmp, cleanup: async () => { await live.close(); rmSync(tmp, { recursive: true, force: true }); } };
+  return {
+    app,
+    live,
+    indexDir,
+    tmp,
+    cleanup: async () => {
+      await live.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,19 +5,36 @@
  * store was flipped to a valid version.
  */
 import assert from 'node:assert/strict';
-import { promises as fs, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  promises as fs,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { buildIndex, SearchIndex } from '../../runtime/engine/index.js';
 import { createApp } from '../../runtime/app/index.js';
-import { IndexStore, LiveIndex, createManifest, silentLogger, writeManifest } from '../../runtime/store/index.js';
+import {
+  IndexStore,
+  LiveIndex,
+  createManifest,
+  silentLogger,
+  writeManifest,
+} from '../../runtime/store/index.js';
 
 function build(tmp: string, name: string, answer: string): string {
   const docs = [
     { _id: answer, title: `Answer ${answer}`, text: `alpha is answered by ${answer} here` },
-    ...Array.from({ length: 5 }, (_, i) => ({ _id: `${name}-filler-${i}`, title: `Filler ${i}`, text: `beta gamma delta ${i}` })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      _id: `${name}-filler-${i}`,
+      title: `Filler ${i}`,
+      text: `beta gamma delta ${i}`,
+    })),
   ];
   const corpus = join(tmp, `${name}.jsonl`);
   writeFileSync(corpus, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
@@ -28,7 +45,15 @@ function build(tmp: string, name: string, answer: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Obs { worker: number; start: number; end: number; status: number; version?: string; top?: string; error?: string }
+interface Obs {
+  worker: number;
+  start: number;
+  end: number;
+  status: number;
+  version?: string;
+  top?: string;
+  error?: string;
+}
 
 describe('app: hot reload under traffic', function () {
   this.timeout(120_000);
@@ -81,8 +106,20 @@ describe('app: hot reload under traffic', function () {
           const res = await fetch(`${base}/search?q=${queries[i++ % queries.length]}&size=3`);
           const text = await res.text();
           let body: any;
-          try { body = JSON.parse(text); } catch { body = undefined; }
-          obs.push({ worker: w, start, end: performance.now(), status: res.status, version: body?.version, top: body?.hits?.[0]?.id, ...(res.status !== 200 ? { error: text.slice(0, 300) } : {}) });
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = undefined;
+          }
+          obs.push({
+            worker: w,
+            start,
+            end: performance.now(),
+            status: res.status,
+            version: body?.version,
+            top: body?.hits?.[0]?.id,
+            ...(res.status !== 200 ? { error: text.slice(0, 300) } : {}),
+          });
         } catch (err) {
           obs.push({ worker: w, start, end: performance.now(), status: 0, error: String(err) });
         }
@@ -93,24 +130,32 @@ describe('app: hot reload under traffic', function () {
     const waitFor = async (what: string, pred: () => boolean, ms = 15_000) => {
       const t0 = Date.now();
       while (!pred()) {
-        if (Date.now() - t0 > ms) assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(obs.slice(-3))}`);
+        if (Date.now() - t0 > ms)
+          assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(obs.slice(-3))}`);
         if (obs.length >= MAX) assert.fail(`request budget exhausted waiting for ${what}`);
         await sleep(10);
       }
     };
-    const health = async () => (await (await fetch(`${base}/health`)).json()) as { version: string };
+    const health = async () =>
+      (await (await fetch(`${base}/health`)).json()) as { version: string };
 
     const workers = [0, 1, 2].map((w) => worker(w));
     try {
       // Phase A
-      await waitFor('answers from A', () => since(0).filter((o) => o.version === 'vA').length >= 20);
+      await waitFor(
+        'answers from A',
+        () => since(0).filter((o) => o.version === 'vA').length >= 20,
+      );
 
       // Publish B: answers switch.
       events.publishB = performance.now();
       await store.publish(builtB, { version: 'vB' });
       await waitFor('switch to B', () => since(events.publishB).some((o) => o.version === 'vB'));
       events.sawB = performance.now();
-      await waitFor('steady B', () => since(events.sawB).filter((o) => o.version === 'vB').length >= 20);
+      await waitFor(
+        'steady B',
+        () => since(events.sawB).filter((o) => o.version === 'vB').length >= 20,
+      );
       assert.equal((await health()).version, 'vB');
 
       // Corrupted C: a complete-looking version folder whose index file no longer matches its
@@ -131,7 +176,10 @@ describe('app: hot reload under traffic', function () {
       events.refusedC = performance.now();
       await waitFor('traffic after refusal', () => since(events.refusedC).length >= 30);
       assert.equal((await health()).version, 'vB', '/health keeps B while CURRENT names corrupt C');
-      assert.ok(since(events.corruptC).every((o) => o.version === 'vB' && o.top === 'b1'), 'still answering from B');
+      assert.ok(
+        since(events.corruptC).every((o) => o.version === 'vB' && o.top === 'b1'),
+        'still answering from B',
+      );
 
       // Rollback: CURRENT -> B (already served, so nothing changes).
       const rb = await store.rollback();
@@ -144,9 +192,14 @@ describe('app: hot reload under traffic', function () {
       // Activate A again: answers switch back.
       events.activateA = performance.now();
       await store.activate('vA');
-      await waitFor('switch back to A', () => since(events.activateA).some((o) => o.version === 'vA'));
+      await waitFor('switch back to A', () =>
+        since(events.activateA).some((o) => o.version === 'vA'),
+      );
       events.sawA = performance.now();
-      await waitFor('steady A', () => since(events.sawA).filter((o) => o.version === 'vA').length >= 20);
+      await waitFor(
+        'steady A',
+        () => since(events.sawA).filter((o) => o.version === 'vA').length >= 20,
+      );
       assert.equal((await health()).version, 'vA');
     } finally {
       stop = true;
@@ -170,13 +223,23 @@ describe('app: hot reload under traffic', function () {
     for (const w of [0, 1, 2]) {
       const seq = obs.filter((o) => o.worker === w);
       const runs: { version: string; first: Obs }[] = [];
-      for (const o of seq) if (runs.at(-1)?.version !== o.version) runs.push({ version: o.version!, first: o });
-      assert.deepEqual(runs.map((r) => r.version), ['vA', 'vB', 'vA'], `worker ${w} version runs`);
+      for (const o of seq)
+        if (runs.at(-1)?.version !== o.version) runs.push({ version: o.version!, first: o });
+      assert.deepEqual(
+        runs.map((r) => r.version),
+        ['vA', 'vB', 'vA'],
+        `worker ${w} version runs`,
+      );
       assert.ok(runs[1]!.first.end > events.publishB!, 'B appeared only after publishing B');
       assert.ok(runs[2]!.first.end > events.activateA!, 'A came back only after activating A');
       const lastB = seq.filter((o) => o.version === 'vB').at(-1)!;
-      assert.ok(lastB.start < events.activateA! + 1000 && lastB.end > events.rolledBack!, 'B served through corruption and rollback');
+      assert.ok(
+        lastB.start < events.activateA! + 1000 && lastB.end > events.rolledBack!,
+        'B served through corruption and rollback',
+      );
     }
-    console.log(`      ${obs.length} requests, 0 failed; events (ms): ${JSON.stringify(Object.fromEntries(Object.entries(events).map(([k, v]) => [k, Math.round(v)])))}`);
+    console.log(
+      `      ${obs.length} requests, 0 failed; events (ms): ${JSON.stringify(Object.fromEntries(Object.entries(events).map(([k, v]) => [k, Math.round(v)])))}`,
+    );
   });
 });

@@ -7,29 +7,76 @@ import { pathToFileURL } from 'node:url';
 import { buildLambdas } from '../../scripts/build-lambdas.js';
 import { buildFixtureIndex } from './helpers.js';
 
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string; isBase64Encoded?: boolean }>;
+type Handler = (
+  event: unknown,
+  context: unknown,
+) => Promise<{
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+  isBase64Encoded?: boolean;
+}>;
 
 const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
 
 function v2(method: string, path: string, query = '', body?: string): unknown {
   return {
-    version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: query,
-    headers: { host: HOST, 'user-agent': 'test', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: query,
+    headers: {
+      host: HOST,
+      'user-agent': 'test',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     queryStringParameters: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
-    requestContext: { accountId: '123', apiId: 'abc123', domainName: HOST, domainPrefix: 'abc123', http: { method, path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.1', userAgent: 'test' }, requestId: 'req-v2', routeKey: '$default', stage: '$default', time: '23/Nov/2026:04:00:00 +0000', timeEpoch: Date.now() },
-    ...(body !== undefined ? { body: Buffer.from(body).toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+    requestContext: {
+      accountId: '123',
+      apiId: 'abc123',
+      domainName: HOST,
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.1', userAgent: 'test' },
+      requestId: 'req-v2',
+      routeKey: '$default',
+      stage: '$default',
+      time: '23/Nov/2026:04:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    ...(body !== undefined
+      ? { body: Buffer.from(body).toString('base64'), isBase64Encoded: true }
+      : { isBase64Encoded: false }),
   };
 }
 
 function v1(method: string, path: string, query: Record<string, string> = {}): unknown {
   return {
-    version: '1.0', resource: '/{proxy+}', path, httpMethod: method,
-    headers: { Host: HOST, 'User-Agent': 'test' }, multiValueHeaders: { Host: [HOST], 'User-Agent': ['test'] },
+    version: '1.0',
+    resource: '/{proxy+}',
+    path,
+    httpMethod: method,
+    headers: { Host: HOST, 'User-Agent': 'test' },
+    multiValueHeaders: { Host: [HOST], 'User-Agent': ['test'] },
     queryStringParameters: Object.keys(query).length ? query : null,
-    multiValueQueryStringParameters: Object.keys(query).length ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]])) : null,
-    pathParameters: { proxy: path.slice(1) }, stageVariables: null,
-    requestContext: { accountId: '123', apiId: 'abc123', httpMethod: method, path: `/prod${path}`, protocol: 'HTTP/1.1', requestId: 'req-v1', resourcePath: '/{proxy+}', stage: 'prod', identity: { sourceIp: '198.51.100.1' }, requestTimeEpoch: Date.now() },
-    body: null, isBase64Encoded: false,
+    multiValueQueryStringParameters: Object.keys(query).length
+      ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]))
+      : null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    requestContext: {
+      accountId: '123',
+      apiId: 'abc123',
+      httpMethod: method,
+      path: `/prod${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: 'req-v1',
+      resourcePath: '/{proxy+}',
+      stage: 'prod',
+      identity: { sourceIp: '198.51.100.1' },
+      requestTimeEpoch: Date.now(),
+    },
+    body: null,
+    isBase64Encoded: false,
   };
 }
 
@@ -42,12 +89,15 @@ describe('lambda: built bundle with API Gateway events', function () {
     tmp = mkdtempSync(join(tmpdir(), 'sir-lambda-'));
     process.env.INDEX_DIR = buildFixtureIndex(tmp);
     zipped = (await buildLambdas(() => {})).search!;
-    const mod = (await import(pathToFileURL(join(process.cwd(), 'dist/lambda/search/index.mjs')).href + `?t=${Date.now()}`)) as { handler: Handler };
+    const mod = (await import(
+      pathToFileURL(join(process.cwd(), 'dist/lambda/search/index.mjs')).href + `?t=${Date.now()}`
+    )) as { handler: Handler };
     handler = mod.handler;
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('is under 2 MB zipped', () => assert.ok(zipped > 0 && zipped < 2 * 1024 * 1024, String(zipped)));
+  it('is under 2 MB zipped', () =>
+    assert.ok(zipped > 0 && zipped < 2 * 1024 * 1024, String(zipped)));
 
   it('v2 GET with a query string', async () => {
     const r = await handler(v2('GET', '/search', 'q=liberty&size=3&filter=year%3E%3D1900'), {});
@@ -58,7 +108,15 @@ describe('lambda: built bundle with API Gateway events', function () {
   });
 
   it('v2 POST with a base64-encoded JSON body', async () => {
-    const r = await handler(v2('POST', '/search', '', JSON.stringify({ q: 'union', size: 2, ranker: 'bm25', params: { k1: 1.2 } })), {});
+    const r = await handler(
+      v2(
+        'POST',
+        '/search',
+        '',
+        JSON.stringify({ q: 'union', size: 2, ranker: 'bm25', params: { k1: 1.2 } }),
+      ),
+      {},
+    );
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(JSON.parse(r.body).hits.length, 2);
   });
@@ -83,35 +141,59 @@ describe('lambda: built bundle with API Gateway events', function () {
     assert.equal(JSON.parse(d.body).id, 'doc-2');
   });
 
-  it('ships Swagger UI\'s assets and serves /docs from the bundle folder alone (no node_modules)', async () => {
+  it("ships Swagger UI's assets and serves /docs from the bundle folder alone (no node_modules)", async () => {
     const shipped = readdirSync(join(process.cwd(), 'dist/lambda/search'));
-    for (const f of ['swagger-ui-bundle.js', 'swagger-ui.css']) assert.ok(shipped.includes(f), `${f} in ${shipped}`);
+    for (const f of ['swagger-ui-bundle.js', 'swagger-ui.css'])
+      assert.ok(shipped.includes(f), `${f} in ${shipped}`);
     // A copy outside the repository: node_modules cannot be reached, as in a deployed Lambda.
     const copy = join(tmp, 'lambda-search');
     cpSync(join(process.cwd(), 'dist/lambda/search'), copy, { recursive: true });
-    const { handler: copied } = (await import(pathToFileURL(join(copy, 'index.mjs')).href)) as { handler: Handler };
+    const { handler: copied } = (await import(pathToFileURL(join(copy, 'index.mjs')).href)) as {
+      handler: Handler;
+    };
     const page = await copied(v2('GET', '/docs'), {});
     assert.equal(page.statusCode, 200, page.body);
     assert.match(page.headers!['content-security-policy']!, /script-src 'self'/);
     assert.match(page.body, /\/docs\/assets\/swagger-ui-bundle\.js\?v=/);
     const expected = readFileSync(join(copy, 'swagger-ui-bundle.js'));
-    for (const [ev, name] of [[v2('GET', '/docs/assets/swagger-ui-bundle.js'), 'v2'], [v1('GET', '/docs/assets/swagger-ui-bundle.js'), 'v1']] as const) {
+    for (const [ev, name] of [
+      [v2('GET', '/docs/assets/swagger-ui-bundle.js'), 'v2'],
+      [v1('GET', '/docs/assets/swagger-ui-bundle.js'), 'v1'],
+    ] as const) {
       const r = await copied(ev, {});
       assert.equal(r.statusCode, 200, `${name}: ${r.body.slice(0, 200)}`);
-      const headers = { ...r.headers, ...Object.fromEntries(Object.entries((r as unknown as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders ?? {}).map(([k, v]) => [k, v[0]!])) };
+      const headers = {
+        ...r.headers,
+        ...Object.fromEntries(
+          Object.entries(
+            (r as unknown as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders ??
+              {},
+          ).map(([k, v]) => [k, v[0]!]),
+        ),
+      };
       assert.match(headers['content-type'] ?? '', /^text\/javascript/, name);
       assert.match(headers['cache-control'] ?? '', /immutable/, name);
-      assert.ok(Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8').equals(expected), `${name}: body is the shipped file`);
+      assert.ok(
+        Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8').equals(expected),
+        `${name}: body is the shipped file`,
+      );
     }
   });
 
   it('v1 OPTIONS preflight', async () => {
     const ev = v1('OPTIONS', '/search') as any;
-    ev.headers = { ...ev.headers, Origin: 'https://x.example', 'Access-Control-Request-Method': 'POST' };
+    ev.headers = {
+      ...ev.headers,
+      Origin: 'https://x.example',
+      'Access-Control-Request-Method': 'POST',
+    };
     const r = await handler(ev, {});
     assert.equal(r.statusCode, 204);
     // REST API responses may carry headers as multiValueHeaders.
     const mv = (r as unknown as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders;
-    assert.equal(r.headers?.['access-control-allow-origin'] ?? mv?.['access-control-allow-origin']?.[0], '*');
+    assert.equal(
+      r.headers?.['access-control-allow-origin'] ?? mv?.['access-control-allow-origin']?.[0],
+      '*',
+    );
   });
 });

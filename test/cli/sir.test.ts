@@ -11,8 +11,16 @@ async function sir(...args: string[]): Promise<{ code: number; out: string; err:
   let out = '';
   let err = '';
   const sink = (append: (s: string) => void) =>
-    new Writable({ write(chunk, _enc, cb) { append(String(chunk)); cb(); } });
-  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
+    new Writable({
+      write(chunk, _enc, cb) {
+        append(String(chunk));
+        cb();
+      },
+    });
+  const code = await main(args, {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+  });
   return { code, out, err };
 }
 
@@ -26,7 +34,8 @@ describe('sir CLI', () => {
 
   it('lists commands and shows help for each', async () => {
     const r = await sir('--help');
-    for (const c of ['index', 'search', 'run', 'eval', 'publish', 'versions', 'rollback']) assert.match(r.out, new RegExp(`\\n  ${c} `));
+    for (const c of ['index', 'search', 'run', 'eval', 'publish', 'versions', 'rollback'])
+      assert.match(r.out, new RegExp(`\\n  ${c} `));
     const h = await sir('search', '--help');
     assert.match(h.out, /--ranker NAME/);
     assert.equal((await sir('bogus')).code, 2);
@@ -42,7 +51,23 @@ describe('sir CLI', () => {
     const t = await sir('search', '--index', index, 'carbon');
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, /^3 matching documents/);
-    const j = JSON.parse((await sir('search', '--index', index, '--json', '--k', '1', '--ranker', 'dirichlet', '--mu', '500', 'tax')).out);
+    const j = JSON.parse(
+      (
+        await sir(
+          'search',
+          '--index',
+          index,
+          '--json',
+          '--k',
+          '1',
+          '--ranker',
+          'dirichlet',
+          '--mu',
+          '500',
+          'tax',
+        )
+      ).out,
+    );
     assert.equal(j.hits.length, 1);
     assert.equal(j.hits[0].id, 'c');
   });
@@ -50,17 +75,41 @@ describe('sir CLI', () => {
   it('says what is wrong with bad input', async () => {
     const cases: Array<[string[], number, RegExp]> = [
       [['index', '/nonexistent.jsonl', '--out', tempDir()], 1, /corpus file not found/],
-      [['index', writeCorpus(['{"_id":1,"text":"a"}', '{broken']), '--out', tempDir()], 1, /line 2: invalid JSON/],
-      [['index', writeCorpus([{ _id: 1, text: 'a' }, { id: 1, text: 'b' }]), '--out', tempDir()], 1, /duplicate document id "1"/],
+      [
+        ['index', writeCorpus(['{"_id":1,"text":"a"}', '{broken']), '--out', tempDir()],
+        1,
+        /line 2: invalid JSON/,
+      ],
+      [
+        [
+          'index',
+          writeCorpus([
+            { _id: 1, text: 'a' },
+            { id: 1, text: 'b' },
+          ]),
+          '--out',
+          tempDir(),
+        ],
+        1,
+        /duplicate document id "1"/,
+      ],
       [['index', writeCorpus(['']), '--out', tempDir()], 1, /no documents/],
-      [['index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--stemmer', 'snowball'], 2, /--stemmer must be porter or none/],
+      [
+        ['index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--stemmer', 'snowball'],
+        2,
+        /--stemmer must be porter or none/,
+      ],
       [['index', writeCorpus(TINY_CORPUS)], 2, /--out DIR/],
       [['search', '--index', tempDir(), 'x'], 1, /no index in/],
       [['search', '--index', index, '--k', '0', 'x'], 2, /--k must be an integer from 1/],
       [['search', '--index', index, '--ranker', 'tfidf', 'x'], 2, /--ranker must be one of/],
       [['search', '--index', index, '--b', '2', 'x'], 2, /b must be from 0 to 1/],
       [['search', '--index', index, '--frobnicate', 'x'], 2, /unknown option/i],
-      [['eval', '--index', index, '--queries', '/nope.tsv', '--qrels', '/nope.tsv'], 1, /file not found/],
+      [
+        ['eval', '--index', index, '--queries', '/nope.tsv', '--qrels', '/nope.tsv'],
+        1,
+        /file not found/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const r = await sir(...args);
@@ -71,7 +120,13 @@ describe('sir CLI', () => {
   });
 
   it('--skip-bad indexes the good lines and reports the bad ones', async () => {
-    const r = await sir('index', writeCorpus([{ _id: 1, text: 'a' }, '{oops', { _id: 2, text: 'b' }]), '--out', tempDir(), '--skip-bad');
+    const r = await sir(
+      'index',
+      writeCorpus([{ _id: 1, text: 'a' }, '{oops', { _id: 2, text: 'b' }]),
+      '--out',
+      tempDir(),
+      '--skip-bad',
+    );
     assert.equal(r.code, 0);
     assert.match(r.err, /indexed 2 documents/);
     assert.match(r.err, /skipped line 2: invalid JSON/);
@@ -88,18 +143,40 @@ describe('sir CLI', () => {
     assert.match(r.err, /cannot open the index .*checksum|damaged|truncated/);
     bytes[8] = 7;
     writeFileSync(join(damaged, INDEX_FILE), bytes);
-    assert.match((await sir('search', '--index', damaged, 'tax')).err, /format version 7, this build reads version 1/);
+    assert.match(
+      (await sir('search', '--index', damaged, 'tax')).err,
+      /format version 7, this build reads version 1/,
+    );
   });
 
   it('writes a TREC run and evaluates it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'q.tsv'), 'q1\tcarbon tax\nq2\tcoal "power\n');
     writeFileSync(join(dir, 'qrels.tsv'), 'query-id\tcorpus-id\tscore\nq1\ta\t1\nq2\tb\t1\n');
-    const run = await sir('run', '--index', index, '--queries', join(dir, 'q.tsv'), '--qrels', join(dir, 'qrels.tsv'), '--out', join(dir, 'run.trec'));
+    const run = await sir(
+      'run',
+      '--index',
+      index,
+      '--queries',
+      join(dir, 'q.tsv'),
+      '--qrels',
+      join(dir, 'qrels.tsv'),
+      '--out',
+      join(dir, 'run.trec'),
+    );
     assert.equal(run.code, 0, run.err);
     const lines = readFileSync(join(dir, 'run.trec'), 'utf8').trim().split('\n');
     assert.match(lines[0]!, /^q1 Q0 \S+ 1 [\d.]+ sir-bm25$/);
-    const ev = await sir('eval', '--index', index, '--queries', join(dir, 'q.tsv'), '--qrels', join(dir, 'qrels.tsv'), '--json');
+    const ev = await sir(
+      'eval',
+      '--index',
+      index,
+      '--queries',
+      join(dir, 'q.tsv'),
+      '--qrels',
+      join(dir, 'qrels.tsv'),
+      '--json',
+    );
     const report = JSON.parse(ev.out);
     assert.equal(report.queries, 2);
     assert.equal(report.mean.recall_100, 1);
@@ -117,7 +194,16 @@ describe('ranking quality on SciFact (BM25 k1=0.9 b=0.4, Porter, Lucene stop wor
     }
     const dir = tempDir();
     assert.equal((await sir('index', join(scifact, 'corpus.jsonl'), '--out', dir)).code, 0);
-    const r = await sir('eval', '--index', dir, '--queries', join(scifact, 'queries.jsonl'), '--qrels', join(scifact, 'qrels/test.tsv'), '--json');
+    const r = await sir(
+      'eval',
+      '--index',
+      dir,
+      '--queries',
+      join(scifact, 'queries.jsonl'),
+      '--qrels',
+      join(scifact, 'qrels/test.tsv'),
+      '--json',
+    );
     const report = JSON.parse(r.out);
     assert.equal(report.queries, 300);
     assert.ok(report.mean.ndcg_cut_10 >= 0.675, `nDCG@10 ${report.mean.ndcg_cut_10}`);

@@ -17,8 +17,17 @@ describe('engine binding (real WebAssembly module)', () => {
 
   it('reports what the index is', () => {
     assert.equal(index.info.docCount, 3);
-    assert.deepEqual(index.info.fields.map((f) => f.name), ['title', 'text']);
-    assert.deepEqual(index.info.columns.map((c) => [c.name, c.kind]), [['party', 'keyword'], ['year', 'number']]);
+    assert.deepEqual(
+      index.info.fields.map((f) => f.name),
+      ['title', 'text'],
+    );
+    assert.deepEqual(
+      index.info.columns.map((c) => [c.name, c.kind]),
+      [
+        ['party', 'keyword'],
+        ['year', 'number'],
+      ],
+    );
     assert.equal(index.info.analyzer.stemmer, 'porter');
   });
 
@@ -32,24 +41,47 @@ describe('engine binding (real WebAssembly module)', () => {
     assert.ok(doc !== undefined);
     assert.equal(index.document(doc).title, 'Coal');
     assert.equal(index.lookup('nope'), undefined);
-    assert.deepEqual(index.search('tax', { filters: ['year<2000'] }).hits.map((h) => index.externalId(h.doc)).sort(), ['a', 'b']);
+    assert.deepEqual(
+      index
+        .search('tax', { filters: ['year<2000'] })
+        .hits.map((h) => index.externalId(h.doc))
+        .sort(),
+      ['a', 'b'],
+    );
   });
 
   it('highlights in UTF-16 offsets, across accents and emoji', () => {
     const text = 'Income tax 😀 not carbon. Café TAXES';
     const spans = index.highlightSpans(text, ['tax', 'carbon', 'cafe']);
-    assert.deepEqual(spans.map(([s, e]) => text.slice(s, e)), ['tax', 'carbon', 'Café', 'TAXES']);
+    assert.deepEqual(
+      spans.map(([s, e]) => text.slice(s, e)),
+      ['tax', 'carbon', 'Café', 'TAXES'],
+    );
   });
 
   it('throws typed errors with the engine sentence', () => {
-    assert.throws(() => index.search('x', { ranker: 'nope' as never }), (e: unknown) => e instanceof EngineError && e.code === 'bad-query' && /unknown ranker/.test(e.message));
-    assert.throws(() => index.search('"open', {}), (e: unknown) => e instanceof EngineError && /closing quote/.test(e.message));
+    assert.throws(
+      () => index.search('x', { ranker: 'nope' as never }),
+      (e: unknown) =>
+        e instanceof EngineError && e.code === 'bad-query' && /unknown ranker/.test(e.message),
+    );
+    assert.throws(
+      () => index.search('"open', {}),
+      (e: unknown) => e instanceof EngineError && /closing quote/.test(e.message),
+    );
     const damaged = readFileSync(join(dir, INDEX_FILE));
     damaged[damaged.length >> 1] ^= 0x10;
-    assert.throws(() => SearchIndex.fromBytes(damaged), (e: unknown) => e instanceof EngineError && e.code === 'corrupt-index' && /checksum/.test(e.message));
+    assert.throws(
+      () => SearchIndex.fromBytes(damaged),
+      (e: unknown) =>
+        e instanceof EngineError && e.code === 'corrupt-index' && /checksum/.test(e.message),
+    );
     const future = readFileSync(join(dir, INDEX_FILE));
     future[8] = 9;
-    assert.throws(() => SearchIndex.fromBytes(future), (e: unknown) => e instanceof EngineError && e.code === 'unsupported-version');
+    assert.throws(
+      () => SearchIndex.fromBytes(future),
+      (e: unknown) => e instanceof EngineError && e.code === 'unsupported-version',
+    );
     const freed = SearchIndex.open(dir);
     freed.free();
     assert.throws(() => freed.search('tax'), /after free/);
@@ -72,11 +104,21 @@ describe('engine binding (real WebAssembly module)', () => {
   });
 
   it('reports corpus errors with the line number, or skips them', () => {
-    const bad = writeCorpus([{ _id: 'x', text: 'fine' }, '{"_id": "y", "text": ', { _id: 'x', text: 'dup' }]);
-    assert.throws(() => buildIndex(bad, tempDir()), (e: unknown) => e instanceof EngineError && /^line 2: invalid JSON/.test(e.message));
+    const bad = writeCorpus([
+      { _id: 'x', text: 'fine' },
+      '{"_id": "y", "text": ',
+      { _id: 'x', text: 'dup' },
+    ]);
+    assert.throws(
+      () => buildIndex(bad, tempDir()),
+      (e: unknown) => e instanceof EngineError && /^line 2: invalid JSON/.test(e.message),
+    );
     const result = buildIndex(bad, tempDir(), { skipBad: true });
     assert.equal(result.docs, 1);
-    assert.deepEqual(result.skipped.map((s) => s.line), [2, 3]);
+    assert.deepEqual(
+      result.skipped.map((s) => s.line),
+      [2, 3],
+    );
     assert.match(result.skipped[1]!.reason, /duplicate document id "x"/);
     const empty = writeCorpus(['', '   ']);
     assert.throws(() => buildIndex(empty, tempDir()), /no documents/);

@@ -16,12 +16,16 @@ const EPS = 1e-12;
 
 function assertMetrics(actual: Metrics, expected: Metrics): void {
   for (const key of Object.keys(expected) as (keyof Metrics)[]) {
-    assert.ok(Math.abs(actual[key] - expected[key]) < EPS, `${key}: got ${actual[key]}, expected ${expected[key]}`);
+    assert.ok(
+      Math.abs(actual[key] - expected[key]) < EPS,
+      `${key}: got ${actual[key]}, expected ${expected[key]}`,
+    );
   }
 }
 
 const judged = (entries: Record<string, number>) => new Map(Object.entries(entries));
-const hits = (...pairs: [string, number][]): RunHit[] => pairs.map(([docId, score]) => ({ docId, score }));
+const hits = (...pairs: [string, number][]): RunHit[] =>
+  pairs.map(([docId, score]) => ({ docId, score }));
 const order = (list: RunHit[]) => trecOrder(list).map((h) => h.docId);
 
 describe('eval/trec-order', () => {
@@ -31,7 +35,11 @@ describe('eval/trec-order', () => {
 
   it('breaks ties by document id descending, comparing strings, not numbers', () => {
     assert.deepEqual(order(hits(['a', 1], ['c', 1], ['b', 1])), ['c', 'b', 'a']);
-    assert.deepEqual(order(hits(['doc10', 1], ['doc9', 1], ['doc100', 1])), ['doc9', 'doc100', 'doc10']);
+    assert.deepEqual(order(hits(['doc10', 1], ['doc9', 1], ['doc100', 1])), [
+      'doc9',
+      'doc100',
+      'doc10',
+    ]);
   });
 
   it('compares scores in single precision, as trec_eval stores them in a C float', () => {
@@ -45,28 +53,43 @@ describe('eval/trec-order', () => {
     const astral = 'd\u{1F600}'; // U+1F600: UTF-16 starts with 0xD83D, UTF-8 with 0xF0
     const bmp = 'd\uFF21'; // U+FF21: one UTF-16 unit 0xFF21 (> 0xD83D), UTF-8 starts with 0xEF (< 0xF0)
     assert.ok(compareBytes(astral, bmp) > 0);
-    assert.equal(Math.sign(compareBytes(astral, bmp)), Math.sign(Buffer.compare(Buffer.from(astral), Buffer.from(bmp))));
+    assert.equal(
+      Math.sign(compareBytes(astral, bmp)),
+      Math.sign(Buffer.compare(Buffer.from(astral), Buffer.from(bmp))),
+    );
     assert.deepEqual(order(hits([bmp, 1], [astral, 1])), [astral, bmp]);
   });
 
   it('agrees with Buffer.compare on arbitrary strings (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
-        assert.equal(Math.sign(compareBytes(a, b)), Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))));
+        assert.equal(
+          Math.sign(compareBytes(a, b)),
+          Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))),
+        );
       }),
     );
   });
 
   it('refuses a document listed twice for a query, as trec_eval does', () => {
-    assert.throws(() => trecOrder(hits(['a', 2], ['b', 1], ['a', 1]), 'q1'), (err: unknown) => {
-      assert.ok(err instanceof EvalInputError);
-      assert.equal(err.message, 'document "a" appears twice in the run for query "q1"; trec_eval refuses duplicate documents');
-      return true;
-    });
+    assert.throws(
+      () => trecOrder(hits(['a', 2], ['b', 1], ['a', 1]), 'q1'),
+      (err: unknown) => {
+        assert.ok(err instanceof EvalInputError);
+        assert.equal(
+          err.message,
+          'document "a" appears twice in the run for query "q1"; trec_eval refuses duplicate documents',
+        );
+        return true;
+      },
+    );
   });
 
   it('refuses a non-finite score', () => {
-    assert.throws(() => trecOrder(hits(['a', NaN]), 'q1'), /score of document "a" for query "q1" is NaN/);
+    assert.throws(
+      () => trecOrder(hits(['a', NaN]), 'q1'),
+      /score of document "a" for query "q1" is NaN/,
+    );
   });
 });
 
@@ -93,7 +116,10 @@ describe('eval/metrics', () => {
 
   it('graded relevance: gain is the judged value, discount log2(rank + 1), ideal from the judgements', () => {
     // Ranking c(1), b(2), a(3), d(0), e(unjudged). Ideal: 3, 2, 1.
-    const m = evaluateQuery(hits(['c', 5], ['b', 4], ['a', 3], ['d', 2], ['e', 1]), judged({ a: 3, b: 2, c: 1, d: 0 }));
+    const m = evaluateQuery(
+      hits(['c', 5], ['b', 4], ['a', 3], ['d', 2], ['e', 1]),
+      judged({ a: 3, b: 2, c: 1, d: 0 }),
+    );
     const dcg = 1 / 1 + 2 / Math.log2(3) + 3 / Math.log2(4);
     const ideal = 3 / 1 + 2 / Math.log2(3) + 1 / Math.log2(4);
     // MAP, P and R treat every rel >= 1 alike.
@@ -121,11 +147,19 @@ describe('eval/metrics', () => {
   });
 
   it('P@10 divides by 10 even when fewer than 10 documents were returned', () => {
-    assertMetrics(evaluateQuery(hits(['a', 1]), judged({ a: 1 })), { ndcg10: 1, map: 1, p10: 0.1, recall100: 1 });
+    assertMetrics(evaluateQuery(hits(['a', 1]), judged({ a: 1 })), {
+      ndcg10: 1,
+      map: 1,
+      p10: 0.1,
+      recall100: 1,
+    });
   });
 
   it('R@100 counts relevant documents in the top 100; MAP runs over the whole ranking', () => {
-    const ranking = Array.from({ length: 101 }, (_, i) => ({ docId: `d${String(i).padStart(3, '0')}`, score: 200 - i }));
+    const ranking = Array.from({ length: 101 }, (_, i) => ({
+      docId: `d${String(i).padStart(3, '0')}`,
+      score: 200 - i,
+    }));
     const m = evaluateQuery(ranking, judged({ d000: 1, d100: 1, never: 1 }));
     assertMetrics(m, {
       recall100: 1 / 3,
@@ -136,7 +170,12 @@ describe('eval/metrics', () => {
   });
 
   it('a query with no relevant judgement, or no hits, scores 0 on every measure', () => {
-    assertMetrics(evaluateQuery(hits(['a', 1]), judged({ a: 0, b: 0 })), { ndcg10: 0, map: 0, p10: 0, recall100: 0 });
+    assertMetrics(evaluateQuery(hits(['a', 1]), judged({ a: 0, b: 0 })), {
+      ndcg10: 0,
+      map: 0,
+      p10: 0,
+      recall100: 0,
+    });
     assertMetrics(evaluateQuery([], judged({ a: 2 })), { ndcg10: 0, map: 0, p10: 0, recall100: 0 });
   });
 
@@ -163,27 +202,42 @@ describe('eval/metrics', () => {
 
     it('treats an empty hit list like a missing query', () => {
       const a = evaluate(new Map([['q1', hits(['a', 1])]]), qrels);
-      const b = evaluate(new Map([['q1', hits(['a', 1])], ['q2', []]]), qrels);
+      const b = evaluate(
+        new Map([
+          ['q1', hits(['a', 1])],
+          ['q2', []],
+        ]),
+        qrels,
+      );
       assert.deepEqual(b, a);
     });
 
     it('refuses duplicate documents and empty qrels', () => {
-      assert.throws(() => evaluate(new Map([['q1', hits(['a', 1], ['a', 0])]]), qrels), EvalInputError);
+      assert.throws(
+        () => evaluate(new Map([['q1', hits(['a', 1], ['a', 0])]]), qrels),
+        EvalInputError,
+      );
       assert.throws(() => evaluate(new Map(), new Map()), /no judged queries/);
     });
 
     it('does not depend on the order of hits, and stays within [0, 1] (property)', () => {
       const doc = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l');
-      const rankings = fc.uniqueArray(fc.record({ docId: doc, score: fc.integer({ min: 0, max: 4 }) }), {
-        selector: (h) => h.docId,
-      });
+      const rankings = fc.uniqueArray(
+        fc.record({ docId: doc, score: fc.integer({ min: 0, max: 4 }) }),
+        {
+          selector: (h) => h.docId,
+        },
+      );
       const judgements = fc.dictionary(doc, fc.integer({ min: -1, max: 3 }), { minKeys: 1 });
       fc.assert(
         fc.property(rankings, judgements, fc.integer(), (ranking, rels, seed) => {
-          const shuffled = [...ranking].sort((x, y) => ((x.docId.charCodeAt(0) * seed) % 7) - ((y.docId.charCodeAt(0) * seed) % 7));
+          const shuffled = [...ranking].sort(
+            (x, y) => ((x.docId.charCodeAt(0) * seed) % 7) - ((y.docId.charCodeAt(0) * seed) % 7),
+          );
           const one = evaluateQuery(ranking, judged(rels));
           assert.deepEqual(evaluateQuery(shuffled, judged(rels)), one);
-          for (const value of Object.values(one)) assert.ok(value >= 0 && value <= 1 + EPS, `${value} outside [0, 1]`);
+          for (const value of Object.values(one))
+            assert.ok(value >= 0 && value <= 1 + EPS, `${value} outside [0, 1]`);
         }),
       );
     });

@@ -7,14 +7,26 @@ const asObject = (qrels: Map<string, Map<string, number>>) =>
 
 describe('eval/qrels', () => {
   it('reads BEIR TSV with its header, in file order', () => {
-    const qrels = parseQrels('query-id\tcorpus-id\tscore\n1\t31715818\t1\n3\t14717500\t2\n1\t13734012\t0\n', 'test.tsv');
-    assert.deepEqual(asObject(qrels), { '1': { '31715818': 1, '13734012': 0 }, '3': { '14717500': 2 } });
+    const qrels = parseQrels(
+      'query-id\tcorpus-id\tscore\n1\t31715818\t1\n3\t14717500\t2\n1\t13734012\t0\n',
+      'test.tsv',
+    );
+    assert.deepEqual(asObject(qrels), {
+      '1': { '31715818': 1, '13734012': 0 },
+      '3': { '14717500': 2 },
+    });
     assert.deepEqual([...qrels.keys()], ['1', '3']);
   });
 
   it('reads TREC qrels (qid iter docid rel), ignoring the iteration column and blank lines', () => {
-    const qrels = parseQrels('301 0 FBIS3-10082 1\n\n301  0 FBIS3-10169 0\r\n302 Q0 LA-1 -1\n', 'qrels.trec');
-    assert.deepEqual(asObject(qrels), { '301': { 'FBIS3-10082': 1, 'FBIS3-10169': 0 }, '302': { 'LA-1': -1 } });
+    const qrels = parseQrels(
+      '301 0 FBIS3-10082 1\n\n301  0 FBIS3-10169 0\r\n302 Q0 LA-1 -1\n',
+      'qrels.trec',
+    );
+    assert.deepEqual(asObject(qrels), {
+      '301': { 'FBIS3-10082': 1, 'FBIS3-10169': 0 },
+      '302': { 'LA-1': -1 },
+    });
   });
 
   it('reads a 3-column file without a header, and treats any non-integer third column on line 1 as a header', () => {
@@ -33,7 +45,10 @@ describe('eval/qrels', () => {
       () => parseQrels('query-id\tcorpus-id\tscore\n1\td1\t1\n1\td2\t0.5\n', 'test.tsv'),
       'test.tsv line 3: relevance must be an integer (0 = not relevant, 1 or more = relevant), got "0.5"',
     );
-    throwsInput(() => parseQrels('1 0 d1 1\n1 0 d2 yes\n', 'q.trec'), /^q\.trec line 2: relevance must be an integer/);
+    throwsInput(
+      () => parseQrels('1 0 d1 1\n1 0 d2 yes\n', 'q.trec'),
+      /^q\.trec line 2: relevance must be an integer/,
+    );
   });
 
   it('refuses a row whose column count differs from the first line', () => {
@@ -48,7 +63,10 @@ describe('eval/qrels', () => {
   });
 
   it('refuses a first line that is neither format', () => {
-    throwsInput(() => parseQrels('1 0 d1 1 extra\n', 'q.txt'), /^q\.txt line 1: expected BEIR TSV .* or TREC qrels .*, got 5 columns/);
+    throwsInput(
+      () => parseQrels('1 0 d1 1 extra\n', 'q.txt'),
+      /^q\.txt line 1: expected BEIR TSV .* or TREC qrels .*, got 5 columns/,
+    );
   });
 
   it('refuses a duplicate judgement, as trec_eval does', () => {
@@ -60,16 +78,24 @@ describe('eval/qrels', () => {
 
   it('refuses an empty file and a header without judgements', () => {
     throwsInput(() => parseQrels('\n', 'test.tsv'), /^test\.tsv: no judgements: the file is empty/);
-    throwsInput(() => parseQrels('query-id\tcorpus-id\tscore\n', 'test.tsv'), /^test\.tsv: no judgements: only a header/);
+    throwsInput(
+      () => parseQrels('query-id\tcorpus-id\tscore\n', 'test.tsv'),
+      /^test\.tsv: no judgements: only a header/,
+    );
   });
 
   it('reads the SciFact test qrels: 300 queries, 339 judgements', async () => {
-    const qrels = await readQrels('/work/shared/data/scifact/qrels/test.tsv').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined; // the shared data set is not on every machine
-      throw err;
-    });
+    const qrels = await readQrels('/work/shared/data/scifact/qrels/test.tsv').catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined; // the shared data set is not on every machine
+        throw err;
+      },
+    );
     if (qrels === undefined) return;
     assert.equal(qrels.size, 300);
-    assert.equal([...qrels.values()].reduce((n, judged) => n + judged.size, 0), 339);
+    assert.equal(
+      [...qrels.values()].reduce((n, judged) => n + judged.size, 0),
+      339,
+    );
   });
 });

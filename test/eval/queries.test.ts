@@ -5,7 +5,8 @@ import { throwsInput } from './throws-input.js';
 describe('eval/queries', () => {
   describe('BEIR queries.jsonl', () => {
     it('reads _id and text in file order, ignoring other fields and blank lines', () => {
-      const content = '{"_id": "3", "text": "zinc and colds", "metadata": {}}\n\n{"_id": "1", "text": " tea "}\n';
+      const content =
+        '{"_id": "3", "text": "zinc and colds", "metadata": {}}\n\n{"_id": "1", "text": " tea "}\n';
       assert.deepEqual(parseQueries(content, 'queries.jsonl'), [
         { id: '3', text: 'zinc and colds' },
         { id: '1', text: 'tea' },
@@ -21,12 +22,30 @@ describe('eval/queries', () => {
     });
 
     it('names the file and line of invalid JSON, a missing _id or text, and a non-object', () => {
-      throwsInput(() => parseQueries('{"_id": "1", "text": "a"}\n{"_id": "2", "text": ', 'q.jsonl'), /^q\.jsonl line 2: not valid JSON/);
-      throwsInput(() => parseQueries('{"text": "a"}', 'q.jsonl'), 'q.jsonl line 1: missing "_id" (a string, or "id")');
-      throwsInput(() => parseQueries('{"_id": "1"}', 'q.jsonl'), 'q.jsonl line 1: missing "text" (the query string)');
-      throwsInput(() => parseQueries('{"_id": "1", "text": 5}', 'q.jsonl'), 'q.jsonl line 1: "text" must be a string, got number');
-      throwsInput(() => parseQueries('{"_id": [1], "text": "a"}', 'q.jsonl'), /line 1: "_id" must be a string or an integer/);
-      throwsInput(() => parseQueries('{"_id": "1", "text": "a"}\n[1, 2]', 'q.jsonl'), /^q\.jsonl line 2: expected a JSON object/);
+      throwsInput(
+        () => parseQueries('{"_id": "1", "text": "a"}\n{"_id": "2", "text": ', 'q.jsonl'),
+        /^q\.jsonl line 2: not valid JSON/,
+      );
+      throwsInput(
+        () => parseQueries('{"text": "a"}', 'q.jsonl'),
+        'q.jsonl line 1: missing "_id" (a string, or "id")',
+      );
+      throwsInput(
+        () => parseQueries('{"_id": "1"}', 'q.jsonl'),
+        'q.jsonl line 1: missing "text" (the query string)',
+      );
+      throwsInput(
+        () => parseQueries('{"_id": "1", "text": 5}', 'q.jsonl'),
+        'q.jsonl line 1: "text" must be a string, got number',
+      );
+      throwsInput(
+        () => parseQueries('{"_id": [1], "text": "a"}', 'q.jsonl'),
+        /line 1: "_id" must be a string or an integer/,
+      );
+      throwsInput(
+        () => parseQueries('{"_id": "1", "text": "a"}\n[1, 2]', 'q.jsonl'),
+        /^q\.jsonl line 2: expected a JSON object/,
+      );
     });
   });
 
@@ -37,20 +56,34 @@ describe('eval/queries', () => {
         { id: '101', text: 'red wine' },
         { id: '102', text: 'green\ttea' },
       ]);
-      throwsInput(() => parseQueries('1\ta\n2\tb\n\nthree c\n', 'queries.tsv'), 'queries.tsv line 4: expected "id<TAB>text", got "three c" (no tab)');
+      throwsInput(
+        () => parseQueries('1\ta\n2\tb\n\nthree c\n', 'queries.tsv'),
+        'queries.tsv line 4: expected "id<TAB>text", got "three c" (no tab)',
+      );
     });
 
     it('refuses an empty id, empty text, and an id with spaces', () => {
-      throwsInput(() => parseQueries('\tsome text', 'queries.tsv'), 'queries.tsv line 1: empty query id');
-      throwsInput(() => parseQueries('1\t  ', 'queries.tsv'), 'queries.tsv line 1: query "1" has empty text');
-      throwsInput(() => parseQueries('a b\ttext', 'queries.tsv'), /line 1: query id "a b" contains whitespace/);
+      throwsInput(
+        () => parseQueries('\tsome text', 'queries.tsv'),
+        'queries.tsv line 1: empty query id',
+      );
+      throwsInput(
+        () => parseQueries('1\t  ', 'queries.tsv'),
+        'queries.tsv line 1: query "1" has empty text',
+      );
+      throwsInput(
+        () => parseQueries('a b\ttext', 'queries.tsv'),
+        /line 1: query id "a b" contains whitespace/,
+      );
     });
   });
 
   it('detects the format from the first non-blank line, not from the file name', () => {
     assert.equal(detectQueryFormat('  {"_id": "1"}'), 'jsonl');
     assert.equal(detectQueryFormat('1\tquery'), 'tsv');
-    assert.deepEqual(parseQueries('{"_id":"1","text":"a"}', 'queries.tsv'), [{ id: '1', text: 'a' }]);
+    assert.deepEqual(parseQueries('{"_id":"1","text":"a"}', 'queries.tsv'), [
+      { id: '1', text: 'a' },
+    ]);
   });
 
   it('refuses duplicate ids, naming both lines', () => {
@@ -62,15 +95,20 @@ describe('eval/queries', () => {
 
   it('refuses an empty or blank file and says what is accepted', () => {
     for (const content of ['', '\n\n  \n']) {
-      throwsInput(() => parseQueries(content, 'queries.tsv'), /^queries\.tsv: no queries: the file is empty \(expected BEIR queries\.jsonl/);
+      throwsInput(
+        () => parseQueries(content, 'queries.tsv'),
+        /^queries\.tsv: no queries: the file is empty \(expected BEIR queries\.jsonl/,
+      );
     }
   });
 
   it('reads the SciFact queries file', async () => {
-    const queries = await readQueries('/work/shared/data/scifact/queries.jsonl').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined; // the shared data set is not on every machine
-      throw err;
-    });
+    const queries = await readQueries('/work/shared/data/scifact/queries.jsonl').catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined; // the shared data set is not on every machine
+        throw err;
+      },
+    );
     if (queries === undefined) return;
     assert.equal(queries.length, 1109);
     assert.ok(queries.every((q) => q.id !== '' && q.text !== ''));

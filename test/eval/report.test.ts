@@ -1,12 +1,33 @@
 import assert from 'node:assert/strict';
-import { evalReportJson, evaluate, formatEvalTable, type Evaluation, type Qrels, type Run } from '../../runtime/eval/index.js';
+import {
+  evalReportJson,
+  evaluate,
+  formatEvalTable,
+  type Evaluation,
+  type Qrels,
+  type Run,
+} from '../../runtime/eval/index.js';
 
 describe('eval/report', () => {
   const qrels: Qrels = new Map([
-    ['q1', new Map([['a', 1], ['b', 1]])],
+    [
+      'q1',
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+    ],
     ['q2', new Map([['c', 2]])],
   ]);
-  const run: Run = new Map([['q1', [{ docId: 'a', score: 2 }, { docId: 'x', score: 1 }]]]);
+  const run: Run = new Map([
+    [
+      'q1',
+      [
+        { docId: 'a', score: 2 },
+        { docId: 'x', score: 1 },
+      ],
+    ],
+  ]);
   let evaluation: Evaluation;
   before(() => {
     evaluation = evaluate(run, qrels);

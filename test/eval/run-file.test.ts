@@ -8,7 +8,14 @@ import { throwsInput } from './throws-input.js';
 
 describe('eval/run-file', () => {
   const run: Run = new Map([
-    ['q1', [{ docId: 'd7', score: 12.5 }, { docId: 'd3', score: 12.5 }, { docId: 'd1', score: -0.25 }]],
+    [
+      'q1',
+      [
+        { docId: 'd7', score: 12.5 },
+        { docId: 'd3', score: 12.5 },
+        { docId: 'd1', score: -0.25 },
+      ],
+    ],
     ['q2', []],
     ['q10', [{ docId: 'x', score: 1e-7 }]],
   ]);
@@ -31,11 +38,18 @@ describe('eval/run-file', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sir-eval-'));
     try {
       const token = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,12}$/);
-      const hits = fc.uniqueArray(fc.record({ docId: token, score: fc.double({ noNaN: true, noDefaultInfinity: true }) }), {
-        selector: (hit) => hit.docId,
-        maxLength: 8,
+      const hits = fc.uniqueArray(
+        fc.record({ docId: token, score: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
+        {
+          selector: (hit) => hit.docId,
+          maxLength: 8,
+        },
+      );
+      const runs = fc.uniqueArray(fc.tuple(token, hits), {
+        selector: ([qid]) => qid,
+        minLength: 1,
+        maxLength: 5,
       });
-      const runs = fc.uniqueArray(fc.tuple(token, hits), { selector: ([qid]) => qid, minLength: 1, maxLength: 5 });
       await fc.assert(
         fc.asyncProperty(runs, async (entries) => {
           const original: Run = new Map(entries.filter(([, h]) => h.length > 0));
@@ -44,7 +58,11 @@ describe('eval/run-file', () => {
           await writeRun(path, original, 'tag');
           const back = await readRun(path);
           // -0 is written as "0": compare scores by value.
-          const plain = (r: Run) => [...r].map(([q, h]) => [q, h.map(({ docId, score }) => [docId, score === 0 ? 0 : score])]);
+          const plain = (r: Run) =>
+            [...r].map(([q, h]) => [
+              q,
+              h.map(({ docId, score }) => [docId, score === 0 ? 0 : score]),
+            ]);
           assert.deepEqual(plain(back), plain(original));
         }),
         { numRuns: 50 },
@@ -55,10 +73,22 @@ describe('eval/run-file', () => {
   });
 
   it('refuses to write ids or tags with whitespace, and non-finite scores', () => {
-    throwsInput(() => formatRun(run, 'my run'), /^run tag "my run" is empty or contains whitespace/);
-    throwsInput(() => formatRun(new Map([['q 1', [{ docId: 'd', score: 1 }]]]), 't'), /^query id "q 1"/);
-    throwsInput(() => formatRun(new Map([['q', [{ docId: 'd\t2', score: 1 }]]]), 't'), /^document id \(query "q"\) "d\\t2"/);
-    throwsInput(() => formatRun(new Map([['q', [{ docId: 'd', score: NaN }]]]), 't'), 'score of document "d" for query "q" is NaN; scores must be finite');
+    throwsInput(
+      () => formatRun(run, 'my run'),
+      /^run tag "my run" is empty or contains whitespace/,
+    );
+    throwsInput(
+      () => formatRun(new Map([['q 1', [{ docId: 'd', score: 1 }]]]), 't'),
+      /^query id "q 1"/,
+    );
+    throwsInput(
+      () => formatRun(new Map([['q', [{ docId: 'd\t2', score: 1 }]]]), 't'),
+      /^document id \(query "q"\) "d\\t2"/,
+    );
+    throwsInput(
+      () => formatRun(new Map([['q', [{ docId: 'd', score: NaN }]]]), 't'),
+      'score of document "d" for query "q" is NaN; scores must be finite',
+    );
   });
 
   describe('reading validates', () => {
@@ -70,13 +100,22 @@ describe('eval/run-file', () => {
     });
 
     it('rank is a non-negative integer', () => {
-      throwsInput(() => parseRun('q1 Q0 d1 first 2.0 t\n', 'run.trec'), 'run.trec line 1: rank must be a non-negative integer, got "first"');
-      throwsInput(() => parseRun('q1 Q0 d1 -1 2.0 t\n', 'run.trec'), /rank must be a non-negative integer, got "-1"/);
+      throwsInput(
+        () => parseRun('q1 Q0 d1 first 2.0 t\n', 'run.trec'),
+        'run.trec line 1: rank must be a non-negative integer, got "first"',
+      );
+      throwsInput(
+        () => parseRun('q1 Q0 d1 -1 2.0 t\n', 'run.trec'),
+        /rank must be a non-negative integer, got "-1"/,
+      );
     });
 
     it('score is a finite decimal number', () => {
       for (const bad of ['abc', 'NaN', 'Infinity', '0x10', '1e999']) {
-        throwsInput(() => parseRun(`q1 Q0 d1 1 ${bad} t\n`, 'run.trec'), `run.trec line 1: score must be a finite number, got "${bad}"`);
+        throwsInput(
+          () => parseRun(`q1 Q0 d1 1 ${bad} t\n`, 'run.trec'),
+          `run.trec line 1: score must be a finite number, got "${bad}"`,
+        );
       }
       assert.equal(parseRun('q1 Q0 d1 1 -.5e+2 t').get('q1')![0]!.score, -50);
     });
@@ -89,7 +128,10 @@ describe('eval/run-file', () => {
     });
 
     it('the file is not empty', () => {
-      throwsInput(() => parseRun('\n', 'run.trec'), 'run.trec: no results: the file is empty (expected lines "qid Q0 docid rank score tag")');
+      throwsInput(
+        () => parseRun('\n', 'run.trec'),
+        'run.trec: no results: the file is empty (expected lines "qid Q0 docid rank score tag")',
+      );
     });
   });
 });

@@ -23,7 +23,10 @@ function assertClose(actual: Metrics, expected: Record<string, number>, what: st
   for (const { key, trecName } of MEASURES) {
     const want = expected[trecName];
     assert.equal(typeof want, 'number', `${what}: expected.json lacks ${trecName}`);
-    assert.ok(Math.abs(actual[key] - want!) <= TOLERANCE, `${what} ${trecName}: ours ${actual[key]}, trec_eval ${want}`);
+    assert.ok(
+      Math.abs(actual[key] - want!) <= TOLERANCE,
+      `${what} ${trecName}: ours ${actual[key]}, trec_eval ${want}`,
+    );
   }
 }
 
@@ -34,10 +37,14 @@ describe('eval: cross-check against trec_eval (pytrec_eval fixtures)', () => {
   });
 
   it('matches trec_eval per query and on the mean over all 30 judged queries', async () => {
-    const result = evaluate(await readRun(fixture('run.trec')), await readQrels(fixture('qrels.trec')));
+    const result = evaluate(
+      await readRun(fixture('run.trec')),
+      await readQrels(fixture('qrels.trec')),
+    );
     assert.equal(result.queryCount, expected.queries);
     assert.deepEqual([...result.perQuery.keys()], Object.keys(expected.perQuery));
-    for (const [qid, metrics] of result.perQuery) assertClose(metrics, expected.perQuery[qid]!, `query ${qid}`);
+    for (const [qid, metrics] of result.perQuery)
+      assertClose(metrics, expected.perQuery[qid]!, `query ${qid}`);
     assertClose(result.mean, expected.mean, 'mean');
   });
 

@@ -1,13 +1,21 @@
-import { strict as assert } from "node:assert";
-import { readFileSync } from "node:fs";
-import { CONFIG_KEYS, ConfigError, DEFAULTS, instanceArchitecture, parseConfig } from "../../infra/config.js";
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULTS,
+  instanceArchitecture,
+  parseConfig,
+} from '../../infra/config.js';
 
 /** Reads Pulumi.yaml's config schema: key → { type, default (raw YAML), description }. */
 function projectSchema(): Map<string, { type: string; def: string; description: string }> {
-  const text = readFileSync(new URL("../../Pulumi.yaml", import.meta.url), "utf8");
-  const block = /^ {2}([A-Za-z]+):\n {4}type: (\w+)\n(?: {4}items:\n {6}type: \w+\n)? {4}default: (.+)\n {4}description: (.+)$/gm;
+  const text = readFileSync(new URL('../../Pulumi.yaml', import.meta.url), 'utf8');
+  const block =
+    /^ {2}([A-Za-z]+):\n {4}type: (\w+)\n(?: {4}items:\n {6}type: \w+\n)? {4}default: (.+)\n {4}description: (.+)$/gm;
   const schema = new Map<string, { type: string; def: string; description: string }>();
-  for (const m of text.matchAll(block)) schema.set(m[1]!, { type: m[2]!, def: m[3]!, description: m[4]! });
+  for (const m of text.matchAll(block))
+    schema.set(m[1]!, { type: m[2]!, def: m[3]!, description: m[4]! });
   return schema;
 }
 
@@ -17,77 +25,104 @@ function rejects(raw: Parameters<typeof parseConfig>[0], ...mentions: string[]) 
     (error: unknown) => {
       assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
       assert.match(error.message, /^serverless-ir config: /);
-      for (const word of mentions) assert.ok(error.message.includes(word), `"${error.message}" should name ${word}`);
+      for (const word of mentions)
+        assert.ok(error.message.includes(word), `"${error.message}" should name ${word}`);
       return true;
     },
   );
 }
 
-describe("infra config", () => {
-  it("returns every default when nothing is set", () => {
+describe('infra config', () => {
+  it('returns every default when nothing is set', () => {
     assert.deepEqual(parseConfig({}), DEFAULTS);
   });
 
-  it("declares every key in Pulumi.yaml with a type, the same default and a description", () => {
+  it('declares every key in Pulumi.yaml with a type, the same default and a description', () => {
     const schema = projectSchema();
     assert.deepEqual([...schema.keys()].sort(), [...CONFIG_KEYS].sort());
     for (const key of CONFIG_KEYS) {
       const entry = schema.get(key)!;
       assert.ok(entry.description.length > 10, `${key} needs a description`);
       const expected = DEFAULTS[key];
-      const declared = entry.type === "array" ? JSON.parse(entry.def) : entry.def;
+      const declared = entry.type === 'array' ? JSON.parse(entry.def) : entry.def;
       assert.deepEqual(String(declared), String(expected), `default of ${key}`);
-      const type = Array.isArray(expected) ? "array" : typeof expected === "boolean" ? "boolean" : typeof expected === "number" ? "integer" : "string";
+      const type = Array.isArray(expected)
+        ? 'array'
+        : typeof expected === 'boolean'
+          ? 'boolean'
+          : typeof expected === 'number'
+            ? 'integer'
+            : 'string';
       assert.equal(entry.type, type, `type of ${key}`);
     }
   });
 
-  it("parses strings as Pulumi hands them over", () => {
+  it('parses strings as Pulumi hands them over', () => {
     const cfg = parseConfig({
-      azCount: "3", loaderEnabled: "true", apiKeyRequired: "true", corsOrigins: '["https://a.example.org"]',
-      efsThroughputMode: "provisioned", efsProvisionedThroughputMibps: "10", logRetentionDays: "30", reservedConcurrency: "5",
+      azCount: '3',
+      loaderEnabled: 'true',
+      apiKeyRequired: 'true',
+      corsOrigins: '["https://a.example.org"]',
+      efsThroughputMode: 'provisioned',
+      efsProvisionedThroughputMibps: '10',
+      logRetentionDays: '30',
+      reservedConcurrency: '5',
     });
     assert.equal(cfg.azCount, 3);
     assert.equal(cfg.loaderEnabled, true);
     assert.equal(cfg.apiKeyRequired, true);
-    assert.deepEqual(cfg.corsOrigins, ["https://a.example.org"]);
+    assert.deepEqual(cfg.corsOrigins, ['https://a.example.org']);
     assert.equal(cfg.efsProvisionedThroughputMibps, 10);
     assert.equal(cfg.logRetentionDays, 30);
     assert.equal(cfg.reservedConcurrency, 5);
   });
 
-  it("names both keys when throughput mode and provisioned throughput conflict", () => {
-    rejects({ efsThroughputMode: "provisioned" }, "efsThroughputMode", "efsProvisionedThroughputMibps");
-    rejects({ efsProvisionedThroughputMibps: "5" }, "efsThroughputMode", "efsProvisionedThroughputMibps");
+  it('names both keys when throughput mode and provisioned throughput conflict', () => {
+    rejects(
+      { efsThroughputMode: 'provisioned' },
+      'efsThroughputMode',
+      'efsProvisionedThroughputMibps',
+    );
+    rejects(
+      { efsProvisionedThroughputMibps: '5' },
+      'efsThroughputMode',
+      'efsProvisionedThroughputMibps',
+    );
   });
 
-  it("names both keys when aws:region disagrees with serverless-ir:region", () => {
-    rejects({ region: "eu-west-1", awsRegion: "us-east-1" }, "aws:region", "serverless-ir:region");
-    assert.equal(parseConfig({ region: "eu-west-1", awsRegion: "eu-west-1" }).region, "eu-west-1");
+  it('names both keys when aws:region disagrees with serverless-ir:region', () => {
+    rejects({ region: 'eu-west-1', awsRegion: 'us-east-1' }, 'aws:region', 'serverless-ir:region');
+    assert.equal(parseConfig({ region: 'eu-west-1', awsRegion: 'eu-west-1' }).region, 'eu-west-1');
   });
 
-  it("refuses values out of range, naming the key", () => {
-    rejects({ azCount: "1" }, "azCount");
-    rejects({ lambdaTimeoutSeconds: "31" }, "lambdaTimeoutSeconds");
-    rejects({ lambdaMemoryMb: "64" }, "lambdaMemoryMb");
-    rejects({ lambdaArchitecture: "ppc" }, "lambdaArchitecture");
-    rejects({ reservedConcurrency: "0" }, "reservedConcurrency");
-    rejects({ logRetentionDays: "10" }, "logRetentionDays");
-    rejects({ loaderEnabled: "yes" }, "loaderEnabled");
-    rejects({ corsOrigins: "https://a.example.org" }, "corsOrigins");
-    rejects({ corsOrigins: '["https://a.example.org/path"]' }, "corsOrigins");
-    rejects({ apiThrottlingRateLimit: "0" }, "apiThrottlingRateLimit");
-    rejects({ region: "mars" }, "region");
-    rejects({ nope: "1" } as never, "nope");
+  it('refuses values out of range, naming the key', () => {
+    rejects({ azCount: '1' }, 'azCount');
+    rejects({ lambdaTimeoutSeconds: '31' }, 'lambdaTimeoutSeconds');
+    rejects({ lambdaMemoryMb: '64' }, 'lambdaMemoryMb');
+    rejects({ lambdaArchitecture: 'ppc' }, 'lambdaArchitecture');
+    rejects({ reservedConcurrency: '0' }, 'reservedConcurrency');
+    rejects({ logRetentionDays: '10' }, 'logRetentionDays');
+    rejects({ loaderEnabled: 'yes' }, 'loaderEnabled');
+    rejects({ corsOrigins: 'https://a.example.org' }, 'corsOrigins');
+    rejects({ corsOrigins: '["https://a.example.org/path"]' }, 'corsOrigins');
+    rejects({ apiThrottlingRateLimit: '0' }, 'apiThrottlingRateLimit');
+    rejects({ region: 'mars' }, 'region');
+    rejects({ nope: '1' } as never, 'nope');
   });
 
-  it("accepts only mount paths Lambda accepts (^/mnt/[A-Za-z0-9._-]+$)", () => {
-    assert.equal(parseConfig({ indexMountPath: "/mnt/sir.index-2" }).indexMountPath, "/mnt/sir.index-2");
-    for (const bad of ["/mnt/", "/mnt/a/b", "/data/index", "/mnt/a b", "mnt/index"]) rejects({ indexMountPath: bad }, "indexMountPath");
+  it('accepts only mount paths Lambda accepts (^/mnt/[A-Za-z0-9._-]+$)', () => {
+    assert.equal(
+      parseConfig({ indexMountPath: '/mnt/sir.index-2' }).indexMountPath,
+      '/mnt/sir.index-2',
+    );
+    for (const bad of ['/mnt/', '/mnt/a/b', '/data/index', '/mnt/a b', 'mnt/index'])
+      rejects({ indexMountPath: bad }, 'indexMountPath');
   });
 
-  it("picks the AMI architecture from the instance family", () => {
-    for (const arm of ["t4g.nano", "m7g.large", "c7gn.xlarge", "r6gd.large", "g5g.xlarge"]) assert.equal(instanceArchitecture(arm), "arm64", arm);
-    for (const x86 of ["t3.micro", "m5.large", "g5.xlarge", "m7i-flex.large", "c5n.large"]) assert.equal(instanceArchitecture(x86), "x86_64", x86);
+  it('picks the AMI architecture from the instance family', () => {
+    for (const arm of ['t4g.nano', 'm7g.large', 'c7gn.xlarge', 'r6gd.large', 'g5g.xlarge'])
+      assert.equal(instanceArchitecture(arm), 'arm64', arm);
+    for (const x86 of ['t3.micro', 'm5.large', 'g5.xlarge', 'm7i-flex.large', 'c5n.large'])
+      assert.equal(instanceArchitecture(x86), 'x86_64', x86);
   });
 });

@@ -2,106 +2,176 @@
  * The CrossGuard rules on passing and failing resource properties, through the same
  * `validateResource` Pulumi calls, plus the whole mocked program checked against every rule.
  */
-import { strict as assert } from "node:assert";
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { strict as assert } from 'node:assert';
+import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
 import {
-  bucketPublicAccessBlock, checkEveryBucketBlocked, efsEncrypted, efsTlsPolicy, imdsV2Required, lambdaInVpc, lambdaRuntime,
-  logRetention, noFullAccess, noKeyPair, noPublicIngress, POLICIES, RULES, toPolicy, TYPES, type Rule,
-} from "../../infra/policies/rules.js";
-import { runProgramUnderMocks } from "../../infra/testing/mocks.js";
+  bucketPublicAccessBlock,
+  checkEveryBucketBlocked,
+  efsEncrypted,
+  efsTlsPolicy,
+  imdsV2Required,
+  lambdaInVpc,
+  lambdaRuntime,
+  logRetention,
+  noFullAccess,
+  noKeyPair,
+  noPublicIngress,
+  POLICIES,
+  RULES,
+  toPolicy,
+  TYPES,
+  type Rule,
+} from '../../infra/policies/rules.js';
+import { runProgramUnderMocks } from '../../infra/testing/mocks.js';
 
 /** Runs a rule as Pulumi would and returns the reported violations. */
 function violations(rule: Rule, type: string, props: Record<string, unknown>): string[] {
   const reported: string[] = [];
-  const policy = toPolicy(rule) as ResourceValidationPolicy & { validateResource: (a: ResourceValidationArgs, r: (m: string) => void) => void };
-  policy.validateResource({ type, props } as unknown as ResourceValidationArgs, (message) => reported.push(message));
+  const policy = toPolicy(rule) as ResourceValidationPolicy & {
+    validateResource: (a: ResourceValidationArgs, r: (m: string) => void) => void;
+  };
+  policy.validateResource({ type, props } as unknown as ResourceValidationArgs, (message) =>
+    reported.push(message),
+  );
   return reported;
 }
-const passes = (rule: Rule, type: string, props: Record<string, unknown>) => assert.deepEqual(violations(rule, type, props), []);
-const fails = (rule: Rule, type: string, props: Record<string, unknown>) => assert.ok(violations(rule, type, props).length > 0, `${rule.name} should flag ${JSON.stringify(props)}`);
+const passes = (rule: Rule, type: string, props: Record<string, unknown>) =>
+  assert.deepEqual(violations(rule, type, props), []);
+const fails = (rule: Rule, type: string, props: Record<string, unknown>) =>
+  assert.ok(
+    violations(rule, type, props).length > 0,
+    `${rule.name} should flag ${JSON.stringify(props)}`,
+  );
 
-const TLS_POLICY = JSON.stringify({ Statement: [{ Effect: "Deny", Action: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] });
-const LAMBDA_OK = { runtime: "nodejs22.x", architectures: ["arm64"], vpcConfig: { subnetIds: ["s"], securityGroupIds: ["g"] } };
+const TLS_POLICY = JSON.stringify({
+  Statement: [
+    { Effect: 'Deny', Action: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+  ],
+});
+const LAMBDA_OK = {
+  runtime: 'nodejs22.x',
+  architectures: ['arm64'],
+  vpcConfig: { subnetIds: ['s'], securityGroupIds: ['g'] },
+};
 
-describe("infra policy pack", () => {
-  it("makes every policy mandatory", () => {
+describe('infra policy pack', () => {
+  it('makes every policy mandatory', () => {
     assert.equal(POLICIES.length, RULES.length + 1);
-    for (const policy of POLICIES) assert.equal(policy.enforcementLevel, "mandatory", policy.name);
+    for (const policy of POLICIES) assert.equal(policy.enforcementLevel, 'mandatory', policy.name);
   });
 
-  it("no-public-ingress", () => {
-    passes(noPublicIngress, TYPES.ingressRule, { referencedSecurityGroupId: "sg-1", fromPort: 2049 });
-    fails(noPublicIngress, TYPES.ingressRule, { cidrIpv4: "0.0.0.0/0" });
-    fails(noPublicIngress, TYPES.ingressRule, { cidrIpv6: "::/0" });
-    fails(noPublicIngress, TYPES.securityGroup, { ingress: [{ cidrBlocks: ["0.0.0.0/0"] }] });
-    fails(noPublicIngress, TYPES.securityGroupRule, { type: "ingress", cidrBlocks: ["10.0.0.0/8", "0.0.0.0/0"] });
-    passes(noPublicIngress, TYPES.securityGroupRule, { type: "egress", cidrBlocks: ["0.0.0.0/0"] });
+  it('no-public-ingress', () => {
+    passes(noPublicIngress, TYPES.ingressRule, {
+      referencedSecurityGroupId: 'sg-1',
+      fromPort: 2049,
+    });
+    fails(noPublicIngress, TYPES.ingressRule, { cidrIpv4: '0.0.0.0/0' });
+    fails(noPublicIngress, TYPES.ingressRule, { cidrIpv6: '::/0' });
+    fails(noPublicIngress, TYPES.securityGroup, { ingress: [{ cidrBlocks: ['0.0.0.0/0'] }] });
+    fails(noPublicIngress, TYPES.securityGroupRule, {
+      type: 'ingress',
+      cidrBlocks: ['10.0.0.0/8', '0.0.0.0/0'],
+    });
+    passes(noPublicIngress, TYPES.securityGroupRule, { type: 'egress', cidrBlocks: ['0.0.0.0/0'] });
   });
 
-  it("efs-encrypted", () => {
+  it('efs-encrypted', () => {
     passes(efsEncrypted, TYPES.efsFileSystem, { encrypted: true });
     fails(efsEncrypted, TYPES.efsFileSystem, {});
     fails(efsEncrypted, TYPES.efsFileSystem, { encrypted: false });
   });
 
-  it("efs-tls-policy", () => {
+  it('efs-tls-policy', () => {
     passes(efsTlsPolicy, TYPES.efsPolicy, { policy: TLS_POLICY });
-    fails(efsTlsPolicy, TYPES.efsPolicy, { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*" }] }) });
-    fails(efsTlsPolicy, TYPES.efsPolicy, { policy: "{not json" });
+    fails(efsTlsPolicy, TYPES.efsPolicy, {
+      policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*' }] }),
+    });
+    fails(efsTlsPolicy, TYPES.efsPolicy, { policy: '{not json' });
   });
 
-  it("imdsv2-required and no-key-pair", () => {
-    passes(imdsV2Required, TYPES.instance, { metadataOptions: { httpTokens: "required" } });
-    fails(imdsV2Required, TYPES.instance, { metadataOptions: { httpTokens: "optional" } });
+  it('imdsv2-required and no-key-pair', () => {
+    passes(imdsV2Required, TYPES.instance, { metadataOptions: { httpTokens: 'required' } });
+    fails(imdsV2Required, TYPES.instance, { metadataOptions: { httpTokens: 'optional' } });
     fails(imdsV2Required, TYPES.instance, {});
     passes(noKeyPair, TYPES.instance, {});
-    fails(noKeyPair, TYPES.instance, { keyName: "my-laptop" });
+    fails(noKeyPair, TYPES.instance, { keyName: 'my-laptop' });
   });
 
-  it("lambda-runtime-arm64 and lambda-in-vpc", () => {
+  it('lambda-runtime-arm64 and lambda-in-vpc', () => {
     passes(lambdaRuntime, TYPES.lambda, LAMBDA_OK);
-    passes(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: "nodejs24.x" });
-    fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: "nodejs20.x" });
-    fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: "python3.12" });
-    fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, architectures: ["x86_64"] });
+    passes(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: 'nodejs24.x' });
+    fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: 'nodejs20.x' });
+    fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: 'python3.12' });
+    fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, architectures: ['x86_64'] });
     passes(lambdaInVpc, TYPES.lambda, LAMBDA_OK);
-    fails(lambdaInVpc, TYPES.lambda, { runtime: "nodejs22.x" });
-    fails(lambdaInVpc, TYPES.lambda, { vpcConfig: { subnetIds: [], securityGroupIds: ["g"] } });
+    fails(lambdaInVpc, TYPES.lambda, { runtime: 'nodejs22.x' });
+    fails(lambdaInVpc, TYPES.lambda, { vpcConfig: { subnetIds: [], securityGroupIds: ['g'] } });
   });
 
-  it("log-group-retention", () => {
+  it('log-group-retention', () => {
     passes(logRetention, TYPES.logGroup, { retentionInDays: 14 });
     fails(logRetention, TYPES.logGroup, {});
     fails(logRetention, TYPES.logGroup, { retentionInDays: 0 });
   });
 
-  it("no-full-access-policies", () => {
-    passes(noFullAccess, TYPES.rolePolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" });
-    fails(noFullAccess, TYPES.rolePolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" });
-    fails(noFullAccess, TYPES.rolePolicyAttachment, { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
-    passes(noFullAccess, TYPES.role, { assumeRolePolicy: "{}" });
-    fails(noFullAccess, TYPES.role, { managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] });
+  it('no-full-access-policies', () => {
+    passes(noFullAccess, TYPES.rolePolicyAttachment, {
+      policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+    });
+    fails(noFullAccess, TYPES.rolePolicyAttachment, {
+      policyArn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    });
+    fails(noFullAccess, TYPES.rolePolicyAttachment, {
+      policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    });
+    passes(noFullAccess, TYPES.role, { assumeRolePolicy: '{}' });
+    fails(noFullAccess, TYPES.role, {
+      managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
   });
 
-  it("s3-public-access-block, per block and stack-wide", () => {
-    const all = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+  it('s3-public-access-block, per block and stack-wide', () => {
+    const all = {
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    };
     passes(bucketPublicAccessBlock, TYPES.publicAccessBlock, all);
-    fails(bucketPublicAccessBlock, TYPES.publicAccessBlock, { ...all, restrictPublicBuckets: false });
-    assert.deepEqual(checkEveryBucketBlocked([{ type: TYPES.bucket }, { type: TYPES.publicAccessBlock }]), []);
+    fails(bucketPublicAccessBlock, TYPES.publicAccessBlock, {
+      ...all,
+      restrictPublicBuckets: false,
+    });
+    assert.deepEqual(
+      checkEveryBucketBlocked([{ type: TYPES.bucket }, { type: TYPES.publicAccessBlock }]),
+      [],
+    );
     assert.equal(checkEveryBucketBlocked([{ type: TYPES.bucket }]).length, 1);
   });
 
-  it("ignores resource types a rule is not about", () => {
+  it('ignores resource types a rule is not about', () => {
     passes(efsEncrypted, TYPES.lambda, {});
   });
 
-  it("passes the whole program, loader and IAM auth on", async function () {
+  it('passes the whole program, loader and IAM auth on', async function () {
     this.timeout(60_000);
-    const run = await runProgramUnderMocks({ preview: false, config: { loaderEnabled: "true", apiKeyRequired: "true" } });
-    const found = run.resources.flatMap((r) => RULES.flatMap((rule) => violations(rule, r.type, r.inputs).map((v) => `${r.name}: ${rule.name}: ${v}`)));
+    const run = await runProgramUnderMocks({
+      preview: false,
+      config: { loaderEnabled: 'true', apiKeyRequired: 'true' },
+    });
+    const found = run.resources.flatMap((r) =>
+      RULES.flatMap((rule) =>
+        violations(rule, r.type, r.inputs).map((v) => `${r.name}: ${rule.name}: ${v}`),
+      ),
+    );
     assert.deepEqual(found, []);
     assert.deepEqual(checkEveryBucketBlocked(run.resources), []);
-    const checked = new Set(run.resources.map((r) => r.type).filter((t) => RULES.some((rule) => rule.types.includes(t))));
-    assert.ok(checked.size >= 9, `rules should see most resource types, saw ${[...checked].join(", ")}`);
+    const checked = new Set(
+      run.resources.map((r) => r.type).filter((t) => RULES.some((rule) => rule.types.includes(t))),
+    );
+    assert.ok(
+      checked.size >= 9,
+      `rules should see most resource types, saw ${[...checked].join(', ')}`,
+    );
   });
 });

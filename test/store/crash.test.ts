@@ -18,19 +18,23 @@ const ITERATIONS = Number(process.env.SIR_CRASH_ITERATIONS ?? 20);
 /** Starts the publishing child, kills it `delayMs` after it is ready; resolves to how many publishes completed. */
 function publishThenKill(storeDir: string, built: string, delayMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, storeDir, built], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, storeDir, built], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let timer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (timer === undefined && out.includes('ready\n')) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (timer === undefined && out.includes('ready\n'))
+        timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`publisher exited with ${code ?? signal} before the kill: ${err}`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`publisher exited with ${code ?? signal} before the kill: ${err}`));
       else resolve(out.split('\n').filter((l) => l.startsWith('published ')).length);
     });
   });
@@ -74,6 +78,8 @@ describe('store: SIGKILL during publish (crash invariant)', function () {
     const after = await store.publish(built, { keep: 3 });
     assert.equal(await store.current(), after.version);
     assert.ok((await store.list()).length <= 4, 'retention still applies after the crashes');
-    console.log(`      ${ITERATIONS} kills, ${completed} publishes completed in children, one publish ≈ ${publishMs} ms`);
+    console.log(
+      `      ${ITERATIONS} kills, ${completed} publishes completed in children, one publish ≈ ${publishMs} ms`,
+    );
   });
 });

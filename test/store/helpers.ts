@@ -14,7 +14,11 @@ export function removeTemp(dir: string): Promise<void> {
 }
 
 /** Writes `files` (relative path → content) into a new folder under `parent` and returns it. */
-export async function makeBuiltIndex(parent: string, name: string, files: Record<string, string | Buffer>): Promise<string> {
+export async function makeBuiltIndex(
+  parent: string,
+  name: string,
+  files: Record<string, string | Buffer>,
+): Promise<string> {
   const dir = path.join(parent, name);
   for (const [rel, content] of Object.entries(files)) {
     const file = path.join(dir, ...rel.split('/'));
@@ -49,13 +53,19 @@ export function captureLogger(): StoreLogger & { records: LogRecord[] } {
 }
 
 /** Asserts that `promise` rejects with a StoreError of `code` whose message matches `pattern`. */
-export async function rejectsWithCode(promise: Promise<unknown>, code: string, pattern?: RegExp): Promise<Error> {
+export async function rejectsWithCode(
+  promise: Promise<unknown>,
+  code: string,
+  pattern?: RegExp,
+): Promise<Error> {
   try {
     await promise;
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (e.name !== 'StoreError' || e.code !== code) throw new Error(`expected StoreError ${code}, got ${e.name} ${e.code}: ${e.message}`);
-    if (pattern && !pattern.test(e.message)) throw new Error(`message ${JSON.stringify(e.message)} does not match ${pattern}`);
+    if (e.name !== 'StoreError' || e.code !== code)
+      throw new Error(`expected StoreError ${code}, got ${e.name} ${e.code}: ${e.message}`);
+    if (pattern && !pattern.test(e.message))
+      throw new Error(`message ${JSON.stringify(e.message)} does not match ${pattern}`);
     return e;
   }
   throw new Error(`expected a StoreError ${code}, but it resolved`);

@@ -4,15 +4,28 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IndexStore, silentLogger } from '../../runtime/store/index.js';
-import { captureLogger, flipByte, makeBuiltIndex, makeTemp, rejectsWithCode, removeTemp } from './helpers.js';
+import {
+  captureLogger,
+  flipByte,
+  makeBuiltIndex,
+  makeTemp,
+  rejectsWithCode,
+  removeTemp,
+} from './helpers.js';
 
 describe('store/IndexStore', () => {
   let tmp: string;
   let store: IndexStore;
   let builds = 0;
   /** A new built index whose index.sir says `label`. */
-  const built = (label: string, extra: Record<string, string> = {}) => makeBuiltIndex(tmp, `built-${builds++}`, { 'index.sir': label, 'docs.bin': `docs of ${label}`, ...extra });
-  const publish = async (label: string, keep?: number) => store.publish(await built(label), keep === undefined ? {} : { keep });
+  const built = (label: string, extra: Record<string, string> = {}) =>
+    makeBuiltIndex(tmp, `built-${builds++}`, {
+      'index.sir': label,
+      'docs.bin': `docs of ${label}`,
+      ...extra,
+    });
+  const publish = async (label: string, keep?: number) =>
+    store.publish(await built(label), keep === undefined ? {} : { keep });
   const read = (id: string) => fs.readFile(path.join(store.versionDir(id), 'index.sir'), 'utf8');
 
   beforeEach(async () => {
@@ -30,10 +43,24 @@ describe('store/IndexStore', () => {
       assert.equal(await store.current(), r.version);
       assert.equal(await fs.readFile(store.currentFile, 'utf8'), `${r.version}\n`);
       assert.equal(await read(r.version), 'one');
-      assert.deepEqual(r.manifest.files.map((f) => f.path), ['docs.bin', 'index.sir']);
+      assert.deepEqual(
+        r.manifest.files.map((f) => f.path),
+        ['docs.bin', 'index.sir'],
+      );
       assert.equal(r.manifest.source?.host, os.hostname());
       const [info] = await store.list();
-      assert.deepEqual({ ...info, createdAt: undefined }, { version: r.version, dir: store.versionDir(r.version), createdAt: undefined, files: 2, bytes: 14, live: true, rollbackTarget: false });
+      assert.deepEqual(
+        { ...info, createdAt: undefined },
+        {
+          version: r.version,
+          dir: store.versionDir(r.version),
+          createdAt: undefined,
+          files: 2,
+          bytes: 14,
+          live: true,
+          rollbackTarget: false,
+        },
+      );
       assert.deepEqual(await fs.readdir(path.join(store.root, '.partial')), []);
     });
 
@@ -41,7 +68,10 @@ describe('store/IndexStore', () => {
       const dir = await built('nested', { 'seg/0.dat': 'zero' });
       await fs.writeFile(path.join(dir, 'manifest.json'), '{"stale": true}');
       const r = await store.publish(dir);
-      assert.deepEqual(r.manifest.files.map((f) => f.path), ['docs.bin', 'index.sir', 'seg/0.dat']);
+      assert.deepEqual(
+        r.manifest.files.map((f) => f.path),
+        ['docs.bin', 'index.sir', 'seg/0.dat'],
+      );
       await store.verify(r.version);
     });
 
@@ -50,20 +80,42 @@ describe('store/IndexStore', () => {
       const b = await publish('b');
       assert.equal(b.previous, a.version);
       const list = await store.list();
-      assert.deepEqual(list.map((v) => [v.version, v.live, v.rollbackTarget]), [[b.version, true, false], [a.version, false, true]]);
+      assert.deepEqual(
+        list.map((v) => [v.version, v.live, v.rollbackTarget]),
+        [
+          [b.version, true, false],
+          [a.version, false, true],
+        ],
+      );
     });
 
     it('refuses a missing or empty folder, and keep below 1, before touching the store', async () => {
-      await rejectsWithCode(store.publish(path.join(tmp, 'nope')), 'invalid-source', /is not a folder/);
+      await rejectsWithCode(
+        store.publish(path.join(tmp, 'nope')),
+        'invalid-source',
+        /is not a folder/,
+      );
       await fs.mkdir(path.join(tmp, 'empty'));
-      await rejectsWithCode(store.publish(path.join(tmp, 'empty')), 'invalid-source', /holds no files/);
-      await rejectsWithCode(store.publish(await built('x'), { keep: 0 }), 'invalid-option', /keep must be an integer of at least 1/);
+      await rejectsWithCode(
+        store.publish(path.join(tmp, 'empty')),
+        'invalid-source',
+        /holds no files/,
+      );
+      await rejectsWithCode(
+        store.publish(await built('x'), { keep: 0 }),
+        'invalid-option',
+        /keep must be an integer of at least 1/,
+      );
       assert.equal(await store.current(), undefined);
     });
 
     it('refuses a version id that is taken, and leaves the live one alone', async () => {
       const a = await publish('a');
-      await rejectsWithCode(store.publish(await built('b'), { version: a.version }), 'version-exists', /already exists/);
+      await rejectsWithCode(
+        store.publish(await built('b'), { version: a.version }),
+        'version-exists',
+        /already exists/,
+      );
       assert.equal(await store.current(), a.version);
       assert.equal(await read(a.version), 'a');
       assert.deepEqual(await fs.readdir(store.partialDir), []);
@@ -75,7 +127,11 @@ describe('store/IndexStore', () => {
       await store.init();
       await fs.writeFile(store.currentFile, 'ghost-1\n');
       assert.equal(await store.readCurrent(), 'ghost-1');
-      await rejectsWithCode(store.current(), 'invalid-current', /names version "ghost-1", but .* has no manifest\.json/);
+      await rejectsWithCode(
+        store.current(),
+        'invalid-current',
+        /names version "ghost-1", but .* has no manifest\.json/,
+      );
     });
 
     it('refuses a CURRENT that is not a version id (it could point outside versions/)', async () => {
@@ -98,20 +154,36 @@ describe('store/IndexStore', () => {
       const b = await publish('b');
       const c = await publish('c');
       assert.equal(await store.rollbackTarget(), b.version);
-      assert.deepEqual(await store.rollback(), { version: b.version, previous: c.version, changed: true });
+      assert.deepEqual(await store.rollback(), {
+        version: b.version,
+        previous: c.version,
+        changed: true,
+      });
       assert.equal(await store.current(), b.version);
       assert.equal((await store.rollback()).version, c.version);
       await store.activate(a.version);
       assert.equal(await store.rollbackTarget(), c.version);
-      assert.deepEqual((await store.history()).map((e) => [e.version, e.action]), [
-        [a.version, 'publish'], [b.version, 'publish'], [c.version, 'publish'], [b.version, 'rollback'], [c.version, 'rollback'], [a.version, 'activate'],
-      ]);
+      assert.deepEqual(
+        (await store.history()).map((e) => [e.version, e.action]),
+        [
+          [a.version, 'publish'],
+          [b.version, 'publish'],
+          [c.version, 'publish'],
+          [b.version, 'rollback'],
+          [c.version, 'rollback'],
+          [a.version, 'activate'],
+        ],
+      );
     });
 
     it('has no rollback target with nothing live or with one version', async () => {
       await rejectsWithCode(store.rollback(), 'no-rollback-target', /nothing is live/);
       await publish('a');
-      await rejectsWithCode(store.rollback(), 'no-rollback-target', /records no version live before it/);
+      await rejectsWithCode(
+        store.rollback(),
+        'no-rollback-target',
+        /records no version live before it/,
+      );
     });
 
     it('refuses to activate a bad id, a missing version, or one that fails its checksums', async () => {
@@ -129,10 +201,18 @@ describe('store/IndexStore', () => {
       const a = await publish('a');
       const b = await publish('b');
       await fs.writeFile(path.join(store.versionDir(a.version), 'extra'), 'x');
-      await rejectsWithCode(store.activate(a.version), 'verification-failed', /unlisted file "extra"/);
+      await rejectsWithCode(
+        store.activate(a.version),
+        'verification-failed',
+        /unlisted file "extra"/,
+      );
       await fs.rm(path.join(store.versionDir(a.version), 'extra'));
       await fs.truncate(path.join(store.versionDir(a.version), 'docs.bin'), 3);
-      await rejectsWithCode(store.activate(a.version), 'verification-failed', /"docs\.bin" is 3 bytes/);
+      await rejectsWithCode(
+        store.activate(a.version),
+        'verification-failed',
+        /"docs\.bin" is 3 bytes/,
+      );
       assert.equal(await store.current(), b.version);
     });
 
@@ -140,10 +220,19 @@ describe('store/IndexStore', () => {
       const a = await publish('a');
       const b = await publish('b');
       const c = await publish('c');
-      await fs.writeFile(store.historyFile, (await fs.readFile(store.historyFile, 'utf8')).split('\n').slice(0, 2).join('\n') + '\n');
+      await fs.writeFile(
+        store.historyFile,
+        (await fs.readFile(store.historyFile, 'utf8')).split('\n').slice(0, 2).join('\n') + '\n',
+      );
       assert.equal(await store.rollbackTarget(), b.version);
       await store.activate(a.version); // repairs HISTORY: c recorded as recovered before a
-      assert.deepEqual((await store.history()).slice(-2).map((e) => [e.version, e.action]), [[c.version, 'recovered'], [a.version, 'activate']]);
+      assert.deepEqual(
+        (await store.history()).slice(-2).map((e) => [e.version, e.action]),
+        [
+          [c.version, 'recovered'],
+          [a.version, 'activate'],
+        ],
+      );
     });
   });
 
@@ -154,9 +243,15 @@ describe('store/IndexStore', () => {
       await store.activate(ids[0]!); // live: a, rollback target: d
       const e = await publish('e', 2); // live e, rollback target a; newest two: e, d
       assert.deepEqual(e.pruned.sort(), [ids[1], ids[2]].sort());
-      assert.deepEqual((await store.list()).map((v) => v.version).sort(), [ids[0], ids[3], e.version].sort());
+      assert.deepEqual(
+        (await store.list()).map((v) => v.version).sort(),
+        [ids[0], ids[3], e.version].sort(),
+      );
       assert.deepEqual(await store.prune(1), [ids[3]]);
-      assert.deepEqual((await store.list()).map((v) => v.version).sort(), [ids[0], e.version].sort());
+      assert.deepEqual(
+        (await store.list()).map((v) => v.version).sort(),
+        [ids[0], e.version].sort(),
+      );
     });
 
     it('defaults to keeping 5', async () => {
@@ -177,18 +272,33 @@ describe('store/IndexStore', () => {
     it('requires an uploaded manifest when asked, and refuses one for another version', async () => {
       const partial = await store.stagePartial({ version: 'v-loader-1' });
       await fs.writeFile(path.join(partial.dir, 'index.sir'), 'downloaded');
-      await rejectsWithCode(store.commitPartial(partial, { requireManifest: true }), 'invalid-manifest', /has no manifest\.json/);
+      await rejectsWithCode(
+        store.commitPartial(partial, { requireManifest: true }),
+        'invalid-manifest',
+        /has no manifest\.json/,
+      );
       const other = await store.stagePartial({ version: 'v-other' });
       await fs.writeFile(path.join(other.dir, 'index.sir'), 'x');
       await store.commitPartial(other);
-      await fs.copyFile(path.join(store.versionDir('v-other'), 'manifest.json'), path.join(partial.dir, 'manifest.json'));
-      await rejectsWithCode(store.commitPartial(partial, { requireManifest: true }), 'verification-failed', /names version "v-other" but the folder is for version "v-loader-1"/);
+      await fs.copyFile(
+        path.join(store.versionDir('v-other'), 'manifest.json'),
+        path.join(partial.dir, 'manifest.json'),
+      );
+      await rejectsWithCode(
+        store.commitPartial(partial, { requireManifest: true }),
+        'verification-failed',
+        /names version "v-other" but the folder is for version "v-loader-1"/,
+      );
       await store.abandonPartial(partial);
       assert.deepEqual(await fs.readdir(store.partialDir), []);
     });
 
     it('refuses to commit a folder outside .partial/', async () => {
-      await rejectsWithCode(store.commitPartial({ version: 'v1', dir: tmp }), 'invalid-source', /not a partial folder of this store/);
+      await rejectsWithCode(
+        store.commitPartial({ version: 'v1', dir: tmp }),
+        'invalid-source',
+        /not a partial folder of this store/,
+      );
     });
 
     it('removes partial folders untouched for an hour, and trash, on publish', async () => {
@@ -223,7 +333,15 @@ describe('store/IndexStore', () => {
       const dead = spawnSync(process.execPath, ['-e', '']).pid!;
       await store.init();
       await fs.mkdir(path.join(store.root, '.lock'));
-      await fs.writeFile(path.join(store.root, '.lock', 'owner.json'), JSON.stringify({ pid: dead, host: os.hostname(), at: new Date().toISOString(), token: 'x' }));
+      await fs.writeFile(
+        path.join(store.root, '.lock', 'owner.json'),
+        JSON.stringify({
+          pid: dead,
+          host: os.hostname(),
+          at: new Date().toISOString(),
+          token: 'x',
+        }),
+      );
       const started = Date.now();
       await publish('a');
       assert.ok(Date.now() - started < 5000);
@@ -234,8 +352,20 @@ describe('store/IndexStore', () => {
       const locked = new IndexStore(store.root, { logger, lock: { timeoutMs: 200 } });
       await locked.init();
       await fs.mkdir(path.join(store.root, '.lock'));
-      await fs.writeFile(path.join(store.root, '.lock', 'owner.json'), JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString(), token: 'x' }));
-      await rejectsWithCode(locked.publish(await built('a')), 'conflict', new RegExp(`held by pid ${process.pid}`));
+      await fs.writeFile(
+        path.join(store.root, '.lock', 'owner.json'),
+        JSON.stringify({
+          pid: process.pid,
+          host: os.hostname(),
+          at: new Date().toISOString(),
+          token: 'x',
+        }),
+      );
+      await rejectsWithCode(
+        locked.publish(await built('a')),
+        'conflict',
+        new RegExp(`held by pid ${process.pid}`),
+      );
       assert.deepEqual(await fs.readdir(store.partialDir), []);
     });
   });

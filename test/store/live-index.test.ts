@@ -2,8 +2,20 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IndexStore, LiveIndex, type LiveIndexOptions, silentLogger } from '../../runtime/store/index.js';
-import { captureLogger, flipByte, makeBuiltIndex, makeTemp, rejectsWithCode, removeTemp } from './helpers.js';
+import {
+  IndexStore,
+  LiveIndex,
+  type LiveIndexOptions,
+  silentLogger,
+} from '../../runtime/store/index.js';
+import {
+  captureLogger,
+  flipByte,
+  makeBuiltIndex,
+  makeTemp,
+  rejectsWithCode,
+  removeTemp,
+} from './helpers.js';
 
 /** The fake engine: an "index" is the text of index.sir; `unloaded` records frees. */
 interface FakeIndex {
@@ -16,13 +28,21 @@ describe('store/LiveIndex', () => {
   let store: IndexStore;
   let builds = 0;
   let loads: string[];
-  const publish = async (label: string) => store.publish(await makeBuiltIndex(tmp, `built-${builds++}`, { 'index.sir': label }));
+  const publish = async (label: string) =>
+    store.publish(await makeBuiltIndex(tmp, `built-${builds++}`, { 'index.sir': label }));
   const load = async (dir: string) => {
     loads.push(dir);
     return { text: await fs.readFile(path.join(dir, 'index.sir'), 'utf8'), unloaded: false };
   };
   const live = (options: Partial<LiveIndexOptions<FakeIndex>> = {}) =>
-    new LiveIndex<FakeIndex>({ store, load, unload: (i) => (i.unloaded = true), checkIntervalMs: 20, logger: silentLogger, ...options });
+    new LiveIndex<FakeIndex>({
+      store,
+      load,
+      unload: (i) => (i.unloaded = true),
+      checkIntervalMs: 20,
+      logger: silentLogger,
+      ...options,
+    });
   /** Calls get() until it serves `text` or a second passes. */
   const until = async (index: LiveIndex<FakeIndex>, text: string) => {
     for (let i = 0; i < 100; i++) {
@@ -54,12 +74,20 @@ describe('store/LiveIndex', () => {
 
   it('throws unavailable at cold start when nothing valid is published, remembers it, and recovers', async () => {
     const index = live();
-    await rejectsWithCode(index.get(), 'unavailable', /nothing has been published .* \(no CURRENT file\)/);
+    await rejectsWithCode(
+      index.get(),
+      'unavailable',
+      /nothing has been published .* \(no CURRENT file\)/,
+    );
     await rejectsWithCode(index.get(), 'unavailable', /no CURRENT/); // remembered: no new read
     const a = await publish('a');
     await flipByte(path.join(store.versionDir(a.version), 'index.sir'));
     await sleep(25);
-    await rejectsWithCode(index.with(() => 1), 'unavailable', /SHA-256/);
+    await rejectsWithCode(
+      index.with(() => 1),
+      'unavailable',
+      /SHA-256/,
+    );
     await publish('b');
     await sleep(25);
     assert.equal((await index.get()).value.text, 'b');
@@ -101,7 +129,10 @@ describe('store/LiveIndex', () => {
     assert.equal(errors.length, 1);
     assert.equal(errors[0]!.fields?.version, b.version);
     assert.match(String(errors[0]!.fields?.error), /SHA-256/);
-    assert.deepEqual(index.stats().refused.map((r) => r.version), [b.version]);
+    assert.deepEqual(
+      index.stats().refused.map((r) => r.version),
+      [b.version],
+    );
     await publish('c');
     assert.equal(await index.refresh(), 'swapped');
     assert.equal((await index.get()).value.text, 'c');
@@ -161,7 +192,12 @@ describe('store/LiveIndex', () => {
   it('releases the reference when the request throws', async () => {
     await publish('a');
     const index = live({ checkIntervalMs: 0 });
-    await assert.rejects(index.with(() => { throw new Error('handler failed'); }), /handler failed/);
+    await assert.rejects(
+      index.with(() => {
+        throw new Error('handler failed');
+      }),
+      /handler failed/,
+    );
     assert.equal(index.stats().inFlight, 0);
   });
 
@@ -197,7 +233,12 @@ describe('store/LiveIndex', () => {
 
   it('serves a fixed directory, with or without a manifest, and never reloads', async () => {
     const dir = await makeBuiltIndex(tmp, 'my-index', { 'index.sir': 'fixed' });
-    const index = new LiveIndex<FakeIndex>({ directory: dir, load, checkIntervalMs: 0, logger: silentLogger });
+    const index = new LiveIndex<FakeIndex>({
+      directory: dir,
+      load,
+      checkIntervalMs: 0,
+      logger: silentLogger,
+    });
     const got = await index.get();
     assert.equal(got.version, 'my-index');
     assert.equal(got.manifest, undefined);
@@ -205,16 +246,27 @@ describe('store/LiveIndex', () => {
     await index.get();
     assert.equal(loads.length, 1);
     const a = await publish('a');
-    const fromVersion = new LiveIndex<FakeIndex>({ directory: store.versionDir(a.version), load, logger: silentLogger });
+    const fromVersion = new LiveIndex<FakeIndex>({
+      directory: store.versionDir(a.version),
+      load,
+      logger: silentLogger,
+    });
     assert.equal((await fromVersion.get()).version, a.version);
     await flipByte(path.join(store.versionDir(a.version), 'index.sir'));
-    const corrupted = new LiveIndex<FakeIndex>({ directory: store.versionDir(a.version), load, logger: silentLogger });
+    const corrupted = new LiveIndex<FakeIndex>({
+      directory: store.versionDir(a.version),
+      load,
+      logger: silentLogger,
+    });
     await rejectsWithCode(corrupted.get(), 'unavailable', /SHA-256/);
   });
 
   it('needs exactly one of store and directory; close() frees and refuses later calls', async () => {
     assert.throws(() => new LiveIndex({ load, logger: silentLogger }), /exactly one of "store"/);
-    assert.throws(() => new LiveIndex({ store, directory: tmp, load, logger: silentLogger }), /exactly one of "store"/);
+    assert.throws(
+      () => new LiveIndex({ store, directory: tmp, load, logger: silentLogger }),
+      /exactly one of "store"/,
+    );
     await publish('a');
     const index = live();
     const got = await index.get();

@@ -7,11 +7,29 @@ import { versionsToPrune } from '../../runtime/store/retention.js';
 
 describe('store/version ids', () => {
   it('accepts store ids and rejects anything that could leave versions/', () => {
-    for (const ok of ['20261123T042501Z-3f9a', 'v1', 'a', 'A.b_c-d', 'x'.repeat(128)]) assert.ok(isVersionId(ok), ok);
-    for (const bad of ['', '.', '..', '../x', 'a/b', 'a\\b', '.hidden', '-x', '_x', 'x'.repeat(129), 'a b', 'a\n', 'é']) {
+    for (const ok of ['20261123T042501Z-3f9a', 'v1', 'a', 'A.b_c-d', 'x'.repeat(128)])
+      assert.ok(isVersionId(ok), ok);
+    for (const bad of [
+      '',
+      '.',
+      '..',
+      '../x',
+      'a/b',
+      'a\\b',
+      '.hidden',
+      '-x',
+      '_x',
+      'x'.repeat(129),
+      'a b',
+      'a\n',
+      'é',
+    ]) {
       assert.ok(!isVersionId(bad), JSON.stringify(bad));
     }
-    assert.throws(() => assertVersionId('../etc'), /"\.\.\/etc" is not valid; expected 1–128 characters/);
+    assert.throws(
+      () => assertVersionId('../etc'),
+      /"\.\.\/etc" is not valid; expected 1–128 characters/,
+    );
   });
 
   it('never lets an accepted id resolve outside the versions folder (property)', () => {
@@ -26,7 +44,10 @@ describe('store/version ids', () => {
   });
 
   it('makes sortable, unique-looking ids like 20261123T042501Z-3f9a', () => {
-    assert.match(newVersionId(new Date('2026-11-23T04:25:01.789Z')), /^20261123T042501Z-[0-9a-f]{4}$/);
+    assert.match(
+      newVersionId(new Date('2026-11-23T04:25:01.789Z')),
+      /^20261123T042501Z-[0-9a-f]{4}$/,
+    );
     const a = newVersionId(new Date('2026-01-01T00:00:00Z'));
     const b = newVersionId(new Date('2026-01-01T00:00:01Z'));
     assert.ok(a < b);
@@ -35,7 +56,8 @@ describe('store/version ids', () => {
 });
 
 describe('store/history: previousLiveVersion', () => {
-  const h = (...versions: string[]): HistoryEntry[] => versions.map((version) => ({ at: '2026-01-01T00:00:00Z', version, action: 'publish' }));
+  const h = (...versions: string[]): HistoryEntry[] =>
+    versions.map((version) => ({ at: '2026-01-01T00:00:00Z', version, action: 'publish' }));
   it('is the version live before the current activation', () => {
     assert.equal(previousLiveVersion(h('a', 'b', 'c'), 'c'), 'b');
     assert.equal(previousLiveVersion(h('a', 'b', 'c', 'b'), 'b'), 'c'); // rollback twice returns, like cd -
@@ -52,7 +74,10 @@ describe('store/history: previousLiveVersion', () => {
 });
 
 describe('store/retention: versionsToPrune', () => {
-  const v = (version: string, day: number) => ({ version, createdAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z` });
+  const v = (version: string, day: number) => ({
+    version,
+    createdAt: `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z`,
+  });
   it('keeps the newest `keep` and every protected version', () => {
     const all = [v('a', 1), v('b', 2), v('c', 3), v('d', 4), v('e', 5)];
     assert.deepEqual(versionsToPrune(all, { keep: 2, protect: new Set() }).sort(), ['a', 'b', 'c']);

@@ -24,7 +24,9 @@ export async function serveStore(storeDir: string): Promise<AppServer> {
   const app = createApp({ index: live, log: () => {} });
   let server: ServerType | undefined;
   const base = await new Promise<string>((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
   });
   return {
     base,
@@ -32,7 +34,11 @@ export async function serveStore(storeDir: string): Promise<AppServer> {
       try {
         const res = await fetch(`${base}/search?q=${encodeURIComponent(q)}&size=3`);
         const body = (await res.json()) as { version?: string; hits?: Array<{ id: string }> };
-        return { status: res.status, ...(body.version ? { version: body.version } : {}), ...(body.hits?.[0] ? { top: body.hits[0].id } : {}) };
+        return {
+          status: res.status,
+          ...(body.version ? { version: body.version } : {}),
+          ...(body.hits?.[0] ? { top: body.hits[0].id } : {}),
+        };
       } catch {
         return { status: 0 };
       }
@@ -48,7 +54,11 @@ export async function serveStore(storeDir: string): Promise<AppServer> {
 }
 
 /** Polls until `pred` holds (bounded); fails with `what` otherwise. */
-export async function eventually(what: string, pred: () => Promise<boolean>, ms = 10_000): Promise<void> {
+export async function eventually(
+  what: string,
+  pred: () => Promise<boolean>,
+  ms = 10_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await pred()) return;

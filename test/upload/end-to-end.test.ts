@@ -29,7 +29,10 @@ describe('upload: end to end on a local stack', function () {
 
   const staged = async () => {
     const s3 = makeS3Client({ region: 'us-east-1', endpoint: stack.endpoint });
-    return ((await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'staging/' }))).Contents ?? []).map((o) => o.Key);
+    return (
+      (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'staging/' }))).Contents ??
+      []
+    ).map((o) => o.Key);
   };
   const liveVersion = (out: string) => /live version: (\S+)/.exec(out)?.[1];
 
@@ -49,7 +52,16 @@ describe('upload: end to end on a local stack', function () {
     await eventually('the app serving A', async () => (await app!.top()).top === 'a1');
     assert.equal((await app.health()).version, vA);
 
-    const second = await sir(['upload', ...stack.stackArgs, '--index', builtB, '--verify', app.base, '--verify-timeout', '20']);
+    const second = await sir([
+      'upload',
+      ...stack.stackArgs,
+      '--index',
+      builtB,
+      '--verify',
+      app.base,
+      '--verify-timeout',
+      '20',
+    ]);
     assert.equal(second.code, 0, second.stderr);
     const vB = liveVersion(second.stdout)!;
     assert.notEqual(vB, vA);
@@ -66,7 +78,10 @@ describe('upload: end to end on a local stack', function () {
     // The same index again: same content-derived version, already in the store: made live, not copied.
     const again = await sir(['upload', ...stack.stackArgs, '--index', builtB, '--json']);
     assert.equal(again.code, 0, again.stderr);
-    const json = JSON.parse(again.stdout) as { version: string; agent: { result: string; version: string } };
+    const json = JSON.parse(again.stdout) as {
+      version: string;
+      agent: { result: string; version: string };
+    };
     assert.equal(json.version, vB);
     assert.equal(json.agent.result, 'activated');
     await eventually('the app serving B again', async () => (await app!.top()).top === 'b1');
@@ -78,17 +93,38 @@ describe('upload: end to end on a local stack', function () {
 
   it('uploads a raw corpus that the loader indexes with the given analyzer options', async () => {
     const corpus = join(stack.tmp, 'corpus-c.jsonl');
-    const docs = [{ _id: 'c1', title: 'Running', text: 'alpha runners ran' }, { _id: 'c2', title: 'Other', text: 'beta' }];
+    const docs = [
+      { _id: 'c1', title: 'Running', text: 'alpha runners ran' },
+      { _id: 'c2', title: 'Other', text: 'beta' },
+    ];
     writeFileSync(corpus, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
-    const r = await sir(['upload', ...stack.stackArgs, '--corpus', corpus, '--fields', 'title,text', '--stemmer', 'porter', '--json']);
+    const r = await sir([
+      'upload',
+      ...stack.stackArgs,
+      '--corpus',
+      corpus,
+      '--fields',
+      'title,text',
+      '--stemmer',
+      'porter',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { version: string; agent: { result: string } };
     assert.equal(out.agent.result, 'published');
     assert.match(r.stderr, /loader: building the index from corpus\.jsonl/);
-    await eventually('the app serving the corpus version', async () => (await app!.top('running')).top === 'c1');
-    const manifest = await new IndexStore(stack.storeDir, { logger: silentLogger }).readManifest(out.version);
+    await eventually(
+      'the app serving the corpus version',
+      async () => (await app!.top('running')).top === 'c1',
+    );
+    const manifest = await new IndexStore(stack.storeDir, { logger: silentLogger }).readManifest(
+      out.version,
+    );
     assert.equal(manifest.source?.kind, 'corpus');
-    assert.deepEqual(JSON.parse(manifest.source!.build!), { fields: ['title', 'text'], stemmer: 'porter' });
+    assert.deepEqual(JSON.parse(manifest.source!.build!), {
+      fields: ['title', 'text'],
+      stemmer: 'porter',
+    });
   });
 
   it('--no-wait returns once the agent is started; the version goes live by itself', async () => {

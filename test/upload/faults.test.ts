@@ -9,11 +9,29 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { IndexStore, silentLogger } from '../../runtime/store/index.js';
-import { makeS3Client, prepareIndexUpload, stageUpload, stagedKey } from '../../runtime/upload/index.js';
+import {
+  makeS3Client,
+  prepareIndexUpload,
+  stageUpload,
+  stagedKey,
+} from '../../runtime/upload/index.js';
 import { type AppServer, eventually, serveStore } from './app-server.js';
-import { BUCKET, type LocalStack, buildAnswerIndex, sir, sirChild, sleep, startLocalStack } from './helpers.js';
+import {
+  BUCKET,
+  type LocalStack,
+  buildAnswerIndex,
+  sir,
+  sirChild,
+  sleep,
+  startLocalStack,
+} from './helpers.js';
 
 const ITERATIONS = Number(process.env.SIR_FAULT_ITERATIONS ?? 4);
 
@@ -30,10 +48,18 @@ describe('upload: faults', function () {
     stack = await startLocalStack();
     s3 = makeS3Client({ region: 'us-east-1', endpoint: stack.endpoint });
     store = new IndexStore(stack.storeDir, { logger: silentLogger });
-    const first = await sir(['upload', ...stack.stackArgs, '--index', buildAnswerIndex(stack.tmp, 'base', 'base1')]);
+    const first = await sir([
+      'upload',
+      ...stack.stackArgs,
+      '--index',
+      buildAnswerIndex(stack.tmp, 'base', 'base1'),
+    ]);
     assert.equal(first.code, 0, first.stderr);
     app = await serveStore(stack.storeDir);
-    await eventually('the app serving the first version', async () => (await app.top()).status === 200);
+    await eventually(
+      'the app serving the first version',
+      async () => (await app.top()).status === 200,
+    );
     traffic.done = (async () => {
       for (let i = 0; i < 200_000 && !traffic.stop; i++) {
         const r = await app.top();
@@ -55,7 +81,8 @@ describe('upload: faults', function () {
   /** A real index plus padding files, so transfers take long enough to be interrupted. */
   const paddedIndex = (name: string, padFiles: number, padBytes: number) => {
     const dir = buildAnswerIndex(stack.tmp, name, `${name}-answer`);
-    for (let i = 0; i < padFiles; i++) writeFileSync(join(dir, `pad-${i}.bin`), randomBytes(padBytes));
+    for (let i = 0; i < padFiles; i++)
+      writeFileSync(join(dir, `pad-${i}.bin`), randomBytes(padBytes));
     return dir;
   };
 
@@ -72,7 +99,10 @@ describe('upload: faults', function () {
       const dir = paddedIndex(`resume-${it}`, 6, 6 * 1024 * 1024 + randomInt(1024));
       const upload = await prepareIndexUpload(dir);
       const child = sirChild(['upload', ...stack.stackArgs, '--index', dir, '--part-size-mb', '5']);
-      assert.ok(await child.waitFor(/uploading +[1-9]\d?%/), `iteration ${it}: the upload started: ${child.output()}`);
+      assert.ok(
+        await child.waitFor(/uploading +[1-9]\d?%/),
+        `iteration ${it}: the upload started: ${child.output()}`,
+      );
       await sleep(randomInt(0, 200));
       child.child.kill('SIGKILL');
       await child.exit;
@@ -80,23 +110,56 @@ describe('upload: faults', function () {
       // What is in the bucket now is whole: each object has its full size and SHA-256 metadata.
       const complete: string[] = [];
       for (const f of upload.files) {
-        const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: stagedKey('staging/', upload.version, f.path) })).catch(() => undefined);
+        const head = await s3
+          .send(
+            new HeadObjectCommand({
+              Bucket: BUCKET,
+              Key: stagedKey('staging/', upload.version, f.path),
+            }),
+          )
+          .catch(() => undefined);
         if (!head) continue;
-        assert.equal(head.ContentLength, f.bytes, `iteration ${it}: ${f.path} is complete or absent`);
+        assert.equal(
+          head.ContentLength,
+          f.bytes,
+          `iteration ${it}: ${f.path} is complete or absent`,
+        );
         assert.equal(head.Metadata?.sha256, f.sha256);
         complete.push(f.path);
       }
-      const rerun = await sir(['upload', ...stack.stackArgs, '--index', dir, '--part-size-mb', '5', '--json']);
+      const rerun = await sir([
+        'upload',
+        ...stack.stackArgs,
+        '--index',
+        dir,
+        '--part-size-mb',
+        '5',
+        '--json',
+      ]);
       assert.equal(rerun.code, 0, rerun.stderr);
-      const out = JSON.parse(rerun.stdout) as { version: string; staged: { skipped: number; uploaded: number }; agent: { result: string } };
+      const out = JSON.parse(rerun.stdout) as {
+        version: string;
+        staged: { skipped: number; uploaded: number };
+        agent: { result: string };
+      };
       assert.equal(out.version, upload.version, 'the rerun names the same version');
-      for (const p of complete) assert.match(rerun.stderr, new RegExp(`skipped: ${p.replace('.', '\\.')}`), `iteration ${it}: ${p} was skipped`);
+      for (const p of complete)
+        assert.match(
+          rerun.stderr,
+          new RegExp(`skipped: ${p.replace('.', '\\.')}`),
+          `iteration ${it}: ${p} was skipped`,
+        );
       assert.equal(out.staged.skipped, complete.length);
       assert.equal(out.staged.uploaded, upload.files.length - complete.length);
       assert.equal(out.agent.result, 'published');
       assert.equal(await assertConsistent(`after resume ${it}`), upload.version);
-      await eventually('the app serving the resumed version', async () => (await app.top()).top === `resume-${it}-answer`);
-      console.log(`      iteration ${it}: killed with ${complete.length}/${upload.files.length} files staged; rerun skipped them and published`);
+      await eventually(
+        'the app serving the resumed version',
+        async () => (await app.top()).top === `resume-${it}-answer`,
+      );
+      console.log(
+        `      iteration ${it}: killed with ${complete.length}/${upload.files.length} files staged; rerun skipped them and published`,
+      );
     }
   });
 
@@ -107,7 +170,20 @@ describe('upload: faults', function () {
       const upload = await prepareIndexUpload(dir);
       await stageUpload({ client: s3, bucket: BUCKET, prefix: 'staging/', upload });
       const before = await assertConsistent(`before kill ${it}`);
-      const agentArgs = ['loader-agent', 'publish', '--version', upload.version, '--store', stack.storeDir, '--bucket', BUCKET, '--region', 'us-east-1', '--s3-endpoint', stack.endpoint];
+      const agentArgs = [
+        'loader-agent',
+        'publish',
+        '--version',
+        upload.version,
+        '--store',
+        stack.storeDir,
+        '--bucket',
+        BUCKET,
+        '--region',
+        'us-east-1',
+        '--s3-endpoint',
+        stack.endpoint,
+      ];
       const phase = phases[randomInt(phases.length)]!;
       const agent = sirChild(agentArgs, { SIR_LOADER_ENV: join(stack.tmp, 'none') });
       await agent.waitFor(phase);
@@ -115,15 +191,23 @@ describe('upload: faults', function () {
       agent.child.kill('SIGKILL');
       const code = await agent.exit;
       const after = await assertConsistent(`after kill ${it}`);
-      assert.ok(after === before || after === upload.version, `iteration ${it}: live is the old or the new version`);
+      assert.ok(
+        after === before || after === upload.version,
+        `iteration ${it}: live is the old or the new version`,
+      );
       assert.equal((await app.health()).version !== undefined, true);
 
       // Run it again to completion: the version ends up live whatever the kill interrupted.
       const again = sirChild(agentArgs, { SIR_LOADER_ENV: join(stack.tmp, 'none') });
       assert.equal(await again.exit, 0, again.output());
       assert.equal(await assertConsistent(`after rerun ${it}`), upload.version);
-      await eventually('the app serving the new version', async () => (await app.top()).top === `kill-${it}-answer`);
-      console.log(`      iteration ${it}: killed after ${phase.source} (exit ${code ?? 'SIGKILL'}), live was ${after === before ? 'old' : 'new'}; rerun published`);
+      await eventually(
+        'the app serving the new version',
+        async () => (await app.top()).top === `kill-${it}-answer`,
+      );
+      console.log(
+        `      iteration ${it}: killed after ${phase.source} (exit ${code ?? 'SIGKILL'}), live was ${after === before ? 'old' : 'new'}; rerun published`,
+      );
     }
     assert.deepEqual(traffic.failed, [], 'no request failed while agents were killed');
     assert.ok(traffic.ok > 0);
@@ -136,32 +220,74 @@ describe('upload: faults', function () {
       await stageUpload({ client: s3, bucket: BUCKET, prefix: 'staging/', upload });
       const victim = upload.files[randomInt(upload.files.length)]!;
       const key = stagedKey('staging/', upload.version, victim.path);
-      const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+      const body = Buffer.from(
+        await (
+          await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
+        ).Body!.transformToByteArray(),
+      );
       const truncate = it % 2 === 1;
-      const altered = truncate ? body.subarray(0, body.length - 1 - randomInt(Math.min(10, body.length - 1))) : Buffer.from(body);
+      const altered = truncate
+        ? body.subarray(0, body.length - 1 - randomInt(Math.min(10, body.length - 1)))
+        : Buffer.from(body);
       if (!truncate) altered[randomInt(altered.length)]! ^= 0xff;
       // Same metadata as the honest upload, so a resumed `sir upload` trusts it and skips it.
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: altered, Metadata: { sha256: victim.sha256 } }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: key,
+          Body: altered,
+          Metadata: { sha256: victim.sha256 },
+        }),
+      );
       const live = await assertConsistent('before the altered upload');
 
       // A changed byte keeps the size, so a resumed `sir upload` trusts the object and the loader
       // must catch it; a truncated object is re-sent by `sir upload` (sizes differ), so it is
       // handed to the loader agent directly.
       const r = truncate
-        ? await sir(['loader-agent', 'publish', '--version', upload.version, '--store', stack.storeDir, '--bucket', BUCKET, '--region', 'us-east-1', '--s3-endpoint', stack.endpoint])
+        ? await sir([
+            'loader-agent',
+            'publish',
+            '--version',
+            upload.version,
+            '--store',
+            stack.storeDir,
+            '--bucket',
+            BUCKET,
+            '--region',
+            'us-east-1',
+            '--s3-endpoint',
+            stack.endpoint,
+          ])
         : await sir(['upload', ...stack.stackArgs, '--index', dir]);
       assert.equal(r.code, 1, r.stdout);
-      const what = truncate ? `is ${altered.length} bytes but the manifest lists ${victim.bytes}` : `has SHA-256 [0-9a-f]{64} but the manifest lists ${victim.sha256}`;
-      const who = truncate ? 'sir loader-agent: ' : 'sir upload: the loader agent on a local child process \\(loader agent\\) ended with status Failed, exit code 1: ';
+      const what = truncate
+        ? `is ${altered.length} bytes but the manifest lists ${victim.bytes}`
+        : `has SHA-256 [0-9a-f]{64} but the manifest lists ${victim.sha256}`;
+      const who = truncate
+        ? 'sir loader-agent: '
+        : 'sir upload: the loader agent on a local child process \\(loader agent\\) ended with status Failed, exit code 1: ';
       assert.match(
         r.stderr,
-        new RegExp(`${who}refused version ${upload.version}: staged file "${victim.path.replace('.', '\\.')}" \\(s3://${BUCKET}/staging/${upload.version}/[^)]+\\) ${what}; it was altered or damaged after upload\\. Nothing was published and the live version is unchanged`),
+        new RegExp(
+          `${who}refused version ${upload.version}: staged file "${victim.path.replace('.', '\\.')}" \\(s3://${BUCKET}/staging/${upload.version}/[^)]+\\) ${what}; it was altered or damaged after upload\\. Nothing was published and the live version is unchanged`,
+        ),
       );
       assert.equal(await assertConsistent('after the refusal'), live);
-      assert.equal(existsSync(store.versionDir(upload.version)), false, 'the version was not created');
-      assert.deepEqual(readdirSync(store.partialDir).filter((n) => n.startsWith(upload.version)), [], 'the partial folder was abandoned');
+      assert.equal(
+        existsSync(store.versionDir(upload.version)),
+        false,
+        'the version was not created',
+      );
+      assert.deepEqual(
+        readdirSync(store.partialDir).filter((n) => n.startsWith(upload.version)),
+        [],
+        'the partial folder was abandoned',
+      );
       // The staged objects stay for inspection (the bucket's lifecycle rule expires them).
-      const left = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `staging/${upload.version}/` }));
+      const left = await s3.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `staging/${upload.version}/` }),
+      );
       assert.ok((left.Contents ?? []).length > 0);
       stack.server.emptyBucket(BUCKET);
     }

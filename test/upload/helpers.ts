@@ -49,24 +49,50 @@ export async function startLocalStack(): Promise<LocalStack> {
   const tmp = mkdtempSync(join(tmpdir(), 'sir-upload-'));
   const storeDir = join(tmp, 'efs');
   const outputsFile = join(tmp, 'outputs.json');
-  writeFileSync(outputsFile, JSON.stringify({ stagingBucket: BUCKET, region: 'us-east-1', apiUrl: 'http://127.0.0.1:9/', loaderInstanceId: 'i-local' }));
+  writeFileSync(
+    outputsFile,
+    JSON.stringify({
+      stagingBucket: BUCKET,
+      region: 'us-east-1',
+      apiUrl: 'http://127.0.0.1:9/',
+      loaderInstanceId: 'i-local',
+    }),
+  );
   const endpoint = server.address;
   return {
     endpoint,
     tmp,
     storeDir,
     outputsFile,
-    stackArgs: ['--stack', 'local', '--outputs', outputsFile, '--local-store', storeDir, '--s3-endpoint', endpoint],
+    stackArgs: [
+      '--stack',
+      'local',
+      '--outputs',
+      outputsFile,
+      '--local-store',
+      storeDir,
+      '--s3-endpoint',
+      endpoint,
+    ],
     stop: () => server.stop(),
     server,
   };
 }
 
 /** Builds a small index whose documents answer "alpha" with `answer`; returns the index folder. */
-export function buildAnswerIndex(dir: string, name: string, answer: string, fillerDocs = 5): string {
+export function buildAnswerIndex(
+  dir: string,
+  name: string,
+  answer: string,
+  fillerDocs = 5,
+): string {
   const docs = [
     { _id: answer, title: `Answer ${answer}`, text: `alpha is answered by ${answer} here` },
-    ...Array.from({ length: fillerDocs }, (_, i) => ({ _id: `${name}-filler-${i}`, title: `Filler ${i}`, text: `beta gamma delta ${name} ${i}` })),
+    ...Array.from({ length: fillerDocs }, (_, i) => ({
+      _id: `${name}-filler-${i}`,
+      title: `Filler ${i}`,
+      text: `beta gamma delta ${name} ${i}`,
+    })),
   ];
   const corpus = join(dir, `${name}.jsonl`);
   writeFileSync(corpus, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
@@ -84,7 +110,9 @@ class Capture extends Writable {
 }
 
 /** Runs `sir ARGS` in this process; resolves to the exit code and captured output. */
-export async function sir(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function sir(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await main(args, { stdout, stderr });
@@ -101,7 +129,10 @@ export interface Child {
 
 /** Runs `node bin/sir.mjs ARGS` as a child process (so a test can SIGKILL it). */
 export function sirChild(args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const child = spawn(process.execPath, [SIR, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SIR, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   const waiters: Array<() => void> = [];
   const onData = (chunk: Buffer) => {

@@ -7,10 +7,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UploadError, contentVersion, parseEnvFile, readStackOutputs, resolveAgentConfig, validateOutputs } from '../../runtime/upload/index.js';
+import {
+  UploadError,
+  contentVersion,
+  parseEnvFile,
+  readStackOutputs,
+  resolveAgentConfig,
+  validateOutputs,
+} from '../../runtime/upload/index.js';
 import { sir } from './helpers.js';
 
-const full = { stagingBucket: 'b', region: 'eu-west-1', apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com/', loaderInstanceId: 'i-1' };
+const full = {
+  stagingBucket: 'b',
+  region: 'eu-west-1',
+  apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com/',
+  loaderInstanceId: 'i-1',
+};
 
 describe('upload: inputs', () => {
   let tmp: string;
@@ -19,46 +31,104 @@ describe('upload: inputs', () => {
 
   it('reads the outputs pulumi prints and trims the API URL', async () => {
     let asked = '';
-    const target = await readStackOutputs({ stack: 'dev', requireLoader: true, pulumi: async (s) => ((asked = s), JSON.stringify(full)) });
+    const target = await readStackOutputs({
+      stack: 'dev',
+      requireLoader: true,
+      pulumi: async (s) => ((asked = s), JSON.stringify(full)),
+    });
     assert.equal(asked, 'dev');
-    assert.deepEqual(target, { stack: 'dev', stagingBucket: 'b', region: 'eu-west-1', apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com', loaderInstanceId: 'i-1' });
+    assert.deepEqual(target, {
+      stack: 'dev',
+      stagingBucket: 'b',
+      region: 'eu-west-1',
+      apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com',
+      loaderInstanceId: 'i-1',
+    });
   });
 
   it('says how to turn the loader on when loaderInstanceId is missing', () => {
     const { loaderInstanceId: _, ...off } = full;
     assert.throws(
-      () => validateOutputs(off, { stack: 'dev', where: 'the outputs of stack "dev"', requireLoader: true }),
+      () =>
+        validateOutputs(off, {
+          stack: 'dev',
+          where: 'the outputs of stack "dev"',
+          requireLoader: true,
+        }),
       (err: unknown) =>
         err instanceof UploadError &&
-        err.message === 'the outputs of stack "dev" cannot be used for an upload: loaderInstanceId missing: turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
+        err.message ===
+          'the outputs of stack "dev" cannot be used for an upload: loaderInstanceId missing: turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
     );
     // A local loader (--local-store) does not need it.
-    assert.equal(validateOutputs(off, { stack: 'dev', where: 'x', requireLoader: false }).loaderInstanceId, undefined);
+    assert.equal(
+      validateOutputs(off, { stack: 'dev', where: 'x', requireLoader: false }).loaderInstanceId,
+      undefined,
+    );
   });
 
   it('lists every missing or malformed key at once', () => {
-    assert.throws(() => validateOutputs({ region: 3, apiUrl: 'ftp://x' }, { stack: 's', where: 'F', requireLoader: false }), /stagingBucket missing: .*; region must be a string, got 3; apiUrl must be an http\(s\) URL/);
-    assert.throws(() => validateOutputs([], { stack: 's', where: 'F', requireLoader: false }), /F must be a JSON object of stack outputs/);
+    assert.throws(
+      () =>
+        validateOutputs(
+          { region: 3, apiUrl: 'ftp://x' },
+          { stack: 's', where: 'F', requireLoader: false },
+        ),
+      /stagingBucket missing: .*; region must be a string, got 3; apiUrl must be an http\(s\) URL/,
+    );
+    assert.throws(
+      () => validateOutputs([], { stack: 's', where: 'F', requireLoader: false }),
+      /F must be a JSON object of stack outputs/,
+    );
   });
 
   it('reports an unreadable or invalid --outputs file', async () => {
-    await assert.rejects(readStackOutputs({ stack: 'dev', outputsFile: join(tmp, 'nope.json'), requireLoader: true }), /cannot read the stack outputs file .*nope\.json/);
+    await assert.rejects(
+      readStackOutputs({ stack: 'dev', outputsFile: join(tmp, 'nope.json'), requireLoader: true }),
+      /cannot read the stack outputs file .*nope\.json/,
+    );
     const bad = join(tmp, 'bad.json');
     writeFileSync(bad, '{not json');
-    await assert.rejects(readStackOutputs({ stack: 'dev', outputsFile: bad, requireLoader: true }), /bad\.json is not valid JSON/);
+    await assert.rejects(
+      readStackOutputs({ stack: 'dev', outputsFile: bad, requireLoader: true }),
+      /bad\.json is not valid JSON/,
+    );
   });
 
   it('resolves the agent settings: flags over environment over loader.env', () => {
     const envFile = join(tmp, 'loader.env');
-    writeFileSync(envFile, '# loader\nSIR_STORE_DIR=/mnt/index\nSIR_STAGING_BUCKET=from-file\nSIR_STAGING_PREFIX=staging/\nSIR_VERSIONS_TO_KEEP=3\nAWS_REGION="eu-west-1"\n');
-    assert.deepEqual(parseEnvFile('A=1\n\n#c\nexport B=\'two\'\n'), { A: '1', B: 'two' });
+    writeFileSync(
+      envFile,
+      '# loader\nSIR_STORE_DIR=/mnt/index\nSIR_STAGING_BUCKET=from-file\nSIR_STAGING_PREFIX=staging/\nSIR_VERSIONS_TO_KEEP=3\nAWS_REGION="eu-west-1"\n',
+    );
+    assert.deepEqual(parseEnvFile("A=1\n\n#c\nexport B='two'\n"), { A: '1', B: 'two' });
     const env = { SIR_LOADER_ENV: envFile, SIR_STAGING_BUCKET: 'from-env' };
-    assert.deepEqual(resolveAgentConfig({}, env), { storeDir: '/mnt/index', bucket: 'from-env', prefix: 'staging/', keep: 3, region: 'eu-west-1' });
-    assert.deepEqual(resolveAgentConfig({ bucket: 'flag', keep: '2', 's3-endpoint': 'http://127.0.0.1:1' }, env), {
-      storeDir: '/mnt/index', bucket: 'flag', prefix: 'staging/', keep: 2, region: 'eu-west-1', endpoint: 'http://127.0.0.1:1',
+    assert.deepEqual(resolveAgentConfig({}, env), {
+      storeDir: '/mnt/index',
+      bucket: 'from-env',
+      prefix: 'staging/',
+      keep: 3,
+      region: 'eu-west-1',
     });
-    assert.throws(() => resolveAgentConfig({}, { SIR_LOADER_ENV: join(tmp, 'none') }), /does not know the index store folder \(--store or SIR_STORE_DIR\), the staging bucket .*, the AWS region/);
-    assert.throws(() => resolveAgentConfig({ keep: '0' }, env), /versions to keep must be an integer of at least 1, got "0"/);
+    assert.deepEqual(
+      resolveAgentConfig({ bucket: 'flag', keep: '2', 's3-endpoint': 'http://127.0.0.1:1' }, env),
+      {
+        storeDir: '/mnt/index',
+        bucket: 'flag',
+        prefix: 'staging/',
+        keep: 2,
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:1',
+      },
+    );
+    assert.throws(
+      () => resolveAgentConfig({}, { SIR_LOADER_ENV: join(tmp, 'none') }),
+      /does not know the index store folder \(--store or SIR_STORE_DIR\), the staging bucket .*, the AWS region/,
+    );
+    assert.throws(
+      () => resolveAgentConfig({ keep: '0' }, env),
+      /versions to keep must be an integer of at least 1, got "0"/,
+    );
   });
 
   it('derives the version id from the content, the kind and the analyzer options', () => {
@@ -67,7 +137,10 @@ describe('upload: inputs', () => {
     assert.match(v, /^up-[0-9a-f]{16}$/);
     assert.equal(contentVersion('index', files), v);
     assert.notEqual(contentVersion('corpus', files), v);
-    assert.notEqual(contentVersion('corpus', files, { stemmer: 'none' }), contentVersion('corpus', files));
+    assert.notEqual(
+      contentVersion('corpus', files, { stemmer: 'none' }),
+      contentVersion('corpus', files),
+    );
     assert.notEqual(contentVersion('index', [{ ...files[0]!, sha256: 'b'.repeat(64) }]), v);
   });
 
@@ -77,10 +150,22 @@ describe('upload: inputs', () => {
     const cases: Array<[string[], RegExp]> = [
       [['upload', '--index', tmp], /--stack NAME is required/],
       [['upload', '--stack', 'dev'], /give one of --index DIR .* or --corpus FILE/],
-      [['upload', '--stack', 'dev', '--index', tmp, '--stemmer', 'none'], /--stemmer: analyzer options apply to --corpus only/],
-      [['upload', '--stack', 'dev', '--index', tmp, '--local-store', tmp], /--local-store DIR and --s3-endpoint URL go together/],
-      [['upload', '--stack', 'dev', '--index', tmp, '--part-size-mb', '1'], /--part-size-mb must be an integer from 5/],
-      [['upload', '--stack', 'dev', '--index', tmp, '--verify', 'x'], /--verify must be the API's http\(s\) URL/],
+      [
+        ['upload', '--stack', 'dev', '--index', tmp, '--stemmer', 'none'],
+        /--stemmer: analyzer options apply to --corpus only/,
+      ],
+      [
+        ['upload', '--stack', 'dev', '--index', tmp, '--local-store', tmp],
+        /--local-store DIR and --s3-endpoint URL go together/,
+      ],
+      [
+        ['upload', '--stack', 'dev', '--index', tmp, '--part-size-mb', '1'],
+        /--part-size-mb must be an integer from 5/,
+      ],
+      [
+        ['upload', '--stack', 'dev', '--index', tmp, '--verify', 'x'],
+        /--verify must be the API's http\(s\) URL/,
+      ],
       [['rollback', '--stack', 'dev', '--store', tmp], /either --store DIR .* or --stack NAME/],
       [['loader-agent', 'publish'], /publish needs --version V/],
       [['loader-agent', 'explode'], /expected one action, publish or rollback, got "explode"/],
@@ -95,6 +180,9 @@ describe('upload: inputs', () => {
     writeFileSync(noLoader, JSON.stringify(off));
     const r = await sir(['upload', '--stack', 'dev', '--outputs', noLoader, '--index', tmp]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /loaderInstanceId missing: turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up/);
+    assert.match(
+      r.stderr,
+      /loaderInstanceId missing: turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up/,
+    );
   });
 });

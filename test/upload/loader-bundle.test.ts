@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLoaderTooling } from '../../scripts/build-lambdas.js';
 import { IndexStore, silentLogger } from '../../runtime/store/index.js';
-import { LocalTransport, makeS3Client, prepareCorpusUpload, runOnLoader, stageUpload } from '../../runtime/upload/index.js';
+import {
+  LocalTransport,
+  makeS3Client,
+  prepareCorpusUpload,
+  runOnLoader,
+  stageUpload,
+} from '../../runtime/upload/index.js';
 import { BUCKET, type LocalStack, startLocalStack } from './helpers.js';
 
 describe('upload: the loader tooling bundle', function () {
@@ -25,14 +31,32 @@ describe('upload: the loader tooling bundle', function () {
     await buildLoaderTooling(() => {});
     const bundle = fileURLToPath(new URL('../../dist/loader/bin/sir.mjs', import.meta.url));
     const corpus = join(stack.tmp, 'c.jsonl');
-    writeFileSync(corpus, `${JSON.stringify({ _id: 'x1', title: 'Bundled', text: 'alpha from the bundle' })}\n`);
+    writeFileSync(
+      corpus,
+      `${JSON.stringify({ _id: 'x1', title: 'Bundled', text: 'alpha from the bundle' })}\n`,
+    );
     const upload = await prepareCorpusUpload(corpus, { fields: ['title', 'text'] });
-    await stageUpload({ client: makeS3Client({ region: 'us-east-1', endpoint: stack.endpoint }), bucket: BUCKET, prefix: 'staging/', upload });
+    await stageUpload({
+      client: makeS3Client({ region: 'us-east-1', endpoint: stack.endpoint }),
+      bucket: BUCKET,
+      prefix: 'staging/',
+      upload,
+    });
     const transport = new LocalTransport({
-      config: { storeDir: stack.storeDir, bucket: BUCKET, prefix: 'staging/', keep: 5, region: 'us-east-1', endpoint: stack.endpoint },
+      config: {
+        storeDir: stack.storeDir,
+        bucket: BUCKET,
+        prefix: 'staging/',
+        keep: 5,
+        region: 'us-east-1',
+        endpoint: stack.endpoint,
+      },
       sirPath: bundle,
     });
-    const result = await runOnLoader(transport, { args: ['publish', '--version', upload.version], comment: 'bundle test' });
+    const result = await runOnLoader(transport, {
+      args: ['publish', '--version', upload.version],
+      comment: 'bundle test',
+    });
     assert.equal(result.status, 'Success', result.errorOutput);
     assert.match(result.output, /indexed 1 documents/);
     const store = new IndexStore(stack.storeDir, { logger: silentLogger });

@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { GetCommandInvocationCommand, SendCommandCommand } from '@aws-sdk/client-ssm';
-import { SsmTransport, UploadError, agentShellCommand, runOnLoader } from '../../runtime/upload/index.js';
+import {
+  SsmTransport,
+  UploadError,
+  agentShellCommand,
+  runOnLoader,
+} from '../../runtime/upload/index.js';
 
 type Step = { error: string } | { Status: string; out?: string; err?: string; code?: number };
 
@@ -30,7 +35,12 @@ function fakeSsm(steps: Step[], sendSteps: Array<{ error: string } | 'ok'> = ['o
         calls.push({ name: 'GetCommandInvocation', input: command.input });
         const step = steps.length > 1 ? steps.shift()! : steps[0]!;
         if ('error' in step) throw awsError(step.error);
-        return { Status: step.Status, StandardOutputContent: step.out ?? '', StandardErrorContent: step.err ?? '', ResponseCode: step.code ?? -1 };
+        return {
+          Status: step.Status,
+          StandardOutputContent: step.out ?? '',
+          StandardErrorContent: step.err ?? '',
+          ResponseCode: step.code ?? -1,
+        };
       }
       throw new Error(`unexpected command ${String(command)}`);
     },
@@ -54,7 +64,10 @@ function fakeSsm(steps: Step[], sendSteps: Array<{ error: string } | 'ok'> = ['o
   return { transport, calls, sleeps };
 }
 
-const publish = { args: ['publish', '--version', 'up-0123456789abcdef'], comment: 'sir upload: publish up-0123456789abcdef' };
+const publish = {
+  args: ['publish', '--version', 'up-0123456789abcdef'],
+  comment: 'sir upload: publish up-0123456789abcdef',
+};
 
 describe('upload: SSM transport', () => {
   it('sends exactly one AWS-RunShellScript command to the loader instance', async () => {
@@ -67,10 +80,16 @@ describe('upload: SSM transport', () => {
         DocumentName: 'AWS-RunShellScript',
         Comment: 'sir upload: publish up-0123456789abcdef',
         TimeoutSeconds: 600,
-        Parameters: { commands: ['/usr/local/bin/sir loader-agent publish --version up-0123456789abcdef'], executionTimeout: ['900'] },
+        Parameters: {
+          commands: ['/usr/local/bin/sir loader-agent publish --version up-0123456789abcdef'],
+          executionTimeout: ['900'],
+        },
       },
     });
-    assert.deepEqual(calls[1], { name: 'GetCommandInvocation', input: { CommandId: 'cmd-123', InstanceId: 'i-0abc' } });
+    assert.deepEqual(calls[1], {
+      name: 'GetCommandInvocation',
+      input: { CommandId: 'cmd-123', InstanceId: 'i-0abc' },
+    });
   });
 
   it('polls Pending → InProgress → Delayed → InProgress → Success, streaming only new output', async () => {
@@ -79,26 +98,46 @@ describe('upload: SSM transport', () => {
       { Status: 'InProgress', out: 'reading\n' },
       { Status: 'Delayed', out: 'reading\n' },
       { Status: 'InProgress', out: 'reading\ndownloading\n', err: 'warn\n' },
-      { Status: 'Success', out: 'reading\ndownloading\n{"sirLoaderAgent":1}\n', err: 'warn\n', code: 0 },
+      {
+        Status: 'Success',
+        out: 'reading\ndownloading\n{"sirLoaderAgent":1}\n',
+        err: 'warn\n',
+        code: 0,
+      },
     ]);
     const chunks: string[] = [];
-    const result = await runOnLoader(transport, publish, (chunk, stream) => chunks.push(`${stream}:${chunk}`));
+    const result = await runOnLoader(transport, publish, (chunk, stream) =>
+      chunks.push(`${stream}:${chunk}`),
+    );
     assert.equal(result.status, 'Success');
     assert.equal(result.exitCode, 0);
-    assert.deepEqual(chunks, ['stdout:reading\n', 'stdout:downloading\n', 'stderr:warn\n', 'stdout:{"sirLoaderAgent":1}\n']);
+    assert.deepEqual(chunks, [
+      'stdout:reading\n',
+      'stdout:downloading\n',
+      'stderr:warn\n',
+      'stdout:{"sirLoaderAgent":1}\n',
+    ]);
     assert.deepEqual(sleeps, [1000, 1000, 1000, 1000]);
   });
 
   it('backs off (doubling, capped) while nothing changes and polls fast again when output arrives', async () => {
     const quiet = Array.from({ length: 6 }, () => ({ Status: 'InProgress' }));
-    const { transport, sleeps } = fakeSsm([...quiet, { Status: 'InProgress', out: 'x\n' }, { Status: 'Success', out: 'x\n', code: 0 }]);
+    const { transport, sleeps } = fakeSsm([
+      ...quiet,
+      { Status: 'InProgress', out: 'x\n' },
+      { Status: 'Success', out: 'x\n', code: 0 },
+    ]);
     await runOnLoader(transport, publish);
     assert.deepEqual(sleeps, [1000, 2000, 4000, 8000, 8000, 8000, 1000]);
   });
 
   for (const status of ['Failed', 'TimedOut', 'Cancelled'] as const) {
     it(`returns the final status ${status} with the output`, async () => {
-      const { transport } = fakeSsm([{ Status: 'InProgress' }, { Status: 'Cancelling' }, { Status: status, err: 'sir loader-agent: boom\n', code: status === 'Failed' ? 1 : -1 }]);
+      const { transport } = fakeSsm([
+        { Status: 'InProgress' },
+        { Status: 'Cancelling' },
+        { Status: status, err: 'sir loader-agent: boom\n', code: status === 'Failed' ? 1 : -1 },
+      ]);
       const result = await runOnLoader(transport, publish);
       assert.equal(result.status, status);
       assert.equal(result.errorOutput, 'sir loader-agent: boom\n');
@@ -108,7 +147,12 @@ describe('upload: SSM transport', () => {
 
   it('retries InvocationDoesNotExist and throttling with exponential backoff', async () => {
     const { transport, sleeps, calls } = fakeSsm(
-      [{ error: 'InvocationDoesNotExist' }, { error: 'ThrottlingException' }, { error: 'ThrottlingException' }, { Status: 'Success', code: 0 }],
+      [
+        { error: 'InvocationDoesNotExist' },
+        { error: 'ThrottlingException' },
+        { error: 'ThrottlingException' },
+        { Status: 'Success', code: 0 },
+      ],
       [{ error: 'ThrottlingException' }, 'ok'],
     );
     const result = await runOnLoader(transport, publish);
@@ -121,24 +165,39 @@ describe('upload: SSM transport', () => {
     const { transport } = fakeSsm([{ error: 'ThrottlingException' }]);
     await assert.rejects(runOnLoader(transport, publish), (err: unknown) => {
       assert.ok(err instanceof UploadError);
-      assert.match(err.message, /SSM GetCommandInvocation on i-0abc failed after \d+ attempts: ThrottlingException/);
+      assert.match(
+        err.message,
+        /SSM GetCommandInvocation on i-0abc failed after \d+ attempts: ThrottlingException/,
+      );
       return true;
     });
   });
 
   it('does not retry other errors, and explains an unknown instance', async () => {
     const { transport, calls } = fakeSsm([], [{ error: 'InvalidInstanceId' }]);
-    await assert.rejects(transport.start(publish), /InvalidInstanceId.*not running or not registered with SSM/);
+    await assert.rejects(
+      transport.start(publish),
+      /InvalidInstanceId.*not running or not registered with SSM/,
+    );
     assert.equal(calls.length, 1);
   });
 
   it('stops waiting after waitMs while the command is still running, naming how to follow it', async () => {
     const { transport } = fakeSsm([{ Status: 'InProgress' }]);
-    await assert.rejects(runOnLoader(transport, publish), /did not finish within 60 s; it may still be running: aws ssm get-command-invocation --region eu-west-1 --command-id cmd-123 --instance-id i-0abc/);
+    await assert.rejects(
+      runOnLoader(transport, publish),
+      /did not finish within 60 s; it may still be running: aws ssm get-command-invocation --region eu-west-1 --command-id cmd-123 --instance-id i-0abc/,
+    );
   });
 
   it('quotes arguments for the shell', () => {
-    assert.equal(agentShellCommand(['publish', '--version', 'up-1']), '/usr/local/bin/sir loader-agent publish --version up-1');
-    assert.equal(agentShellCommand(['x y', "it's"]), `/usr/local/bin/sir loader-agent 'x y' 'it'\\''s'`);
+    assert.equal(
+      agentShellCommand(['publish', '--version', 'up-1']),
+      '/usr/local/bin/sir loader-agent publish --version up-1',
+    );
+    assert.equal(
+      agentShellCommand(['x y', "it's"]),
+      `/usr/local/bin/sir loader-agent 'x y' 'it'\\''s'`,
+    );
   });
 });

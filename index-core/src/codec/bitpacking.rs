@@ -26,7 +26,12 @@ pub(crate) fn pack(values: &[u32], bits: u8, out: &mut Vec<u8>) {
     }
     let dst = &mut out[start..];
     for (i, &v) in values.iter().enumerate() {
-        debug_assert!(bits == 32 || v >> bits == 0, "value {} does not fit in {} bits", v, bits);
+        debug_assert!(
+            bits == 32 || v >> bits == 0,
+            "value {} does not fit in {} bits",
+            v,
+            bits
+        );
         let bit = i * bits as usize;
         let mut rest = (v as u64) << (bit % 8);
         let mut byte = bit / 8;
@@ -51,9 +56,16 @@ pub(crate) const MAX_UNPACK: usize = 128;
 /// in WebAssembly.
 pub(crate) fn unpack(data: &[u8], bits: u8, out: &mut [u32]) -> Result<()> {
     if bits > 32 {
-        return Err(Error::corrupt(format!("a postings block has bit width {} (at most 32)", bits)));
+        return Err(Error::corrupt(format!(
+            "a postings block has bit width {} (at most 32)",
+            bits
+        )));
     }
-    assert!(out.len() <= MAX_UNPACK, "unpack decodes at most {} values", MAX_UNPACK);
+    assert!(
+        out.len() <= MAX_UNPACK,
+        "unpack decodes at most {} values",
+        MAX_UNPACK
+    );
     let need = packed_len(out.len(), bits);
     if data.len() < need {
         return Err(Error::corrupt("a postings block is truncated"));
@@ -77,7 +89,12 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
     let (mut acc, mut have, mut pos) = (0u64, 0u32, 0usize);
     for v in out.iter_mut() {
         if have < bits {
-            let w = u32::from_le_bytes([padded[pos], padded[pos + 1], padded[pos + 2], padded[pos + 3]]);
+            let w = u32::from_le_bytes([
+                padded[pos],
+                padded[pos + 1],
+                padded[pos + 2],
+                padded[pos + 3],
+            ]);
             acc |= (w as u64) << have;
             have += 32;
             pos += 4;
@@ -98,9 +115,19 @@ mod tests {
         let mut rng = Rng::new(7);
         for bits in 0..=32u8 {
             for &n in &[0usize, 1, 2, 7, 8, 9, 63, 127, 128] {
-                let max = if bits == 32 { u32::MAX } else { (1u32 << bits).wrapping_sub(1) };
+                let max = if bits == 32 {
+                    u32::MAX
+                } else {
+                    (1u32 << bits).wrapping_sub(1)
+                };
                 let values: Vec<u32> = (0..n)
-                    .map(|_| if bits == 0 { 0 } else { (rng.next() as u32) & max })
+                    .map(|_| {
+                        if bits == 0 {
+                            0
+                        } else {
+                            (rng.next() as u32) & max
+                        }
+                    })
                     .collect();
                 let mut buf = vec![0xAAu8; 3]; // packing appends after existing bytes
                 pack(&values, bits, &mut buf);

@@ -51,7 +51,10 @@ impl<'a> Bytes<'a> {
     pub(crate) fn offset(&self, at: usize) -> Result<usize> {
         let v = self.u64(at)?;
         if v > usize::MAX as u64 {
-            return Err(Error::corrupt(format!("{}: offset {} does not fit in memory", self.what, v)));
+            return Err(Error::corrupt(format!(
+                "{}: offset {} does not fit in memory",
+                self.what, v
+            )));
         }
         Ok(v as usize)
     }

@@ -16,12 +16,14 @@ pub(crate) fn read_varint(data: &[u8], at: &mut usize) -> Result<u32> {
     let mut v: u32 = 0;
     let mut shift = 0;
     loop {
-        let b = *data
-            .get(*at)
-            .ok_or_else(|| Error::corrupt("positions are truncated inside a variable-length integer"))?;
+        let b = *data.get(*at).ok_or_else(|| {
+            Error::corrupt("positions are truncated inside a variable-length integer")
+        })?;
         *at += 1;
         if shift == 28 && b > 0x0f {
-            return Err(Error::corrupt("positions hold a variable-length integer over 32 bits"));
+            return Err(Error::corrupt(
+                "positions hold a variable-length integer over 32 bits",
+            ));
         }
         v |= ((b & 0x7f) as u32) << shift;
         if b & 0x80 == 0 {
@@ -37,7 +39,17 @@ mod tests {
 
     #[test]
     fn round_trips_edge_values() {
-        let values = [0u32, 1, 127, 128, 16_383, 16_384, 1 << 21, u32::MAX - 1, u32::MAX];
+        let values = [
+            0u32,
+            1,
+            127,
+            128,
+            16_383,
+            16_384,
+            1 << 21,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
         let mut buf = Vec::new();
         for &v in &values {
             write_varint(&mut buf, v);

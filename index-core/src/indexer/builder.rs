@@ -42,7 +42,10 @@ impl SegmentInProgress {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.postings_heap + self.store.heap_bytes() + self.ids.heap_bytes() + self.columns.heap_bytes()
+        self.postings_heap
+            + self.store.heap_bytes()
+            + self.ids.heap_bytes()
+            + self.columns.heap_bytes()
     }
 }
 
@@ -94,8 +97,16 @@ impl IndexBuilder {
             let number = first_line + i as u64;
             match self.add_line(line) {
                 Ok(()) => added += 1,
-                Err(e) if skip_bad => self.skipped.push(SkippedLine { line: number, reason: e.message }),
-                Err(e) => return Err(Error { kind: e.kind, message: format!("line {}: {}", number, e.message) }),
+                Err(e) if skip_bad => self.skipped.push(SkippedLine {
+                    line: number,
+                    reason: e.message,
+                }),
+                Err(e) => {
+                    return Err(Error {
+                        kind: e.kind,
+                        message: format!("line {}: {}", number, e.message),
+                    })
+                }
             }
         }
         Ok(added)
@@ -104,7 +115,10 @@ impl IndexBuilder {
     fn add_line(&mut self, line: &[u8]) -> Result<()> {
         let doc = CorpusDocument::parse(line, &self.options.fields)?;
         if self.seen_ids.contains(&doc.id) {
-            return Err(Error::bad_document(format!("duplicate document id \"{}\"", doc.id)));
+            return Err(Error::bad_document(format!(
+                "duplicate document id \"{}\"",
+                doc.id
+            )));
         }
         let seg = &mut self.segment;
         let doc_id = seg.docs;
@@ -188,10 +202,17 @@ impl IndexBuilder {
     /// Errors if there are none: an index needs at least one document.
     pub fn take_segment(&mut self) -> Result<Vec<u8>> {
         if self.segment.docs == 0 {
-            return Err(Error::bad_document("the corpus has no documents: an index needs at least one"));
+            return Err(Error::bad_document(
+                "the corpus has no documents: an index needs at least one",
+            ));
         }
         let seg = std::mem::replace(&mut self.segment, SegmentInProgress::new(self.fields.len()));
-        let mut writer = SegmentWriter::new(self.fields.clone(), self.options.analyzer.clone(), seg.lengths, seg.unique);
+        let mut writer = SegmentWriter::new(
+            self.fields.clone(),
+            self.options.analyzer.clone(),
+            seg.lengths,
+            seg.unique,
+        );
         let mut lists = seg.lists;
         for (f, dictionary) in seg.dictionaries.into_iter().enumerate() {
             let mut terms: Vec<(String, u32)> = dictionary.into_iter().collect();

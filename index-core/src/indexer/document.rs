@@ -16,22 +16,34 @@ pub(crate) struct CorpusDocument {
 
 impl CorpusDocument {
     pub(crate) fn parse(line: &[u8], text_fields: &[String]) -> Result<CorpusDocument> {
-        let value: Value = serde_json::from_slice(line).map_err(|e| Error::bad_document(format!("invalid JSON: {}", e)))?;
+        let value: Value = serde_json::from_slice(line)
+            .map_err(|e| Error::bad_document(format!("invalid JSON: {}", e)))?;
         let object = match value {
             Value::Object(o) => o,
-            other => return Err(Error::bad_document(format!("expected a JSON object, got {}", type_name(&other)))),
+            other => {
+                return Err(Error::bad_document(format!(
+                    "expected a JSON object, got {}",
+                    type_name(&other)
+                )))
+            }
         };
         let id = match ID_KEYS.iter().find_map(|k| object.get(*k)) {
             Some(Value::String(s)) if !s.is_empty() => s.clone(),
             Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
-            Some(Value::String(_)) => return Err(Error::bad_document("the document id is an empty string")),
+            Some(Value::String(_)) => {
+                return Err(Error::bad_document("the document id is an empty string"))
+            }
             Some(other) => {
                 return Err(Error::bad_document(format!(
                     "the document id must be a non-empty string or an integer, got {}",
                     type_name(other)
                 )))
             }
-            None => return Err(Error::bad_document("a document needs an \"_id\" or \"id\" (string or integer)")),
+            None => {
+                return Err(Error::bad_document(
+                    "a document needs an \"_id\" or \"id\" (string or integer)",
+                ))
+            }
         };
         for f in text_fields {
             match object.get(f) {
@@ -53,7 +65,10 @@ impl CorpusDocument {
     }
 
     /// Top-level scalars that are neither the id nor indexed text, as column values.
-    pub(crate) fn column_values<'a>(&'a self, text_fields: &'a [String]) -> impl Iterator<Item = (&'a str, ColumnValue)> + 'a {
+    pub(crate) fn column_values<'a>(
+        &'a self,
+        text_fields: &'a [String],
+    ) -> impl Iterator<Item = (&'a str, ColumnValue)> + 'a {
         self.object.iter().filter_map(move |(k, v)| {
             if ID_KEYS.contains(&k.as_str()) || text_fields.iter().any(|f| f == k) {
                 return None;

@@ -19,9 +19,16 @@ impl IndexMerger {
     pub fn add(&mut self, segment: Segment) -> Result<()> {
         if let Some(first) = self.segments.first() {
             let (a, b) = (first.meta(), segment.meta());
-            let names = |m: &crate::segment::IndexMeta| m.fields.iter().map(|f| (f.name.clone(), f.sources.clone())).collect::<Vec<_>>();
+            let names = |m: &crate::segment::IndexMeta| {
+                m.fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.sources.clone()))
+                    .collect::<Vec<_>>()
+            };
             if names(a) != names(b) || a.analyzer != b.analyzer {
-                return Err(Error::bad_options("segments with different fields or analyzers cannot be merged"));
+                return Err(Error::bad_options(
+                    "segments with different fields or analyzers cannot be merged",
+                ));
             }
         }
         self.segments.push(segment);
@@ -29,7 +36,10 @@ impl IndexMerger {
     }
 
     pub fn finish(self) -> Result<Vec<u8>> {
-        let first = self.segments.first().ok_or_else(|| Error::bad_options("nothing to merge: no segments were added"))?;
+        let first = self
+            .segments
+            .first()
+            .ok_or_else(|| Error::bad_options("nothing to merge: no segments were added"))?;
         let meta = first.meta().clone();
         let fields = meta.fields.len();
         let mut bases = Vec::with_capacity(self.segments.len());
@@ -39,7 +49,9 @@ impl IndexMerger {
             docs += s.meta().doc_count as u64;
         }
         if docs > u32::MAX as u64 - 1 {
-            return Err(Error::bad_options("a merged index can hold at most 4,294,967,294 documents"));
+            return Err(Error::bad_options(
+                "a merged index can hold at most 4,294,967,294 documents",
+            ));
         }
         let (mut lengths, mut unique) = (vec![Vec::new(); fields], vec![Vec::new(); fields]);
         for s in &self.segments {
@@ -50,7 +62,11 @@ impl IndexMerger {
                 }
             }
         }
-        let field_specs = meta.fields.iter().map(|f| (f.name.clone(), f.sources.clone())).collect();
+        let field_specs = meta
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.sources.clone()))
+            .collect();
         let mut writer = SegmentWriter::new(field_specs, meta.analyzer.clone(), lengths, unique);
 
         // k-way merge of the sorted dictionaries; k is small, so a linear scan for the minimum.
@@ -97,7 +113,10 @@ impl IndexMerger {
             for d in 0..seg.meta().doc_count {
                 let id = seg.external_id(d)?;
                 if !seen.insert(id.to_string()) {
-                    return Err(Error::bad_document(format!("duplicate document id \"{}\" across segments", id)));
+                    return Err(Error::bad_document(format!(
+                        "duplicate document id \"{}\" across segments",
+                        id
+                    )));
                 }
                 ids.add(id);
                 for (name, r) in &readers {

@@ -46,27 +46,42 @@ impl BuildOptions {
     /// `{"fields":["title","text"],"fieldMode":"combined","stemmer":"porter","stopwords":"lucene","memoryBudgetMb":256}`;
     /// every key is optional.
     pub fn from_json(json: &str) -> Result<BuildOptions> {
-        let v: Value = serde_json::from_str(json).map_err(|e| Error::bad_options(format!("index options are not JSON: {}", e)))?;
+        let v: Value = serde_json::from_str(json)
+            .map_err(|e| Error::bad_options(format!("index options are not JSON: {}", e)))?;
         let mut o = BuildOptions::default();
         if let Some(f) = v.get("fields") {
-            let list = f.as_array().ok_or_else(|| Error::bad_options("\"fields\" must be a list of corpus keys"))?;
+            let list = f
+                .as_array()
+                .ok_or_else(|| Error::bad_options("\"fields\" must be a list of corpus keys"))?;
             o.fields = list
                 .iter()
-                .map(|x| x.as_str().map(str::to_string).ok_or_else(|| Error::bad_options("\"fields\" must be a list of corpus keys")))
+                .map(|x| {
+                    x.as_str().map(str::to_string).ok_or_else(|| {
+                        Error::bad_options("\"fields\" must be a list of corpus keys")
+                    })
+                })
                 .collect::<Result<_>>()?;
         }
         if let Some(m) = v.get("fieldMode") {
             o.field_mode = match m.as_str() {
                 Some("combined") => FieldMode::Combined,
                 Some("separate") => FieldMode::Separate,
-                _ => return Err(Error::bad_options("\"fieldMode\" must be \"combined\" or \"separate\"")),
+                _ => {
+                    return Err(Error::bad_options(
+                        "\"fieldMode\" must be \"combined\" or \"separate\"",
+                    ))
+                }
             };
         }
         if let Some(s) = v.get("stemmer") {
             o.analyzer.stemmer = match s.as_str() {
                 Some("porter") => Stemmer::Porter,
                 Some("none") => Stemmer::None,
-                _ => return Err(Error::bad_options("the stemmer must be \"porter\" or \"none\"")),
+                _ => {
+                    return Err(Error::bad_options(
+                        "the stemmer must be \"porter\" or \"none\"",
+                    ))
+                }
             };
         }
         if let Some(s) = v.get("stopwords") {
@@ -76,15 +91,26 @@ impl BuildOptions {
                 Value::Array(words) => StopWords::Custom(
                     words
                         .iter()
-                        .map(|w| w.as_str().map(str::to_string).ok_or_else(|| Error::bad_options("stop words must be strings")))
+                        .map(|w| {
+                            w.as_str()
+                                .map(str::to_string)
+                                .ok_or_else(|| Error::bad_options("stop words must be strings"))
+                        })
                         .collect::<Result<_>>()?,
                 ),
-                _ => return Err(Error::bad_options("stop words must be \"lucene\", \"none\" or a list of words")),
+                _ => {
+                    return Err(Error::bad_options(
+                        "stop words must be \"lucene\", \"none\" or a list of words",
+                    ))
+                }
             };
         }
         if let Some(m) = v.get("memoryBudgetMb") {
             let mb = m.as_u64().filter(|&mb| (1..=65_536).contains(&mb));
-            o.memory_budget = (mb.ok_or_else(|| Error::bad_options("\"memoryBudgetMb\" must be an integer from 1 to 65536"))? as usize) << 20;
+            o.memory_budget = (mb.ok_or_else(|| {
+                Error::bad_options("\"memoryBudgetMb\" must be an integer from 1 to 65536")
+            })? as usize)
+                << 20;
         }
         o.validate()?;
         Ok(o)
@@ -92,17 +118,32 @@ impl BuildOptions {
 
     fn validate(&self) -> Result<()> {
         if self.fields.is_empty() {
-            return Err(Error::bad_options("at least one field must be indexed (for example title,text)"));
+            return Err(Error::bad_options(
+                "at least one field must be indexed (for example title,text)",
+            ));
         }
         for (i, f) in self.fields.iter().enumerate() {
-            if f.is_empty() || !f.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.') {
-                return Err(Error::bad_options(format!("field name \"{}\" must be letters, digits, '_', '-' or '.'", f)));
+            if f.is_empty()
+                || !f
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+            {
+                return Err(Error::bad_options(format!(
+                    "field name \"{}\" must be letters, digits, '_', '-' or '.'",
+                    f
+                )));
             }
             if ID_KEYS.contains(&f.as_str()) {
-                return Err(Error::bad_options(format!("\"{}\" is the document id and cannot be an indexed field", f)));
+                return Err(Error::bad_options(format!(
+                    "\"{}\" is the document id and cannot be an indexed field",
+                    f
+                )));
             }
             if self.fields[..i].contains(f) {
-                return Err(Error::bad_options(format!("field \"{}\" is listed twice", f)));
+                return Err(Error::bad_options(format!(
+                    "field \"{}\" is listed twice",
+                    f
+                )));
             }
         }
         Ok(())
@@ -112,7 +153,11 @@ impl BuildOptions {
     pub(crate) fn indexed_fields(&self) -> Vec<(String, Vec<String>)> {
         match self.field_mode {
             FieldMode::Combined => vec![(self.fields.join("+"), self.fields.clone())],
-            FieldMode::Separate => self.fields.iter().map(|f| (f.clone(), vec![f.clone()])).collect(),
+            FieldMode::Separate => self
+                .fields
+                .iter()
+                .map(|f| (f.clone(), vec![f.clone()]))
+                .collect(),
         }
     }
 }

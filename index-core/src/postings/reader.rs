@@ -38,7 +38,12 @@ impl<'a> TermPostings<'a> {
         if doc_freq == 0 || postings.len() < meta_len {
             return Err(Error::corrupt("a term's postings are truncated or empty"));
         }
-        Ok(TermPostings { doc_freq, metas: &postings[..meta_len], data: &postings[meta_len..], positions })
+        Ok(TermPostings {
+            doc_freq,
+            metas: &postings[..meta_len],
+            data: &postings[meta_len..],
+            positions,
+        })
     }
 
     pub(crate) fn block_count(&self) -> usize {
@@ -66,7 +71,11 @@ impl<'a> TermPostings<'a> {
     }
 
     /// Appends every posting, doc ids shifted by `base`, to `out` — sequentially, for merging.
-    pub(crate) fn decode_into(&self, base: u32, out: &mut crate::postings::PostingList) -> Result<()> {
+    pub(crate) fn decode_into(
+        &self,
+        base: u32,
+        out: &mut crate::postings::PostingList,
+    ) -> Result<()> {
         let mut c = self.cursor()?;
         let mut at = 0usize;
         while c.doc() != DOC_END {
@@ -76,7 +85,12 @@ impl<'a> TermPostings<'a> {
             let mut p = 0u32;
             for j in 0..tf {
                 let gap = read_varint(self.positions, &mut at)?;
-                p = if j == 0 { gap } else { p.checked_add(gap).ok_or_else(|| Error::corrupt("a position overflows"))? };
+                p = if j == 0 {
+                    gap
+                } else {
+                    p.checked_add(gap)
+                        .ok_or_else(|| Error::corrupt("a position overflows"))?
+                };
                 out.positions.push(p);
             }
             c.advance()?;
@@ -170,19 +184,27 @@ impl<'a> PostingCursor<'a> {
         unpack(&data[2..], doc_bits, &mut self.docs[..len])?;
         let tf_data = data.get(2 + doc_bytes..).unwrap_or(&[]);
         if tf_bits > 32 || tf_data.len() < packed_len(len, tf_bits) {
-            return Err(Error::corrupt("a postings block's term frequencies are truncated or malformed"));
+            return Err(Error::corrupt(
+                "a postings block's term frequencies are truncated or malformed",
+            ));
         }
         self.tf_data = tf_data;
         self.tf_bits = tf_bits;
         self.tfs_decoded = false;
-        let mut base = if b == 0 { 0 } else { self.postings.last_doc(b - 1).wrapping_add(1) };
+        let mut base = if b == 0 {
+            0
+        } else {
+            self.postings.last_doc(b - 1).wrapping_add(1)
+        };
         for i in 0..len {
             let d = base.wrapping_add(self.docs[i]);
             self.docs[i] = d;
             base = d.wrapping_add(1);
         }
         if self.docs[len - 1] != meta.last_doc {
-            return Err(Error::corrupt("a postings block does not end at the doc id its skip data names"));
+            return Err(Error::corrupt(
+                "a postings block does not end at the doc id its skip data names",
+            ));
         }
         self.len = len;
         self.doc = self.docs[0];
@@ -263,14 +285,21 @@ impl<'a> PostingCursor<'a> {
         let meta = self.postings.block_meta(self.block);
         let mut at = meta.positions_offset as usize;
         if at > self.postings.positions.len() {
-            return Err(Error::corrupt("positions start past the end of their section"));
+            return Err(Error::corrupt(
+                "positions start past the end of their section",
+            ));
         }
         let data = self.postings.positions;
         for i in 0..=self.at {
             let mut p = 0u32;
             for j in 0..self.tfs[i] {
                 let gap = read_varint(data, &mut at)?;
-                p = if j == 0 { gap } else { p.checked_add(gap).ok_or_else(|| Error::corrupt("a position overflows"))? };
+                p = if j == 0 {
+                    gap
+                } else {
+                    p.checked_add(gap)
+                        .ok_or_else(|| Error::corrupt("a position overflows"))?
+                };
                 if i == self.at {
                     out.push(p);
                 }
@@ -312,11 +341,17 @@ mod tests {
     fn write(list: &PostingList, n_docs: usize) -> (Vec<u8>, Vec<u8>) {
         let lengths: Vec<u32> = (0..n_docs as u32).map(|d| 10 + d % 17).collect();
         let unique: Vec<u32> = (0..n_docs as u32).map(|d| 5 + d % 7).collect();
-        let stats = FieldStats { lengths: &lengths, unique_terms: &unique };
+        let stats = FieldStats {
+            lengths: &lengths,
+            unique_terms: &unique,
+        };
         let (mut p, mut q) = (ByteWriter::default(), ByteWriter::default());
         p.bytes(&[9, 9, 9]); // the term need not start the section
         let t = serialize_postings(list, &stats, &mut p, &mut q);
-        (p.buf[t.postings_offset as usize..].to_vec(), q.buf[t.positions_offset as usize..].to_vec())
+        (
+            p.buf[t.postings_offset as usize..].to_vec(),
+            q.buf[t.positions_offset as usize..].to_vec(),
+        )
     }
 
     #[test]
@@ -351,7 +386,12 @@ mod tests {
         let mut target = 0u32;
         let mut c = tp.cursor().unwrap();
         while target < 5100 {
-            let expect = list.docs.iter().copied().find(|&d| d >= target).unwrap_or(DOC_END);
+            let expect = list
+                .docs
+                .iter()
+                .copied()
+                .find(|&d| d >= target)
+                .unwrap_or(DOC_END);
             // block bounds never under-report: the block meta for target covers `expect`
             if let Some(m) = c.block_meta_for(target) {
                 assert!(m.last_doc >= expect);
@@ -387,8 +427,8 @@ mod tests {
         let list = random_list(&mut rng, 1000, 0.5);
         let (p, q) = write(&list, 1000);
         for cut in [0, 10, p.len() / 2, p.len() - 1] {
-            let res = super::TermPostings::new(list.docs.len() as u32, &p[..cut], &q)
-                .and_then(|tp| {
+            let res =
+                super::TermPostings::new(list.docs.len() as u32, &p[..cut], &q).and_then(|tp| {
                     let mut c = tp.cursor()?;
                     while c.doc() != DOC_END {
                         c.advance()?;

@@ -31,10 +31,17 @@ pub(crate) fn serialize_postings(
     let n = list.docs.len();
     assert!(n > 0, "a term without postings cannot be serialized");
     assert_eq!(n, list.tfs.len(), "one tf per doc");
-    assert!(list.docs.windows(2).all(|w| w[0] < w[1]), "doc ids strictly ascending");
+    assert!(
+        list.docs.windows(2).all(|w| w[0] < w[1]),
+        "doc ids strictly ascending"
+    );
     assert!(list.tfs.iter().all(|&tf| tf >= 1), "every tf at least 1");
     let coll_freq: u64 = list.tfs.iter().map(|&t| t as u64).sum();
-    assert_eq!(coll_freq as usize, list.positions.len(), "tf positions per doc");
+    assert_eq!(
+        coll_freq as usize,
+        list.positions.len(),
+        "tf positions per doc"
+    );
 
     postings.align(4);
     let postings_offset = postings.len() as u64;
@@ -43,7 +50,9 @@ pub(crate) fn serialize_postings(
 
     // Metas first (fixed size, so the reader can index them), then the packed blocks.
     let meta_start = postings.len();
-    postings.buf.resize(meta_start + blocks * super::BLOCK_META_LEN, 0);
+    postings
+        .buf
+        .resize(meta_start + blocks * super::BLOCK_META_LEN, 0);
     let mut data = Vec::new();
     let mut gaps = [0u32; BLOCK_LEN];
     let mut tfs = [0u32; BLOCK_LEN];
@@ -79,7 +88,10 @@ pub(crate) fn serialize_postings(
         for i in 0..len {
             let tf = list.tfs[lo + i] as usize;
             let mut prev = 0u32;
-            for (j, &p) in list.positions[pos_cursor..pos_cursor + tf].iter().enumerate() {
+            for (j, &p) in list.positions[pos_cursor..pos_cursor + tf]
+                .iter()
+                .enumerate()
+            {
                 assert!(j == 0 || p > prev, "positions ascending within a doc");
                 write_varint(&mut positions.buf, p - prev);
                 prev = p;
@@ -88,13 +100,25 @@ pub(crate) fn serialize_postings(
         }
 
         let m = &mut postings.buf[meta_start + b * super::BLOCK_META_LEN..];
-        for (k, v) in [docs[len - 1], data_offset, block_pos_offset, max_tf, min_len, min_unique]
-            .iter()
-            .enumerate()
+        for (k, v) in [
+            docs[len - 1],
+            data_offset,
+            block_pos_offset,
+            max_tf,
+            min_len,
+            min_unique,
+        ]
+        .iter()
+        .enumerate()
         {
             m[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
         }
     }
     postings.bytes(&data);
-    SerializedTerm { doc_freq: n as u32, coll_freq, postings_offset, positions_offset }
+    SerializedTerm {
+        doc_freq: n as u32,
+        coll_freq,
+        postings_offset,
+        positions_offset,
+    }
 }

@@ -58,7 +58,9 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
             expr
         ))
     };
-    let at = expr.find(|c| c == '=' || c == '<' || c == '>' || c == '!').ok_or_else(bad)?;
+    let at = expr
+        .find(|c| c == '=' || c == '<' || c == '>' || c == '!')
+        .ok_or_else(bad)?;
     let (column, rest) = expr.split_at(at);
     let (op, value) = OPS
         .iter()
@@ -66,7 +68,10 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         .ok_or_else(bad)?;
     let column = column.trim();
     let value = value.trim();
-    if column.is_empty() || value.is_empty() || value.starts_with(|c| c == '=' || c == '<' || c == '>' || c == '!') {
+    if column.is_empty()
+        || value.is_empty()
+        || value.starts_with(|c| c == '=' || c == '<' || c == '>' || c == '!')
+    {
         return Err(bad());
     }
     let value_text = value.trim_matches('"').to_string();
@@ -75,9 +80,17 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         _ => FilterValue::Text(value.trim_matches('"').to_string()),
     };
     if matches!(value, FilterValue::Text(_)) && !matches!(op, FilterOp::Eq | FilterOp::Ne) {
-        return Err(Error::bad_query(format!("filter \"{}\": <, <=, > and >= need a number", expr)));
+        return Err(Error::bad_query(format!(
+            "filter \"{}\": <, <=, > and >= need a number",
+            expr
+        )));
     }
-    Ok(Filter { column: column.to_string(), text: value_text, op, value })
+    Ok(Filter {
+        column: column.to_string(),
+        text: value_text,
+        op,
+        value,
+    })
 }
 
 #[cfg(test)]
@@ -87,9 +100,15 @@ mod tests {
     #[test]
     fn parses_operators_and_values() {
         let f = parse_filter("year>=1900").unwrap();
-        assert_eq!((f.column.as_str(), f.op, f.value), ("year", FilterOp::Ge, FilterValue::Number(1900.0)));
+        assert_eq!(
+            (f.column.as_str(), f.op, f.value),
+            ("year", FilterOp::Ge, FilterValue::Number(1900.0))
+        );
         let f = parse_filter("party = \"Whig\"").unwrap();
-        assert_eq!((f.op, f.value), (FilterOp::Eq, FilterValue::Text("Whig".into())));
+        assert_eq!(
+            (f.op, f.value),
+            (FilterOp::Eq, FilterValue::Text("Whig".into()))
+        );
         assert_eq!(parse_filter("a!=b").unwrap().op, FilterOp::Ne);
         assert_eq!(parse_filter("a<2").unwrap().op, FilterOp::Lt);
     }

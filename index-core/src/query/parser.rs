@@ -25,14 +25,20 @@ pub(crate) struct Clause {
 }
 
 fn is_field_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// Splits a query into clauses. `known_fields` decides whether `x:y` is a field query: a prefix
 /// that is not a field of the index is plain text (so "ratio:3" in free text still searches).
 pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clause>> {
     if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::bad_query(format!("the query is {} bytes long; at most {} are accepted", query.len(), MAX_QUERY_BYTES)));
+        return Err(Error::bad_query(format!(
+            "the query is {} bytes long; at most {} are accepted",
+            query.len(),
+            MAX_QUERY_BYTES
+        )));
     }
     let mut clauses = Vec::new();
     let mut rest = query.trim_start();
@@ -47,7 +53,9 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
         }
         let mut field = None;
         // A field prefix ends at the first ':' before any whitespace or quote.
-        let word_end = rest.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(rest.len());
+        let word_end = rest
+            .find(|c: char| c.is_whitespace() || c == '"')
+            .unwrap_or(rest.len());
         if let Some(colon) = rest[..word_end].find(':') {
             let name = &rest[..colon];
             if is_field_name(name) && known_fields.contains(&name) {
@@ -75,7 +83,10 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
             clauses.push(Clause { occur, field, text });
         }
         if clauses.len() > MAX_CLAUSES {
-            return Err(Error::bad_query(format!("the query has more than {} words or phrases", MAX_CLAUSES)));
+            return Err(Error::bad_query(format!(
+                "the query has more than {} words or phrases",
+                MAX_CLAUSES
+            )));
         }
         rest = rest.trim_start();
     }
@@ -85,11 +96,19 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
 /// Every whitespace-separated word as an optional, unqualified clause (no query syntax).
 pub(crate) fn plain_words(query: &str) -> Result<Vec<Clause>> {
     if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::bad_query(format!("the query is {} bytes long; at most {} are accepted", query.len(), MAX_QUERY_BYTES)));
+        return Err(Error::bad_query(format!(
+            "the query is {} bytes long; at most {} are accepted",
+            query.len(),
+            MAX_QUERY_BYTES
+        )));
     }
     Ok(query
         .split_whitespace()
-        .map(|w| Clause { occur: Occur::Should, field: None, text: ClauseText::Word(w.to_string()) })
+        .map(|w| Clause {
+            occur: Occur::Should,
+            field: None,
+            text: ClauseText::Word(w.to_string()),
+        })
         .collect())
 }
 
@@ -98,7 +117,11 @@ mod tests {
     use super::*;
 
     fn word(occur: Occur, field: Option<&str>, w: &str) -> Clause {
-        Clause { occur, field: field.map(str::to_string), text: ClauseText::Word(w.to_string()) }
+        Clause {
+            occur,
+            field: field.map(str::to_string),
+            text: ClauseText::Word(w.to_string()),
+        }
     }
 
     #[test]
@@ -109,8 +132,14 @@ mod tests {
         assert_eq!(c[2], word(Occur::MustNot, None, "coal"));
         assert_eq!(c[3], word(Occur::Should, Some("title"), "energy"));
         assert_eq!(c[4].text, ClauseText::Phrase("carbon tax".into()));
-        assert_eq!((c[5].occur, &c[5].text), (Occur::MustNot, &ClauseText::Phrase("fossil fuel".into())));
-        assert_eq!((c[6].field.as_deref(), &c[6].text), (Some("text"), &ClauseText::Phrase("sea level".into())));
+        assert_eq!(
+            (c[5].occur, &c[5].text),
+            (Occur::MustNot, &ClauseText::Phrase("fossil fuel".into()))
+        );
+        assert_eq!(
+            (c[6].field.as_deref(), &c[6].text),
+            (Some("text"), &ClauseText::Phrase("sea level".into()))
+        );
         assert_eq!(c.len(), 7);
     }
 
@@ -125,9 +154,18 @@ mod tests {
     fn edges() {
         assert!(parse_query("", &[]).unwrap().is_empty());
         assert!(parse_query("   + - \"\" ", &[]).unwrap().is_empty());
-        assert!(parse_query("\"open phrase", &[]).unwrap_err().message.contains("closing quote"));
+        assert!(parse_query("\"open phrase", &[])
+            .unwrap_err()
+            .message
+            .contains("closing quote"));
         assert!(parse_query(&"a ".repeat(65), &[]).is_err());
-        assert!(parse_query(&"a".repeat(5000), &[]).unwrap_err().message.contains("at most 4096"));
-        assert_eq!(parse_query("a\"b c\"", &[]).unwrap()[0], word(Occur::Should, None, "a\"b"));
+        assert!(parse_query(&"a".repeat(5000), &[])
+            .unwrap_err()
+            .message
+            .contains("at most 4096"));
+        assert_eq!(
+            parse_query("a\"b c\"", &[]).unwrap()[0],
+            word(Occur::Should, None, "a\"b")
+        );
     }
 }

@@ -56,11 +56,29 @@ const TF_TABLE: usize = 32;
 /// (ln is the costliest operation in WebAssembly, which has no instruction for it).
 #[derive(Clone, Copy, Debug)]
 enum Scorer {
-    Bm25 { weight: f64, base: f64, per_token: f64 },
-    Pivoted { weight: f64, base: f64, per_token: f64 },
-    Dirichlet { weight: f64, per_tf: f64 },
-    JelinekMercer { weight: f64, per_tf: f64 },
-    AbsoluteDiscount { weight: f64, delta: f64, per_tf: f64 },
+    Bm25 {
+        weight: f64,
+        base: f64,
+        per_token: f64,
+    },
+    Pivoted {
+        weight: f64,
+        base: f64,
+        per_token: f64,
+    },
+    Dirichlet {
+        weight: f64,
+        per_tf: f64,
+    },
+    JelinekMercer {
+        weight: f64,
+        per_tf: f64,
+    },
+    AbsoluteDiscount {
+        weight: f64,
+        delta: f64,
+        per_tf: f64,
+    },
 }
 
 impl Scorer {
@@ -95,14 +113,28 @@ impl TermScorer {
     pub(crate) fn score(&self, tf: u32, len: u32, unique: u32) -> f64 {
         let len = len as f64;
         match self.kind {
-            Scorer::Bm25 { weight, base, per_token } => {
+            Scorer::Bm25 {
+                weight,
+                base,
+                per_token,
+            } => {
                 let tf = tf as f64;
                 weight * tf / (base + per_token * len + tf)
             }
-            Scorer::Pivoted { weight, base, per_token } => self.tf_factor(tf) / (base + per_token * len) * weight,
+            Scorer::Pivoted {
+                weight,
+                base,
+                per_token,
+            } => self.tf_factor(tf) / (base + per_token * len) * weight,
             Scorer::Dirichlet { .. } => self.tf_factor(tf),
-            Scorer::JelinekMercer { weight, per_tf } => weight * (1.0 + tf as f64 * per_tf / len.max(1.0)).ln(),
-            Scorer::AbsoluteDiscount { weight, delta, per_tf } => {
+            Scorer::JelinekMercer { weight, per_tf } => {
+                weight * (1.0 + tf as f64 * per_tf / len.max(1.0)).ln()
+            }
+            Scorer::AbsoluteDiscount {
+                weight,
+                delta,
+                per_tf,
+            } => {
                 let unique = (unique as f64).max(1.0);
                 weight * (1.0 + (tf as f64 - delta).max(0.0) * per_tf / unique).ln()
             }
@@ -120,7 +152,10 @@ fn check(name: &str, value: f64, ok: bool, accepted: &str) -> Result<f64> {
     if value.is_finite() && ok {
         Ok(value)
     } else {
-        Err(Error::bad_query(format!("ranker parameter {} must be {}, got {}", name, accepted, value)))
+        Err(Error::bad_query(format!(
+            "ranker parameter {} must be {}, got {}",
+            name, accepted, value
+        )))
     }
 }
 
@@ -128,11 +163,18 @@ impl Ranker {
     /// The ranker called `name` (`bm25`, `dirichlet`, `jelinek-mercer`, `pivoted`,
     /// `absolute-discount`) with `params`; a parameter that belongs to another ranker is an error.
     pub fn from_name(name: &str, p: RankerParams) -> Result<Ranker> {
-        let given: Vec<&str> = [("k1", p.k1), ("b", p.b), ("mu", p.mu), ("lambda", p.lambda), ("s", p.s), ("delta", p.delta)]
-            .iter()
-            .filter(|(_, v)| v.is_some())
-            .map(|(n, _)| *n)
-            .collect();
+        let given: Vec<&str> = [
+            ("k1", p.k1),
+            ("b", p.b),
+            ("mu", p.mu),
+            ("lambda", p.lambda),
+            ("s", p.s),
+            ("delta", p.delta),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(n, _)| *n)
+        .collect();
         let (ranker, allowed): (Ranker, &[&str]) = match name {
             "bm25" => {
                 let k1 = check("k1", p.k1.unwrap_or(BM25_K1), p.k1.map_or(true, |v| v >= 0.0), "≥ 0 (default 0.9)")?;
@@ -185,7 +227,12 @@ impl Ranker {
 
     /// Whether the ranker adds a per-document prior (the language models do).
     pub(crate) fn has_prior(&self) -> bool {
-        matches!(self, Ranker::Dirichlet { .. } | Ranker::JelinekMercer { .. } | Ranker::AbsoluteDiscount { .. })
+        matches!(
+            self,
+            Ranker::Dirichlet { .. }
+                | Ranker::JelinekMercer { .. }
+                | Ranker::AbsoluteDiscount { .. }
+        )
     }
 
     /// This ranker prepared for one query term (see `TermScorer`).
@@ -194,21 +241,35 @@ impl Ranker {
             Ranker::Bm25 { k1, b } => {
                 let idf = (1.0 + (st.num_docs - st.doc_freq + 0.5) / (st.doc_freq + 0.5)).ln();
                 let qtf = (BM25_K3 + 1.0) * st.query_weight / (BM25_K3 + st.query_weight);
-                Scorer::Bm25 { weight: idf * qtf * (k1 + 1.0), base: k1 * (1.0 - b), per_token: k1 * b / st.avg_len }
+                Scorer::Bm25 {
+                    weight: idf * qtf * (k1 + 1.0),
+                    base: k1 * (1.0 - b),
+                    per_token: k1 * b / st.avg_len,
+                }
             }
             Ranker::Pivoted { s } => {
                 let idf = ((st.num_docs + 1.0) / (0.5 + st.doc_freq)).ln();
-                Scorer::Pivoted { weight: st.query_weight * idf, base: 1.0 - s, per_token: s / st.avg_len }
+                Scorer::Pivoted {
+                    weight: st.query_weight * idf,
+                    base: 1.0 - s,
+                    per_token: s / st.avg_len,
+                }
             }
             // Language models: query_weight · log(p_s(w|d) / (α_d · p(w|C))), which the
             // document's prior |q|·log(α_d) completes to log-likelihood rank equivalence.
-            Ranker::Dirichlet { mu } => Scorer::Dirichlet { weight: st.query_weight, per_tf: 1.0 / (mu * st.collection_prob) },
-            Ranker::JelinekMercer { lambda } => {
-                Scorer::JelinekMercer { weight: st.query_weight, per_tf: (1.0 - lambda) / (lambda * st.collection_prob) }
-            }
-            Ranker::AbsoluteDiscount { delta } => {
-                Scorer::AbsoluteDiscount { weight: st.query_weight, delta, per_tf: 1.0 / (delta * st.collection_prob) }
-            }
+            Ranker::Dirichlet { mu } => Scorer::Dirichlet {
+                weight: st.query_weight,
+                per_tf: 1.0 / (mu * st.collection_prob),
+            },
+            Ranker::JelinekMercer { lambda } => Scorer::JelinekMercer {
+                weight: st.query_weight,
+                per_tf: (1.0 - lambda) / (lambda * st.collection_prob),
+            },
+            Ranker::AbsoluteDiscount { delta } => Scorer::AbsoluteDiscount {
+                weight: st.query_weight,
+                delta,
+                per_tf: 1.0 / (delta * st.collection_prob),
+            },
         };
         let mut by_tf = [0.0; TF_TABLE];
         for (tf, slot) in by_tf.iter_mut().enumerate().skip(1) {
@@ -257,14 +318,26 @@ mod tests {
     use super::*;
 
     fn stats() -> TermStats {
-        TermStats { num_docs: 1000.0, avg_len: 100.0, doc_freq: 50.0, collection_prob: 0.001, query_weight: 1.0 }
+        TermStats {
+            num_docs: 1000.0,
+            avg_len: 100.0,
+            doc_freq: 50.0,
+            collection_prob: 0.001,
+            query_weight: 1.0,
+        }
     }
 
     fn all_rankers() -> Vec<Ranker> {
-        ["bm25", "dirichlet", "jelinek-mercer", "pivoted", "absolute-discount"]
-            .iter()
-            .map(|n| Ranker::from_name(n, RankerParams::default()).unwrap())
-            .collect()
+        [
+            "bm25",
+            "dirichlet",
+            "jelinek-mercer",
+            "pivoted",
+            "absolute-discount",
+        ]
+        .iter()
+        .map(|n| Ranker::from_name(n, RankerParams::default()).unwrap())
+        .collect()
     }
 
     /// Hand computations for tf=3, |d|=80, 20 distinct terms, N=1000, df=50, p(w|C)=0.001, avg |d|=100
@@ -287,7 +360,13 @@ mod tests {
         ];
         for (r, expected) in cases {
             let got = r.term_score(&st, 3, 80, 20);
-            assert!((got - expected).abs() < 1e-4, "{:?}: {} vs {}", r, got, expected);
+            assert!(
+                (got - expected).abs() < 1e-4,
+                "{:?}: {} vs {}",
+                r,
+                got,
+                expected
+            );
         }
         // Priors for a two-term query: Dirichlet 2·ln(2000/2080) = -0.078441; JM 2·ln 0.7 = -0.713350;
         // absolute discount 2·ln(0.7·20/80) = -3.485939
@@ -298,7 +377,13 @@ mod tests {
         ];
         for (r, expected) in priors {
             let got = r.doc_prior(2.0, 80, 20);
-            assert!((got - expected).abs() < 1e-5, "{:?}: {} vs {}", r, got, expected);
+            assert!(
+                (got - expected).abs() < 1e-5,
+                "{:?}: {} vs {}",
+                r,
+                got,
+                expected
+            );
         }
     }
 
@@ -313,8 +398,17 @@ mod tests {
                         assert!(s >= 0.0 && s.is_finite(), "{:?}", r);
                         assert!(r.term_score(&st, tf + 1, len, unique) >= s, "{:?} tf", r);
                         assert!(r.term_score(&st, tf, len + 1, unique) <= s, "{:?} len", r);
-                        assert!(r.term_score(&st, tf, len, unique + 1) <= s, "{:?} unique", r);
-                        assert!(r.doc_prior(3.0, len, unique) <= r.prior_bound(3.0, len.saturating_sub(1)) + 1e-12, "{:?} prior", r);
+                        assert!(
+                            r.term_score(&st, tf, len, unique + 1) <= s,
+                            "{:?} unique",
+                            r
+                        );
+                        assert!(
+                            r.doc_prior(3.0, len, unique)
+                                <= r.prior_bound(3.0, len.saturating_sub(1)) + 1e-12,
+                            "{:?} prior",
+                            r
+                        );
                     }
                 }
             }
@@ -325,15 +419,39 @@ mod tests {
     fn bad_names_and_parameters_say_what_is_accepted() {
         let e = Ranker::from_name("tfidf", RankerParams::default()).unwrap_err();
         assert!(e.message.contains("bm25, dirichlet"), "{}", e.message);
-        let e = Ranker::from_name("bm25", RankerParams { b: Some(1.5), ..Default::default() }).unwrap_err();
+        let e = Ranker::from_name(
+            "bm25",
+            RankerParams {
+                b: Some(1.5),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert!(e.message.contains("from 0 to 1"), "{}", e.message);
-        let e = Ranker::from_name("bm25", RankerParams { k1: Some(f64::NAN), ..Default::default() }).unwrap_err();
+        let e = Ranker::from_name(
+            "bm25",
+            RankerParams {
+                k1: Some(f64::NAN),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert!(e.message.contains("k1"), "{}", e.message);
-        let e = Ranker::from_name("dirichlet", RankerParams { k1: Some(1.0), ..Default::default() }).unwrap_err();
+        let e = Ranker::from_name(
+            "dirichlet",
+            RankerParams {
+                k1: Some(1.0),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert!(e.message.contains("does not apply"), "{}", e.message);
         assert_eq!(
             Ranker::from_name("bm25", RankerParams::default()).unwrap(),
-            Ranker::Bm25 { k1: BM25_K1, b: BM25_B }
+            Ranker::Bm25 {
+                k1: BM25_K1,
+                b: BM25_B
+            }
         );
     }
 }

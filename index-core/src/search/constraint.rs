@@ -31,9 +31,15 @@ impl<'a> Alternative<'a> {
                     }
                 }
                 // Candidate starts from the first term; each further term must sit at its offset.
-                let (first, rest) = p.terms.split_first_mut().expect("phrases have two or more terms");
+                let (first, rest) = p
+                    .terms
+                    .split_first_mut()
+                    .expect("phrases have two or more terms");
                 first.0.positions(&mut scratch[0])?;
-                let mut starts: Vec<u32> = scratch[0].iter().map(|&pos| pos.wrapping_sub(first.1)).collect();
+                let mut starts: Vec<u32> = scratch[0]
+                    .iter()
+                    .map(|&pos| pos.wrapping_sub(first.1))
+                    .collect();
                 for (c, offset) in rest.iter_mut() {
                     c.positions(&mut scratch[1])?;
                     let here = &scratch[1];
@@ -52,7 +58,13 @@ impl<'a> Alternative<'a> {
     pub(crate) fn driver(&self) -> &PostingCursor<'a> {
         match self {
             Alternative::Term(c) => c,
-            Alternative::Phrase(p) => &p.terms.iter().min_by_key(|(c, _)| c.doc_freq()).expect("non-empty").0,
+            Alternative::Phrase(p) => {
+                &p.terms
+                    .iter()
+                    .min_by_key(|(c, _)| c.doc_freq())
+                    .expect("non-empty")
+                    .0
+            }
         }
     }
 }
@@ -69,7 +81,10 @@ impl<'a> Constraint<'a> {
 
     /// Upper estimate of the documents this constraint can match, to pick the cheapest driver.
     pub(crate) fn cost(&self) -> u64 {
-        self.alternatives.iter().map(|a| a.driver().doc_freq() as u64).sum()
+        self.alternatives
+            .iter()
+            .map(|a| a.driver().doc_freq() as u64)
+            .sum()
     }
 }
 
@@ -84,7 +99,11 @@ impl<'a> Union<'a> {
     }
 
     pub(crate) fn doc(&self) -> u32 {
-        self.cursors.iter().map(PostingCursor::doc).min().unwrap_or(DOC_END)
+        self.cursors
+            .iter()
+            .map(PostingCursor::doc)
+            .min()
+            .unwrap_or(DOC_END)
     }
 
     /// Moves every cursor past `doc`.

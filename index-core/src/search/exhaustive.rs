@@ -5,7 +5,11 @@ use super::plan::Plan;
 use super::topk::{after_cursor, Hit, TopK};
 use crate::error::Result;
 
-pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Result<Vec<(u32, f64)>> {
+pub(crate) fn top_k(
+    plan: &mut Plan,
+    k: usize,
+    after: Option<(f64, u32)>,
+) -> Result<Vec<(u32, f64)>> {
     let mut top = TopK::new(k);
     if plan.impossible || plan.terms.is_empty() {
         return Ok(top.into_sorted());
@@ -25,7 +29,10 @@ pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Res
         if !(any || !plan.required.is_empty()) || !plan.accepts(doc)? {
             continue;
         }
-        let hit = Hit { score: plan.total(&contributions, doc), doc };
+        let hit = Hit {
+            score: plan.total(&contributions, doc),
+            doc,
+        };
         if after_cursor(after, &hit) {
             top.push(hit);
         }

@@ -28,20 +28,34 @@ fn margin(theta: f64) -> f64 {
     BOUND_MARGIN * (1.0 + theta.abs())
 }
 
-pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Result<Vec<(u32, f64)>> {
+pub(crate) fn top_k(
+    plan: &mut Plan,
+    k: usize,
+    after: Option<(f64, u32)>,
+) -> Result<Vec<(u32, f64)>> {
     let mut top = TopK::new(k);
     if plan.impossible || plan.terms.is_empty() || k == 0 {
         return Ok(top.into_sorted());
     }
     let n = plan.terms.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| plan.terms[a].max_score.partial_cmp(&plan.terms[b].max_score).unwrap().then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        plan.terms[a]
+            .max_score
+            .partial_cmp(&plan.terms[b].max_score)
+            .unwrap()
+            .then(a.cmp(&b))
+    });
     // prefix[i] = sum of the bounds of order[..i]
     let mut prefix = vec![0.0; n + 1];
     for i in 0..n {
         prefix[i + 1] = prefix[i] + plan.terms[order[i]].max_score;
     }
-    let mut driver: Option<Union> = if plan.required.is_empty() { None } else { plan.candidates() };
+    let mut driver: Option<Union> = if plan.required.is_empty() {
+        None
+    } else {
+        plan.candidates()
+    };
     // In required mode every term is checked against the driver's candidates (essential = none).
     let mut essential = if driver.is_some() { n } else { 0 };
     let mut contributions = vec![0.0f64; n];
@@ -50,7 +64,11 @@ pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Res
     loop {
         let doc = match &driver {
             Some(u) => u.doc(),
-            None => order[essential..].iter().map(|&t| plan.terms[t].cursor.doc()).min().unwrap_or(DOC_END),
+            None => order[essential..]
+                .iter()
+                .map(|&t| plan.terms[t].cursor.doc())
+                .min()
+                .unwrap_or(DOC_END),
         };
         if doc == DOC_END {
             break;
@@ -92,11 +110,16 @@ pub(crate) fn top_k(plan: &mut Plan, k: usize, after: Option<(f64, u32)>) -> Res
                 }
             }
             if !pruned && bound + margin(theta) > theta && plan.accepts(doc)? {
-                let hit = Hit { score: plan.total(&contributions, doc), doc };
+                let hit = Hit {
+                    score: plan.total(&contributions, doc),
+                    doc,
+                };
                 if after_cursor(after, &hit) && top.push(hit) {
                     theta = top.threshold();
                     if driver.is_none() {
-                        while essential < n && prefix[essential + 1] + plan.prior_bound + margin(theta) <= theta {
+                        while essential < n
+                            && prefix[essential + 1] + plan.prior_bound + margin(theta) <= theta
+                        {
                             essential += 1;
                         }
                     }

@@ -36,5 +36,9 @@ pub fn search(segment: &Segment, request: &SearchRequest) -> Result<SearchResult
     } else {
         None
     };
-    Ok(SearchResults { total, hits: hits.into_iter().skip(request.offset).collect(), terms })
+    Ok(SearchResults {
+        total,
+        hits: hits.into_iter().skip(request.offset).collect(),
+        terms,
+    })
 }

@@ -4,7 +4,9 @@ use super::constraint::{Alternative, Constraint, Phrase, Union};
 use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
-use crate::query::{parse_filter, parse_query, plain_words, ClauseText, FilterOp, FilterValue, Occur};
+use crate::query::{
+    parse_filter, parse_query, plain_words, ClauseText, FilterOp, FilterValue, Occur,
+};
 use crate::scoring::{Ranker, TermScorer, TermStats};
 use crate::segment::{ColumnKind, Segment};
 use std::cmp::Ordering;
@@ -65,13 +67,19 @@ impl<'a> Plan<'a> {
         };
         let default_fields: Vec<u32> = match &request.fields {
             None => (0..names.len() as u32).collect(),
-            Some(list) if list.is_empty() => return Err(Error::bad_query("\"fields\" must name at least one field")),
+            Some(list) if list.is_empty() => {
+                return Err(Error::bad_query("\"fields\" must name at least one field"))
+            }
             Some(list) => list.iter().map(|f| field_id(f)).collect::<Result<_>>()?,
         };
 
         let analyzer = segment.analyzer();
         let mut clauses = Vec::new();
-        let parsed = if request.plain { plain_words(&request.query)? } else { parse_query(&request.query, &names)? };
+        let parsed = if request.plain {
+            plain_words(&request.query)?
+        } else {
+            parse_query(&request.query, &names)?
+        };
         for c in parsed {
             let fields = match &c.field {
                 Some(f) => vec![field_id(f)?],
@@ -90,10 +98,17 @@ impl<'a> Plan<'a> {
             if tokens.is_empty() {
                 continue; // only stop words or punctuation
             }
-            clauses.push(AnalyzedClause { occur: c.occur, fields, tokens, is_phrase });
+            clauses.push(AnalyzedClause {
+                occur: c.occur,
+                fields,
+                tokens,
+                is_phrase,
+            });
         }
         if !clauses.is_empty() && clauses.iter().all(|c| c.occur == Occur::MustNot) {
-            return Err(Error::bad_query("the query only excludes: add at least one word or phrase to search for"));
+            return Err(Error::bad_query(
+                "the query only excludes: add at least one word or phrase to search for",
+            ));
         }
 
         let mut plan = Plan {
@@ -151,13 +166,22 @@ impl<'a> Plan<'a> {
                     scorer.score(m.max_tf, m.min_len, m.min_unique)
                 })
                 .fold(0.0, f64::max);
-            plan.terms.push(ScoringTerm { field, scorer, cursor: postings.cursor()?, max_score });
+            plan.terms.push(ScoringTerm {
+                field,
+                scorer,
+                cursor: postings.cursor()?,
+                max_score,
+            });
         }
         if request.ranker.has_prior() {
             plan.prior_bound = plan
                 .prior_fields
                 .iter()
-                .map(|&(f, qlen)| request.ranker.prior_bound(qlen, meta.fields[f as usize].min_length))
+                .map(|&(f, qlen)| {
+                    request
+                        .ranker
+                        .prior_bound(qlen, meta.fields[f as usize].min_length)
+                })
                 .sum();
         }
 
@@ -203,15 +227,21 @@ impl<'a> Plan<'a> {
             return None;
         }
         match self.required.iter().min_by_key(|c| c.cost()) {
-            Some(c) => Some(Union::new(c.alternatives.iter().map(|a| a.driver().clone()).collect())),
-            None => Some(Union::new(self.terms.iter().map(|t| t.cursor.clone()).collect())),
+            Some(c) => Some(Union::new(
+                c.alternatives.iter().map(|a| a.driver().clone()).collect(),
+            )),
+            None => Some(Union::new(
+                self.terms.iter().map(|t| t.cursor.clone()).collect(),
+            )),
         }
     }
 
     /// Whether `doc` passes the metadata filters (a bit test; true without filters).
     #[inline]
     pub(crate) fn passes_filters(&self, doc: u32) -> bool {
-        self.allowed.as_ref().map_or(true, |bits| bits[doc as usize / 64] & (1u64 << (doc % 64)) != 0)
+        self.allowed.as_ref().map_or(true, |bits| {
+            bits[doc as usize / 64] & (1u64 << (doc % 64)) != 0
+        })
     }
 
     /// Whether `doc` passes the filters and the required and excluded clauses.
@@ -237,8 +267,13 @@ impl<'a> Plan<'a> {
     pub(crate) fn term_score(&mut self, t: usize, doc: u32) -> f64 {
         let seg = self.segment;
         let term = &mut self.terms[t];
-        let unique = if term.scorer.needs_unique() { seg.unique_terms(term.field, doc) } else { 0 };
-        term.scorer.score(term.cursor.tf(), seg.field_length(term.field, doc), unique)
+        let unique = if term.scorer.needs_unique() {
+            seg.unique_terms(term.field, doc)
+        } else {
+            0
+        };
+        term.scorer
+            .score(term.cursor.tf(), seg.field_length(term.field, doc), unique)
     }
 
     /// The language models' document prior of `doc` (0 for the others).
@@ -250,7 +285,10 @@ impl<'a> Plan<'a> {
         let seg = self.segment;
         self.prior_fields
             .iter()
-            .map(|&(f, qlen)| self.ranker.doc_prior(qlen, seg.field_length(f, doc), seg.unique_terms(f, doc)))
+            .map(|&(f, qlen)| {
+                self.ranker
+                    .doc_prior(qlen, seg.field_length(f, doc), seg.unique_terms(f, doc))
+            })
             .sum()
     }
 
@@ -272,27 +310,41 @@ fn filter_bitset(segment: &Segment, filters: &[String]) -> Result<Option<Vec<u64
         let column = segment.column(&f.column)?.ok_or_else(|| {
             let names = segment.column_names();
             Error::bad_query(if names.is_empty() {
-                format!("filter on \"{}\": this index has no metadata columns to filter on", f.column)
+                format!(
+                    "filter on \"{}\": this index has no metadata columns to filter on",
+                    f.column
+                )
             } else {
-                format!("filter on \"{}\": unknown column; this index can filter on {}", f.column, names.join(", "))
+                format!(
+                    "filter on \"{}\": unknown column; this index can filter on {}",
+                    f.column,
+                    names.join(", ")
+                )
             })
         })?;
         match (column.kind, &f.value) {
             (ColumnKind::Number, FilterValue::Number(x)) => {
                 for d in 0..n {
                     let v = column.number(d)?;
-                    let keep = !v.is_nan() && f.op.test(v.partial_cmp(x).unwrap_or(Ordering::Equal));
+                    let keep =
+                        !v.is_nan() && f.op.test(v.partial_cmp(x).unwrap_or(Ordering::Equal));
                     if !keep {
                         bits[d as usize / 64] &= !(1u64 << (d % 64));
                     }
                 }
             }
             (ColumnKind::Number, FilterValue::Text(t)) => {
-                return Err(Error::bad_query(format!("filter on \"{}\": it holds numbers, \"{}\" is not one", f.column, t)))
+                return Err(Error::bad_query(format!(
+                    "filter on \"{}\": it holds numbers, \"{}\" is not one",
+                    f.column, t
+                )))
             }
             (ColumnKind::Keyword, _) => {
                 if !matches!(f.op, FilterOp::Eq | FilterOp::Ne) {
-                    return Err(Error::bad_query(format!("filter on \"{}\": it holds text, which only = and != compare", f.column)));
+                    return Err(Error::bad_query(format!(
+                        "filter on \"{}\": it holds text, which only = and != compare",
+                        f.column
+                    )));
                 }
                 let ord = column.find(&f.text)?;
                 for d in 0..n {

@@ -49,19 +49,42 @@ impl SearchRequest {
     /// "fields":["title"],"filters":["year>=1900"],"after":{"score":1.5,"doc":7},"count":true,
     /// "exhaustive":false,"plain":false}`; every key is optional.
     pub fn from_json(query: &str, json: &str) -> Result<SearchRequest> {
-        let v: Value = serde_json::from_str(json).map_err(|e| Error::bad_query(format!("search options are not JSON: {}", e)))?;
+        let v: Value = serde_json::from_str(json)
+            .map_err(|e| Error::bad_query(format!("search options are not JSON: {}", e)))?;
         let mut r = SearchRequest::new(query);
-        let obj = v.as_object().ok_or_else(|| Error::bad_query("search options must be a JSON object"))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| Error::bad_query("search options must be a JSON object"))?;
         for key in obj.keys() {
-            if !["ranker", "params", "offset", "size", "fields", "filters", "after", "count", "exhaustive", "plain"].contains(&key.as_str()) {
-                return Err(Error::bad_query(format!("unknown search option \"{}\"", key)));
+            if ![
+                "ranker",
+                "params",
+                "offset",
+                "size",
+                "fields",
+                "filters",
+                "after",
+                "count",
+                "exhaustive",
+                "plain",
+            ]
+            .contains(&key.as_str())
+            {
+                return Err(Error::bad_query(format!(
+                    "unknown search option \"{}\"",
+                    key
+                )));
             }
         }
         let mut params = RankerParams::default();
         if let Some(p) = v.get("params") {
-            let p = p.as_object().ok_or_else(|| Error::bad_query("\"params\" must be an object of numbers"))?;
+            let p = p
+                .as_object()
+                .ok_or_else(|| Error::bad_query("\"params\" must be an object of numbers"))?;
             for (name, value) in p {
-                let x = value.as_f64().ok_or_else(|| Error::bad_query(format!("ranker parameter {} must be a number", name)))?;
+                let x = value.as_f64().ok_or_else(|| {
+                    Error::bad_query(format!("ranker parameter {} must be a number", name))
+                })?;
                 let slot = match name.as_str() {
                     "k1" => &mut params.k1,
                     "b" => &mut params.b,
@@ -69,12 +92,23 @@ impl SearchRequest {
                     "lambda" => &mut params.lambda,
                     "s" => &mut params.s,
                     "delta" => &mut params.delta,
-                    other => return Err(Error::bad_query(format!("unknown ranker parameter \"{}\": k1, b, mu, lambda, s or delta", other))),
+                    other => {
+                        return Err(Error::bad_query(format!(
+                            "unknown ranker parameter \"{}\": k1, b, mu, lambda, s or delta",
+                            other
+                        )))
+                    }
                 };
                 *slot = Some(x);
             }
         }
-        let ranker = v.get("ranker").map(|x| x.as_str().ok_or_else(|| Error::bad_query("\"ranker\" must be a string"))).transpose()?;
+        let ranker = v
+            .get("ranker")
+            .map(|x| {
+                x.as_str()
+                    .ok_or_else(|| Error::bad_query("\"ranker\" must be a string"))
+            })
+            .transpose()?;
         r.ranker = Ranker::from_name(ranker.unwrap_or("bm25"), params)?;
         let count = |key: &str, max: usize| -> Result<Option<usize>> {
             match v.get(key) {
@@ -83,40 +117,65 @@ impl SearchRequest {
                     .as_u64()
                     .filter(|&n| n as usize <= max)
                     .map(|n| Some(n as usize))
-                    .ok_or_else(|| Error::bad_query(format!("\"{}\" must be an integer from 0 to {}", key, max))),
+                    .ok_or_else(|| {
+                        Error::bad_query(format!(
+                            "\"{}\" must be an integer from 0 to {}",
+                            key, max
+                        ))
+                    }),
             }
         };
         r.offset = count("offset", MAX_WINDOW)?.unwrap_or(0);
         r.size = count("size", MAX_WINDOW)?.unwrap_or(10);
         if r.offset + r.size > MAX_WINDOW {
-            return Err(Error::bad_query(format!("offset + size must be at most {}; page deeper with \"after\"", MAX_WINDOW)));
+            return Err(Error::bad_query(format!(
+                "offset + size must be at most {}; page deeper with \"after\"",
+                MAX_WINDOW
+            )));
         }
         let strings = |key: &str| -> Result<Option<Vec<String>>> {
             match v.get(key) {
                 None => Ok(None),
                 Some(Value::Array(a)) => a
                     .iter()
-                    .map(|x| x.as_str().map(str::to_string).ok_or_else(|| Error::bad_query(format!("\"{}\" must be a list of strings", key))))
+                    .map(|x| {
+                        x.as_str().map(str::to_string).ok_or_else(|| {
+                            Error::bad_query(format!("\"{}\" must be a list of strings", key))
+                        })
+                    })
                     .collect::<Result<Vec<_>>>()
                     .map(Some),
-                Some(_) => Err(Error::bad_query(format!("\"{}\" must be a list of strings", key))),
+                Some(_) => Err(Error::bad_query(format!(
+                    "\"{}\" must be a list of strings",
+                    key
+                ))),
             }
         };
         r.fields = strings("fields")?;
         r.filters = strings("filters")?.unwrap_or_default();
         if let Some(a) = v.get("after") {
             let score = a.get("score").and_then(Value::as_f64);
-            let doc = a.get("doc").and_then(Value::as_u64).filter(|&d| d < u32::MAX as u64);
+            let doc = a
+                .get("doc")
+                .and_then(Value::as_u64)
+                .filter(|&d| d < u32::MAX as u64);
             match (score, doc) {
                 (Some(s), Some(d)) if s.is_finite() => r.after = Some((s, d as u32)),
-                _ => return Err(Error::bad_query("\"after\" must be {\"score\": number, \"doc\": integer}")),
+                _ => {
+                    return Err(Error::bad_query(
+                        "\"after\" must be {\"score\": number, \"doc\": integer}",
+                    ))
+                }
             }
         }
         let flag = |key: &str, default: bool| -> Result<bool> {
             match v.get(key) {
                 None => Ok(default),
                 Some(Value::Bool(b)) => Ok(*b),
-                Some(_) => Err(Error::bad_query(format!("\"{}\" must be true or false", key))),
+                Some(_) => Err(Error::bad_query(format!(
+                    "\"{}\" must be true or false",
+                    key
+                ))),
             }
         };
         r.count_total = flag("count", true)?;

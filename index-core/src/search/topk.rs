@@ -12,7 +12,11 @@ pub(crate) struct Hit {
 impl Hit {
     /// The total order of results: `Less` means `self` ranks before `other`.
     pub(crate) fn rank_cmp(&self, other: &Hit) -> Ordering {
-        other.score.partial_cmp(&self.score).unwrap_or(Ordering::Equal).then(self.doc.cmp(&other.doc))
+        other
+            .score
+            .partial_cmp(&self.score)
+            .unwrap_or(Ordering::Equal)
+            .then(self.doc.cmp(&other.doc))
     }
 }
 
@@ -36,7 +40,10 @@ pub(crate) struct TopK {
 
 impl TopK {
     pub(crate) fn new(k: usize) -> TopK {
-        TopK { k, heap: BinaryHeap::with_capacity(k + 1) }
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
     }
 
     /// The score a new document must beat to enter; −∞ until k hits are held.

@@ -45,7 +45,9 @@ impl ColumnValue {
     fn as_keyword(&self) -> String {
         match self {
             // Integers as integers ("1900", not "1900.0"), so `year=1900` finds them as text too.
-            ColumnValue::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            ColumnValue::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                format!("{}", *n as i64)
+            }
             ColumnValue::Number(n) => format!("{}", n),
             ColumnValue::Keyword(s) => s.clone(),
         }
@@ -64,9 +66,17 @@ impl ColumnsWriter {
     /// Records `value` for the current document (the one `end_doc` will close).
     pub(crate) fn set(&mut self, name: &str, value: ColumnValue) {
         let docs = self.docs as usize;
-        let col = self.columns.entry(name.to_string()).or_insert_with(Vec::new);
+        let col = self
+            .columns
+            .entry(name.to_string())
+            .or_insert_with(Vec::new);
         col.resize(docs, None);
-        self.heap += 16 + if let ColumnValue::Keyword(s) = &value { s.len() } else { 0 };
+        self.heap += 16
+            + if let ColumnValue::Keyword(s) = &value {
+                s.len()
+            } else {
+                0
+            };
         col.push(Some(value));
     }
 
@@ -87,7 +97,10 @@ impl ColumnsWriter {
             values.resize(n, None);
             out.align(8);
             let start = out.len();
-            let numeric = values.iter().flatten().all(|v| matches!(v, ColumnValue::Number(_)));
+            let numeric = values
+                .iter()
+                .flatten()
+                .all(|v| matches!(v, ColumnValue::Number(_)));
             if numeric {
                 for v in &values {
                     out.f64(match v {
@@ -96,7 +109,10 @@ impl ColumnsWriter {
                     });
                 }
             } else {
-                let keys: Vec<Option<String>> = values.iter().map(|v| v.as_ref().map(ColumnValue::as_keyword)).collect();
+                let keys: Vec<Option<String>> = values
+                    .iter()
+                    .map(|v| v.as_ref().map(ColumnValue::as_keyword))
+                    .collect();
                 let mut distinct: Vec<&String> = keys.iter().flatten().collect();
                 distinct.sort();
                 distinct.dedup();
@@ -110,7 +126,10 @@ impl ColumnsWriter {
                 }
                 for k in &keys {
                     out.u32(match k {
-                        Some(k) => distinct.binary_search(&k).map(|i| i as u32).unwrap_or(u32::MAX),
+                        Some(k) => distinct
+                            .binary_search(&k)
+                            .map(|i| i as u32)
+                            .unwrap_or(u32::MAX),
                         None => u32::MAX,
                     });
                 }
@@ -118,7 +137,11 @@ impl ColumnsWriter {
                     out.bytes(v.as_bytes());
                 }
             }
-            let kind = if numeric { ColumnKind::Number } else { ColumnKind::Keyword };
+            let kind = if numeric {
+                ColumnKind::Number
+            } else {
+                ColumnKind::Keyword
+            };
             metas.push((name, kind, start, out.len() - start));
         }
         (out.buf, metas)
@@ -148,7 +171,12 @@ impl<'a> ColumnReader<'a> {
                 v
             }
         };
-        Ok(ColumnReader { kind, bytes, docs, values })
+        Ok(ColumnReader {
+            kind,
+            bytes,
+            docs,
+            values,
+        })
     }
 
     /// The document's value (`None` when missing).
@@ -156,7 +184,11 @@ impl<'a> ColumnReader<'a> {
         match self.kind {
             ColumnKind::Number => {
                 let x = self.bytes.f64(doc as usize * 8)?;
-                Ok(if x.is_nan() { None } else { Some(ColumnValue::Number(x)) })
+                Ok(if x.is_nan() {
+                    None
+                } else {
+                    Some(ColumnValue::Number(x))
+                })
             }
             ColumnKind::Keyword => {
                 let ord = self.ordinal(doc)?;
@@ -178,12 +210,18 @@ impl<'a> ColumnReader<'a> {
 
     fn value(&self, ord: u32) -> Result<&'a str> {
         if ord as usize >= self.values {
-            return Err(Error::corrupt("a keyword column names a value it does not hold"));
+            return Err(Error::corrupt(
+                "a keyword column names a value it does not hold",
+            ));
         }
         let at = 8 + ord as usize * 8;
-        let (o, l) = (self.bytes.u32(at)? as usize, self.bytes.u32(at + 4)? as usize);
+        let (o, l) = (
+            self.bytes.u32(at)? as usize,
+            self.bytes.u32(at + 4)? as usize,
+        );
         let blob = 8 + self.values * 8 + self.docs * 4;
-        std::str::from_utf8(self.bytes.slice(blob + o, l)?).map_err(|_| Error::corrupt("a keyword is not UTF-8"))
+        std::str::from_utf8(self.bytes.slice(blob + o, l)?)
+            .map_err(|_| Error::corrupt("a keyword is not UTF-8"))
     }
 
     /// The ordinal of `value` in a keyword column, if any document has it.

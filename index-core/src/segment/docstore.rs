@@ -10,8 +10,10 @@
 //! Blocks are self-contained, so merging segments copies them without recompressing.
 
 use crate::codec::{ByteWriter, Bytes};
-use miniz_oxide::deflate::core::{compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus};
 use crate::error::{Error, Result};
+use miniz_oxide::deflate::core::{
+    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
+};
 
 const BLOCK_TARGET: usize = 16 * 1024;
 const BLOCK_RECORD_LEN: usize = 24;
@@ -60,7 +62,12 @@ fn deflate(compressor: &mut CompressorOxide, input: &[u8], out: &mut Vec<u8>) {
     out.resize(input.len() / 2 + 64, 0);
     let (mut read, mut written) = (0, 0);
     loop {
-        let (status, r, w) = compress(compressor, &input[read..], &mut out[written..], TDEFLFlush::Finish);
+        let (status, r, w) = compress(
+            compressor,
+            &input[read..],
+            &mut out[written..],
+            TDEFLFlush::Finish,
+        );
         read += r;
         written += w;
         match status {
@@ -80,7 +87,8 @@ fn deflate(compressor: &mut CompressorOxide, input: &[u8], out: &mut Vec<u8>) {
 impl DocStoreWriter {
     /// Appends the next document (doc ids are implicit and ascending).
     pub(crate) fn add(&mut self, doc: &[u8]) {
-        self.pending.extend_from_slice(&(doc.len() as u32).to_le_bytes());
+        self.pending
+            .extend_from_slice(&(doc.len() as u32).to_le_bytes());
         self.pending.extend_from_slice(doc);
         self.pending_docs += 1;
         self.docs += 1;
@@ -95,7 +103,12 @@ impl DocStoreWriter {
         }
         let mut compressed = std::mem::take(&mut self.scratch);
         deflate(&mut self.compressor, &self.pending, &mut compressed);
-        self.push_block(self.docs - self.pending_docs, self.pending_docs, &compressed, self.pending.len() as u32);
+        self.push_block(
+            self.docs - self.pending_docs,
+            self.pending_docs,
+            &compressed,
+            self.pending.len() as u32,
+        );
         self.scratch = compressed;
         self.pending.clear();
         self.pending_docs = 0;
@@ -177,7 +190,8 @@ impl<'a> StoreReader<'a> {
 
     fn compressed(&self, r: &BlockRecord) -> Result<&'a [u8]> {
         let data_start = 8 + self.blocks * BLOCK_RECORD_LEN;
-        self.bytes.slice(data_start + r.offset as usize, r.compressed_len as usize)
+        self.bytes
+            .slice(data_start + r.offset as usize, r.compressed_len as usize)
     }
 
     fn doc_count(&self) -> Result<u32> {
@@ -208,8 +222,16 @@ impl<'a> StoreReader<'a> {
         if doc >= r.first_doc + r.doc_count {
             return Err(missing());
         }
-        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(self.compressed(&r)?, r.raw_len as usize)
-            .map_err(|_| Error::corrupt(format!("the stored documents block of document {} does not decompress", doc)))?;
+        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(
+            self.compressed(&r)?,
+            r.raw_len as usize,
+        )
+        .map_err(|_| {
+            Error::corrupt(format!(
+                "the stored documents block of document {} does not decompress",
+                doc
+            ))
+        })?;
         let raw = Bytes::new(&raw, "a stored documents block");
         let mut at = 0usize;
         for _ in r.first_doc..doc {

@@ -61,7 +61,11 @@ impl SectionKind {
 
 /// Writes the envelope around `sections` (given in `SECTIONS` order).
 pub(crate) fn assemble(sections: &[Vec<u8>]) -> Vec<u8> {
-    assert_eq!(sections.len(), SECTIONS.len(), "one buffer per section kind");
+    assert_eq!(
+        sections.len(),
+        SECTIONS.len(),
+        "one buffer per section kind"
+    );
     let table_end = HEADER_LEN + TABLE_ENTRY_LEN * sections.len();
     let mut out = ByteWriter::default();
     out.bytes(MAGIC);
@@ -91,9 +95,14 @@ pub(crate) fn assemble(sections: &[Vec<u8>]) -> Vec<u8> {
 pub(crate) fn validate(buf: &[u8]) -> Result<Vec<(usize, usize)>> {
     if buf.len() < HEADER_LEN + FOOTER_LEN || &buf[..8] != MAGIC {
         if buf.len() >= 8 && &buf[..8] == MAGIC {
-            return Err(Error::corrupt(format!("the index file is truncated ({} bytes)", buf.len())));
+            return Err(Error::corrupt(format!(
+                "the index file is truncated ({} bytes)",
+                buf.len()
+            )));
         }
-        return Err(Error::corrupt("this is not a serverless-ir index file (its first bytes are not \"SIRINDEX\")"));
+        return Err(Error::corrupt(
+            "this is not a serverless-ir index file (its first bytes are not \"SIRINDEX\")",
+        ));
     }
     let b = Bytes::new(buf, "the index header");
     let version = b.u32(8)?;
@@ -105,32 +114,50 @@ pub(crate) fn validate(buf: &[u8]) -> Result<Vec<(usize, usize)>> {
     }
     let footer = &buf[buf.len() - FOOTER_LEN..];
     if &footer[8..] != MAGIC {
-        return Err(Error::corrupt("the index file is truncated: its footer is missing"));
+        return Err(Error::corrupt(
+            "the index file is truncated: its footer is missing",
+        ));
     }
     let count = b.u32(12)? as usize;
     if count != SECTIONS.len() {
-        return Err(Error::corrupt(format!("the index names {} sections, format version 1 has {}", count, SECTIONS.len())));
+        return Err(Error::corrupt(format!(
+            "the index names {} sections, format version 1 has {}",
+            count,
+            SECTIONS.len()
+        )));
     }
     let table_end = HEADER_LEN + TABLE_ENTRY_LEN * count;
     let envelope_crc = Bytes::new(footer, "the index footer").u32(0)?;
     if crc32(b.slice(0, table_end)?) != envelope_crc {
-        return Err(Error::corrupt("the index header or section table fails its checksum"));
+        return Err(Error::corrupt(
+            "the index header or section table fails its checksum",
+        ));
     }
     let body_end = buf.len() - FOOTER_LEN;
     let mut ranges = Vec::with_capacity(count);
     for (i, kind) in SECTIONS.iter().enumerate() {
         let at = HEADER_LEN + i * TABLE_ENTRY_LEN;
         if b.u32(at)? != *kind as u32 {
-            return Err(Error::corrupt(format!("section {} of the index is not the {} section", i, kind.name())));
+            return Err(Error::corrupt(format!(
+                "section {} of the index is not the {} section",
+                i,
+                kind.name()
+            )));
         }
         let crc = b.u32(at + 4)?;
         let offset = b.offset(at + 8)?;
         let len = b.offset(at + 16)?;
         if offset.checked_add(len).map_or(true, |end| end > body_end) {
-            return Err(Error::corrupt(format!("the {} section runs past the end of the file: it is truncated", kind.name())));
+            return Err(Error::corrupt(format!(
+                "the {} section runs past the end of the file: it is truncated",
+                kind.name()
+            )));
         }
         if crc32(&buf[offset..offset + len]) != crc {
-            return Err(Error::corrupt(format!("the {} section fails its checksum: the file is damaged", kind.name())));
+            return Err(Error::corrupt(format!(
+                "the {} section fails its checksum: the file is damaged",
+                kind.name()
+            )));
         }
         ranges.push((offset, len));
     }

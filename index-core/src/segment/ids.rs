@@ -58,7 +58,10 @@ impl<'a> IdsReader<'a> {
         let bytes = Bytes::new(section, "the ids section");
         let count = bytes.u32(0)? as usize;
         if count != doc_count as usize {
-            return Err(Error::corrupt(format!("the ids section lists {} documents, the index has {}", count, doc_count)));
+            return Err(Error::corrupt(format!(
+                "the ids section lists {} documents, the index has {}",
+                count, doc_count
+            )));
         }
         bytes.slice(8, count * 12)?;
         Ok(IdsReader { bytes, count })
@@ -66,10 +69,16 @@ impl<'a> IdsReader<'a> {
 
     pub(crate) fn id(&self, doc: u32) -> Result<&'a str> {
         if doc as usize >= self.count {
-            return Err(Error::bad_query(format!("doc {} does not exist (the index has {})", doc, self.count)));
+            return Err(Error::bad_query(format!(
+                "doc {} does not exist (the index has {})",
+                doc, self.count
+            )));
         }
         let at = 8 + doc as usize * 8;
-        let (o, l) = (self.bytes.u32(at)? as usize, self.bytes.u32(at + 4)? as usize);
+        let (o, l) = (
+            self.bytes.u32(at)? as usize,
+            self.bytes.u32(at + 4)? as usize,
+        );
         let s = self.bytes.slice(8 + self.count * 12 + o, l)?;
         std::str::from_utf8(s).map_err(|_| Error::corrupt("an id is not UTF-8"))
     }

@@ -67,9 +67,18 @@ impl IndexMeta {
         let bad = |what: &str| Error::corrupt(format!("the meta section is invalid: {}", what));
         let v: Value = serde_json::from_slice(bytes).map_err(|e| bad(&e.to_string()))?;
         let u64_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_u64).ok_or_else(|| bad(k));
-        let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| bad(k));
+        let str_of = |v: &Value, k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| bad(k))
+        };
         let mut fields = Vec::new();
-        for f in v.get("fields").and_then(Value::as_array).ok_or_else(|| bad("fields"))? {
+        for f in v
+            .get("fields")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("fields"))?
+        {
             let sources = f
                 .get("sources")
                 .and_then(Value::as_array)
@@ -94,15 +103,27 @@ impl IndexMeta {
             Some(Value::String(s)) if s == "lucene" => StopWords::Lucene,
             Some(Value::String(s)) if s == "none" => StopWords::None,
             Some(Value::Array(words)) => StopWords::Custom(
-                words.iter().map(|w| w.as_str().map(str::to_string).ok_or_else(|| bad("stopwords"))).collect::<Result<_>>()?,
+                words
+                    .iter()
+                    .map(|w| {
+                        w.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| bad("stopwords"))
+                    })
+                    .collect::<Result<_>>()?,
             ),
             _ => return Err(bad("analyzer.stopwords")),
         };
         let mut columns = Vec::new();
-        for c in v.get("columns").and_then(Value::as_array).ok_or_else(|| bad("columns"))? {
+        for c in v
+            .get("columns")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad("columns"))?
+        {
             columns.push(ColumnMeta {
                 name: str_of(c, "name")?,
-                kind: super::ColumnKind::parse(&str_of(c, "kind")?).ok_or_else(|| bad("column kind"))?,
+                kind: super::ColumnKind::parse(&str_of(c, "kind")?)
+                    .ok_or_else(|| bad("column kind"))?,
                 offset: u64_of(c, "offset")? as usize,
                 length: u64_of(c, "length")? as usize,
             });

@@ -39,7 +39,13 @@ impl Segment {
         let (o, l) = ranges[SectionKind::Meta as usize - 1];
         let meta = IndexMeta::parse(&buf[o..o + l])?;
         let analyzer = Analyzer::new(meta.analyzer.clone());
-        let mut seg = Segment { buf, ranges, meta, analyzer, term_count: 0 };
+        let mut seg = Segment {
+            buf,
+            ranges,
+            meta,
+            analyzer,
+            term_count: 0,
+        };
         let term_count = {
             let terms = Bytes::new(seg.section(SectionKind::Terms), "the terms section");
             let n = terms.u32(0)? as usize;
@@ -49,11 +55,17 @@ impl Segment {
         seg.term_count = term_count;
         let stats_len = seg.meta.fields.len() * seg.meta.doc_count as usize * 8;
         if seg.section(SectionKind::DocStats).len() != stats_len {
-            return Err(Error::corrupt("the doc stats section does not match the document count"));
+            return Err(Error::corrupt(
+                "the doc stats section does not match the document count",
+            ));
         }
         seg.ids()?;
         for c in &seg.meta.columns {
-            ColumnReader::new(c.kind, seg.section_slice(SectionKind::Columns, c.offset, c.length)?, seg.meta.doc_count)?;
+            ColumnReader::new(
+                c.kind,
+                seg.section_slice(SectionKind::Columns, c.offset, c.length)?,
+                seg.meta.doc_count,
+            )?;
         }
         Ok(seg)
     }
@@ -73,7 +85,11 @@ impl Segment {
 
     /// Byte size of each section, by name (for `sir` to report where the space goes).
     pub fn section_sizes(&self) -> Vec<(&'static str, usize)> {
-        super::format::SECTIONS.iter().zip(&self.ranges).map(|(k, r)| (k.name(), r.1)).collect()
+        super::format::SECTIONS
+            .iter()
+            .zip(&self.ranges)
+            .map(|(k, r)| (k.name(), r.1))
+            .collect()
     }
 
     fn section(&self, kind: SectionKind) -> &[u8] {
@@ -95,7 +111,10 @@ impl Segment {
         let keys = 8 + self.term_count * TERM_RECORD_LEN;
         Ok(TermEntry {
             field: terms.u32(at)?,
-            term: terms.slice(keys + terms.u32(at + 4)? as usize, terms.u32(at + 8)? as usize)?,
+            term: terms.slice(
+                keys + terms.u32(at + 4)? as usize,
+                terms.u32(at + 8)? as usize,
+            )?,
             doc_freq: terms.u32(at + 12)?,
             coll_freq: terms.u64(at + 16)?,
             postings_offset: terms.offset(at + 24)?,
@@ -122,16 +141,23 @@ impl Segment {
         let postings = self.section(SectionKind::Postings);
         let positions = self.section(SectionKind::Positions);
         if e.postings_offset > postings.len() || e.positions_offset > positions.len() {
-            return Err(Error::corrupt("a term's postings start past the end of their section"));
+            return Err(Error::corrupt(
+                "a term's postings start past the end of their section",
+            ));
         }
-        TermPostings::new(e.doc_freq, &postings[e.postings_offset..], &positions[e.positions_offset..])
+        TermPostings::new(
+            e.doc_freq,
+            &postings[e.postings_offset..],
+            &positions[e.positions_offset..],
+        )
     }
 
     #[inline]
     fn doc_stat(&self, field: u32, doc: u32, which: usize) -> u32 {
         let n = self.meta.doc_count as usize;
         // In bounds: open() checked the section size, callers pass doc < doc_count.
-        let at = self.ranges[SectionKind::DocStats as usize - 1].0 + ((field as usize * 2 + which) * n + doc as usize) * 4;
+        let at = self.ranges[SectionKind::DocStats as usize - 1].0
+            + ((field as usize * 2 + which) * n + doc as usize) * 4;
         let b = &self.buf[at..at + 4];
         u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
@@ -151,7 +177,10 @@ impl Segment {
     /// The stored JSON of `doc`, as it appeared in the corpus.
     pub fn stored(&self, doc: u32) -> Result<Vec<u8>> {
         if doc >= self.meta.doc_count {
-            return Err(Error::bad_query(format!("doc {} does not exist (the index has {})", doc, self.meta.doc_count)));
+            return Err(Error::bad_query(format!(
+                "doc {} does not exist (the index has {})",
+                doc, self.meta.doc_count
+            )));
         }
         StoreReader::new(self.section(SectionKind::Store))?.get(doc)
     }

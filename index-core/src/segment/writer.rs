@@ -55,10 +55,16 @@ impl SegmentWriter {
 
     pub(crate) fn add_term(&mut self, field: u32, term: &[u8], list: &PostingList) {
         if let Some((f, t)) = &self.last {
-            assert!((*f, t.as_slice()) < (field, term), "terms must be added in ascending (field, term) order");
+            assert!(
+                (*f, t.as_slice()) < (field, term),
+                "terms must be added in ascending (field, term) order"
+            );
         }
         self.last = Some((field, term.to_vec()));
-        let stats = FieldStats { lengths: &self.lengths[field as usize], unique_terms: &self.unique[field as usize] };
+        let stats = FieldStats {
+            lengths: &self.lengths[field as usize],
+            unique_terms: &self.unique[field as usize],
+        };
         let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
         let r = &mut self.records;
         r.u32(field);
@@ -72,7 +78,12 @@ impl SegmentWriter {
         self.term_count += 1;
     }
 
-    pub(crate) fn finish(self, store: DocStoreWriter, ids: IdsWriter, columns: ColumnsWriter) -> Vec<u8> {
+    pub(crate) fn finish(
+        self,
+        store: DocStoreWriter,
+        ids: IdsWriter,
+        columns: ColumnsWriter,
+    ) -> Vec<u8> {
         let doc_count = self.lengths.first().map_or(0, Vec::len) as u32;
         let mut terms = ByteWriter::default();
         terms.u32(self.term_count);
@@ -107,7 +118,12 @@ impl SegmentWriter {
             analyzer: self.analyzer,
             columns: column_metas
                 .into_iter()
-                .map(|(name, kind, offset, length)| ColumnMeta { name, kind, offset, length })
+                .map(|(name, kind, offset, length)| ColumnMeta {
+                    name,
+                    kind,
+                    offset,
+                    length,
+                })
                 .collect(),
         };
         let meta = serde_json::to_vec(&meta.to_json()).expect("meta serialises");

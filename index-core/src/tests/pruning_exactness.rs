@@ -38,8 +38,16 @@ fn query(rng: &mut Rng, separate: bool) -> String {
     for i in 0..1 + rng.below(6) {
         let w = word(rng);
         // The first clause is positive: a query of exclusions alone is refused by design.
-        let kind = if i == 0 { 3 + rng.below(9) } else { rng.below(12) };
-        let field = if separate && rng.chance(0.15) { "title:" } else { "" };
+        let kind = if i == 0 {
+            3 + rng.below(9)
+        } else {
+            rng.below(12)
+        };
+        let field = if separate && rng.chance(0.15) {
+            "title:"
+        } else {
+            ""
+        };
         parts.push(match kind {
             0 => format!("+{}{}", field, w),
             1 => format!("-{}", w),
@@ -52,14 +60,40 @@ fn query(rng: &mut Rng, separate: bool) -> String {
 
 fn options(rng: &mut Rng) -> String {
     let ranker = match rng.below(5) {
-        0 => format!(r#""ranker":"bm25","params":{{"k1":{},"b":{}}}"#, rng.below(30) as f64 / 10.0, rng.below(11) as f64 / 10.0),
-        1 => format!(r#""ranker":"dirichlet","params":{{"mu":{}}}"#, 1 + rng.below(3000)),
-        2 => format!(r#""ranker":"jelinek-mercer","params":{{"lambda":{}}}"#, (1 + rng.below(9)) as f64 / 10.0),
-        3 => format!(r#""ranker":"pivoted","params":{{"s":{}}}"#, rng.below(11) as f64 / 10.0),
-        _ => format!(r#""ranker":"absolute-discount","params":{{"delta":{}}}"#, (1 + rng.below(9)) as f64 / 10.0),
+        0 => format!(
+            r#""ranker":"bm25","params":{{"k1":{},"b":{}}}"#,
+            rng.below(30) as f64 / 10.0,
+            rng.below(11) as f64 / 10.0
+        ),
+        1 => format!(
+            r#""ranker":"dirichlet","params":{{"mu":{}}}"#,
+            1 + rng.below(3000)
+        ),
+        2 => format!(
+            r#""ranker":"jelinek-mercer","params":{{"lambda":{}}}"#,
+            (1 + rng.below(9)) as f64 / 10.0
+        ),
+        3 => format!(
+            r#""ranker":"pivoted","params":{{"s":{}}}"#,
+            rng.below(11) as f64 / 10.0
+        ),
+        _ => format!(
+            r#""ranker":"absolute-discount","params":{{"delta":{}}}"#,
+            (1 + rng.below(9)) as f64 / 10.0
+        ),
     };
-    let filters = if rng.chance(0.2) { format!(r#","filters":["n>={}"]"#, rng.below(10)) } else { String::new() };
-    format!(r#"{{{},"offset":{},"size":{}{}}}"#, ranker, rng.below(5), 1 + rng.below(40), filters)
+    let filters = if rng.chance(0.2) {
+        format!(r#","filters":["n>={}"]"#, rng.below(10))
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{{},"offset":{},"size":{}{}}}"#,
+        ranker,
+        rng.below(5),
+        1 + rng.below(40),
+        filters
+    )
 }
 
 fn check(seg: &Segment, q: &str, opts: &str) {
@@ -73,7 +107,13 @@ fn check(seg: &Segment, q: &str, opts: &str) {
     let mut everything = exhaustive.clone();
     everything.offset = 0;
     everything.size = seg.meta().doc_count as usize;
-    assert_eq!(a.total, Some(search(seg, &everything).unwrap().hits.len() as u64), "count for {:?} {}", q, opts);
+    assert_eq!(
+        a.total,
+        Some(search(seg, &everything).unwrap().hits.len() as u64),
+        "count for {:?} {}",
+        q,
+        opts
+    );
     // The cursor continues exactly where a page ends.
     if let Some(&(doc, score)) = a.hits.last() {
         let mut next = pruned.clone();
@@ -85,7 +125,13 @@ fn check(seg: &Segment, q: &str, opts: &str) {
         let reference = search(seg, &wide).unwrap().hits;
         let from = pruned.offset + a.hits.len();
         let expect: Vec<_> = reference.into_iter().skip(from).take(pruned.size).collect();
-        assert_eq!(search(seg, &next).unwrap().hits, expect, "cursor after {:?} {}", q, opts);
+        assert_eq!(
+            search(seg, &next).unwrap().hits,
+            expect,
+            "cursor after {:?} {}",
+            q,
+            opts
+        );
     }
 }
 
@@ -95,8 +141,16 @@ fn pruned_top_k_equals_exhaustive_on_random_corpora() {
     for round in 0..12 {
         let separate = round % 3 == 0;
         let docs = 200 + rng.below(1500) as usize;
-        let build_options = if separate { r#"{"fieldMode":"separate"}"# } else { "{}" };
-        let seg = super::build(&corpus(&mut rng, docs), build_options, if round % 4 == 1 { Some(301) } else { None });
+        let build_options = if separate {
+            r#"{"fieldMode":"separate"}"#
+        } else {
+            "{}"
+        };
+        let seg = super::build(
+            &corpus(&mut rng, docs),
+            build_options,
+            if round % 4 == 1 { Some(301) } else { None },
+        );
         for _ in 0..60 {
             let q = query(&mut rng, separate);
             let o = options(&mut rng);

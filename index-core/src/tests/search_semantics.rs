@@ -16,7 +16,10 @@ fn corpus() -> String {
 
 fn ids(seg: &crate::segment::Segment, query: &str, options: &str) -> Vec<String> {
     let r = search(seg, &SearchRequest::from_json(query, options).unwrap()).unwrap();
-    r.hits.iter().map(|(d, _)| seg.external_id(*d).unwrap().to_string()).collect()
+    r.hits
+        .iter()
+        .map(|(d, _)| seg.external_id(*d).unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -45,23 +48,43 @@ fn or_required_excluded_phrase_and_fields() {
 #[test]
 fn totals_pages_and_cursor() {
     let seg = build(&corpus(), "{}", None);
-    let full = search(&seg, &SearchRequest::from_json("tax carbon climate", r#"{"size":10}"#).unwrap()).unwrap();
+    let full = search(
+        &seg,
+        &SearchRequest::from_json("tax carbon climate", r#"{"size":10}"#).unwrap(),
+    )
+    .unwrap();
     assert_eq!(full.total, Some(4));
     assert_eq!(full.hits.len(), 4);
     // scores descending, ties by ascending doc id
     for w in full.hits.windows(2) {
         assert!(w[0].1 > w[1].1 || (w[0].1 == w[1].1 && w[0].0 < w[1].0));
     }
-    let page2 = search(&seg, &SearchRequest::from_json("tax carbon climate", r#"{"offset":2,"size":2}"#).unwrap()).unwrap();
+    let page2 = search(
+        &seg,
+        &SearchRequest::from_json("tax carbon climate", r#"{"offset":2,"size":2}"#).unwrap(),
+    )
+    .unwrap();
     assert_eq!(page2.hits, full.hits[2..4].to_vec());
-    let beyond = search(&seg, &SearchRequest::from_json("tax carbon climate", r#"{"offset":4,"size":2}"#).unwrap()).unwrap();
+    let beyond = search(
+        &seg,
+        &SearchRequest::from_json("tax carbon climate", r#"{"offset":4,"size":2}"#).unwrap(),
+    )
+    .unwrap();
     assert!(beyond.hits.is_empty());
     assert_eq!(beyond.total, Some(4));
     let (d, s) = full.hits[1];
     let after = format!(r#"{{"size":10,"after":{{"score":{},"doc":{}}}}}"#, s, d);
-    let rest = search(&seg, &SearchRequest::from_json("tax carbon climate", &after).unwrap()).unwrap();
+    let rest = search(
+        &seg,
+        &SearchRequest::from_json("tax carbon climate", &after).unwrap(),
+    )
+    .unwrap();
     assert_eq!(rest.hits, full.hits[2..].to_vec());
-    let none = search(&seg, &SearchRequest::from_json("tax", r#"{"size":0}"#).unwrap()).unwrap();
+    let none = search(
+        &seg,
+        &SearchRequest::from_json("tax", r#"{"size":0}"#).unwrap(),
+    )
+    .unwrap();
     assert!(none.hits.is_empty());
     assert_eq!(none.total, Some(3));
 }
@@ -73,10 +96,17 @@ fn filters_on_number_and_keyword_columns() {
     let mut r = ids(&seg, q, r#"{"filters":["year>=1990"]}"#);
     r.sort();
     assert_eq!(r, vec!["4", "a", "c"]);
-    assert_eq!(ids(&seg, q, r#"{"filters":["year=1990","party=Green"]}"#).len(), 2);
+    assert_eq!(
+        ids(&seg, q, r#"{"filters":["year=1990","party=Green"]}"#).len(),
+        2
+    );
     assert_eq!(ids(&seg, q, r#"{"filters":["party!=Green"]}"#), vec!["b"]);
     assert!(ids(&seg, q, r#"{"filters":["party=Nobody"]}"#).is_empty());
-    let err = |f: &str| search(&seg, &SearchRequest::from_json(q, f).unwrap()).unwrap_err().message;
+    let err = |f: &str| {
+        search(&seg, &SearchRequest::from_json(q, f).unwrap())
+            .unwrap_err()
+            .message
+    };
     assert!(err(r#"{"filters":["colour=red"]}"#).contains("year"));
     assert!(err(r#"{"filters":["party>3"]}"#).contains("only = and !="));
     assert!(err(r#"{"filters":["year=abc"]}"#).contains("numbers"));
@@ -113,10 +143,22 @@ fn query_and_option_errors_say_what_is_accepted() {
 fn corpus_errors_name_the_line() {
     use crate::indexer::{BuildOptions, IndexBuilder};
     let mut b = IndexBuilder::new(BuildOptions::default());
-    let e = b.add_jsonl(b"\n{\"_id\":\"x\",\"text\":\"a\"}\n{oops\n", 10, false).unwrap_err();
-    assert!(e.message.starts_with("line 12: invalid JSON"), "{}", e.message);
-    let e = b.add_jsonl(doc("x", "t", "again").as_bytes(), 13, false).unwrap_err();
-    assert!(e.message.contains("duplicate document id \"x\""), "{}", e.message);
+    let e = b
+        .add_jsonl(b"\n{\"_id\":\"x\",\"text\":\"a\"}\n{oops\n", 10, false)
+        .unwrap_err();
+    assert!(
+        e.message.starts_with("line 12: invalid JSON"),
+        "{}",
+        e.message
+    );
+    let e = b
+        .add_jsonl(doc("x", "t", "again").as_bytes(), 13, false)
+        .unwrap_err();
+    assert!(
+        e.message.contains("duplicate document id \"x\""),
+        "{}",
+        e.message
+    );
     for (line, msg) in [
         ("{\"text\":\"no id\"}", "needs an \"_id\" or \"id\""),
         ("{\"_id\":\"\",\"text\":\"t\"}", "empty"),
@@ -128,24 +170,47 @@ fn corpus_errors_name_the_line() {
         assert!(e.message.contains(msg), "{} → {}", line, e.message);
     }
     let mut s = IndexBuilder::new(BuildOptions::default());
-    assert_eq!(s.add_jsonl(b"{bad\n{\"id\":7,\"text\":\"ok\"}\n[]", 1, true).unwrap(), 1);
-    assert_eq!(s.skipped().iter().map(|x| x.line).collect::<Vec<_>>(), vec![1, 3]);
+    assert_eq!(
+        s.add_jsonl(b"{bad\n{\"id\":7,\"text\":\"ok\"}\n[]", 1, true)
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.skipped().iter().map(|x| x.line).collect::<Vec<_>>(),
+        vec![1, 3]
+    );
     let mut empty = IndexBuilder::new(BuildOptions::default());
-    assert!(empty.take_segment().unwrap_err().message.contains("no documents"));
+    assert!(empty
+        .take_segment()
+        .unwrap_err()
+        .message
+        .contains("no documents"));
 }
 
 #[test]
 fn merged_index_equals_single_build() {
     let mut lines = Vec::new();
     for i in 0..300 {
-        lines.push(doc(&format!("d{}", i), &format!("title {}", i % 7), &format!("word{} common text number {} alpha", i % 13, i % 5)));
+        lines.push(doc(
+            &format!("d{}", i),
+            &format!("title {}", i % 7),
+            &format!("word{} common text number {} alpha", i % 13, i % 5),
+        ));
     }
     let corpus = lines.join("\n");
     let one = build(&corpus, "{}", None);
     let many = build(&corpus, "{}", Some(37));
     for q in ["common", "word3 alpha", "title 5 word7", "\"common text\""] {
-        let r1 = search(&one, &SearchRequest::from_json(q, r#"{"size":50}"#).unwrap()).unwrap();
-        let r2 = search(&many, &SearchRequest::from_json(q, r#"{"size":50}"#).unwrap()).unwrap();
+        let r1 = search(
+            &one,
+            &SearchRequest::from_json(q, r#"{"size":50}"#).unwrap(),
+        )
+        .unwrap();
+        let r2 = search(
+            &many,
+            &SearchRequest::from_json(q, r#"{"size":50}"#).unwrap(),
+        )
+        .unwrap();
         assert_eq!(r1, r2, "{}", q);
     }
     assert_eq!(one.size_bytes() > 0, true);

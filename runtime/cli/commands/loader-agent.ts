@@ -45,14 +45,27 @@ Settings (flags override the environment, which overrides ${LOADER_ENV_FILE}):
     });
     const [action, ...extra] = positionals;
     if ((action !== 'publish' && action !== 'rollback') || extra.length > 0) {
-      throw new CliError(`expected one action, publish or rollback, got ${positionals.length ? `"${positionals.join(' ')}"` : 'none'}`, 2);
+      throw new CliError(
+        `expected one action, publish or rollback, got ${positionals.length ? `"${positionals.join(' ')}"` : 'none'}`,
+        2,
+      );
     }
-    if (action === 'publish' && (values.version === undefined || values.version === '')) throw new CliError('publish needs --version V (the staged version id sir upload printed)', 2);
-    if (action === 'rollback' && values.version !== undefined) throw new CliError('rollback takes no --version; it restores the previously live version', 2);
+    if (action === 'publish' && (values.version === undefined || values.version === ''))
+      throw new CliError('publish needs --version V (the staged version id sir upload printed)', 2);
+    if (action === 'rollback' && values.version !== undefined)
+      throw new CliError('rollback takes no --version; it restores the previously live version', 2);
     return userFacing(async () => {
       const config = resolveAgentConfig(values);
-      const ctx = { config, client: makeS3Client({ region: config.region, ...(config.endpoint ? { endpoint: config.endpoint } : {}) }), log: (line: string) => io.stdout.write(`${line}\n`) };
-      const result = action === 'publish' ? await agentPublish(ctx, values.version!) : await agentRollback(ctx);
+      const ctx = {
+        config,
+        client: makeS3Client({
+          region: config.region,
+          ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+        }),
+        log: (line: string) => io.stdout.write(`${line}\n`),
+      };
+      const result =
+        action === 'publish' ? await agentPublish(ctx, values.version!) : await agentRollback(ctx);
       io.stdout.write(`${agentResultLine(result)}\n`);
       return 0;
     });

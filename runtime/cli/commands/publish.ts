@@ -32,23 +32,34 @@ Example:
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values } = parseFlags(
       argv,
-      { store: { type: 'string' }, index: { type: 'string' }, keep: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        store: { type: 'string' },
+        index: { type: 'string' },
+        keep: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       false,
     );
     const store = openStore(values.store, io);
-    if (values.index === undefined || values.index === '') throw new CliError('--index BUILT is required (the built index folder to publish)', 2);
+    if (values.index === undefined || values.index === '')
+      throw new CliError('--index BUILT is required (the built index folder to publish)', 2);
     const keep = numberFlag(values.keep, 'keep', DEFAULT_KEEP, { min: 1, integer: true });
     const index = values.index;
     const result = await storeOperation(() => store.publish(index, { keep }));
     const bytes = result.manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     if (values.json) {
       const { version, previous, pruned } = result;
-      io.stdout.write(`${JSON.stringify({ version, previous: previous ?? null, files: result.manifest.files.length, bytes, pruned }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ version, previous: previous ?? null, files: result.manifest.files.length, bytes, pruned }, null, 2)}\n`,
+      );
       return 0;
     }
     const was = result.previous === undefined ? 'first version' : `was ${result.previous}`;
-    io.stdout.write(`published ${result.version}: ${result.manifest.files.length} files, ${formatBytes(bytes)}; now live (${was})\n`);
-    if (result.pruned.length > 0) io.stdout.write(`removed old versions: ${result.pruned.join(', ')}\n`);
+    io.stdout.write(
+      `published ${result.version}: ${result.manifest.files.length} files, ${formatBytes(bytes)}; now live (${was})\n`,
+    );
+    if (result.pruned.length > 0)
+      io.stdout.write(`removed old versions: ${result.pruned.join(', ')}\n`);
     return 0;
   },
 };

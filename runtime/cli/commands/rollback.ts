@@ -34,10 +34,19 @@ Example:
   sir rollback --store ./store      # or, on the loader in AWS: sir rollback --stack dev
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(argv, { store: { type: 'string' }, ...STACK_FLAG_OPTIONS, json: { type: 'boolean' } }, false);
-    const stackFlags = ['stack', 'outputs', 'local-store', 's3-endpoint'].filter((k) => values[k as keyof typeof values] !== undefined);
+    const { values } = parseFlags(
+      argv,
+      { store: { type: 'string' }, ...STACK_FLAG_OPTIONS, json: { type: 'boolean' } },
+      false,
+    );
+    const stackFlags = ['stack', 'outputs', 'local-store', 's3-endpoint'].filter(
+      (k) => values[k as keyof typeof values] !== undefined,
+    );
     if (values.store !== undefined && stackFlags.length > 0) {
-      throw new CliError(`give either --store DIR (a store on this machine) or --stack NAME (the loader in AWS), not both`, 2);
+      throw new CliError(
+        `give either --store DIR (a store on this machine) or --stack NAME (the loader in AWS), not both`,
+        2,
+      );
     }
     if (stackFlags.length > 0) {
       return userFacing(async () => {
@@ -45,16 +54,28 @@ Example:
         io.stderr.write(`rolling back on ${stack.transport.description}\n`);
         const command = { args: ['rollback'], comment: 'sir rollback' };
         const id = await stack.transport.start(command);
-        const agent = agentOutcome(await stack.transport.wait(id, prefixedLines(io, 'loader: ')), stack.transport, id);
-        if (values.json) io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, version: agent.version, previous: agent.previous }, null, 2)}\n`);
-        else io.stdout.write(`rolled back on stack ${stack.target.stack}: ${agent.version} is live again (was ${agent.previous})\n`);
+        const agent = agentOutcome(
+          await stack.transport.wait(id, prefixedLines(io, 'loader: ')),
+          stack.transport,
+          id,
+        );
+        if (values.json)
+          io.stdout.write(
+            `${JSON.stringify({ stack: stack.target.stack, version: agent.version, previous: agent.previous }, null, 2)}\n`,
+          );
+        else
+          io.stdout.write(
+            `rolled back on stack ${stack.target.stack}: ${agent.version} is live again (was ${agent.previous})\n`,
+          );
         return 0;
       });
     }
     const store = openStore(values.store, io);
     const result = await storeOperation(() => store.rollback());
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ version: result.version, previous: result.previous ?? null }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ version: result.version, previous: result.previous ?? null }, null, 2)}\n`,
+      );
       return 0;
     }
     io.stdout.write(`rolled back: ${result.version} is live again (was ${result.previous})\n`);

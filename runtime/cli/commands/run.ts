@@ -6,7 +6,14 @@ import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../c
 import { engineFailure, openIndexFlag } from '../open-index.js';
 import { ProgressBar } from '../progress.js';
 import { rankerFlagHelp, rankerFlagSpec, rankerOptions } from '../ranker-flags.js';
-import { readQrels, readQueries, writeRun, type Qrels, type Query, type Run } from '../../eval/index.js';
+import {
+  readQrels,
+  readQueries,
+  writeRun,
+  type Qrels,
+  type Query,
+  type Run,
+} from '../../eval/index.js';
 import type { RankerName, RankerParams, SearchIndex } from '../../engine/index.js';
 import { EvalInputError } from '../../eval/index.js';
 
@@ -34,28 +41,44 @@ export async function runQueries(
   const started = performance.now();
   queries.forEach((q, i) => {
     // Research queries are plain words: a claim's stray quote is not query syntax.
-    const r = engineFailure(() => index.search(q.text, { ...ranking, size: k, count: false, plain: true }));
-    run.set(q.id, r.hits.map((h) => ({ docId: index.externalId(h.doc), score: h.score })));
-    if (i % 50 === 49 || i === queries.length - 1) bar.update(i + 1, queries.length, `${i + 1} queries`);
+    const r = engineFailure(() =>
+      index.search(q.text, { ...ranking, size: k, count: false, plain: true }),
+    );
+    run.set(
+      q.id,
+      r.hits.map((h) => ({ docId: index.externalId(h.doc), score: h.score })),
+    );
+    if (i % 50 === 49 || i === queries.length - 1)
+      bar.update(i + 1, queries.length, `${i + 1} queries`);
   });
   const seconds = (performance.now() - started) / 1000;
-  bar.done(`ran ${queries.length} queries in ${seconds.toFixed(2)} s (${(seconds * 1000 / Math.max(1, queries.length)).toFixed(2)} ms/query)`);
+  bar.done(
+    `ran ${queries.length} queries in ${seconds.toFixed(2)} s (${((seconds * 1000) / Math.max(1, queries.length)).toFixed(2)} ms/query)`,
+  );
   return run;
 }
 
 /** Reads `--queries` and the optional `--qrels`; with qrels, keeps only judged queries. */
-export async function readRunInputs(values: { queries?: string; qrels?: string }): Promise<{ queries: Query[]; qrels?: Qrels }> {
-  if (values.queries === undefined) throw new CliError('--queries FILE is required (BEIR queries.jsonl or TSV id<TAB>text)', 2);
+export async function readRunInputs(values: {
+  queries?: string;
+  qrels?: string;
+}): Promise<{ queries: Query[]; qrels?: Qrels }> {
+  if (values.queries === undefined)
+    throw new CliError('--queries FILE is required (BEIR queries.jsonl or TSV id<TAB>text)', 2);
   try {
     let queries = await readQueries(values.queries);
     if (values.qrels === undefined) return { queries };
     const qrels = await readQrels(values.qrels);
     queries = queries.filter((q) => qrels.has(q.id));
-    if (queries.length === 0) throw new CliError(`no query of ${values.queries} is judged in ${values.qrels}: check the ids match`);
+    if (queries.length === 0)
+      throw new CliError(
+        `no query of ${values.queries} is judged in ${values.qrels}: check the ids match`,
+      );
     return { queries, qrels };
   } catch (err) {
     if (err instanceof EvalInputError) throw new CliError(err.message);
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`file not found: ${(err as NodeJS.ErrnoException).path}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CliError(`file not found: ${(err as NodeJS.ErrnoException).path}`);
     throw err;
   }
 }
@@ -83,7 +106,11 @@ Example:
   sir run --index ./scifact-index --queries queries.jsonl --qrels qrels/test.tsv --out bm25.trec
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(argv, { ...runFlagSpec, out: { type: 'string' }, tag: { type: 'string' } }, false);
+    const { values } = parseFlags(
+      argv,
+      { ...runFlagSpec, out: { type: 'string' }, tag: { type: 'string' } },
+      false,
+    );
     if (values.out === undefined) throw new CliError('--out RUN.trec is required', 2);
     const k = numberFlag(values.k, 'k', DEFAULT_RUN_DEPTH, { min: 1, max: 100_000, integer: true });
     const ranking = rankerOptions(values);

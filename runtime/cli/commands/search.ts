@@ -34,27 +34,45 @@ Example:
       json: { type: 'boolean' },
       ...rankerFlagSpec,
     });
-    if (positionals.length === 0) throw new CliError('give the query as an argument: sir search --index DIR "QUERY"', 2);
+    if (positionals.length === 0)
+      throw new CliError('give the query as an argument: sir search --index DIR "QUERY"', 2);
     const query = positionals.join(' ');
     const k = numberFlag(values.k, 'k', 10, { min: 1, max: 100_000, integer: true });
     const page = numberFlag(values.page, 'page', 1, { min: 1, integer: true });
-    if ((page - 1) * k + k > 100_000) throw new CliError('--page × --k must stay within 100000 hits', 2);
+    if ((page - 1) * k + k > 100_000)
+      throw new CliError('--page × --k must stay within 100000 hits', 2);
     const index = openIndexFlag(values.index);
     try {
       const started = performance.now();
       const result = engineFailure(() =>
-        index.search(query, { ...rankerOptions(values), size: k, offset: (page - 1) * k, filters: values.filter ?? [] }),
+        index.search(query, {
+          ...rankerOptions(values),
+          size: k,
+          offset: (page - 1) * k,
+          filters: values.filter ?? [],
+        }),
       );
       const ms = performance.now() - started;
-      const hits = result.hits.map((h) => ({ id: index.externalId(h.doc), score: h.score, document: index.document(h.doc) }));
+      const hits = result.hits.map((h) => ({
+        id: index.externalId(h.doc),
+        score: h.score,
+        document: index.document(h.doc),
+      }));
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ query, total: result.total, took_ms: ms, hits }, null, 2)}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ query, total: result.total, took_ms: ms, hits }, null, 2)}\n`,
+        );
         return 0;
       }
       io.stdout.write(`${result.total ?? 0} matching documents (${ms.toFixed(1)} ms)\n`);
       hits.forEach((h, i) => {
-        const title = typeof h.document.title === 'string' && h.document.title !== '' ? h.document.title : String(h.document.text ?? '').slice(0, 80);
-        io.stdout.write(`${String((page - 1) * k + i + 1).padStart(4)}. ${h.score.toFixed(4)}  ${h.id}  ${title}\n`);
+        const title =
+          typeof h.document.title === 'string' && h.document.title !== ''
+            ? h.document.title
+            : String(h.document.text ?? '').slice(0, 80);
+        io.stdout.write(
+          `${String((page - 1) * k + i + 1).padStart(4)}. ${h.score.toFixed(4)}  ${h.id}  ${title}\n`,
+        );
       });
       return 0;
     } finally {

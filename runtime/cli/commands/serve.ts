@@ -17,7 +17,9 @@ export interface ServeOptions {
 }
 
 /** Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and resolves once listening. */
-export async function startServer(o: ServeOptions): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startServer(
+  o: ServeOptions,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const live = openLiveIndex(o.dir, { store: o.store });
   try {
     await live.get();
@@ -30,10 +32,19 @@ export async function startServer(o: ServeOptions): Promise<{ url: string; close
       const host = o.host.includes(':') ? `[${o.host}]` : o.host;
       resolve({
         url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`,
-        close: () => new Promise<void>((done) => server.close(() => void live.close().then(() => done()))),
+        close: () =>
+          new Promise<void>((done) => server.close(() => void live.close().then(() => done()))),
       });
     });
-    server.on('error', (err: NodeJS.ErrnoException) => reject(new CliError(err.code === 'EADDRINUSE' ? `port ${o.port} is in use; pick another with --port` : err.message)));
+    server.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new CliError(
+          err.code === 'EADDRINUSE'
+            ? `port ${o.port} is in use; pick another with --port`
+            : err.message,
+        ),
+      ),
+    );
   });
 }
 
@@ -66,13 +77,31 @@ Example:
   sir serve --index ./idx --port 8080
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(argv, { index: { type: 'string' }, store: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, false);
-    if ((values.index === undefined) === (values.store === undefined)) throw new CliError('give exactly one of --index DIR and --store DIR', 2);
+    const { values } = parseFlags(
+      argv,
+      {
+        index: { type: 'string' },
+        store: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+      },
+      false,
+    );
+    if ((values.index === undefined) === (values.store === undefined))
+      throw new CliError('give exactly one of --index DIR and --store DIR', 2);
     const dir = (values.index ?? values.store)!;
     if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
     const port = numberFlag(values.port, 'port', 8787, { min: 0, max: 65535, integer: true });
-    const { url, close } = await startServer({ dir, store: values.store !== undefined, port, host: values.host ?? '127.0.0.1', io });
-    io.stdout.write(`serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n`);
+    const { url, close } = await startServer({
+      dir,
+      store: values.store !== undefined,
+      port,
+      host: values.host ?? '127.0.0.1',
+      io,
+    });
+    io.stdout.write(
+      `serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n`,
+    );
     return untilSignal(close);
   },
 };

@@ -5,7 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { DEFAULT_KEEP, StoreError } from '../../store/index.js';
-import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags, givenBuildFlags } from '../build-flags.js';
+import {
+  BUILD_FLAGS_HELP,
+  BUILD_FLAG_OPTIONS,
+  buildOptionsFromFlags,
+  givenBuildFlags,
+} from '../build-flags.js';
 import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
 import { DEFAULT_PART_BYTES, MIN_PART_BYTES } from '../../upload/stage-files.js';
 import { prepareCorpusUpload, prepareIndexUpload } from '../../upload/staged-version.js';
@@ -62,26 +67,55 @@ Example:
       false,
     );
     if ((values.index === undefined) === (values.corpus === undefined)) {
-      throw new CliError('give one of --index DIR (a built index folder) or --corpus FILE (a JSONL corpus indexed on the loader)', 2);
+      throw new CliError(
+        'give one of --index DIR (a built index folder) or --corpus FILE (a JSONL corpus indexed on the loader)',
+        2,
+      );
     }
     const buildFlags = givenBuildFlags(values);
-    if (values.index !== undefined && buildFlags.length > 0) throw new CliError(`${buildFlags.join(', ')}: analyzer options apply to --corpus only; a built --index already has its analyzer`, 2);
-    if (values.verify !== undefined && !/^https?:\/\//.test(values.verify)) throw new CliError(`--verify must be the API's http(s) URL, got "${values.verify}"`, 2);
-    if (values.verify !== undefined && values['no-wait']) throw new CliError('--verify needs to wait for the loader; it cannot be combined with --no-wait', 2);
-    const partBytes = numberFlag(values['part-size-mb'], 'part-size-mb', DEFAULT_PART_BYTES >> 20, { min: MIN_PART_BYTES >> 20, max: 5120, integer: true }) << 20;
-    const verifyTimeoutMs = numberFlag(values['verify-timeout'], 'verify-timeout', 120, { min: 1, max: 3600 }) * 1000;
+    if (values.index !== undefined && buildFlags.length > 0)
+      throw new CliError(
+        `${buildFlags.join(', ')}: analyzer options apply to --corpus only; a built --index already has its analyzer`,
+        2,
+      );
+    if (values.verify !== undefined && !/^https?:\/\//.test(values.verify))
+      throw new CliError(`--verify must be the API's http(s) URL, got "${values.verify}"`, 2);
+    if (values.verify !== undefined && values['no-wait'])
+      throw new CliError(
+        '--verify needs to wait for the loader; it cannot be combined with --no-wait',
+        2,
+      );
+    const partBytes =
+      numberFlag(values['part-size-mb'], 'part-size-mb', DEFAULT_PART_BYTES >> 20, {
+        min: MIN_PART_BYTES >> 20,
+        max: 5120,
+        integer: true,
+      }) << 20;
+    const verifyTimeoutMs =
+      numberFlag(values['verify-timeout'], 'verify-timeout', 120, { min: 1, max: 3600 }) * 1000;
     const keep = numberFlag(values.keep, 'keep', DEFAULT_KEEP, { min: 1, integer: true });
 
-    if (values.index !== undefined && !(existsSync(values.index) && statSync(values.index).isDirectory())) {
-      throw new CliError(`--index must be a built index folder (the output of sir index --out DIR); ${values.index} is not a folder`);
+    if (
+      values.index !== undefined &&
+      !(existsSync(values.index) && statSync(values.index).isDirectory())
+    ) {
+      throw new CliError(
+        `--index must be a built index folder (the output of sir index --out DIR); ${values.index} is not a folder`,
+      );
     }
-    if (values.corpus !== undefined && !(existsSync(values.corpus) && statSync(values.corpus).isFile())) {
+    if (
+      values.corpus !== undefined &&
+      !(existsSync(values.corpus) && statSync(values.corpus).isFile())
+    ) {
       throw new CliError(`--corpus must be a JSONL file; ${values.corpus} is not a file`);
     }
     const build = values.corpus !== undefined ? buildOptionsFromFlags(values) : undefined;
     return userFacing(async () => {
       const stack = await resolveStack(values, { background: values['no-wait'] ?? false, keep });
-      const upload = values.index !== undefined ? await prepareIndexUpload(values.index) : await prepareCorpusUpload(values.corpus!, build!);
+      const upload =
+        values.index !== undefined
+          ? await prepareIndexUpload(values.index)
+          : await prepareCorpusUpload(values.corpus!, build!);
       const outcome = await runUpload(
         {
           upload,
@@ -91,7 +125,9 @@ Example:
           transport: stack.transport,
           wait: !values['no-wait'],
           partBytes,
-          ...(values.verify !== undefined ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } } : {}),
+          ...(values.verify !== undefined
+            ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } }
+            : {}),
         },
         io,
       );
@@ -99,9 +135,13 @@ Example:
         io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, ...outcome }, null, 2)}\n`);
       } else if (outcome.agent) {
         const a = outcome.agent;
-        io.stdout.write(`live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`);
+        io.stdout.write(
+          `live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`,
+        );
       } else {
-        io.stdout.write(`staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`);
+        io.stdout.write(
+          `staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`,
+        );
       }
       return 0;
     });

@@ -25,7 +25,11 @@ Example:
   sir versions --store ./store
 `,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseFlags(argv, { store: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const { values } = parseFlags(
+      argv,
+      { store: { type: 'string' }, json: { type: 'boolean' } },
+      false,
+    );
     const store = openStore(values.store, io);
     const versions = await storeOperation(() => store.list());
     if (values.json) {
@@ -33,7 +37,9 @@ Example:
       return 0;
     }
     if (versions.length === 0) {
-      io.stdout.write(`no versions in ${store.root}; publish one with: sir publish --store ${values.store} --index BUILT\n`);
+      io.stdout.write(
+        `no versions in ${store.root}; publish one with: sir publish --store ${values.store} --index BUILT\n`,
+      );
       return 0;
     }
     io.stdout.write(formatVersionTable(versions));
@@ -47,16 +53,33 @@ export default versionsCommand;
 export function formatVersionTable(versions: readonly VersionInfo[]): string {
   const rows = [['VERSION', 'CREATED', 'FILES', 'SIZE', 'STATUS']];
   for (const v of versions) {
-    const status = v.problem !== undefined ? `broken: ${v.problem}` : v.live ? 'live' : v.rollbackTarget ? 'rollback target' : '';
+    const status =
+      v.problem !== undefined
+        ? `broken: ${v.problem}`
+        : v.live
+          ? 'live'
+          : v.rollbackTarget
+            ? 'rollback target'
+            : '';
     rows.push([v.version, v.createdAt ?? '-', String(v.files), formatBytes(v.bytes), status]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** The store named by `--store`, logging to the command's stderr; a usage error if the flag is missing. */
 export function openStore(dir: string | undefined, io: CliIO): IndexStore {
-  if (dir === undefined || dir === '') throw new CliError('--store DIR is required (the index store folder)', 2);
+  if (dir === undefined || dir === '')
+    throw new CliError('--store DIR is required (the index store folder)', 2);
   return new IndexStore(dir, { logger: jsonLinesLogger(io.stderr) });
 }
 
