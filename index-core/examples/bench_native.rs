@@ -6,6 +6,9 @@
 //! with the total count, after one warm-up round, `ROUNDS` times (default 3), and prints one JSON
 //! line: p50/p99 in microseconds for both modes, and a checksum of the returned doc ids so the
 //! caller can check the native hits equal the WebAssembly ones.
+// Native only, built with the current toolchain (never for wasm32 on rustc 1.63).
+#![allow(clippy::incompatible_msrv)]
+
 use index_core::{search, SearchRequest, Segment};
 use std::time::Instant;
 

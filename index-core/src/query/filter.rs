@@ -4,6 +4,9 @@
 
 use crate::error::{Error, Result};
 
+/// The characters an operator starts with.
+const OP_CHARS: &[char] = &['=', '<', '>', '!'];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FilterOp {
     Eq,
@@ -58,9 +61,7 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
             expr
         ))
     };
-    let at = expr
-        .find(|c| c == '=' || c == '<' || c == '>' || c == '!')
-        .ok_or_else(bad)?;
+    let at = expr.find(OP_CHARS).ok_or_else(bad)?;
     let (column, rest) = expr.split_at(at);
     let (op, value) = OPS
         .iter()
@@ -68,10 +69,7 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         .ok_or_else(bad)?;
     let column = column.trim();
     let value = value.trim();
-    if column.is_empty()
-        || value.is_empty()
-        || value.starts_with(|c| c == '=' || c == '<' || c == '>' || c == '!')
-    {
+    if column.is_empty() || value.is_empty() || value.starts_with(OP_CHARS) {
         return Err(bad());
     }
     let value_text = value.trim_matches('"').to_string();

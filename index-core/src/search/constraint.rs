@@ -11,6 +11,9 @@ pub(crate) struct Phrase<'a> {
     pub(crate) terms: Vec<(PostingCursor<'a>, u32)>,
 }
 
+// A term cursor is large (it holds a decoded block), but alternatives are few per query and
+// scanned per candidate: keeping the cursor inline saves a pointer chase on the hot path.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Alternative<'a> {
     Term(PostingCursor<'a>),
     Phrase(Phrase<'a>),

@@ -17,8 +17,8 @@ pub(crate) fn top_k(
     let mut contributions = vec![0.0f64; plan.terms.len()];
     for doc in 0..plan.segment.meta().doc_count {
         let mut any = false;
-        for t in 0..plan.terms.len() {
-            contributions[t] = if plan.terms[t].cursor.seek(doc)? == doc {
+        for (t, contribution) in contributions.iter_mut().enumerate() {
+            *contribution = if plan.terms[t].cursor.seek(doc)? == doc {
                 any = true;
                 plan.term_score(t, doc)
             } else {
@@ -26,7 +26,7 @@ pub(crate) fn top_k(
             };
         }
         // Without required clauses a document must contain at least one scoring term.
-        if !(any || !plan.required.is_empty()) || !plan.accepts(doc)? {
+        if (!any && plan.required.is_empty()) || !plan.accepts(doc)? {
             continue;
         }
         let hit = Hit {

@@ -349,7 +349,7 @@ fn filter_bitset(segment: &Segment, filters: &[String]) -> Result<Option<Vec<u64
                 let ord = column.find(&f.text)?;
                 for d in 0..n {
                     let o = column.ordinal(d)?;
-                    let equal = ord.map_or(false, |ord| o == ord);
+                    let equal = ord == Some(o);
                     let keep = match f.op {
                         FilterOp::Eq => equal,
                         _ => o != u32::MAX && !equal,

@@ -62,14 +62,14 @@ pub(crate) struct ColumnsWriter {
     heap: usize,
 }
 
+/// Where one column landed in the section: (name, kind, offset, length).
+pub(crate) type ColumnPlacement = (String, ColumnKind, usize, usize);
+
 impl ColumnsWriter {
     /// Records `value` for the current document (the one `end_doc` will close).
     pub(crate) fn set(&mut self, name: &str, value: ColumnValue) {
         let docs = self.docs as usize;
-        let col = self
-            .columns
-            .entry(name.to_string())
-            .or_insert_with(Vec::new);
+        let col = self.columns.entry(name.to_string()).or_default();
         col.resize(docs, None);
         self.heap += 16
             + if let ColumnValue::Keyword(s) = &value {
@@ -89,7 +89,7 @@ impl ColumnsWriter {
     }
 
     /// Serialises every column; returns the section and (name, kind, offset, length) per column.
-    pub(crate) fn finish(self) -> (Vec<u8>, Vec<(String, ColumnKind, usize, usize)>) {
+    pub(crate) fn finish(self) -> (Vec<u8>, Vec<ColumnPlacement>) {
         let n = self.docs as usize;
         let mut out = ByteWriter::default();
         let mut metas = Vec::new();

@@ -213,7 +213,7 @@ fn merged_index_equals_single_build() {
         .unwrap();
         assert_eq!(r1, r2, "{}", q);
     }
-    assert_eq!(one.size_bytes() > 0, true);
+    assert!(one.size_bytes() > 0);
     for d in [0u32, 150, 299] {
         assert_eq!(one.stored(d).unwrap(), many.stored(d).unwrap());
         assert_eq!(one.external_id(d).unwrap(), many.external_id(d).unwrap());
