@@ -64,8 +64,6 @@ export class LocalTransport implements LoaderTransport {
       SIR_STAGING_PREFIX: c.prefix,
       SIR_VERSIONS_TO_KEEP: String(c.keep),
       AWS_REGION: c.region,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
-        process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
       ...(c.endpoint ? { SIR_S3_ENDPOINT: c.endpoint } : {}),
     };
   }

@@ -5,7 +5,6 @@
  * process (captured output) or as a child process (to kill it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { isBuiltin, register } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,20 +14,7 @@ import { buildIndex } from '../../runtime/engine/index.js';
 import { main } from '../../runtime/cli/main.js';
 
 export const BUCKET = 'sir-staging-test';
-// Node 20 here: the SDK's notice that later versions need Node 22 would fill every test's output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export const SIR = fileURLToPath(new URL('../../bin/sir.mjs', import.meta.url));
-
-/**
- * fauxqs imports node:sqlite (Node 22.5+) for its optional persistence, which these tests do not
- * use; on Node 20 that import is answered with a stub so the emulator itself still loads.
- */
-function allowFauxqsOnNode20(): void {
-  if (isBuiltin('node:sqlite')) return;
-  const stub = `data:text/javascript,${encodeURIComponent('export class DatabaseSync { constructor() { throw new Error("node:sqlite needs Node.js 22.5+"); } }')}`;
-  const hooks = `export async function resolve(s, c, next) { return s === 'node:sqlite' ? { url: ${JSON.stringify(stub)}, shortCircuit: true } : next(s, c); }`;
-  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
-}
 
 export interface LocalStack {
   endpoint: string;
@@ -42,7 +28,6 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(): Promise<LocalStack> {
-  allowFauxqsOnNode20();
   const { startFauxqs } = await import('fauxqs');
   const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   server.createBucket(BUCKET);
