@@ -13,6 +13,12 @@ export {
   type FieldInfo,
 } from './search-index.js';
 export {
+  CorpusBuilder,
+  type CorpusBuildOptions,
+  type CorpusBuilderOptions,
+  type CorpusBuildOutput,
+} from './corpus-builder.js';
+export {
   buildIndex,
   type BuildOptions,
   type BuildProgress,
