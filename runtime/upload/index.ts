@@ -14,7 +14,7 @@ export {
   prepareIndexUpload,
   stagedKey,
 } from './staged-version.js';
-export { makeS3Client } from './s3.js';
+export { isNotFound, localEndpointConfig, makeS3Client } from './s3.js';
 export { DEFAULT_PART_BYTES, MIN_PART_BYTES, stageUpload } from './stage-files.js';
 export {
   type AgentConfig,
