@@ -28,6 +28,18 @@ export interface CorpusBuildOptions {
   skipBad?: boolean;
 }
 
+/**
+ * The analyzer a build uses when an option is not given: the engine's own defaults
+ * (index-core/src/indexer/options.rs), spelled out for callers that must write a request down in
+ * full, such as a job's canonical request.
+ */
+export const DEFAULT_ANALYZER = {
+  fields: ['title', 'text'],
+  fieldMode: 'combined',
+  stemmer: 'porter',
+  stopwords: 'lucene',
+} as const satisfies CorpusBuildOptions;
+
 export interface CorpusBuilderOptions extends CorpusBuildOptions {
   /** Where segments spill when the budget is passed; removed by `finish` and `free`. */
   spillDir: string;
@@ -101,13 +113,13 @@ export class CorpusBuilder {
       else if (this.#segments.length === 0) bytes = engineCall(() => this.#builder.takeSegment());
       else {
         if (this.#builder.pendingDocs() > 0) this.#spill();
-        const core = engine();
-        const merger = new core.IndexMerger();
-        for (const path of this.#segments) {
-          const segment = engineCall(() => new core.Index(readFileSync(path)));
-          engineCall(() => merger.add(segment));
+        const merger = new SegmentMerger();
+        try {
+          for (const path of this.#segments) merger.add(readFileSync(path));
+          bytes = merger.finish();
+        } finally {
+          merger.free();
         }
-        bytes = engineCall(() => merger.finish());
       }
     } finally {
       this.free();
@@ -160,4 +172,39 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
+}
+
+/**
+ * Merges index files (segments) into one, renumbering documents in the order they were added:
+ * segments of consecutive parts of a corpus, added in corpus order, give the index one build of
+ * the whole corpus gives. Each segment is checked when added; the merger holds them until `finish`.
+ */
+export class SegmentMerger {
+  readonly #merger = new (engine().IndexMerger)();
+  #count = 0;
+  #done = false;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  add(segment: Uint8Array): void {
+    const core = engine();
+    const index = engineCall(() => new core.Index(segment));
+    engineCall(() => this.#merger.add(index));
+    this.#count++;
+  }
+
+  /** The merged index file's bytes (consumes the merger). */
+  finish(): Uint8Array {
+    this.#done = true;
+    return engineCall(() => this.#merger.finish());
+  }
+
+  /** Releases the segments held, when `finish` will not be called (a failure part-way). */
+  free(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#merger.free();
+  }
 }

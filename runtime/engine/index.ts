@@ -14,6 +14,8 @@ export {
 } from './search-index.js';
 export {
   CorpusBuilder,
+  DEFAULT_ANALYZER,
+  SegmentMerger,
   type CorpusBuildOptions,
   type CorpusBuilderOptions,
   type CorpusBuildOutput,

@@ -1,7 +1,12 @@
 /** CorpusBuilder: bytes cut anywhere give the same index; line numbers count from `firstLine`. */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CorpusBuilder, EngineError, SearchIndex } from '../../runtime/engine/index.js';
+import {
+  CorpusBuilder,
+  DEFAULT_ANALYZER,
+  EngineError,
+  SearchIndex,
+} from '../../runtime/engine/index.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
 
 const jsonl = (docs: object[]) => Buffer.from(docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
@@ -76,5 +81,20 @@ describe('CorpusBuilder', () => {
     assert.equal(out.lines, 2);
     const strict = new CorpusBuilder({ spillDir: join(tempDir(), 'spill') });
     assert.throws(() => strict.finish(), /no documents/);
+  });
+
+  it('DEFAULT_ANALYZER is what the engine does when nothing is given', () => {
+    const build = (options: object) => {
+      const b = new CorpusBuilder({ spillDir: join(tempDir(), 'spill'), ...options });
+      b.push(jsonl(syntheticDocs(5)));
+      const index = openBytes(b.finish().bytes!);
+      const { fields, analyzer } = index.info;
+      index.free();
+      return { fields, analyzer };
+    };
+    assert.deepEqual(
+      build({ ...DEFAULT_ANALYZER, fields: [...DEFAULT_ANALYZER.fields] }),
+      build({}),
+    );
   });
 });

@@ -1,0 +1,9 @@
+/**
+ * The coordinator Lambda: fed by the control queue's event-source mapping (FIFO, one message group
+ * per job, `ReportBatchItemFailures`). Outside the VPC: S3 for job state, SQS to release tasks.
+ */
+import { contextFromEnv, handleControlBatch } from '../jobs/index.js';
+
+const ctx = contextFromEnv();
+
+export const handler = (event: unknown) => handleControlBatch(ctx, event);
