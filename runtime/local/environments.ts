@@ -69,6 +69,10 @@ export class ExecutionEnvironments implements Invoker {
       await env.ready;
       return await new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
+          // Lambda ends the environment of a timed-out invocation: never hand it out again.
+          this.#envs.delete(env);
+          env.onExit = undefined;
+          env.child.off('message', onMessage);
           env.child.kill('SIGKILL');
           reject(
             new Error(`${this.#o.name}: Task timed out after ${this.#o.timeoutSeconds} seconds`),
