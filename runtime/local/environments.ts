@@ -50,6 +50,11 @@ export class ExecutionEnvironments implements Invoker {
     this.#o = options;
   }
 
+  /** Starts every environment now (as provisioned concurrency would), so no job waits on a cold start. */
+  warm(): void {
+    while (!this.#closed && this.#envs.size < this.#o.size) this.#spawn();
+  }
+
   /** Process ids of the environments now running (busy or idle). */
   pids(): number[] {
     return [...this.#envs].map((e) => e.child.pid!).filter((p) => p !== undefined);

@@ -3,7 +3,8 @@
  * S3 and SQS (local-aws.ts), the pipeline's buckets and queues created as Pulumi creates them in AWS
  * (same names, attributes, dead-letter queues and redrive policies, from runtime/jobs/queues.ts),
  * and the same handlers fed by local event-source mappings — the workers and the reduce step in
- * their own execution environments (child processes), the coordinator in this process.
+ * their own execution environments (child processes, started at once and kept warm), the
+ * coordinator in this process.
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -157,6 +158,8 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       timeoutSeconds: timeouts.reduce,
       ...(output ? { output } : {}),
     });
+    workerEnvs.warm();
+    reducers.warm();
     const coordinatorCtx = contextFromEnv(env);
     if (output) coordinatorCtx.log = (fields) => output(JSON.stringify(fields));
     const coordinator = new InProcessFunction('jobs-coordinator', (event) =>
