@@ -24,6 +24,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
@@ -53,6 +54,8 @@ function defaultKind(status: number): string {
       return 'not-found';
     case 405:
       return 'method-not-allowed';
+    case 409:
+      return 'conflict';
     case 413:
       return 'body-too-large';
     case 415:

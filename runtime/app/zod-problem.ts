@@ -6,16 +6,33 @@ import type { ZodError } from 'zod';
 import { Problem, type FieldError } from './problem.js';
 import { ACCEPTED } from './schemas.js';
 
-export function zodProblem(error: ZodError, target: string): never {
+/** What a route's fields accept: sentences by field name, and the fields of an object by path. */
+export interface FieldVocabulary {
+  accepted: Record<string, string>;
+  fieldsAt(path: string): string[];
+}
+
+/** The search routes' vocabulary. */
+const SEARCH_FIELDS: FieldVocabulary = {
+  accepted: ACCEPTED,
+  fieldsAt: () =>
+    Object.keys(ACCEPTED).filter(
+      (k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k),
+    ),
+};
+
+export function zodProblem(
+  error: ZodError,
+  target: string,
+  vocabulary: FieldVocabulary = SEARCH_FIELDS,
+): never {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys)
         errors.push({
           field: [...issue.path, key].join('.'),
-          message: `unknown field; accepted fields are ${Object.keys(ACCEPTED)
-            .filter((k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k))
-            .join(', ')}`,
+          message: `unknown field; accepted fields are ${vocabulary.fieldsAt(issue.path.join('.')).join(', ')}`,
         });
       continue;
     }
@@ -25,7 +42,7 @@ export function zodProblem(error: ZodError, target: string): never {
         ? 'body'
         : target;
     const leaf = String(issue.path[issue.path.length - 1] ?? field);
-    const accepted = ACCEPTED[leaf] ?? ACCEPTED[field];
+    const accepted = vocabulary.accepted[leaf] ?? vocabulary.accepted[field];
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     const message = missing
       ? `is required: ${accepted ?? 'a value'}`
