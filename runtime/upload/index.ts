@@ -5,7 +5,12 @@
  * these.
  */
 export { UploadError, type UploadErrorCode } from './upload-error.js';
-export { type UploadTarget, readStackOutputs, validateOutputs } from './stack-outputs.js';
+export {
+  type UploadTarget,
+  readRawStackOutputs,
+  readStackOutputs,
+  validateOutputs,
+} from './stack-outputs.js';
 export {
   DEFAULT_STAGING_PREFIX,
   type StagedUpload,
