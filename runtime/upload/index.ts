@@ -43,6 +43,6 @@ export {
 } from './loader-transport.js';
 export { SsmTransport, type SsmSender } from './ssm-transport.js';
 export { LocalTransport } from './local-transport.js';
-export { runUpload, agentOutcome, type UploadOutcome } from './upload.js';
+export { runUpload, agentOutcome, stageWithProgress, type UploadOutcome } from './upload.js';
 export { waitForVersion } from './verify-health.js';
 export { resolveStack } from './stack-target.js';

@@ -37,48 +37,8 @@ export interface UploadOutcome {
 }
 
 export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcome> {
-  const { upload, bucket, prefix } = run;
-  const total = upload.files.reduce((sum, f) => sum + f.bytes, 0);
-  const where = `s3://${bucket}/${stagedVersionPrefix(prefix, upload.version)}`;
-  io.stderr.write(
-    `staging version ${upload.version} (${upload.kind}, ${upload.files.length} file(s), ${formatBytes(total)}) to ${where}\n`,
-  );
-  const bar = new ProgressBar(io.stderr, 'uploading');
-  const started = performance.now();
-  const staged = await stageUpload({
-    client: run.s3,
-    bucket,
-    prefix,
-    upload,
-    ...(run.partBytes !== undefined ? { partBytes: run.partBytes } : {}),
-    onSkip: (f) =>
-      io.stderr.write(`already staged and verified (SHA-256 matches), skipped: ${f.path}\n`),
-    onProgress: (p) => {
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? p.sentBytes / seconds : 0;
-      bar.update(
-        p.sentBytes,
-        p.totalBytes,
-        `${formatBytes(p.sentBytes)}/${formatBytes(p.totalBytes)} ${formatBytes(rate)}/s`,
-      );
-    },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  bar.done(
-    `staged ${upload.version}: sent ${formatBytes(staged.sentBytes)} in ${seconds.toFixed(1)} s` +
-      (staged.sentBytes > 0
-        ? ` (${formatBytes(staged.sentBytes / Math.max(seconds, 1e-3))}/s)`
-        : '') +
-      (staged.skipped.length > 0
-        ? `, ${staged.skipped.length} file(s) already there skipped (${formatBytes(staged.skippedBytes)})`
-        : ''),
-  );
-  const stagedSummary = {
-    uploaded: staged.uploaded.length,
-    skipped: staged.skipped.length,
-    sentBytes: staged.sentBytes,
-    seconds,
-  };
+  const { upload } = run;
+  const stagedSummary = await stageWithProgress(run, io);
   const command = {
     args: ['publish', '--version', upload.version],
     comment: `sir upload: publish ${upload.version}`,
@@ -118,6 +78,58 @@ export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcom
     );
   }
   return outcome;
+}
+
+/**
+ * Stages an upload in the bucket with the progress bar (bytes/s, ETA; a line every 10% when not a
+ * terminal) and a summary line on stderr. Also what `sir jobs submit --stack` stages a corpus with.
+ */
+export async function stageWithProgress(
+  run: Pick<UploadRun, 'upload' | 's3' | 'bucket' | 'prefix' | 'partBytes'>,
+  io: CliIO,
+): Promise<UploadOutcome['staged']> {
+  const { upload, bucket, prefix } = run;
+  const total = upload.files.reduce((sum, f) => sum + f.bytes, 0);
+  const where = `s3://${bucket}/${stagedVersionPrefix(prefix, upload.version)}`;
+  io.stderr.write(
+    `staging version ${upload.version} (${upload.kind}, ${upload.files.length} file(s), ${formatBytes(total)}) to ${where}\n`,
+  );
+  const bar = new ProgressBar(io.stderr, 'uploading');
+  const started = performance.now();
+  const staged = await stageUpload({
+    client: run.s3,
+    bucket,
+    prefix,
+    upload,
+    ...(run.partBytes !== undefined ? { partBytes: run.partBytes } : {}),
+    onSkip: (f) =>
+      io.stderr.write(`already staged and verified (SHA-256 matches), skipped: ${f.path}\n`),
+    onProgress: (p) => {
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? p.sentBytes / seconds : 0;
+      bar.update(
+        p.sentBytes,
+        p.totalBytes,
+        `${formatBytes(p.sentBytes)}/${formatBytes(p.totalBytes)} ${formatBytes(rate)}/s`,
+      );
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  bar.done(
+    `staged ${upload.version}: sent ${formatBytes(staged.sentBytes)} in ${seconds.toFixed(1)} s` +
+      (staged.sentBytes > 0
+        ? ` (${formatBytes(staged.sentBytes / Math.max(seconds, 1e-3))}/s)`
+        : '') +
+      (staged.skipped.length > 0
+        ? `, ${staged.skipped.length} file(s) already there skipped (${formatBytes(staged.skippedBytes)})`
+        : ''),
+  );
+  return {
+    uploaded: staged.uploaded.length,
+    skipped: staged.skipped.length,
+    sentBytes: staged.sentBytes,
+    seconds,
+  };
 }
 
 /** The agent's result, or an error quoting what it said when it failed. */
