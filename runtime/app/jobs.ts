@@ -5,7 +5,14 @@
  * Without a jobs service (the search Lambda, `sir serve --index`) they answer 503.
  */
 import { type OpenAPIHono, createRoute } from '@hono/zod-openapi';
-import { type JobsApi, JobError, JobRequestSchema, KINDS, MAX_CHUNK_MB } from '../jobs/index.js';
+import {
+  type JobsApi,
+  JobError,
+  JobRequestSchema,
+  KINDS,
+  MAX_CHUNK_MB,
+  MAX_LIST_LIMIT,
+} from '../jobs/index.js';
 import {
   JobIdParamSchema,
   JobListQuerySchema,
@@ -101,6 +108,8 @@ const JOB_FIELDS: FieldVocabulary = {
     name: 'AlwaysOne, StaticProportional or QueueDepth',
     m: 'an integer ≥ 1 (tasks per worker)',
     backlog: 'an integer ≥ 1 (waiting task messages)',
+    id: 'a job id such as build-0123456789abcdef01234567',
+    limit: `an integer from 1 to ${MAX_LIST_LIMIT}`,
   },
   fieldsAt: (path) =>
     path === 'analyzer'
@@ -147,14 +156,26 @@ export function mountJobs(app: OpenAPIHono, jobs: JobsApi | undefined): void {
     },
     hook,
   );
-  app.openapi(list, async (c) => {
-    const { limit } = c.req.valid('query');
-    return c.json({ jobs: await call((api) => api.list(limit)) }, 200);
-  });
-  app.openapi(get, async (c) => c.json(await call((api) => api.get(c.req.valid('param').id)), 200));
-  app.openapi(retry, async (c) => {
-    const outcome = await call((api) => api.retry(c.req.valid('param').id));
-    c.header('location', `/jobs/${outcome.job.id}`);
-    return c.json(outcome, 202);
-  });
+  app.openapi(
+    list,
+    async (c) => {
+      const { limit } = c.req.valid('query');
+      return c.json({ jobs: await call((api) => api.list(limit)) }, 200);
+    },
+    hook,
+  );
+  app.openapi(
+    get,
+    async (c) => c.json(await call((api) => api.get(c.req.valid('param').id)), 200),
+    hook,
+  );
+  app.openapi(
+    retry,
+    async (c) => {
+      const outcome = await call((api) => api.retry(c.req.valid('param').id));
+      c.header('location', `/jobs/${outcome.job.id}`);
+      return c.json(outcome, 202);
+    },
+    hook,
+  );
 }

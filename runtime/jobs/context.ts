@@ -96,6 +96,21 @@ export function makeSqsClient(region: string, endpoint?: string): SQSClient {
   });
 }
 
+/** A context from its parts, the rest defaulted (the `sir jobs --stack` client needs only the AWS side). */
+export function makeContext(
+  parts: Pick<JobsContext, 's3' | 'resultsBucket' | 'queues' | 'inputs'> & Partial<JobsContext>,
+): JobsContext {
+  return {
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    retryBaseSeconds: DEFAULT_RETRY_BASE_SECONDS,
+    memoryBudgetMb: DEFAULT_TASK_MEMORY_MB,
+    tmpDir: tmpdir(),
+    log: stdoutLogger,
+    now: () => new Date(),
+    ...parts,
+  };
+}
+
 /** The context of a pipeline function, from its environment. Throws naming a missing variable. */
 export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContext {
   const need = (name: string) => {
@@ -121,7 +136,7 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContex
   const indexDir = env[JOBS_ENV.indexDir];
   const optional = (name: string) => env[name] || undefined;
   const roots = list(JOBS_ENV.inputRoots);
-  return {
+  return makeContext({
     s3: endpoint ? makeS3Client({ region, endpoint }) : new S3Client({ region, maxAttempts: 5 }),
     ...(env[JOBS_ENV.sendToSqs] === 'false' ? {} : { sqs: makeSqsClient(region, endpoint) }),
     resultsBucket: need(JOBS_ENV.resultsBucket),
@@ -139,8 +154,5 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContex
     maxReceiveCount: number(JOBS_ENV.maxReceiveCount, MAX_RECEIVE_COUNT),
     retryBaseSeconds: number(JOBS_ENV.retryBaseSeconds, DEFAULT_RETRY_BASE_SECONDS),
     memoryBudgetMb: number(JOBS_ENV.memoryMb, DEFAULT_TASK_MEMORY_MB),
-    tmpDir: tmpdir(),
-    log: stdoutLogger,
-    now: () => new Date(),
-  };
+  });
 }

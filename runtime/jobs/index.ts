@@ -13,6 +13,7 @@ export {
   type QueueUrls,
   JOBS_ENV,
   contextFromEnv,
+  makeContext,
   makeSqsClient,
   stdoutLogger,
   DEFAULT_RETRY_BASE_SECONDS,
