@@ -1,5 +1,6 @@
 /**
- * `npm run build`: bundles each Lambda with esbuild into `dist/lambda/<name>/index.mjs` (ESM, node22,
+ * `npm run build`: bundles each Lambda (search, and the job pipeline's jobs-api, jobs-worker,
+ * jobs-coordinator and jobs-reduce) with esbuild into `dist/lambda/<name>/index.mjs` (ESM, node22,
  * minified) and copies index-core's `.wasm` beside it, where the engine looks first (and, for search,
  * Swagger UI's JS/CSS, which `/docs` serves from beside the code). Prints each
  * function's zipped size and fails when one is over the 2 MB budget (cold-start time grows with it).
@@ -19,7 +20,13 @@ import { SWAGGER_UI_FILES } from '../runtime/app/docs.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM = join(ROOT, 'index-core/pkg/index_core_bg.wasm');
 const LIMIT_BYTES = 2 * 1024 * 1024;
-const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
+const LAMBDAS: Record<string, string> = {
+  search: 'runtime/lambda/search.ts',
+  'jobs-api': 'runtime/lambda/jobs-api.ts',
+  'jobs-worker': 'runtime/lambda/jobs-worker.ts',
+  'jobs-coordinator': 'runtime/lambda/jobs-coordinator.ts',
+  'jobs-reduce': 'runtime/lambda/jobs-reduce.ts',
+};
 /** Same as infra/artifacts.ts LOADER_TOOLING_DIR. */
 const LOADER_DIR = join(ROOT, 'dist/loader');
 // Some dependencies still call require() for node builtins; give ESM a require.

@@ -11,7 +11,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { SearchIndex } from '../engine/index.js';
-import type { JobsApi } from '../jobs/index.js';
+import type { JobsApi } from '../jobs/contract.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { mountJobs } from './jobs.js';

@@ -3,7 +3,7 @@
  * They document `/openapi.json`; the values come from `JobsService`.
  */
 import { z } from '@hono/zod-openapi';
-import { JOB_ID_PATTERN, MAX_LIST_LIMIT } from '../jobs/index.js';
+import { JOB_ID_PATTERN, MAX_LIST_LIMIT } from '../jobs/contract.js';
 
 export const JobIdParamSchema = z.object({
   id: z

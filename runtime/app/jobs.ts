@@ -9,10 +9,10 @@ import {
   type JobsApi,
   JobError,
   JobRequestSchema,
-  KINDS,
+  KIND_NAMES,
   MAX_CHUNK_MB,
   MAX_LIST_LIMIT,
-} from '../jobs/index.js';
+} from '../jobs/contract.js';
 import {
   JobIdParamSchema,
   JobListQuerySchema,
@@ -97,7 +97,7 @@ const retry = createRoute({
 /** What a job request's fields accept, for problem details. */
 const JOB_FIELDS: FieldVocabulary = {
   accepted: {
-    kind: `one of ${Object.keys(KINDS).join(', ')}`,
+    kind: `one of ${KIND_NAMES.join(', ')}`,
     corpus: 's3://BUCKET/KEY in the stack staging bucket, or file:///PATH on a local server',
     chunkMb: `an integer from 1 to ${MAX_CHUNK_MB} (MiB of corpus per map task)`,
     fieldMode: 'combined or separate',

@@ -48,7 +48,8 @@ export { type InputAccess, type InputRef, describeInput, locateInput } from './i
 export { JOBS_PREFIX, keys } from './keys.js';
 export { JOB_ID_PATTERN } from './messages.js';
 export { type JobRecord, PIPELINE_VERSION, jobId } from './job-record.js';
-export { JobRequestSchema, KINDS } from './kinds.js';
+export { KINDS } from './kinds.js';
+export { JobRequestSchema, KIND_NAMES } from './request-schema.js';
 export {
   BUILD_INDEX,
   type BuildIndexRequest,
@@ -61,11 +62,5 @@ export { handleTaskBatch } from './worker.js';
 export { handleControlBatch } from './coordinator.js';
 export { handleReduceBatch } from './reducer.js';
 export { type JobStatusName, type JobStatusView, type QueueView } from './status.js';
-export {
-  DEFAULT_LIST_LIMIT,
-  MAX_LIST_LIMIT,
-  type JobsApi,
-  JobsService,
-  type RetryOutcome,
-  type SubmitOutcome,
-} from './service.js';
+export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
+export { type JobsApi, JobsService, type RetryOutcome, type SubmitOutcome } from './service.js';

@@ -15,14 +15,13 @@ import {
 import { describeInput, type InputRef } from './inputs.js';
 import { jobIdOfRecentKey, keys, RECENT_PREFIX } from './keys.js';
 import type { JobKind } from './kind.js';
-import { JobRequestSchema, kindOf } from './kinds.js';
+import { kindOf } from './kinds.js';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
+import { JobRequestSchema } from './request-schema.js';
 import { JOB_ID_PATTERN } from './messages.js';
 import { exists, listKeys, putJson } from './objects.js';
 import { sendControl } from './sqs-events.js';
 import { type JobStatusView, readJobStatus, readQueueView } from './status.js';
-
-export const DEFAULT_LIST_LIMIT = 20;
-export const MAX_LIST_LIMIT = 100;
 
 export interface SubmitOutcome {
   /** False when the same request over the same inputs was already a job: that job is returned. */
