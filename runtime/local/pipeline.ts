@@ -15,6 +15,7 @@ import {
   DEFAULT_TIMEOUTS,
   JOBS_ENV,
   type JobFunction,
+  type JobsContext,
   JobsService,
   QUEUES,
   type QueueRole,
@@ -60,6 +61,8 @@ export interface LocalPipeline {
   mappings: Record<QueueRole, EventSourceMapping>;
   workers: ExecutionEnvironments;
   reducers: ExecutionEnvironments;
+  /** The in-process coordinator's context (its clients and logger). */
+  coordinatorContext: JobsContext;
   stagingBucket: string;
   resultsBucket: string;
   close(): Promise<void>;
@@ -198,6 +201,7 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       mappings,
       workers: workerEnvs,
       reducers,
+      coordinatorContext: coordinatorCtx,
       stagingBucket: LOCAL_STAGING_BUCKET,
       resultsBucket: LOCAL_RESULTS_BUCKET,
       async close() {
