@@ -82,6 +82,9 @@ export async function readJobStatus(
   const p = s
     ? progress(s)
     : { total, pending: total, inFlight: 0, done: 0, failed: 0, retried: 0 };
+  // The reduce step ran on every task's record: whatever the state has not caught up with yet
+  // (the coordinator writes it after sending the reduce message), every task is done.
+  if (result) Object.assign(p, { done: p.total, pending: 0, inFlight: 0, failed: 0 });
   const reduceGaveUp =
     reduceFailed !== undefined && s !== undefined && reduceFailed.value.generation === s.generation;
   let status: JobStatusName;
