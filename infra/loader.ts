@@ -9,7 +9,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { LOADER_TOOLING_DIR, LOADER_TOOLING_KEY, repoPath } from './artifacts.js';
+import { LOADER_TOOLING_KEY } from '../runtime/upload/loader-contract.js';
+import { LOADER_TOOLING_DIR, repoPath } from './artifacts.js';
 import { instanceArchitecture } from './config.js';
 import { loaderUserData } from './loader-user-data.js';
 import {

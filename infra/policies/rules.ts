@@ -11,6 +11,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from '@pulumi/policy';
+import { LAMBDA_ARCHITECTURE, MIN_LAMBDA_NODE_MAJOR } from '../lambda-platform.js';
 
 type Props = Record<string, any>;
 
@@ -40,8 +41,6 @@ export const TYPES = {
 } as const;
 
 const PUBLIC_CIDRS = ['0.0.0.0/0', '::/0'];
-/** Oldest Lambda Node.js runtime the project deploys (nodejs20.x is past deprecation). */
-export const MIN_NODE_RUNTIME = 22;
 
 export const noPublicIngress: Rule = {
   name: 'no-public-ingress',
@@ -121,16 +120,16 @@ export const noKeyPair: Rule = {
 
 export const lambdaRuntime: Rule = {
   name: 'lambda-runtime-arm64',
-  description: `Lambda functions run nodejs${MIN_NODE_RUNTIME}.x or newer on arm64.`,
+  description: `Lambda functions run nodejs${MIN_LAMBDA_NODE_MAJOR}.x or newer on ${LAMBDA_ARCHITECTURE}.`,
   types: [TYPES.lambda],
   check(_type, props) {
     const violations: string[] = [];
     const match = /^nodejs(\d+)\.x$/.exec(String(props.runtime ?? ''));
-    if (!match || Number(match[1]) < MIN_NODE_RUNTIME)
-      violations.push(`runtime ${props.runtime} is not nodejs${MIN_NODE_RUNTIME}.x or newer`);
+    if (!match || Number(match[1]) < MIN_LAMBDA_NODE_MAJOR)
+      violations.push(`runtime ${props.runtime} is not nodejs${MIN_LAMBDA_NODE_MAJOR}.x or newer`);
     const arch = props.architectures;
-    if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== 'arm64')
-      violations.push('architectures must be ["arm64"]');
+    if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== LAMBDA_ARCHITECTURE)
+      violations.push(`architectures must be ["${LAMBDA_ARCHITECTURE}"]`);
     return violations;
   },
 };
