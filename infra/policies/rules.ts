@@ -30,6 +30,8 @@ export const TYPES = {
   ingressRule: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
   efsFileSystem: 'aws:efs/fileSystem:FileSystem',
   efsPolicy: 'aws:efs/fileSystemPolicy:FileSystemPolicy',
+  vpcEndpoint: 'aws:ec2/vpcEndpoint:VpcEndpoint',
+  internetGateway: 'aws:ec2/internetGateway:InternetGateway',
   instance: 'aws:ec2/instance:Instance',
   launchTemplate: 'aws:ec2/launchTemplate:LaunchTemplate',
   lambda: 'aws:lambda/function:Function',
@@ -74,6 +76,73 @@ export const efsEncrypted: Rule = {
     props.encrypted === true ? [] : ['EFS file system must set encrypted: true'],
 };
 
+/** The statements of a JSON policy document; undefined when it is not JSON. */
+function statementsOf(policy: string): Props[] | undefined {
+  try {
+    const doc = JSON.parse(policy);
+    return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  } catch {
+    return undefined;
+  }
+}
+
+export const efsAccessPointOnly: Rule = {
+  name: 'efs-access-point-only',
+  description:
+    'EFS file-system policies deny ClientMount, ClientWrite and ClientRootAccess to every principal outside an access point.',
+  types: [TYPES.efsPolicy],
+  check(_type, props) {
+    if (typeof props.policy !== 'string') return []; // unknown during preview
+    const statements = statementsOf(props.policy);
+    if (!statements) return ['file-system policy is not valid JSON'];
+    const denied = new Set<string>();
+    for (const s of statements) {
+      const arn = s?.Condition?.StringNotEquals?.['elasticfilesystem:AccessPointArn'];
+      if (s?.Effect !== 'Deny' || typeof arn !== 'string') continue;
+      for (const action of [s.Action].flat()) denied.add(String(action));
+    }
+    const missing = [
+      'elasticfilesystem:ClientMount',
+      'elasticfilesystem:ClientWrite',
+      'elasticfilesystem:ClientRootAccess',
+    ].filter((a) => !denied.has(a) && !denied.has('*'));
+    return missing.length === 0
+      ? []
+      : [
+          `file-system policy must Deny ${missing.join(', ')} unless elasticfilesystem:AccessPointArn is the access point`,
+        ];
+  },
+};
+
+export const gatewayEndpointPolicy: Rule = {
+  name: 's3-gateway-endpoint-policy',
+  description:
+    'Gateway VPC endpoints carry a policy naming their resources (the default allows every bucket of every account).',
+  types: [TYPES.vpcEndpoint],
+  check(_type, props) {
+    if (props.vpcEndpointType !== 'Gateway') return [];
+    if (props.policy === undefined) return ['gateway endpoint needs a policy'];
+    if (typeof props.policy !== 'string') return []; // unknown during preview
+    const statements = statementsOf(props.policy);
+    if (!statements) return ['endpoint policy is not valid JSON'];
+    return statements.some(
+      (s) =>
+        s?.Effect === 'Allow' &&
+        [s.Resource].flat().some((r) => r === '*' || r === 'arn:aws:s3:::*'),
+    )
+      ? ['gateway endpoint policy must name its buckets, not "*"']
+      : [];
+  },
+};
+
+export const noInternetGateway: Rule = {
+  name: 'no-internet-gateway',
+  description:
+    'No Internet Gateway: nothing in this stack is reachable from, or reaches, the internet.',
+  types: [TYPES.internetGateway],
+  check: () => ['the stack needs no Internet Gateway; remove it'],
+};
+
 export const efsTlsPolicy: Rule = {
   name: 'efs-tls-policy',
   description:
@@ -81,13 +150,8 @@ export const efsTlsPolicy: Rule = {
   types: [TYPES.efsPolicy],
   check(_type, props) {
     if (typeof props.policy !== 'string') return []; // unknown during preview
-    let statements: Props[];
-    try {
-      const doc = JSON.parse(props.policy);
-      statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-    } catch {
-      return ['file-system policy is not valid JSON'];
-    }
+    const statements = statementsOf(props.policy);
+    if (!statements) return ['file-system policy is not valid JSON'];
     const deniesPlainText = statements.some((s) => {
       const value = s?.Effect === 'Deny' ? s.Condition?.Bool?.['aws:SecureTransport'] : undefined;
       return value === 'false' || value === false;
@@ -195,6 +259,9 @@ export const RULES: readonly Rule[] = [
   noPublicIngress,
   efsEncrypted,
   efsTlsPolicy,
+  efsAccessPointOnly,
+  gatewayEndpointPolicy,
+  noInternetGateway,
   imdsV2Required,
   noKeyPair,
   lambdaRuntime,
