@@ -86,15 +86,28 @@ function statementsOf(policy: string): Props[] | undefined {
   }
 }
 
-export const efsAccessPointOnly: Rule = {
-  name: 'efs-access-point-only',
-  description:
-    'EFS file-system policies deny ClientMount, ClientWrite and ClientRootAccess to every principal outside an access point.',
-  types: [TYPES.efsPolicy],
-  check(_type, props) {
-    if (typeof props.policy !== 'string') return []; // unknown during preview
-    const statements = statementsOf(props.policy);
-    if (!statements) return ['file-system policy is not valid JSON'];
+/** A rule over an EFS file-system policy's statements (unknown in a preview: nothing to say). */
+function efsPolicyRule(
+  name: string,
+  description: string,
+  inspect: (statements: Props[]) => string[],
+): Rule {
+  return {
+    name,
+    description,
+    types: [TYPES.efsPolicy],
+    check(_type, props) {
+      if (typeof props.policy !== 'string') return [];
+      const statements = statementsOf(props.policy);
+      return statements ? inspect(statements) : ['file-system policy is not valid JSON'];
+    },
+  };
+}
+
+export const efsAccessPointOnly = efsPolicyRule(
+  'efs-access-point-only',
+  'EFS file-system policies deny ClientMount, ClientWrite and ClientRootAccess to every principal outside an access point.',
+  (statements) => {
     const denied = new Set<string>();
     for (const s of statements) {
       const arn = s?.Condition?.StringNotEquals?.['elasticfilesystem:AccessPointArn'];
@@ -112,7 +125,7 @@ export const efsAccessPointOnly: Rule = {
           `file-system policy must Deny ${missing.join(', ')} unless elasticfilesystem:AccessPointArn is the access point`,
         ];
   },
-};
+);
 
 export const gatewayEndpointPolicy: Rule = {
   name: 's3-gateway-endpoint-policy',
@@ -143,15 +156,10 @@ export const noInternetGateway: Rule = {
   check: () => ['the stack needs no Internet Gateway; remove it'],
 };
 
-export const efsTlsPolicy: Rule = {
-  name: 'efs-tls-policy',
-  description:
-    'EFS file-system policies deny requests made without TLS (aws:SecureTransport false).',
-  types: [TYPES.efsPolicy],
-  check(_type, props) {
-    if (typeof props.policy !== 'string') return []; // unknown during preview
-    const statements = statementsOf(props.policy);
-    if (!statements) return ['file-system policy is not valid JSON'];
+export const efsTlsPolicy = efsPolicyRule(
+  'efs-tls-policy',
+  'EFS file-system policies deny requests made without TLS (aws:SecureTransport false).',
+  (statements) => {
     const deniesPlainText = statements.some((s) => {
       const value = s?.Effect === 'Deny' ? s.Condition?.Bool?.['aws:SecureTransport'] : undefined;
       return value === 'false' || value === false;
@@ -160,7 +168,7 @@ export const efsTlsPolicy: Rule = {
       ? []
       : ['file-system policy must Deny when aws:SecureTransport is false'];
   },
-};
+);
 
 export const imdsV2Required: Rule = {
   name: 'imdsv2-required',

@@ -68,13 +68,13 @@ function isPayload1(e: Fields): boolean {
   );
 }
 
+/** A reporter of what is wrong with a request of one payload format. */
+const malformed =
+  (format: PayloadFormat) =>
+  (field: string, message: string): EventKind => ({ kind: 'malformed', format, field, message });
+
 function checkPayload2(e: Fields): EventKind {
-  const bad = (field: string, message: string): EventKind => ({
-    kind: 'malformed',
-    format: '2.0',
-    field,
-    message,
-  });
+  const bad = malformed('2.0');
   const context = e['requestContext'];
   if (!isObject(context))
     return bad('requestContext', `must be an object, got ${describeValue(context)}`);
@@ -99,24 +99,11 @@ function checkPayload2(e: Fields): EventKind {
     !(Array.isArray(cookies) && cookies.every((c) => typeof c === 'string'))
   )
     return bad('cookies', `must be an array of strings, got ${describeValue(cookies)}`);
-  const host = context['domainName'] ?? (e['headers'] as Fields | undefined)?.['host'];
-  const url = checkUrl(host, path);
-  if (url)
-    return bad(
-      context['domainName'] !== undefined ? 'requestContext.domainName' : 'headers.host',
-      url,
-    );
-  const body = checkBody(e);
-  return body ? bad(body.field, body.message) : { kind: 'api-gateway', format: '2.0' };
+  return checkUrlAndBody(e, context, path, '2.0');
 }
 
 function checkPayload1(e: Fields): EventKind {
-  const bad = (field: string, message: string): EventKind => ({
-    kind: 'malformed',
-    format: '1.0',
-    field,
-    message,
-  });
+  const bad = malformed('1.0');
   const method = e['httpMethod'];
   if (typeof method !== 'string' || !METHOD.test(method))
     return bad('httpMethod', `must be an HTTP method, got ${describeValue(method)}`);
@@ -135,18 +122,27 @@ function checkPayload1(e: Fields): EventKind {
     const problem = checkStringMap(e[field], lists);
     if (problem) return bad(field, problem);
   }
-  const host =
-    context['domainName'] ??
-    (e['headers'] as Fields | null | undefined)?.['Host'] ??
-    (e['headers'] as Fields | null | undefined)?.['host'];
+  return checkUrlAndBody(e, context, path, '1.0');
+}
+
+/** What both formats check last: that host and path make a URL (the translation builds one), and the body. */
+function checkUrlAndBody(
+  e: Fields,
+  context: Fields,
+  path: string,
+  format: PayloadFormat,
+): EventKind {
+  const bad = malformed(format);
+  const headers = e['headers'] as Fields | null | undefined;
+  const host = context['domainName'] ?? headers?.['host'] ?? headers?.['Host'];
   const url = checkUrl(host, path);
   if (url)
     return bad(
-      context['domainName'] !== undefined ? 'requestContext.domainName' : 'headers.Host',
+      context['domainName'] !== undefined ? 'requestContext.domainName' : 'headers.host',
       url,
     );
   const body = checkBody(e);
-  return body ? bad(body.field, body.message) : { kind: 'api-gateway', format: '1.0' };
+  return body ? bad(body.field, body.message) : { kind: 'api-gateway', format };
 }
 
 /** Headers and query parameters: absent, null, or an object of strings (of string arrays for the multi-value maps). */
