@@ -194,7 +194,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const instanceType = get('loaderInstanceType');
   if (instanceType !== undefined) {
     if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType))
-      fail(`loaderInstanceType must look like t4g.nano, got "${instanceType}"`);
+      fail(`loaderInstanceType must look like t4g.small, got "${instanceType}"`);
     cfg.loaderInstanceType = instanceType;
   }
   const retention = get('logRetentionDays');

@@ -23,7 +23,6 @@ export const MOCK_ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d
 /** What `ec2:DescribeInstanceTypes` answers for the types the tests use. */
 export const MOCK_INSTANCE_ARCHITECTURES: Readonly<Record<string, string[]>> = {
   't4g.small': ['arm64'],
-  't4g.nano': ['arm64'],
   'a1.large': ['arm64'],
   't3.small': ['i386', 'x86_64'],
   'm7i-flex.large': ['x86_64'],

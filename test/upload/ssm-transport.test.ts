@@ -182,6 +182,15 @@ describe('upload: SSM transport', () => {
     assert.equal(calls.length, 1);
   });
 
+  it('points a caller without permission at the stack upload policy', async () => {
+    const { transport, calls } = fakeSsm([], [{ error: 'AccessDeniedException' }]);
+    await assert.rejects(
+      transport.start(publish),
+      /AccessDeniedException.*attach the stack's upload policy \(pulumi stack output uploadPolicyArn\)/,
+    );
+    assert.equal(calls.length, 1);
+  });
+
   it('stops waiting after waitMs while the command is still running, naming how to follow it', async () => {
     const { transport } = fakeSsm([{ Status: 'InProgress' }]);
     await assert.rejects(
