@@ -41,7 +41,15 @@ export interface AppOptions {
   log?: LogSink;
   /** Allowed CORS origin (default `*`: a public read-only API). `false` turns CORS off. */
   corsOrigin?: string | false;
+  /**
+   * What to tell a client while the store has nothing published (503 "no index published yet:
+   * HINT"): how this deployment gets its first version. Default: `sir publish`.
+   */
+  unpublishedHint?: string;
 }
+
+/** The default `unpublishedHint`. */
+export const PUBLISH_HINT = 'run sir publish --store DIR --index BUILT';
 
 const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -282,6 +290,18 @@ export function createApp(options: AppOptions): OpenAPIHono {
             ])
           : badField('body', `${err.message}; expected a JSON object`);
       return renderProblem(c, p);
+    }
+    if (err instanceof StoreError && err.code === 'not-published') {
+      return renderProblem(
+        c,
+        new Problem(
+          503,
+          `no index published yet: ${options.unpublishedHint ?? PUBLISH_HINT}`,
+          [],
+          'index-not-published',
+          { 'retry-after': '5' },
+        ),
+      );
     }
     if (err instanceof StoreError && (err.code === 'unavailable' || err.code === 'closed')) {
       return renderProblem(

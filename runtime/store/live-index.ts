@@ -5,9 +5,11 @@
  *
  * How it behaves:
  * - Cold start: the first `get()`/`with()` loads the live version (verify checksums, then `load`).
- *   If nothing valid can be loaded it throws `StoreError('unavailable')`, which the app answers
- *   with 503; the failure is remembered for `checkIntervalMs` so a burst of requests does not
- *   re-read the store each.
+ *   If nothing valid can be loaded it throws `StoreError('unavailable')` — or `not-published` when
+ *   the store has no `CURRENT` yet (a new store, a fresh EFS) — which the app answers with 503; the
+ *   failure is remembered for `checkIntervalMs` so a burst of requests does not re-read the store
+ *   each, and the next call after that tries again, so the first publish is picked up like any
+ *   later one.
  * - Polling is driven by requests, not timers (a frozen Lambda has no timers): a call more than
  *   `checkIntervalMs` after the last check reads `CURRENT` — one small file read — in the
  *   background. Requests never wait for a reload.
@@ -191,6 +193,11 @@ export class LiveIndex<T> {
         loadMs: this.#o.now() - started,
       });
     } catch (err) {
+      if (err instanceof StoreError && err.code === 'not-published') {
+        this.#coldFailure = { at: this.#o.now(), error: err };
+        this.#o.logger.info('index store: nothing published yet', { error: err.message });
+        throw err;
+      }
       const error = new StoreError(
         'unavailable',
         `no index version can be served: ${errorMessage(err)}`,
@@ -209,7 +216,7 @@ export class LiveIndex<T> {
     const id = await store.readCurrent();
     if (id === undefined)
       throw new StoreError(
-        'unavailable',
+        'not-published',
         `nothing has been published to ${store.root} yet (no CURRENT file)`,
       );
     const refused = this.#refusal(id);

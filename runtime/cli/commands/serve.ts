@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { createApp } from '../../app/app.js';
 import { openLiveIndex } from '../../app/live.js';
+import { IndexStore, StoreError } from '../../store/index.js';
 
 export interface ServeOptions {
   dir: string;
@@ -16,21 +17,33 @@ export interface ServeOptions {
   io: CliIO;
 }
 
-/** Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and resolves once listening. */
+/**
+ * Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and
+ * resolves once listening. A store with nothing published yet (or no folder yet: it is created) is
+ * not an error: search and /health answer 503 until the first `sir publish`, which is picked up like
+ * any later version — the same path the Lambda takes on a fresh EFS.
+ */
 export async function startServer(
   o: ServeOptions,
-): Promise<{ url: string; close: () => Promise<void> }> {
+): Promise<{ url: string; close: () => Promise<void>; published: boolean }> {
+  if (o.store && !existsSync(o.dir)) await new IndexStore(o.dir).init();
   const live = openLiveIndex(o.dir, { store: o.store });
+  let published = true;
   try {
     await live.get();
   } catch (err) {
-    throw new CliError(`cannot serve ${o.dir}: ${(err as Error).message}`);
+    if (err instanceof StoreError && err.code === 'not-published') published = false;
+    else throw new CliError(`cannot serve ${o.dir}: ${(err as Error).message}`);
   }
-  const app = createApp({ index: live });
+  const app = createApp({
+    index: live,
+    unpublishedHint: `run sir publish --store ${o.dir} --index BUILT`,
+  });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, (info) => {
       const host = o.host.includes(':') ? `[${o.host}]` : o.host;
       resolve({
+        published,
         url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => server.close(() => void live.close().then(() => done()))),
@@ -64,11 +77,12 @@ export const serveCommand: Command = {
 
 Serves the search app (the same one the Lambda runs): GET / (search page), GET|POST /search,
 GET /documents/{id}, GET /health, GET /openapi.json, GET /docs. With --store it follows the
-store's CURRENT and hot-reloads new versions.
+store's CURRENT and hot-reloads new versions; a new or empty store (created if missing) serves
+503 "no index published yet" until the first \`sir publish --store DIR\`.
 
 Options:
   --index DIR   a folder built by \`sir index\` (loaded once)
-  --store DIR   an index store (follows CURRENT, hot reload)
+  --store DIR   an index store (follows CURRENT, hot reload; created if missing)
   --port N      port (default 8787; 0 picks a free one)
   --host H      address to listen on (default 127.0.0.1)
   -h, --help    show this help
@@ -90,9 +104,9 @@ Example:
     if ((values.index === undefined) === (values.store === undefined))
       throw new CliError('give exactly one of --index DIR and --store DIR', 2);
     const dir = (values.index ?? values.store)!;
-    if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
+    if (values.index !== undefined && !existsSync(dir)) throw new CliError(`${dir} does not exist`);
     const port = numberFlag(values.port, 'port', 8787, { min: 0, max: 65535, integer: true });
-    const { url, close } = await startServer({
+    const { url, close, published } = await startServer({
       dir,
       store: values.store !== undefined,
       port,
@@ -102,6 +116,10 @@ Example:
     io.stdout.write(
       `serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n`,
     );
+    if (!published)
+      io.stdout.write(
+        `no index published yet: search answers 503 until sir publish --store ${dir} --index BUILT\n`,
+      );
     return untilSignal(close);
   },
 };
