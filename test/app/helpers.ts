@@ -1,4 +1,5 @@
 /** A small fixture corpus, indexed into a temp dir, and the app over it (logs silenced). */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,4 +45,26 @@ export function fixtureApp() {
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/** Asserts `res` is a problem+json of `status` (naming `field` when given, no stack trace) and returns its body. */
+export async function expectProblem(res: Response, status: number, field?: string) {
+  assert.equal(res.status, status, await res.clone().text());
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const body = (await res.json()) as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { field: string; message: string }[];
+  };
+  assert.equal(body.status, status);
+  assert.ok(body.type && body.title && body.detail);
+  assert.doesNotMatch(JSON.stringify(body), /at .*\.(ts|js):\d+/, 'no stack trace');
+  if (field)
+    assert.ok(
+      body.errors?.some((e) => e.field === field && e.message.length > 0),
+      `field ${field} named in ${JSON.stringify(body.errors)}`,
+    );
+  return body;
 }
