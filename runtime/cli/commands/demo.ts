@@ -125,11 +125,10 @@ Example:
       store: false,
       port,
       host: process.env.HOST ?? '127.0.0.1',
-      io,
     });
     io.stdout.write(
       `\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n(Ctrl-C to stop)\n`,
     );
-    return untilSignal(close);
+    return untilSignal(() => close());
   },
 };
