@@ -98,9 +98,10 @@ export function listen(o: HttpServerOptions): Promise<RunningServer> {
   server.setTimeout(limits.idleTimeoutMs);
   server.on('connection', (socket: Socket) => queue.onConnection(socket));
   server.on('clientError', (err: Error, socket: Socket) => {
-    const inProgress = responseOf(socket);
+    // Once answered, the parser keeps failing on what the client still sends: let the drain run.
+    if (!socket.writable) return;
     const p = problemForClientError(err, limits);
-    if (!p || !socket.writable || inProgress?.headersSent) {
+    if (!p || responseOf(socket)?.headersSent) {
       socket.destroy();
       return;
     }

@@ -68,3 +68,19 @@ export async function expectProblem(res: Response, status: number, field?: strin
     );
   return body;
 }
+
+/** Malformed escapes and the reason each one is refused. */
+export const MALFORMED_ESCAPES: Array<[string, RegExp]> = [
+  ['%ZZ', /not % followed by two hex digits/],
+  ['caf%C3', /incomplete UTF-8 sequence/],
+  ['%E2%82', /incomplete UTF-8 sequence/],
+  ['%ED%A0%80', /UTF-16 surrogate/],
+  ['%ED%BF%BF', /UTF-16 surrogate/],
+  ['%C0%AF', /overlong/],
+  ['%E0%80%AF', /overlong/],
+  ['%F0%80%80%AF', /overlong/],
+  ['%F4%90%80%80', /beyond U\+10FFFF/],
+  ['%80abc', /continuation byte/],
+  ['%FF', /not a UTF-8 lead byte/],
+  ['100%', /not % followed by two hex digits/],
+];

@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { percentEncodingError } from '../../runtime/app/percent-encoding.js';
-import { expectProblem, fixtureApp } from './helpers.js';
+import { MALFORMED_ESCAPES as MALFORMED, expectProblem, fixtureApp } from './helpers.js';
 
 type Fx = ReturnType<typeof fixtureApp>;
-
-/** Malformed escapes and the reason each one is refused. */
-export const MALFORMED: Array<[string, RegExp]> = [
-  ['%ZZ', /not % followed by two hex digits/],
-  ['caf%C3', /incomplete UTF-8 sequence/],
-  ['%E2%82', /incomplete UTF-8 sequence/],
-  ['%ED%A0%80', /UTF-16 surrogate/],
-  ['%ED%BF%BF', /UTF-16 surrogate/],
-  ['%C0%AF', /overlong/],
-  ['%E0%80%AF', /overlong/],
-  ['%F0%80%80%AF', /overlong/],
-  ['%F4%90%80%80', /beyond U\+10FFFF/],
-  ['%80abc', /continuation byte/],
-  ['%FF', /not a UTF-8 lead byte/],
-  ['100%', /not % followed by two hex digits/],
-];
 
 describe('app: malformed percent-encoding', () => {
   let fx: Fx;
