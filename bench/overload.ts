@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { SERVER_DEFAULTS } from '../runtime/server/index.js';
 import { ensureDemoIndex, startChild } from './demo-server.js';
 
 const duration = Number(process.argv[2] ?? 20);
@@ -123,10 +124,12 @@ in, \`GET /search?q=liberty&size=10\`, timed to the last byte (capped at ${PROBE
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
-Probe median, Node defaults ÷ \`sir serve\`: ${(theirs! / ours!).toFixed(1)}×. \`sir serve\` answers
-with 503 and \`Retry-After\` once it has been busy for ${500} ms without a break (\`--max-queue-ms\`),
-so a new client gets an answer or a 503 within about that long; the load's non-2xx are those
-503s. The client shares the 2 cores with the server.
+Probe median, Node defaults ÷ \`sir serve\`: ${(theirs! / ours!).toFixed(1)}×. Node accepts about
+one new connection per event-loop turn; on Node's defaults a turn runs every request that arrived
+(${connections} searches), so a new client waits behind the connections queued before it. \`sir serve\`
+starts one request per turn and answers 503 with \`Retry-After\` to a request that waited more than
+${SERVER_DEFAULTS.maxQueueMs} ms (\`--max-queue-ms\`): the load's non-2xx are those 503s. The load
+generator shares the 2 cores with the server; other work on the machine at the time adds noise.
 `;
 writeFileSync('bench/OVERLOAD.md', report);
 console.log(report);
