@@ -34,7 +34,7 @@ describe('server: sir serve as a process', function () {
         '--port',
         '0',
         '--headers-timeout',
-        '0.5',
+        '2',
         '--max-queue-ms',
         String(MAX_QUEUE_MS),
       ],
@@ -69,7 +69,7 @@ describe('server: sir serve as a process', function () {
   it('answers incomplete headers with 408 after --headers-timeout', async () => {
     const r = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: x\r\n');
     assert.equal(r.status, 408);
-    assert.ok(r.ms >= 500 && r.ms < 2_500, `${r.ms} ms`);
+    assert.ok(r.ms >= 2_000 && r.ms < 4_000, `${r.ms} ms`);
   });
 
   it('answers a new client quickly (200, or 503 with Retry-After) while 200 connections keep it busy', async () => {
