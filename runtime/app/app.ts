@@ -15,6 +15,7 @@ import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
 import { searchPage } from './page.js';
+import { malformedUrlProblem } from './percent-encoding.js';
 import { Problem, badField, renderProblem } from './problem.js';
 import { zodProblem } from './zod-problem.js';
 import {
@@ -142,6 +143,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 100) / 100,
     });
+  });
+  app.use('*', async (c, next) => {
+    const malformed = malformedUrlProblem(c.req.url, (path) =>
+      path.startsWith('/documents/') ? 'id' : 'path',
+    );
+    if (malformed) throw malformed;
+    await next();
   });
   if (options.corsOrigin !== false)
     app.use(

@@ -25,7 +25,8 @@ export const ACCEPTED: Record<string, string> = {
   s: 'a finite number (pivoted s, 0..1)',
   delta: 'a finite number (absolute discount delta, 0 < delta < 1)',
   params: `an object with some of ${PARAM_NAMES.join(', ')} as finite numbers`,
-  fields: 'field names of the index (comma-separated in a query string)',
+  fields:
+    'names of the index fields to search unqualified words in (comma-separated in a query string); an index built with `--field-mode separate` has one per source field (the demo: title, text), the default combined index one for all (title+text), which needs no `fields`',
   filter: 'metadata filters such as year>=1900 or party=Whig',
   filters: 'an array of metadata filters such as "year>=1900"',
   cursor: 'the opaque cursor from a previous response',
@@ -75,11 +76,7 @@ export const SearchQuerySchema = z.object({
     .string()
     .max(MAX_Q)
     .optional()
-    .openapi({
-      param: { name: 'fields', in: 'query' },
-      example: 'title,text',
-      description: ACCEPTED.fields,
-    }),
+    .openapi({ param: { name: 'fields', in: 'query' }, description: ACCEPTED.fields }),
   filter: z
     .union([z.string().max(MAX_Q), z.array(z.string().max(MAX_Q)).max(32)])
     .optional()

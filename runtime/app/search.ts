@@ -65,7 +65,7 @@ export function runSearch(
   let offset = 0;
   let after: { score: number; doc: number } | undefined;
   if (req.cursor !== undefined) {
-    const c = decodeCursor(req.cursor, loaded.version);
+    const c = decodeCursor(req.cursor, loaded.version, req);
     after = { score: c.score, doc: c.doc };
   } else if (page! * size > MAX_WINDOW) {
     throw badField(
@@ -116,7 +116,7 @@ export function runSearch(
   const more = hits.length === size && (page === null || offset + size < total);
   const cursor =
     more && last
-      ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version })
+      ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version }, req)
       : null;
   let next: string | null = null;
   if (more) {
@@ -163,6 +163,8 @@ function engineInputError(err: unknown): unknown {
     return err;
   const m = err.message.toLowerCase();
   const param = /parameter (k1|b|mu|lambda|s|delta)\b/.exec(m)?.[1];
+  // The engine calls the cursor's position "after"; only a cursor the API decoded can carry one.
+  if (m.includes('"after"')) return badField('cursor', 'is not a cursor returned by this API');
   const field =
     param ??
     (m.includes('filter')

@@ -1,29 +1,8 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { fixtureApp } from './helpers.js';
+import { expectProblem as problem, fixtureApp } from './helpers.js';
 
 type Fx = ReturnType<typeof fixtureApp>;
-
-async function problem(res: Response, status: number, field?: string) {
-  assert.equal(res.status, status, await res.clone().text());
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  const body = (await res.json()) as {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    errors?: { field: string; message: string }[];
-  };
-  assert.equal(body.status, status);
-  assert.ok(body.type && body.title && body.detail);
-  assert.doesNotMatch(JSON.stringify(body), /at .*\.(ts|js):\d+/, 'no stack trace');
-  if (field)
-    assert.ok(
-      body.errors?.some((e) => e.field === field && e.message.length > 0),
-      `field ${field} named in ${JSON.stringify(body.errors)}`,
-    );
-  return body;
-}
 
 describe('app: routes', () => {
   let fx: Fx;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../runtime/cli/main.js';
 import { INDEX_FILE } from '../../runtime/engine/index.js';
 import { tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
+import { SCIFACT_DIR, requireSciFact } from '../fixtures/external.js';
 
 /** Runs `sir ARGS` in-process with captured output. */
 async function sir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -183,25 +184,20 @@ describe('sir CLI', () => {
   });
 });
 
-const scifact = join(import.meta.dirname, '../../../shared/data/scifact');
-
 describe('ranking quality on SciFact (BM25 k1=0.9 b=0.4, Porter, Lucene stop words)', function () {
   this.timeout(120_000);
   it('reaches nDCG@10 ≥ 0.675 through sir eval (Lucene/Anserini: 0.6789)', async function () {
-    if (!existsSync(join(scifact, 'corpus.jsonl'))) {
-      if (process.env.CI) assert.fail(`SciFact not found at ${scifact}`);
-      this.skip();
-    }
+    requireSciFact(this);
     const dir = tempDir();
-    assert.equal((await sir('index', join(scifact, 'corpus.jsonl'), '--out', dir)).code, 0);
+    assert.equal((await sir('index', join(SCIFACT_DIR, 'corpus.jsonl'), '--out', dir)).code, 0);
     const r = await sir(
       'eval',
       '--index',
       dir,
       '--queries',
-      join(scifact, 'queries.jsonl'),
+      join(SCIFACT_DIR, 'queries.jsonl'),
       '--qrels',
-      join(scifact, 'qrels/test.tsv'),
+      join(SCIFACT_DIR, 'qrels/test.tsv'),
       '--json',
     );
     const report = JSON.parse(r.out);

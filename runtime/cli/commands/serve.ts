@@ -1,64 +1,29 @@
 /**
- * `sir serve (--index DIR | --store DIR) [--port N] [--host H]`: the same Hono app the Lambda runs,
- * on @hono/node-server. Loopback by default: exposing an index to the network is an explicit choice.
+ * `sir serve (--index DIR | --store DIR) [--port N] [--host H] [limits]`: the same Hono app the
+ * Lambda runs, on the server of `runtime/server/`. Loopback by default: exposing an index to the
+ * network is an explicit choice.
  */
-import { serve } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { createApp } from '../../app/app.js';
-import { openLiveIndex } from '../../app/live.js';
-import { IndexStore, StoreError } from '../../store/index.js';
+import {
+  SERVER_DEFAULTS,
+  ServeError,
+  serveIndex,
+  type ServedIndex,
+  type ServeIndexOptions,
+  type ServerLimits,
+} from '../../server/index.js';
 
-export interface ServeOptions {
-  dir: string;
-  store: boolean;
-  port: number;
-  host: string;
-  io: CliIO;
-}
-
-/**
- * Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and
- * resolves once listening. A store with nothing published yet (or no folder yet: it is created) is
- * not an error: search and /health answer 503 until the first `sir publish`, which is picked up like
- * any later version — the same path the Lambda takes on a fresh EFS.
- */
-export async function startServer(
-  o: ServeOptions,
-): Promise<{ url: string; close: () => Promise<void>; published: boolean }> {
-  if (o.store && !existsSync(o.dir)) await new IndexStore(o.dir).init();
-  const live = openLiveIndex(o.dir, { store: o.store });
-  let published = true;
+/** Starts serving; a failure to load or to listen becomes a one-line CLI error. */
+export async function startServer(o: ServeIndexOptions): Promise<ServedIndex> {
   try {
-    await live.get();
+    return await serveIndex(o);
   } catch (err) {
-    if (err instanceof StoreError && err.code === 'not-published') published = false;
-    else throw new CliError(`cannot serve ${o.dir}: ${(err as Error).message}`);
-  }
-  const app = createApp({
-    index: live,
-    unpublishedHint: `run sir publish --store ${o.dir} --index BUILT`,
-  });
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, (info) => {
-      const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-      resolve({
-        published,
-        url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => server.close(() => void live.close().then(() => done()))),
-      });
-    });
-    server.on('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new CliError(
-          err.code === 'EADDRINUSE'
-            ? `port ${o.port} is in use; pick another with --port`
-            : err.message,
-        ),
-      ),
+    if (!(err instanceof ServeError)) throw err;
+    throw new CliError(
+      err.code === 'EADDRINUSE' ? `${err.message}; pick another with --port` : err.message,
     );
-  });
+  }
 }
 
 /** Resolves when the process is asked to stop, after closing the server. */
@@ -70,10 +35,12 @@ export function untilSignal(close: () => Promise<void>): Promise<number> {
   });
 }
 
+const seconds = (ms: number) => `${ms / 1000}`;
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the search API, docs and search page for an index or a store',
-  help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H]
+  help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H] [limits]
 
 Serves the search app (the same one the Lambda runs): GET / (search page), GET|POST /search,
 GET /documents/{id}, GET /health, GET /openapi.json, GET /docs. With --store it follows the
@@ -87,6 +54,14 @@ Options:
   --host H      address to listen on (default 127.0.0.1)
   -h, --help    show this help
 
+Limits (a request over one gets a problem+json 4xx, or 503 with Retry-After when overloaded):
+  --headers-timeout S     seconds to receive the request line and headers (default ${seconds(SERVER_DEFAULTS.headersTimeoutMs)})
+  --request-timeout S     seconds to receive a whole request, body included (default ${seconds(SERVER_DEFAULTS.requestTimeoutMs)})
+  --keep-alive-timeout S  seconds an idle connection stays open (default ${seconds(SERVER_DEFAULTS.keepAliveTimeoutMs)})
+  --max-connections N     open connections served at once; more get 503 (default ${SERVER_DEFAULTS.maxConnections})
+  --max-queue-ms MS       longest the server stays busy before waiting requests get 503 (default ${SERVER_DEFAULTS.maxQueueMs})
+  URLs are accepted up to ${SERVER_DEFAULTS.maxUrlBytes / 1024} KiB (414 beyond) and header fields up to ${SERVER_DEFAULTS.maxHeaderBytes / 1024} KiB (431 beyond).
+
 Example:
   sir serve --index ./idx --port 8080
 `,
@@ -98,6 +73,11 @@ Example:
         store: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-queue-ms': { type: 'string' },
       },
       false,
     );
@@ -106,12 +86,32 @@ Example:
     const dir = (values.index ?? values.store)!;
     if (values.index !== undefined && !existsSync(dir)) throw new CliError(`${dir} does not exist`);
     const port = numberFlag(values.port, 'port', 8787, { min: 0, max: 65535, integer: true });
+    const ms = (flag: 'headers-timeout' | 'request-timeout' | 'keep-alive-timeout', d: number) =>
+      Math.round(1000 * numberFlag(values[flag], flag, d / 1000, { min: 0.001, max: 3600 }));
+    const limits: Partial<ServerLimits> = {
+      headersTimeoutMs: ms('headers-timeout', SERVER_DEFAULTS.headersTimeoutMs),
+      requestTimeoutMs: ms('request-timeout', SERVER_DEFAULTS.requestTimeoutMs),
+      keepAliveTimeoutMs: ms('keep-alive-timeout', SERVER_DEFAULTS.keepAliveTimeoutMs),
+      maxConnections: numberFlag(
+        values['max-connections'],
+        'max-connections',
+        SERVER_DEFAULTS.maxConnections,
+        { min: 1, max: 1_000_000, integer: true },
+      ),
+      maxQueueMs: numberFlag(values['max-queue-ms'], 'max-queue-ms', SERVER_DEFAULTS.maxQueueMs, {
+        min: 1,
+        max: 600_000,
+      }),
+    };
+    if (limits.headersTimeoutMs! > limits.requestTimeoutMs!)
+      throw new CliError('--headers-timeout must not exceed --request-timeout', 2);
     const { url, close, published } = await startServer({
       dir,
       store: values.store !== undefined,
       port,
       host: values.host ?? '127.0.0.1',
-      io,
+      limits,
+      unpublishedHint: `run sir publish --store ${dir} --index BUILT`,
     });
     io.stdout.write(
       `serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n`,
@@ -120,6 +120,6 @@ Example:
       io.stdout.write(
         `no index published yet: search answers 503 until sir publish --store ${dir} --index BUILT\n`,
       );
-    return untilSignal(close);
+    return untilSignal(() => close());
   },
 };
