@@ -9,7 +9,8 @@
  * FlexSearch. Writes bench/RESULTS.md (report.ts) and bench/results.json; keeps its working files
  * (corpus, indexes, builds of Lucene and tantivy) in bench/.work/.
  *
- * Env: BENCH_ENGINES (subset of wasm,native,lucene,tantivy,minisearch,orama,lunr,flexsearch),
+ * Env: BENCH_RUNS (fresh processes per engine and measurement, 3), BENCH_ENGINES (subset of
+ * wasm,native,lucene,tantivy,minisearch,orama,lunr,flexsearch),
  * BENCH_CORPORA (zipf,scifact), BENCH_QUERIES (Zipf queries, 500), BENCH_SCIFACT (SciFact folder);
  * lib-runner's caps BENCH_BUILD_BUDGET_S, BENCH_FIRST_PASS_BUDGET_S, BENCH_QUERY_BUDGET_S.
  */
@@ -60,6 +61,18 @@ const corpora = list(process.env.BENCH_CORPORA, ['zipf', 'scifact'], 'corpus');
 const OUT = QUICK ? join(WORK, 'quick') : BENCH;
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
+
+/** An integer ≥ 1 from the environment, or the default. */
+function positive(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: ${name} must be an integer ≥ 1, not ${JSON.stringify(v)}`);
+    process.exit(2);
+  }
+  return n;
+}
 const settings: Settings = QUICK
   ? {
       runs: 1,
@@ -72,7 +85,7 @@ const settings: Settings = QUICK
       },
       log,
     }
-  : { runs: 3, rounds: 5, firstRuns: 5, libEnv: {}, log };
+  : { runs: positive('BENCH_RUNS', 3), rounds: 5, firstRuns: 5, libEnv: {}, log };
 
 /** The SciFact folder: $BENCH_SCIFACT, or shared/data/scifact beside the clone or its parent. */
 function scifactDir(): string | undefined {
@@ -251,7 +264,12 @@ async function main() {
   const notes: string[] = [];
   const save = (done = false) => {
     const info = {
-      command: QUICK ? 'npm run bench -- --quick' : 'npm run bench',
+      command: [
+        ...Object.entries(process.env)
+          .filter(([k]) => k.startsWith('BENCH_'))
+          .map(([k, v]) => `${k}=${v}`),
+        QUICK ? 'npm run bench -- --quick' : 'npm run bench',
+      ].join(' '),
       machine: `${cpus()[0]?.model} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
       versions: [
         `node ${process.version}`,

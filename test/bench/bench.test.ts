@@ -119,6 +119,12 @@ describe('bench: npm run bench refuses unknown arguments and engines', () => {
     assert.match(r.stderr, /bench: unknown argument --fast; usage: npm run bench \[-- --quick\]/);
   });
 
+  it('exits 2 on a run count that is not an integer ≥ 1', () => {
+    const r = bench([], { BENCH_RUNS: '0' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /bench: BENCH_RUNS must be an integer ≥ 1, not "0"/);
+  });
+
   it('exits 2 naming the known engines on an unknown one', () => {
     const r = bench(['--quick'], { BENCH_ENGINES: 'wasm,elastic' });
     assert.equal(r.status, 2);
