@@ -42,7 +42,11 @@ fn main() {
             .map(|q| {
                 let mut r = SearchRequest::new(q);
                 r.size = 10;
-                r.count_total = count;
+                r.count = if count {
+                    index_core::search::Counting::Exact
+                } else {
+                    index_core::search::Counting::Skip
+                };
                 r.plain = true;
                 r
             })

@@ -146,6 +146,10 @@ export class SearchHits {
 * Matching documents, or −1 when not counted.
 */
   readonly total: number;
+/**
+* False when counting stopped at its limit: `total` is then a lower bound.
+*/
+  readonly totalExact: boolean;
 }
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
@@ -178,6 +182,7 @@ export interface InitOutput {
   readonly index_highlightSpans: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   readonly __wbg_searchhits_free: (a: number) => void;
   readonly searchhits_total: (a: number) => number;
+  readonly searchhits_totalExact: (a: number) => number;
   readonly searchhits_docs: (a: number, b: number) => void;
   readonly searchhits_scores: (a: number, b: number) => void;
   readonly searchhits_terms: (a: number, b: number) => void;

@@ -617,6 +617,14 @@ export class SearchHits {
         return ret;
     }
     /**
+    * False when counting stopped at its limit: `total` is then a lower bound.
+    * @returns {boolean}
+    */
+    get totalExact() {
+        const ret = wasm.searchhits_totalExact(this.ptr);
+        return ret !== 0;
+    }
+    /**
     * @returns {Uint32Array}
     */
     docs() {

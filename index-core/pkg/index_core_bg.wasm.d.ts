@@ -27,6 +27,7 @@ export function index_analyzeJson(a: number, b: number, c: number, d: number): v
 export function index_highlightSpans(a: number, b: number, c: number, d: number, e: number, f: number): void;
 export function __wbg_searchhits_free(a: number): void;
 export function searchhits_total(a: number): number;
+export function searchhits_totalExact(a: number): number;
 export function searchhits_docs(a: number, b: number): void;
 export function searchhits_scores(a: number, b: number): void;
 export function searchhits_terms(a: number, b: number): void;

@@ -158,7 +158,8 @@ impl Index {
         let request = SearchRequest::from_json(query, options).map_err(js)?;
         let r = search(&self.segment, &request).map_err(js)?;
         Ok(SearchHits {
-            total: r.total.map_or(-1.0, |t| t as f64),
+            total: r.total.map_or(-1.0, |t| t.value as f64),
+            total_exact: r.total.map_or(true, |t| t.exact),
             docs: r.hits.iter().map(|h| h.0).collect(),
             scores: r.hits.iter().map(|h| h.1).collect(),
             terms: r.terms,
@@ -231,6 +232,7 @@ impl Index {
 #[wasm_bindgen]
 pub struct SearchHits {
     total: f64,
+    total_exact: bool,
     docs: Vec<u32>,
     scores: Vec<f64>,
     terms: Vec<String>,
@@ -242,6 +244,12 @@ impl SearchHits {
     #[wasm_bindgen(getter)]
     pub fn total(&self) -> f64 {
         self.total
+    }
+
+    /// False when counting stopped at its limit: `total` is then a lower bound.
+    #[wasm_bindgen(getter, js_name = totalExact)]
+    pub fn total_exact(&self) -> bool {
+        self.total_exact
     }
 
     pub fn docs(&self) -> Vec<u32> {

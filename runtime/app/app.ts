@@ -198,6 +198,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       fields: q.fields?.split(','),
       filters: q.filter === undefined ? undefined : Array.isArray(q.filter) ? q.filter : [q.filter],
       cursor: q.cursor,
+      exact_total: q.exact_total === undefined ? undefined : q.exact_total === 'true',
     };
     return c.json(await search('GET', req, c.get('requestId')), 200);
   });

@@ -12,7 +12,7 @@ import {
 import type { LoadedIndex } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { badField } from './problem.js';
-import { MAX_WINDOW, PARAM_NAMES } from './schemas.js';
+import { COUNT_LIMIT, MAX_WINDOW, PARAM_NAMES } from './schemas.js';
 import { makeSnippet } from './snippet.js';
 
 export interface SearchRequest {
@@ -24,6 +24,8 @@ export interface SearchRequest {
   fields?: string[] | undefined;
   filters?: string[] | undefined;
   cursor?: string | undefined;
+  /** Count every match instead of stopping at `COUNT_LIMIT`. */
+  exact_total?: boolean | undefined;
 }
 
 export interface HitOut {
@@ -36,6 +38,7 @@ export interface HitOut {
 
 export interface SearchResponse {
   total: number;
+  total_relation: 'eq' | 'gte';
   page: number | null;
   size: number;
   took_ms: number;
@@ -95,7 +98,7 @@ export function runSearch(
       ...(fields?.length ? { fields } : {}),
       ...(req.filters?.length ? { filters: req.filters } : {}),
       ...(after ? { after } : {}),
-      count: true,
+      count: req.exact_total ? true : COUNT_LIMIT,
     });
   } catch (err) {
     throw engineInputError(err);
@@ -113,7 +116,8 @@ export function runSearch(
   });
   const total = result.total ?? hits.length;
   const last = result.hits[result.hits.length - 1];
-  const more = hits.length === size && (page === null || offset + size < total);
+  const more =
+    hits.length === size && (page === null || offset + size < total || !result.totalExact);
   const cursor =
     more && last
       ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version })
@@ -128,6 +132,7 @@ export function runSearch(
   const prev = page !== null && page > 1 ? link(basePath, req, { page: page - 1, size }) : null;
   return {
     total,
+    total_relation: result.totalExact ? 'eq' : 'gte',
     page,
     size,
     took_ms: Math.round((performance.now() - started) * 100) / 100,
@@ -150,6 +155,7 @@ function link(
   for (const name of PARAM_NAMES)
     if (req.params?.[name] !== undefined) u.set(name, String(req.params[name]));
   if (req.fields?.length) u.set('fields', req.fields.join(','));
+  if (req.exact_total) u.set('exact_total', 'true');
   for (const f of req.filters ?? []) u.append('filter', f);
   if (paging.cursor) u.set('cursor', paging.cursor);
   else u.set('page', String(paging.page));

@@ -3,6 +3,7 @@ export { engine, wasmCandidates } from './wasm-module.js';
 export {
   SearchIndex,
   INDEX_FILE,
+  DEFAULT_COUNT_LIMIT,
   RANKERS,
   type RankerName,
   type RankerParams,

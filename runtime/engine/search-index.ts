@@ -21,6 +21,12 @@ export const RANKERS: readonly RankerName[] = [
   'absolute-discount',
 ];
 
+/**
+ * The count limit the API and the CLI use unless asked for an exact total: matches are counted
+ * exactly up to it, beyond it the total is a lower bound (Elasticsearch's `track_total_hits`).
+ */
+export const DEFAULT_COUNT_LIMIT = 10_000;
+
 /** Ranker parameters; each ranker accepts only its own (bm25: k1, b; dirichlet: mu; ...). */
 export interface RankerParams {
   k1?: number;
@@ -43,8 +49,12 @@ export interface SearchOptions {
   filters?: string[];
   /** Return only hits ranking after this one (the last hit of the previous page). */
   after?: { score: number; doc: number };
-  /** Count all matches (default true). */
-  count?: boolean;
+  /**
+   * Count the matches: `true` (default) exactly, `false` not at all, or a positive integer N
+   * exactly up to N and beyond it "at least N" (`totalExact` false), which bounds the work a broad
+   * query does (Elasticsearch's `track_total_hits`).
+   */
+  count?: boolean | number;
   /** Score every document instead of pruning (the reference; slow). */
   exhaustive?: boolean;
   /** Read the query as plain words, without query syntax (research runs). */
@@ -60,6 +70,8 @@ export interface Hit {
 export interface SearchResult {
   /** Matching documents, or undefined when not counted. */
   total: number | undefined;
+  /** False when counting stopped at its limit: `total` is then "at least". */
+  totalExact: boolean;
   hits: Hit[];
   /** The query's analysed terms, for highlighting. */
   terms: string[];
@@ -115,7 +127,7 @@ export class SearchIndex {
       const scores = r.scores();
       const hits: Hit[] = Array.from(docs, (doc, i) => ({ doc, score: scores[i]! }));
       const terms = r.terms === '' ? [] : r.terms.split('\n');
-      return { total: r.total < 0 ? undefined : r.total, hits, terms };
+      return { total: r.total < 0 ? undefined : r.total, totalExact: r.totalExact, hits, terms };
     } finally {
       r.free();
     }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { fixtureApp } from './helpers.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { buildFixtureIndex, fixtureApp } from './helpers.js';
 
 type Fx = ReturnType<typeof fixtureApp>;
 
@@ -38,6 +42,7 @@ describe('app: routes', () => {
     assert.equal(body.size, 5);
     assert.equal(body.hits.length, 5);
     assert.ok(body.total >= 5 && typeof body.took_ms === 'number' && body.version === 'index');
+    assert.equal(body.total_relation, 'eq');
     const hit = body.hits[0];
     assert.match(hit.id, /^doc-\d+$/);
     assert.match(hit.snippet, /<mark>liberty<\/mark>/i);
@@ -238,5 +243,54 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
     assert.equal(res.headers.get('allow'), 'GET, HEAD, POST, OPTIONS');
     await problem(res, 405, 'method');
     await problem(await fx.app.request('/health', { method: 'POST' }), 405, 'method');
+  });
+});
+
+describe('app: totals past the count limit', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sir-app-total-'));
+  const docs = Array.from({ length: 10_050 }, (_, i) => ({
+    _id: `d${i}`,
+    title: `note ${i}`,
+    text: i % 2 ? 'common ground' : 'common sense',
+  }));
+  const live = openLiveIndex(buildFixtureIndex(tmp, docs));
+  const app = createApp({ index: live, log: () => {} });
+  after(async () => {
+    await live.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('counts exactly up to 10,000, then says "gte"; exact_total=true counts them all', async () => {
+    const capped = (await (await app.request('/search?q=common&size=3')).json()) as any;
+    assert.deepEqual([capped.total, capped.total_relation], [10_000, 'gte']);
+    assert.equal(capped.hits.length, 3);
+    assert.match(capped.next, /page=2/);
+    const exact = (await (
+      await app.request('/search?q=common&size=3&exact_total=true')
+    ).json()) as any;
+    assert.deepEqual([exact.total, exact.total_relation], [10_050, 'eq']);
+    assert.deepEqual(
+      exact.hits,
+      capped.hits.map((h: any) => h),
+    );
+    assert.match(exact.next, /exact_total=true/, 'the next link keeps asking for the exact total');
+    const post = (await (
+      await app.request('/search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ q: 'sense', exact_total: true }),
+      })
+    ).json()) as any;
+    assert.deepEqual([post.total, post.total_relation], [5_025, 'eq']);
+  });
+
+  it('refuses a malformed exact_total', async () => {
+    await problem(await app.request('/search?q=common&exact_total=yes'), 400, 'exact_total');
+    const res = await app.request('/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ q: 'common', exact_total: 'true' }),
+    });
+    await problem(res, 400, 'exact_total');
   });
 });

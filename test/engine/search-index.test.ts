@@ -34,6 +34,19 @@ describe('engine binding (real WebAssembly module)', () => {
   it('searches, returns stored documents and looks ids up', () => {
     const r = index.search('carbon tax', { size: 10 });
     assert.equal(r.total, 3);
+    assert.equal(r.totalExact, true);
+    // Counting up to a limit: exact at the limit, a lower bound past it, the same hits either way.
+    const limited = index.search('carbon tax', { size: 10, count: 2 });
+    assert.deepEqual([limited.total, limited.totalExact], [2, false]);
+    assert.deepEqual(limited.hits, r.hits);
+    assert.deepEqual(
+      [
+        index.search('carbon tax', { count: 3 }).total,
+        index.search('carbon tax', { count: 3 }).totalExact,
+      ],
+      [3, true],
+    );
+    assert.equal(index.search('carbon tax', { count: false }).total, undefined);
     assert.deepEqual(r.terms, ['carbon', 'tax']);
     const ids = r.hits.map((h) => index.externalId(h.doc));
     assert.equal(ids[0], 'c', 'four "tax" in c outrank the rest');

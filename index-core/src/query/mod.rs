@@ -6,12 +6,12 @@
 //! clauses; analysis and field resolution happen against a specific index in `search::plan`.
 //!
 //! Filters on metadata columns (`year>=1900`, `party=Whig`) are a separate list in the request,
-//! parsed by `filter`.
+//! parsed by `filter`, which also evaluates them against an index's columns into a bitset.
 
 mod filter;
 mod parser;
 
-pub(crate) use filter::{parse_filter, FilterOp, FilterValue};
+pub(crate) use filter::filter_bitset;
 pub(crate) use parser::{parse_query, plain_words, ClauseText, Occur};
 
 /// Longest query accepted, in bytes, and most clauses: bounds the work one request can cause.

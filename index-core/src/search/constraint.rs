@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::postings::{PostingCursor, DOC_END};
 
 /// Terms of a phrase with their offsets from the phrase's first token (stop words keep their gaps).
+#[derive(Clone)]
 pub(crate) struct Phrase<'a> {
     pub(crate) terms: Vec<(PostingCursor<'a>, u32)>,
 }
@@ -14,11 +15,13 @@ pub(crate) struct Phrase<'a> {
 // A term cursor is large (it holds a decoded block), but alternatives are few per query and
 // scanned per candidate: keeping the cursor inline saves a pointer chase on the hot path.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 pub(crate) enum Alternative<'a> {
     Term(PostingCursor<'a>),
     Phrase(Phrase<'a>),
 }
 
+#[derive(Clone)]
 pub(crate) struct Constraint<'a> {
     pub(crate) alternatives: Vec<Alternative<'a>>,
 }

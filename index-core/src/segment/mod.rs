@@ -18,7 +18,7 @@ mod meta;
 mod reader;
 mod writer;
 
-pub(crate) use columns::{ColumnKind, ColumnValue, ColumnsWriter};
+pub(crate) use columns::{ColumnKind, ColumnReader, ColumnValue, ColumnsWriter};
 pub(crate) use docstore::DocStoreWriter;
 pub(crate) use format::FORMAT_VERSION;
 pub(crate) use ids::IdsWriter;

@@ -1,5 +1,5 @@
 use super::{build, doc};
-use crate::search::{search, SearchRequest};
+use crate::search::{search, SearchRequest, Total};
 
 fn corpus() -> String {
     [
@@ -53,7 +53,13 @@ fn totals_pages_and_cursor() {
         &SearchRequest::from_json("tax carbon climate", r#"{"size":10}"#).unwrap(),
     )
     .unwrap();
-    assert_eq!(full.total, Some(4));
+    assert_eq!(
+        full.total,
+        Some(Total {
+            value: 4,
+            exact: true
+        })
+    );
     assert_eq!(full.hits.len(), 4);
     // scores descending, ties by ascending doc id
     for w in full.hits.windows(2) {
@@ -71,7 +77,13 @@ fn totals_pages_and_cursor() {
     )
     .unwrap();
     assert!(beyond.hits.is_empty());
-    assert_eq!(beyond.total, Some(4));
+    assert_eq!(
+        beyond.total,
+        Some(Total {
+            value: 4,
+            exact: true
+        })
+    );
     let (d, s) = full.hits[1];
     let after = format!(r#"{{"size":10,"after":{{"score":{},"doc":{}}}}}"#, s, d);
     let rest = search(
@@ -86,7 +98,53 @@ fn totals_pages_and_cursor() {
     )
     .unwrap();
     assert!(none.hits.is_empty());
-    assert_eq!(none.total, Some(3));
+    assert_eq!(
+        none.total,
+        Some(Total {
+            value: 3,
+            exact: true
+        })
+    );
+    // Counting up to a limit: exact while at most the limit match, "at least" beyond.
+    let count = |limit: u64| {
+        let o = format!(r#"{{"count":{}}}"#, limit);
+        search(&seg, &SearchRequest::from_json("tax", &o).unwrap())
+            .unwrap()
+            .total
+            .unwrap()
+    };
+    assert_eq!(
+        count(3),
+        Total {
+            value: 3,
+            exact: true
+        }
+    );
+    assert_eq!(
+        count(2),
+        Total {
+            value: 2,
+            exact: false
+        }
+    );
+    assert_eq!(
+        count(1),
+        Total {
+            value: 1,
+            exact: false
+        }
+    );
+    let skipped = SearchRequest::from_json("tax", r#"{"count":false}"#).unwrap();
+    assert_eq!(search(&seg, &skipped).unwrap().total, None);
+    for bad in [
+        r#"{"count":0}"#,
+        r#"{"count":-1}"#,
+        r#"{"count":"all"}"#,
+        r#"{"count":1.5}"#,
+    ] {
+        let e = SearchRequest::from_json("tax", bad).unwrap_err().message;
+        assert!(e.contains("\"count\" must be"), "{} → {}", bad, e);
+    }
 }
 
 #[test]
