@@ -13,10 +13,10 @@ import {
   rmSync,
   statSync,
   writeFileSync,
-  readFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { engineCall } from './engine-error.js';
+import { fileReader } from './index-file.js';
 import { engine } from './wasm-module.js';
 import { INDEX_FILE } from './search-index.js';
 
@@ -28,6 +28,8 @@ export interface BuildOptions {
   stemmer?: 'porter' | 'none';
   /** `lucene` (default), `none`, or the words themselves. */
   stopwords?: 'lucene' | 'none' | string[];
+  /** `exact` (default) document lengths, or `lucene`: Lucene's one-byte lengths, recorded in the index. */
+  norms?: 'exact' | 'lucene';
   /** Memory the in-memory segment may use before it is written out (MiB, default 256). */
   memoryBudgetMb?: number;
   /** Skip malformed lines instead of failing (they are reported). */
@@ -118,11 +120,16 @@ export function buildIndex(
     } else {
       if (builder.pendingDocs() > 0) flush();
       const merger = new core.IndexMerger();
-      for (const path of segments) {
-        const segment = engineCall(() => new core.Index(readFileSync(path)));
-        engineCall(() => merger.add(segment));
+      const files = segments.map(fileReader);
+      try {
+        for (const file of files) {
+          const segment = engineCall(() => new core.Index(file));
+          engineCall(() => merger.add(segment));
+        }
+        bytes = engineCall(() => merger.finish());
+      } finally {
+        for (const file of files) file.close();
       }
-      bytes = engineCall(() => merger.finish());
     }
   } finally {
     builder.free();

@@ -12,7 +12,9 @@ export {
   type Hit,
   type IndexInfo,
   type FieldInfo,
+  type OpenOptions,
 } from './search-index.js';
+export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
 export {
   buildIndex,
   type BuildOptions,

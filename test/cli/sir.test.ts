@@ -141,11 +141,12 @@ describe('sir CLI', () => {
     const r = await sir('search', '--index', damaged, 'tax');
     assert.equal(r.code, 1);
     assert.match(r.err, /cannot open the index .*checksum|damaged|truncated/);
-    bytes[8] = 7;
+    bytes[8] = 7; // the header's version, and the footer's
+    bytes[bytes.length - 12] = 7;
     writeFileSync(join(damaged, INDEX_FILE), bytes);
     assert.match(
       (await sir('search', '--index', damaged, 'tax')).err,
-      /format version 7, this build reads version 1/,
+      /format version 7, this build reads version 2: rebuild the index with `sir index`/,
     );
   });
 

@@ -63,13 +63,40 @@ describe('engine binding (real WebAssembly module)', () => {
     );
   });
 
-  it('highlights in UTF-16 offsets, across accents and emoji', () => {
+  it('shapes a page of hits in one call: titles, snippets located in UTF-16, metadata', () => {
+    const d = tempDir();
     const text = 'Income tax 😀 not carbon. Café TAXES';
-    const spans = index.highlightSpans(text, ['tax', 'carbon', 'cafe']);
-    assert.deepEqual(
-      spans.map(([s, e]) => text.slice(s, e)),
-      ['tax', 'carbon', 'Café', 'TAXES'],
+    buildIndex(
+      writeCorpus([
+        { _id: 'x', headline: 'Taxes 😀 today', body: text, year: 2001 },
+        { _id: 'y', headline: 'Nothing', body: 'carbon only' },
+      ]),
+      d,
+      { fields: ['headline', 'body'] },
     );
+    const idx = SearchIndex.open(d);
+    try {
+      const r = idx.search('tax carbon cafe');
+      const page = idx.pageHits(
+        r.hits.map((h) => h.doc),
+        r.terms,
+      );
+      const x = page[0]!;
+      assert.ok(!('damaged' in x));
+      assert.equal(x.id, 'x');
+      assert.equal(x.title, 'Taxes 😀 today', 'the first field is the title');
+      assert.equal(x.snippet.text, text, 'the other fields make the snippet');
+      assert.deepEqual(
+        x.snippet.spans.map(([s, e]) => x.snippet.text.slice(s, e)),
+        ['tax', 'carbon', 'Café', 'TAXES'],
+      );
+      assert.deepEqual(x.metadata, { year: 2001 });
+      const byBody = idx.pageHits([r.hits[0]!.doc], r.terms, 'body')[0]!;
+      assert.ok(!('damaged' in byBody) && byBody.title === text);
+      assert.throws(() => idx.pageHits([0], [], 'nope'), /title field "nope"/);
+    } finally {
+      idx.free();
+    }
   });
 
   it('throws typed errors with the engine sentence', () => {
@@ -85,15 +112,27 @@ describe('engine binding (real WebAssembly module)', () => {
     const damaged = readFileSync(join(dir, INDEX_FILE));
     damaged[damaged.length >> 1] ^= 0x10;
     assert.throws(
-      () => SearchIndex.fromBytes(damaged),
+      () => SearchIndex.fromBytes(damaged, { verify: 'all' }),
       (e: unknown) =>
         e instanceof EngineError && e.code === 'corrupt-index' && /checksum/.test(e.message),
     );
     const future = readFileSync(join(dir, INDEX_FILE));
-    future[8] = 9;
+    future[8] = 9; // the header's version, and the footer's (its 4 bytes after the checksum)
+    future[future.length - 12] = 9;
     assert.throws(
       () => SearchIndex.fromBytes(future),
-      (e: unknown) => e instanceof EngineError && e.code === 'unsupported-version',
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.code === 'unsupported-version' &&
+        /format version 9.*sir index/.test(e.message),
+    );
+    future[future.length - 12] = 2;
+    assert.throws(
+      () => SearchIndex.fromBytes(future),
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.code === 'corrupt-index' &&
+        /footer version 2/.test(e.message),
     );
     const freed = SearchIndex.open(dir);
     freed.free();

@@ -17,3 +17,6 @@ pub(crate) use parser::{parse_query, plain_words, ClauseText, Occur};
 /// Longest query accepted, in bytes, and most clauses: bounds the work one request can cause.
 pub const MAX_QUERY_BYTES: usize = 4096;
 pub const MAX_CLAUSES: usize = 64;
+/// Most positions a phrase may span, from its first word to its last, stop words counted. Source
+/// fields indexed into one field are indexed further apart than this, so no phrase crosses them.
+pub const MAX_PHRASE_SPAN: u32 = 255;

@@ -1,10 +1,10 @@
 //! From a request to what the search loops evaluate.
 
-use super::constraint::{Alternative, Constraint, Phrase, Union};
+use super::constraint::{Alternative, Constraint, Phrase, PhraseTerm, Union};
 use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
-use crate::query::{filter_bitset, parse_query, plain_words, ClauseText, Occur};
+use crate::query::{filter_bitset, parse_query, plain_words, ClauseText, Occur, MAX_PHRASE_SPAN};
 use crate::scoring::{Ranker, TermScorer, TermStats};
 use crate::segment::Segment;
 use std::rc::Rc;
@@ -165,17 +165,26 @@ impl<'a> Plan<'a> {
             }
             let mut alternatives = Vec::new();
             'fields: for &f in &c.fields {
-                let mut cursors = Vec::new();
+                let mut entries = Vec::new();
                 for (term, offset) in &c.tokens {
                     match segment.find_term(f, term.as_bytes())? {
-                        Some(e) => cursors.push((segment.postings(&e)?.cursor()?, *offset)),
+                        Some(e) => entries.push((e, *offset)),
                         None => continue 'fields,
                     }
                 }
-                alternatives.push(if cursors.len() == 1 {
-                    Alternative::Term(cursors.pop().expect("one").0)
+                alternatives.push(if entries.len() == 1 {
+                    Alternative::Term(segment.postings(&entries[0].0)?.cursor()?)
                 } else {
-                    Alternative::Phrase(Phrase { terms: cursors })
+                    // Only phrases read positions, from the file, once per term.
+                    let mut terms = Vec::with_capacity(entries.len());
+                    for (e, offset) in &entries {
+                        terms.push(PhraseTerm {
+                            cursor: segment.postings(e)?.cursor()?,
+                            offset: *offset,
+                            positions: segment.positions(e)?,
+                        });
+                    }
+                    Alternative::Phrase(Phrase { terms })
                 });
             }
             if c.occur == Occur::MustNot {
@@ -335,6 +344,14 @@ fn analyze_clauses(segment: &Segment, request: &SearchRequest) -> Result<Vec<Ana
         });
         if tokens.is_empty() {
             continue; // only stop words or punctuation
+        }
+        let span = tokens.last().map_or(0, |t| t.1);
+        if is_phrase && span > MAX_PHRASE_SPAN {
+            return Err(Error::bad_query(format!(
+                "a phrase may span at most {} words, stop words counted; this one spans {}",
+                MAX_PHRASE_SPAN + 1,
+                span + 1
+            )));
         }
         clauses.push(AnalyzedClause {
             occur: c.occur,

@@ -30,6 +30,8 @@ Options:
   --stemmer NAME         porter (default) or none
   --stopwords WHICH      lucene (default: Lucene's 33 English words), none, or a file with
                          one word per line
+  --norms HOW            exact (default): rank with exact document lengths; lucene: with
+                         Lucene's one-byte lengths, to reproduce Lucene/Anserini scores
   --memory-mb N          memory for the in-memory segment before it is written out and
                          merged later (default 256)
   --skip-bad             skip malformed lines (reported) instead of stopping at the first
