@@ -17,6 +17,7 @@ export {
 export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
 export {
   buildIndex,
+  buildIndexParallel,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,

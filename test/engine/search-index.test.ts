@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildIndex, EngineError, INDEX_FILE, SearchIndex } from '../../runtime/engine/index.js';
+import {
+  buildIndex,
+  buildIndexParallel,
+  EngineError,
+  INDEX_FILE,
+  SearchIndex,
+} from '../../runtime/engine/index.js';
 import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
 
 describe('engine binding (real WebAssembly module)', () => {
@@ -137,6 +143,47 @@ describe('engine binding (real WebAssembly module)', () => {
     const freed = SearchIndex.open(dir);
     freed.free();
     assert.throws(() => freed.search('tax'), /after free/);
+  });
+
+  it('builds with worker threads over consecutive ranges: the same answers as one thread', async function () {
+    this.timeout(300_000);
+    // Over the 4 MB below which one thread builds; a bad line in the second half keeps its number.
+    const docs: Array<object | string> = syntheticDocs(9_000);
+    docs.splice(8_000, 0, '{oops');
+    const corpus = writeCorpus(docs);
+    const [one, two] = [tempDir(), tempDir()];
+    const r1 = buildIndex(corpus, one, { skipBad: true });
+    const r2 = await buildIndexParallel(corpus, two, { skipBad: true, threads: 2 });
+    assert.equal(r2.docs, r1.docs);
+    assert.ok(r2.segments >= 2, `two workers, ${r2.segments} segments`);
+    assert.deepEqual(r2.skipped, r1.skipped);
+    assert.equal(r1.skipped[0]!.line, 8_001);
+    const [a, b] = [SearchIndex.open(one), SearchIndex.open(two)];
+    try {
+      for (const q of ['w1 w2', 'w17 w3 w250', 'w499', '"w1 w2"']) {
+        const [x, y] = [a.search(q, { size: 20 }), b.search(q, { size: 20 })];
+        assert.deepEqual(y, x, q);
+        assert.deepEqual(
+          b.pageHits(
+            y.hits.map((h) => h.doc),
+            y.terms,
+          ),
+          a.pageHits(
+            x.hits.map((h) => h.doc),
+            x.terms,
+          ),
+        );
+      }
+    } finally {
+      a.free();
+      b.free();
+    }
+    await assert.rejects(
+      buildIndexParallel(writeCorpus([...syntheticDocs(9_000), '{oops']), tempDir(), {
+        threads: 2,
+      }),
+      (e: unknown) => e instanceof EngineError && /line 9001: invalid JSON/.test(e.message),
+    );
   });
 
   it('builds in bounded memory: many segments merged equal one build', () => {
