@@ -186,60 +186,41 @@ describe('sir CLI', () => {
 
 const scifact = join(import.meta.dirname, '../../../shared/data/scifact');
 
+/** Builds SciFact with `flags` and evaluates its 300 test queries (skips without ../shared). */
+async function evalScifact(ctx: Mocha.Context, ...flags: string[]) {
+  if (!existsSync(join(scifact, 'corpus.jsonl'))) {
+    if (process.env.CI) assert.fail(`SciFact not found at ${scifact}`);
+    ctx.skip();
+  }
+  const dir = tempDir();
+  assert.equal((await sir('index', join(scifact, 'corpus.jsonl'), '--out', dir, ...flags)).code, 0);
+  const r = await sir(
+    'eval',
+    '--index',
+    dir,
+    '--queries',
+    join(scifact, 'queries.jsonl'),
+    '--qrels',
+    join(scifact, 'qrels/test.tsv'),
+    '--json',
+  );
+  const report = JSON.parse(r.out);
+  assert.equal(report.queries, 300);
+  return report.mean as { ndcg_cut_10: number; recall_100: number };
+}
+
 describe('ranking quality on SciFact (BM25 k1=0.9 b=0.4, Porter, Lucene stop words)', function () {
   this.timeout(120_000);
   it('reaches nDCG@10 ≥ 0.675 through sir eval (Lucene/Anserini: 0.6789)', async function () {
-    if (!existsSync(join(scifact, 'corpus.jsonl'))) {
-      if (process.env.CI) assert.fail(`SciFact not found at ${scifact}`);
-      this.skip();
-    }
-    const dir = tempDir();
-    assert.equal((await sir('index', join(scifact, 'corpus.jsonl'), '--out', dir)).code, 0);
-    const r = await sir(
-      'eval',
-      '--index',
-      dir,
-      '--queries',
-      join(scifact, 'queries.jsonl'),
-      '--qrels',
-      join(scifact, 'qrels/test.tsv'),
-      '--json',
-    );
-    const report = JSON.parse(r.out);
-    assert.equal(report.queries, 300);
-    assert.ok(report.mean.ndcg_cut_10 >= 0.675, `nDCG@10 ${report.mean.ndcg_cut_10}`);
-    assert.ok(report.mean.recall_100 >= 0.92, `R@100 ${report.mean.recall_100}`);
+    const mean = await evalScifact(this);
+    assert.ok(mean.ndcg_cut_10 >= 0.675, `nDCG@10 ${mean.ndcg_cut_10}`);
+    assert.ok(mean.recall_100 >= 0.92, `R@100 ${mean.recall_100}`);
   });
 
   it("gives Anserini's numbers with --norms lucene: nDCG@10 0.6789, R@100 0.9253", async function () {
-    if (!existsSync(join(scifact, 'corpus.jsonl'))) {
-      if (process.env.CI) assert.fail(`SciFact not found at ${scifact}`);
-      this.skip();
-    }
-    const dir = tempDir();
-    const built = await sir(
-      'index',
-      join(scifact, 'corpus.jsonl'),
-      '--out',
-      dir,
-      '--norms',
-      'lucene',
-    );
-    assert.equal(built.code, 0);
-    const r = await sir(
-      'eval',
-      '--index',
-      dir,
-      '--queries',
-      join(scifact, 'queries.jsonl'),
-      '--qrels',
-      join(scifact, 'qrels/test.tsv'),
-      '--json',
-    );
-    const report = JSON.parse(r.out);
-    assert.equal(report.queries, 300);
+    const mean = await evalScifact(this, '--norms', 'lucene');
     // Anserini's published BM25 flat run on SciFact, to its four digits.
-    assert.equal(report.mean.ndcg_cut_10.toFixed(4), '0.6789');
-    assert.equal(report.mean.recall_100.toFixed(4), '0.9253');
+    assert.equal(mean.ndcg_cut_10.toFixed(4), '0.6789');
+    assert.equal(mean.recall_100.toFixed(4), '0.9253');
   });
 });
