@@ -10,7 +10,7 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import type { SearchIndex } from '../engine/index.js';
+import { EngineError, type SearchIndex } from '../engine/index.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
@@ -29,7 +29,7 @@ import {
   SearchQuerySchema,
   SearchResponseSchema,
 } from './schemas.js';
-import { documentMetadata, runSearch, type SearchRequest } from './search.js';
+import { documentParts, runSearch, type SearchRequest } from './search.js';
 
 /** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
 export interface IndexSource {
@@ -47,6 +47,11 @@ export interface AppOptions {
    * HINT"): how this deployment gets its first version. Default: `sir publish`.
    */
   unpublishedHint?: string;
+  /**
+   * The stored key shown as each hit's title, one of the index's fields (default: its first
+   * field); the other indexed fields make the snippet and the document's text.
+   */
+  titleField?: string;
 }
 
 /** The default `unpublishedHint`. */
@@ -188,7 +193,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const search = async (method: string, req: SearchRequest, requestId: string) =>
     options.index.with((loaded) => {
       const started = performance.now();
-      const out = runSearch(loaded, req, '/search');
+      const out = runSearch(loaded, req, '/search', {
+        titleField: options.titleField,
+        log,
+        requestId,
+      });
       emitSearchMetrics(log, {
         latencyMs: performance.now() - started,
         hits: out.hits.length,
@@ -214,6 +223,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       fields: q.fields?.split(','),
       filters: q.filter === undefined ? undefined : Array.isArray(q.filter) ? q.filter : [q.filter],
       cursor: q.cursor,
+      exact_total: q.exact_total === undefined ? undefined : q.exact_total === 'true',
     };
     return c.json(await search('GET', req, c.get('requestId')), 200);
   });
@@ -228,13 +238,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     const doc = await options.index.with((loaded) => {
       const n = loaded.value.lookup(id);
       if (n === undefined) return undefined;
-      const stored = loaded.value.document(n);
-      return {
-        id,
-        title: String(stored.title ?? ''),
-        text: String(stored.text ?? ''),
-        metadata: documentMetadata(stored),
-      };
+      return { id, ...documentParts(loaded.value, loaded.value.document(n), options.titleField) };
     });
     if (!doc)
       throw new Problem(404, `no document has id "${id}"`, [
@@ -309,6 +313,20 @@ export function createApp(options: AppOptions): OpenAPIHono {
           'index-not-published',
           { 'retry-after': '5' },
         ),
+      );
+    }
+    if (err instanceof EngineError && err.code === 'corrupt-index') {
+      // Damage found while reading the served version (a stored block or positions): this request
+      // cannot be answered; the rest of the index still serves.
+      logJson(log, {
+        level: 'error',
+        requestId: c.get('requestId'),
+        msg: 'the served index is damaged',
+        error: err.message,
+      });
+      return renderProblem(
+        c,
+        new Problem(500, `the served index is damaged: ${err.message}`, [], 'index-damaged'),
       );
     }
     if (err instanceof StoreError && (err.code === 'unavailable' || err.code === 'closed')) {

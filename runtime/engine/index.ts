@@ -3,6 +3,7 @@ export { engine, wasmCandidates } from './wasm-module.js';
 export {
   SearchIndex,
   INDEX_FILE,
+  DEFAULT_COUNT_LIMIT,
   RANKERS,
   type RankerName,
   type RankerParams,
@@ -11,9 +12,12 @@ export {
   type Hit,
   type IndexInfo,
   type FieldInfo,
+  type OpenOptions,
 } from './search-index.js';
+export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
 export {
   buildIndex,
+  buildIndexParallel,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,
