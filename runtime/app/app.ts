@@ -10,13 +10,14 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import type { SearchIndex } from '../engine/index.js';
+import { EngineError, type SearchIndex } from '../engine/index.js';
 import type { JobsApi } from '../jobs/contract.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { mountJobs } from './jobs.js';
 import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
 import { searchPage } from './page.js';
+import { malformedUrlProblem } from './percent-encoding.js';
 import { Problem, badField, renderProblem } from './problem.js';
 import { zodProblem } from './zod-problem.js';
 import {
@@ -30,7 +31,7 @@ import {
   SearchQuerySchema,
   SearchResponseSchema,
 } from './schemas.js';
-import { documentMetadata, runSearch, type SearchRequest } from './search.js';
+import { documentParts, runSearch, type SearchRequest } from './search.js';
 
 /** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
 export interface IndexSource {
@@ -45,7 +46,20 @@ export interface AppOptions {
   corsOrigin?: string | false;
   /** The job pipeline behind `/jobs` (absent: those routes answer 503). */
   jobs?: JobsApi;
+  /**
+   * What to tell a client while the store has nothing published (503 "no index published yet:
+   * HINT"): how this deployment gets its first version. Default: `sir publish`.
+   */
+  unpublishedHint?: string;
+  /**
+   * The stored key shown as each hit's title, one of the index's fields (default: its first
+   * field); the other indexed fields make the snippet and the document's text.
+   */
+  titleField?: string;
 }
+
+/** The default `unpublishedHint`. */
+export const PUBLISH_HINT = 'run sir publish --store DIR --index BUILT';
 
 const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -145,6 +159,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
       ms: Math.round((performance.now() - started) * 100) / 100,
     });
   });
+  app.use('*', async (c, next) => {
+    const malformed = malformedUrlProblem(c.req.url, (path) =>
+      path.startsWith('/documents/') ? 'id' : 'path',
+    );
+    if (malformed) throw malformed;
+    await next();
+  });
   if (options.corsOrigin !== false)
     app.use(
       '*',
@@ -184,7 +205,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const search = async (method: string, req: SearchRequest, requestId: string) =>
     options.index.with((loaded) => {
       const started = performance.now();
-      const out = runSearch(loaded, req, '/search');
+      const out = runSearch(loaded, req, '/search', {
+        titleField: options.titleField,
+        log,
+        requestId,
+      });
       emitSearchMetrics(log, {
         latencyMs: performance.now() - started,
         hits: out.hits.length,
@@ -210,6 +235,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       fields: q.fields?.split(','),
       filters: q.filter === undefined ? undefined : Array.isArray(q.filter) ? q.filter : [q.filter],
       cursor: q.cursor,
+      exact_total: q.exact_total === undefined ? undefined : q.exact_total === 'true',
     };
     return c.json(await search('GET', req, c.get('requestId')), 200);
   });
@@ -224,13 +250,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     const doc = await options.index.with((loaded) => {
       const n = loaded.value.lookup(id);
       if (n === undefined) return undefined;
-      const stored = loaded.value.document(n);
-      return {
-        id,
-        title: String(stored.title ?? ''),
-        text: String(stored.text ?? ''),
-        metadata: documentMetadata(stored),
-      };
+      return { id, ...documentParts(loaded.value, loaded.value.document(n), options.titleField) };
     });
     if (!doc)
       throw new Problem(404, `no document has id "${id}"`, [
@@ -295,6 +315,32 @@ export function createApp(options: AppOptions): OpenAPIHono {
             ])
           : badField('body', `${err.message}; expected a JSON object`);
       return renderProblem(c, p);
+    }
+    if (err instanceof StoreError && err.code === 'not-published') {
+      return renderProblem(
+        c,
+        new Problem(
+          503,
+          `no index published yet: ${options.unpublishedHint ?? PUBLISH_HINT}`,
+          [],
+          'index-not-published',
+          { 'retry-after': '5' },
+        ),
+      );
+    }
+    if (err instanceof EngineError && err.code === 'corrupt-index') {
+      // Damage found while reading the served version (a stored block or positions): this request
+      // cannot be answered; the rest of the index still serves.
+      logJson(log, {
+        level: 'error',
+        requestId: c.get('requestId'),
+        msg: 'the served index is damaged',
+        error: err.message,
+      });
+      return renderProblem(
+        c,
+        new Problem(500, `the served index is damaged: ${err.message}`, [], 'index-damaged'),
+      );
     }
     if (err instanceof StoreError && (err.code === 'unavailable' || err.code === 'closed')) {
       return renderProblem(

@@ -103,6 +103,7 @@ const JOB_FIELDS: FieldVocabulary = {
     fieldMode: 'combined or separate',
     stemmer: 'porter or none',
     stopwords: 'lucene, none, or an array of words',
+    norms: 'exact or lucene',
     skipBad: 'true or false',
     publish: 'true or false',
     name: 'AlwaysOne, StaticProportional or QueueDepth',
@@ -113,7 +114,7 @@ const JOB_FIELDS: FieldVocabulary = {
   },
   fieldsAt: (path) =>
     path === 'analyzer'
-      ? ['fields', 'fieldMode', 'stemmer', 'stopwords']
+      ? ['fields', 'fieldMode', 'stemmer', 'stopwords', 'norms']
       : path === 'policy'
         ? ['name', 'm (StaticProportional)', 'backlog (QueueDepth)']
         : ['kind', 'corpus', 'chunkMb', 'analyzer', 'skipBad', 'publish', 'policy'],

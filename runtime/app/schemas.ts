@@ -4,13 +4,15 @@
  * API accepts. `ACCEPTED` is the human sentence for each field's range, used in problem details.
  */
 import { z } from '@hono/zod-openapi';
-import { RANKERS } from '../engine/index.js';
+import { DEFAULT_COUNT_LIMIT, RANKERS } from '../engine/index.js';
 
 export const MAX_Q = 1024;
 export const MAX_SIZE = 100;
 /** page × size beyond this must use the cursor (bounded top-k work per request). */
 export const MAX_WINDOW = 10_000;
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Matches are counted exactly up to this many unless `exact_total` asks for all. */
+export const COUNT_LIMIT = DEFAULT_COUNT_LIMIT;
 export const PARAM_NAMES = ['k1', 'b', 'mu', 'lambda', 's', 'delta'] as const;
 
 export const ACCEPTED: Record<string, string> = {
@@ -25,10 +27,12 @@ export const ACCEPTED: Record<string, string> = {
   s: 'a finite number (pivoted s, 0..1)',
   delta: 'a finite number (absolute discount delta, 0 < delta < 1)',
   params: `an object with some of ${PARAM_NAMES.join(', ')} as finite numbers`,
-  fields: 'field names of the index (comma-separated in a query string)',
+  fields:
+    'names of the index fields to search unqualified words in (comma-separated in a query string); an index built with `--field-mode separate` has one per source field (the demo: title, text), the default combined index one for all (title+text), which needs no `fields`',
   filter: 'metadata filters such as year>=1900 or party=Whig',
   filters: 'an array of metadata filters such as "year>=1900"',
   cursor: 'the opaque cursor from a previous response',
+  exact_total: `true to count every match exactly; by default matches are counted exactly up to ${COUNT_LIMIT.toLocaleString('en-US')} and beyond that "total" is a lower bound ("total_relation": "gte")`,
   body: `a JSON object of at most ${MAX_BODY_BYTES} bytes`,
 };
 
@@ -75,11 +79,7 @@ export const SearchQuerySchema = z.object({
     .string()
     .max(MAX_Q)
     .optional()
-    .openapi({
-      param: { name: 'fields', in: 'query' },
-      example: 'title,text',
-      description: ACCEPTED.fields,
-    }),
+    .openapi({ param: { name: 'fields', in: 'query' }, description: ACCEPTED.fields }),
   filter: z
     .union([z.string().max(MAX_Q), z.array(z.string().max(MAX_Q)).max(32)])
     .optional()
@@ -93,6 +93,10 @@ export const SearchQuerySchema = z.object({
     .max(MAX_Q)
     .optional()
     .openapi({ param: { name: 'cursor', in: 'query' }, description: ACCEPTED.cursor }),
+  exact_total: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ param: { name: 'exact_total', in: 'query' }, description: ACCEPTED.exact_total }),
 });
 
 const ParamsSchema = z
@@ -120,6 +124,7 @@ export const SearchBodySchema = z
       .optional()
       .openapi({ example: ['year>=1900'] }),
     cursor: z.string().max(MAX_Q).optional(),
+    exact_total: z.boolean().optional().openapi({ description: ACCEPTED.exact_total }),
   })
   .openapi('SearchRequest');
 
@@ -137,7 +142,12 @@ export const HitSchema = z
 
 export const SearchResponseSchema = z
   .object({
-    total: z.number().int(),
+    total: z.number().int().openapi({
+      description: `matching documents: exact when total_relation is "eq", a lower bound when "gte"`,
+    }),
+    total_relation: z.enum(['eq', 'gte']).openapi({
+      description: `"eq": total is exact; "gte": more than ${COUNT_LIMIT.toLocaleString('en-US')} match and total is that lower bound (ask exact_total=true for the exact count)`,
+    }),
     page: z.number().int().nullable(),
     size: z.number().int(),
     took_ms: z.number(),

@@ -3,6 +3,7 @@ export { engine, wasmCandidates } from './wasm-module.js';
 export {
   SearchIndex,
   INDEX_FILE,
+  DEFAULT_COUNT_LIMIT,
   RANKERS,
   type RankerName,
   type RankerParams,
@@ -11,17 +12,20 @@ export {
   type Hit,
   type IndexInfo,
   type FieldInfo,
+  type OpenOptions,
 } from './search-index.js';
+export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
+export { DEFAULT_ANALYZER } from './analyzer-defaults.js';
 export {
-  CorpusBuilder,
-  DEFAULT_ANALYZER,
-  SegmentMerger,
-  type CorpusBuildOptions,
-  type CorpusBuilderOptions,
-  type CorpusBuildOutput,
-} from './corpus-builder.js';
+  buildRange,
+  countNewlines,
+  mergeSegments,
+  type RangeJob,
+  type RangeResult,
+} from './build-range.js';
 export {
   buildIndex,
+  buildIndexParallel,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,

@@ -21,8 +21,8 @@ import { getJson, putJson } from './objects.js';
 import { needsQueueMetrics } from './policies.js';
 import {
   type SqsBatchResponse,
+  type SqsEvent,
   type SqsRecord,
-  assertSqsEvent,
   queueMetrics,
   receiveCount,
   sendReduce,
@@ -34,9 +34,8 @@ import type { ErrorRecord } from './worker.js';
 
 export async function handleControlBatch(
   ctx: JobsContext,
-  event: unknown,
+  event: SqsEvent,
 ): Promise<SqsBatchResponse> {
-  assertSqsEvent(event);
   // Group by job, keeping each job's order; jobs in order of first appearance.
   const groups = new Map<string, Array<{ record: SqsRecord; message?: ControlMessage }>>();
   for (const record of event.Records) {

@@ -19,8 +19,8 @@ import { EngineError } from '../engine/index.js';
 import {
   type Outcome,
   type SqsBatchResponse,
+  type SqsEvent,
   type SqsRecord,
-  assertSqsEvent,
   batchResponse,
   receiveCount,
 } from './sqs-events.js';
@@ -28,9 +28,8 @@ import type { ErrorRecord } from './worker.js';
 
 export async function handleReduceBatch(
   ctx: JobsContext,
-  event: unknown,
+  event: SqsEvent,
 ): Promise<SqsBatchResponse> {
-  assertSqsEvent(event);
   const outcomes: Array<{ record: SqsRecord; outcome: Outcome }> = [];
   for (const record of event.Records)
     outcomes.push({ record, outcome: await reduceOne(ctx, record) });

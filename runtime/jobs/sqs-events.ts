@@ -52,23 +52,6 @@ export function receiveCount(record: SqsRecord): number {
   return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
-/** Checks the event is an SQS batch before a handler reads it. */
-export function assertSqsEvent(event: unknown): asserts event is SqsEvent {
-  const records = (event as SqsEvent | null)?.Records;
-  if (
-    !Array.isArray(records) ||
-    records.some(
-      (r) =>
-        r?.eventSource !== 'aws:sqs' ||
-        typeof r.messageId !== 'string' ||
-        typeof r.body !== 'string',
-    )
-  )
-    throw new Error(
-      'this function is fed by an SQS event-source mapping; the event is not an SQS batch ({"Records": [{"eventSource": "aws:sqs", ...}]})',
-    );
-}
-
 /**
  * What became of one message:
  * - `done`: delete it;

@@ -25,8 +25,8 @@ import { exists, getJson, putJson } from './objects.js';
 import {
   type Outcome,
   type SqsBatchResponse,
+  type SqsEvent,
   type SqsRecord,
-  assertSqsEvent,
   batchResponse,
   receiveCount,
   sendControl,
@@ -43,8 +43,10 @@ export interface ErrorRecord {
   at: string;
 }
 
-export async function handleTaskBatch(ctx: JobsContext, event: unknown): Promise<SqsBatchResponse> {
-  assertSqsEvent(event);
+export async function handleTaskBatch(
+  ctx: JobsContext,
+  event: SqsEvent,
+): Promise<SqsBatchResponse> {
   const outcomes: Array<{ record: SqsRecord; outcome: Outcome }> = [];
   for (const record of event.Records) outcomes.push({ record, outcome: await runOne(ctx, record) });
   return batchResponse(ctx, ctx.queues.task, outcomes);

@@ -4,10 +4,10 @@
  * `/jobs/{proxy+}` here and everything else to the search Lambda, which has the index; this one
  * has none, so its search routes would answer 503.
  */
-import { handle } from 'hono/aws-lambda';
 import { createApp } from '../app/app.js';
 import { JobsService, contextFromEnv } from '../jobs/index.js';
 import { StoreError } from '../store/index.js';
+import { apiGatewayHandler } from './adapter.js';
 
 const app = createApp({
   index: {
@@ -17,4 +17,4 @@ const app = createApp({
   jobs: new JobsService(contextFromEnv()),
 });
 
-export const handler = handle(app);
+export const handler = apiGatewayHandler(app);

@@ -3,7 +3,8 @@
  * per job, `ReportBatchItemFailures`). Outside the VPC: S3 for job state, SQS to release tasks.
  */
 import { contextFromEnv, handleControlBatch } from '../jobs/index.js';
+import { sqsBatchHandler } from './sqs-adapter.js';
 
 const ctx = contextFromEnv();
 
-export const handler = (event: unknown) => handleControlBatch(ctx, event);
+export const handler = sqsBatchHandler((event) => handleControlBatch(ctx, event));

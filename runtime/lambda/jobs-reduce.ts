@@ -4,7 +4,8 @@
  * route to SQS (`JOBS_SEND_TO_SQS=false`): Lambda polls the queue for it, and it reports through S3.
  */
 import { contextFromEnv, handleReduceBatch } from '../jobs/index.js';
+import { sqsBatchHandler } from './sqs-adapter.js';
 
 const ctx = contextFromEnv();
 
-export const handler = (event: unknown) => handleReduceBatch(ctx, event);
+export const handler = sqsBatchHandler((event) => handleReduceBatch(ctx, event));

@@ -4,7 +4,8 @@
  * writes outputs to the results bucket and reports on the control queue.
  */
 import { contextFromEnv, handleTaskBatch } from '../jobs/index.js';
+import { sqsBatchHandler } from './sqs-adapter.js';
 
 const ctx = contextFromEnv();
 
-export const handler = (event: unknown) => handleTaskBatch(ctx, event);
+export const handler = sqsBatchHandler((event) => handleTaskBatch(ctx, event));

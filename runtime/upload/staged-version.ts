@@ -27,8 +27,8 @@ import {
 } from '../store/index.js';
 import { UploadError } from './upload-error.js';
 
-/** Default key prefix of staged versions (the loader's SIR_STAGING_PREFIX, infra's STAGING_PREFIX). */
-export const DEFAULT_STAGING_PREFIX = 'staging/';
+/** Default key prefix of staged versions: the loader contract's, which infra's bucket rules use too. */
+export { STAGING_PREFIX as DEFAULT_STAGING_PREFIX } from './loader-contract.js';
 /** The corpus file name inside a staged `corpus` version. */
 export const STAGED_CORPUS_FILE = 'corpus.jsonl';
 

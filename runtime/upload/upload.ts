@@ -8,6 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CliIO } from '../cli/command.js';
 import { formatBytes, ProgressBar } from '../cli/progress.js';
 import { type AgentResult, parseAgentResult } from './loader-agent.js';
+import { AGENT_MESSAGE_PREFIX } from './loader-contract.js';
 import type { LoaderResult, LoaderTransport } from './loader-transport.js';
 import { type StagedUpload, stagedVersionPrefix } from './staged-version.js';
 import { stageUpload } from './stage-files.js';
@@ -142,10 +143,10 @@ export function agentOutcome(
   if (result.status === 'Success' && parsed) return parsed;
   const said = [...result.errorOutput.split('\n'), ...result.output.split('\n')]
     .map((l) => l.trim())
-    .filter((l) => l.startsWith('sir loader-agent:'));
+    .filter((l) => l.startsWith(AGENT_MESSAGE_PREFIX));
   const reason =
     said.length > 0
-      ? said[said.length - 1]!.replace(/^sir loader-agent:\s*/, '')
+      ? said[said.length - 1]!.slice(AGENT_MESSAGE_PREFIX.length).trim()
       : lastLines(result.errorOutput || result.output);
   const exit = result.exitCode !== undefined ? `, exit code ${result.exitCode}` : '';
   throw new UploadError(

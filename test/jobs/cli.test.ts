@@ -43,7 +43,12 @@ describe('sir jobs (processes)', function () {
   });
 
   it('serves a new store: search answers 503 problem+json until the first publish', async () => {
-    assert.match(server.output(), /no version is published in .* yet/);
+    assert.ok(
+      await server.waitFor(
+        /no index published yet: search answers 503 until sir publish .* or a build job publishes one/,
+      ),
+      server.output(),
+    );
     const res = await fetch(`${url}/search?q=w1`);
     assert.equal(res.status, 503);
     assert.equal(res.headers.get('content-type'), 'application/problem+json');

@@ -91,6 +91,7 @@ describe('jobs HTTP API', function () {
         fieldMode: 'combined',
         stemmer: 'porter',
         stopwords: 'lucene',
+        norms: 'exact',
       },
       skipBad: false,
       publish: false,
@@ -161,7 +162,7 @@ describe('jobs HTTP API', function () {
       400,
       'analyzer.stem',
     );
-    assert.match(nested.errors![0]!.message, /fields, fieldMode, stemmer, stopwords/);
+    assert.match(nested.errors![0]!.message, /fields, fieldMode, stemmer, stopwords, norms/);
     await problem(
       await post('/jobs', {
         kind: 'build-index',

@@ -12,7 +12,7 @@ import { buildLambdas } from '../../scripts/build-lambdas.js';
 import type { JobStatusView } from '../../runtime/jobs/index.js';
 import { ExecutionEnvironments } from '../../runtime/local/environments.js';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
-import { v2 } from '../app/api-gateway-events.js';
+import { OTHER_TRIGGERS, apiGatewayV2 as v2, sqsEvent } from '../fixtures/lambda-events.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
 import { waitForJob } from './helpers.js';
 
@@ -77,17 +77,19 @@ describe('job pipeline: built Lambda bundles', function () {
     assert.ok(pipeline.mappings.task.stats.invocations >= 2);
   });
 
-  it('each refuses an event that is not an SQS batch, and the API answers API Gateway events', async () => {
+  it('each refuses an event that is not its own, naming what it got; the API answers API Gateway events', async () => {
     for (const name of ['jobs-worker', 'jobs-coordinator', 'jobs-reduce']) {
       const fn = load(name);
       await assert.rejects(
         fn.invoke(v2('GET', '/jobs') as never),
-        /the event is not an SQS batch/,
+        /refusing an API Gateway request \(payload 2\.0\): this function is fed by an SQS event-source mapping/,
         name,
       );
-      await assert.rejects(fn.invoke({} as never), /the event is not an SQS batch/, name);
+      for (const t of OTHER_TRIGGERS.filter((t) => t.name !== 'SQS'))
+        await assert.rejects(fn.invoke(t.event as never), t.names, `${name}: ${t.name}`);
     }
     const api = load('jobs-api');
+    await assert.rejects(api.invoke(sqsEvent as never), /refusing an SQS event/);
     const list = (await api.invoke(v2('GET', '/jobs') as never)) as {
       statusCode: number;
       body: string;
@@ -112,22 +114,7 @@ describe('job pipeline: built Lambda bundles', function () {
 
   it('a malformed task message goes to the dead-letter queue, not into a job', async () => {
     const worker = load('jobs-worker');
-    const record = (body: string) => ({
-      messageId: 'm-1',
-      receiptHandle: 'r-1',
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'x',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:sir-jobs-task',
-      awsRegion: 'us-east-1',
-    });
+    const record = (body: string) => ({ ...sqsEvent.Records[0]!, messageId: 'm-1', body });
     for (const body of [
       'not json',
       '{"v":1,"type":"task","job":"../etc","task":0,"generation":0}',

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { IndexStore, silentLogger } from '../../runtime/store/index.js';
+import { DEFAULT_KEEP, IndexStore, silentLogger } from '../../runtime/store/index.js';
 import {
   captureLogger,
   flipByte,
@@ -254,9 +254,9 @@ describe('store/IndexStore', () => {
       );
     });
 
-    it('defaults to keeping 5', async () => {
-      for (let i = 0; i < 7; i++) await publish(`v${i}`);
-      assert.equal((await store.list()).length, 5);
+    it('defaults to keeping DEFAULT_KEEP', async () => {
+      for (let i = 0; i < DEFAULT_KEEP + 2; i++) await publish(`v${i}`);
+      assert.equal((await store.list()).length, DEFAULT_KEEP);
     });
   });
 

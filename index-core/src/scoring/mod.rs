@@ -10,7 +10,9 @@
 //! The language models add a per-document prior (`doc_prior`, ≤ 0) that depends only on the
 //! document, bounded by `prior_bound`.
 
+mod norms;
 mod rankers;
 
+pub use norms::Norms;
 pub use rankers::{Ranker, RankerParams};
 pub(crate) use rankers::{TermScorer, TermStats};

@@ -8,10 +8,16 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import { INDEX_FILE, buildIndex } from '../../engine/index.js';
+import { INDEX_FILE, buildIndex, type BuildOptions } from '../../engine/index.js';
 import { IndexStore } from '../../store/index.js';
 import { ProgressBar } from '../progress.js';
 import { DEFAULT_WORKERS, startServer, untilSignal } from './serve.js';
+
+/** How the demo is indexed: title and text as separate fields, so `fields=title` works. */
+export const DEMO_INDEX_OPTIONS: BuildOptions = {
+  fields: ['title', 'text'],
+  fieldMode: 'separate',
+};
 
 interface SotuSpeech {
   year: number;
@@ -113,8 +119,7 @@ Example:
       renameSync(`${corpus}.tmp`, corpus);
       const bar = new ProgressBar(io.stdout, 'indexing');
       const r = buildIndex(corpus, indexDir, {
-        fields: ['title', 'text'],
-        fieldMode: 'separate',
+        ...DEMO_INDEX_OPTIONS,
         onProgress: (p) =>
           bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en')} paragraphs`),
       });
@@ -128,12 +133,11 @@ Example:
       store: true,
       port,
       host: process.env.HOST ?? '127.0.0.1',
-      io,
       workers: DEFAULT_WORKERS,
     });
     io.stdout.write(
       `\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n  jobs         ${url}/jobs (sir jobs submit build --corpus FILE --api ${url})\n(Ctrl-C to stop)\n`,
     );
-    return untilSignal(close);
+    return untilSignal(() => close());
   },
 };

@@ -5,11 +5,12 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { availableParallelism } from 'node:os';
+import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { formatBytes, ProgressBar } from '../progress.js';
 import { engineFailure } from '../open-index.js';
-import { buildIndex } from '../../engine/index.js';
+import { buildIndexParallel } from '../../engine/index.js';
 import { openStore, storeOperation } from './versions.js';
 
 export const indexCommand: Command = {
@@ -30,8 +31,12 @@ Options:
   --stemmer NAME         porter (default) or none
   --stopwords WHICH      lucene (default: Lucene's 33 English words), none, or a file with
                          one word per line
-  --memory-mb N          memory for the in-memory segment before it is written out and
-                         merged later (default 256)
+  --norms HOW            exact (default): rank with exact document lengths; lucene: with
+                         Lucene's one-byte lengths, to reproduce Lucene/Anserini scores
+  --memory-mb N          memory for the in-memory segments before they are written out and
+                         merged later, shared by the threads (default 256)
+  --threads N            worker threads building consecutive parts of the corpus, merged in
+                         order (default: the machine's cores; 1 builds in this thread)
   --skip-bad             skip malformed lines (reported) instead of stopping at the first
   -h, --help             show this help
 
@@ -42,6 +47,7 @@ Example:
     const { values, positionals } = parseFlags(argv, {
       out: { type: 'string' },
       store: { type: 'string' },
+      threads: { type: 'string' },
       ...BUILD_FLAG_OPTIONS,
     });
     if (positionals.length !== 1)
@@ -56,15 +62,23 @@ Example:
       );
     }
     const options = buildOptionsFromFlags(values);
+    const threads = numberFlag(values.threads, 'threads', availableParallelism(), {
+      min: 1,
+      max: 64,
+      integer: true,
+    });
 
     const out = values.out ?? mkdtempSync(join(tmpdir(), 'sir-index-'));
     const bar = new ProgressBar(io.stderr, 'indexing');
     try {
-      const result = engineFailure(() =>
-        buildIndex(corpus, out, {
-          ...options,
-          onProgress: (p) =>
-            bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
+      const result = await buildIndexParallel(corpus, out, {
+        ...options,
+        threads,
+        onProgress: (p) =>
+          bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
+      }).catch((err: unknown) =>
+        engineFailure(() => {
+          throw err;
         }),
       );
       const mbps = result.corpusBytes / 1e6 / result.seconds;

@@ -1,84 +1,63 @@
 /**
- * `sir serve (--index DIR | --store DIR) [--port N] [--host H]`: the same Hono app the Lambda runs,
- * on @hono/node-server. Loopback by default: exposing an index to the network is an explicit choice.
+ * `sir serve (--index DIR | --store DIR) [--port N] [--host H] [--workers N] [--inputs DIR] [limits]`:
+ * the same Hono app the Lambda runs, on the server of `runtime/server/`, and with a store the job
+ * pipeline in-process (runtime/local/). Loopback by default: exposing an index to the network is
+ * an explicit choice.
  */
-import { serve } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { createApp } from '../../app/app.js';
-import { openLiveIndex } from '../../app/live.js';
-import { IndexStore } from '../../store/index.js';
+import {
+  SERVER_DEFAULTS,
+  ServeError,
+  serveIndex,
+  type ServedIndex,
+  type ServeIndexOptions,
+  type ServerLimits,
+} from '../../server/index.js';
 import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.js';
 
 /** Job workers `sir serve --store` runs by default. */
 export const DEFAULT_WORKERS = 2;
 
-export interface ServeOptions {
-  dir: string;
-  store: boolean;
-  port: number;
-  host: string;
-  io: CliIO;
+export interface ServeWithJobsOptions extends ServeIndexOptions {
   /** With a store: run the job pipeline too, with this many workers (0 or absent: no jobs). */
   workers?: number;
   /** Folders `file://` job inputs may come from (default: the current directory). */
   inputs?: string[];
 }
 
-/** Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and resolves once listening. */
-export async function startServer(
-  o: ServeOptions,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const live = openLiveIndex(o.dir, { store: o.store });
-  // A new or empty store is served too: search answers 503 until the first version is published
-  // (by a build job or `sir publish`). Anything else that cannot load fails now, not on a request.
-  const empty = o.store && (await new IndexStore(o.dir).readCurrent()) === undefined;
-  if (empty)
-    o.io.stderr.write(
-      `no version is published in ${o.dir} yet: search answers 503 until the first publish (a build job or sir publish)\n`,
-    );
-  else {
-    try {
-      await live.get();
-    } catch (err) {
-      throw new CliError(`cannot serve ${o.dir}: ${(err as Error).message}`);
-    }
-  }
+/**
+ * Starts serving, with the job pipeline when asked (jobs publish into the store); a failure to
+ * load or to listen becomes a one-line CLI error.
+ */
+export async function startServer({
+  workers = 0,
+  inputs,
+  ...o
+}: ServeWithJobsOptions): Promise<ServedIndex> {
   let pipeline: LocalPipeline | undefined;
-  if (o.store && (o.workers ?? 0) > 0)
+  if (o.store && workers > 0)
     pipeline = await startLocalPipeline({
       storeDir: o.dir,
-      workers: o.workers!,
-      ...(o.inputs ? { inputRoots: o.inputs } : {}),
+      workers,
+      ...(inputs ? { inputRoots: inputs } : {}),
     });
-  const app = createApp({ index: live, ...(pipeline ? { jobs: pipeline.service } : {}) });
-  const stop = async () => {
+  try {
+    const served = await serveIndex({ ...o, ...(pipeline ? { jobs: pipeline.service } : {}) });
+    return {
+      ...served,
+      close: async (graceMs?: number) => {
+        await served.close(graceMs);
+        await pipeline?.close();
+      },
+    };
+  } catch (err) {
     await pipeline?.close();
-    await live.close();
-  };
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, (info) => {
-      const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-      resolve({
-        url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => server.close(() => void stop().then(() => done()))),
-      });
-    });
-    server.on(
-      'error',
-      (err: NodeJS.ErrnoException) =>
-        void stop().finally(() =>
-          reject(
-            new CliError(
-              err.code === 'EADDRINUSE'
-                ? `port ${o.port} is in use; pick another with --port`
-                : err.message,
-            ),
-          ),
-        ),
+    if (!(err instanceof ServeError)) throw err;
+    throw new CliError(
+      err.code === 'EADDRINUSE' ? `${err.message}; pick another with --port` : err.message,
     );
-  });
+  }
 }
 
 /** Resolves when the process is asked to stop, after closing the server. */
@@ -90,17 +69,20 @@ export function untilSignal(close: () => Promise<void>): Promise<number> {
   });
 }
 
+const seconds = (ms: number) => `${ms / 1000}`;
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the search API, docs and search page for an index or a store',
-  help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H] [--workers N] [--inputs DIR]
+  help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H] [limits]
 
 Serves the search app (the same one the Lambda runs): GET / (search page), GET|POST /search,
 GET /documents/{id}, GET /health, GET /openapi.json, GET /docs. With --store it follows the
-store's CURRENT and hot-reloads new versions, and runs the job pipeline in-process (POST /jobs,
+store's CURRENT and hot-reloads new versions; a new or empty store (created if missing) serves
+503 "no index published yet" until the first version is published (\`sir publish --store DIR\`
+or a build job). With --store it also runs the job pipeline in-process (POST /jobs,
 GET /jobs/{id}; see \`sir jobs --help\`): fauxqs as SQS and S3, the worker, coordinator and
-reduce functions fed by local event-source mappings, build jobs publishing into the store. A new
-or empty store is served too: search answers 503 until the first version is published.
+reduce functions fed by local event-source mappings, build jobs publishing into the store.
 
 Options:
   --index DIR     a folder built by \`sir index\` (loaded once)
@@ -111,6 +93,14 @@ Options:
   --inputs DIR    with --store: a folder job inputs (file://) may come from; repeat for more
                   (default: the current directory)
   -h, --help      show this help
+
+Limits (a request over one gets a problem+json 4xx, or 503 with Retry-After when overloaded):
+  --headers-timeout S     seconds to receive the request line and headers (default ${seconds(SERVER_DEFAULTS.headersTimeoutMs)})
+  --request-timeout S     seconds to receive a whole request, body included (default ${seconds(SERVER_DEFAULTS.requestTimeoutMs)})
+  --keep-alive-timeout S  seconds an idle connection stays open (default ${seconds(SERVER_DEFAULTS.keepAliveTimeoutMs)})
+  --max-connections N     open connections served at once; more get 503 (default ${SERVER_DEFAULTS.maxConnections})
+  --max-queue-ms MS       longest the server stays busy before waiting requests get 503 (default ${SERVER_DEFAULTS.maxQueueMs})
+  URLs are accepted up to ${SERVER_DEFAULTS.maxUrlBytes / 1024} KiB (414 beyond) and header fields up to ${SERVER_DEFAULTS.maxHeaderBytes / 1024} KiB (431 beyond).
 
 Examples:
   sir serve --index ./idx --port 8080
@@ -124,6 +114,11 @@ Examples:
         store: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-queue-ms': { type: 'string' },
         workers: { type: 'string' },
         inputs: { type: 'string', multiple: true },
       },
@@ -134,31 +129,60 @@ Examples:
     if (values.index !== undefined && (values.workers ?? values.inputs) !== undefined)
       throw new CliError('--workers and --inputs go with --store (jobs publish into a store)', 2);
     const dir = (values.index ?? values.store)!;
-    if (values.store !== undefined) await new IndexStore(dir).init();
-    else if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
+    if (values.index !== undefined && !existsSync(dir)) throw new CliError(`${dir} does not exist`);
     for (const input of values.inputs ?? [])
       if (!existsSync(input)) throw new CliError(`--inputs ${input} does not exist`, 2);
     const port = numberFlag(values.port, 'port', 8787, { min: 0, max: 65535, integer: true });
-    const workers = numberFlag(values.workers, 'workers', DEFAULT_WORKERS, {
-      min: 0,
-      max: 64,
-      integer: true,
-    });
-    const { url, close } = await startServer({
+    const workers =
+      values.store === undefined
+        ? 0
+        : numberFlag(values.workers, 'workers', DEFAULT_WORKERS, {
+            min: 0,
+            max: 64,
+            integer: true,
+          });
+    const ms = (flag: 'headers-timeout' | 'request-timeout' | 'keep-alive-timeout', d: number) =>
+      Math.round(1000 * numberFlag(values[flag], flag, d / 1000, { min: 0.001, max: 3600 }));
+    const limits: Partial<ServerLimits> = {
+      headersTimeoutMs: ms('headers-timeout', SERVER_DEFAULTS.headersTimeoutMs),
+      requestTimeoutMs: ms('request-timeout', SERVER_DEFAULTS.requestTimeoutMs),
+      keepAliveTimeoutMs: ms('keep-alive-timeout', SERVER_DEFAULTS.keepAliveTimeoutMs),
+      maxConnections: numberFlag(
+        values['max-connections'],
+        'max-connections',
+        SERVER_DEFAULTS.maxConnections,
+        { min: 1, max: 1_000_000, integer: true },
+      ),
+      maxQueueMs: numberFlag(values['max-queue-ms'], 'max-queue-ms', SERVER_DEFAULTS.maxQueueMs, {
+        min: 1,
+        max: 600_000,
+      }),
+    };
+    if (limits.headersTimeoutMs! > limits.requestTimeoutMs!)
+      throw new CliError('--headers-timeout must not exceed --request-timeout', 2);
+    const { url, close, published } = await startServer({
       dir,
       store: values.store !== undefined,
       port,
       host: values.host ?? '127.0.0.1',
-      io,
-      ...(values.store !== undefined ? { workers } : {}),
+      limits,
+      unpublishedHint:
+        workers > 0
+          ? `run sir publish --store ${dir} --index BUILT, or submit a build job: sir jobs submit build --corpus FILE`
+          : `run sir publish --store ${dir} --index BUILT`,
+      workers,
       ...(values.inputs ? { inputs: values.inputs } : {}),
     });
     io.stdout.write(
       `serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n` +
-        (values.store !== undefined && workers > 0
+        (workers > 0
           ? `  jobs         ${url}/jobs (${workers} worker(s); sir jobs submit build --corpus FILE --api ${url})\n`
           : ''),
     );
-    return untilSignal(close);
+    if (!published)
+      io.stdout.write(
+        `no index published yet: search answers 503 until sir publish --store ${dir} --index BUILT${workers > 0 ? ' or a build job publishes one' : ''}\n`,
+      );
+    return untilSignal(() => close());
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The build-index map task: chunk `n` is the lines that start in bytes [n × chunk, (n + 1) × chunk)
  * of the corpus (inputs.ts realigns the cut to line boundaries). The worker builds them with the
- * engine's `CorpusBuilder` — the same code as `sir index` — and writes the segment to
+ * engine's `buildRange` — the same code as `sir index` — and writes the segment to
  * `jobs/<id>/segments/<n>.sir`, then the task's record.
  *
  * Identical chunks are built once: a segment is also filed in `cache/segments/` under the hash of
@@ -10,8 +10,9 @@
  * rebuilds only the chunks that changed, as long as the fix keeps the others' bytes in place).
  */
 import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorpusBuilder, EngineError } from '../../engine/index.js';
+import { EngineError, buildRange, countNewlines, mergeSegments } from '../../engine/index.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { JobsContext } from '../context.js';
 import { InputChangedError, readChunk } from '../inputs.js';
@@ -39,6 +40,58 @@ interface CachedSegment {
   docs: number;
   lines: number;
   skipped: Array<{ line: number; reason: string }>;
+}
+
+/**
+ * Builds the chunk's lines with the engine (`buildRange`, the code `sir index` runs), spilling to
+ * and merging from a scratch folder; corpus errors become permanent failures naming the chunk.
+ */
+async function buildChunk(
+  ctx: JobsContext,
+  request: BuildIndexRequest,
+  bytes: Buffer,
+  where: () => string,
+): Promise<{
+  bytes: Uint8Array | undefined;
+  docs: number;
+  lines: number;
+  skipped: CachedSegment['skipped'];
+}> {
+  const dir = await mkdtemp(join(ctx.tmpDir, 'sir-task-'));
+  try {
+    const file = join(dir, 'chunk.jsonl');
+    await writeFile(file, bytes);
+    const r = buildRange({
+      corpusPath: file,
+      start: 0,
+      end: bytes.length,
+      firstLine: 1,
+      engineOptions: JSON.stringify({ ...request.analyzer, memoryBudgetMb: ctx.memoryBudgetMb }),
+      skipBad: request.skipBad,
+      segmentDir: join(dir, 'segments'),
+      prefix: '',
+      allowEmpty: true,
+    });
+    const lines =
+      countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0);
+    const index =
+      r.segments.length === 0
+        ? undefined
+        : r.segments.length === 1
+          ? await readFile(r.segments[0]!)
+          : mergeSegments(r.segments);
+    return { bytes: index, docs: r.docs, lines, skipped: r.skipped };
+  } catch (err) {
+    if (err instanceof EngineError && (err.code === 'bad-document' || err.code === 'bad-options')) {
+      const m = /^line (\d+): ([\s\S]*)$/.exec(err.message);
+      throw m
+        ? new PermanentTaskError(`${where()}, line ${m[1]} of the chunk: ${m[2]}`, Number(m[1]))
+        : new PermanentTaskError(`${where()}: ${err.message}`);
+    }
+    throw err;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Byte range of task `n` before realignment. */
@@ -100,27 +153,9 @@ export async function runBuildTask(
     if (other !== null && (await copyObject(ctx, other, target))) return record(cached, true);
   }
 
-  const builder = new CorpusBuilder({
-    ...options,
-    memoryBudgetMb: ctx.memoryBudgetMb,
-    spillDir: join(ctx.tmpDir, `sir-task-${job.id}-${n}-${process.pid}`),
-  });
-  let built;
-  try {
-    builder.push(chunk.bytes);
-    built = builder.finish({ allowEmpty: true });
-  } catch (err) {
-    if (err instanceof EngineError && (err.code === 'bad-document' || err.code === 'bad-options')) {
-      const m = /^line (\d+): ([\s\S]*)$/.exec(err.message);
-      const where = describeChunk(request, corpus.bytes, n, tasks);
-      throw m
-        ? new PermanentTaskError(`${where}, line ${m[1]} of the chunk: ${m[2]}`, Number(m[1]))
-        : new PermanentTaskError(`${where}: ${err.message}`);
-    }
-    throw err;
-  } finally {
-    builder.free();
-  }
+  const built = await buildChunk(ctx, request, chunk.bytes, () =>
+    describeChunk(request, corpus.bytes, n, tasks),
+  );
   if (built.bytes !== undefined) await putBytes(ctx, target, built.bytes);
   const entry: CachedSegment = {
     segment: built.bytes === undefined ? null : target,

@@ -1,5 +1,6 @@
 /**
  * The build-index reduce step: merge the tasks' segments in corpus order with the engine's merger
+ * (`mergeSegments`, which reads each segment file in place rather than holding it in memory)
  * (so document numbers equal one `sir index` run over the whole corpus), then either publish the
  * index as the store's new live version — through the store's front door, `stagePartial` into
  * `.partial/` and `commitPartial`'s atomic `CURRENT` flip, exactly as `sir publish` — or keep it in
@@ -11,7 +12,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { INDEX_FILE, SegmentMerger } from '../../engine/index.js';
+import { INDEX_FILE, mergeSegments } from '../../engine/index.js';
 import {
   type IndexStore,
   MANIFEST_FILE,
@@ -52,18 +53,7 @@ export async function reduceBuild(
   records: BuildTaskRecord[],
 ): Promise<BuildResult> {
   const started = performance.now();
-  const merger = new SegmentMerger();
-  let bytes: Uint8Array;
-  try {
-    for (const r of records) if (r.segment !== null) merger.add(await getBytes(ctx, r.segment));
-    if (merger.count === 0)
-      throw new PermanentTaskError(
-        `the corpus ${job.request.corpus} has no documents: an index needs at least one`,
-      );
-    bytes = merger.finish();
-  } finally {
-    merger.free();
-  }
+  const bytes = await mergeTaskSegments(ctx, job, records);
   const skipped: BuildResult['skipped'] = { count: 0, lines: [] };
   let before = 0;
   for (const r of records) {
@@ -98,6 +88,31 @@ export async function reduceBuild(
   }
   result.reduceSeconds = (performance.now() - started) / 1000;
   return result;
+}
+
+/** Downloads the tasks' segments, in corpus order, and merges them with the engine's merger. */
+async function mergeTaskSegments(
+  ctx: JobsContext,
+  job: JobRecord<BuildIndexRequest>,
+  records: BuildTaskRecord[],
+): Promise<Uint8Array> {
+  const dir = await mkdtemp(join(ctx.tmpDir, 'sir-merge-'));
+  try {
+    const files: string[] = [];
+    for (const r of records) {
+      if (r.segment === null) continue;
+      const file = join(dir, `${String(r.task).padStart(6, '0')}.sir`);
+      await writeFile(file, await getBytes(ctx, r.segment));
+      files.push(file);
+    }
+    if (files.length === 0)
+      throw new PermanentTaskError(
+        `the corpus ${job.request.corpus} has no documents: an index needs at least one`,
+      );
+    return mergeSegments(files);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function publishVersion(

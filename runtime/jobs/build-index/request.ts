@@ -5,7 +5,7 @@
  *
  *     {"kind": "build-index", "corpus": "s3://bucket/key" | "file:///path", "chunkMb": 64,
  *      "analyzer": {"fields": ["title", "text"], "fieldMode": "combined", "stemmer": "porter",
- *                   "stopwords": "lucene"},
+ *                   "stopwords": "lucene", "norms": "exact"},
  *      "skipBad": false, "publish": true, "policy": {"name": "StaticProportional", "m": 4}}
  *
  * Every field but `kind` and `corpus` is optional; `canonicalBuildRequest` fills the defaults.
@@ -38,6 +38,10 @@ export const AnalyzerSchema = z
       .union([z.enum(['lucene', 'none']), z.array(z.string().min(1).max(256)).max(MAX_STOPWORDS)])
       .optional()
       .openapi({ description: 'lucene (default), none, or the words themselves' }),
+    norms: z
+      .enum(['exact', 'lucene'])
+      .optional()
+      .openapi({ description: "document lengths: exact (default) or Lucene's one-byte norms" }),
   })
   .openapi('Analyzer', { description: 'the analysis options of `sir index`' });
 
@@ -81,6 +85,7 @@ export interface BuildIndexRequest {
     fieldMode: 'combined' | 'separate';
     stemmer: 'porter' | 'none';
     stopwords: 'lucene' | 'none' | string[];
+    norms: 'exact' | 'lucene';
   };
   skipBad: boolean;
   publish: boolean;
@@ -98,6 +103,7 @@ export function canonicalBuildRequest(input: BuildIndexInput): BuildIndexRequest
       fieldMode: a.fieldMode ?? DEFAULT_ANALYZER.fieldMode,
       stemmer: a.stemmer ?? DEFAULT_ANALYZER.stemmer,
       stopwords: a.stopwords ?? DEFAULT_ANALYZER.stopwords,
+      norms: a.norms ?? DEFAULT_ANALYZER.norms,
     },
     skipBad: input.skipBad ?? false,
     publish: input.publish ?? true,
