@@ -21,19 +21,13 @@ import {
   type SqsBatchResponse,
   type SqsEvent,
   type SqsRecord,
-  batchResponse,
+  eachMessage,
   receiveCount,
 } from './sqs-events.js';
 import type { ErrorRecord } from './worker.js';
 
-export async function handleReduceBatch(
-  ctx: JobsContext,
-  event: SqsEvent,
-): Promise<SqsBatchResponse> {
-  const outcomes: Array<{ record: SqsRecord; outcome: Outcome }> = [];
-  for (const record of event.Records)
-    outcomes.push({ record, outcome: await reduceOne(ctx, record) });
-  return batchResponse(ctx, ctx.queues.reduce, outcomes);
+export function handleReduceBatch(ctx: JobsContext, event: SqsEvent): Promise<SqsBatchResponse> {
+  return eachMessage(ctx, ctx.queues.reduce, event, (record) => reduceOne(ctx, record));
 }
 
 async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {

@@ -66,6 +66,18 @@ export function retryDelaySeconds(ctx: Pick<JobsContext, 'retryBaseSeconds'>, co
   return Math.min(900, Math.round(ctx.retryBaseSeconds * 2 ** (count - 1)));
 }
 
+/** Runs `fn` on each message of a batch in turn and answers with the partial batch response. */
+export async function eachMessage(
+  ctx: JobsContext,
+  queueUrl: string,
+  event: SqsEvent,
+  fn: (record: SqsRecord) => Promise<Outcome>,
+): Promise<SqsBatchResponse> {
+  const outcomes: Array<{ record: SqsRecord; outcome: Outcome }> = [];
+  for (const record of event.Records) outcomes.push({ record, outcome: await fn(record) });
+  return batchResponse(ctx, queueUrl, outcomes);
+}
+
 /** Turns per-message outcomes into the partial batch response, setting visibility where it can. */
 export async function batchResponse(
   ctx: JobsContext,

@@ -27,7 +27,7 @@ import {
   type SqsBatchResponse,
   type SqsEvent,
   type SqsRecord,
-  batchResponse,
+  eachMessage,
   receiveCount,
   sendControl,
 } from './sqs-events.js';
@@ -43,13 +43,8 @@ export interface ErrorRecord {
   at: string;
 }
 
-export async function handleTaskBatch(
-  ctx: JobsContext,
-  event: SqsEvent,
-): Promise<SqsBatchResponse> {
-  const outcomes: Array<{ record: SqsRecord; outcome: Outcome }> = [];
-  for (const record of event.Records) outcomes.push({ record, outcome: await runOne(ctx, record) });
-  return batchResponse(ctx, ctx.queues.task, outcomes);
+export function handleTaskBatch(ctx: JobsContext, event: SqsEvent): Promise<SqsBatchResponse> {
+  return eachMessage(ctx, ctx.queues.task, event, (record) => runOne(ctx, record));
 }
 
 async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
