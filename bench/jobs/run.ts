@@ -155,15 +155,28 @@ async function main() {
   const bytes = statSync(corpus).size;
   log(`corpus: ${DOCS.toLocaleString('en')} distinct documents, ${(bytes / GiB).toFixed(2)} GiB`);
 
-  log('sir index (one process)…');
+  log('sir index --threads 1 (one process, one thread)…');
   const refDir = join(WORK, 'sir-index');
   rmSync(refDir, { recursive: true, force: true });
-  const sirIndexSeconds = await runProcess(['index', corpus, '--out', refDir]);
+  const sirIndexSeconds = await runProcess(['index', corpus, '--out', refDir, '--threads', '1']);
+  log(`sir index --threads 1: ${sirIndexSeconds.toFixed(1)} s`);
+  log(`sir index --threads ${cpus().length} (one process, a thread per core)…`);
+  const threadedDir = join(WORK, 'sir-index-threads');
+  rmSync(threadedDir, { recursive: true, force: true });
+  const sirIndexThreadsSeconds = await runProcess([
+    'index',
+    corpus,
+    '--out',
+    threadedDir,
+    '--threads',
+    String(cpus().length),
+  ]);
+  rmSync(threadedDir, { recursive: true, force: true });
   const refIndex = SearchIndex.open(refDir);
   const reference = topIds(refIndex);
   const docs = refIndex.info.docCount;
   refIndex.free();
-  log(`sir index: ${sirIndexSeconds.toFixed(1)} s`);
+  log(`sir index --threads ${cpus().length}: ${sirIndexThreadsSeconds.toFixed(1)} s`);
 
   const runs: Run[] = [];
   for (const w of WORKERS) {
@@ -206,6 +219,7 @@ async function main() {
     },
     corpus: { docs, bytes, chunkMb: CHUNK_MB },
     sirIndexSeconds,
+    sirIndexThreadsSeconds,
     runs,
     model: {
       chunkMb: modelChunkMb,
@@ -255,6 +269,7 @@ function report(r: {
   machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   corpus: { docs: number; bytes: number; chunkMb: number };
   sirIndexSeconds: number;
+  sirIndexThreadsSeconds: number;
   runs: Run[];
   model: {
     chunkMb: number;
@@ -281,9 +296,9 @@ function report(r: {
 
 \`npm run bench:jobs\` (bench/jobs/run.ts), ${r.date}. Machine: ${r.machine.cpus} cores (${r.machine.cpuModel ?? 'unknown CPU'}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}; shared with other work while it ran, so single numbers are noisy.
 
-Corpus: ${r.corpus.docs.toLocaleString('en')} distinct generated documents (bench/corpus/zipf.ts, seed 2026), ${f(r.corpus.bytes / 2 ** 30, 2)} GiB; jobs cut it into ${one.tasks} tasks of ${r.corpus.chunkMb} MiB. \`sir index\` on one process: **${f(r.sirIndexSeconds)} s**.
+Corpus: ${r.corpus.docs.toLocaleString('en')} distinct generated documents (bench/corpus/zipf.ts, seed 2026), ${f(r.corpus.bytes / 2 ** 30, 2)} GiB; jobs cut it into ${one.tasks} tasks of ${r.corpus.chunkMb} MiB. \`sir index\` in one process: **${f(r.sirIndexSeconds)} s** with one thread (\`--threads 1\`), ${f(r.sirIndexThreadsSeconds)} s with ${r.machine.cpus} (\`--threads ${r.machine.cpus}\`, its default here).
 
-| workers | job (s) | map (s) | reduce (s) | speedup vs 1 worker | efficiency | vs \`sir index\` | same top 10 as \`sir index\` (20 queries) |
+| workers | job (s) | map (s) | reduce (s) | speedup vs 1 worker | efficiency | vs \`sir index --threads 1\` | same top 10 as \`sir index\` (20 queries) |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${rows.join('\n')}
 

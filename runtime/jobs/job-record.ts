@@ -62,20 +62,26 @@ export function jobId(
   return `${prefix}-${hash.slice(0, 24)}`;
 }
 
-/** Job records never change once written: a warm function keeps the ones it has read. */
-const cache = new Map<string, JobRecord>();
+/**
+ * Job records never change once written: a warm function keeps the ones it has read, per S3 client
+ * (one process may talk to several stacks or stand-ins, whose buckets can share a name).
+ */
+const caches = new WeakMap<object, Map<string, JobRecord>>();
 const CACHE_LIMIT = 256;
 
 export async function loadJob(
   ctx: Pick<JobsContext, 's3' | 'resultsBucket'>,
   id: string,
 ): Promise<JobRecord | undefined> {
-  const hit = cache.get(`${ctx.resultsBucket}/${id}`);
+  let cache = caches.get(ctx.s3);
+  if (cache === undefined) caches.set(ctx.s3, (cache = new Map()));
+  const key = `${ctx.resultsBucket}/${id}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const record = (await getJson<JobRecord>(ctx, keys.request(id)))?.value;
   if (record) {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(`${ctx.resultsBucket}/${id}`, record);
+    cache.set(key, record);
   }
   return record;
 }
