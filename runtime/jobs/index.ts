@@ -7,11 +7,11 @@
  * context they run in, and the contracts other parts share (queues, request schema, keys).
  */
 export { JobError, type JobErrorCode } from './job-error.js';
+export { JOBS_ENV } from './environment.js';
 export {
   type JobsContext,
   type JobsLogger,
   type QueueUrls,
-  JOBS_ENV,
   contextFromEnv,
   makeContext,
   makeSqsClient,
