@@ -2,6 +2,9 @@
 /* eslint-disable */
 export const memory: WebAssembly.Memory;
 export function formatVersion(): number;
+export function rankersJson(a: number): void;
+export function checkRanker(a: number, b: number, c: number, d: number, e: number): void;
+export function maxWindow(): number;
 export function __wbg_indexbuilder_free(a: number): void;
 export function indexbuilder_new(a: number, b: number, c: number): void;
 export function indexbuilder_addJsonl(a: number, b: number, c: number, d: number, e: number, f: number): void;
@@ -31,6 +34,6 @@ export function searchhits_docs(a: number, b: number): void;
 export function searchhits_scores(a: number, b: number): void;
 export function searchhits_terms(a: number, b: number): void;
 export function __wbindgen_add_to_stack_pointer(a: number): number;
+export function __wbindgen_free(a: number, b: number): void;
 export function __wbindgen_malloc(a: number): number;
 export function __wbindgen_realloc(a: number, b: number, c: number): number;
-export function __wbindgen_free(a: number, b: number): void;

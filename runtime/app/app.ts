@@ -4,13 +4,13 @@
  * validate requests also produce `/openapi.json`. Every failure leaves as RFC 9457 problem+json;
  * every index access goes through `with()`, so a hot swap never frees an index mid-request.
  */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import type { SearchIndex } from '../engine/index.js';
+import { PARAM_NAMES, type SearchIndex } from '../engine/index.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
@@ -22,13 +22,12 @@ import {
   DocumentSchema,
   HealthSchema,
   MAX_BODY_BYTES,
-  PARAM_NAMES,
   ProblemSchema,
   SearchBodySchema,
   SearchQuerySchema,
   SearchResponseSchema,
 } from './schemas.js';
-import { documentMetadata, runSearch, type SearchRequest } from './search.js';
+import { documentMetadata, runSearch, type RequestForm, type SearchRequest } from './search.js';
 
 /** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
 export interface IndexSource {
@@ -172,7 +171,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const search = async (method: string, req: SearchRequest, requestId: string) =>
     options.index.with((loaded) => {
       const started = performance.now();
-      const out = runSearch(loaded, req, '/search');
+      const form: RequestForm = method === 'POST' ? 'json' : 'query';
+      const out = runSearch(loaded, req, '/search', form);
       emitSearchMetrics(log, {
         latencyMs: performance.now() - started,
         hits: out.hits.length,
@@ -186,8 +186,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.openapi(searchGet, async (c) => {
     const q = c.req.valid('query');
+    // The ranker parameters are top-level query keys, one per name in the ranker table.
+    const given = q as Record<string, unknown>;
     const params = Object.fromEntries(
-      PARAM_NAMES.filter((n) => q[n] !== undefined).map((n) => [n, q[n]]),
+      PARAM_NAMES.filter((n) => given[n] !== undefined).map((n) => [n, given[n] as number]),
     );
     const req: SearchRequest = {
       q: q.q,
@@ -306,5 +308,3 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
   return app;
 }
-
-export { z };

@@ -1,10 +1,16 @@
 /**
  * The search operation, independent of GET/POST: takes a normalised request and the loaded index,
- * runs the engine, and shapes hits (id, score, title, snippet, metadata) plus paging links. Engine
- * input errors become 400 problems naming the field; nothing here knows about HTTP transport.
+ * runs the engine, and shapes hits (id, score, title, snippet, metadata) plus paging links. The
+ * engine validates the request; its errors name the field at fault, which becomes a 400 problem
+ * naming the field as the client wrote it (`filter` in a query string, `params.k1` in a body).
+ * Nothing here knows about HTTP transport.
  */
 import {
   EngineError,
+  MAX_WINDOW,
+  PARAM_NAMES,
+  paramSpec,
+  type EngineField,
   type RankerName,
   type RankerParams,
   type SearchIndex,
@@ -12,14 +18,14 @@ import {
 import type { LoadedIndex } from '../store/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { badField } from './problem.js';
-import { MAX_WINDOW, PARAM_NAMES } from './schemas.js';
+import { DEFAULT_SIZE } from './schemas.js';
 import { makeSnippet } from './snippet.js';
 
 export interface SearchRequest {
   q: string;
   page?: number | undefined;
   size?: number | undefined;
-  ranker?: string | undefined;
+  ranker?: RankerName | undefined;
   params?: RankerParams | undefined;
   fields?: string[] | undefined;
   filters?: string[] | undefined;
@@ -53,52 +59,42 @@ export function documentMetadata(stored: Record<string, unknown>): Record<string
   return Object.fromEntries(Object.entries(stored).filter(([k]) => !NOT_METADATA.has(k)));
 }
 
+/** How the request was written: as a query string (GET) or a JSON body (POST); fields are named accordingly. */
+export type RequestForm = 'query' | 'json';
+
 export function runSearch(
   loaded: LoadedIndex<SearchIndex>,
   req: SearchRequest,
   basePath: string,
+  form: RequestForm,
 ): SearchResponse {
   const started = performance.now();
   const index = loaded.value;
-  const size = req.size ?? 10;
+  const size = req.size ?? DEFAULT_SIZE;
   const page = req.cursor === undefined ? (req.page ?? 1) : null;
   let offset = 0;
   let after: { score: number; doc: number } | undefined;
   if (req.cursor !== undefined) {
     const c = decodeCursor(req.cursor, loaded.version);
     after = { score: c.score, doc: c.doc };
-  } else if (page! * size > MAX_WINDOW) {
-    throw badField(
-      'page',
-      `page × size must be at most ${MAX_WINDOW} (got ${page} × ${size}); for deeper results follow the "next" link, which uses a cursor`,
-    );
   } else {
     offset = (page! - 1) * size;
   }
   const fields = req.fields?.map((f) => f.trim()).filter((f) => f !== '');
-  if (fields) {
-    const known = index.info.fields.map((f) => f.name);
-    const unknown = fields.filter((f) => !known.includes(f));
-    if (unknown.length)
-      throw badField(
-        'fields',
-        `unknown field ${unknown.map((f) => `"${f}"`).join(', ')}; this index has ${known.join(', ')}`,
-      );
-  }
   let result;
   try {
     result = index.search(req.q, {
-      ranker: (req.ranker ?? 'bm25') as RankerName,
+      ...(req.ranker !== undefined ? { ranker: req.ranker } : {}),
       params: req.params ?? {},
       offset,
       size,
-      ...(fields?.length ? { fields } : {}),
+      ...(fields !== undefined ? { fields } : {}),
       ...(req.filters?.length ? { filters: req.filters } : {}),
       ...(after ? { after } : {}),
       count: true,
     });
   } catch (err) {
-    throw engineInputError(err);
+    throw inputProblem(err, form, { page, size });
   }
   const hits = result.hits.map((h): HitOut => {
     const stored = index.document(h.doc);
@@ -157,22 +153,41 @@ function link(
   return `${basePath}?${u}`;
 }
 
-/** Engine complaints about the input → a 400 naming the most likely field. */
-function engineInputError(err: unknown): unknown {
-  if (!(err instanceof EngineError) || (err.code !== 'bad-query' && err.code !== 'bad-options'))
+/**
+ * An engine error about the request → a 400 naming the field as the client wrote it. Anything
+ * else (a damaged index, an engine bug, a field the app itself composed) is rethrown: a 5xx.
+ */
+function inputProblem(
+  err: unknown,
+  form: RequestForm,
+  paging: { page: number | null; size: number },
+): unknown {
+  if (!(err instanceof EngineError) || err.code !== 'bad-query' || err.field === undefined)
     return err;
-  const m = err.message.toLowerCase();
-  const param = /parameter (k1|b|mu|lambda|s|delta)\b/.exec(m)?.[1];
-  const field =
-    param ??
-    (m.includes('filter')
-      ? 'filter'
-      : m.includes('ranker')
-        ? 'ranker'
-        : m.includes('field')
-          ? 'fields'
-          : err.code === 'bad-query'
-            ? 'q'
-            : 'params');
-  return badField(field, err.message);
+  if (err.field === 'offset' && paging.page !== null)
+    return badField(
+      'page',
+      `page × size must be at most ${MAX_WINDOW} (got ${paging.page} × ${paging.size}); for deeper results follow the "next" link, which uses a cursor`,
+    );
+  const field = requestField(err.field, form);
+  return field === undefined ? err : badField(field, err.message);
+}
+
+/** The request field (GET or POST spelling) an engine field stands for. */
+function requestField(field: EngineField, form: RequestForm): string | undefined {
+  if (paramSpec(field) !== undefined) return form === 'json' ? `params.${field}` : field;
+  switch (field) {
+    case 'query':
+      return 'q';
+    case 'ranker':
+    case 'params':
+    case 'fields':
+      return field;
+    case 'filters':
+      return form === 'json' ? 'filters' : 'filter';
+    case 'after':
+      return 'cursor';
+    default:
+      return undefined;
+  }
 }

@@ -1,11 +1,11 @@
-export { EngineError, engineCall, type EngineErrorCode } from './engine-error.js';
+export { EngineError, engineCall, type EngineErrorCode, type EngineField } from './engine-error.js';
 export { engine, wasmCandidates } from './wasm-module.js';
 export {
   SearchIndex,
   INDEX_FILE,
-  RANKERS,
-  type RankerName,
-  type RankerParams,
+  checkIndexVersion,
+  MAX_WINDOW,
+  type AnalyzedToken,
   type SearchOptions,
   type SearchResult,
   type Hit,
@@ -18,3 +18,18 @@ export {
   type BuildProgress,
   type BuildResult,
 } from './build-index.js';
+export {
+  DEFAULT_RANKER,
+  PARAM_NAMES,
+  RANKERS,
+  RANKER_PARAMS,
+  RANKER_TABLE,
+  acceptedValues,
+  paramSpec,
+  rankerOfParam,
+  validateRankerParams,
+  type RankerName,
+  type RankerParamSpec,
+  type RankerParams,
+  type RankerSpec,
+} from './rankers.js';

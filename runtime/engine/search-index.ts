@@ -3,38 +3,25 @@
  * `DIR/index.sir` and searched in place. `free()` releases the WebAssembly memory when the host
  * knows the index is no longer used (the live index swap does).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineCall } from './engine-error.js';
 import { engine } from './wasm-module.js';
 import type { Index } from '../../index-core/pkg/index_core.js';
+import type { RankerName, RankerParams } from './rankers.js';
 
 /** The index file inside an index directory. */
 export const INDEX_FILE = 'index.sir';
 
-export type RankerName = 'bm25' | 'dirichlet' | 'jelinek-mercer' | 'pivoted' | 'absolute-discount';
-export const RANKERS: readonly RankerName[] = [
-  'bm25',
-  'dirichlet',
-  'jelinek-mercer',
-  'pivoted',
-  'absolute-discount',
-];
-
-/** Ranker parameters; each ranker accepts only its own (bm25: k1, b; dirichlet: mu; ...). */
-export interface RankerParams {
-  k1?: number;
-  b?: number;
-  mu?: number;
-  lambda?: number;
-  s?: number;
-  delta?: number;
-}
+/** The largest `offset + size` a search accepts (the engine's); deeper pages go through `after`. */
+export const MAX_WINDOW: number = engine().maxWindow();
 
 export interface SearchOptions {
+  /** One of `RANKERS` (default `DEFAULT_RANKER`). */
   ranker?: RankerName;
+  /** The ranker's parameters; ranges and defaults in `RANKER_TABLE`. */
   params?: RankerParams;
-  /** Hits to skip (default 0) and to return (default 10); offset + size ≤ 100,000. */
+  /** Hits to skip (default 0) and to return (default 10); offset + size ≤ `MAX_WINDOW`. */
   offset?: number;
   size?: number;
   /** Search unqualified words in these fields only (index built with `--field-mode separate`). */
@@ -63,6 +50,15 @@ export interface SearchResult {
   hits: Hit[];
   /** The query's analysed terms, for highlighting. */
   terms: string[];
+}
+
+/** One indexed term of an analysed text; stop words leave gaps in `position`. */
+export interface AnalyzedToken {
+  /** The text as written. */
+  token: string;
+  /** What is indexed and searched (lowercased, folded, stemmed). */
+  term: string;
+  position: number;
 }
 
 export interface FieldInfo {
@@ -143,9 +139,9 @@ export class SearchIndex {
     return spans;
   }
 
-  /** The analysed terms of `text` with their positions. */
-  analyze(text: string): Array<[string, number]> {
-    return JSON.parse(this.live().analyzeJson(text)) as Array<[string, number]>;
+  /** How this index's analyzer reads `text`: each indexed term with its token and position. */
+  analyze(text: string): AnalyzedToken[] {
+    return JSON.parse(this.live().analyzeJson(text)) as AnalyzedToken[];
   }
 
   /** Bytes per section of the index file. */
@@ -165,4 +161,17 @@ export class SearchIndex {
     if (this.freed) throw new Error('SearchIndex: used after free()');
     return this.index;
   }
+}
+
+/**
+ * Whether `dir` holds an index this engine opens (header, format version, every section checksum,
+ * analyzer); throws a sentence saying why not. The index store's `validate` hook: no version
+ * becomes live unless it passes (`sir publish`, `sir index --store`, the loader agent).
+ */
+export function checkIndexVersion(dir: string): void {
+  const file = join(dir, INDEX_FILE);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) throw new Error(`it holds no ${INDEX_FILE} (the output of sir index)`);
+  if (!stat.isFile()) throw new Error(`its ${INDEX_FILE} is a folder, not an index file`);
+  SearchIndex.open(dir).free();
 }

@@ -206,7 +206,7 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
     ['NaN k1', 'q=union&k1=NaN', 'k1'],
     ['text mu', 'q=union&ranker=dirichlet&mu=lots', 'mu'],
     ['param of another ranker', 'q=union&ranker=dirichlet&k1=1.2', 'k1'],
-    ['beyond 10,000 without cursor', 'q=union&page=101&size=100', 'page'],
+    ['beyond the result window without cursor', 'q=union&page=1001&size=100', 'page'],
     ['bad cursor', 'q=union&cursor=!!!', 'cursor'],
     ['unknown field', 'q=union&fields=nope', 'fields'],
   ];

@@ -104,6 +104,23 @@ describe('app: search page in a real browser', function () {
     assert.deepEqual(pageErrors, []);
   });
 
+  it('opened with an address holding empty parameters, sends none of them', async () => {
+    const sent: string[] = [];
+    page.on('request', (r) => sent.push(r.url()));
+    await page.goto(`${base}/?q=liberty&k1=&size=&page=&filter=&ranker=bm25`);
+    await page.locator('#results li.hit').first().waitFor();
+    const searches = sent.filter((u) => new URL(u).pathname === '/search');
+    assert.equal(searches.length, 1, searches.join(' '));
+    assert.deepEqual(
+      [...new URL(searches[0]!).searchParams],
+      [
+        ['q', 'liberty'],
+        ['ranker', 'bm25'],
+      ],
+    );
+    assert.doesNotMatch((await page.locator('#status').textContent()) ?? '', /Error/);
+  });
+
   it("/docs renders the search operation from the app's own assets, with no external request", async () => {
     const docsPage = await browser!.newPage({ viewport: { width: 1100, height: 900 } });
     try {

@@ -56,7 +56,7 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         (">", FilterOp::Gt),
     ];
     let bad = || {
-        Error::bad_query(format!(
+        Error::bad_query("filters", format!(
             "filter \"{}\" is not of the form name=value, name!=value, name<value, name<=value, name>value or name>=value",
             expr
         ))
@@ -78,10 +78,10 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         _ => FilterValue::Text(value.trim_matches('"').to_string()),
     };
     if matches!(value, FilterValue::Text(_)) && !matches!(op, FilterOp::Eq | FilterOp::Ne) {
-        return Err(Error::bad_query(format!(
-            "filter \"{}\": <, <=, > and >= need a number",
-            expr
-        )));
+        return Err(Error::bad_query(
+            "filters",
+            format!("filter \"{}\": <, <=, > and >= need a number", expr),
+        ));
     }
     Ok(Filter {
         column: column.to_string(),

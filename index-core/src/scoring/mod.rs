@@ -12,5 +12,7 @@
 
 mod rankers;
 
-pub use rankers::{Ranker, RankerParams};
+pub use rankers::{
+    rankers_json, ParamSpec, Ranker, RankerParams, RankerSpec, DEFAULT_RANKER, RANKERS,
+};
 pub(crate) use rankers::{TermScorer, TermStats};

@@ -17,7 +17,7 @@ mod topk;
 
 pub use request::{SearchRequest, SearchResults, MAX_WINDOW};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::segment::Segment;
 
 /// Runs `request` against `segment`.
@@ -30,6 +30,14 @@ pub fn search(segment: &Segment, request: &SearchRequest) -> Result<SearchResult
     } else {
         maxscore::top_k(&mut top, k, request.after)?
     };
+    // The ranker table's ranges keep every score finite; a NaN or infinity would rank documents in
+    // arbitrary order and break cursors, so it is refused rather than returned.
+    if let Some(&(doc, score)) = hits.iter().find(|h| !h.1.is_finite()) {
+        return Err(Error::internal(format!(
+            "{:?} gave document {} the score {}, which is not a finite number; please report this with the query and parameters",
+            request.ranker, doc, score
+        )));
+    }
     let total = if request.count_total {
         let mut counting = plan::Plan::build(segment, request)?;
         Some(count::count(&mut counting)?)

@@ -56,19 +56,22 @@ impl<'a> Plan<'a> {
         let field_id = |name: &str| -> Result<u32> {
             names.iter().position(|n| *n == name).map(|i| i as u32).ok_or_else(|| {
                 if names.len() == 1 {
-                    Error::bad_query(format!(
+                    Error::bad_query("fields", format!(
                         "unknown field \"{}\": this index has one field, \"{}\" (built with its fields combined; build with --field-mode separate to search fields apart)",
                         name, names[0]
                     ))
                 } else {
-                    Error::bad_query(format!("unknown field \"{}\": this index has {}", name, names.join(", ")))
+                    Error::bad_query("fields", format!("unknown field \"{}\": this index has {}", name, names.join(", ")))
                 }
             })
         };
         let default_fields: Vec<u32> = match &request.fields {
             None => (0..names.len() as u32).collect(),
             Some(list) if list.is_empty() => {
-                return Err(Error::bad_query("\"fields\" must name at least one field"))
+                return Err(Error::bad_query(
+                    "fields",
+                    "\"fields\" must name at least one field",
+                ))
             }
             Some(list) => list.iter().map(|f| field_id(f)).collect::<Result<_>>()?,
         };
@@ -107,6 +110,7 @@ impl<'a> Plan<'a> {
         }
         if !clauses.is_empty() && clauses.iter().all(|c| c.occur == Occur::MustNot) {
             return Err(Error::bad_query(
+                "query",
                 "the query only excludes: add at least one word or phrase to search for",
             ));
         }
@@ -309,18 +313,21 @@ fn filter_bitset(segment: &Segment, filters: &[String]) -> Result<Option<Vec<u64
         let f = parse_filter(expr)?;
         let column = segment.column(&f.column)?.ok_or_else(|| {
             let names = segment.column_names();
-            Error::bad_query(if names.is_empty() {
-                format!(
-                    "filter on \"{}\": this index has no metadata columns to filter on",
-                    f.column
-                )
-            } else {
-                format!(
-                    "filter on \"{}\": unknown column; this index can filter on {}",
-                    f.column,
-                    names.join(", ")
-                )
-            })
+            Error::bad_query(
+                "filters",
+                if names.is_empty() {
+                    format!(
+                        "filter on \"{}\": this index has no metadata columns to filter on",
+                        f.column
+                    )
+                } else {
+                    format!(
+                        "filter on \"{}\": unknown column; this index can filter on {}",
+                        f.column,
+                        names.join(", ")
+                    )
+                },
+            )
         })?;
         match (column.kind, &f.value) {
             (ColumnKind::Number, FilterValue::Number(x)) => {
@@ -334,17 +341,23 @@ fn filter_bitset(segment: &Segment, filters: &[String]) -> Result<Option<Vec<u64
                 }
             }
             (ColumnKind::Number, FilterValue::Text(t)) => {
-                return Err(Error::bad_query(format!(
-                    "filter on \"{}\": it holds numbers, \"{}\" is not one",
-                    f.column, t
-                )))
+                return Err(Error::bad_query(
+                    "filters",
+                    format!(
+                        "filter on \"{}\": it holds numbers, \"{}\" is not one",
+                        f.column, t
+                    ),
+                ))
             }
             (ColumnKind::Keyword, _) => {
                 if !matches!(f.op, FilterOp::Eq | FilterOp::Ne) {
-                    return Err(Error::bad_query(format!(
-                        "filter on \"{}\": it holds text, which only = and != compare",
-                        f.column
-                    )));
+                    return Err(Error::bad_query(
+                        "filters",
+                        format!(
+                            "filter on \"{}\": it holds text, which only = and != compare",
+                            f.column
+                        ),
+                    ));
                 }
                 let ord = column.find(&f.text)?;
                 for d in 0..n {

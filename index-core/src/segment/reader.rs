@@ -177,10 +177,13 @@ impl Segment {
     /// The stored JSON of `doc`, as it appeared in the corpus.
     pub fn stored(&self, doc: u32) -> Result<Vec<u8>> {
         if doc >= self.meta.doc_count {
-            return Err(Error::bad_query(format!(
-                "doc {} does not exist (the index has {})",
-                doc, self.meta.doc_count
-            )));
+            return Err(Error::bad_query(
+                "doc",
+                format!(
+                    "doc {} does not exist (the index has {})",
+                    doc, self.meta.doc_count
+                ),
+            ));
         }
         StoreReader::new(self.section(SectionKind::Store))?.get(doc)
     }
