@@ -11,9 +11,13 @@ export {
   MANIFEST_FORMAT_VERSION,
   type Manifest,
   type ManifestFile,
+  type ManifestOptions,
+  buildManifest,
+  checkListing,
   createManifest,
   hashFile,
   readManifest,
+  validateManifest,
   verifyVersion,
   writeManifest,
 } from './manifest.js';
@@ -36,6 +40,7 @@ export {
   type PublishOptions,
   type PublishResult,
   type VersionInfo,
+  type VersionValidator,
 } from './index-store.js';
 export {
   LiveIndex,

@@ -45,7 +45,10 @@ describe('upload: end to end on a local stack', function () {
     const vA = liveVersion(first.stdout)!;
     assert.match(vA, /^up-[0-9a-f]{16}$/);
     assert.match(first.stderr, /uploading 100%/);
-    assert.match(first.stderr, /loader: verifying checksums/);
+    assert.match(
+      first.stderr,
+      /loader: downloading 1 file\(s\), \d+ bytes, into .*, checking each against the staged manifest\n/,
+    );
     assert.deepEqual(await staged(), [], 'the loader removes the staged objects after publishing');
 
     app = await serveStore(stack.storeDir);
