@@ -280,7 +280,7 @@ export class IndexStore {
     const files = (await listFilesRecursive(from)).filter((p) => p !== MANIFEST_FILE);
     if (files.length === 0)
       throw new StoreError('invalid-source', `the index to publish, ${from}, holds no files`);
-    await this.#assertCurrentIsAFile();
+    await this.assertCurrentIsAFile();
     await this.init();
     await this.cleanStale();
     const partial = await this.stagePartial({ version });
@@ -333,7 +333,7 @@ export class IndexStore {
   ): Promise<PublishResult> {
     assertKeep(keep);
     const dir = this.#checkPartial(partial);
-    await this.#assertCurrentIsAFile();
+    await this.assertCurrentIsAFile();
     if (manifest !== undefined) {
       const checked = validateManifest(manifest, `the manifest of version ${partial.version}`);
       if (checked.version !== partial.version)
@@ -382,7 +382,7 @@ export class IndexStore {
 
   /** Makes an existing version live, after verifying its checksums (and `validate`). */
   async activate(id: string): Promise<ActivationResult> {
-    await this.#assertCurrentIsAFile();
+    await this.assertCurrentIsAFile();
     await this.verify(id);
     await this.#validated(id, this.versionDir(id));
     const { previous, changed } = await this.#flip(id, 'activate', {});
@@ -451,8 +451,11 @@ export class IndexStore {
     );
   }
 
-  /** Refuses, before anything is written, a `CURRENT` that is a folder (it could not be replaced). */
-  async #assertCurrentIsAFile(): Promise<void> {
+  /**
+   * Refuses, before anything is written, a `CURRENT` that is a folder (it could not be replaced).
+   * Publishers call it before long work (a build) so that it fails first, not last.
+   */
+  async assertCurrentIsAFile(): Promise<void> {
     if ((await statOrUndefined(this.currentFile))?.isDirectory()) throw this.#currentIsAFolder();
   }
 

@@ -2,15 +2,14 @@
  * `sir index CORPUS.jsonl --out DIR`: builds an index from a JSONL corpus (and with `--store`,
  * publishes it as a new live version).
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { CliError, type CliIO, type Command, kindOfPath, parseFlags } from '../command.js';
 import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { formatBytes, ProgressBar } from '../progress.js';
-import { engineFailure } from '../open-index.js';
+import { openStoreFlag } from '../store-flag.js';
 import { buildIndex } from '../../engine/index.js';
-import { openStore, storeOperation } from './versions.js';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -47,8 +46,13 @@ Example:
     if (positionals.length !== 1)
       throw new CliError('give exactly one corpus file: sir index CORPUS.jsonl --out DIR', 2);
     const corpus = positionals[0]!;
-    if (!existsSync(corpus) || !statSync(corpus).isFile())
-      throw new CliError(`corpus file not found: ${corpus}`);
+    const corpusKind = kindOfPath(corpus);
+    if (corpusKind !== 'file')
+      throw new CliError(
+        corpusKind === 'missing'
+          ? `corpus file not found: ${corpus}`
+          : `the corpus ${corpus} is ${corpusKind === 'folder' ? 'a folder' : 'not a regular file'}; give a JSONL file`,
+      );
     if ((values.out === undefined) === (values.store === undefined)) {
       throw new CliError(
         'give one of --out DIR (write an index) or --store DIR (build and publish)',
@@ -56,17 +60,25 @@ Example:
       );
     }
     const options = buildOptionsFromFlags(values);
+    if (values.out !== undefined) {
+      const outKind = kindOfPath(values.out);
+      if (outKind === 'inside-a-file' || outKind === 'file' || outKind === 'other')
+        throw new CliError(
+          `--out ${values.out} ${outKind === 'inside-a-file' ? 'lies inside a file' : 'is a file'}; give a folder (it is created if missing)`,
+          2,
+        );
+    }
+    const store = values.store !== undefined ? openStoreFlag(values.store, io) : undefined;
+    await store?.assertCurrentIsAFile();
 
     const out = values.out ?? mkdtempSync(join(tmpdir(), 'sir-index-'));
     const bar = new ProgressBar(io.stderr, 'indexing');
     try {
-      const result = engineFailure(() =>
-        buildIndex(corpus, out, {
-          ...options,
-          onProgress: (p) =>
-            bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
-        }),
-      );
+      const result = buildIndex(corpus, out, {
+        ...options,
+        onProgress: (p) =>
+          bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
+      });
       const mbps = result.corpusBytes / 1e6 / result.seconds;
       bar.done(
         `indexed ${result.docs.toLocaleString('en-US')} documents in ${result.seconds.toFixed(2)} s ` +
@@ -77,9 +89,8 @@ Example:
         io.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
       if (result.skipped.length > 20)
         io.stderr.write(`... and ${result.skipped.length - 20} more skipped lines\n`);
-      if (values.store !== undefined) {
-        const store = openStore(values.store, io);
-        const published = await storeOperation(() => store.publish(out, { source: { corpus } }));
+      if (store !== undefined) {
+        const published = await store.publish(out, { source: { corpus } });
         io.stdout.write(`published version ${published.version} (live)\n`);
       } else {
         io.stdout.write(`${out}\n`);
