@@ -13,7 +13,8 @@ import { requestId } from 'hono/request-id';
 import { PARAM_NAMES, type SearchIndex } from '../engine/index.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
-import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
+import { jsonLinesLogger, type Logger } from '../log/logger.js';
+import { emitSearchMetrics } from './observe.js';
 import { searchPage } from './page.js';
 import { Problem, badField, renderProblem } from './problem.js';
 import { zodProblem } from './zod-problem.js';
@@ -36,8 +37,8 @@ export interface IndexSource {
 
 export interface AppOptions {
   index: IndexSource;
-  /** Where JSON log lines and EMF metrics go (default stdout; tests pass a no-op). */
-  log?: LogSink;
+  /** Where request logs and EMF metrics go (default JSON lines on stdout; tests pass `silentLogger`). */
+  log?: Logger;
   /** Allowed CORS origin (default `*`: a public read-only API). `false` turns CORS off. */
   corsOrigin?: string | false;
 }
@@ -116,7 +117,7 @@ const ROUTE_METHODS: Array<[RegExp, string[]]> = [
 ];
 
 export function createApp(options: AppOptions): OpenAPIHono {
-  const log = options.log ?? stdoutSink;
+  const log = options.log ?? jsonLinesLogger(process.stdout);
   const app = new OpenAPIHono({
     defaultHook: (result) => (result.success ? undefined : zodProblem(result.error, result.target)),
   });
@@ -125,14 +126,15 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    logJson(log, {
-      level: c.res.status >= 500 ? 'error' : 'info',
+    const fields = {
       requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 100) / 100,
-    });
+    };
+    if (c.res.status >= 500) log.error('request', fields);
+    else log.info('request', fields);
   });
   if (options.corsOrigin !== false)
     app.use(
@@ -297,10 +299,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
         ),
       );
     }
-    logJson(log, {
-      level: 'error',
+    log.error('unhandled error', {
       requestId: c.get('requestId'),
-      msg: 'unhandled error',
       error: String(err),
       stack: (err as Error)?.stack,
     });

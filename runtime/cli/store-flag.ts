@@ -4,10 +4,14 @@
  */
 import { CliError, type CliIO } from './command.js';
 import { checkIndexVersion } from '../engine/index.js';
-import { IndexStore, jsonLinesLogger } from '../store/index.js';
+import { jsonLinesLogger } from '../log/logger.js';
+import { IndexStore } from '../store/index.js';
 
 export function openStoreFlag(dir: string | undefined, io: CliIO): IndexStore {
   if (dir === undefined || dir === '')
     throw new CliError('--store DIR is required (the index store folder)', 2);
-  return new IndexStore(dir, { logger: jsonLinesLogger(io.stderr), validate: checkIndexVersion });
+  return new IndexStore(dir, {
+    logger: jsonLinesLogger(io.stderr, { component: 'index-store' }),
+    validate: checkIndexVersion,
+  });
 }

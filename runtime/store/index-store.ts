@@ -40,7 +40,7 @@ import {
   readHistory,
   writeHistory,
 } from './history.js';
-import { jsonLinesLogger, type StoreLogger } from './logger.js';
+import { errorMessage, jsonLinesLogger, type Logger } from '../log/logger.js';
 import {
   MANIFEST_FILE,
   type Manifest,
@@ -53,7 +53,7 @@ import {
 } from './manifest.js';
 import { PARTIAL_DIR, STALE_PARTIAL_MS, cleanStaleEntries } from './partial-area.js';
 import { DEFAULT_KEEP, versionsToPrune } from './retention.js';
-import { StoreError, errorMessage, isErrno } from './store-error.js';
+import { StoreError, isErrno } from './store-error.js';
 import { type StoreLockOptions, withStoreLock } from './store-lock.js';
 import { assertVersionId, isVersionId, newVersionId } from './version-id.js';
 
@@ -68,7 +68,7 @@ export type VersionValidator = (versionDir: string) => void | Promise<void>;
 
 export interface IndexStoreOptions {
   /** Where cleanup problems are reported. Default: JSON lines on stderr. */
-  logger?: StoreLogger;
+  logger?: Logger;
   /** Waiting and staleness of the store lock. */
   lock?: StoreLockOptions;
   /** Run on every version before it is made live (publish, commit, activate, rollback). */
@@ -129,13 +129,17 @@ export class IndexStore {
   readonly partialDir: string;
   readonly currentFile: string;
   readonly historyFile: string;
-  readonly #logger: StoreLogger;
+  readonly #logger: Logger;
   readonly #lock: StoreLockOptions;
   readonly #validate: VersionValidator | undefined;
 
   constructor(
     root: string,
-    { logger = jsonLinesLogger(), lock = {}, validate }: IndexStoreOptions = {},
+    {
+      logger = jsonLinesLogger(process.stderr, { component: 'index-store' }),
+      lock = {},
+      validate,
+    }: IndexStoreOptions = {},
   ) {
     this.root = path.resolve(root);
     this.versionsDir = path.join(this.root, VERSIONS_DIR);

@@ -48,4 +48,5 @@ export {
   type LoadedIndex,
   type RefreshOutcome,
 } from './live-index.js';
-export { type LogFields, type StoreLogger, jsonLinesLogger, silentLogger } from './logger.js';
+/** The logger the store's options take (one definition, in runtime/log). */
+export { type LogFields, type Logger, jsonLinesLogger, silentLogger } from '../log/logger.js';

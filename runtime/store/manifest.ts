@@ -18,7 +18,8 @@ import {
   statOrUndefined,
   writeFileAtomic,
 } from './durable-fs.js';
-import { StoreError, errorMessage, isErrno } from './store-error.js';
+import { errorMessage } from '../log/logger.js';
+import { StoreError, isErrno } from './store-error.js';
 import { assertVersionId } from './version-id.js';
 
 export const MANIFEST_FILE = 'manifest.json';

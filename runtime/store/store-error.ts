@@ -48,11 +48,6 @@ export class StoreError extends Error {
   }
 }
 
-/** The message of any thrown value, for log fields and wrapped errors. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** True for a Node.js system error with the given `code` (ENOENT, EEXIST, ...). */
 export function isErrno(err: unknown, ...codes: string[]): boolean {
   return (

@@ -29,7 +29,6 @@ import {
   type PartialVersion,
   StoreError,
   assertVersionId,
-  silentLogger,
   validateManifest,
 } from '../store/index.js';
 import type { AgentResult } from './agent-result.js';
@@ -42,7 +41,8 @@ import {
   stagedVersionPrefix,
 } from './staged-version.js';
 import { isNotFound } from './s3.js';
-import { UploadError, errorText } from './upload-error.js';
+import { errorMessage, silentLogger } from '../log/logger.js';
+import { UploadError } from './upload-error.js';
 
 export interface AgentContext {
   config: AgentConfig;
@@ -169,7 +169,7 @@ async function readStagedManifest(
   } catch (err) {
     throw new UploadError(
       'nothing-staged',
-      `s3://${config.bucket}/${key} is not valid JSON (${errorText(err)}); run sir upload again to stage the version afresh`,
+      `s3://${config.bucket}/${key} is not valid JSON (${errorMessage(err)}); run sir upload again to stage the version afresh`,
     );
   }
   const manifest = validateManifest(parsed, `s3://${config.bucket}/${key}`);
@@ -245,7 +245,7 @@ function parseBuildOptions(manifest: Manifest): BuildOptions {
   } catch (err) {
     throw new UploadError(
       'nothing-staged',
-      `the staged manifest of version ${manifest.version} has unreadable analyzer options in source.build (${errorText(err)}); run sir upload again`,
+      `the staged manifest of version ${manifest.version} has unreadable analyzer options in source.build (${errorMessage(err)}); run sir upload again`,
     );
   }
 }

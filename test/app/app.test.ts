@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Writable } from 'node:stream';
+import { createApp } from '../../runtime/app/index.js';
+import { jsonLinesLogger } from '../../runtime/log/logger.js';
 import { fixtureApp } from './helpers.js';
 
 type Fx = ReturnType<typeof fixtureApp>;
@@ -238,5 +241,49 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
     assert.equal(res.headers.get('allow'), 'GET, HEAD, POST, OPTIONS');
     await problem(res, 405, 'method');
     await problem(await fx.app.request('/health', { method: 'POST' }), 405, 'method');
+  });
+});
+
+describe('app: logs and metrics through the one logger', () => {
+  it('one JSON line per request and one Embedded Metric Format line per search', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).trimEnd().split('\n'));
+        done();
+      },
+    });
+    const fx = fixtureApp();
+    try {
+      const app = createApp({ index: fx.live, log: jsonLinesLogger(sink) });
+      assert.equal((await app.request('/search?q=union')).status, 200);
+      const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
+      const emf = records.find((r) => r.msg === 'search')!;
+      assert.equal(emf.level, 'info');
+      assert.deepEqual(emf._aws.CloudWatchMetrics[0].Metrics, [
+        { Name: 'SearchLatency', Unit: 'Milliseconds' },
+        { Name: 'Hits', Unit: 'Count' },
+      ]);
+      assert.equal(emf.Operation, 'search-get');
+      assert.equal(typeof emf.SearchLatency, 'number');
+      assert.equal(emf.Hits, 10);
+      const request = records.find((r) => r.msg === 'request')!;
+      assert.deepEqual(
+        { ...request, time: undefined, ms: undefined },
+        {
+          level: 'info',
+          time: undefined,
+          msg: 'request',
+          requestId: emf.requestId,
+          method: 'GET',
+          path: '/search',
+          status: 200,
+          ms: undefined,
+        },
+      );
+      assert.ok(!Number.isNaN(Date.parse(request.time)));
+    } finally {
+      await fx.cleanup();
+    }
   });
 });

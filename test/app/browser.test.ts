@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 import { buildFixtureIndex, fixtureDocs } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -34,7 +35,7 @@ describe('app: search page in a real browser', function () {
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'sir-browser-'));
     live = openLiveIndex(buildFixtureIndex(tmp, fixtureDocs(30)));
-    const app = createApp({ index: live, log: () => {} });
+    const app = createApp({ index: live, log: silentLogger });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
         base = `http://127.0.0.1:${info.port}`;

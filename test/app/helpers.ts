@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIndex } from '../../runtime/engine/index.js';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 
 export function fixtureDocs(n = 30): Array<Record<string, unknown>> {
   const docs = [];
@@ -33,7 +34,7 @@ export function fixtureApp() {
   const tmp = mkdtempSync(join(tmpdir(), 'sir-app-'));
   const indexDir = buildFixtureIndex(tmp);
   const live = openLiveIndex(indexDir);
-  const app = createApp({ index: live, log: () => {} });
+  const app = createApp({ index: live, log: silentLogger });
   return {
     app,
     live,
