@@ -7,6 +7,7 @@ import type { CliIO, Command } from './command.js';
 import { toCliError } from './errors.js';
 import { indexCommand } from './commands/index.js';
 import { searchCommand } from './commands/search.js';
+import { analyzeCommand } from './commands/analyze.js';
 import { runCommand } from './commands/run.js';
 import { evalCommand } from './commands/eval.js';
 import { publishCommand } from './commands/publish.js';
@@ -20,6 +21,7 @@ import { loaderAgentCommand } from './commands/loader-agent.js';
 export const COMMANDS: readonly Command[] = [
   indexCommand,
   searchCommand,
+  analyzeCommand,
   runCommand,
   evalCommand,
   publishCommand,

@@ -34,7 +34,16 @@ describe('sir CLI', () => {
 
   it('lists commands and shows help for each', async () => {
     const r = await sir('--help');
-    for (const c of ['index', 'search', 'run', 'eval', 'publish', 'versions', 'rollback'])
+    for (const c of [
+      'index',
+      'search',
+      'analyze',
+      'run',
+      'eval',
+      'publish',
+      'versions',
+      'rollback',
+    ])
       assert.match(r.out, new RegExp(`\\n  ${c} `));
     const h = await sir('search', '--help');
     assert.match(h.out, /--ranker NAME/);
@@ -151,6 +160,18 @@ describe('sir CLI', () => {
       (await sir('search', '--index', damaged, 'tax')).err,
       /format version 7, this build reads version 1/,
     );
+  });
+
+  it('shows how the index analyses a text', async () => {
+    const table = await sir('analyze', '--index', index, "The runners' shoes of Café");
+    assert.equal(table.code, 0, table.err);
+    assert.equal(
+      table.out,
+      'TOKEN    TERM    POSITION\nrunners  runner  1\nshoes    shoe    2\nCafé     cafe    4\n',
+    );
+    const json = JSON.parse((await sir('analyze', '--index', index, '--json', 'Running')).out);
+    assert.deepEqual(json, [{ token: 'Running', term: 'run', position: 0 }]);
+    assert.equal((await sir('analyze', '--index', index)).code, 2);
   });
 
   it('writes a TREC run and evaluates it', async () => {

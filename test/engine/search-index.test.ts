@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIndex, EngineError, INDEX_FILE, SearchIndex } from '../../runtime/engine/index.js';
 import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
@@ -131,6 +131,5 @@ describe('engine binding (real WebAssembly module)', () => {
     const idx = SearchIndex.open(d);
     assert.equal(idx.search('needle').total, 2);
     idx.free();
-    writeFileSync(join(d, 'x'), '');
   });
 });

@@ -19,10 +19,17 @@ export const indexCommand: Command = {
 Builds a search index from a JSONL corpus: one JSON object per line with "_id" or "id"
 (string or integer), the text fields, and any other keys, which are stored and returned with
 hits; top-level numbers, booleans and short strings also become filterable (year>=1900).
+A UTF-8 byte-order mark is skipped; CR-only line ends are refused by name. A field no document
+has is refused, naming the keys the corpus has.
+
+Segments beyond --memory-mb are spilled to a scratch folder in the system's temporary folder
+(TMPDIR), removed when the build ends. Only DIR/index.sir is written into --out, under a
+temporary name until it is complete; a failed or killed build leaves nothing there.
 
 Options:
-  --out DIR              write the index to DIR (DIR/index.sir)
+  --out DIR              write the index to DIR (DIR/index.sir; DIR is created if missing)
   --store DIR            build, then publish it to the index store DIR as the live version
+                         (checked before the build: a CURRENT that is a folder is refused)
   --fields LIST          corpus keys to index, comma-separated (default title,text)
   --field-mode MODE      combined (default): the fields as one; separate: each its own,
                          so queries can say title:word

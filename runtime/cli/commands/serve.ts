@@ -13,7 +13,6 @@ export interface ServeOptions {
   store: boolean;
   port: number;
   host: string;
-  io: CliIO;
 }
 
 /** Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and resolves once listening. */
@@ -97,7 +96,6 @@ Example:
       store: values.store !== undefined,
       port,
       host: values.host ?? '127.0.0.1',
-      io,
     });
     io.stdout.write(
       `serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n`,

@@ -1,11 +1,13 @@
 /**
- * `sir demo` (what `npm start` runs) as a process: the first run builds the State of the Union
- * corpus and index, serves them until SIGINT and exits 0; the next run reuses the index.
+ * The commands that serve until a signal, as processes: `sir demo` (what `npm start` runs) builds
+ * the State of the Union corpus and index on its first run and reuses them after; `sir serve`
+ * serves an index folder. Both stop on SIGINT with status 0.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../fixtures/corpus.js';
+import { buildIndex } from '../../runtime/engine/index.js';
+import { tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
 import { sirChild } from '../fixtures/sir.js';
 
 describe('sir demo', function () {
@@ -59,5 +61,21 @@ describe('sir demo', function () {
       demo.output(),
       'sir demo: PORT must be an integer from 0 to 65535, got "eighty"\n',
     );
+  });
+});
+
+describe('sir serve', function () {
+  this.timeout(60_000);
+  it('serves an index folder on the port asked for and stops on SIGINT', async () => {
+    const dir = tempDir();
+    buildIndex(writeCorpus(TINY_CORPUS, dir), join(dir, 'idx'));
+    const serve = sirChild(['serve', '--index', join(dir, 'idx'), '--port', '0']);
+    assert.ok(await serve.waitFor(/API {10}(http:\/\/\S+)\/search/), serve.output());
+    const url = /API {10}(http:\/\/127\.0\.0\.1:\d+)\/search/.exec(serve.output())![1]!;
+    const body = (await (await fetch(`${url}/search?q=carbon`)).json()) as { total: number };
+    assert.equal(body.total, 3);
+    serve.child.kill('SIGINT');
+    assert.equal(await serve.exit, 0);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
