@@ -9,7 +9,7 @@ import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { INDEX_FILE, buildIndex } from '../../engine/index.js';
 import { ProgressBar } from '../progress.js';
 import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../../demo/sotu.js';
-import { startServer, untilSignal } from './serve.js';
+import { startServer, untilSignal } from '../serving.js';
 
 export const demoCommand: Command = {
   name: 'demo',

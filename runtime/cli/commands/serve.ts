@@ -2,59 +2,9 @@
  * `sir serve (--index DIR | --store DIR) [--port N] [--host H]`: the same Hono app the Lambda runs,
  * on @hono/node-server. Loopback by default: exposing an index to the network is an explicit choice.
  */
-import { serve } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { createApp } from '../../app/app.js';
-import { openLiveIndex } from '../../app/live.js';
-
-export interface ServeOptions {
-  dir: string;
-  store: boolean;
-  port: number;
-  host: string;
-}
-
-/** Starts the server, cold-loads the index (so a broken index fails now, not on the first request), and resolves once listening. */
-export async function startServer(
-  o: ServeOptions,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const live = openLiveIndex(o.dir, { store: o.store });
-  try {
-    await live.get();
-  } catch (err) {
-    throw new CliError(`cannot serve ${o.dir}: ${(err as Error).message}`);
-  }
-  const app = createApp({ index: live });
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, (info) => {
-      const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-      resolve({
-        url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${info.port}`,
-        close: () =>
-          new Promise<void>((done) => server.close(() => void live.close().then(() => done()))),
-      });
-    });
-    server.on('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new CliError(
-          err.code === 'EADDRINUSE'
-            ? `port ${o.port} is in use; pick another with --port`
-            : err.message,
-        ),
-      ),
-    );
-  });
-}
-
-/** Resolves when the process is asked to stop, after closing the server. */
-export function untilSignal(close: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = () => void close().then(() => resolve(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
+import { startServer, untilSignal } from '../serving.js';
 
 export const serveCommand: Command = {
   name: 'serve',
