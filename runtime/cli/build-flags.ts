@@ -35,13 +35,6 @@ export interface BuildFlagValues {
   'skip-bad'?: boolean;
 }
 
-/** The analyzer flags that were given (for the check that they come with --corpus). */
-export function givenBuildFlags(v: BuildFlagValues): string[] {
-  return Object.keys(BUILD_FLAG_OPTIONS)
-    .filter((k) => v[k as keyof BuildFlagValues] !== undefined)
-    .map((k) => `--${k}`);
-}
-
 export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
   const options: BuildFlagOptions = {};
   if (v.fields !== undefined) {

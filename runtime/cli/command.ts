@@ -51,6 +51,13 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/** Which of the flags declared in `options` were given in `values`, as `--name`. */
+export function givenFlags(options: object, values: object): string[] {
+  return Object.keys(options)
+    .filter((k) => (values as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `--${k}`);
+}
+
 /** Reads a numeric flag: absent → `fallback`; not a finite number, or outside [min, max] → a usage error. */
 export function numberFlag(
   value: string | undefined,

@@ -26,13 +26,6 @@ export interface StackFlags {
   's3-endpoint'?: string;
 }
 
-/** The stack flags that were given, as `--name` (to tell `--stack` use from `--store` use). */
-export function givenStackFlags(v: StackFlags): string[] {
-  return Object.keys(STACK_FLAG_OPTIONS)
-    .filter((k) => v[k as keyof StackFlags] !== undefined)
-    .map((k) => `--${k}`);
-}
-
 /** Checks the flags (usage errors name the flag) and resolves the stack they name. */
 export function stackFromFlags(
   flags: StackFlags,

@@ -5,13 +5,8 @@
  *
  * `sir rollback --stack NAME`: the same, run on the stack's loader through SSM (runtime/upload/).
  */
-import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import {
-  STACK_FLAGS_HELP,
-  STACK_FLAG_OPTIONS,
-  givenStackFlags,
-  stackFromFlags,
-} from '../stack-flags.js';
+import { CliError, type CliIO, type Command, givenFlags, parseFlags } from '../command.js';
+import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, stackFromFlags } from '../stack-flags.js';
 import { openStoreFlag } from '../store-flag.js';
 import { runAgent } from '../../upload/index.js';
 
@@ -43,7 +38,7 @@ Example:
       { store: { type: 'string' }, ...STACK_FLAG_OPTIONS, json: { type: 'boolean' } },
       false,
     );
-    const stackFlags = givenStackFlags(values);
+    const stackFlags = givenFlags(STACK_FLAG_OPTIONS, values);
     if (values.store !== undefined && stackFlags.length > 0) {
       throw new CliError(
         `give either --store DIR (a store on this machine) or --stack NAME (the loader in AWS), not both`,

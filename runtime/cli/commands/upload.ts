@@ -3,14 +3,16 @@
  * version in the stack's staging bucket and publishes it on EFS through the loader (runtime/upload/).
  */
 import { existsSync, statSync } from 'node:fs';
-import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { DEFAULT_KEEP } from '../../store/index.js';
 import {
-  BUILD_FLAGS_HELP,
-  BUILD_FLAG_OPTIONS,
-  buildOptionsFromFlags,
-  givenBuildFlags,
-} from '../build-flags.js';
+  CliError,
+  type CliIO,
+  type Command,
+  givenFlags,
+  numberFlag,
+  parseFlags,
+} from '../command.js';
+import { DEFAULT_KEEP } from '../../store/index.js';
+import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { ProgressBar, formatBytes } from '../progress.js';
 import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, stackFromFlags } from '../stack-flags.js';
 import {
@@ -77,7 +79,7 @@ Example:
         2,
       );
     }
-    const buildFlags = givenBuildFlags(values);
+    const buildFlags = givenFlags(BUILD_FLAG_OPTIONS, values);
     if (values.index !== undefined && buildFlags.length > 0)
       throw new CliError(
         `${buildFlags.join(', ')}: analyzer options apply to --corpus only; a built --index already has its analyzer`,
