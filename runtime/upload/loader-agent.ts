@@ -103,6 +103,7 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
       `downloading ${manifest.files.length} file(s), ${total} bytes, into ${download.dir}, checking each against the staged manifest`,
     );
     for (const f of manifest.files) await downloadChecked(ctx, version, f, download.dir);
+    log('every file matches its size and SHA-256 in the staged manifest');
     let committed;
     if (kind === 'corpus') {
       build = await store.stagePartial({ version });
