@@ -109,6 +109,16 @@ describe('sir CLI', () => {
         /--stemmer must be porter or none/,
       ],
       [['index', writeCorpus(TINY_CORPUS)], 2, /--out DIR/],
+      [
+        ['index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--fields', 'nosuchfield'],
+        1,
+        /\nsir index: no document has text to index in "nosuchfield", so nothing could be found there; the corpus has the keys _id, title, text, year, party/,
+      ],
+      [
+        ['index', writeCorpus(['{"_id":1,"text":"a"}\r{"_id":2,"text":"b"}']), '--out', tempDir()],
+        1,
+        /sir index: line 1: the corpus ends its lines with CR alone/,
+      ],
       [['search', '--index', tempDir(), 'x'], 1, /no index in/],
       [['search', '--index', index, '--k', '0', 'x'], 2, /--k must be an integer from 1/],
       [['search', '--index', index, '--ranker', 'tfidf', 'x'], 2, /--ranker must be one of/],
