@@ -2,8 +2,9 @@
  * Load-to-first-query in a fresh process: `node --import tsx bench/first-query.ts DIR "query"`.
  * Prints JSON: `totalMs` from process start (performance.timeOrigin) to the first result,
  * `openQueryMs` from just before loading the engine module to the first result (module import,
- * WebAssembly compile, index read and checks, one query), and `startMs`, the time until this script
- * began (node + tsx startup). With `--noop` it only reports `startMs`.
+ * WebAssembly compile, index read and checks, one query), `startMs`, the time until this script
+ * began (node + tsx startup), and `bytesRead`, the bytes of the index file read by the open and
+ * the query. With `--noop` it only reports `startMs`.
  */
 const startMs = performance.now();
 const [dir, query] = process.argv.slice(2);
@@ -26,6 +27,7 @@ if (dir === '--noop') {
       queryMs: end - tOpened,
       openQueryMs: end - t0,
       totalMs: end,
+      bytesRead: index.bytesRead,
       first,
     }),
   );

@@ -1,7 +1,8 @@
 /**
  * Runs one JavaScript library on one corpus, in its own process (so each library gets a clean heap):
- * `node --import tsx bench/lib-runner.ts LIB CORPUS.jsonl QUERIES.json OURS.json OUT.json`.
- * OURS.json holds our engine's top-10 external ids per query, for overlap@10. Writes JSON to OUT.json.
+ * `node --import tsx bench/lib-runner.ts LIB CORPUS.jsonl QUERIES.txt OUT.json` (one query a line).
+ * Writes JSON to OUT.json: build time and size, the latency of top-10 queries (mean / p50 / p99 of
+ * the per-query medians, bench/stats.ts) and each query's top-10 ids.
  *
  * Every library gets title+text as one field (`body`), analysed by `analyze.ts` (the same terms as
  * our engine), and no fuzzy or prefix matching where the library allows turning it off:
@@ -23,6 +24,7 @@ import * as orama from '@orama/orama';
 import lunr from 'lunr';
 import FlexSearch from 'flexsearch';
 import { analyze } from './analyze.js';
+import { latency } from './stats.js';
 
 // Time caps that keep the whole benchmark near 10 minutes on a 2-core machine (see RESULTS.md).
 const BUILD_BUDGET_S = Number(process.env.BENCH_BUILD_BUDGET_S ?? 75);
@@ -181,22 +183,21 @@ const ENGINES: Record<string, () => Engine> = {
   flexsearch,
 };
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
-}
-
 async function main() {
-  const [lib, corpusPath, queriesPath, oursPath, outPath] = process.argv.slice(2) as [
-    string,
+  const [lib, corpusPath, queriesPath, outPath] = process.argv.slice(2) as [
     string,
     string,
     string,
     string,
   ];
-  const queries = JSON.parse(readFileSync(queriesPath, 'utf8')) as string[];
-  const ours = JSON.parse(readFileSync(oursPath, 'utf8')) as string[][];
+  const queries = readFileSync(queriesPath, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
+  const make = ENGINES[lib];
+  if (!make)
+    throw new Error(`lib-runner: unknown library ${lib} (${Object.keys(ENGINES).join(', ')})`);
   const t0 = process.hrtime.bigint();
-  const engine = ENGINES[lib]!();
+  const engine = make();
   const text = readFileSync(corpusPath, 'utf8');
   let docs = 0;
   let capped = false;
@@ -243,16 +244,6 @@ async function main() {
       times[i]!.push(Number(process.hrtime.bigint() - t) / 1e3);
     }
   }
-  const med = times.map((v) => v.sort((a, b) => a - b)[v.length >> 1]!).sort((a, b) => a - b);
-  let overlapSum = 0;
-  let overlapN = 0;
-  for (let i = 0; i < reached; i++) {
-    const o = ours[i]!;
-    if (!o.length) continue;
-    const theirs = new Set(tops[i]);
-    overlapSum += o.filter((id) => theirs.has(id)).length / o.length;
-    overlapN++;
-  }
   const result = {
     lib,
     docs,
@@ -261,10 +252,8 @@ async function main() {
     indexBytes,
     rounds,
     queries: reached,
-    p50: pct(med, 0.5),
-    p99: pct(med, 0.99),
-    mean: med.reduce((a, b) => a + b, 0) / med.length,
-    overlap: overlapN ? overlapSum / overlapN : NaN,
+    latency: latency(times),
+    tops,
     heapMb: process.memoryUsage().heapUsed / 2 ** 20,
   };
   writeFileSync(outPath, JSON.stringify(result));

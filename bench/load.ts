@@ -1,59 +1,33 @@
 /**
- * Bounded load test of the search API on loopback: serves the demo index (`npm start` builds it in
- * .sir/demo) with `sir serve` in a child process, drives it with autocannon for DURATION seconds
+ * Bounded load test of the search API on loopback: serves the demo index (built into .sir/demo
+ * as `npm start` does, if missing) with `sir serve` in a child process, drives it with autocannon for DURATION seconds
  * over a rotating set of queries, samples the server's resident memory every second, and writes
  * bench/LOAD.md. Stops by itself.
  *
  *   node --import tsx bench/load.ts [DURATION_SECONDS=30]
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { DEMO_QUERIES, DEMO_SEARCH_PATHS, ensureDemoIndex, startChild } from './demo-server.js';
 
 const duration = Number(process.argv[2] ?? 30);
-const indexDir = '.sir/demo/index';
-if (!existsSync(`${indexDir}/index.sir`)) {
-  console.error('no demo index: run `npm start` once first (it builds .sir/demo/index)');
-  process.exit(1);
-}
+const indexDir = ensureDemoIndex();
 const port = 18787;
-const server = spawn(
-  process.execPath,
+const server = await startChild(
   ['bin/sir.mjs', 'serve', '--index', indexDir, '--port', String(port)],
-  {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  },
+  port,
 );
-await new Promise<void>((resolve, reject) => {
-  server.stdout!.on('data', (d: Buffer) => String(d).includes(`:${port}`) && resolve());
-  server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
 
 const rssMb = () =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
-const queries = [
-  'liberty',
-  'slavery union',
-  'tax reform economy',
-  'war peace treaty',
-  'education children schools',
-  'health care insurance',
-  'foreign trade tariff',
-  '"civil rights"',
-  'energy oil +crisis',
-  'army navy -spain',
-];
 const memory: number[] = [rssMb()];
 const sampler = setInterval(() => memory.push(rssMb()), 1000);
 const result = await autocannon({
   url: `http://127.0.0.1:${port}`,
   connections: 10,
   duration,
-  requests: queries.map((q, i) => ({
-    method: 'GET',
-    path: `/search?q=${encodeURIComponent(q)}&size=10${i % 3 === 0 ? '&filter=year%3E%3D1900' : ''}`,
-  })),
+  requests: DEMO_SEARCH_PATHS.map((path) => ({ method: 'GET', path })),
 });
 clearInterval(sampler);
 server.kill('SIGTERM');
@@ -63,10 +37,10 @@ const third = Math.max(1, Math.floor(memory.length / 3));
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const report = `# Load test: search API on loopback
 
-Command: \`node --import tsx bench/load.ts ${duration}\` (after \`npm start\` has built the demo index).
+Command: \`node --import tsx bench/load.ts ${duration}\`.
 Machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}.
-Date: ${new Date().toISOString()}. Server: \`sir serve\` (one Node process, @hono/node-server) on 127.0.0.1;
-client: autocannon in another process, 10 connections, ${duration} s, ${queries.length} queries rotating
+Date: ${new Date().toISOString()}. Server: \`sir serve\` (one Node process, runtime/server/ with its default limits) on 127.0.0.1;
+client: autocannon in another process, 10 connections, ${duration} s, ${DEMO_QUERIES.length} queries rotating
 (top 10 with snippets, a third with a year filter). The client shares the 2 cores with the server.
 
 | measure | value |

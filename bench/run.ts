@@ -1,535 +1,325 @@
 /**
- * `npm run bench` — the benchmark (not a test). Rerun with `npm run bench`; it writes
- * `bench/RESULTS.md` and keeps its working files (generated corpus, indexes) in `bench/.work/`.
- * Env: BENCH_LIBS=minisearch,orama (subset of libraries), BENCH_CORPORA=zipf,scifact,
- * BENCH_BUILD_BUDGET_S (per-library build cap, default 150 s), BENCH_QUERIES (Zipf queries, 500).
+ * `npm run bench` — index-core against Lucene, tantivy and the JavaScript libraries, side by side in
+ * one run (not a test). `npm run bench -- --quick` is the development mode: a 10k-document corpus,
+ * 100 queries, one process per measurement, short library caps; it writes bench/.work/quick/.
  *
- * For each corpus: our engine (build via buildIndex, size, first query in a fresh process, p50/p99 of
- * top-10 without and with the total count, exactness against exhaustive scoring), the native build
- * of index-core on the same index and queries, and MiniSearch, Orama, lunr and FlexSearch, each in
- * its own process (lib-runner.ts).
+ * For each corpus (the generated Zipf corpus, then SciFact when ../shared/data/scifact is there),
+ * every engine runs alone, in fresh processes (engines.ts): index-core wasm and native, Lucene,
+ * tantivy (as released and with BM25 patched to k1 0.9 b 0.4), MiniSearch, Orama, lunr and
+ * FlexSearch. Writes bench/RESULTS.md (report.ts) and bench/results.json; keeps its working files
+ * (corpus, indexes, builds of Lucene and tantivy) in bench/.work/.
+ *
+ * Env: BENCH_RUNS (fresh processes per engine and measurement, 3), BENCH_ENGINES (subset of
+ * wasm,native,lucene,tantivy,minisearch,orama,lunr,flexsearch),
+ * BENCH_CORPORA (zipf,scifact), BENCH_QUERIES (Zipf queries, 500), BENCH_SCIFACT (SciFact folder);
+ * lib-runner's caps BENCH_BUILD_BUDGET_S, BENCH_FIRST_PASS_BUDGET_S, BENCH_QUERY_BUDGET_S.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
-import { buildIndex, SearchIndex } from '../runtime/engine/index.js';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_ZIPF, writeZipfCorpus, zipfQueries } from './corpus/zipf.js';
+import {
+  BENCH,
+  benchExternal,
+  benchLib,
+  benchNative,
+  benchWasm,
+  buildLucene,
+  buildTantivy,
+  ENGINES,
+  JS_LIBS,
+  ROOT,
+  WORK,
+  type Corpus,
+  type EngineResult,
+  type External,
+  type Settings,
+} from './engines.js';
+import { render, type CorpusReport } from './report.js';
 
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(BENCH, '..');
-const WORK = join(BENCH, '.work');
-const SCIFACT = join(ROOT, '..', 'shared', 'data', 'scifact');
-const LIBS = (process.env.BENCH_LIBS ?? 'minisearch,orama,lunr,flexsearch')
-  .split(',')
-  .filter(Boolean);
-const CORPORA = (process.env.BENCH_CORPORA ?? 'zipf,scifact').split(',');
-const BM25_LIBS = new Set(['minisearch', 'orama', 'lunr']);
-
-interface LibResult {
-  lib: string;
-  docs: number;
-  capped: boolean;
-  buildS: number;
-  indexBytes: number;
-  rounds: number;
-  queries: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  overlap: number;
-  heapMb: number;
-  error?: string;
+const USAGE = 'usage: npm run bench [-- --quick]';
+const args = process.argv.slice(2);
+if (args.some((a) => a !== '--quick')) {
+  console.error(`bench: unknown argument ${args.find((a) => a !== '--quick')}; ${USAGE}`);
+  process.exit(2);
 }
+const QUICK = args.includes('--quick');
 
-interface FirstQuery {
-  totalMs: number;
-  openQueryMs: number;
-  startMs: number;
-  importMs: number;
-  openMs: number;
-  queryMs: number;
-}
-
-const BUNDLE = join(WORK, 'first-query.mjs');
-const WASM = join(ROOT, 'index-core', 'pkg', 'index_core_bg.wasm');
-
-/** Bundles first-query.ts like the Lambda build does (ESM, minified), so it runs without tsx. */
-function bundleProbe(): void {
-  buildSync({
-    entryPoints: [join(BENCH, 'first-query.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    banner: {
-      js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-}
-
-function probe(bundled: boolean, args: string[]): FirstQuery {
-  const out = bundled
-    ? execFileSync(process.execPath, [BUNDLE, ...args], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, SIR_WASM: WASM },
-      })
-    : runNode(['bench/first-query.ts', ...args]);
-  return JSON.parse(out) as FirstQuery;
-}
-
-function medianProbe(
-  bundled: boolean,
-  dir: string,
-  query: string,
-): { fq: FirstQuery; startMs: number } {
-  const fq: FirstQuery[] = [];
-  const starts: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    fq.push(probe(bundled, [dir, query]));
-    starts.push(probe(bundled, ['--noop']).startMs);
+const list = (env: string | undefined, all: readonly string[], what: string): string[] => {
+  const picked = (env ?? all.join(',')).split(',').filter(Boolean);
+  const unknown = picked.find((p) => !all.includes(p));
+  if (unknown) {
+    console.error(`bench: unknown ${what} ${unknown} (known: ${all.join(', ')})`);
+    process.exit(2);
   }
-  fq.sort((a, b) => a.totalMs - b.totalMs);
-  return { fq: fq[fq.length >> 1]!, startMs: median(starts) };
-}
-
-interface CorpusResult {
-  name: string;
-  docs: number;
-  corpusBytes: number;
-  queries: number;
-  ours: {
-    buildS: number;
-    indexBytes: number;
-    sections: Record<string, number>;
-    p50: number;
-    p99: number;
-    countP50: number;
-    countP99: number;
-    exact: number;
-    firstQuery: FirstQuery;
-    nodeStartMs: number;
-    /** The same probe bundled by esbuild and run by plain node, as a Lambda runs. */
-    firstQueryBundled: FirstQuery;
-    bundledStartMs: number;
-  };
-  native:
-    | {
-        p50: number;
-        p99: number;
-        countP50: number;
-        countP99: number;
-        openMs: number;
-        sameHits: boolean;
-      }
-    | { error: string };
-  libs: LibResult[];
-}
+  return picked;
+};
+const engines = list(process.env.BENCH_ENGINES, ENGINES, 'engine');
+const corpora = list(process.env.BENCH_CORPORA, ['zipf', 'scifact'], 'corpus');
+const OUT = QUICK ? join(WORK, 'quick') : BENCH;
 
 const log = (...a: unknown[]) => console.error('[bench]', ...a);
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 
-function checksum(tops: number[][]): string {
-  let c = 0n;
-  const M = (1n << 64n) - 1n;
-  for (const t of tops) for (const d of t) c = (c * 1_000_003n + BigInt(d + 1)) & M;
-  return c.toString();
-}
-
-function timeQueries(
-  index: SearchIndex,
-  queries: string[],
-  count: boolean,
-  rounds: number,
-): { p50: number; p99: number } {
-  const opts = { size: 10, count, plain: true };
-  for (const q of queries) index.search(q, opts); // warm-up
-  const times: number[][] = queries.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < queries.length; i++) {
-      const t = process.hrtime.bigint();
-      index.search(queries[i]!, opts);
-      times[i]!.push(Number(process.hrtime.bigint() - t) / 1e3);
-    }
+/** An integer ≥ 1 from the environment, or the default. */
+function positive(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`bench: ${name} must be an integer ≥ 1, not ${JSON.stringify(v)}`);
+    process.exit(2);
   }
-  const med = times.map(median).sort((a, b) => a - b);
-  return { p50: pct(med, 0.5), p99: pct(med, 0.99) };
+  return n;
 }
-
-function runNode(args: string[]): string {
-  return execFileSync(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-}
-
-async function benchCorpus(
-  name: string,
-  corpusPath: string,
-  queries: string[],
-): Promise<CorpusResult> {
-  const dir = join(WORK, `${name}-index`);
-  const corpusBytes = statSync(corpusPath).size;
-  log(`${name}: building our index`);
-  const built = buildIndex(corpusPath, dir, {});
-  const t0 = process.hrtime.bigint();
-  const index = SearchIndex.open(dir);
-  log(
-    `${name}: ${built.docs} docs, ${built.seconds.toFixed(2)} s, ${(built.indexBytes / 1e6).toFixed(1)} MB, open ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)} ms`,
-  );
-
-  // Exactness and the top-10 ids for overlap.
-  const tops: number[][] = [];
-  let exact = 0;
-  for (const q of queries) {
-    const a = index.search(q, { size: 10, count: false, plain: true }).hits.map((h) => h.doc);
-    const b = index
-      .search(q, { size: 10, count: false, plain: true, exhaustive: true })
-      .hits.map((h) => h.doc);
-    tops.push(a);
-    if (a.length === b.length && a.every((d, i) => d === b[i])) exact++;
-  }
-  const ourIds = tops.map((t) => t.map((d) => index.externalId(d)));
-  log(`${name}: exact ${exact}/${queries.length}`);
-  const plain = timeQueries(index, queries, false, 5);
-  const counted = timeQueries(index, queries, true, 5);
-  log(
-    `${name}: ours p50 ${plain.p50.toFixed(1)} µs p99 ${plain.p99.toFixed(1)} µs; with count p50 ${counted.p50.toFixed(1)} p99 ${counted.p99.toFixed(1)}`,
-  );
-  const sections = index.sectionSizes();
-  index.free();
-
-  // First query in a fresh process (median of 5), and bare startup for reference: under tsx from
-  // source, and bundled with esbuild under plain node (as the Lambda runs).
-  const tsxProbe = medianProbe(false, dir, queries[0]!);
-  const bundledProbe = medianProbe(true, dir, queries[0]!);
-  const firstQuery = tsxProbe.fq;
-  log(
-    `${name}: first query (tsx) ${firstQuery.totalMs.toFixed(1)} ms total, ${firstQuery.openQueryMs.toFixed(1)} ms open+query; bundled ${bundledProbe.fq.totalMs.toFixed(1)} ms total`,
-  );
-
-  // Native.
-  const qfile = join(WORK, `${name}-queries.txt`);
-  writeFileSync(qfile, queries.map((q) => q.replace(/[\r\n]+/g, ' ')).join('\n') + '\n');
-  let native: CorpusResult['native'];
-  try {
-    const out = execFileSync(
-      'cargo',
-      [
-        'run',
-        '--quiet',
-        '--release',
-        '--example',
-        'bench_native',
-        '--',
-        join(dir, 'index.sir'),
-        qfile,
-        '5',
-      ],
-      { cwd: join(ROOT, 'index-core'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const n = JSON.parse(out.trim().split('\n').pop()!);
-    native = {
-      p50: n.p50,
-      p99: n.p99,
-      countP50: n.countP50,
-      countP99: n.countP99,
-      openMs: n.openMs,
-      sameHits: n.checksum === checksum(tops),
-    };
-    log(`${name}: native p50 ${n.p50} µs p99 ${n.p99} µs (same hits: ${native.sameHits})`);
-  } catch (err) {
-    native = { error: String((err as Error).message).slice(0, 300) };
-    log(`${name}: native failed`, native.error);
-  }
-
-  // Libraries, one process each.
-  const qjson = join(WORK, `${name}-queries.json`);
-  const ojson = join(WORK, `${name}-ours.json`);
-  writeFileSync(qjson, JSON.stringify(queries));
-  writeFileSync(ojson, JSON.stringify(ourIds));
-  const libs: LibResult[] = [];
-  for (const lib of LIBS) {
-    log(`${name}: ${lib}`);
-    const out = join(WORK, `${name}-${lib}.json`);
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--max-old-space-size=12288',
-        '--import',
-        'tsx',
-        'bench/lib-runner.ts',
-        lib,
-        corpusPath,
-        qjson,
-        ojson,
-        out,
-      ],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'inherit', 'inherit'],
+const settings: Settings = QUICK
+  ? {
+      runs: 1,
+      rounds: 2,
+      firstRuns: 3,
+      libEnv: {
+        BENCH_BUILD_BUDGET_S: process.env.BENCH_BUILD_BUDGET_S ?? '10',
+        BENCH_FIRST_PASS_BUDGET_S: process.env.BENCH_FIRST_PASS_BUDGET_S ?? '5',
+        BENCH_QUERY_BUDGET_S: process.env.BENCH_QUERY_BUDGET_S ?? '3',
       },
-    );
-    if (r.status === 0 && existsSync(out)) {
-      const res = JSON.parse(readFileSync(out, 'utf8')) as LibResult;
-      libs.push(res);
-      log(
-        `${name}: ${lib} build ${res.buildS.toFixed(1)} s (${res.docs} docs${res.capped ? ', CAPPED' : ''}), ${(res.indexBytes / 1e6).toFixed(1)} MB, p50 ${res.p50.toFixed(0)} µs p99 ${res.p99.toFixed(0)} µs, overlap ${res.overlap.toFixed(3)}`,
-      );
-    } else {
-      libs.push({
-        lib,
-        docs: 0,
-        capped: false,
-        buildS: NaN,
-        indexBytes: NaN,
-        rounds: 0,
-        queries: 0,
-        p50: NaN,
-        p99: NaN,
-        mean: NaN,
-        overlap: NaN,
-        heapMb: NaN,
-        error: `exit ${r.status} ${r.signal ?? ''}`,
-      });
-      log(`${name}: ${lib} failed (exit ${r.status} ${r.signal ?? ''})`);
+      log,
     }
-  }
+  : { runs: positive('BENCH_RUNS', 3), rounds: 5, firstRuns: 5, libEnv: {}, log };
 
-  return {
-    name,
-    docs: built.docs,
-    corpusBytes,
-    queries: queries.length,
-    ours: {
-      buildS: built.seconds,
-      indexBytes: built.indexBytes,
-      sections,
-      ...plain,
-      countP50: counted.p50,
-      countP99: counted.p99,
-      exact,
-      firstQuery,
-      nodeStartMs: tsxProbe.startMs,
-      firstQueryBundled: bundledProbe.fq,
-      bundledStartMs: bundledProbe.startMs,
-    },
-    native,
-    libs,
-  };
+/** The SciFact folder: $BENCH_SCIFACT, or shared/data/scifact beside the clone or its parent. */
+function scifactDir(): string | undefined {
+  return [
+    process.env.BENCH_SCIFACT,
+    join(ROOT, '..', 'shared', 'data', 'scifact'),
+    join(ROOT, '..', '..', 'shared', 'data', 'scifact'),
+  ].find((d) => d && existsSync(join(d, 'corpus.jsonl')));
 }
 
-function scifactQueries(): string[] {
-  const ids = new Set(
-    readFileSync(join(SCIFACT, 'qrels', 'test.tsv'), 'utf8')
+function scifactQueries(dir: string): string[] {
+  const judged = new Set(
+    readFileSync(join(dir, 'qrels', 'test.tsv'), 'utf8')
       .split('\n')
       .slice(1)
       .map((l) => l.split('\t')[0])
       .filter(Boolean),
   );
-  return readFileSync(join(SCIFACT, 'queries.jsonl'), 'utf8')
+  return readFileSync(join(dir, 'queries.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { _id: string; text: string })
-    .filter((q) => ids.has(q._id))
+    .filter((q) => judged.has(q._id))
     .map((q) => q.text);
 }
 
-const mb = (b: number) => (b / 1e6).toFixed(2);
-const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-
-function table(c: CorpusResult): string {
-  const o = c.ours;
-  const rows: string[] = [];
-  rows.push(
-    '| engine | docs indexed | build s | docs/s | MB/s | index MB | bytes/doc | first query ms | p50 µs | p99 µs | overlap@10 |',
-  );
-  rows.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const fqs = `${f(o.firstQueryBundled.totalMs, 0)} bundled / ${f(o.firstQuery.totalMs, 0)} tsx (open+query ${f(o.firstQueryBundled.openQueryMs, 0)} / ${f(o.firstQuery.openQueryMs, 0)})`;
-  rows.push(
-    `| **serverless-ir (wasm)** | ${c.docs} | ${f(o.buildS, 2)} | ${f(c.docs / o.buildS)} | ${f(c.corpusBytes / 1e6 / o.buildS, 1)} | ${mb(o.indexBytes)} | ${f(o.indexBytes / c.docs)} | ${fqs} | ${f(o.p50, 1)} | ${f(o.p99, 1)} | 1 |`,
-  );
-  rows.push(
-    `| serverless-ir, with total count | | | | | | | | ${f(o.countP50, 1)} | ${f(o.countP99, 1)} | |`,
-  );
-  if ('p50' in c.native) {
-    rows.push(
-      `| index-core native (same index) | ${c.docs} | | | | ${mb(o.indexBytes)} | ${f(o.indexBytes / c.docs)} | (open ${f(c.native.openMs, 1)}) | ${f(c.native.p50, 1)} | ${f(c.native.p99, 1)} | ${c.native.sameHits ? '1 (same hits)' : 'hits differ!'} |`,
+/** Documents and distinct documents (by title and text), for the report's counts. */
+function countDocuments(path: string): { docs: number; distinct: number } {
+  const seen = new Set<string>();
+  let docs = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const d = JSON.parse(line) as { title?: unknown; text?: unknown };
+    seen.add(
+      createHash('sha1')
+        .update(`${String(d.title ?? '')}\n${String(d.text ?? '')}`)
+        .digest('base64'),
     );
-    rows.push(
-      `| native, with total count | | | | | | | | ${f(c.native.countP50, 1)} | ${f(c.native.countP99, 1)} | |`,
-    );
-  } else rows.push(`| index-core native | failed: ${c.native.error} | | | | | | | | | |`);
-  for (const l of c.libs) {
-    if (l.error) {
-      rows.push(`| ${l.lib} | failed (${l.error}) | | | | | | | | | |`);
-      continue;
-    }
-    const mbps = (c.corpusBytes * (l.docs / c.docs)) / 1e6 / l.buildS;
-    rows.push(
-      `| ${l.lib}${BM25_LIBS.has(l.lib) ? '' : ' (not BM25)'} | ${l.docs}${l.capped ? ' (capped)' : ''} | ${f(l.buildS, 2)} | ${f(l.docs / l.buildS)} | ${f(mbps, 1)} | ${mb(l.indexBytes)} | ${f(l.indexBytes / l.docs)} | | ${f(l.p50, 0)} | ${f(l.p99, 0)}${l.queries < c.queries ? ` (${l.queries} queries${l.rounds === 0 ? ', 1 pass' : ''})` : ''} | ${f(l.overlap, 3)} |`,
-    );
+    docs++;
   }
-  const sec = Object.entries(o.sections)
-    .map(([k, v]) => `${k} ${mb(v)} MB`)
-    .join(', ');
-  return (
-    rows.join('\n') +
-    `\n\nOur index sections: ${sec}. First query from process start, median of 5 fresh processes: bundled (esbuild, plain node, like the Lambda) ${f(o.firstQueryBundled.totalMs, 1)} ms = startup ${f(o.firstQueryBundled.startMs, 1)} + engine import ${f(o.firstQueryBundled.importMs, 1)} + open ${f(o.firstQueryBundled.openMs, 1)} (WebAssembly compile, index read and checksums) + query ${f(o.firstQueryBundled.queryMs, 1)}; under tsx from source ${f(o.firstQuery.totalMs, 1)} ms = startup ${f(o.firstQuery.startMs, 1)} + import ${f(o.firstQuery.importMs, 1)} + open ${f(o.firstQuery.openMs, 1)} + query ${f(o.firstQuery.queryMs, 1)} (bare node+tsx startup: ${f(o.nodeStartMs, 0)} ms; bare bundled startup: ${f(o.bundledStartMs, 0)} ms).\n`
-  );
+  return { docs, distinct: seen.size };
 }
 
-function goals(c: CorpusResult): string {
-  const o = c.ours;
-  const bm25 = c.libs.filter((l) => !l.error && BM25_LIBS.has(l.lib));
-  const fastest = [...bm25].sort((a, b) => a.p50 - b.p50)[0];
-  const fastestAny = [...c.libs.filter((l) => !l.error)].sort((a, b) => a.p50 - b.p50)[0];
-  const buildFastest = [...c.libs.filter((l) => !l.error)]
-    .sort((a, b) => a.docs / a.buildS - b.docs / b.buildS)
-    .pop();
-  const smallest = [...c.libs.filter((l) => !l.error)].sort(
-    (a, b) => a.indexBytes / a.docs - b.indexBytes / b.docs,
-  )[0];
-  const out: string[] = [];
-  const yes = (b: boolean) => (b ? '**met**' : '**NOT met**');
-  if (fastest) {
-    const r50 = fastest.p50 / o.p50;
-    const r99 = fastest.p99 / o.p99;
-    out.push(
-      `- ≥10× faster queries than the fastest BM25 library (${fastest.lib}): p50 ${r50.toFixed(1)}×, p99 ${r99.toFixed(1)}× — ${yes(r50 >= 10 && r99 >= 10)}` +
-        (fastestAny && fastestAny !== fastest
-          ? ` (fastest of all, ${fastestAny.lib}, which is not BM25: p50 ${(fastestAny.p50 / o.p50).toFixed(1)}×, p99 ${(fastestAny.p99 / o.p99).toFixed(1)}×)`
-          : ''),
-    );
-  }
-  if ('p50' in c.native) {
-    const r50 = o.p50 / c.native.p50;
-    const r99 = o.p99 / c.native.p99;
-    out.push(
-      `- within 1.6× of native: wasm/native p50 ${r50.toFixed(2)}×, p99 ${r99.toFixed(2)}× (with count: ${(o.countP50 / c.native.countP50).toFixed(2)}×, ${(o.countP99 / c.native.countP99).toFixed(2)}×) — ${yes(r50 <= 1.6 && r99 <= 1.6)}`,
-    );
-  }
-  if (buildFastest) {
-    const ours = c.docs / o.buildS;
-    const theirs = buildFastest.docs / buildFastest.buildS;
-    out.push(
-      `- ≥5× faster build than the fastest library (${buildFastest.lib}, docs/s): ${(ours / theirs).toFixed(1)}× — ${yes(ours / theirs >= 5)}`,
-    );
-  }
-  if (smallest) {
-    const theirs = smallest.indexBytes / smallest.docs;
-    const ours = o.indexBytes / c.docs;
-    out.push(
-      `- smaller index than every library (per document; smallest: ${smallest.lib}, ${f(theirs)} B/doc${smallest.capped ? ' on its capped subset' : ''}; ours ${f(ours)} B/doc incl. positions and stored documents; ours without stored documents ${f((o.indexBytes - (o.sections['stored documents'] ?? 0)) / c.docs)} B/doc) — ${yes(ours < theirs)}`,
-    );
-  }
-  out.push(
-    `- first query < 150 ms${c.docs >= 100_000 ? '' : ' (goal is for 100k docs)'}: bundled ${f(o.firstQueryBundled.totalMs, 0)} ms from process start (open+query ${f(o.firstQueryBundled.openQueryMs, 0)} ms) — ${yes(o.firstQueryBundled.totalMs < 150)}; under \`node --import tsx\` ${f(o.firstQuery.totalMs, 0)} ms — ${yes(o.firstQuery.totalMs < 150)}`,
+function corpus(name: string, path: string, queries: string[]): Corpus {
+  const queryFile = join(WORK, `${name}-queries.txt`);
+  const oneLine = queries.map((q) => q.replace(/\s+/g, ' ').trim());
+  writeFileSync(queryFile, oneLine.join('\n') + '\n');
+  return { name, path, queryFile, queries: oneLine };
+}
+
+/**
+ * Runs every picked engine on the corpus, one at a time; a failing engine becomes a failed column.
+ * The corpus' report joins `reports` at once and `save` runs after every engine, so a run cut
+ * short still leaves what it measured.
+ */
+function benchCorpus(c: Corpus, reports: CorpusReport[], save: () => void): void {
+  const counts = countDocuments(c.path);
+  log(
+    `${c.name}: ${counts.docs} documents (${counts.distinct} distinct), ${c.queries.length} queries`,
   );
-  out.push(
-    `- exactness: pruned top 10 equals exhaustive top 10 for ${o.exact}/${c.queries} queries`,
-  );
-  return out.join('\n') + '\n';
+  const results: EngineResult[] = [];
+  reports.push({
+    name: c.name,
+    docs: counts.docs,
+    distinctDocs: counts.distinct,
+    corpusBytes: statSync(c.path).size,
+    queries: c.queries.length,
+    distinctQueries: new Set(c.queries.map((q) => q.toLowerCase())).size,
+    engines: results,
+  });
+  const attempt = (engine: string, label: string, fn: () => EngineResult | EngineResult[]) => {
+    try {
+      results.push(...[fn()].flat());
+    } catch (err) {
+      const error = (err as Error).message.split('\n')[0]!.slice(0, 300);
+      log(`${c.name}: ${engine} failed: ${error}`);
+      results.push({ engine, label, error });
+    }
+    save();
+  };
+  let wasmChecksum: string | undefined;
+  if (engines.includes('wasm'))
+    attempt('wasm', 'index-core wasm', () => {
+      const r = benchWasm(settings, c);
+      wasmChecksum = r.checksum;
+      delete r.checksum;
+      return r;
+    });
+  if (engines.includes('native'))
+    attempt('native', 'index-core native', () => benchNative(settings, c, wasmChecksum));
+  if (engines.includes('lucene'))
+    attempt('lucene', 'Lucene', () => {
+      built.lucene ??= buildLucene(settings);
+      return benchExternal(settings, c, built.lucene, [built.lucene]);
+    });
+  if (engines.includes('tantivy'))
+    attempt('tantivy-k09b04', 'tantivy', () => {
+      built.tantivy ??= buildTantivy(settings);
+      return benchExternal(settings, c, built.tantivy[0]!, built.tantivy);
+    });
+  for (const lib of JS_LIBS)
+    if (engines.includes(lib)) attempt(lib, lib, () => benchLib(settings, c, lib));
+}
+
+/** Lucene and tantivy, built once per run. */
+const built: { lucene?: External; tantivy?: External[] } = {};
+
+function version(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .trim()
+      .split('\n')[0]!;
+  } catch {
+    return `${cmd} not found`;
+  }
 }
 
 const METHOD = `
 ## How it is measured
 
-- Rerun: \`npm run bench\` (needs \`index-core/pkg\` from \`npm run build:wasm\` and a native cargo for the
-  native row). Working files go to \`bench/.work/\` (gitignored); the Zipf corpus is generated once there by
-  \`bench/corpus/zipf.ts\` (seed 42: 100k docs, 50k-word vocabulary, Zipf s=1.0, log-normal body
-  lengths with mean 150 tokens, titles of 5–12 words; 500 queries of 1–6 terms drawn from the same
-  distribution with seed 43). SciFact: \`../shared/data/scifact\`, the 300 test queries.
-- Latency: top 10, one warm-up pass, then per query the median of several rounds (ours: 5; libraries:
-  1–5 as fit a 15 s budget; a library whose first pass passes 45 s is measured on the queries it
-  reached, and if no second round fits, on that single pass — marked in the table), then p50/p99 over queries; \`process.hrtime.bigint()\`. Ours: \`plain: true\`,
-  \`count: false\` unless marked "with total count". Native: \`index-core/examples/bench_native.rs\`, same
-  index file, same queries, same options; "same hits" means its top-10 doc ids equal the wasm ones.
-- Build: ours is \`buildIndex(corpus, dir)\` (title+text combined, Porter, Lucene stop words, BM25
-  k1=0.9 b=0.4), in this process. Each library runs in its own node process (\`bench/lib-runner.ts\`)
-  and its build time includes reading and JSON-parsing the JSONL; a library whose build passes 75 s
-  is cut off there ("capped") and measured on the documents it indexed (its overlap is then not
-  comparable; index size is compared per document). All libraries get title+text as one field and the same analysis as ours
-  (\`bench/analyze.ts\`: split on non-letters/digits, lowercase, Lucene stop words, lunr's Porter
-  stemmer); MiniSearch BM25 k=0.9 b=0.4 d=0, no fuzzy/prefix, OR, and its multiplication of the
-  score by the number of matched query terms divided back out before taking the top 10; Orama BM25
-  k=0.9 b=0.4 d=0, tolerance 0 (its radix tree always prefix-matches, so the tokenizer ends each
-  term with a terminator; its BM25 takes tf as count / field length, which cannot be changed, so its
-  ranking differs); lunr k1=0.9 b=0.4, terms queried without wildcards or pipeline; FlexSearch \`Index\`,
-  tokenize strict, suggest on — its ranking is not BM25.
-- Index size: ours is the file on disk, which also holds positions (phrase queries, highlighting) and
-  the zlib-compressed stored documents (see the section sizes); the libraries' sizes are
-  \`JSON.stringify\` of their index (MiniSearch, lunr), of \`save(db)\` (Orama, which also keeps the
-  documents), or the sum of FlexSearch's \`export\` chunks — without positions or documents
-  (except Orama).
-- First query: \`node --import tsx bench/first-query.ts DIR QUERY\` in a fresh process, median of 5,
-  and the same file bundled by esbuild (\`bench/.work/first-query.mjs\`, run by plain node, as the Lambda runs),
-  from process start (\`performance.timeOrigin\`) to the first hit's id; "open+query" is from just
-  before importing the engine module (so including the WebAssembly compile, reading and checksumming
-  the index, and one query). The node+tsx startup alone is reported under each table: running under
-  tsx from TypeScript source costs most of the total; a bundled Lambda does not pay it.
-- Overlap@10: fraction of our top-10 external ids found in the library's top 10, averaged over
-  queries with hits.
+- Command: \`npm run bench\` (\`node --import tsx bench/run.ts\`); \`npm run bench -- --quick\` for development (10k
+  documents, 100 queries, one process each, short caps; writes \`bench/.work/quick/\`). Needs \`index-core/pkg\`, cargo
+  (native index-core and tantivy), Maven and a JDK 21+ (\`JAVA_HOME\`, else \`/usr/lib/jvm/temurin-25-jdk-amd64\`). An
+  engine that cannot run becomes a "failed" column and the rest go on. Working files: \`bench/.work/\` (gitignored).
+- Corpora: \`bench/corpus/zipf.ts\` generates 100k documents (seed 42; 50k-word vocabulary of consonant–vowel
+  syllables that no stemmer or stop list changes, Zipf s = 1.0, log-normal body lengths with mean 150 tokens, titles of
+  5–12 words) and 500 distinct queries of 1–6 terms (seed 43). Its generator is integer-only (mulberry32 on
+  \`Math.imul\`), so documents do not repeat: the report counts distinct documents (SHA-1 of title and text) and
+  distinct queries. SciFact: the 300 judged test queries.
+- Analysis, the same everywhere it can be: title and text as one field; index-core's default (Lucene's
+  StandardTokenizer rules, lower case, ASCII folding, English possessive, Lucene's 33 stop words, Porter); Lucene the
+  same chain from its own classes (\`StandardTokenizer\`, \`LowerCaseFilter\`, \`ASCIIFoldingFilter\`,
+  \`EnglishPossessiveFilter\`, \`StopFilter\`, \`PorterStemFilter\`) with \`BM25Similarity(0.9, 0.4)\`; tantivy
+  \`SimpleTokenizer\` (it splits on anything not alphanumeric, so "don't" and "3.14" become two tokens, and has no
+  possessive filter), lower case, ASCII folding, the same 33 stop words, and Snowball's original Porter through
+  \`frostem\` (tantivy's own English stemmer is Porter2); BM25 as released (k1 1.2, b 0.75, constants in the crate) and
+  from a copy of the crate's registry source patched to k1 0.9 b 0.4 through \`[patch.crates-io]\` in
+  \`bench/.work\`. Queries are bags of their analysed terms, OR, a repeated term boosted by its count. On the Zipf
+  corpus every engine sees the same terms; on SciFact the tokenizers and stemmers differ for tantivy, and the
+  JavaScript libraries use \`bench/analyze.ts\`.
+- Query latency: each query process opens the index, takes its top 10s, then runs 3 warm-up passes and
+  the timed rounds over all queries, per query the median of the rounds, then mean and p99 over queries (\`bench/stats.ts\`,
+  the same in Java and Rust). "Top 10 + exact total" counts every match (index-core \`count: true\`; Lucene
+  total-hits threshold \`Integer.MAX_VALUE\`; tantivy \`(TopDocs, Count)\`); "top 10 only" is each engine's fastest
+  mode (index-core \`count: false\`; Lucene's default threshold of 1,000; tantivy \`TopDocs\`, block-WAND). Lucene's
+  query cache is off. index-core wasm is timed through \`SearchIndex.search\` (\`plain: true\`), so the JavaScript
+  wrapper is included; native is \`index-core/examples/bench_native.rs\` on the same index file. The JavaScript
+  libraries (\`bench/lib-runner.ts\`) keep their caps: a build stops after 75 s (measured on the documents indexed,
+  marked "capped"), a first query pass after 45 s, then up to 5 rounds within 15 s.
+- Build: a whole process from start to exit, parent-timed: \`sir index CORPUS --out DIR\` (index-core has no threads
+  option yet), \`java -jar lucene-bench.jar build\` (writer RAM buffer 256 MB as index-core's budget, one thread with the
+  serial merge scheduler; two threads feeding one \`IndexWriter\` with concurrent merges; force-merged to one segment as
+  index-core writes one file), \`tantivy-bench build\` (256 MB writer budget, 1 or 2 indexing threads, merged to one
+  segment). The JavaScript libraries' build time is taken inside their process (it includes reading and parsing).
+- Open: inside a fresh query process — \`SearchIndex.open\` (reading the file, WebAssembly compile, checksums),
+  \`bench_native\` reading and opening the file, \`DirectoryReader.open\` plus \`IndexSearcher\` (mmap), tantivy
+  \`Index::open_in_dir\` plus its reader (mmap). First answer: a fresh process that opens the index and answers the
+  corpus' first query, wall-clock from spawn to exit; index-core's runs the esbuild bundle of \`bench/first-query.ts\`
+  under plain node, as the Lambda does, which also reports the time from \`performance.timeOrigin\` to the answer.
+- Index size: the files on disk after the build, stored documents included (index-core \`index.sir\`, DEFLATE stored
+  blocks; Lucene's and tantivy's directories, LZ4 stored fields; each with positions); the JavaScript libraries'
+  serialized indexes (MiniSearch and lunr without documents, Orama with them, FlexSearch's export).
+- Agreement: top-10 external ids per query, compared between engines (mean fraction of index-core's ids found, same
+  ids, same ids in the same order); ties may order differently between engines.
 `;
 
 async function main() {
-  mkdirSync(WORK, { recursive: true });
-  bundleProbe();
   const started = Date.now();
-  const results: CorpusResult[] = [];
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+  const loadBefore = load();
+  mkdirSync(OUT, { recursive: true });
+  const reports: CorpusReport[] = [];
   const notes: string[] = [];
-  if (CORPORA.includes('zipf')) {
-    const path = join(WORK, `zipf-${DEFAULT_ZIPF.docs / 1000}k.jsonl`);
-    log('generating Zipf corpus (cached in bench/.work)');
-    await writeZipfCorpus(path, DEFAULT_ZIPF);
-    results.push(
-      await benchCorpus('zipf-100k', path, zipfQueries(Number(process.env.BENCH_QUERIES ?? 500))),
+  const save = (done = false) => {
+    const info = {
+      command: [
+        ...Object.entries(process.env)
+          .filter(([k]) => k.startsWith('BENCH_'))
+          .map(([k, v]) => `${k}=${v}`),
+        QUICK ? 'npm run bench -- --quick' : 'npm run bench',
+      ].join(' '),
+      machine: `${cpus()[0]?.model} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+      versions: [
+        `node ${process.version}`,
+        version('rustc', ['--version']),
+        built.lucene?.version ?? 'Lucene not run',
+        built.tantivy?.[0]?.version ?? 'tantivy not run',
+      ],
+      date: new Date().toISOString(),
+      seconds: (Date.now() - started) / 1000,
+      loadBefore,
+      loadAfter: load(),
+      runs: settings.runs,
+      rounds: settings.rounds,
+      firstRuns: settings.firstRuns,
+      notes: done ? notes : [...notes, '**Incomplete: written while the run was still going.**'],
+    };
+    const doc = render(info, reports, METHOD);
+    writeFileSync(join(OUT, 'RESULTS.md'), doc);
+    writeFileSync(
+      join(OUT, 'results.json'),
+      JSON.stringify({ ...info, corpora: reports.map(withoutTops) }, null, 1) + '\n',
     );
+    return doc;
+  };
+  if (corpora.includes('zipf')) {
+    const o = { ...DEFAULT_ZIPF, docs: QUICK ? 10_000 : DEFAULT_ZIPF.docs };
+    const path = join(WORK, `zipf-${o.docs / 1000}k.jsonl`);
+    log(`generating the Zipf corpus into ${path} (once)`);
+    await writeZipfCorpus(path, o);
+    const n = Number(process.env.BENCH_QUERIES ?? (QUICK ? 100 : 500));
+    benchCorpus(corpus(`zipf-${o.docs / 1000}k`, path, zipfQueries(n, o)), reports, save);
   }
-  if (CORPORA.includes('scifact')) {
-    if (existsSync(join(SCIFACT, 'corpus.jsonl')))
-      results.push(await benchCorpus('scifact', join(SCIFACT, 'corpus.jsonl'), scifactQueries()));
+  if (corpora.includes('scifact')) {
+    const dir = scifactDir();
+    if (dir)
+      benchCorpus(corpus('scifact', join(dir, 'corpus.jsonl'), scifactQueries(dir)), reports, save);
     else {
-      notes.push(`SciFact skipped: ${SCIFACT}/corpus.jsonl not found.`);
-      log(notes[notes.length - 1]);
+      notes.push(
+        'SciFact skipped: no shared/data/scifact/corpus.jsonl beside the clone or its parent, and BENCH_SCIFACT unset.',
+      );
+      log(notes.at(-1));
     }
   }
-  const rustc = (() => {
-    try {
-      return execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
-    } catch {
-      return 'rustc ?';
-    }
-  })();
-  const doc = [
-    '# Benchmark results',
-    '',
-    `Machine: ${cpus()[0]?.model} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; node ${process.version}; native: ${rustc}.`,
-    `Date: ${new Date().toISOString()}. Command: \`npm run bench\` (= \`node --import tsx bench/run.ts\`), total ${((Date.now() - started) / 1000).toFixed(0)} s.`,
-    '',
-    ...notes,
-    '',
-    ...results.flatMap((c) => [
-      `## ${c.name}: ${c.docs} docs, ${mb(c.corpusBytes)} MB JSONL, ${c.queries} queries`,
-      '',
-      table(c),
-      '### Goals',
-      '',
-      goals(c),
-    ]),
-  ].join('\n');
-  writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 1));
-  writeFileSync(join(BENCH, 'RESULTS.md'), doc + METHOD);
-  console.log(doc);
+  console.log(save(true));
+  log(`wrote ${join(OUT, 'RESULTS.md')} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+/** results.json keeps the numbers; the top-10 lists stay in bench/.work. */
+function withoutTops(c: CorpusReport): CorpusReport {
+  return { ...c, engines: c.engines.map(({ tops: _tops, ...e }) => e) };
 }
 
 await main();

@@ -20,6 +20,3 @@ export const SEARCH_LAMBDA_DIR = 'dist/lambda/search';
  * `.wasm` it loads) that runs with plain `node` — the loader has no internet, so no `npm install`.
  */
 export const LOADER_TOOLING_DIR = 'dist/loader';
-
-/** Key of the zipped tooling in the staging bucket; the loader's user data downloads it. */
-export const LOADER_TOOLING_KEY = 'tooling/sir-loader.zip';

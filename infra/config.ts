@@ -7,8 +7,8 @@
  * happens here, once, with errors that name the key.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_KEEP } from '../runtime/store/retention.js';
 
-export type LambdaArchitecture = 'arm64' | 'x86_64';
 export type EfsThroughputMode = 'elastic' | 'bursting' | 'provisioned';
 
 /** Validated, typed configuration of one stack. Keys match `Pulumi.yaml` (namespace `serverless-ir`). */
@@ -21,11 +21,9 @@ export interface StackConfig {
   lambdaMemoryMb: number;
   /** Search Lambda timeout in seconds, 1–30: the HTTP API cuts integrations at 30 s. Default 10. */
   lambdaTimeoutSeconds: number;
-  /** `arm64` (Graviton, cheaper per ms) or `x86_64`. Default `arm64`; the policy pack requires arm64. */
-  lambdaArchitecture: LambdaArchitecture;
   /** Reserved concurrency of the search Lambda; -1 = unreserved (new accounts cannot reserve). Default -1. */
   reservedConcurrency: number;
-  /** Steady-state request rate the API stage allows (requests/second, > 0). Default 50. */
+  /** Steady-state request rate the API stage allows (requests/second, integer ≥ 1). Default 50. */
   apiThrottlingRateLimit: number;
   /** Burst the API stage allows (requests, ≥ 1). Default 100. */
   apiThrottlingBurstLimit: number;
@@ -35,7 +33,10 @@ export interface StackConfig {
   indexMountPath: string;
   /** Whether the loader instance (and its SSM endpoints) exist. Default false: they cost money while on. */
   loaderEnabled: boolean;
-  /** Loader instance type; Graviton types (t4g, m7g…) get the arm64 AMI. Default `t4g.nano`. */
+  /**
+   * Loader instance type; its architecture (asked of EC2) picks the Amazon Linux 2023 AMI. Default
+   * `t4g.small` (2 GiB): the README's loader sizing says what corpus each size can index.
+   */
   loaderInstanceType: string;
   /** Retention of every log group, in days; one of CloudWatch's allowed values. Default 14. */
   logRetentionDays: number;
@@ -47,7 +48,7 @@ export interface StackConfig {
   apiKeyRequired: boolean;
   /** Whether AWS Backup's daily EFS backups are on. Default false (backups cost per GB-month). */
   efsBackups: boolean;
-  /** Index versions the loader keeps on EFS after a publish (rollback depth), 1–50. Default 3. */
+  /** Index versions the loader keeps on EFS after a publish (rollback depth), 1–50. Default: the store's `DEFAULT_KEEP`. */
   versionsToKeep: number;
   /** Days after which abandoned staged uploads are deleted from the staging bucket, 1–365. Default 7. */
   stagingExpirationDays: number;
@@ -59,20 +60,19 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   azCount: 2,
   lambdaMemoryMb: 1024,
   lambdaTimeoutSeconds: 10,
-  lambdaArchitecture: 'arm64',
   reservedConcurrency: -1,
   apiThrottlingRateLimit: 50,
   apiThrottlingBurstLimit: 100,
   corsOrigins: ['*'],
   indexMountPath: '/mnt/index',
   loaderEnabled: false,
-  loaderInstanceType: 't4g.nano',
+  loaderInstanceType: 't4g.small',
   logRetentionDays: 14,
   efsThroughputMode: 'elastic',
   efsProvisionedThroughputMibps: 0,
   apiKeyRequired: false,
   efsBackups: false,
-  versionsToKeep: 3,
+  versionsToKeep: DEFAULT_KEEP,
   stagingExpirationDays: 7,
 });
 
@@ -103,12 +103,6 @@ function integer(key: ConfigKey, raw: string, min: number, max: number): number 
   if (!Number.isInteger(value) || value < min || value > max) {
     fail(`${key} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
-  return value;
-}
-
-function positiveNumber(key: ConfigKey, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) fail(`${key} must be a number above 0, got "${raw}"`);
   return value;
 }
 
@@ -166,9 +160,6 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const timeout = get('lambdaTimeoutSeconds');
   if (timeout !== undefined)
     cfg.lambdaTimeoutSeconds = integer('lambdaTimeoutSeconds', timeout, 1, 30);
-  const arch = get('lambdaArchitecture');
-  if (arch !== undefined)
-    cfg.lambdaArchitecture = oneOf('lambdaArchitecture', arch, ['arm64', 'x86_64'] as const);
   const reserved = get('reservedConcurrency');
   if (reserved !== undefined) {
     cfg.reservedConcurrency = integer('reservedConcurrency', reserved, -1, 100000);
@@ -178,7 +169,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
   }
   const rate = get('apiThrottlingRateLimit');
   if (rate !== undefined)
-    cfg.apiThrottlingRateLimit = positiveNumber('apiThrottlingRateLimit', rate);
+    cfg.apiThrottlingRateLimit = integer('apiThrottlingRateLimit', rate, 1, 1_000_000);
   const burst = get('apiThrottlingBurstLimit');
   if (burst !== undefined)
     cfg.apiThrottlingBurstLimit = integer('apiThrottlingBurstLimit', burst, 1, 1_000_000);
@@ -203,7 +194,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const instanceType = get('loaderInstanceType');
   if (instanceType !== undefined) {
     if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType))
-      fail(`loaderInstanceType must look like t4g.nano, got "${instanceType}"`);
+      fail(`loaderInstanceType must look like t4g.small, got "${instanceType}"`);
     cfg.loaderInstanceType = instanceType;
   }
   const retention = get('logRetentionDays');
@@ -259,9 +250,17 @@ export function parseConfig(raw: RawConfig): StackConfig {
   return cfg;
 }
 
-/** Graviton instance families (t4g, m7g, c7gn, r8g…) need the arm64 AMI; everything else x86_64. */
-export function instanceArchitecture(instanceType: string): 'arm64' | 'x86_64' {
-  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? 'arm64' : 'x86_64';
+/**
+ * The AMI architecture for an instance type, from the architectures EC2 says it supports
+ * (`ec2:DescribeInstanceTypes`): Graviton types (t4g, a1, m7g…) list `arm64`, Intel and AMD types
+ * `x86_64` (and `i386`). Mac types run no Amazon Linux and are refused with a sentence.
+ */
+export function amiArchitecture(instanceType: string, supported: string[]): 'arm64' | 'x86_64' {
+  if (supported.includes('arm64')) return 'arm64';
+  if (supported.includes('x86_64')) return 'x86_64';
+  return fail(
+    `loaderInstanceType ${instanceType} supports ${supported.join(', ') || 'no architecture'}; Amazon Linux 2023 needs arm64 or x86_64 (e.g. t4g.small)`,
+  );
 }
 
 /** Reads the stack's config through `pulumi.Config` and validates it. */

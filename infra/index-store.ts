@@ -3,8 +3,9 @@
  * mount targets, and the single access point every client mounts through.
  *
  * Invariants: encrypted at rest; every request over TLS (file-system policy); no anonymous NFS
- * client; clients see only the access point's root directory and act as its POSIX user, so file
- * ownership is the same whether the loader or the Lambda touches a file.
+ * client; every client goes through the access point (the policy denies any other mount, even to
+ * an administrator), so it sees only the access point's root directory and acts as its POSIX user,
+ * and file ownership is the same whether the loader or the Lambda touches a file.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -115,8 +116,8 @@ export class IndexStore extends pulumi.ComponentResource {
       {
         fileSystemId: fileSystem.id,
         policy: pulumi
-          .all([fileSystem.arn, caller.accountId])
-          .apply(([arn, account]) => toJson(fileSystemPolicy(arn, account))),
+          .all([fileSystem.arn, caller.accountId, accessPoint.arn])
+          .apply(([arn, account, ap]) => toJson(fileSystemPolicy(arn, account, ap))),
       },
       { parent: this },
     );

@@ -14,3 +14,4 @@ export const loaderInstanceId = outputs.loaderInstanceId;
 export const stagingBucket = outputs.stagingBucket;
 export const region = outputs.region;
 export const invokePolicyArn = outputs.invokePolicyArn;
+export const uploadPolicyArn = outputs.uploadPolicyArn;

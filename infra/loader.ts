@@ -5,19 +5,22 @@
  * `sir upload` reach it only through SSM (Session Manager, Run Command), over three interface
  * endpoints that exist only as long as the loader does. IMDSv2 only, encrypted root volume. The
  * instance is stateless (the data lives on EFS), so it is replaced rather than patched: a new AMI
- * or new tooling means a new instance on the next `pulumi up`.
+ * or new tooling means a new instance on the next `pulumi up`. It carries the tag
+ * `serverless-ir-loader=<stack>`, which is what the uploaders' policy (upload-access.ts) lets
+ * `ssm:SendCommand` reach, so that policy survives the instance being replaced.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { LOADER_TOOLING_DIR, LOADER_TOOLING_KEY, repoPath } from './artifacts.js';
-import { instanceArchitecture } from './config.js';
+import { LOADER_TOOLING_KEY, STAGING_PREFIX } from '../runtime/upload/loader-contract.js';
+import { LOADER_TOOLING_DIR, repoPath } from './artifacts.js';
+import { amiArchitecture } from './config.js';
 import { loaderUserData } from './loader-user-data.js';
 import {
   assumeRolePolicy,
   efsClientPolicy,
+  LOADER_TAG_KEY,
   loaderBucketPolicy,
   MANAGED_POLICIES,
-  STAGING_PREFIX,
   toJson,
 } from './policy-documents.js';
 
@@ -32,6 +35,8 @@ export const SSM_ENDPOINT_SERVICES = ['ssm', 'ssmmessages', 'ec2messages'] as co
 export interface LoaderArgs {
   instanceType: string;
   region: string;
+  /** The stack's name, the value of the loader tag the uploaders' policy keys on. */
+  stack: string;
   mountPath: string;
   versionsToKeep: number;
   /** The loader and its endpoints go in the first one (one AZ: endpoints are billed per AZ). */
@@ -45,6 +50,12 @@ export interface LoaderArgs {
   accessPointArn: pulumi.Input<string>;
   /** The instance boots only once all exist, so the first mount finds a target. */
   mountTargets: pulumi.Resource[];
+  /**
+   * What its network path needs: the S3 gateway endpoint and route associations, and the loader's
+   * security-group rules. The instance boots after them, so its first dnf and S3 calls can connect
+   * (the user data still retries, for what AWS applies a moment after reporting it created).
+   */
+  networkReady: pulumi.Resource[];
   stagingBucket: aws.s3.Bucket;
 }
 
@@ -123,8 +134,17 @@ export class Loader extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Ask EC2 which architecture the type runs rather than guessing from its name (a1.* is Graviton).
+    const instanceType = aws.ec2.getInstanceTypeOutput(
+      { instanceType: args.instanceType },
+      { parent: this },
+    );
     const ami = aws.ssm.getParameterOutput(
-      { name: al2023AmiParameter(instanceArchitecture(args.instanceType)) },
+      {
+        name: instanceType.supportedArchitectures.apply((supported) =>
+          al2023AmiParameter(amiArchitecture(args.instanceType, supported)),
+        ),
+      },
       { parent: this },
     );
     const userData = pulumi
@@ -146,7 +166,11 @@ export class Loader extends pulumi.ComponentResource {
     const instance = new aws.ec2.Instance(
       `${name}-instance`,
       {
-        ami: ami.value,
+        // The provider marks the lookup's `value` secret (a parameter may be a SecureString), and
+        // with it the whole result. An AMI id is public: unsecret the plain String's
+        // `insecureValue`, so a new AMI (which replaces the instance) shows in previews instead
+        // of as [secret].
+        ami: pulumi.unsecret(ami.insecureValue),
         instanceType: args.instanceType,
         subnetId,
         vpcSecurityGroupIds: [args.loaderSecurityGroupId],
@@ -160,13 +184,15 @@ export class Loader extends pulumi.ComponentResource {
         rootBlockDevice: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true },
         userData,
         userDataReplaceOnChange: true,
-        tags: { Name: `${name}-instance` },
+        tags: { Name: `${name}-instance`, [LOADER_TAG_KEY]: args.stack },
       },
       {
         parent: this,
-        // Boot only when the mount can succeed, the agent can reach SSM and the role can do its job.
+        // Boot only when the mount can succeed, the network path is in place, the agent can reach
+        // SSM and the role can do its job.
         dependsOn: [
           ...args.mountTargets,
+          ...args.networkReady,
           ...endpoints,
           tooling,
           ssmAttachment,

@@ -1,14 +1,20 @@
 /**
- * IAM, EFS and S3 policy documents as plain functions of plain strings, so they can be unit tested
- * without Pulumi and read in one place. Components call them inside `pulumi.all(...).apply(...)`.
+ * IAM, EFS, S3 and VPC endpoint policy documents as plain functions of plain strings, so they can
+ * be unit tested without Pulumi and read in one place. Components call them inside
+ * `pulumi.all(...).apply(...)`.
  *
- * Invariant: nothing here grants `*` actions or `*` resources except the explicit Deny statements.
+ * Invariant: nothing here grants `*` actions, and `*` resources only in explicit Deny statements
+ * and for `ssm:GetCommandInvocation`, which supports no resource-level permissions.
  */
+import { STAGING_PREFIX, TOOLING_PREFIX } from '../runtime/upload/loader-contract.js';
+
+export { STAGING_PREFIX, TOOLING_PREFIX };
 
 export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow' | 'Deny';
-  Principal?: { AWS?: string | string[]; Service?: string };
+  /** `"*"` only in resource and endpoint policies, where identity policies still decide. */
+  Principal?: '*' | { AWS?: string | string[]; Service?: string };
   Action: string | string[];
   Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
@@ -55,15 +61,29 @@ export function efsClientPolicy(
   });
 }
 
+/** The EFS client actions; the index store's policy confines all of them to its access point. */
+export const EFS_CLIENT_ACTIONS = [
+  'elasticfilesystem:ClientMount',
+  'elasticfilesystem:ClientWrite',
+  'elasticfilesystem:ClientRootAccess',
+] as const;
+
 /**
  * File-system policy of the index store.
  * - Deny every request that does not use TLS (`aws:SecureTransport`), whoever sends it.
- * - Allow mounting only to IAM principals of this account, only through a mount target. An NFS
- *   client that mounts without IAM is anonymous, matches no Allow and is refused: once a policy
- *   exists EFS grants nothing beyond it. Each principal still needs its own identity policy
- *   (`efsClientPolicy`), which pins the access point.
+ * - Deny mounting, writing and root access to every principal unless the request comes through
+ *   this stack's access point (`elasticfilesystem:AccessPointArn`; absent when a client mounts the
+ *   file system's root, so such a mount is denied too). Explicit, so that no identity policy — not
+ *   even an administrator's `elasticfilesystem:*` — can reach `/` or act as root.
+ * - Allow mounting and writing only to IAM principals of this account, only through a mount target
+ *   and the access point. An NFS client that mounts without IAM is anonymous, matches no Allow and
+ *   is refused. Each principal still needs its own identity policy (`efsClientPolicy`).
  */
-export function fileSystemPolicy(fileSystemArn: string, accountId: string): PolicyDocument {
+export function fileSystemPolicy(
+  fileSystemArn: string,
+  accountId: string,
+  accessPointArn: string,
+): PolicyDocument {
   return document(
     {
       Sid: 'DenyInsecureTransport',
@@ -74,12 +94,23 @@ export function fileSystemPolicy(fileSystemArn: string, accountId: string): Poli
       Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     },
     {
-      Sid: 'AllowAccountPrincipalsThroughMountTargets',
+      Sid: 'DenyClientsOutsideTheAccessPoint',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: [...EFS_CLIENT_ACTIONS],
+      Resource: fileSystemArn,
+      Condition: { StringNotEquals: { 'elasticfilesystem:AccessPointArn': accessPointArn } },
+    },
+    {
+      Sid: 'AllowAccountPrincipalsThroughTheAccessPoint',
       Effect: 'Allow',
       Principal: { AWS: `arn:aws:iam::${accountId}:root` },
       Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
       Resource: fileSystemArn,
-      Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+      Condition: {
+        Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+        StringEquals: { 'elasticfilesystem:AccessPointArn': accessPointArn },
+      },
     },
   );
 }
@@ -95,10 +126,6 @@ export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   });
 }
-
-/** Key prefixes of the staging bucket; `sir upload` and the loader agent rely on them. */
-export const STAGING_PREFIX = 'staging/';
-export const TOOLING_PREFIX = 'tooling/';
 
 /**
  * What the loader may do in the staging bucket: list and read staged versions, delete them once
@@ -124,6 +151,96 @@ export function loaderBucketPolicy(bucketArn: string): PolicyDocument {
       Effect: 'Allow',
       Action: 's3:GetObject',
       Resource: `${bucketArn}/${TOOLING_PREFIX}*`,
+    },
+  );
+}
+
+/**
+ * The S3 bucket AWS serves the Amazon Linux 2023 package repositories from, in a region: what
+ * `dnf` on the loader reaches through the gateway endpoint (AWS names it for endpoint policies and
+ * DNS firewalls in the network requirements of services that run AL2023 in private subnets).
+ */
+export function amazonLinuxRepositoryBucketArn(region: string): string {
+  return `arn:aws:s3:::al2023-repos-${region}-de612dc2`;
+}
+
+/**
+ * Policy of the VPC's S3 gateway endpoint: the most any principal in the private subnets can do
+ * in S3 — read, list and delete in the stack's own buckets (the staging bucket today; the job
+ * pipeline adds its results bucket), and read the Amazon Linux package repositories. Nothing else:
+ * no other bucket, in any account, can be read or written from inside the VPC.
+ */
+export function s3GatewayEndpointPolicy(region: string, bucketArns: string[]): PolicyDocument {
+  return document(
+    {
+      Sid: 'StackBuckets',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket'],
+      Resource: bucketArns.flatMap((arn) => [arn, `${arn}/*`]),
+    },
+    {
+      Sid: 'AmazonLinuxRepositories',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: `${amazonLinuxRepositoryBucketArn(region)}/*`,
+    },
+  );
+}
+
+/** Tag on the loader instance that the uploaders' policy keys on (value: the stack name). */
+export const LOADER_TAG_KEY = 'serverless-ir-loader';
+
+export interface UploaderPolicyArgs {
+  stagingBucketArn: string;
+  region: string;
+  accountId: string;
+  /** The stack's name: the value of `LOADER_TAG_KEY` on its loader. */
+  stack: string;
+}
+
+/**
+ * What the people who run `sir upload` and `sir rollback --stack` need, and nothing more: stage
+ * files under `staging/` (resumable, so also read them back and abort unfinished multipart uploads),
+ * run `AWS-RunShellScript` on this stack's loader — any instance carrying the loader tag with this
+ * stack's name, so the policy survives the loader being replaced or switched off and on — and read
+ * the command's output.
+ */
+export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
+  return document(
+    {
+      Sid: 'StageVersions',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+      Resource: `${a.stagingBucketArn}/${STAGING_PREFIX}*`,
+    },
+    {
+      // Without it S3 answers 403 instead of 404 for an object not staged yet, which is what the
+      // resume check asks; it reveals key names only (the bucket holds staged uploads and tooling).
+      Sid: 'SeeWhatIsStaged',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: a.stagingBucketArn,
+    },
+    {
+      Sid: 'RunTheLoaderAgent',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: `arn:aws:ec2:${a.region}:${a.accountId}:instance/*`,
+      Condition: { StringEquals: { [`ssm:resourceTag/${LOADER_TAG_KEY}`]: a.stack } },
+    },
+    {
+      Sid: 'WithTheShellScriptDocument',
+      Effect: 'Allow',
+      Action: 'ssm:SendCommand',
+      Resource: `arn:aws:ssm:${a.region}::document/AWS-RunShellScript`,
+    },
+    {
+      Sid: 'FollowTheCommand',
+      Effect: 'Allow',
+      Action: 'ssm:GetCommandInvocation',
+      Resource: '*',
     },
   );
 }

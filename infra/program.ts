@@ -1,7 +1,8 @@
 /**
- * The whole stack, wired: config → network → security groups → index store → staging bucket →
- * (loader) → search API. `index.ts` calls this once for `pulumi up`; tests and
- * `npm run infra:graph` call it under mocks, so they exercise exactly what `pulumi up` runs.
+ * The whole stack, wired: config → staging bucket → network (its S3 endpoint admits the bucket) →
+ * security groups → index store → uploaders' policy → (loader) → search API. `index.ts` calls this
+ * once for `pulumi up`; tests and `npm run infra:graph` call it under mocks, so they exercise
+ * exactly what `pulumi up` runs.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -12,6 +13,7 @@ import { Network } from './network.js';
 import { SearchApi } from './search-api.js';
 import { NetworkSecurity } from './security.js';
 import { StagingBucket } from './staging-bucket.js';
+import { UploadAccess } from './upload-access.js';
 
 /** What `pulumi stack output` shows; `sir upload` reads these names. */
 export interface StackOutputs {
@@ -25,6 +27,8 @@ export interface StackOutputs {
   region: pulumi.Output<string>;
   /** Present only with `apiKeyRequired`: attach it to whoever may call the API. */
   invokePolicyArn: pulumi.Output<string> | undefined;
+  /** Attach it to whoever runs `sir upload` / `sir rollback --stack`. */
+  uploadPolicyArn: pulumi.Output<string>;
 }
 
 /** Base name of every component; child names derive from it. */
@@ -38,9 +42,14 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
   });
   const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
+  const staging = new StagingBucket(
+    `${STACK_PREFIX}-staging`,
+    { expirationDays: config.stagingExpirationDays },
+    opts,
+  );
   const network = new Network(
     `${STACK_PREFIX}-net`,
-    { azCount: config.azCount, region: config.region },
+    { azCount: config.azCount, region: config.region, bucketArns: [staging.bucketArn] },
     opts,
   );
   const security = new NetworkSecurity(
@@ -64,9 +73,9 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     },
     opts,
   );
-  const staging = new StagingBucket(
-    `${STACK_PREFIX}-staging`,
-    { expirationDays: config.stagingExpirationDays },
+  const uploaders = new UploadAccess(
+    `${STACK_PREFIX}-uploaders`,
+    { stagingBucketArn: staging.bucketArn, region: config.region },
     opts,
   );
 
@@ -77,6 +86,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       {
         instanceType: config.loaderInstanceType,
         region: config.region,
+        stack: pulumi.getStack(),
         mountPath: config.indexMountPath,
         versionsToKeep: config.versionsToKeep,
         privateSubnetIds: network.privateSubnetIds,
@@ -88,6 +98,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
         accessPointId: store.accessPointId,
         accessPointArn: store.accessPointArn,
         mountTargets: store.mountTargets,
+        networkReady: [...network.s3Route, ...security.loaderRules],
         stagingBucket: staging.bucket,
       },
       opts,
@@ -99,7 +110,6 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     {
       memoryMb: config.lambdaMemoryMb,
       timeoutSeconds: config.lambdaTimeoutSeconds,
-      architecture: config.lambdaArchitecture,
       reservedConcurrency: config.reservedConcurrency,
       throttlingRateLimit: config.apiThrottlingRateLimit,
       throttlingBurstLimit: config.apiThrottlingBurstLimit,
@@ -112,6 +122,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       fileSystemArn: store.fileSystemArn,
       accessPointArn: store.accessPointArn,
       mountTargets: store.mountTargets,
+      networkReady: security.lambdaRules,
     },
     opts,
   );
@@ -129,5 +140,6 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     stagingBucket: staging.bucketName,
     region: pulumi.output(config.region),
     invokePolicyArn: api.invokePolicyArn,
+    uploadPolicyArn: uploaders.policyArn,
   };
 }

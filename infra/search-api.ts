@@ -13,7 +13,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { repoPath, SEARCH_LAMBDA_DIR } from './artifacts.js';
-import type { LambdaArchitecture } from './config.js';
+import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_OPTIONS, LAMBDA_RUNTIME } from './lambda-platform.js';
 import {
   assumeRolePolicy,
   efsClientPolicy,
@@ -22,8 +22,6 @@ import {
   toJson,
 } from './policy-documents.js';
 
-/** Runtime of every Lambda of the stack; the policy pack refuses anything older. */
-export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
 /** API Gateway cuts an HTTP API integration at 30 s whatever the Lambda's timeout. */
 export const MAX_INTEGRATION_TIMEOUT_MS = 30_000;
 /** Routes: the root and everything below it, any method (GET and POST /search, docs, health). */
@@ -42,10 +40,19 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   integrationError: '$context.integrationErrorMessage',
 });
 
+/**
+ * Name of the HTTP API's access-log group. Under `/aws/vendedlogs/`: API Gateway delivers access
+ * logs as vended logs, and CloudWatch Logs covers that prefix with one resource-policy entry instead
+ * of adding each log group to the account's resource policy, which is capped at 5,120 characters
+ * and fills up in busy accounts. Unique per project and stack.
+ */
+export function accessLogGroupName(project: string, stack: string): string {
+  return `/aws/vendedlogs/apigateway/${project}/${stack}/http-api-access`;
+}
+
 export interface SearchApiArgs {
   memoryMb: number;
   timeoutSeconds: number;
-  architecture: LambdaArchitecture;
   /** -1 = unreserved. */
   reservedConcurrency: number;
   throttlingRateLimit: number;
@@ -62,6 +69,8 @@ export interface SearchApiArgs {
   accessPointArn: pulumi.Input<string>;
   /** The function is created only once every mount target exists (Lambda checks at create time). */
   mountTargets: pulumi.Resource[];
+  /** The security-group rules its NFS traffic needs; the function is created after them. */
+  networkReady: pulumi.Resource[];
 }
 
 export class SearchApi extends pulumi.ComponentResource {
@@ -110,14 +119,14 @@ export class SearchApi extends pulumi.ComponentResource {
       {
         role: role.arn,
         runtime: LAMBDA_RUNTIME,
-        architectures: [args.architecture],
+        architectures: [LAMBDA_ARCHITECTURE],
         handler: 'index.handler',
         code: new pulumi.asset.FileArchive(repoPath(SEARCH_LAMBDA_DIR)),
         memorySize: args.memoryMb,
         timeout: args.timeoutSeconds,
         reservedConcurrentExecutions: args.reservedConcurrency,
         environment: {
-          variables: { INDEX_DIR: args.mountPath, NODE_OPTIONS: '--enable-source-maps' },
+          variables: { INDEX_DIR: args.mountPath, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
         },
         fileSystemConfig: { arn: args.accessPointArn, localMountPath: args.mountPath },
         vpcConfig: {
@@ -126,8 +135,12 @@ export class SearchApi extends pulumi.ComponentResource {
         },
         loggingConfig: { logFormat: 'JSON', logGroup: functionLogs.name },
       },
-      // Lambda validates the mount and the ENI permissions when the function is created.
-      { parent: this, dependsOn: [...args.mountTargets, vpcAccess, efsAccess] },
+      // Lambda validates the mount and the ENI permissions when the function is created; the rules
+      // let its first invocation reach the mount targets.
+      {
+        parent: this,
+        dependsOn: [...args.mountTargets, ...args.networkReady, vpcAccess, efsAccess],
+      },
     );
     this.functionName = fn.name;
 
@@ -177,7 +190,7 @@ export class SearchApi extends pulumi.ComponentResource {
     );
     const accessLogs = new aws.cloudwatch.LogGroup(
       `${name}-access-logs`,
-      { retentionInDays },
+      { name: accessLogGroupName(pulumi.getProject(), pulumi.getStack()), retentionInDays },
       { parent: this },
     );
     new aws.apigatewayv2.Stage(

@@ -33,6 +33,10 @@ export class NetworkSecurity extends pulumi.ComponentResource {
   public readonly loaderSecurityGroupId?: pulumi.Output<string>;
   /** Group of the SSM interface endpoints, when the loader is on. */
   public readonly endpointSecurityGroupId?: pulumi.Output<string>;
+  /** The rules the search Lambda's traffic needs; the function waits for them (`dependsOn`). */
+  public readonly lambdaRules: pulumi.Resource[];
+  /** The rules the loader's traffic needs (empty while it is off); the instance waits for them. */
+  public readonly loaderRules: pulumi.Resource[] = [];
 
   constructor(name: string, args: NetworkSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('serverless-ir:infra:NetworkSecurity', name, {}, opts);
@@ -61,18 +65,20 @@ export class NetworkSecurity extends pulumi.ComponentResource {
     this.lambdaSecurityGroupId = lambda.id;
     this.efsSecurityGroupId = efs.id;
 
-    ingress('efs-from-lambda', {
-      securityGroupId: efs.id,
-      referencedSecurityGroupId: lambda.id,
-      description: 'NFS from the search Lambda',
-      ...tcp(NFS_PORT),
-    });
-    egress('lambda-to-efs', {
-      securityGroupId: lambda.id,
-      referencedSecurityGroupId: efs.id,
-      description: 'NFS to the index store',
-      ...tcp(NFS_PORT),
-    });
+    this.lambdaRules = [
+      ingress('efs-from-lambda', {
+        securityGroupId: efs.id,
+        referencedSecurityGroupId: lambda.id,
+        description: 'NFS from the search Lambda',
+        ...tcp(NFS_PORT),
+      }),
+      egress('lambda-to-efs', {
+        securityGroupId: lambda.id,
+        referencedSecurityGroupId: efs.id,
+        description: 'NFS to the index store',
+        ...tcp(NFS_PORT),
+      }),
+    ];
 
     if (args.loaderEnabled) {
       const loader = group(
@@ -83,36 +89,38 @@ export class NetworkSecurity extends pulumi.ComponentResource {
       this.loaderSecurityGroupId = loader.id;
       this.endpointSecurityGroupId = endpoints.id;
 
-      ingress('efs-from-loader', {
-        securityGroupId: efs.id,
-        referencedSecurityGroupId: loader.id,
-        description: 'NFS from the loader',
-        ...tcp(NFS_PORT),
-      });
-      egress('loader-to-efs', {
-        securityGroupId: loader.id,
-        referencedSecurityGroupId: efs.id,
-        description: 'NFS to the index store',
-        ...tcp(NFS_PORT),
-      });
-      egress('loader-to-s3', {
-        securityGroupId: loader.id,
-        prefixListId: args.s3PrefixListId,
-        description: 'HTTPS to S3 through the gateway endpoint',
-        ...tcp(HTTPS_PORT),
-      });
-      egress('loader-to-endpoints', {
-        securityGroupId: loader.id,
-        referencedSecurityGroupId: endpoints.id,
-        description: 'HTTPS to the SSM interface endpoints',
-        ...tcp(HTTPS_PORT),
-      });
-      ingress('endpoints-from-loader', {
-        securityGroupId: endpoints.id,
-        referencedSecurityGroupId: loader.id,
-        description: 'HTTPS from the loader',
-        ...tcp(HTTPS_PORT),
-      });
+      this.loaderRules = [
+        ingress('efs-from-loader', {
+          securityGroupId: efs.id,
+          referencedSecurityGroupId: loader.id,
+          description: 'NFS from the loader',
+          ...tcp(NFS_PORT),
+        }),
+        egress('loader-to-efs', {
+          securityGroupId: loader.id,
+          referencedSecurityGroupId: efs.id,
+          description: 'NFS to the index store',
+          ...tcp(NFS_PORT),
+        }),
+        egress('loader-to-s3', {
+          securityGroupId: loader.id,
+          prefixListId: args.s3PrefixListId,
+          description: 'HTTPS to S3 through the gateway endpoint',
+          ...tcp(HTTPS_PORT),
+        }),
+        egress('loader-to-endpoints', {
+          securityGroupId: loader.id,
+          referencedSecurityGroupId: endpoints.id,
+          description: 'HTTPS to the SSM interface endpoints',
+          ...tcp(HTTPS_PORT),
+        }),
+        ingress('endpoints-from-loader', {
+          securityGroupId: endpoints.id,
+          referencedSecurityGroupId: loader.id,
+          description: 'HTTPS from the loader',
+          ...tcp(HTTPS_PORT),
+        }),
+      ];
     }
 
     // Room for the job pipeline (later issue): worker Lambdas get their own group here, with

@@ -1,12 +1,15 @@
 /**
- * `npm run build`: bundles each Lambda with esbuild into `dist/lambda/<name>/index.mjs` (ESM, node22,
- * minified) and copies index-core's `.wasm` beside it, where the engine looks first (and, for search,
- * Swagger UI's JS/CSS, which `/docs` serves from beside the code). Prints each
- * function's zipped size and fails when one is over the 2 MB budget (cold-start time grows with it).
+ * `npm run build`: bundles each Lambda with esbuild into `dist/lambda/<name>/index.mjs` (ESM for the
+ * stack's Node.js runtime, minified, with a source map `index.mjs.map` — mappings only, no sources —
+ * that the functions' `--enable-source-maps` turns into readable stack traces) and copies
+ * index-core's `.wasm` beside it, where the engine looks first (and, for search, Swagger UI's
+ * JS/CSS, which `/docs` serves from beside the code). Prints each function's zipped size and fails
+ * when one is over the 2 MB budget (cold-start time grows with it).
  *
  * It also writes `dist/loader/`: the whole `sir` CLI as one self-contained `bin/sir.mjs` with the
  * `.wasm` beside it, runnable with plain `node` (the loader instance has no internet and runs no
- * `npm install`); Pulumi zips it into the staging bucket as `tooling/sir-loader.zip`.
+ * `npm install`); Pulumi zips it into the staging bucket (the loader contract's tooling key). And
+ * `dist/policy-pack/`, the CrossGuard pack (scripts/build-policy-pack.ts).
  */
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
@@ -14,14 +17,17 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync 
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOADER_TOOLING_DIR } from '../infra/artifacts.js';
+import { LAMBDA_NODE_MAJOR } from '../infra/lambda-platform.js';
 import { SWAGGER_UI_FILES } from '../runtime/app/docs.js';
+import { LOADER_NODE_MAJOR } from '../runtime/upload/loader-contract.js';
+import { buildPolicyPack } from './build-policy-pack.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM = join(ROOT, 'index-core/pkg/index_core_bg.wasm');
 const LIMIT_BYTES = 2 * 1024 * 1024;
 const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
-/** Same as infra/artifacts.ts LOADER_TOOLING_DIR. */
-const LOADER_DIR = join(ROOT, 'dist/loader');
+const LOADER_DIR = join(ROOT, LOADER_TOOLING_DIR);
 // Some dependencies still call require() for node builtins; give ESM a require.
 const REQUIRE_BANNER =
   "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);";
@@ -47,8 +53,10 @@ export async function buildLambdas(
       bundle: true,
       format: 'esm',
       platform: 'node',
-      target: 'node22',
+      target: `node${LAMBDA_NODE_MAJOR}`,
       minify: true,
+      sourcemap: true,
+      sourcesContent: false,
       legalComments: 'none',
       banner: { js: REQUIRE_BANNER },
       logLevel: 'warning',
@@ -91,7 +99,7 @@ export async function buildLoaderTooling(
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: `node${LOADER_NODE_MAJOR}`,
     minify: true,
     legalComments: 'none',
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_BANNER}` },
@@ -110,6 +118,7 @@ export async function buildLoaderTooling(
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   buildLambdas()
     .then(() => buildLoaderTooling())
+    .then(() => buildPolicyPack())
     .catch((err: Error) => {
       console.error(`build-lambdas: ${err.message}`);
       process.exit(1);

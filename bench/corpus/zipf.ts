@@ -34,7 +34,12 @@ export const DEFAULT_ZIPF: ZipfOptions = {
   seed: 42,
 };
 
-/** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */
+/**
+ * mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). Integer-only (32-bit state,
+ * `Math.imul`), so it never loses low bits to double rounding the way a generator that multiplies
+ * in doubles does and then cycles early: its period is 2^32 draws, far beyond the ~20 million a
+ * 100k-document corpus takes (bench/run.ts counts distinct documents in every report).
+ */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -140,7 +145,10 @@ export async function writeZipfCorpus(
   return true;
 }
 
-/** `count` queries of 1–6 distinct terms drawn from the corpus' term distribution (own seed). */
+/**
+ * `count` distinct queries (no two with the same set of terms) of 1–6 distinct terms drawn from the
+ * corpus' term distribution (own seed).
+ */
 export function zipfQueries(
   count: number,
   o: ZipfOptions = DEFAULT_ZIPF,
@@ -150,10 +158,14 @@ export function zipfQueries(
   const words = vocabulary(o.vocabulary);
   const draw = zipfSampler(o.vocabulary, o.exponent, rand);
   const queries: string[] = [];
-  for (let q = 0; q < count; q++) {
+  const seen = new Set<string>();
+  while (queries.length < count) {
     const n = 1 + Math.floor(rand() * 6);
     const terms = new Set<string>();
     while (terms.size < n) terms.add(words[draw()]!);
+    const key = [...terms].sort().join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
     queries.push([...terms].join(' '));
   }
   return queries;

@@ -23,15 +23,22 @@ export function checkRanker(name: string, params_json: string): void;
 */
 export function maxWindow(): number;
 /**
-* An opened index: the file's bytes, checked and searched in place.
+* An opened index: its core read and checked, the rest read from the file on demand.
 */
 export class Index {
   free(): void;
 /**
-* Checks the format version and every section checksum; fails with a sentence otherwise.
-* @param {Uint8Array} bytes
+* Reads the envelope and the core sections of `file` and checks them (format version,
+* checksums, analysis); fails with a sentence otherwise. Positions and stored documents are
+* read later, each piece checked on its own.
+* @param {any} file
 */
-  constructor(bytes: Uint8Array);
+  constructor(file: any);
+/**
+* Reads the lazy sections through and checks their checksums: afterwards the whole file is
+* verified.
+*/
+  verifyAll(): void;
 /**
 * The meta section as JSON: fields, analyzer, document count, columns.
 * @returns {string}
@@ -49,6 +56,17 @@ export class Index {
 * @returns {SearchHits}
 */
   search(query: string, options: string): SearchHits;
+/**
+* A page of hits shaped in one call: ids, titles, snippets with highlight spans and
+* metadata of `docs`, in the binary layout of `hits::layout`. `terms` are the query's terms
+* (newline-separated, as `SearchHits.terms` gives them); `title_field` names the stored key
+* shown as the title (empty: the index's first field).
+* @param {Uint32Array} docs
+* @param {string} terms
+* @param {string} title_field
+* @returns {Uint8Array}
+*/
+  pageHits(docs: Uint32Array, terms: string, title_field: string): Uint8Array;
 /**
 * The stored JSON line of a document.
 * @param {number} doc
@@ -75,13 +93,9 @@ export class Index {
 */
   analyzeJson(text: string): string;
 /**
-* Spans of `text` (UTF-16 offsets, pairs of start and end) whose analysed term is one of
-* `terms` (newline-separated, as `SearchHits.terms` gives them).
-* @param {string} text
-* @param {string} terms
-* @returns {Uint32Array}
+* Bytes read from the file so far.
 */
-  highlightSpans(text: string, terms: string): Uint32Array;
+  readonly bytesRead: number;
 /**
 */
   readonly docCount: number;
@@ -158,13 +172,17 @@ export class SearchHits {
 */
   scores(): Float64Array;
 /**
-* The query's analysed positive terms, newline-separated (for `highlightSpans`).
+* The query's analysed positive terms, newline-separated (for `pageHits`).
 */
   readonly terms: string;
 /**
 * Matching documents, or −1 when not counted.
 */
   readonly total: number;
+/**
+* False when counting stopped at its limit: `total` is then a lower bound.
+*/
+  readonly totalExact: boolean;
 }
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
@@ -188,25 +206,29 @@ export interface InitOutput {
   readonly indexmerger_add: (a: number, b: number, c: number) => void;
   readonly indexmerger_finish: (a: number, b: number) => void;
   readonly __wbg_index_free: (a: number) => void;
-  readonly index_open: (a: number, b: number, c: number) => void;
+  readonly index_open: (a: number, b: number) => void;
+  readonly index_verifyAll: (a: number, b: number) => void;
+  readonly index_bytesRead: (a: number) => number;
   readonly index_metaJson: (a: number, b: number) => void;
   readonly index_sectionSizesJson: (a: number, b: number) => void;
   readonly index_docCount: (a: number) => number;
   readonly index_search: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
+  readonly index_pageHits: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
   readonly index_stored: (a: number, b: number, c: number) => void;
   readonly index_externalId: (a: number, b: number, c: number) => void;
   readonly index_lookupId: (a: number, b: number, c: number, d: number) => void;
   readonly index_analyzeJson: (a: number, b: number, c: number, d: number) => void;
-  readonly index_highlightSpans: (a: number, b: number, c: number, d: number, e: number, f: number) => void;
   readonly __wbg_searchhits_free: (a: number) => void;
   readonly searchhits_total: (a: number) => number;
+  readonly searchhits_totalExact: (a: number) => number;
   readonly searchhits_docs: (a: number, b: number) => void;
   readonly searchhits_scores: (a: number, b: number) => void;
   readonly searchhits_terms: (a: number, b: number) => void;
-  readonly __wbindgen_add_to_stack_pointer: (a: number) => number;
-  readonly __wbindgen_free: (a: number, b: number) => void;
   readonly __wbindgen_malloc: (a: number) => number;
   readonly __wbindgen_realloc: (a: number, b: number, c: number) => number;
+  readonly __wbindgen_exn_store: (a: number) => void;
+  readonly __wbindgen_add_to_stack_pointer: (a: number) => number;
+  readonly __wbindgen_free: (a: number, b: number) => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

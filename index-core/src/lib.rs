@@ -8,6 +8,7 @@
 pub mod analysis;
 mod codec;
 mod error;
+pub mod hits;
 pub mod indexer;
 mod postings;
 mod query;

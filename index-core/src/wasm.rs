@@ -8,11 +8,43 @@
 //! TypeScript binding turns that into a typed `EngineError`. No raw pointers, no nulls for failures.
 
 use crate::error::Error;
+use crate::hits::{encode_page, shape_page, HitFields};
 use crate::indexer::{BuildOptions, IndexBuilder as Builder, IndexMerger as Merger};
 use crate::scoring::{rankers_json, Ranker, RankerParams};
 use crate::search::{search, SearchRequest, MAX_WINDOW};
-use crate::segment::{Segment, FORMAT_VERSION};
+use crate::segment::{ReadAt, Segment, FORMAT_VERSION};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's handle on an index file: its size and positional reads (`fs.readSync` on a file
+    /// descriptor in Node, a copy out of a buffer for bytes already in memory).
+    pub type IndexFile;
+
+    #[wasm_bindgen(method, getter)]
+    fn size(this: &IndexFile) -> f64;
+
+    /// Fills `into` with the file's bytes at `offset`; throws on a short read or an I/O error.
+    #[wasm_bindgen(method, catch, js_name = readAt)]
+    fn read_at(this: &IndexFile, offset: f64, into: &mut [u8]) -> Result<(), JsValue>;
+}
+
+impl ReadAt for IndexFile {
+    fn len(&self) -> u64 {
+        self.size() as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> crate::error::Result<()> {
+        IndexFile::read_at(self, offset as f64, buf).map_err(|e| {
+            Error::corrupt(format!(
+                "reading {} bytes of the index file at {} failed: {}",
+                buf.len(),
+                offset,
+                e.as_string().unwrap_or_else(|| format!("{:?}", e))
+            ))
+        })
+    }
+}
 
 fn js(e: Error) -> JsError {
     match e.field {
@@ -146,7 +178,7 @@ impl Default for IndexMerger {
     }
 }
 
-/// An opened index: the file's bytes, checked and searched in place.
+/// An opened index: its core read and checked, the rest read from the file on demand.
 #[wasm_bindgen]
 pub struct Index {
     segment: Segment,
@@ -154,12 +186,27 @@ pub struct Index {
 
 #[wasm_bindgen]
 impl Index {
-    /// Checks the format version and every section checksum; fails with a sentence otherwise.
+    /// Reads the envelope and the core sections of `file` and checks them (format version,
+    /// checksums, analysis); fails with a sentence otherwise. Positions and stored documents are
+    /// read later, each piece checked on its own.
     #[wasm_bindgen(constructor)]
-    pub fn open(bytes: Vec<u8>) -> Result<Index, JsError> {
+    pub fn open(file: IndexFile) -> Result<Index, JsError> {
         Ok(Index {
-            segment: Segment::open(bytes).map_err(js)?,
+            segment: Segment::open_file(Box::new(file)).map_err(js)?,
         })
+    }
+
+    /// Reads the lazy sections through and checks their checksums: afterwards the whole file is
+    /// verified.
+    #[wasm_bindgen(js_name = verifyAll)]
+    pub fn verify_all(&self) -> Result<(), JsError> {
+        self.segment.verify_all().map_err(js)
+    }
+
+    /// Bytes read from the file so far.
+    #[wasm_bindgen(getter, js_name = bytesRead)]
+    pub fn bytes_read(&self) -> f64 {
+        self.segment.bytes_read() as f64
     }
 
     /// The meta section as JSON: fields, analyzer, document count, columns.
@@ -190,11 +237,34 @@ impl Index {
         let request = SearchRequest::from_json(query, options).map_err(js)?;
         let r = search(&self.segment, &request).map_err(js)?;
         Ok(SearchHits {
-            total: r.total.map_or(-1.0, |t| t as f64),
+            total: r.total.map_or(-1.0, |t| t.value as f64),
+            total_exact: r.total.map_or(true, |t| t.exact),
             docs: r.hits.iter().map(|h| h.0).collect(),
             scores: r.hits.iter().map(|h| h.1).collect(),
             terms: r.terms,
         })
+    }
+
+    /// A page of hits shaped in one call: ids, titles, snippets with highlight spans and
+    /// metadata of `docs`, in the binary layout of `hits::layout`. `terms` are the query's terms
+    /// (newline-separated, as `SearchHits.terms` gives them); `title_field` names the stored key
+    /// shown as the title (empty: the index's first field).
+    #[wasm_bindgen(js_name = pageHits)]
+    pub fn page_hits(
+        &self,
+        docs: &[u32],
+        terms: &str,
+        title_field: &str,
+    ) -> Result<Vec<u8>, JsError> {
+        let terms: Vec<String> = terms
+            .split('\n')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        let title = Some(title_field).filter(|t| !t.is_empty());
+        let fields = HitFields::for_index(&self.segment, title).map_err(js)?;
+        let page = shape_page(&self.segment, docs, &terms, &fields).map_err(js)?;
+        Ok(encode_page(&page))
     }
 
     /// The stored JSON line of a document.
@@ -233,38 +303,13 @@ impl Index {
         });
         serde_json::Value::Array(out).to_string()
     }
-
-    /// Spans of `text` (UTF-16 offsets, pairs of start and end) whose analysed term is one of
-    /// `terms` (newline-separated, as `SearchHits.terms` gives them).
-    #[wasm_bindgen(js_name = highlightSpans)]
-    pub fn highlight_spans(&self, text: &str, terms: &str) -> Vec<u32> {
-        let wanted: Vec<&str> = terms.split('\n').filter(|t| !t.is_empty()).collect();
-        let mut spans = Vec::new();
-        // Byte offsets to UTF-16 offsets, walking forward once: tokens arrive in text order.
-        let (mut byte, mut unit) = (0usize, 0u32);
-        let mut to_utf16 = |target: usize| {
-            for c in text[byte..target].chars() {
-                unit += c.len_utf16() as u32;
-            }
-            byte = target;
-            unit
-        };
-        self.segment.analyzer().analyze(text, 0, |t| {
-            if wanted.contains(&t.term) {
-                let start = to_utf16(t.start);
-                let end = to_utf16(t.end);
-                spans.push(start);
-                spans.push(end);
-            }
-        });
-        spans
-    }
 }
 
 /// One page of results: parallel arrays of doc ids and scores, best first.
 #[wasm_bindgen]
 pub struct SearchHits {
     total: f64,
+    total_exact: bool,
     docs: Vec<u32>,
     scores: Vec<f64>,
     terms: Vec<String>,
@@ -278,6 +323,12 @@ impl SearchHits {
         self.total
     }
 
+    /// False when counting stopped at its limit: `total` is then a lower bound.
+    #[wasm_bindgen(getter, js_name = totalExact)]
+    pub fn total_exact(&self) -> bool {
+        self.total_exact
+    }
+
     pub fn docs(&self) -> Vec<u32> {
         self.docs.clone()
     }
@@ -286,7 +337,7 @@ impl SearchHits {
         self.scores.clone()
     }
 
-    /// The query's analysed positive terms, newline-separated (for `highlightSpans`).
+    /// The query's analysed positive terms, newline-separated (for `pageHits`).
     #[wasm_bindgen(getter)]
     pub fn terms(&self) -> String {
         self.terms.join("\n")

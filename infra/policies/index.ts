@@ -1,6 +1,7 @@
 /**
- * CrossGuard policy pack: `pulumi up --policy-pack infra/policies`. Every rule is mandatory — a
- * violation stops the update. The rules themselves live in rules.ts (importing this file starts
+ * CrossGuard policy pack, the entry `npm run build` bundles into `dist/policy-pack/` (see
+ * scripts/build-policy-pack.ts): `pulumi up --policy-pack dist/policy-pack`. Every rule is
+ * mandatory — a violation stops the update. The rules themselves live in rules.ts (importing this file starts
  * the analyzer server, so tests import rules.ts).
  */
 import { PolicyPack } from '@pulumi/policy';

@@ -11,6 +11,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from '@pulumi/policy';
+import { LAMBDA_ARCHITECTURE, MIN_LAMBDA_NODE_MAJOR } from '../lambda-platform.js';
 
 type Props = Record<string, any>;
 
@@ -29,6 +30,8 @@ export const TYPES = {
   ingressRule: 'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule',
   efsFileSystem: 'aws:efs/fileSystem:FileSystem',
   efsPolicy: 'aws:efs/fileSystemPolicy:FileSystemPolicy',
+  vpcEndpoint: 'aws:ec2/vpcEndpoint:VpcEndpoint',
+  internetGateway: 'aws:ec2/internetGateway:InternetGateway',
   instance: 'aws:ec2/instance:Instance',
   launchTemplate: 'aws:ec2/launchTemplate:LaunchTemplate',
   lambda: 'aws:lambda/function:Function',
@@ -40,8 +43,6 @@ export const TYPES = {
 } as const;
 
 const PUBLIC_CIDRS = ['0.0.0.0/0', '::/0'];
-/** Oldest Lambda Node.js runtime the project deploys (nodejs20.x is past deprecation). */
-export const MIN_NODE_RUNTIME = 22;
 
 export const noPublicIngress: Rule = {
   name: 'no-public-ingress',
@@ -75,20 +76,90 @@ export const efsEncrypted: Rule = {
     props.encrypted === true ? [] : ['EFS file system must set encrypted: true'],
 };
 
-export const efsTlsPolicy: Rule = {
-  name: 'efs-tls-policy',
-  description:
-    'EFS file-system policies deny requests made without TLS (aws:SecureTransport false).',
-  types: [TYPES.efsPolicy],
-  check(_type, props) {
-    if (typeof props.policy !== 'string') return []; // unknown during preview
-    let statements: Props[];
-    try {
-      const doc = JSON.parse(props.policy);
-      statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-    } catch {
-      return ['file-system policy is not valid JSON'];
+/** The statements of a JSON policy document; undefined when it is not JSON. */
+function statementsOf(policy: string): Props[] | undefined {
+  try {
+    const doc = JSON.parse(policy);
+    return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A rule over an EFS file-system policy's statements (unknown in a preview: nothing to say). */
+function efsPolicyRule(
+  name: string,
+  description: string,
+  inspect: (statements: Props[]) => string[],
+): Rule {
+  return {
+    name,
+    description,
+    types: [TYPES.efsPolicy],
+    check(_type, props) {
+      if (typeof props.policy !== 'string') return [];
+      const statements = statementsOf(props.policy);
+      return statements ? inspect(statements) : ['file-system policy is not valid JSON'];
+    },
+  };
+}
+
+export const efsAccessPointOnly = efsPolicyRule(
+  'efs-access-point-only',
+  'EFS file-system policies deny ClientMount, ClientWrite and ClientRootAccess to every principal outside an access point.',
+  (statements) => {
+    const denied = new Set<string>();
+    for (const s of statements) {
+      const arn = s?.Condition?.StringNotEquals?.['elasticfilesystem:AccessPointArn'];
+      if (s?.Effect !== 'Deny' || typeof arn !== 'string') continue;
+      for (const action of [s.Action].flat()) denied.add(String(action));
     }
+    const missing = [
+      'elasticfilesystem:ClientMount',
+      'elasticfilesystem:ClientWrite',
+      'elasticfilesystem:ClientRootAccess',
+    ].filter((a) => !denied.has(a) && !denied.has('*'));
+    return missing.length === 0
+      ? []
+      : [
+          `file-system policy must Deny ${missing.join(', ')} unless elasticfilesystem:AccessPointArn is the access point`,
+        ];
+  },
+);
+
+export const gatewayEndpointPolicy: Rule = {
+  name: 's3-gateway-endpoint-policy',
+  description:
+    'Gateway VPC endpoints carry a policy naming their resources (the default allows every bucket of every account).',
+  types: [TYPES.vpcEndpoint],
+  check(_type, props) {
+    if (props.vpcEndpointType !== 'Gateway') return [];
+    if (props.policy === undefined) return ['gateway endpoint needs a policy'];
+    if (typeof props.policy !== 'string') return []; // unknown during preview
+    const statements = statementsOf(props.policy);
+    if (!statements) return ['endpoint policy is not valid JSON'];
+    return statements.some(
+      (s) =>
+        s?.Effect === 'Allow' &&
+        [s.Resource].flat().some((r) => r === '*' || r === 'arn:aws:s3:::*'),
+    )
+      ? ['gateway endpoint policy must name its buckets, not "*"']
+      : [];
+  },
+};
+
+export const noInternetGateway: Rule = {
+  name: 'no-internet-gateway',
+  description:
+    'No Internet Gateway: nothing in this stack is reachable from, or reaches, the internet.',
+  types: [TYPES.internetGateway],
+  check: () => ['the stack needs no Internet Gateway; remove it'],
+};
+
+export const efsTlsPolicy = efsPolicyRule(
+  'efs-tls-policy',
+  'EFS file-system policies deny requests made without TLS (aws:SecureTransport false).',
+  (statements) => {
     const deniesPlainText = statements.some((s) => {
       const value = s?.Effect === 'Deny' ? s.Condition?.Bool?.['aws:SecureTransport'] : undefined;
       return value === 'false' || value === false;
@@ -97,7 +168,7 @@ export const efsTlsPolicy: Rule = {
       ? []
       : ['file-system policy must Deny when aws:SecureTransport is false'];
   },
-};
+);
 
 export const imdsV2Required: Rule = {
   name: 'imdsv2-required',
@@ -121,16 +192,16 @@ export const noKeyPair: Rule = {
 
 export const lambdaRuntime: Rule = {
   name: 'lambda-runtime-arm64',
-  description: `Lambda functions run nodejs${MIN_NODE_RUNTIME}.x or newer on arm64.`,
+  description: `Lambda functions run nodejs${MIN_LAMBDA_NODE_MAJOR}.x or newer on ${LAMBDA_ARCHITECTURE}.`,
   types: [TYPES.lambda],
   check(_type, props) {
     const violations: string[] = [];
     const match = /^nodejs(\d+)\.x$/.exec(String(props.runtime ?? ''));
-    if (!match || Number(match[1]) < MIN_NODE_RUNTIME)
-      violations.push(`runtime ${props.runtime} is not nodejs${MIN_NODE_RUNTIME}.x or newer`);
+    if (!match || Number(match[1]) < MIN_LAMBDA_NODE_MAJOR)
+      violations.push(`runtime ${props.runtime} is not nodejs${MIN_LAMBDA_NODE_MAJOR}.x or newer`);
     const arch = props.architectures;
-    if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== 'arm64')
-      violations.push('architectures must be ["arm64"]');
+    if (!Array.isArray(arch) || arch.length !== 1 || arch[0] !== LAMBDA_ARCHITECTURE)
+      violations.push(`architectures must be ["${LAMBDA_ARCHITECTURE}"]`);
     return violations;
   },
 };
@@ -196,6 +267,9 @@ export const RULES: readonly Rule[] = [
   noPublicIngress,
   efsEncrypted,
   efsTlsPolicy,
+  efsAccessPointOnly,
+  gatewayEndpointPolicy,
+  noInternetGateway,
   imdsV2Required,
   noKeyPair,
   lambdaRuntime,

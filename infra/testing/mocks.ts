@@ -6,8 +6,8 @@
  * - Parents and dependencies are not passed to `Mocks.newResource`, so the mock monitor's
  *   `registerResource` is wrapped to read them from the registration request itself (the same
  *   request the engine would get: `dependencies` holds explicit `dependsOn` plus input references).
- * - `awsx.ec2.Vpc` is a multi-language component: under mocks it is one opaque resource, so its
- *   outputs are mocked here explicitly.
+ * - Inputs marked secret are recorded as such (`secretInputs`), so tests can tell a value a
+ *   preview would show from one it would hide.
  * - Function calls (invokes) are answered only for the tokens the program is expected to use;
  *   anything else throws, so a new lookup cannot slip in unnoticed.
  */
@@ -19,6 +19,15 @@ export const MOCK_ACCOUNT = '123456789012';
 export const MOCK_REGION = 'us-east-1';
 export const MOCK_AMI = 'ami-0a1b2c3d4e5f60718';
 export const MOCK_S3_PREFIX_LIST = 'pl-63a5400a';
+export const MOCK_ZONES = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1f'];
+/** What `ec2:DescribeInstanceTypes` answers for the types the tests use. */
+export const MOCK_INSTANCE_ARCHITECTURES: Readonly<Record<string, string[]>> = {
+  't4g.small': ['arm64'],
+  'a1.large': ['arm64'],
+  't3.small': ['i386', 'x86_64'],
+  'm7i-flex.large': ['x86_64'],
+  'mac2.metal': ['arm64_mac'],
+};
 
 export interface RecordedResource {
   urn: string;
@@ -30,6 +39,8 @@ export interface RecordedResource {
   parent: string;
   /** URNs this resource depends on (explicit `dependsOn` and resources its inputs come from). */
   dependencies: string[];
+  /** Top-level input names whose values are secret (a preview shows them as [secret]). */
+  secretInputs: string[];
 }
 
 export class UnexpectedCallError extends Error {
@@ -46,10 +57,17 @@ export const EXPECTED_CALLS: Readonly<Record<string, CallHandler>> = {
     userId: 'AIDAMOCK',
     id: MOCK_ACCOUNT,
   }),
-  'aws:ec2/getRouteTables:getRouteTables': (inputs) => {
-    const filters = (inputs['filters'] ?? []) as { values: string[] }[];
-    const subnets = filters[0]?.values ?? [];
-    return { id: 'rtbs', vpcId: inputs['vpcId'], ids: subnets.map((_, i) => `rtb-private-${i}`) };
+  'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({
+    id: MOCK_REGION,
+    names: MOCK_ZONES,
+    zoneIds: MOCK_ZONES.map((_, i) => `use1-az${i + 1}`),
+  }),
+  'aws:ec2/getInstanceType:getInstanceType': (inputs) => {
+    const type = String(inputs['instanceType']);
+    const supportedArchitectures = MOCK_INSTANCE_ARCHITECTURES[type];
+    if (!supportedArchitectures)
+      throw new UnexpectedCallError(`no mock architecture for instance type ${type}`);
+    return { id: type, instanceType: type, supportedArchitectures };
   },
   'aws:ssm/getParameter:getParameter': (inputs) => {
     const name = String(inputs['name']);
@@ -58,11 +76,13 @@ export const EXPECTED_CALLS: Readonly<Record<string, CallHandler>> = {
         `unexpected SSM parameter ${name}: only the Amazon Linux 2023 AMI parameters are expected`,
       );
     }
+    // As the provider answers: `value` is always marked secret (the parameter might be a
+    // SecureString), `insecureValue` is the plain value of a String parameter.
     return {
       id: name,
       name,
       type: 'String',
-      value: MOCK_AMI,
+      value: pulumi.secret(MOCK_AMI),
       insecureValue: MOCK_AMI,
       withDecryption: true,
     };
@@ -80,20 +100,6 @@ function computedState(
   inputs: Record<string, any>,
 ): Record<string, unknown> {
   switch (type) {
-    case 'awsx:ec2:Vpc': {
-      const azs = Number(inputs['numberOfAvailabilityZones'] ?? 2);
-      return {
-        vpcId: 'vpc-0mock',
-        privateSubnetIds: Array.from({ length: azs }, (_, i) => `subnet-private-${i}`),
-        publicSubnetIds: [],
-        isolatedSubnetIds: [],
-        subnets: [],
-        routeTables: [],
-        natGateways: [],
-        eips: [],
-        vpcEndpoints: [],
-      };
-    }
     case 'aws:ec2/vpcEndpoint:VpcEndpoint':
       return inputs['vpcEndpointType'] === 'Gateway' ? { prefixListId: MOCK_S3_PREFIX_LIST } : {};
     case 'aws:efs/fileSystem:FileSystem':
@@ -146,6 +152,23 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+/** The signature key Pulumi's wire format marks special values with, and the value for secrets. */
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/** Names of the inputs that are, or contain, a secret in a registration's wire-format object. */
+function secretInputNames(object: Record<string, unknown>): string[] {
+  const isSecret = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.some(isSecret);
+    if (v === null || typeof v !== 'object') return false;
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return true;
+    return Object.values(o).some(isSecret);
+  };
+  return Object.keys(object).filter((key) => isSecret(object[key]));
 }
 type Callback = (err: unknown, response: { getUrn(): string } | undefined) => void;
 interface WrappableMonitor {
@@ -180,7 +203,18 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
   const resources: RecordedResource[] = [];
   const calls: MockRun['calls'] = [];
   const inputsByKey = new Map<string, Record<string, unknown>>();
-  const failures: unknown[] = [];
+  // The first failure also settles `failed`, so outputs that will never resolve (their inputs
+  // failed) end the run with that failure instead of hanging it.
+  let fail: (reason: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  const failures = {
+    list: [] as unknown[],
+    push(reason: unknown) {
+      this.list.push(reason);
+      fail(reason);
+    },
+  };
 
   await pulumi.runtime.setMocks(
     {
@@ -233,6 +267,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
           inputs: inputsByKey.get(`${req.getType()}::${req.getName()}`) ?? {},
           parent: req.getParent(),
           dependencies: req.getDependenciesList(),
+          secretInputs: secretInputNames(req.getObject()?.toJavaScript() ?? {}),
         });
       } else if (err) {
         failures.push(err);
@@ -247,17 +282,37 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
 
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on('unhandledRejection', onRejection);
+  process.on('uncaughtException', onRejection);
+  // What the engine would report as an error and fail the update for (a registration whose inputs
+  // could not be computed, an invoke whose arguments failed) reaches the program only as a log line.
+  const log = pulumi.log as { error: typeof pulumi.log.error };
+  const logError = log.error;
+  log.error = (message, ...rest) => {
+    failures.push(new Error(message));
+    return logError(message, ...rest);
+  };
   try {
     const stack: StackOutputs = createStack();
     const outputs: Record<string, unknown> = {};
     for (const [key, output] of Object.entries(stack))
-      outputs[key] = await resolve(output as pulumi.Output<unknown> | undefined);
-    // Resources outside the outputs' dependency graph (permissions, rules) may still be in flight.
-    await waitForRegistrations();
-    if (failures.length > 0) throw failures[0];
+      outputs[key] = await Promise.race([
+        resolve(output as pulumi.Output<unknown> | undefined),
+        failed,
+      ]);
+    // Resources outside the outputs' dependency graph (permissions, rules) may still be in flight,
+    // and a registration whose inputs failed reports it just after the RPC queue drains: wait until
+    // a pause passes with nothing new.
+    for (let seen = -1, i = 0; seen !== resources.length + failures.list.length && i < 20; i++) {
+      seen = resources.length + failures.list.length;
+      await Promise.race([waitForRegistrations(), failed]);
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    if (failures.list.length > 0) throw failures.list[0];
     return { resources, calls, outputs };
   } finally {
     process.off('unhandledRejection', onRejection);
+    process.off('uncaughtException', onRejection);
+    log.error = logError;
   }
 }
 

@@ -10,12 +10,13 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { PARAM_NAMES, type SearchIndex } from '../engine/index.js';
+import { EngineError, PARAM_NAMES, type SearchIndex } from '../engine/index.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { jsonLinesLogger, type Logger } from '../log/logger.js';
 import { emitSearchMetrics } from './observe.js';
 import { searchPage } from './page.js';
+import { malformedUrlProblem } from './percent-encoding.js';
 import { Problem, badField, renderProblem } from './problem.js';
 import { zodProblem } from './zod-problem.js';
 import {
@@ -28,7 +29,7 @@ import {
   SearchQuerySchema,
   SearchResponseSchema,
 } from './schemas.js';
-import { documentMetadata, runSearch, type RequestForm, type SearchRequest } from './search.js';
+import { documentParts, runSearch, type RequestForm, type SearchRequest } from './search.js';
 
 /** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
 export interface IndexSource {
@@ -41,7 +42,20 @@ export interface AppOptions {
   log?: Logger;
   /** Allowed CORS origin (default `*`: a public read-only API). `false` turns CORS off. */
   corsOrigin?: string | false;
+  /**
+   * What to tell a client while the store has nothing published (503 "no index published yet:
+   * HINT"): how this deployment gets its first version. Default: `sir publish`.
+   */
+  unpublishedHint?: string;
+  /**
+   * The stored key shown as each hit's title, one of the index's fields (default: its first
+   * field); the other indexed fields make the snippet and the document's text.
+   */
+  titleField?: string;
 }
+
+/** The default `unpublishedHint`. */
+export const PUBLISH_HINT = 'run sir publish --store DIR --index BUILT';
 
 const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -136,6 +150,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
     if (c.res.status >= 500) log.error('request', fields);
     else log.info('request', fields);
   });
+  app.use('*', async (c, next) => {
+    const malformed = malformedUrlProblem(c.req.url, (path) =>
+      path.startsWith('/documents/') ? 'id' : 'path',
+    );
+    if (malformed) throw malformed;
+    await next();
+  });
   if (options.corsOrigin !== false)
     app.use(
       '*',
@@ -174,7 +195,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
     options.index.with((loaded) => {
       const started = performance.now();
       const form: RequestForm = method === 'POST' ? 'json' : 'query';
-      const out = runSearch(loaded, req, '/search', form);
+      const out = runSearch(loaded, req, '/search', form, {
+        titleField: options.titleField,
+        log,
+        requestId,
+      });
       emitSearchMetrics(log, {
         latencyMs: performance.now() - started,
         hits: out.hits.length,
@@ -202,6 +227,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       fields: q.fields?.split(','),
       filters: q.filter === undefined ? undefined : Array.isArray(q.filter) ? q.filter : [q.filter],
       cursor: q.cursor,
+      exact_total: q.exact_total === undefined ? undefined : q.exact_total === 'true',
     };
     return c.json(await search('GET', req, c.get('requestId')), 200);
   });
@@ -216,13 +242,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     const doc = await options.index.with((loaded) => {
       const n = loaded.value.lookup(id);
       if (n === undefined) return undefined;
-      const stored = loaded.value.document(n);
-      return {
-        id,
-        title: String(stored.title ?? ''),
-        text: String(stored.text ?? ''),
-        metadata: documentMetadata(stored),
-      };
+      return { id, ...documentParts(loaded.value, loaded.value.document(n), options.titleField) };
     });
     if (!doc)
       throw new Problem(404, `no document has id "${id}"`, [
@@ -286,6 +306,30 @@ export function createApp(options: AppOptions): OpenAPIHono {
             ])
           : badField('body', `${err.message}; expected a JSON object`);
       return renderProblem(c, p);
+    }
+    if (err instanceof StoreError && err.code === 'not-published') {
+      return renderProblem(
+        c,
+        new Problem(
+          503,
+          `no index published yet: ${options.unpublishedHint ?? PUBLISH_HINT}`,
+          [],
+          'index-not-published',
+          { 'retry-after': '5' },
+        ),
+      );
+    }
+    if (err instanceof EngineError && err.code === 'corrupt-index') {
+      // Damage found while reading the served version (a stored block or positions): this request
+      // cannot be answered; the rest of the index still serves.
+      log.error('the served index is damaged', {
+        requestId: c.get('requestId'),
+        error: err.message,
+      });
+      return renderProblem(
+        c,
+        new Problem(500, `the served index is damaged: ${err.message}`, [], 'index-damaged'),
+      );
     }
     if (err instanceof StoreError && (err.code === 'unavailable' || err.code === 'closed')) {
       return renderProblem(

@@ -1,8 +1,17 @@
 /**
- * The deep-pagination cursor (like Elasticsearch's `search_after`): the last hit of a page and the
- * index version it came from, as opaque base64url JSON. Internal doc ids are only stable within one
- * version, so a cursor from another version is refused rather than silently skipping results.
+ * The deep-pagination cursor (like Elasticsearch's `search_after`): the last hit of a page, the
+ * index version it came from, and a digest binding both to the query that produced it, as opaque
+ * base64url JSON. Internal doc ids are only stable within one version, and a position only means
+ * something in its own ranking, so a cursor from another version or another query (q, ranker,
+ * parameters, fields, filters) is refused rather than silently skipping or repeating results. Page
+ * size is not bound: a cursor may continue with another `size`.
+ *
+ * The digest is a checksum, not a signature: anyone can mint a cursor for their own query, which
+ * only positions a page of results they could read anyway. It makes an altered or transplanted
+ * cursor fail with a 400 naming `cursor` before it reaches the engine.
  */
+import { createHash } from 'node:crypto';
+import type { RankerParams } from '../engine/index.js';
 import { badField } from './problem.js';
 
 export interface Cursor {
@@ -11,40 +20,75 @@ export interface Cursor {
   version: string;
 }
 
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify({ s: c.score, d: c.doc, v: c.version })).toString('base64url');
+/** The parts of a request that decide the ranking a cursor points into. */
+export interface CursorQuery {
+  q: string;
+  ranker?: string | undefined;
+  params?: RankerParams | undefined;
+  fields?: string[] | undefined;
+  filters?: string[] | undefined;
 }
 
-/** Decodes a cursor or throws a 400 naming `cursor`. */
-export function decodeCursor(text: string, liveVersion: string): Cursor {
-  let raw: unknown;
+const NOT_A_CURSOR =
+  'is not a cursor returned by this API (use the "next" link of a previous page)';
+const LARGEST_DOC = 0xffff_fffe;
+
+/** Canonical form of the query: defaults resolved, fields and filters as sets. */
+function queryKey(q: CursorQuery): string {
+  const params = Object.entries(q.params ?? {})
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const set = (xs: string[] | undefined) =>
+    [...new Set((xs ?? []).map((x) => x.trim()).filter((x) => x !== ''))].sort();
+  return JSON.stringify([q.q, q.ranker ?? 'bm25', params, set(q.fields), set(q.filters)]);
+}
+
+function digest(query: CursorQuery, score: number, doc: number, version: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([queryKey(query), score, doc, version]))
+    .digest()
+    .subarray(0, 12)
+    .toString('base64url');
+}
+
+export function encodeCursor(c: Cursor, query: CursorQuery): string {
+  const body = { s: c.score, d: c.doc, v: c.version, k: digest(query, c.score, c.doc, c.version) };
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+/** Decodes a cursor issued for `query`, or throws a 400 naming `cursor` that says what is wrong. */
+export function decodeCursor(text: string, liveVersion: string, query: CursorQuery): Cursor {
+  const bytes = Buffer.from(text, 'base64url');
+  // Buffer's decoder skips foreign characters and ignores spare bits: only its own output is taken.
+  if (bytes.toString('base64url') !== text) throw badField('cursor', NOT_A_CURSOR);
+  let o: { s?: unknown; d?: unknown; v?: unknown; k?: unknown };
   try {
-    raw = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    o = JSON.parse(bytes.toString('utf8')) as typeof o;
   } catch {
-    throw badField(
-      'cursor',
-      'is not a cursor returned by this API (use the "next" link of a previous page)',
-    );
+    throw badField('cursor', NOT_A_CURSOR);
   }
-  const o = raw as { s?: unknown; d?: unknown; v?: unknown };
   if (
     !o ||
     typeof o !== 'object' ||
     typeof o.s !== 'number' ||
+    !Number.isFinite(o.s) ||
     !Number.isInteger(o.d) ||
     (o.d as number) < 0 ||
-    typeof o.v !== 'string'
-  ) {
+    (o.d as number) > LARGEST_DOC ||
+    typeof o.v !== 'string' ||
+    typeof o.k !== 'string'
+  )
+    throw badField('cursor', NOT_A_CURSOR);
+  const { s: score, d: doc, v: version } = o as { s: number; d: number; v: string };
+  if (o.k !== digest(query, score, doc, version))
     throw badField(
       'cursor',
-      'is not a cursor returned by this API (use the "next" link of a previous page)',
+      'belongs to another query or was altered: a cursor only continues the query (q, ranker, parameters, fields and filters) whose page returned it; start again from page 1',
     );
-  }
-  if (o.v !== liveVersion) {
+  if (version !== liveVersion)
     throw badField(
       'cursor',
-      `was issued for index version "${o.v}" but version "${liveVersion}" is now served; start again from page 1`,
+      `was issued for index version "${version}" but version "${liveVersion}" is now served; start again from page 1`,
     );
-  }
-  return { score: o.s, doc: o.d as number, version: o.v };
+  return { score, doc, version };
 }

@@ -80,7 +80,8 @@ export function searchPage(): string {
       li.append(h2, p, meta);
       ol.append(li);
     }
-    $('status').textContent = r.total === 0 ? 'No results.' : r.total + ' results (' + r.took_ms + ' ms)';
+    const total = (r.total_relation === 'gte' ? 'more than ' : '') + r.total.toLocaleString('en-US');
+    $('status').textContent = r.total === 0 ? 'No results.' : total + ' results (' + r.took_ms + ' ms)';
     next = r.next; prev = r.prev;
     $('next').hidden = !next; $('prev').hidden = !prev;
     $('pageinfo').textContent = r.page ? 'Page ' + r.page : '';

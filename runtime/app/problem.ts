@@ -24,8 +24,12 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -53,10 +57,18 @@ function defaultKind(status: number): string {
       return 'not-found';
     case 405:
       return 'method-not-allowed';
+    case 408:
+      return 'request-timeout';
     case 413:
       return 'body-too-large';
+    case 414:
+      return 'url-too-long';
     case 415:
       return 'unsupported-media-type';
+    case 417:
+      return 'expectation-failed';
+    case 431:
+      return 'headers-too-large';
     case 503:
       return 'index-unavailable';
     default:

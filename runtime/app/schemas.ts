@@ -10,6 +10,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import {
+  DEFAULT_COUNT_LIMIT,
   DEFAULT_RANKER,
   MAX_WINDOW,
   RANKER_PARAMS,
@@ -36,10 +37,12 @@ export const ACCEPTED: Record<string, string> = {
   ranker: `one of ${RANKER_TABLE.map((r) => r.name).join(', ')} (default ${DEFAULT_RANKER})`,
   ...Object.fromEntries(RANKER_PARAMS.map((p) => [p.name, acceptedValues(p)])),
   params: `an object with the chosen ranker's parameters (${RANKER_TABLE.map((r) => `${r.name}: ${r.params.map((p) => p.name).join(', ')}`).join('; ')}), each a number in its range`,
-  fields: 'field names of the index (comma-separated in a query string)',
+  fields:
+    'names of the index fields to search unqualified words in (comma-separated in a query string); an index built with `--field-mode separate` has one per source field (the demo: title, text), the default combined index one for all (title+text), which needs no `fields`',
   filter: 'metadata filters such as year>=1900 or party=Whig',
   filters: 'an array of metadata filters such as "year>=1900"',
   cursor: 'the opaque cursor from a previous response',
+  exact_total: `true to count every match exactly; by default matches are counted exactly up to ${DEFAULT_COUNT_LIMIT.toLocaleString('en-US')} and beyond that "total" is a lower bound ("total_relation": "gte")`,
   body: `a JSON object of at most ${MAX_BODY_BYTES} bytes`,
 };
 
@@ -118,11 +121,7 @@ export const SearchQuerySchema = z.object({
   >),
   fields: queryString(MAX_Q)
     .optional()
-    .openapi({
-      param: { name: 'fields', in: 'query' },
-      example: 'title,text',
-      description: ACCEPTED.fields,
-    }),
+    .openapi({ param: { name: 'fields', in: 'query' }, description: ACCEPTED.fields }),
   filter: z
     .union([queryString(MAX_Q), z.array(queryString(MAX_Q)).max(32)])
     .optional()
@@ -134,6 +133,10 @@ export const SearchQuerySchema = z.object({
   cursor: queryString(MAX_Q)
     .optional()
     .openapi({ param: { name: 'cursor', in: 'query' }, description: ACCEPTED.cursor }),
+  exact_total: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ param: { name: 'exact_total', in: 'query' }, description: ACCEPTED.exact_total }),
 });
 
 const ParamsSchema = z
@@ -173,6 +176,7 @@ export const SearchBodySchema = z
       .optional()
       .openapi({ example: ['year>=1900'] }),
     cursor: z.string().max(MAX_Q).optional(),
+    exact_total: z.boolean().optional().openapi({ description: ACCEPTED.exact_total }),
   })
   .openapi('SearchRequest');
 
@@ -190,7 +194,12 @@ export const HitSchema = z
 
 export const SearchResponseSchema = z
   .object({
-    total: z.number().int(),
+    total: z.number().int().openapi({
+      description: `matching documents: exact when total_relation is "eq", a lower bound when "gte"`,
+    }),
+    total_relation: z.enum(['eq', 'gte']).openapi({
+      description: `"eq": total is exact; "gte": more than ${DEFAULT_COUNT_LIMIT.toLocaleString('en-US')} match and total is that lower bound (ask exact_total=true for the exact count)`,
+    }),
     page: z.number().int().nullable(),
     size: z.number().int(),
     took_ms: z.number(),

@@ -2,10 +2,14 @@
  * The search operation, independent of GET/POST: takes a normalised request and the loaded index,
  * runs the engine, and shapes hits (id, score, title, snippet, metadata) plus paging links. The
  * engine validates the request; its errors name the field at fault, which becomes a 400 problem
- * naming the field as the client wrote it (`filter` in a query string, `params.k1` in a body).
- * Nothing here knows about HTTP transport.
+ * naming the field as the client wrote it (`filter` in a query string, `params.k1` in a body). The
+ * engine shapes the whole page in one call from the fields the index records (the title field,
+ * the snippet from the others, metadata the rest); a hit whose stored document is damaged comes
+ * back without a body and is logged, the page still answers. Nothing here knows about HTTP
+ * transport.
  */
 import {
+  DEFAULT_COUNT_LIMIT,
   EngineError,
   MAX_WINDOW,
   PARAM_NAMES,
@@ -16,10 +20,11 @@ import {
   type SearchIndex,
 } from '../engine/index.js';
 import type { LoadedIndex } from '../store/index.js';
+import type { Logger } from '../log/logger.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { badField } from './problem.js';
 import { DEFAULT_SIZE } from './schemas.js';
-import { makeSnippet } from './snippet.js';
+import { renderSnippet } from './snippet.js';
 
 export interface SearchRequest {
   q: string;
@@ -30,6 +35,8 @@ export interface SearchRequest {
   fields?: string[] | undefined;
   filters?: string[] | undefined;
   cursor?: string | undefined;
+  /** Count every match instead of stopping at `DEFAULT_COUNT_LIMIT`. */
+  exact_total?: boolean | undefined;
 }
 
 export interface HitOut {
@@ -42,6 +49,7 @@ export interface HitOut {
 
 export interface SearchResponse {
   total: number;
+  total_relation: 'eq' | 'gte';
   page: number | null;
   size: number;
   took_ms: number;
@@ -52,11 +60,37 @@ export interface SearchResponse {
   cursor: string | null;
 }
 
-/** Stored keys shown elsewhere in a hit, hence left out of `metadata`. */
-const NOT_METADATA = new Set(['text', 'title', '_id', 'id']);
+/** How hits are shaped: which stored key is the title, where damaged documents are reported. */
+export interface HitShaping {
+  /** The stored key shown as a hit's title (default: the index's first field). */
+  titleField?: string | undefined;
+  /** Where a damaged stored document is logged. */
+  log: Logger;
+  requestId?: string | undefined;
+}
 
-export function documentMetadata(stored: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(stored).filter(([k]) => !NOT_METADATA.has(k)));
+/**
+ * A stored document split by the roles of the index's fields: the title field, the text of the
+ * other indexed fields (joined by a blank line), and the remaining keys as metadata.
+ */
+export function documentParts(
+  index: SearchIndex,
+  stored: Record<string, unknown>,
+  titleField?: string,
+): { title: string; text: string; metadata: Record<string, unknown> } {
+  const sources = index.info.fields.flatMap((f) => f.sources);
+  const title = titleField ?? sources[0]!;
+  const str = (k: string) => (typeof stored[k] === 'string' ? (stored[k] as string) : '');
+  const hidden = new Set([...sources, '_id', 'id']);
+  return {
+    title: str(title),
+    text: sources
+      .filter((k) => k !== title)
+      .map(str)
+      .filter((t) => t !== '')
+      .join('\n\n'),
+    metadata: Object.fromEntries(Object.entries(stored).filter(([k]) => !hidden.has(k))),
+  };
 }
 
 /** How the request was written: as a query string (GET) or a JSON body (POST); fields are named accordingly. */
@@ -67,6 +101,7 @@ export function runSearch(
   req: SearchRequest,
   basePath: string,
   form: RequestForm,
+  shaping: HitShaping,
 ): SearchResponse {
   const started = performance.now();
   const index = loaded.value;
@@ -75,7 +110,7 @@ export function runSearch(
   let offset = 0;
   let after: { score: number; doc: number } | undefined;
   if (req.cursor !== undefined) {
-    const c = decodeCursor(req.cursor, loaded.version);
+    const c = decodeCursor(req.cursor, loaded.version, req);
     after = { score: c.score, doc: c.doc };
   } else {
     offset = (page! - 1) * size;
@@ -91,28 +126,42 @@ export function runSearch(
       ...(fields !== undefined ? { fields } : {}),
       ...(req.filters?.length ? { filters: req.filters } : {}),
       ...(after ? { after } : {}),
-      count: true,
+      count: req.exact_total ? true : DEFAULT_COUNT_LIMIT,
     });
   } catch (err) {
     throw inputProblem(err, form, { page, size });
   }
-  const hits = result.hits.map((h): HitOut => {
-    const stored = index.document(h.doc);
-    const text = typeof stored.text === 'string' ? stored.text : '';
+  const shapedHits = index.pageHits(
+    result.hits.map((h) => h.doc),
+    result.terms,
+    shaping.titleField,
+  );
+  const hits = result.hits.map((h, i): HitOut => {
+    const shaped = shapedHits[i]!;
+    if ('damaged' in shaped) {
+      shaping.log.error("a hit's stored document is damaged; it is answered without a body", {
+        requestId: shaping.requestId,
+        version: loaded.version,
+        id: shaped.id,
+        error: shaped.damaged,
+      });
+      return { id: shaped.id, score: h.score, title: '', snippet: '', metadata: {} };
+    }
     return {
-      id: index.externalId(h.doc),
+      id: shaped.id,
       score: h.score,
-      title: typeof stored.title === 'string' ? stored.title : '',
-      snippet: makeSnippet(text, index.highlightSpans(text, result.terms)),
-      metadata: documentMetadata(stored),
+      title: shaped.title,
+      snippet: renderSnippet(shaped.snippet),
+      metadata: shaped.metadata,
     };
   });
   const total = result.total ?? hits.length;
   const last = result.hits[result.hits.length - 1];
-  const more = hits.length === size && (page === null || offset + size < total);
+  const more =
+    hits.length === size && (page === null || offset + size < total || !result.totalExact);
   const cursor =
     more && last
-      ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version })
+      ? encodeCursor({ score: last.score, doc: last.doc, version: loaded.version }, req)
       : null;
   let next: string | null = null;
   if (more) {
@@ -124,6 +173,7 @@ export function runSearch(
   const prev = page !== null && page > 1 ? link(basePath, req, { page: page - 1, size }) : null;
   return {
     total,
+    total_relation: result.totalExact ? 'eq' : 'gte',
     page,
     size,
     took_ms: Math.round((performance.now() - started) * 100) / 100,
@@ -146,6 +196,7 @@ function link(
   for (const name of PARAM_NAMES)
     if (req.params?.[name] !== undefined) u.set(name, String(req.params[name]));
   if (req.fields?.length) u.set('fields', req.fields.join(','));
+  if (req.exact_total) u.set('exact_total', 'true');
   for (const f of req.filters ?? []) u.append('filter', f);
   if (paging.cursor) u.set('cursor', paging.cursor);
   else u.set('page', String(paging.page));
@@ -164,6 +215,8 @@ function inputProblem(
 ): unknown {
   if (!(err instanceof EngineError) || err.code !== 'bad-query' || err.field === undefined)
     return err;
+  // The engine calls the cursor's position "after"; only a cursor the API decoded can carry one.
+  if (err.field === 'after') return badField('cursor', 'is not a cursor returned by this API');
   if (err.field === 'offset' && paging.page !== null)
     return badField(
       'page',
@@ -185,8 +238,6 @@ function requestField(field: EngineField, form: RequestForm): string | undefined
       return field;
     case 'filters':
       return form === 'json' ? 'filters' : 'filter';
-    case 'after':
-      return 'cursor';
     default:
       return undefined;
   }

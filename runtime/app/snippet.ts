@@ -1,10 +1,9 @@
 /**
- * Snippets: a window of the document text around the first highlighted term, HTML-escaped, with the
- * query's terms wrapped in `<mark>`. Spans come from the engine's analyser (UTF-16 offsets), so
- * stemmed matches ("running" for "run") are marked exactly as they were scored.
+ * Snippets as HTML: the engine picks the window of a hit's text (around the first query term, the
+ * work bounded however long the text) and locates the query's terms in it, stemmed forms included
+ * ("running" for "run"); this escapes the window and wraps each term in `<mark>`.
  */
-
-export const SNIPPET_CHARS = 240;
+import type { ShapedHit } from '../engine/index.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -18,42 +17,16 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 }
 
-/** Builds the snippet HTML of `text` given its highlight spans ([start, end) UTF-16, sorted). */
-export function makeSnippet(
-  text: string,
-  spans: Array<[number, number]>,
-  width = SNIPPET_CHARS,
-): string {
-  if (text.length === 0) return '';
-  let start = 0;
-  if (spans.length > 0 && text.length > width) {
-    // Start a little before the first match so it reads in context; snap to a word boundary.
-    start = Math.max(0, Math.min(spans[0]![0] - Math.floor(width / 4), text.length - width));
-    if (start > 0) {
-      const space = text.indexOf(' ', start);
-      if (space !== -1 && space < spans[0]![0]) start = space + 1;
-    }
-  }
-  let end = Math.min(text.length, start + width);
-  if (end < text.length) {
-    const space = text.lastIndexOf(' ', end);
-    if (space > start + width / 2) end = space;
-  }
-  // Never cut a surrogate pair in half.
-  if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
-  let out = start > 0 ? '… ' : '';
-  let pos = start;
+/** The snippet HTML of an engine window: escaped text, `<mark>` around each span, ellipses. */
+export function renderSnippet({ text, cutBefore, cutAfter, spans }: ShapedHit['snippet']): string {
+  let out = cutBefore ? '… ' : '';
+  let pos = 0;
   for (const [s, e] of spans) {
-    if (e <= pos || s < start) continue;
-    if (s >= end) break;
-    out +=
-      escapeHtml(text.slice(pos, s)) +
-      '<mark>' +
-      escapeHtml(text.slice(s, Math.min(e, end))) +
-      '</mark>';
-    pos = Math.min(e, end);
+    if (s < pos || e > text.length) continue;
+    out += escapeHtml(text.slice(pos, s)) + '<mark>' + escapeHtml(text.slice(s, e)) + '</mark>';
+    pos = e;
   }
-  out += escapeHtml(text.slice(pos, end));
-  if (end < text.length) out += ' …';
+  out += escapeHtml(text.slice(pos));
+  if (cutAfter) out += ' …';
   return out;
 }

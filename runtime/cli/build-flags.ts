@@ -15,6 +15,7 @@ export const BUILD_FLAG_OPTIONS = {
   'field-mode': { type: 'string' },
   stemmer: { type: 'string' },
   stopwords: { type: 'string' },
+  norms: { type: 'string' },
   'memory-mb': { type: 'string' },
   'skip-bad': { type: 'boolean' },
 } as const;
@@ -23,6 +24,7 @@ export const BUILD_FLAGS_HELP = `  --fields LIST          (with --corpus) corpus
   --field-mode MODE      (with --corpus) combined (default) or separate
   --stemmer NAME         (with --corpus) porter (default) or none
   --stopwords WHICH      (with --corpus) lucene (default), none, or a file with one word per line
+  --norms HOW            (with --corpus) exact (default) or lucene document lengths
   --memory-mb N          (with --corpus) build memory on the loader before segments spill (default 256)
   --skip-bad             (with --corpus) skip malformed lines instead of failing`;
 
@@ -31,6 +33,7 @@ export interface BuildFlagValues {
   'field-mode'?: string;
   stemmer?: string;
   stopwords?: string;
+  norms?: string;
   'memory-mb'?: string;
   'skip-bad'?: boolean;
 }
@@ -70,6 +73,11 @@ export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
         .map((l) => l.trim())
         .filter((l) => l !== '' && !l.startsWith('#'));
     }
+  }
+  if (v.norms !== undefined) {
+    if (!['exact', 'lucene'].includes(v.norms))
+      throw new CliError(`--norms must be exact or lucene, got "${v.norms}"`, 2);
+    options.norms = v.norms as 'exact' | 'lucene';
   }
   if (v['memory-mb'] !== undefined)
     options.memoryBudgetMb = numberFlag(v['memory-mb'], 'memory-mb', 256, {

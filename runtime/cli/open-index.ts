@@ -1,4 +1,7 @@
-/** `--index DIR` for the commands that read an index: opened, or a sentence saying why not. */
+/**
+ * `--index DIR` for the commands that read an index: opened and verified whole (a command reads a
+ * local file once, so damage anywhere is refused up front), or a sentence saying why not.
+ */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './command.js';
@@ -16,7 +19,7 @@ export function openIndexFlag(dir: string | undefined): SearchIndex {
   if (!stat.isFile())
     throw new CliError(`no index in ${dir}: ${file} is a folder, not an index file`);
   try {
-    return SearchIndex.open(dir);
+    return SearchIndex.open(dir, { verify: 'all' });
   } catch (err) {
     if (err instanceof EngineError)
       throw new CliError(`cannot open the index in ${dir}: ${err.message}`);

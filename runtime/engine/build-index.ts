@@ -1,34 +1,25 @@
 /**
- * Builds an index directory from a JSONL corpus: streams the file in line-aligned chunks into the
- * engine's builder, writes a segment to scratch space whenever the builder passes its memory
- * budget, and merges the segments at the end. The result is `OUT/index.sir`, written under a
- * temporary name and renamed into place, so an interrupted build never leaves a half-written
- * index; a failed one removes its temporary file.
+ * Builds an index directory from a JSONL corpus. `buildIndex` streams the file through one builder
+ * in this thread; `buildIndexParallel` cuts it into consecutive line-aligned ranges, builds each in
+ * a worker thread (`build-worker.ts`), and merges their segments in corpus order — the same
+ * map/reduce a job pipeline runs. Either way a builder writes a segment to scratch space whenever
+ * it passes its memory budget, the segments are merged at the end, and the result is
+ * `OUT/index.sir`; where each of these is written, and what is removed when, is `build-files.ts`.
  *
- * Scratch space is a folder of its own in the system's temporary folder (`TMPDIR`; point it at a
- * disk with room for a corpus larger than memory), named `sir-build-<pid>-<random>`, removed when
- * the build ends however it ends; one left by a killed build is removed by the next build on the
- * same machine. Nothing but `index.sir` is ever written into OUT.
+ * The corpus may start with a UTF-8 byte-order mark; CR-only line ends are named (`corpus-start.ts`);
+ * a field that no document gives any text is refused, naming the keys the corpus has.
  */
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  rmdirSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { withScratch, writeIndexFile } from './build-files.js';
+import { buildRange, cutRanges, mergeSegments, type RangeJob } from './build-range.js';
 import { corpusStart } from './corpus-start.js';
 import { EngineError, engineCall } from './engine-error.js';
+import { bufferReader } from './index-file.js';
 import { engine } from './wasm-module.js';
 import { INDEX_FILE, type IndexInfo } from './search-index.js';
 
@@ -40,10 +31,14 @@ export interface BuildOptions {
   stemmer?: 'porter' | 'none';
   /** `lucene` (default), `none`, or the words themselves. */
   stopwords?: 'lucene' | 'none' | string[];
+  /** `exact` (default) document lengths, or `lucene`: Lucene's one-byte lengths, recorded in the index. */
+  norms?: 'exact' | 'lucene';
   /** Memory the in-memory segment may use before it is written out (MiB, default 256). */
   memoryBudgetMb?: number;
   /** Skip malformed lines instead of failing (they are reported). */
   skipBad?: boolean;
+  /** Worker threads for `buildIndexParallel` (default: the machine's cores). */
+  threads?: number;
   /** Called after every chunk. */
   onProgress?: (p: BuildProgress) => void;
 }
@@ -63,158 +58,200 @@ export interface BuildResult {
   skipped: Array<{ line: number; reason: string }>;
 }
 
-const CHUNK_BYTES = 4 << 20;
-const SLICE_BYTES = 256 << 10;
+function engineOptionsJson(options: BuildOptions): string {
+  const { onProgress: _p, skipBad: _s, threads: _t, ...engineOptions } = options;
+  return JSON.stringify(engineOptions);
+}
 
+/** Builds in this thread. */
 export function buildIndex(
   corpusPath: string,
   outDir: string,
   options: BuildOptions = {},
 ): BuildResult {
-  const core = engine();
   const started = performance.now();
-  const { onProgress, skipBad = false, ...engineOptions } = options;
-  const builder = engineCall(() => new core.IndexBuilder(JSON.stringify(engineOptions)));
   const totalBytes = statSync(corpusPath).size;
-  const created = mkdirSync(outDir, { recursive: true });
-  removeAbandonedScratch();
-  const scratch = mkdtempSync(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
-  const segments: string[] = [];
-  const flush = () => {
-    const path = join(scratch, `segment-${segments.length}.sir`);
-    const bytes = engineCall(() => builder.takeSegment());
-    writing(path, () => writeFileSync(path, bytes));
-    segments.push(path);
-  };
-
-  let fd: number | undefined;
-  let done = false;
-  try {
-    fd = openSync(corpusPath, 'r');
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let carry: Buffer = Buffer.alloc(0);
-    let line = 1;
-    let bytesRead = 0;
-    for (let first = true; ; first = false) {
-      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
-      let data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
-      if (first) data = data.subarray(corpusStart(data));
-      bytesRead += n;
-      // Hand whole lines to the engine; keep the unfinished tail for the next chunk.
-      const cut = n === 0 ? data.length : data.lastIndexOf(0x0a) + 1;
-      // Feed whole lines in slices, so the memory budget is checked often enough to hold.
-      let from = 0;
-      while (from < cut) {
-        const next =
-          from + SLICE_BYTES >= cut ? cut : data.indexOf(0x0a, from + SLICE_BYTES) + 1 || cut;
-        const slice = data.subarray(from, next);
-        engineCall(() => builder.addJsonl(slice, line, skipBad));
-        line += countNewlines(slice);
-        from = next;
-        if (builder.shouldFlush()) flush();
-      }
-      carry = Buffer.from(data.subarray(cut));
-      onProgress?.({ bytesRead, totalBytes, docs: builder.totalDocs() });
-      if (n === 0) break;
-    }
-    closeSync(fd);
-    fd = undefined;
-
-    const skipped = JSON.parse(builder.skippedJson()) as BuildResult['skipped'];
-    const docs = builder.totalDocs();
-    let bytes: Uint8Array;
-    if (segments.length === 0) {
-      bytes = engineCall(() => builder.takeSegment());
-    } else {
-      if (builder.pendingDocs() > 0) flush();
-      const merger = new core.IndexMerger();
-      for (const path of segments) {
-        const segment = engineCall(() => new core.Index(readFileSync(path)));
-        engineCall(() => merger.add(segment));
-      }
-      bytes = engineCall(() => merger.finish());
-    }
-    refuseEmptyFields(bytes, corpusPath);
-    writeIndexFile(join(outDir, INDEX_FILE), bytes);
-    done = true;
+  return withScratch(outDir, (scratch) => {
+    const r = buildRange(
+      {
+        corpusPath,
+        start: 0,
+        end: totalBytes,
+        firstLine: 1,
+        engineOptions: engineOptionsJson(options),
+        skipBad: options.skipBad ?? false,
+        segmentDir: scratch,
+        prefix: '',
+      },
+      (bytesRead, docs) => options.onProgress?.({ bytesRead, totalBytes, docs }),
+    );
     return {
-      docs,
-      segments: Math.max(1, segments.length),
-      indexBytes: bytes.length,
+      docs: r.docs,
+      segments: r.segments.length,
+      indexBytes: writeIndex(r.segments, outDir, corpusPath),
       corpusBytes: totalBytes,
       seconds: (performance.now() - started) / 1000,
-      skipped,
+      skipped: r.skipped,
     };
+  });
+}
+
+/** The worker script, when running from source (a bundle has none: it builds in one thread). */
+const WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
+
+/** Below this, a corpus is built in one thread: starting workers would cost more than it saves. */
+const PARALLEL_MIN_BYTES = 4 << 20;
+
+/**
+ * Builds with `options.threads` worker threads (default: the machine's cores), each over one
+ * consecutive range of the corpus, then merges their segments in corpus order. The index answers
+ * every query exactly as a one-thread build does (doc ids follow the corpus either way); each
+ * worker's memory budget is the budget divided by the threads.
+ */
+export async function buildIndexParallel(
+  corpusPath: string,
+  outDir: string,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
+  const totalBytes = statSync(corpusPath).size;
+  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  if (threads === 1 || totalBytes < PARALLEL_MIN_BYTES || !existsSync(WORKER))
+    return buildIndex(corpusPath, outDir, options);
+  const started = performance.now();
+  const ranges = cutRanges(corpusPath, totalBytes, threads);
+  const budget = options.memoryBudgetMb ?? 256;
+  const engineOptions = engineOptionsJson({
+    ...options,
+    memoryBudgetMb: Math.max(1, Math.floor(budget / ranges.length)),
+  });
+  return withScratch(outDir, async (scratch) => {
+    const progress = ranges.map(() => ({ bytesRead: 0, docs: 0 }));
+    const workers: Worker[] = [];
+    const results = await Promise.all(
+      ranges.map((r, i) =>
+        runWorker(
+          {
+            corpusPath,
+            ...r,
+            engineOptions,
+            skipBad: options.skipBad ?? false,
+            segmentDir: scratch,
+            prefix: `r${String(i).padStart(4, '0')}-`,
+          },
+          (bytesRead, docs) => {
+            progress[i] = { bytesRead, docs };
+            options.onProgress?.({
+              bytesRead: progress.reduce((a, p) => a + p.bytesRead, 0),
+              totalBytes,
+              docs: progress.reduce((a, p) => a + p.docs, 0),
+            });
+          },
+          (worker) => workers.push(worker),
+        ),
+      ),
+    ).catch(async (err: unknown) => {
+      // The other workers stop before the scratch folder they write into is removed.
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    });
+    const segments = results.flatMap((r) => r.segments);
+    return {
+      docs: results.reduce((a, r) => a + r.docs, 0),
+      segments: segments.length,
+      indexBytes: writeIndex(segments, outDir, corpusPath),
+      corpusBytes: totalBytes,
+      seconds: (performance.now() - started) / 1000,
+      skipped: results.flatMap((r) => r.skipped),
+    };
+  });
+}
+
+/**
+ * Merges `segments` (or takes the only one) into `OUT/index.sir` once every field has text;
+ * returns the index's size.
+ */
+function writeIndex(segments: string[], outDir: string, corpusPath: string): number {
+  if (segments.length === 0) noDocuments();
+  const bytes = segments.length === 1 ? readFileSync(segments[0]!) : mergeSegments(segments);
+  refuseEmptyFields(bytes, corpusPath);
+  writeIndexFile(join(outDir, INDEX_FILE), bytes);
+  return bytes.length;
+}
+
+/** The engine's own error for a corpus without documents. */
+function noDocuments(): never {
+  const builder = new (engine().IndexBuilder)('{}');
+  try {
+    engineCall(() => builder.takeSegment());
   } finally {
-    if (fd !== undefined) closeSync(fd);
     builder.free();
-    rmSync(scratch, { recursive: true, force: true });
-    if (!done && created !== undefined) removeEmptyFolders(outDir, created);
   }
+  throw new EngineError('bad-document', 'the corpus has no documents');
 }
 
-/** Removes `dir` and its parents up to `top` while they are empty (the folders a failed build made). */
-function removeEmptyFolders(dir: string, top: string): void {
-  for (let d = dir; ; d = dirname(d)) {
-    try {
-      rmdirSync(d);
-    } catch {
-      return; // not empty: someone else's files are there
+/** Runs one range in a worker thread (tsx's loader registered in it, as bin/sir.mjs does). */
+function runWorker(
+  job: RangeJob,
+  onProgress: (bytesRead: number, docs: number) => void,
+  onStart: (worker: Worker) => void,
+): Promise<{ segments: string[]; docs: number; skipped: Array<{ line: number; reason: string }> }> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  const source = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(
+    new URL('./build-worker.ts', import.meta.url).href,
+  )}); })`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: job });
+    onStart(worker);
+    let settled = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'progress') onProgress(m.bytesRead, m.docs);
+      else if (m.kind === 'done') {
+        settled = true;
+        resolve(m.result);
+      } else {
+        settled = true;
+        reject(
+          m.code
+            ? new EngineError(m.code, m.message)
+            : Object.assign(new Error(m.message), m.system),
+        );
+      }
+    });
+    worker.on('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`a build worker exited with code ${code}`));
+    });
+  });
+}
+
+export type WorkerMessage =
+  | { kind: 'progress'; bytesRead: number; docs: number }
+  | {
+      kind: 'done';
+      result: {
+        segments: string[];
+        docs: number;
+        skipped: Array<{ line: number; reason: string }>;
+      };
     }
-    if (d === top || dirname(d) === d) return;
-  }
-}
-
-/** Runs a write; a failure without a path (a write to an open file) is given `path`, for messages. */
-function writing<T>(path: string, write: () => T): T {
-  try {
-    return write();
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e?.code === 'string' && e.path === undefined) e.path = path;
-    throw err;
-  }
-}
-
-/** The scratch folders of builds: `sir-build-<pid>-<random>` in the temporary folder. */
-const SCRATCH_PREFIX = 'sir-build-';
-
-/** Removes the scratch folders of builds whose process is gone (killed before it could clean up). */
-function removeAbandonedScratch(): void {
-  for (const name of readdirSync(tmpdir())) {
-    const pid = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name)?.[1];
-    if (pid !== undefined && !processExists(Number(pid)))
-      rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Writes the index under a unique temporary name beside `target`, then renames it into place. */
-function writeIndexFile(target: string, bytes: Uint8Array): void {
-  const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writing(temp, () => writeFileSync(temp, bytes, { flag: 'wx' }));
-    renameSync(temp, target);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
+  | {
+      kind: 'error';
+      /** An engine error's code. */
+      code?: EngineError['code'];
+      message: string;
+      /** A system error's errno code, system call and paths, so it reads as it would in one thread. */
+      system?: { code: string; syscall?: string; path?: string; dest?: string };
+    };
 
 /**
  * Refuses an index in which a field holds no term at all (a `fields` name no document has, or
  * holds only stop words): nothing could be found through it. Names the keys the corpus has.
  */
 function refuseEmptyFields(bytes: Uint8Array, corpusPath: string): void {
-  const index = engineCall(() => new (engine().Index)(bytes));
+  const index = engineCall(() => new (engine().Index)(bufferReader(bytes)));
   let info: IndexInfo;
   try {
     info = JSON.parse(index.metaJson()) as IndexInfo;
@@ -258,10 +295,4 @@ function corpusKeys(corpusPath: string, lines = 1000): string[] {
     }
   }
   return [...keys];
-}
-
-function countNewlines(b: Uint8Array): number {
-  let n = 0;
-  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
-  return n;
 }

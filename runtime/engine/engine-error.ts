@@ -24,7 +24,7 @@ const CODES: readonly EngineErrorCode[] = [
 
 /**
  * The search request fields a `bad-query` error can name: the query, the engine's search options
- * (`SearchOptions`), `options` for the options object as a whole, a ranker parameter by its name
+ * (`SearchOptions`, `count` included), `options` for the options object as a whole, a ranker parameter by its name
  * (`k1`, `mu`, ...), and `doc` for a document number that does not exist.
  */
 export type EngineField =
@@ -36,6 +36,7 @@ export type EngineField =
   | 'fields'
   | 'filters'
   | 'after'
+  | 'count'
   | 'options'
   | 'doc'
   | (string & {});

@@ -4,6 +4,7 @@ export {
   SearchIndex,
   INDEX_FILE,
   checkIndexVersion,
+  DEFAULT_COUNT_LIMIT,
   MAX_WINDOW,
   type AnalyzedToken,
   type SearchOptions,
@@ -11,9 +12,12 @@ export {
   type Hit,
   type IndexInfo,
   type FieldInfo,
+  type OpenOptions,
 } from './search-index.js';
+export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
 export {
   buildIndex,
+  buildIndexParallel,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,

@@ -1,11 +1,15 @@
 /**
- * `SearchIndex`: an opened index — a typed handle over index-core's `Index`, read into memory from
- * `DIR/index.sir` and searched in place. `free()` releases the WebAssembly memory when the host
- * knows the index is no longer used (the live index swap does).
+ * `SearchIndex`: an opened index — a typed handle over index-core's `Index`. Opening reads and
+ * checks the core of `DIR/index.sir` (dictionary, postings, lengths, ids, columns); positions and
+ * stored documents are read from the file when a query needs them, each piece checked against its
+ * own checksum. `free()` releases the WebAssembly memory and closes the file when the host knows
+ * the index is no longer used (the live index swap does).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineCall } from './engine-error.js';
+import { EngineError, engineCall } from './engine-error.js';
+import { decodeHitPage, type PageHit } from './hit-page.js';
+import { bufferReader, fileReader, type IndexFileReader } from './index-file.js';
 import { engine } from './wasm-module.js';
 import type { Index } from '../../index-core/pkg/index_core.js';
 import type { RankerName, RankerParams } from './rankers.js';
@@ -15,6 +19,12 @@ export const INDEX_FILE = 'index.sir';
 
 /** The largest `offset + size` a search accepts (the engine's); deeper pages go through `after`. */
 export const MAX_WINDOW: number = engine().maxWindow();
+
+/**
+ * The count limit the API and the CLI use unless asked for an exact total: matches are counted
+ * exactly up to it, beyond it the total is a lower bound (Elasticsearch's `track_total_hits`).
+ */
+export const DEFAULT_COUNT_LIMIT = 10_000;
 
 export interface SearchOptions {
   /** One of `RANKERS` (default `DEFAULT_RANKER`). */
@@ -30,8 +40,12 @@ export interface SearchOptions {
   filters?: string[];
   /** Return only hits ranking after this one (the last hit of the previous page). */
   after?: { score: number; doc: number };
-  /** Count all matches (default true). */
-  count?: boolean;
+  /**
+   * Count the matches: `true` (default) exactly, `false` not at all, or a positive integer N
+   * exactly up to N and beyond it "at least N" (`totalExact` false), which bounds the work a broad
+   * query does (Elasticsearch's `track_total_hits`).
+   */
+  count?: boolean | number;
   /** Score every document instead of pruning (the reference; slow). */
   exhaustive?: boolean;
   /** Read the query as plain words, without query syntax (research runs). */
@@ -47,6 +61,8 @@ export interface Hit {
 export interface SearchResult {
   /** Matching documents, or undefined when not counted. */
   total: number | undefined;
+  /** False when counting stopped at its limit: `total` is then "at least". */
+  totalExact: boolean;
   hits: Hit[];
   /** The query's analysed terms, for highlighting. */
   terms: string[];
@@ -75,7 +91,18 @@ export interface IndexInfo {
   docCount: number;
   fields: FieldInfo[];
   analyzer: { stemmer: string; stopwords: string | string[]; [key: string]: unknown };
+  /** How document lengths were recorded: `exact`, or Lucene's one byte (`lucene`). */
+  norms: 'exact' | 'lucene';
   columns: { name: string; kind: 'number' | 'keyword' }[];
+}
+
+export interface OpenOptions {
+  /**
+   * `core` (default): check the core at open, and positions and stored blocks as they are read.
+   * `all`: also read the rest of the file through and check it before returning, so that a damaged
+   * file is refused now rather than when a query reaches the damage.
+   */
+  verify?: 'core' | 'all';
 }
 
 export class SearchIndex {
@@ -84,24 +111,43 @@ export class SearchIndex {
 
   private constructor(
     private readonly index: Index,
-    /** Bytes of the index file. */
-    readonly sizeBytes: number,
+    private readonly file: IndexFileReader,
   ) {
     this.info = JSON.parse(index.metaJson()) as IndexInfo;
   }
 
-  /** Opens an index from its bytes; checks the format version and every checksum. */
-  static fromBytes(bytes: Uint8Array): SearchIndex {
-    const core = engine();
-    return new SearchIndex(
-      engineCall(() => new core.Index(bytes)),
-      bytes.length,
-    );
+  /** Bytes of the index file. */
+  get sizeBytes(): number {
+    return this.file.size;
   }
 
-  /** Opens `DIR/index.sir`. */
-  static open(dir: string): SearchIndex {
-    return SearchIndex.fromBytes(readFileSync(join(dir, INDEX_FILE)));
+  /** Bytes read from the index file so far (the core at open, then what queries needed). */
+  get bytesRead(): number {
+    return this.file.bytesRead;
+  }
+
+  /** Opens an index from its bytes in memory. */
+  static fromBytes(bytes: Uint8Array, options: OpenOptions = {}): SearchIndex {
+    return SearchIndex.fromFile(bufferReader(bytes), options);
+  }
+
+  /** Opens `DIR/index.sir`, reading and checking its core; the file stays open until `free()`. */
+  static open(dir: string, options: OpenOptions = {}): SearchIndex {
+    return SearchIndex.fromFile(fileReader(join(dir, INDEX_FILE)), options);
+  }
+
+  private static fromFile(file: IndexFileReader, options: OpenOptions): SearchIndex {
+    const core = engine();
+    let index: Index | undefined;
+    try {
+      index = engineCall(() => new core.Index(file));
+      if (options.verify === 'all') engineCall(() => index!.verifyAll());
+      return new SearchIndex(index, file);
+    } catch (err) {
+      index?.free();
+      file.close();
+      throw err;
+    }
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -111,15 +157,27 @@ export class SearchIndex {
       const scores = r.scores();
       const hits: Hit[] = Array.from(docs, (doc, i) => ({ doc, score: scores[i]! }));
       const terms = r.terms === '' ? [] : r.terms.split('\n');
-      return { total: r.total < 0 ? undefined : r.total, hits, terms };
+      return { total: r.total < 0 ? undefined : r.total, totalExact: r.totalExact, hits, terms };
     } finally {
       r.free();
     }
   }
 
-  /** The stored JSON of a document, parsed. */
+  /** The stored JSON of a document, parsed (`corrupt-index` if it is not a JSON object). */
   document(doc: number): Record<string, unknown> {
-    return JSON.parse(engineCall(() => this.live().stored(doc))) as Record<string, unknown>;
+    const text = engineCall(() => this.live().stored(doc));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new EngineError(
+        'corrupt-index',
+        `stored document ${doc} is not a JSON object: the index is damaged`,
+      );
+    return parsed as Record<string, unknown>;
   }
 
   externalId(doc: number): string {
@@ -131,12 +189,18 @@ export class SearchIndex {
     return engineCall(() => this.live().lookupId(id));
   }
 
-  /** [start, end) UTF-16 spans of `text` whose analysed term is one of `terms`. */
-  highlightSpans(text: string, terms: string[]): Array<[number, number]> {
-    const flat = this.live().highlightSpans(text, terms.join('\n'));
-    const spans: Array<[number, number]> = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) spans.push([flat[i]!, flat[i + 1]!]);
-    return spans;
+  /**
+   * A page of hits in one call: for each doc its id, title, a snippet window with the query's
+   * `terms` located in it, and its metadata — stored blocks read and inflated once, the work per
+   * hit bounded however large the document. A damaged stored document comes back as
+   * `{ id, damaged }`. `titleField` names the stored key shown as the title (default: the index's
+   * first field); the other indexed fields make the snippet.
+   */
+  pageHits(docs: number[], terms: string[], titleField?: string): PageHit[] {
+    const bytes = engineCall(() =>
+      this.live().pageHits(Uint32Array.from(docs), terms.join('\n'), titleField ?? ''),
+    );
+    return decodeHitPage(bytes);
   }
 
   /** How this index's analyzer reads `text`: each indexed term with its token and position. */
@@ -149,11 +213,12 @@ export class SearchIndex {
     return JSON.parse(this.live().sectionSizesJson()) as Record<string, number>;
   }
 
-  /** Releases the engine memory. Later calls throw. */
+  /** Releases the engine memory and closes the file. Later calls throw. */
   free(): void {
     if (!this.freed) {
       this.freed = true;
       this.index.free();
+      this.file.close();
     }
   }
 
@@ -164,14 +229,16 @@ export class SearchIndex {
 }
 
 /**
- * Whether `dir` holds an index this engine opens (header, format version, every section checksum,
- * analyzer); throws a sentence saying why not. The index store's `validate` hook: no version
- * becomes live unless it passes (`sir publish`, `sir index --store`, the loader agent).
+ * Whether `dir` holds an index this engine opens, read through (header, format version, every
+ * section's checksum, analyzer); throws a sentence saying why not. The index store's `validate`
+ * hook: no version becomes live unless it passes (`sir publish`, `sir index --store`, the loader
+ * agent). Opening is lazy, so the whole file is verified here (`verify: 'all'`), once, before
+ * publishing rather than on every cold start.
  */
 export function checkIndexVersion(dir: string): void {
   const file = join(dir, INDEX_FILE);
   const stat = statSync(file, { throwIfNoEntry: false });
   if (stat === undefined) throw new Error(`it holds no ${INDEX_FILE} (the output of sir index)`);
   if (!stat.isFile()) throw new Error(`its ${INDEX_FILE} is a folder, not an index file`);
-  SearchIndex.open(dir).free();
+  SearchIndex.open(dir, { verify: 'all' }).free();
 }

@@ -4,14 +4,18 @@
  * old one and swaps it in; requests already running keep the object they started with.
  *
  * How it behaves:
- * - Cold start: the first `get()`/`with()` loads the live version (verify checksums, then `load`).
- *   If nothing valid can be loaded it throws `StoreError('unavailable')`, which the app answers
- *   with 503; the failure is remembered for `checkIntervalMs` so a burst of requests does not
- *   re-read the store each.
+ * - Cold start: the first `get()`/`with()` loads the live version (check it — every file's SHA-256,
+ *   or with `verify: 'on-read'` the manifest and sizes while `load` checks what it reads — then
+ *   `load`). If nothing valid can be loaded it throws `StoreError('unavailable')` — or
+ *   `not-published` when the store has no `CURRENT` yet (a new store, a fresh EFS) — which the app
+ *   answers with 503; the failure is remembered for `checkIntervalMs` so a burst of requests does
+ *   not re-read the store each, and the next call after that tries again, so the first publish is
+ *   picked up like any later one.
  * - Polling is driven by requests, not timers (a frozen Lambda has no timers): a call more than
  *   `checkIntervalMs` after the last check reads `CURRENT` — one small file read — in the
  *   background. Requests never wait for a reload.
- * - A new version is verified and loaded while the old one keeps serving; then one assignment
+ * - A new version is verified and loaded while the old one keeps serving (with `on-read`, `load`
+ *   reads and checks all of it); then one assignment
  *   swaps them, so no request ever sees "no index". A version that fails verification or whose
  *   `load` throws is refused, logged, and not retried for `refusedRetryMs`.
  * - Freeing: `with(fn)` counts the running users of each loaded version; a replaced version is
@@ -45,8 +49,26 @@ export interface LiveIndexOptions<T> {
   store?: IndexStore;
   /** A fixed index folder, loaded once and never reloaded. */
   directory?: string;
-  /** Builds the in-memory index from a verified folder. Should read everything it needs: old folders may be pruned later. */
-  load: (versionDir: string, manifest: Manifest | undefined) => Promise<T> | T;
+  /**
+   * Builds the in-memory index from a checked folder. With `verify: 'sha256'` it should read
+   * everything it needs (old folders may be pruned later); with `'on-read'` it checks the content
+   * it reads, and `full` says to read and check all of it before returning (a version replacing a
+   * served one).
+   */
+  load: (
+    versionDir: string,
+    manifest: Manifest | undefined,
+    check: { full: boolean },
+  ) => Promise<T> | T;
+  /**
+   * How a version's content is checked before it is served. `sha256` (default): every file's
+   * size and SHA-256 against `manifest.json`, then `load`. `on-read`: the manifest and every
+   * file's size, then `load` checks the content as it reads it — an index checks its core at open
+   * and each block it reads later — so a cold start reads the file once, and only what it needs; a
+   * version replacing a served one is loaded with `full: true`, which reads and checks everything
+   * before the swap.
+   */
+  verify?: 'sha256' | 'on-read';
   /** Frees a replaced index once no request uses it (e.g. the engine's `free()`). */
   unload?: (value: T) => void;
   /** Minimum time between two reads of `CURRENT`, in ms. Default 5000; 0 checks on every call. */
@@ -59,7 +81,11 @@ export interface LiveIndexOptions<T> {
   now?: () => number;
 }
 
-const LIVE_DEFAULTS = { checkIntervalMs: 5000, refusedRetryMs: 10 * 60_000 };
+const LIVE_DEFAULTS = {
+  checkIntervalMs: 5000,
+  refusedRetryMs: 10 * 60_000,
+  verify: 'sha256' as const,
+};
 
 /** What one check of `CURRENT` did. */
 export type RefreshOutcome = 'unchanged' | 'swapped' | 'refused' | 'unreadable' | 'fixed';
@@ -196,6 +222,11 @@ export class LiveIndex<T> {
         loadMs: this.#o.now() - started,
       });
     } catch (err) {
+      if (err instanceof StoreError && err.code === 'not-published') {
+        this.#coldFailure = { at: this.#o.now(), error: err };
+        this.#o.logger.info('index store: nothing published yet', { error: err.message });
+        throw err;
+      }
       const error = new StoreError(
         'unavailable',
         `no index version can be served: ${errorMessage(err)}`,
@@ -214,7 +245,7 @@ export class LiveIndex<T> {
     const id = await store.readCurrent();
     if (id === undefined)
       throw new StoreError(
-        'unavailable',
+        'not-published',
         `nothing has been published to ${store.root} yet (no CURRENT file)`,
       );
     const refused = this.#refusal(id);
@@ -225,8 +256,13 @@ export class LiveIndex<T> {
 
   async #loadFixed(dir: string): Promise<Slot<T>> {
     const hasManifest = existsSync(path.join(dir, MANIFEST_FILE));
-    const manifest = hasManifest ? await verifyVersion(dir) : undefined;
+    const manifest = hasManifest ? await this.#verify(dir) : undefined;
     return this.#load(manifest?.version ?? path.basename(path.resolve(dir)), dir, false, manifest);
+  }
+
+  #verify(dir: string, expectedVersion?: string): Promise<Manifest> {
+    const contents = this.#o.verify === 'on-read' ? 'sizes' : 'sha256';
+    return verifyVersion(dir, { expectedVersion, contents });
   }
 
   /** Verifies (store versions) and loads one version; a failure is remembered as a refusal. */
@@ -237,8 +273,8 @@ export class LiveIndex<T> {
     manifest?: Manifest,
   ): Promise<Slot<T>> {
     try {
-      const checked = verify ? await verifyVersion(dir, { expectedVersion: version }) : manifest;
-      const value = await this.#o.load(dir, checked);
+      const checked = verify ? await this.#verify(dir, version) : manifest;
+      const value = await this.#o.load(dir, checked, { full: this.#slot !== undefined });
       return {
         loaded: { value, version, loadedAt: new Date(this.#o.now()), dir, manifest: checked },
         refs: 0,

@@ -8,8 +8,13 @@
  */
 import { compareCodeUnits } from './durable-fs.js';
 
-/** Versions kept by default, counting the live one. */
-export const DEFAULT_KEEP = 5;
+/**
+ * Versions kept by default, counting the live one: the live version and two to roll back to. The
+ * one default of every layer — `sir publish --keep`, the loader agent, the stack's
+ * `versionsToKeep` (infra/config.ts and Pulumi.yaml) — so a local store and an EFS store prune
+ * alike; on EFS each kept version is billed per GB-month.
+ */
+export const DEFAULT_KEEP = 3;
 
 export interface RetentionCandidate {
   version: string;

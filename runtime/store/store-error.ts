@@ -33,6 +33,8 @@ export type StoreErrorCode =
   | 'conflict'
   /** `LiveIndex` has no valid version to serve (cold start failed); the app answers 503. */
   | 'unavailable'
+  /** `LiveIndex` follows a store nothing was published to yet (no `CURRENT`); the app answers 503 until something is. */
+  | 'not-published'
   /** `LiveIndex.close()` was called. */
   | 'closed';
 

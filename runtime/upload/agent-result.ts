@@ -4,6 +4,7 @@
  * `sir rollback --stack` find that line in the output the transport returns. A run that failed,
  * or printed no result line, becomes an `UploadError` quoting what the agent said.
  */
+import { AGENT_MESSAGE_PREFIX } from './loader-contract.js';
 import type { LoaderResult, LoaderTransport } from './loader-transport.js';
 import { UploadError } from './upload-error.js';
 
@@ -52,10 +53,10 @@ export function agentOutcome(
   if (result.status === 'Success' && parsed) return parsed;
   const said = [...result.errorOutput.split('\n'), ...result.output.split('\n')]
     .map((l) => l.trim())
-    .filter((l) => l.startsWith('sir loader-agent:'));
+    .filter((l) => l.startsWith(AGENT_MESSAGE_PREFIX));
   const reason =
     said.length > 0
-      ? said[said.length - 1]!.replace(/^sir loader-agent:\s*/, '')
+      ? said[said.length - 1]!.slice(AGENT_MESSAGE_PREFIX.length).trim()
       : lastLines(result.errorOutput || result.output);
   const exit = result.exitCode !== undefined ? `, exit code ${result.exitCode}` : '';
   throw new UploadError(

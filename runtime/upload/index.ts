@@ -8,7 +8,6 @@
 export { UploadError, type UploadErrorCode } from './upload-error.js';
 export { type UploadTarget, readStackOutputs, validateOutputs } from './stack-outputs.js';
 export {
-  DEFAULT_STAGING_PREFIX,
   type StagedUpload,
   contentVersion,
   prepareCorpusUpload,
@@ -18,11 +17,12 @@ export {
 export { makeS3Client } from './s3.js';
 export { DEFAULT_PART_BYTES, MIN_PART_BYTES, stageUpload } from './stage-files.js';
 export {
-  type AgentConfig,
   LOADER_ENV_FILE,
-  parseEnvFile,
-  resolveAgentConfig,
-} from './loader-env.js';
+  LOADER_ENV_VARS,
+  STAGING_PREFIX,
+  type LoaderSettings,
+} from './loader-contract.js';
+export { type AgentConfig, parseEnvFile, resolveAgentConfig } from './loader-env.js';
 export { type AgentContext, agentPublish, agentRollback } from './loader-agent.js';
 export {
   type AgentResult,

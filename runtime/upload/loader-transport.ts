@@ -77,12 +77,5 @@ export async function runAgent(
   return { id, agent: agentOutcome(result, transport, id) };
 }
 
-/** Where the loader's user data installs the `sir` wrapper (infra/loader-user-data.ts). */
-export const LOADER_SIR = '/usr/local/bin/sir';
-
-/** `/usr/local/bin/sir loader-agent ARGS` as one POSIX shell line (arguments single-quoted unless plain). */
-export function agentShellCommand(args: readonly string[]): string {
-  return [LOADER_SIR, 'loader-agent', ...args]
-    .map((a) => (/^[A-Za-z0-9._\/=:@-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-    .join(' ');
-}
+/** The script SSM runs on the loader: a bootstrap-status check, then `sir loader-agent ARGS`. */
+export { loaderCommandScript as agentShellCommand } from './loader-contract.js';

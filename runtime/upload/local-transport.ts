@@ -9,6 +9,7 @@ import { existsSync, openSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOADER_ENV_FILE_VAR, loaderEnvVars } from './loader-contract.js';
 import type { AgentConfig } from './loader-env.js';
 import type {
   LoaderCommand,
@@ -55,16 +56,10 @@ export class LocalTransport implements LoaderTransport {
   constructor(private readonly options: LocalTransportOptions) {}
 
   #env(): NodeJS.ProcessEnv {
-    const c = this.options.config;
     return {
       ...process.env,
-      SIR_LOADER_ENV: path.join(os.tmpdir(), 'sir-no-loader-env'), // never the real loader's file
-      SIR_STORE_DIR: c.storeDir,
-      SIR_STAGING_BUCKET: c.bucket,
-      SIR_STAGING_PREFIX: c.prefix,
-      SIR_VERSIONS_TO_KEEP: String(c.keep),
-      AWS_REGION: c.region,
-      ...(c.endpoint ? { SIR_S3_ENDPOINT: c.endpoint } : {}),
+      [LOADER_ENV_FILE_VAR]: path.join(os.tmpdir(), 'sir-no-loader-env'), // never the real loader's file
+      ...loaderEnvVars(this.options.config),
     };
   }
 

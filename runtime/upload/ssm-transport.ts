@@ -173,6 +173,6 @@ function hintFor(name: string): string {
   if (name === 'InvalidInstanceId')
     return '; the loader is not running or not registered with SSM yet (it needs a minute after pulumi up), or loaderInstanceId is stale';
   if (name === 'AccessDeniedException')
-    return '; your AWS credentials need ssm:SendCommand and ssm:GetCommandInvocation on the loader instance';
+    return "; your AWS credentials need ssm:SendCommand on the loader and ssm:GetCommandInvocation: attach the stack's upload policy (pulumi stack output uploadPolicyArn)";
   return '';
 }

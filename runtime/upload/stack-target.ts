@@ -11,7 +11,7 @@ import type { LoaderTransport } from './loader-transport.js';
 import { makeS3Client } from './s3.js';
 import { SsmTransport } from './ssm-transport.js';
 import { type PulumiRunner, type UploadTarget, readStackOutputs } from './stack-outputs.js';
-import { DEFAULT_STAGING_PREFIX } from './staged-version.js';
+import { STAGING_PREFIX } from './loader-contract.js';
 
 export interface StackRequest {
   /** The Pulumi stack name. */
@@ -48,7 +48,7 @@ export async function resolveStack({
     ...(outputsFile !== undefined ? { outputsFile } : {}),
     ...(pulumi ? { pulumi } : {}),
   });
-  const prefix = DEFAULT_STAGING_PREFIX;
+  const prefix = STAGING_PREFIX;
   const s3 = makeS3Client({
     region: target.region,
     ...(local !== undefined ? { endpoint: local.s3Endpoint } : {}),

@@ -26,8 +26,6 @@ import {
 } from '../store/index.js';
 import { UploadError } from './upload-error.js';
 
-/** Default key prefix of staged versions (the loader's SIR_STAGING_PREFIX, infra's STAGING_PREFIX). */
-export const DEFAULT_STAGING_PREFIX = 'staging/';
 /** The corpus file name inside a staged `corpus` version. */
 export const STAGED_CORPUS_FILE = 'corpus.jsonl';
 

@@ -1,32 +1,27 @@
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createApp } from '../../runtime/app/index.js';
-import { jsonLinesLogger } from '../../runtime/log/logger.js';
-import { fixtureApp } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { buildIndex, INDEX_FILE } from '../../runtime/engine/index.js';
+import { jsonLinesLogger, silentLogger } from '../../runtime/log/logger.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { buildFixtureIndex, expectProblem as problem, fixtureApp } from './helpers.js';
 
 type Fx = ReturnType<typeof fixtureApp>;
 
-async function problem(res: Response, status: number, field?: string) {
-  assert.equal(res.status, status, await res.clone().text());
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  const body = (await res.json()) as {
-    type: string;
-    title: string;
-    status: number;
-    detail: string;
-    errors?: { field: string; message: string }[];
-  };
-  assert.equal(body.status, status);
-  assert.ok(body.type && body.title && body.detail);
-  assert.doesNotMatch(JSON.stringify(body), /at .*\.(ts|js):\d+/, 'no stack trace');
-  if (field)
-    assert.ok(
-      body.errors?.some((e) => e.field === field && e.message.length > 0),
-      `field ${field} named in ${JSON.stringify(body.errors)}`,
-    );
-  return body;
-}
+/** A stream that collects the lines written to it. */
+const lineSink = (lines: string[]) =>
+  new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).trimEnd().split('\n'));
+      done();
+    },
+  });
 
 describe('app: routes', () => {
   let fx: Fx;
@@ -41,6 +36,7 @@ describe('app: routes', () => {
     assert.equal(body.size, 5);
     assert.equal(body.hits.length, 5);
     assert.ok(body.total >= 5 && typeof body.took_ms === 'number' && body.version === 'index');
+    assert.equal(body.total_relation, 'eq');
     const hit = body.hits[0];
     assert.match(hit.id, /^doc-\d+$/);
     assert.match(hit.snippet, /<mark>liberty<\/mark>/i);
@@ -247,15 +243,9 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
 describe('app: logs and metrics through the one logger', () => {
   it('one JSON line per request and one Embedded Metric Format line per search', async () => {
     const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(...String(chunk).trimEnd().split('\n'));
-        done();
-      },
-    });
     const fx = fixtureApp();
     try {
-      const app = createApp({ index: fx.live, log: jsonLinesLogger(sink) });
+      const app = createApp({ index: fx.live, log: jsonLinesLogger(lineSink(lines)) });
       assert.equal((await app.request('/search?q=union')).status, 200);
       const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
       const emf = records.find((r) => r.msg === 'search')!;
@@ -284,6 +274,151 @@ describe('app: logs and metrics through the one logger', () => {
       assert.ok(!Number.isNaN(Date.parse(request.time)));
     } finally {
       await fx.cleanup();
+    }
+  });
+});
+
+describe('app: totals past the count limit', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sir-app-total-'));
+  const docs = Array.from({ length: 10_050 }, (_, i) => ({
+    _id: `d${i}`,
+    title: `note ${i}`,
+    text: i % 2 ? 'common ground' : 'common sense',
+  }));
+  const live = openLiveIndex(buildFixtureIndex(tmp, docs));
+  const app = createApp({ index: live, log: silentLogger });
+  after(async () => {
+    await live.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('counts exactly up to 10,000, then says "gte"; exact_total=true counts them all', async () => {
+    const capped = (await (await app.request('/search?q=common&size=3')).json()) as any;
+    assert.deepEqual([capped.total, capped.total_relation], [10_000, 'gte']);
+    assert.equal(capped.hits.length, 3);
+    assert.match(capped.next, /page=2/);
+    const exact = (await (
+      await app.request('/search?q=common&size=3&exact_total=true')
+    ).json()) as any;
+    assert.deepEqual([exact.total, exact.total_relation], [10_050, 'eq']);
+    assert.deepEqual(
+      exact.hits,
+      capped.hits.map((h: any) => h),
+    );
+    assert.match(exact.next, /exact_total=true/, 'the next link keeps asking for the exact total');
+    const post = (await (
+      await app.request('/search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ q: 'sense', exact_total: true }),
+      })
+    ).json()) as any;
+    assert.deepEqual([post.total, post.total_relation], [5_025, 'eq']);
+  });
+
+  it('refuses a malformed exact_total', async () => {
+    await problem(await app.request('/search?q=common&exact_total=yes'), 400, 'exact_total');
+    const res = await app.request('/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ q: 'common', exact_total: 'true' }),
+    });
+    await problem(res, 400, 'exact_total');
+  });
+});
+
+describe('app: hits from the fields the index records', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sir-app-fields-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('an index built with --fields headline,body shows the headline and a body snippet', async () => {
+    const dir = join(tmp, 'news');
+    mkdirSync(dir);
+    const huge = `needle at the start ${'filler words '.repeat(700_000)} needle at the end`;
+    const docs = [
+      {
+        _id: 'n1',
+        headline: 'Storm <warning>',
+        body: 'The storm needle hit the coast.',
+        desk: 'weather',
+      },
+      { _id: 'n2', headline: 'Huge', body: huge, desk: 'archive' },
+    ];
+    const corpus = join(dir, 'corpus.jsonl');
+    writeFileSync(corpus, docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+    buildIndex(corpus, join(dir, 'index'), { fields: ['headline', 'body'] });
+    const live = openLiveIndex(join(dir, 'index'));
+    try {
+      const app = createApp({ index: live, log: silentLogger });
+      const res = await app.request('/search?q=needle');
+      const text = await res.text();
+      assert.equal(res.status, 200);
+      assert.ok(
+        text.length < 5_000,
+        `a 9 MB document does not travel with its hit (${text.length})`,
+      );
+      const body = JSON.parse(text) as any;
+      const n1 = body.hits.find((h: any) => h.id === 'n1');
+      assert.equal(n1.title, 'Storm <warning>');
+      assert.equal(n1.snippet, 'The storm <mark>needle</mark> hit the coast.');
+      assert.deepEqual(n1.metadata, { desk: 'weather' });
+      const n2 = body.hits.find((h: any) => h.id === 'n2');
+      assert.match(n2.snippet, /^<mark>needle<\/mark> at the start filler/);
+      assert.ok(n2.snippet.length < 400 && n2.snippet.endsWith(' …'), n2.snippet);
+      const doc = (await (await app.request('/documents/n1')).json()) as any;
+      assert.deepEqual(doc, {
+        id: 'n1',
+        title: 'Storm <warning>',
+        text: 'The storm needle hit the coast.',
+        metadata: { desk: 'weather' },
+      });
+      const byBody = createApp({ index: live, log: silentLogger, titleField: 'body' });
+      const hit = ((await (await byBody.request('/search?q=storm')).json()) as any).hits[0];
+      assert.equal(hit.title, 'The storm needle hit the coast.');
+      assert.match(hit.snippet, /<mark>Storm<\/mark> &lt;warning&gt;/);
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('a damaged stored document is a hit without a body and a logged error, not a 5xx', async () => {
+    const dir = join(tmp, 'forged');
+    mkdirSync(dir);
+    // Document d1 of this sample is stored as text that is not JSON, behind valid checksums.
+    copyFileSync(
+      join(ROOT, 'index-core/tests/samples/v2-forged-stored-document.sir'),
+      join(dir, INDEX_FILE),
+    );
+    const logs: string[] = [];
+    const live = openLiveIndex(dir);
+    try {
+      const app = createApp({ index: live, log: jsonLinesLogger(lineSink(logs)) });
+      const res = await app.request('/search?q=text&size=3');
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as any;
+      assert.deepEqual(
+        body.hits.map((h: any) => h.id),
+        ['d0', 'd1', 'd2'],
+      );
+      assert.deepEqual(body.hits[1], {
+        id: 'd1',
+        score: body.hits[1].score,
+        title: '',
+        snippet: '',
+        metadata: {},
+      });
+      assert.equal(body.hits[0].title, 'a title');
+      const errors = logs.map((l) => JSON.parse(l)).filter((l) => l.level === 'error');
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0].id, 'd1');
+      assert.match(errors[0].error, /not valid JSON/);
+      const doc = await app.request('/documents/d1');
+      const problem = (await doc.json()) as any;
+      assert.equal(doc.status, 500);
+      assert.match(problem.type, /index-damaged/);
+      assert.match(problem.detail, /damaged/);
+    } finally {
+      await live.close();
     }
   });
 });

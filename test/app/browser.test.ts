@@ -1,11 +1,11 @@
 /**
  * The search page and the API docs in a real headless Chromium (playwright-core, system
- * /usr/bin/chromium): type a query, submit, see <mark> highlights, page forward, open /docs (whose
+ * /usr/bin/chromium, or SIR_TEST_CHROMIUM; skipped with the reason without one): type a query, submit, see <mark> highlights, page forward, open /docs (whose
  * Swagger UI assets the app serves itself: no request may leave 127.0.0.1).
  * Screenshots go to test-output/screenshots/ (gitignored).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +13,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import { silentLogger } from '../../runtime/log/logger.js';
+import { CHROMIUM, requireChromium } from '../fixtures/external.js';
 import { buildFixtureIndex, fixtureDocs } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
 describe('app: search page in a real browser', function () {
@@ -28,10 +28,7 @@ describe('app: search page in a real browser', function () {
   let base: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) assert.fail(`${CHROMIUM} is missing; the browser test must run in CI`);
-      this.skip();
-    }
+    requireChromium(this);
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'sir-browser-'));
     live = openLiveIndex(buildFixtureIndex(tmp, fixtureDocs(30)));

@@ -1,4 +1,5 @@
 /** A small fixture corpus, indexed into a temp dir, and the app over it (logs silenced). */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ export function buildFixtureIndex(dir: string, docs = fixtureDocs()): string {
 export function fixtureApp() {
   const tmp = mkdtempSync(join(tmpdir(), 'sir-app-'));
   const indexDir = buildFixtureIndex(tmp);
-  const live = openLiveIndex(indexDir);
+  const live = openLiveIndex(indexDir, { logger: silentLogger });
   const app = createApp({ index: live, log: silentLogger });
   return {
     app,
@@ -46,3 +47,41 @@ export function fixtureApp() {
     },
   };
 }
+
+/** Asserts `res` is a problem+json of `status` (naming `field` when given, no stack trace) and returns its body. */
+export async function expectProblem(res: Response, status: number, field?: string) {
+  assert.equal(res.status, status, await res.clone().text());
+  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  const body = (await res.json()) as {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { field: string; message: string }[];
+  };
+  assert.equal(body.status, status);
+  assert.ok(body.type && body.title && body.detail);
+  assert.doesNotMatch(JSON.stringify(body), /at .*\.(ts|js):\d+/, 'no stack trace');
+  if (field)
+    assert.ok(
+      body.errors?.some((e) => e.field === field && e.message.length > 0),
+      `field ${field} named in ${JSON.stringify(body.errors)}`,
+    );
+  return body;
+}
+
+/** Malformed escapes and the reason each one is refused. */
+export const MALFORMED_ESCAPES: Array<[string, RegExp]> = [
+  ['%ZZ', /not % followed by two hex digits/],
+  ['caf%C3', /incomplete UTF-8 sequence/],
+  ['%E2%82', /incomplete UTF-8 sequence/],
+  ['%ED%A0%80', /UTF-16 surrogate/],
+  ['%ED%BF%BF', /UTF-16 surrogate/],
+  ['%C0%AF', /overlong/],
+  ['%E0%80%AF', /overlong/],
+  ['%F0%80%80%AF', /overlong/],
+  ['%F4%90%80%80', /beyond U\+10FFFF/],
+  ['%80abc', /continuation byte/],
+  ['%FF', /not a UTF-8 lead byte/],
+  ['100%', /not % followed by two hex digits/],
+];

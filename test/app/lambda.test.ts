@@ -1,10 +1,25 @@
-/** The BUILT bundle (dist/lambda/search/index.mjs) with real-shaped API Gateway v2 and v1 events. */
+/**
+ * The BUILT bundle (dist/lambda/search/index.mjs) as Lambda runs it: `INDEX_DIR` an index store that
+ * starts empty (503 until the first publish, which is then picked up), real-shaped API Gateway v2
+ * and v1 events, malformed ones (400), other triggers' events (refused with an error naming them),
+ * and stack traces mapped to the sources under the functions' NODE_OPTIONS.
+ */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { LAMBDA_NODE_OPTIONS } from '../../infra/lambda-platform.js';
+import { IndexStore, silentLogger } from '../../runtime/store/index.js';
 import { buildLambdas } from '../../scripts/build-lambdas.js';
+import {
+  MALFORMED,
+  OTHER_TRIGGERS,
+  apiGatewayV1 as v1,
+  apiGatewayV2 as v2,
+  sqsEvent,
+} from '../fixtures/lambda-events.js';
 import { buildFixtureIndex } from './helpers.js';
 
 type Handler = (
@@ -17,87 +32,76 @@ type Handler = (
   isBase64Encoded?: boolean;
 }>;
 
-const HOST = 'abc123.execute-api.eu-west-1.amazonaws.com';
-
-function v2(method: string, path: string, query = '', body?: string): unknown {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: query,
-    headers: {
-      host: HOST,
-      'user-agent': 'test',
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    queryStringParameters: query ? Object.fromEntries(new URLSearchParams(query)) : undefined,
-    requestContext: {
-      accountId: '123',
-      apiId: 'abc123',
-      domainName: HOST,
-      domainPrefix: 'abc123',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.1', userAgent: 'test' },
-      requestId: 'req-v2',
-      routeKey: '$default',
-      stage: '$default',
-      time: '23/Nov/2026:04:00:00 +0000',
-      timeEpoch: Date.now(),
-    },
-    ...(body !== undefined
-      ? { body: Buffer.from(body).toString('base64'), isBase64Encoded: true }
-      : { isBase64Encoded: false }),
-  };
+const BUNDLE = join(process.cwd(), 'dist/lambda/search/index.mjs');
+/** A response header, whether the result carries `headers` (payload 2.0) or `multiValueHeaders` (1.0). */
+function header(r: Awaited<ReturnType<Handler>>, name: string): string | undefined {
+  const multi = (r as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders;
+  return r.headers?.[name] ?? multi?.[name]?.[0];
 }
-
-function v1(method: string, path: string, query: Record<string, string> = {}): unknown {
-  return {
-    version: '1.0',
-    resource: '/{proxy+}',
-    path,
-    httpMethod: method,
-    headers: { Host: HOST, 'User-Agent': 'test' },
-    multiValueHeaders: { Host: [HOST], 'User-Agent': ['test'] },
-    queryStringParameters: Object.keys(query).length ? query : null,
-    multiValueQueryStringParameters: Object.keys(query).length
-      ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, [v]]))
-      : null,
-    pathParameters: { proxy: path.slice(1) },
-    stageVariables: null,
-    requestContext: {
-      accountId: '123',
-      apiId: 'abc123',
-      httpMethod: method,
-      path: `/prod${path}`,
-      protocol: 'HTTP/1.1',
-      requestId: 'req-v1',
-      resourcePath: '/{proxy+}',
-      stage: 'prod',
-      identity: { sourceIp: '198.51.100.1' },
-      requestTimeEpoch: Date.now(),
-    },
-    body: null,
-    isBase64Encoded: false,
-  };
+function problem(r: Awaited<ReturnType<Handler>>) {
+  assert.match(header(r, 'content-type') ?? '', /^application\/problem\+json/);
+  return JSON.parse(r.body) as { status: number; detail: string; errors?: { field: string }[] };
 }
 
 describe('lambda: built bundle with API Gateway events', function () {
   this.timeout(120_000);
   let handler: Handler;
   let tmp: string;
+  let storeDir: string;
   let zipped = 0;
+  let saved: Record<string, string | undefined>;
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'sir-lambda-'));
-    process.env.INDEX_DIR = buildFixtureIndex(tmp);
+    // What the access point shows a fresh stack: an empty folder.
+    storeDir = join(tmp, 'efs');
+    mkdirSync(storeDir);
+    saved = {
+      INDEX_DIR: process.env.INDEX_DIR,
+      INDEX_CHECK_INTERVAL_MS: process.env.INDEX_CHECK_INTERVAL_MS,
+    };
+    process.env.INDEX_DIR = storeDir;
+    process.env.INDEX_CHECK_INTERVAL_MS = '100';
     zipped = (await buildLambdas(() => {})).search!;
-    const mod = (await import(
-      pathToFileURL(join(process.cwd(), 'dist/lambda/search/index.mjs')).href + `?t=${Date.now()}`
-    )) as { handler: Handler };
+    const mod = (await import(pathToFileURL(BUNDLE).href + `?t=${Date.now()}`)) as {
+      handler: Handler;
+    };
     handler = mod.handler;
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  after(() => {
+    for (const [key, value] of Object.entries(saved))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
-  it('is under 2 MB zipped', () =>
-    assert.ok(zipped > 0 && zipped < 2 * 1024 * 1024, String(zipped)));
+  it('is under 2 MB zipped, source map included', () => {
+    assert.ok(zipped > 0 && zipped < 2 * 1024 * 1024, String(zipped));
+    assert.ok(readdirSync(join(process.cwd(), 'dist/lambda/search')).includes('index.mjs.map'));
+  });
+
+  it('answers 503 "no index published yet" on an empty store, then serves the first publish', async () => {
+    for (const ev of [
+      v2('GET', '/health'),
+      v2('GET', '/search', 'q=union'),
+      v1('GET', '/health'),
+    ]) {
+      const r = await handler(ev, {});
+      assert.equal(r.statusCode, 503, r.body);
+      const body = problem(r);
+      assert.match(body.detail, /^no index published yet: run sir upload/);
+    }
+    const published = await new IndexStore(storeDir, { logger: silentLogger }).publish(
+      buildFixtureIndex(tmp),
+    );
+    let health: Awaited<ReturnType<Handler>> | undefined;
+    for (let i = 0; i < 100; i++) {
+      health = await handler(v2('GET', '/health'), {});
+      if (health.statusCode === 200) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(health?.statusCode, 200, health?.body);
+    assert.equal(JSON.parse(health!.body).version, published.version);
+  });
 
   it('v2 GET with a query string', async () => {
     const r = await handler(v2('GET', '/search', 'q=liberty&size=3&filter=year%3E%3D1900'), {});
@@ -119,6 +123,40 @@ describe('lambda: built bundle with API Gateway events', function () {
     );
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(JSON.parse(r.body).hits.length, 2);
+  });
+
+  for (const { name, event, names } of OTHER_TRIGGERS) {
+    it(`refuses ${name} with an error naming it, not a search page`, async () => {
+      await assert.rejects(handler(event, {}), (err: Error) => {
+        assert.equal(err.name, 'UnsupportedEventError');
+        assert.match(err.message, names);
+        assert.match(err.message, /API Gateway HTTP API \(payload 2\.0\) and REST API/);
+        return true;
+      });
+    });
+  }
+
+  for (const { name, event, field } of MALFORMED) {
+    it(`answers ${name} with 400 problem+json naming ${field}`, async () => {
+      const r = await handler(structuredClone(event), {});
+      assert.equal(r.statusCode, 400, r.body);
+      const body = problem(r);
+      assert.deepEqual(
+        body.errors?.map((e) => e.field),
+        [field],
+      );
+      assert.match(body.detail, /not a well-formed API Gateway payload/);
+    });
+  }
+
+  it('maps stack traces to the TypeScript sources under the functions NODE_OPTIONS', () => {
+    const script = `import(${JSON.stringify(pathToFileURL(BUNDLE).href)}).then((m) => m.handler(${JSON.stringify(sqsEvent)}, {})).catch((e) => { console.log(e.stack); });`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_OPTIONS: LAMBDA_NODE_OPTIONS, INDEX_DIR: storeDir },
+      encoding: 'utf8',
+    });
+    assert.match(run.stdout, /UnsupportedEventError: refusing an SQS event/);
+    assert.match(run.stdout, /runtime\/lambda\/adapter\.ts:\d+/, run.stdout + run.stderr);
   });
 
   it('v2 bad input is a problem, not a 5xx', async () => {

@@ -222,6 +222,24 @@ describe('sir CLI: file-system failures', function () {
       assert.equal(existsSync(join(dir, 'spill-out', 'index.sir')), false);
     });
 
+    it('sir index --threads 2: a worker filling the scratch space fails in one line, as one thread does', async () => {
+      // Over the 4 MB below which one thread builds, so two workers spill. As a process, so that
+      // only the build sees TMPDIR (tsx, which runs the workers from source, caches nothing).
+      const large = writeCorpus(syntheticDocs(9_000), tempDir());
+      const out = join(dir, 'threads-out');
+      const c = sirChild(['index', large, '--out', out, '--threads', '2'], {
+        TMPDIR: disk,
+        TSX_DISABLE_CACHE: '1',
+      });
+      oneLine(
+        { code: (await c.exit) ?? -1, stderr: c.output() },
+        1,
+        /^sir index: cannot write .*segment-\d+\.sir: no space left on the device \(ENOSPC\)\n$/,
+      );
+      assert.deepEqual(readdirSync(disk), []);
+      assert.equal(existsSync(out), false, 'the folder the build made is removed');
+    });
+
     it('sir publish: the copy fails in one line; the live version and the store are unchanged', async () => {
       const store = join(disk, 'store');
       assert.equal((await sir(['publish', '--store', store, '--index', index])).code, 0);

@@ -2,7 +2,8 @@
  * `buildIndex` through its file-system contract: scratch space is its own temporary folder, never
  * inside OUT and never someone else's `.segments`; a killed build leaves nothing in OUT and its
  * scratch is removed by the next build; the corpus may start with a byte-order mark; CR-only line
- * ends and fields no document has are refused with a sentence naming them.
+ * ends and fields no document has are refused with a sentence naming them. The multi-threaded
+ * build (`buildIndexParallel`) keeps the same contract.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import {
   EngineError,
   SearchIndex,
   buildIndex,
+  buildIndexParallel,
   type BuildOptions,
 } from '../../runtime/engine/index.js';
 import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
@@ -104,5 +106,54 @@ describe('engine: buildIndex and the file system', function () {
       );
       assert.deepEqual(readdirSync(out), []);
     }
+  });
+
+  it('the multi-threaded build keeps the contract: scratch outside OUT, byte-order mark, empty fields', async () => {
+    // Over the 4 MB below which one thread builds.
+    const docs = syntheticDocs(9_000);
+    const dir = tempDir();
+    const corpus = join(dir, 'bom.jsonl');
+    writeFileSync(corpus, '\uFEFF' + docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
+    const out = join(dir, 'idx');
+    mkdirSync(join(out, '.segments'), { recursive: true });
+    const r = await buildIndexParallel(corpus, out, { threads: 2, memoryBudgetMb: 2 });
+    assert.equal(r.docs, 9_000);
+    assert.ok(r.segments >= 2, `two workers, ${r.segments} segments`);
+    assert.deepEqual(readdirSync(out).sort(), ['.segments', 'index.sir']);
+    assert.deepEqual(scratchOf(process.pid), []);
+    const index = SearchIndex.open(out);
+    assert.notEqual(
+      index.lookup('doc-0'),
+      undefined,
+      'the first id is "doc-0", not "\\uFEFFdoc-0"',
+    );
+    index.free();
+
+    const empty = tempDir();
+    await assert.rejects(
+      buildIndexParallel(corpus, empty, { threads: 2, fields: ['nosuchfield'] }),
+      (e: unknown) =>
+        e instanceof EngineError && e.code === 'bad-options' && /"nosuchfield"/.test(e.message),
+    );
+    assert.deepEqual(readdirSync(empty), []);
+    assert.deepEqual(scratchOf(process.pid), []);
+  });
+
+  it('a thread whose part of the corpus is only skipped lines adds nothing and fails nothing', async () => {
+    // The second half of the bytes is malformed lines: the second worker has no document.
+    const good = syntheticDocs(6_000);
+    const goodBytes = good.reduce((n, d) => n + JSON.stringify(d).length + 1, 0);
+    const bad = Array.from(
+      { length: Math.ceil(goodBytes / 1000) + 10 },
+      () => `{${'x'.repeat(998)}`,
+    );
+    const out = tempDir();
+    const r = await buildIndexParallel(writeCorpus([...good, ...bad]), out, {
+      threads: 2,
+      skipBad: true,
+    });
+    assert.equal(r.docs, 6_000);
+    assert.equal(r.skipped.length, bad.length);
+    assert.equal(r.skipped[0]!.line, 6_001);
   });
 });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildIndex, EngineError, INDEX_FILE, SearchIndex } from '../../runtime/engine/index.js';
+import {
+  buildIndex,
+  buildIndexParallel,
+  EngineError,
+  INDEX_FILE,
+  SearchIndex,
+} from '../../runtime/engine/index.js';
 import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
 
 describe('engine binding (real WebAssembly module)', () => {
@@ -34,6 +40,19 @@ describe('engine binding (real WebAssembly module)', () => {
   it('searches, returns stored documents and looks ids up', () => {
     const r = index.search('carbon tax', { size: 10 });
     assert.equal(r.total, 3);
+    assert.equal(r.totalExact, true);
+    // Counting up to a limit: exact at the limit, a lower bound past it, the same hits either way.
+    const limited = index.search('carbon tax', { size: 10, count: 2 });
+    assert.deepEqual([limited.total, limited.totalExact], [2, false]);
+    assert.deepEqual(limited.hits, r.hits);
+    assert.deepEqual(
+      [
+        index.search('carbon tax', { count: 3 }).total,
+        index.search('carbon tax', { count: 3 }).totalExact,
+      ],
+      [3, true],
+    );
+    assert.equal(index.search('carbon tax', { count: false }).total, undefined);
     assert.deepEqual(r.terms, ['carbon', 'tax']);
     const ids = r.hits.map((h) => index.externalId(h.doc));
     assert.equal(ids[0], 'c', 'four "tax" in c outrank the rest');
@@ -50,13 +69,40 @@ describe('engine binding (real WebAssembly module)', () => {
     );
   });
 
-  it('highlights in UTF-16 offsets, across accents and emoji', () => {
+  it('shapes a page of hits in one call: titles, snippets located in UTF-16, metadata', () => {
+    const d = tempDir();
     const text = 'Income tax 😀 not carbon. Café TAXES';
-    const spans = index.highlightSpans(text, ['tax', 'carbon', 'cafe']);
-    assert.deepEqual(
-      spans.map(([s, e]) => text.slice(s, e)),
-      ['tax', 'carbon', 'Café', 'TAXES'],
+    buildIndex(
+      writeCorpus([
+        { _id: 'x', headline: 'Taxes 😀 today', body: text, year: 2001 },
+        { _id: 'y', headline: 'Nothing', body: 'carbon only' },
+      ]),
+      d,
+      { fields: ['headline', 'body'] },
     );
+    const idx = SearchIndex.open(d);
+    try {
+      const r = idx.search('tax carbon cafe');
+      const page = idx.pageHits(
+        r.hits.map((h) => h.doc),
+        r.terms,
+      );
+      const x = page[0]!;
+      assert.ok(!('damaged' in x));
+      assert.equal(x.id, 'x');
+      assert.equal(x.title, 'Taxes 😀 today', 'the first field is the title');
+      assert.equal(x.snippet.text, text, 'the other fields make the snippet');
+      assert.deepEqual(
+        x.snippet.spans.map(([s, e]) => x.snippet.text.slice(s, e)),
+        ['tax', 'carbon', 'Café', 'TAXES'],
+      );
+      assert.deepEqual(x.metadata, { year: 2001 });
+      const byBody = idx.pageHits([r.hits[0]!.doc], r.terms, 'body')[0]!;
+      assert.ok(!('damaged' in byBody) && byBody.title === text);
+      assert.throws(() => idx.pageHits([0], [], 'nope'), /title field "nope"/);
+    } finally {
+      idx.free();
+    }
   });
 
   it('throws typed errors with the engine sentence', () => {
@@ -72,19 +118,72 @@ describe('engine binding (real WebAssembly module)', () => {
     const damaged = readFileSync(join(dir, INDEX_FILE));
     damaged[damaged.length >> 1] ^= 0x10;
     assert.throws(
-      () => SearchIndex.fromBytes(damaged),
+      () => SearchIndex.fromBytes(damaged, { verify: 'all' }),
       (e: unknown) =>
         e instanceof EngineError && e.code === 'corrupt-index' && /checksum/.test(e.message),
     );
     const future = readFileSync(join(dir, INDEX_FILE));
-    future[8] = 9;
+    future[8] = 9; // the header's version, and the footer's (its 4 bytes after the checksum)
+    future[future.length - 12] = 9;
     assert.throws(
       () => SearchIndex.fromBytes(future),
-      (e: unknown) => e instanceof EngineError && e.code === 'unsupported-version',
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.code === 'unsupported-version' &&
+        /format version 9.*sir index/.test(e.message),
+    );
+    future[future.length - 12] = 2;
+    assert.throws(
+      () => SearchIndex.fromBytes(future),
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.code === 'corrupt-index' &&
+        /footer version 2/.test(e.message),
     );
     const freed = SearchIndex.open(dir);
     freed.free();
     assert.throws(() => freed.search('tax'), /after free/);
+  });
+
+  it('builds with worker threads over consecutive ranges: the same answers as one thread', async function () {
+    this.timeout(300_000);
+    // Over the 4 MB below which one thread builds; a bad line in the second half keeps its number.
+    const docs: Array<object | string> = syntheticDocs(9_000);
+    docs.splice(8_000, 0, '{oops');
+    const corpus = writeCorpus(docs);
+    const [one, two] = [tempDir(), tempDir()];
+    const r1 = buildIndex(corpus, one, { skipBad: true });
+    const r2 = await buildIndexParallel(corpus, two, { skipBad: true, threads: 2 });
+    assert.equal(r2.docs, r1.docs);
+    assert.ok(r2.segments >= 2, `two workers, ${r2.segments} segments`);
+    assert.deepEqual(r2.skipped, r1.skipped);
+    assert.equal(r1.skipped[0]!.line, 8_001);
+    const [a, b] = [SearchIndex.open(one), SearchIndex.open(two)];
+    try {
+      for (const q of ['w1 w2', 'w17 w3 w250', 'w499', '"w1 w2"']) {
+        const [x, y] = [a.search(q, { size: 20 }), b.search(q, { size: 20 })];
+        assert.deepEqual(y, x, q);
+        assert.deepEqual(
+          b.pageHits(
+            y.hits.map((h) => h.doc),
+            y.terms,
+          ),
+          a.pageHits(
+            x.hits.map((h) => h.doc),
+            x.terms,
+          ),
+        );
+      }
+    } finally {
+      a.free();
+      b.free();
+    }
+    await assert.rejects(
+      buildIndexParallel(writeCorpus([...syntheticDocs(9_000), '{oops']), tempDir(), {
+        threads: 2,
+      }),
+      (e: unknown) => e instanceof EngineError && /line 9001: invalid JSON/.test(e.message),
+    );
   });
 
   it('builds in bounded memory: many segments merged equal one build', () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { detectQrelsFormat, parseQrels, readQrels } from '../../runtime/eval/index.js';
+import { SCIFACT_DIR, requireSciFact } from '../fixtures/external.js';
 import { throwsInput } from './throws-input.js';
 
 const asObject = (qrels: Map<string, Map<string, number>>) =>
@@ -84,14 +86,9 @@ describe('eval/qrels', () => {
     );
   });
 
-  it('reads the SciFact test qrels: 300 queries, 339 judgements', async () => {
-    const qrels = await readQrels('/work/shared/data/scifact/qrels/test.tsv').catch(
-      (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return undefined; // the shared data set is not on every machine
-        throw err;
-      },
-    );
-    if (qrels === undefined) return;
+  it('reads the SciFact test qrels: 300 queries, 339 judgements', async function () {
+    requireSciFact(this, 'qrels/test.tsv');
+    const qrels = await readQrels(join(SCIFACT_DIR, 'qrels/test.tsv'));
     assert.equal(qrels.size, 300);
     assert.equal(
       [...qrels.values()].reduce((n, judged) => n + judged.size, 0),

@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import {
+  amiArchitecture,
   CONFIG_KEYS,
   ConfigError,
   DEFAULTS,
-  instanceArchitecture,
   parseConfig,
+  type RawConfig,
 } from '../../infra/config.js';
+import { DEFAULT_KEEP } from '../../runtime/store/retention.js';
 
 /** Reads Pulumi.yaml's config schema: key → { type, default (raw YAML), description }. */
 function projectSchema(): Map<string, { type: string; def: string; description: string }> {
@@ -17,6 +19,17 @@ function projectSchema(): Map<string, { type: string; def: string; description: 
   for (const m of text.matchAll(block))
     schema.set(m[1]!, { type: m[2]!, def: m[3]!, description: m[4]! });
   return schema;
+}
+
+/** Pulumi.dev.yaml's values, as the strings Pulumi hands the program (arrays as JSON). */
+function devStack(): RawConfig {
+  const text = readFileSync(new URL('../../Pulumi.dev.yaml', import.meta.url), 'utf8');
+  const raw: Record<string, string> = {};
+  for (const m of text.matchAll(/^ {2}serverless-ir:(\w+):(?: (.+))?\n((?: {4}- .+\n)*)/gm)) {
+    const items = [...m[3]!.matchAll(/^ {4}- (.+)$/gm)].map((i) => JSON.parse(i[1]!) as string);
+    raw[m[1]!] = m[2] !== undefined ? m[2] : JSON.stringify(items);
+  }
+  return raw;
 }
 
 function rejects(raw: Parameters<typeof parseConfig>[0], ...mentions: string[]) {
@@ -99,7 +112,6 @@ describe('infra config', () => {
     rejects({ azCount: '1' }, 'azCount');
     rejects({ lambdaTimeoutSeconds: '31' }, 'lambdaTimeoutSeconds');
     rejects({ lambdaMemoryMb: '64' }, 'lambdaMemoryMb');
-    rejects({ lambdaArchitecture: 'ppc' }, 'lambdaArchitecture');
     rejects({ reservedConcurrency: '0' }, 'reservedConcurrency');
     rejects({ logRetentionDays: '10' }, 'logRetentionDays');
     rejects({ loaderEnabled: 'yes' }, 'loaderEnabled');
@@ -119,10 +131,36 @@ describe('infra config', () => {
       rejects({ indexMountPath: bad }, 'indexMountPath');
   });
 
-  it('picks the AMI architecture from the instance family', () => {
-    for (const arm of ['t4g.nano', 'm7g.large', 'c7gn.xlarge', 'r6gd.large', 'g5g.xlarge'])
-      assert.equal(instanceArchitecture(arm), 'arm64', arm);
-    for (const x86 of ['t3.micro', 'm5.large', 'g5.xlarge', 'm7i-flex.large', 'c5n.large'])
-      assert.equal(instanceArchitecture(x86), 'x86_64', x86);
+  it('refuses every fractional value of a key Pulumi.yaml declares integer', () => {
+    const integers = [...projectSchema()].filter(([, e]) => e.type === 'integer');
+    assert.ok(integers.some(([key]) => key === 'apiThrottlingRateLimit'));
+    for (const [key] of integers) rejects({ [key]: '2.5' }, key);
+  });
+
+  it('has no Lambda architecture to choose: the policy pack allows only arm64', () => {
+    rejects({ lambdaArchitecture: 'x86_64' } as RawConfig, 'lambdaArchitecture');
+  });
+
+  it('keeps Pulumi.dev.yaml a valid stack that spells out every default', () => {
+    const raw = devStack();
+    assert.deepEqual(Object.keys(raw).sort(), [...CONFIG_KEYS].sort());
+    assert.deepEqual(parseConfig(raw), DEFAULTS);
+  });
+
+  it('agrees on versions to keep in every layer: store, stack config, Pulumi.yaml, README', () => {
+    assert.equal(DEFAULTS.versionsToKeep, DEFAULT_KEEP);
+    assert.equal(projectSchema().get('versionsToKeep')!.def, String(DEFAULT_KEEP));
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    assert.match(readme, new RegExp(`^\\| \`versionsToKeep\` \\| \`${DEFAULT_KEEP}\` \\|`, 'm'));
+  });
+
+  it('takes the AMI architecture from what EC2 says the type supports', () => {
+    assert.equal(amiArchitecture('a1.large', ['arm64']), 'arm64');
+    assert.equal(amiArchitecture('t4g.small', ['arm64']), 'arm64');
+    assert.equal(amiArchitecture('t3.small', ['i386', 'x86_64']), 'x86_64');
+    assert.throws(
+      () => amiArchitecture('mac2.metal', ['arm64_mac']),
+      /mac2\.metal supports arm64_mac; Amazon Linux 2023 needs arm64 or x86_64/,
+    );
   });
 });

@@ -7,8 +7,11 @@ import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/p
 import {
   bucketPublicAccessBlock,
   checkEveryBucketBlocked,
+  efsAccessPointOnly,
   efsEncrypted,
   efsTlsPolicy,
+  gatewayEndpointPolicy,
+  noInternetGateway,
   imdsV2Required,
   lambdaInVpc,
   lambdaRuntime,
@@ -22,6 +25,7 @@ import {
   TYPES,
   type Rule,
 } from '../../infra/policies/rules.js';
+import { fileSystemPolicy, s3GatewayEndpointPolicy, toJson } from '../../infra/policy-documents.js';
 import { runProgramUnderMocks } from '../../infra/testing/mocks.js';
 
 /** Runs a rule as Pulumi would and returns the reported violations. */
@@ -49,7 +53,7 @@ const TLS_POLICY = JSON.stringify({
   ],
 });
 const LAMBDA_OK = {
-  runtime: 'nodejs22.x',
+  runtime: 'nodejs24.x',
   architectures: ['arm64'],
   vpcConfig: { subnetIds: ['s'], securityGroupIds: ['g'] },
 };
@@ -89,6 +93,46 @@ describe('infra policy pack', () => {
     fails(efsTlsPolicy, TYPES.efsPolicy, { policy: '{not json' });
   });
 
+  it('efs-access-point-only', () => {
+    const fs = 'arn:aws:elasticfilesystem:us-east-1:1:file-system/fs-1';
+    const ap = 'arn:aws:elasticfilesystem:us-east-1:1:access-point/fsap-1';
+    passes(efsAccessPointOnly, TYPES.efsPolicy, { policy: toJson(fileSystemPolicy(fs, '1', ap)) });
+    fails(efsAccessPointOnly, TYPES.efsPolicy, { policy: TLS_POLICY });
+    const onlyMount = {
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: 'elasticfilesystem:ClientMount',
+          Condition: { StringNotEquals: { 'elasticfilesystem:AccessPointArn': ap } },
+        },
+      ],
+    };
+    assert.deepEqual(
+      violations(efsAccessPointOnly, TYPES.efsPolicy, { policy: JSON.stringify(onlyMount) }),
+      [
+        'file-system policy must Deny elasticfilesystem:ClientWrite, elasticfilesystem:ClientRootAccess unless elasticfilesystem:AccessPointArn is the access point',
+      ],
+    );
+    passes(efsAccessPointOnly, TYPES.efsPolicy, {}); // unknown in a preview
+  });
+
+  it('s3-gateway-endpoint-policy and no-internet-gateway', () => {
+    const gateway = { vpcEndpointType: 'Gateway', serviceName: 'com.amazonaws.us-east-1.s3' };
+    passes(gatewayEndpointPolicy, TYPES.vpcEndpoint, {
+      ...gateway,
+      policy: toJson(s3GatewayEndpointPolicy('us-east-1', ['arn:aws:s3:::b'])),
+    });
+    fails(gatewayEndpointPolicy, TYPES.vpcEndpoint, gateway);
+    fails(gatewayEndpointPolicy, TYPES.vpcEndpoint, {
+      ...gateway,
+      policy: JSON.stringify({
+        Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }],
+      }),
+    });
+    passes(gatewayEndpointPolicy, TYPES.vpcEndpoint, { vpcEndpointType: 'Interface' });
+    fails(noInternetGateway, TYPES.internetGateway, { vpcId: 'vpc-1' });
+  });
+
   it('imdsv2-required and no-key-pair', () => {
     passes(imdsV2Required, TYPES.instance, { metadataOptions: { httpTokens: 'required' } });
     fails(imdsV2Required, TYPES.instance, { metadataOptions: { httpTokens: 'optional' } });
@@ -104,7 +148,7 @@ describe('infra policy pack', () => {
     fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: 'python3.12' });
     fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, architectures: ['x86_64'] });
     passes(lambdaInVpc, TYPES.lambda, LAMBDA_OK);
-    fails(lambdaInVpc, TYPES.lambda, { runtime: 'nodejs22.x' });
+    fails(lambdaInVpc, TYPES.lambda, { runtime: 'nodejs24.x' });
     fails(lambdaInVpc, TYPES.lambda, { vpcConfig: { subnetIds: [], securityGroupIds: ['g'] } });
   });
 

@@ -1,12 +1,16 @@
 import { strict as assert } from 'node:assert';
-import { loaderUserData } from '../../infra/loader-user-data.js';
 import {
+  amazonLinuxRepositoryBucketArn,
+  EFS_CLIENT_ACTIONS,
   efsClientPolicy,
   fileSystemPolicy,
   invokeApiPolicy,
+  LOADER_TAG_KEY,
   loaderBucketPolicy,
   MANAGED_POLICIES,
+  s3GatewayEndpointPolicy,
   tlsOnlyBucketPolicy,
+  uploaderPolicy,
   type PolicyStatement,
 } from '../../infra/policy-documents.js';
 
@@ -33,17 +37,72 @@ describe('infra policy documents', () => {
     assert.ok(!all.includes('elasticfilesystem:ClientRootAccess'));
   });
 
-  it("file-system policy denies non-TLS and grants only this account's principals through mount targets", () => {
-    const doc = fileSystemPolicy(FS, '123456789012');
-    const deny = doc.Statement.find((s) => s.Effect === 'Deny')!;
-    assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+  it("file-system policy denies non-TLS, anything outside the access point, and grants only this account's principals", () => {
+    const doc = fileSystemPolicy(FS, '123456789012', AP);
+    const denies = doc.Statement.filter((s) => s.Effect === 'Deny');
+    assert.deepEqual(denies[0]!.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
+    // Explicit, for everyone: an administrator's elasticfilesystem:* cannot mount / either.
+    const outside = denies[1]!;
+    assert.deepEqual(outside.Principal, { AWS: '*' });
+    assert.deepEqual(actions(outside).sort(), [...EFS_CLIENT_ACTIONS].sort());
+    assert.deepEqual(outside.Condition, {
+      StringNotEquals: { 'elasticfilesystem:AccessPointArn': AP },
+    });
     const allows = doc.Statement.filter((s) => s.Effect === 'Allow');
     assert.equal(allows.length, 1);
     assert.deepEqual(allows[0]!.Principal, { AWS: 'arn:aws:iam::123456789012:root' }); // not "*": anonymous clients match nothing
     assert.deepEqual(allows[0]!.Condition, {
       Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' },
+      StringEquals: { 'elasticfilesystem:AccessPointArn': AP },
     });
     assert.ok(!actions(allows[0]!).includes('elasticfilesystem:ClientRootAccess'));
+  });
+
+  it('S3 endpoint policy admits only the stack buckets and the Amazon Linux repositories', () => {
+    const doc = s3GatewayEndpointPolicy('eu-west-1', [BUCKET]);
+    for (const s of doc.Statement) {
+      assert.equal(s.Effect, 'Allow');
+      assert.equal(s.Principal, '*');
+      for (const a of actions(s)) assert.match(a, /^s3:(GetObject|DeleteObject|ListBucket)$/);
+    }
+    assert.deepEqual(
+      doc.Statement.flatMap(resources).sort(),
+      ['arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*', BUCKET, `${BUCKET}/*`].sort(),
+    );
+    assert.equal(
+      amazonLinuxRepositoryBucketArn('us-east-1'),
+      'arn:aws:s3:::al2023-repos-us-east-1-de612dc2',
+    );
+    const repos = doc.Statement.find((s) => resources(s)[0]!.includes('al2023-repos'))!;
+    assert.deepEqual(actions(repos), ['s3:GetObject']);
+  });
+
+  it('uploaders may stage, run the shell document on this stack loader only, and read the result', () => {
+    const doc = uploaderPolicy({
+      stagingBucketArn: BUCKET,
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      stack: 'dev',
+    });
+    const by = (action: string) => doc.Statement.filter((s) => actions(s).includes(action));
+    assert.deepEqual(by('s3:PutObject').flatMap(resources), [`${BUCKET}/staging/*`]);
+    assert.deepEqual(by('s3:AbortMultipartUpload').flatMap(resources), [`${BUCKET}/staging/*`]);
+    assert.deepEqual(by('s3:ListBucket').flatMap(resources), [BUCKET]);
+    const send = by('ssm:SendCommand');
+    assert.deepEqual(send.flatMap(resources).sort(), [
+      'arn:aws:ec2:eu-west-1:123456789012:instance/*',
+      'arn:aws:ssm:eu-west-1::document/AWS-RunShellScript',
+    ]);
+    const instances = send.find((s) => resources(s)[0]!.includes(':instance/'))!;
+    assert.deepEqual(instances.Condition, {
+      StringEquals: { [`ssm:resourceTag/${LOADER_TAG_KEY}`]: 'dev' },
+    });
+    // GetCommandInvocation supports no resource-level permissions: the one "*" resource.
+    for (const s of doc.Statement) {
+      assert.equal(s.Effect, 'Allow');
+      if (resources(s).includes('*')) assert.deepEqual(actions(s), ['ssm:GetCommandInvocation']);
+      for (const a of actions(s)) assert.doesNotMatch(a, /\*/);
+    }
   });
 
   it('staging bucket policy denies every non-TLS request on the bucket and its objects', () => {
@@ -78,40 +137,5 @@ describe('infra policy documents', () => {
   it('uses no FullAccess managed policy', () => {
     for (const arn of Object.values(MANAGED_POLICIES))
       assert.doesNotMatch(arn, /FullAccess|AdministratorAccess/);
-  });
-});
-
-describe('loader user data', () => {
-  const script = loaderUserData({
-    fileSystemId: 'fs-1',
-    accessPointId: 'fsap-1',
-    mountPath: '/mnt/index',
-    region: 'us-east-1',
-    stagingBucket: 'sir-staging',
-    stagingPrefix: 'staging/',
-    toolingKey: 'tooling/sir-loader.zip',
-    toolingVersion: 'etag-1',
-    versionsToKeep: 4,
-  });
-
-  it('mounts EFS through the access point with TLS and IAM, now and after a reboot', () => {
-    assert.match(script, /^#!\/bin\/bash\n/);
-    assert.match(script, /dnf install -y amazon-efs-utils nodejs22/);
-    assert.match(script, /mount -t efs -o tls,iam,accesspoint=fsap-1 'fs-1:\/' '\/mnt\/index'/);
-    assert.match(
-      script,
-      /fs-1:\/ \/mnt\/index efs _netdev,noresvport,tls,iam,accesspoint=fsap-1 0 0/,
-    );
-    assert.match(script, /mountpoint -q '\/mnt\/index'/);
-  });
-
-  it("installs sir from the staged tooling and writes the agent's settings", () => {
-    assert.match(script, /aws s3 cp 's3:\/\/sir-staging\/tooling\/sir-loader.zip'/);
-    assert.match(script, /SIR_STORE_DIR=\/mnt\/index\n/);
-    assert.match(script, /SIR_STAGING_BUCKET=sir-staging\n/);
-    assert.match(script, /SIR_VERSIONS_TO_KEEP=4\n/);
-    assert.match(script, /\/usr\/local\/bin\/sir/);
-    assert.match(script, /tooling version etag-1/);
-    assert.doesNotMatch(script, /authorized_keys|ssh-rsa|sshd/);
   });
 });

@@ -1,19 +1,24 @@
 /**
  * The real Pulumi program (infra/program.ts, what `pulumi up` runs) under mocks, in update and
  * preview modes, for three stacks: the default dev stack (loader off), loader on, API key on.
- * Assertions are on the declared resources: types, names, inputs, parents and dependencies.
+ * Assertions are on the declared resources: types, names, inputs, secrecy, parents and
+ * dependencies.
  */
 import { strict as assert } from 'node:assert';
 import * as pulumi from '@pulumi/pulumi';
+import { LAMBDA_NODE_OPTIONS, LAMBDA_RUNTIME } from '../../infra/lambda-platform.js';
+import { accessLogGroupName } from '../../infra/search-api.js';
 import {
   EXPECTED_CALLS,
   MOCK_AMI,
   MOCK_S3_PREFIX_LIST,
+  MOCK_ZONES,
   runProgramUnderMocks,
   UnexpectedCallError,
   type MockRun,
   type RecordedResource,
 } from '../../infra/testing/mocks.js';
+import { LOADER_TAG_KEY } from '../../infra/policy-documents.js';
 
 const T = {
   sg: 'aws:ec2/securityGroup:SecurityGroup',
@@ -33,6 +38,9 @@ function one(run: MockRun, type: string, name: string): RecordedResource {
   return found[0]!;
 }
 const sgId = (name: string) => `sir-sg-${name}-id`;
+const subnetId = (i: number) => `sir-net-private-${i}-id`;
+const dependsOn = (r: RecordedResource, other: RecordedResource) =>
+  assert.ok(r.dependencies.includes(other.urn), `${r.name} must depend on ${other.name}`);
 
 for (const preview of [false, true]) {
   describe(`infra program under mocks (${preview ? 'preview' : 'update'})`, function () {
@@ -50,18 +58,56 @@ for (const preview of [false, true]) {
       });
     });
 
-    it('mocks the awsx VPC with two AZs, private subnets and no NAT gateway', () => {
-      const [vpc] = byType(dev, 'awsx:ec2:Vpc');
-      assert.equal(vpc!.inputs['numberOfAvailabilityZones'], 2);
-      assert.deepEqual(vpc!.inputs['natGateways'], { strategy: 'None' });
-      assert.deepEqual(
-        (vpc!.inputs['subnetSpecs'] as { type: string }[]).map((s) => s.type),
-        ['Private'],
-      );
-      assert.equal(byType(dev, 'aws:ec2/natGateway:NatGateway').length, 0);
-      const s3 = one(dev, T.endpoint, 'sir-net-s3');
-      assert.equal(s3.inputs['vpcEndpointType'], 'Gateway');
-      assert.deepEqual(s3.inputs['routeTableIds'], ['rtb-private-0', 'rtb-private-1']);
+    it('declares the VPC itself: private subnets in distinct zones, one route table, no way to the internet', () => {
+      for (const [run, azs] of [
+        [dev, 2],
+        [apiKey, 3],
+      ] as const) {
+        assert.equal(run.resources.filter((r) => r.type.startsWith('awsx:')).length, 0);
+        const [vpc, ...more] = byType(run, 'aws:ec2/vpc:Vpc');
+        assert.equal(more.length, 0);
+        assert.equal(vpc!.inputs['cidrBlock'], '10.0.0.0/16');
+        assert.equal(vpc!.inputs['enableDnsHostnames'], true);
+        const subnets = byType(run, 'aws:ec2/subnet:Subnet');
+        assert.deepEqual(
+          subnets.map((s) => s.inputs['availabilityZone']),
+          MOCK_ZONES.slice(0, azs),
+        );
+        assert.equal(new Set(subnets.map((s) => s.inputs['cidrBlock'])).size, azs);
+        for (const subnet of subnets) assert.equal(subnet.inputs['mapPublicIpOnLaunch'], false);
+        for (const type of [
+          'aws:ec2/internetGateway:InternetGateway',
+          'aws:ec2/natGateway:NatGateway',
+          'aws:ec2/eip:Eip',
+          'aws:ec2/route:Route',
+          'aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway',
+        ])
+          assert.equal(byType(run, type).length, 0, type);
+        const [table, ...others] = byType(run, 'aws:ec2/routeTable:RouteTable');
+        assert.equal(others.length, 0);
+        assert.deepEqual(table!.inputs['routes'] ?? [], []);
+        const associations = byType(run, 'aws:ec2/routeTableAssociation:RouteTableAssociation');
+        assert.deepEqual(
+          associations.map((a) => [a.inputs['subnetId'], a.inputs['routeTableId']]),
+          subnets.map((_, i) => [subnetId(i), 'sir-net-private-id']),
+        );
+        const s3 = one(run, T.endpoint, 'sir-net-s3');
+        assert.equal(s3.inputs['vpcEndpointType'], 'Gateway');
+        assert.deepEqual(s3.inputs['routeTableIds'], ['sir-net-private-id']);
+        const emptied = byType(run, 'aws:ec2/defaultSecurityGroup:DefaultSecurityGroup');
+        assert.equal(emptied.length, 1);
+        assert.equal(emptied[0]!.inputs['ingress'], undefined);
+        assert.equal(emptied[0]!.inputs['egress'], undefined);
+      }
+    });
+
+    it("lets the S3 endpoint reach only the stack's staging bucket and the Amazon Linux repositories", () => {
+      const policy = JSON.parse(String(one(dev, T.endpoint, 'sir-net-s3').inputs['policy']));
+      assert.deepEqual(policy.Statement.flatMap((s: any) => [s.Resource].flat()).sort(), [
+        'arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*',
+        'arn:aws:s3:::sir-staging-bucket-mock',
+        'arn:aws:s3:::sir-staging-bucket-mock/*',
+      ]);
     });
 
     it('lets NFS into EFS only from the Lambda group (and the loader group when on)', () => {
@@ -125,15 +171,15 @@ for (const preview of [false, true]) {
         assert.equal(rule.inputs['cidrIpv4'], undefined, rule.name);
     });
 
-    it('encrypts EFS, mounts it in every private subnet, and enforces TLS with no anonymous access', () => {
+    it('encrypts EFS, mounts it in every private subnet, enforces TLS and the access point, no anonymous access', () => {
       const [fs] = byType(apiKey, 'aws:efs/fileSystem:FileSystem');
       assert.equal(fs!.inputs['encrypted'], true);
       assert.equal(fs!.inputs['throughputMode'], 'elastic');
       const targets = byType(apiKey, T.mountTarget);
       assert.deepEqual(targets.map((t) => t.inputs['subnetId']).sort(), [
-        'subnet-private-0',
-        'subnet-private-1',
-        'subnet-private-2',
+        subnetId(0),
+        subnetId(1),
+        subnetId(2),
       ]);
       for (const t of targets) assert.deepEqual(t.inputs['securityGroups'], [sgId('efs')]);
       const [ap] = byType(dev, 'aws:efs/accessPoint:AccessPoint');
@@ -152,22 +198,37 @@ for (const preview of [false, true]) {
         ),
       );
       assert.ok(policy.Statement.every((s: any) => s.Effect === 'Deny' || s.Principal.AWS !== '*'));
+      const apArn =
+        'arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-sir-store-ap';
+      const outside = policy.Statement.find(
+        (s: any) => s.Sid === 'DenyClientsOutsideTheAccessPoint',
+      );
+      assert.deepEqual(outside.Condition, {
+        StringNotEquals: { 'elasticfilesystem:AccessPointArn': apArn },
+      });
+      assert.deepEqual([outside.Action].flat().sort(), [
+        'elasticfilesystem:ClientMount',
+        'elasticfilesystem:ClientRootAccess',
+        'elasticfilesystem:ClientWrite',
+      ]);
       assert.deepEqual(
         byType(dev, 'aws:efs/backupPolicy:BackupPolicy')[0]!.inputs['backupPolicy'],
         { status: 'DISABLED' },
       );
     });
 
-    it('deploys the search Lambda on nodejs22.x arm64 in the VPC with the access point mounted at /mnt/<name>', () => {
+    it('deploys the search Lambda on nodejs24.x arm64 in the VPC with the access point mounted at /mnt/<name>', () => {
       const fn = one(dev, T.lambda, 'sir-api-search');
-      assert.equal(fn.inputs['runtime'], 'nodejs22.x');
+      assert.equal(fn.inputs['runtime'], 'nodejs24.x');
+      assert.equal(fn.inputs['runtime'], LAMBDA_RUNTIME);
       assert.deepEqual(fn.inputs['architectures'], ['arm64']);
+      assert.equal((fn.inputs['environment'] as any).variables.NODE_OPTIONS, LAMBDA_NODE_OPTIONS);
       const fsConfig = fn.inputs['fileSystemConfig'] as { arn: string; localMountPath: string };
       assert.match(fsConfig.localMountPath, /^\/mnt\/[A-Za-z0-9._-]+$/);
       assert.match(fsConfig.arn, /:access-point\//);
       assert.equal((fn.inputs['environment'] as any).variables.INDEX_DIR, fsConfig.localMountPath);
       assert.deepEqual(fn.inputs['vpcConfig'], {
-        subnetIds: ['subnet-private-0', 'subnet-private-1'],
+        subnetIds: [subnetId(0), subnetId(1)],
         securityGroupIds: [sgId('lambda')],
       });
       assert.match(
@@ -176,16 +237,17 @@ for (const preview of [false, true]) {
       );
     });
 
-    it('creates the Lambda only after every mount target and the VPC-access attachment', () => {
+    it('creates the Lambda only after every mount target, its NFS rules and the VPC-access attachment', () => {
       for (const run of [dev, apiKey]) {
         const fn = one(run, T.lambda, 'sir-api-search');
         const targets = byType(run, T.mountTarget);
         assert.ok(targets.length >= 2);
-        for (const target of targets)
-          assert.ok(fn.dependencies.includes(target.urn), `Lambda must depend on ${target.name}`);
+        for (const target of targets) dependsOn(fn, target);
+        dependsOn(fn, one(run, T.ingress, 'sir-sg-efs-from-lambda'));
+        dependsOn(fn, one(run, T.egress, 'sir-sg-lambda-to-efs'));
         const vpcAccess = one(run, T.attachment, 'sir-api-vpc-access');
         assert.match(String(vpcAccess.inputs['policyArn']), /AWSLambdaVPCAccessExecutionRole$/);
-        assert.ok(fn.dependencies.includes(vpcAccess.urn));
+        dependsOn(fn, vpcAccess);
       }
     });
 
@@ -225,14 +287,31 @@ for (const preview of [false, true]) {
         assert.equal(group.inputs['retentionInDays'], 14, group.name);
     });
 
+    it('names the access-log group under /aws/vendedlogs/, unique per project and stack', () => {
+      const group = one(dev, 'aws:cloudwatch/logGroup:LogGroup', 'sir-api-access-logs');
+      assert.equal(
+        group.inputs['name'],
+        '/aws/vendedlogs/apigateway/serverless-ir/test/http-api-access',
+      );
+      assert.equal(group.inputs['name'], accessLogGroupName('serverless-ir', 'test'));
+      const stage = byType(dev, 'aws:apigatewayv2/stage:Stage')[0]!;
+      assert.equal(
+        (stage.inputs['accessLogSettings'] as any).destinationArn,
+        'arn:aws:logs:us-east-1:123456789012:log-group:sir-api-access-logs',
+      );
+    });
+
     it('requires IAM-signed requests on every route when the API key is on, and outputs the caller policy', () => {
       for (const route of byType(apiKey, 'aws:apigatewayv2/route:Route'))
         assert.equal(route.inputs['authorizationType'], 'AWS_IAM');
-      const policy = byType(apiKey, 'aws:iam/policy:Policy');
-      assert.equal(policy.length, 1);
+      const policy = one(apiKey, 'aws:iam/policy:Policy', 'sir-api-callers');
       assert.match(
-        String(JSON.parse(String(policy[0]!.inputs['policy'])).Statement[0].Resource),
+        String(JSON.parse(String(policy.inputs['policy'])).Statement[0].Resource),
         /sir-api-http\/\*$/,
+      );
+      assert.equal(
+        byType(dev, 'aws:iam/policy:Policy').filter((p) => p.name === 'sir-api-callers').length,
+        0,
       );
       assert.match(String(apiKey.outputs['invokePolicyArn']), /^arn:aws:iam::/);
       assert.equal(dev.outputs['invokePolicyArn'], undefined);
@@ -252,7 +331,10 @@ for (const preview of [false, true]) {
     it('with the loader on: AL2023, IMDSv2, encrypted root, no key pair, no public IP, EFS mounted over TLS', () => {
       const instance = one(loader, T.instance, 'sir-loader-instance');
       assert.equal(instance.inputs['ami'], MOCK_AMI);
-      assert.equal(instance.inputs['instanceType'], 't4g.nano');
+      // A secret AMI would show as [secret] in previews and hide that a new one replaces the instance.
+      assert.deepEqual(instance.secretInputs, []);
+      assert.equal(instance.inputs['instanceType'], 't4g.small');
+      assert.equal((instance.inputs['tags'] as any)[LOADER_TAG_KEY], 'test');
       assert.equal((instance.inputs['metadataOptions'] as any).httpTokens, 'required');
       assert.equal((instance.inputs['rootBlockDevice'] as any).encrypted, true);
       assert.equal(instance.inputs['keyName'], undefined);
@@ -262,8 +344,9 @@ for (const preview of [false, true]) {
         String(instance.inputs['userData']),
         /mount -t efs -o tls,iam,accesspoint=sir-store-ap-id/,
       );
-      for (const target of byType(loader, T.mountTarget))
-        assert.ok(instance.dependencies.includes(target.urn));
+      for (const target of byType(loader, T.mountTarget)) dependsOn(instance, target);
+      const type = loader.calls.find((c) => c.token === 'aws:ec2/getInstanceType:getInstanceType');
+      assert.equal(type?.inputs['instanceType'], 't4g.small');
       const ami = loader.calls.find((c) => c.token === 'aws:ssm/getParameter:getParameter');
       assert.equal(
         ami?.inputs['name'],
@@ -282,7 +365,7 @@ for (const preview of [false, true]) {
         'com.amazonaws.us-east-1.ssmmessages',
       ]);
       for (const e of ssm) {
-        assert.deepEqual(e.inputs['subnetIds'], ['subnet-private-0']);
+        assert.deepEqual(e.inputs['subnetIds'], [subnetId(0)]);
         assert.deepEqual(e.inputs['securityGroupIds'], [sgId('endpoints')]);
         assert.equal(e.inputs['privateDnsEnabled'], true);
       }
@@ -332,6 +415,46 @@ for (const preview of [false, true]) {
       );
     });
 
+    it('with the loader on: boots only after its network path (S3 endpoint, routes, every rule it uses) is in place', () => {
+      const instance = one(loader, T.instance, 'sir-loader-instance');
+      dependsOn(instance, one(loader, T.endpoint, 'sir-net-s3'));
+      const associations = byType(loader, 'aws:ec2/routeTableAssociation:RouteTableAssociation');
+      assert.equal(associations.length, 2);
+      for (const association of associations) dependsOn(instance, association);
+      for (const rule of [
+        one(loader, T.ingress, 'sir-sg-efs-from-loader'),
+        one(loader, T.ingress, 'sir-sg-endpoints-from-loader'),
+        one(loader, T.egress, 'sir-sg-loader-to-efs'),
+        one(loader, T.egress, 'sir-sg-loader-to-s3'),
+        one(loader, T.egress, 'sir-sg-loader-to-endpoints'),
+      ])
+        dependsOn(instance, rule);
+    });
+
+    it('outputs a least-privilege policy for uploaders, loader on or off', () => {
+      for (const run of [dev, loader]) {
+        const policy = one(run, 'aws:iam/policy:Policy', 'sir-uploaders-policy');
+        const doc = JSON.parse(String(policy.inputs['policy']));
+        const send = doc.Statement.filter((s: any) => s.Action === 'ssm:SendCommand');
+        assert.deepEqual(send.map((s: any) => s.Resource).sort(), [
+          'arn:aws:ec2:us-east-1:123456789012:instance/*',
+          'arn:aws:ssm:us-east-1::document/AWS-RunShellScript',
+        ]);
+        assert.deepEqual(send.find((s: any) => s.Condition)?.Condition, {
+          StringEquals: { [`ssm:resourceTag/${LOADER_TAG_KEY}`]: 'test' },
+        });
+        assert.ok(
+          doc.Statement.some(
+            (s: any) => s.Resource === 'arn:aws:s3:::sir-staging-bucket-mock/staging/*',
+          ),
+        );
+        assert.equal(
+          run.outputs['uploadPolicyArn'],
+          'arn:aws:iam::123456789012:policy/sir-uploaders-policy',
+        );
+      }
+    });
+
     it('names children after their component and parents them to it', () => {
       const components = dev.resources.filter((r) => r.type.startsWith('serverless-ir:infra:'));
       assert.deepEqual(components.map((c) => c.type.split(':').pop()).sort(), [
@@ -340,6 +463,7 @@ for (const preview of [false, true]) {
         'NetworkSecurity',
         'SearchApi',
         'StagingBucket',
+        'UploadAccess',
       ]);
       for (const component of components) {
         const children = dev.resources.filter((r) => r.parent === component.urn);
@@ -363,6 +487,7 @@ for (const preview of [false, true]) {
         stagingBucket: 'sir-staging-bucket-mock',
         region: 'us-east-1',
         invokePolicyArn: undefined,
+        uploadPolicyArn: 'arn:aws:iam::123456789012:policy/sir-uploaders-policy',
       });
     });
   });
@@ -390,6 +515,39 @@ describe('infra program mocks', function () {
       call: () => ({}),
       newResource: () => ({ id: 'x', state: {} }),
     });
+  });
+
+  it('pick the loader AMI by the architecture EC2 reports for the type, not by its name', async () => {
+    for (const [type, arch] of [
+      ['a1.large', 'arm64'],
+      ['t3.small', 'x86_64'],
+      ['m7i-flex.large', 'x86_64'],
+    ] as const) {
+      const run = await runProgramUnderMocks({
+        preview: true,
+        config: { loaderEnabled: 'true', loaderInstanceType: type },
+      });
+      const ami = run.calls.find((c) => c.token === 'aws:ssm/getParameter:getParameter');
+      assert.equal(
+        ami?.inputs['name'],
+        `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
+        type,
+      );
+    }
+    await assert.rejects(
+      runProgramUnderMocks({
+        preview: false,
+        config: { loaderEnabled: 'true', loaderInstanceType: 'mac2.metal' },
+      }),
+      /loaderInstanceType mac2\.metal supports arm64_mac; Amazon Linux 2023 needs arm64 or x86_64/,
+    );
+  });
+
+  it('refuse more availability zones than the region has, with a sentence', async () => {
+    await assert.rejects(
+      runProgramUnderMocks({ preview: false, config: { azCount: '6' } }),
+      /azCount is 6 but region us-east-1 has 5 available availability zones/,
+    );
   });
 
   it('refuse an invalid stack config before declaring anything', async () => {

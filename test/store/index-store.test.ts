@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  DEFAULT_KEEP,
   IndexStore,
   buildManifest,
   createManifest,
@@ -312,9 +313,9 @@ describe('store/IndexStore', () => {
       );
     });
 
-    it('defaults to keeping 5', async () => {
-      for (let i = 0; i < 7; i++) await publish(`v${i}`);
-      assert.equal((await store.list()).length, 5);
+    it('defaults to keeping DEFAULT_KEEP', async () => {
+      for (let i = 0; i < DEFAULT_KEEP + 2; i++) await publish(`v${i}`);
+      assert.equal((await store.list()).length, DEFAULT_KEEP);
     });
   });
 

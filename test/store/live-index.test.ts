@@ -72,14 +72,14 @@ describe('store/LiveIndex', () => {
     assert.equal(loads.length, 1);
   });
 
-  it('throws unavailable at cold start when nothing valid is published, remembers it, and recovers', async () => {
+  it('throws not-published, then unavailable, at cold start until a valid version is published, remembers each, and recovers', async () => {
     const index = live();
     await rejectsWithCode(
       index.get(),
-      'unavailable',
+      'not-published',
       /nothing has been published .* \(no CURRENT file\)/,
     );
-    await rejectsWithCode(index.get(), 'unavailable', /no CURRENT/); // remembered: no new read
+    await rejectsWithCode(index.get(), 'not-published', /no CURRENT/); // remembered: no new read
     const a = await publish('a');
     await flipByte(path.join(store.versionDir(a.version), 'index.sir'));
     await sleep(25);

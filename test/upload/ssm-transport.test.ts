@@ -91,7 +91,7 @@ describe('upload: SSM transport', () => {
         Comment: 'sir upload: publish up-0123456789abcdef',
         TimeoutSeconds: 600,
         Parameters: {
-          commands: ['/usr/local/bin/sir loader-agent publish --version up-0123456789abcdef'],
+          commands: [agentShellCommand(['publish', '--version', 'up-0123456789abcdef'])],
           executionTimeout: ['900'],
         },
       },
@@ -192,6 +192,15 @@ describe('upload: SSM transport', () => {
     assert.equal(calls.length, 1);
   });
 
+  it('points a caller without permission at the stack upload policy', async () => {
+    const { transport, calls } = fakeSsm([], [{ error: 'AccessDeniedException' }]);
+    await assert.rejects(
+      transport.start(publish),
+      /AccessDeniedException.*attach the stack's upload policy \(pulumi stack output uploadPolicyArn\)/,
+    );
+    assert.equal(calls.length, 1);
+  });
+
   it('stops waiting after waitMs while the command is still running, naming how to follow it', async () => {
     const { transport } = fakeSsm([{ Status: 'InProgress' }]);
     await assert.rejects(
@@ -200,14 +209,11 @@ describe('upload: SSM transport', () => {
     );
   });
 
-  it('quotes arguments for the shell', () => {
+  it('runs /usr/local/bin/sir by absolute path, after the bootstrap check', () => {
+    const script = agentShellCommand(['publish', '--version', 'up-1']);
     assert.equal(
-      agentShellCommand(['publish', '--version', 'up-1']),
+      script.split('\n').at(-1),
       '/usr/local/bin/sir loader-agent publish --version up-1',
-    );
-    assert.equal(
-      agentShellCommand(['x y', "it's"]),
-      `/usr/local/bin/sir loader-agent 'x y' 'it'\\''s'`,
     );
   });
 });

@@ -5,6 +5,14 @@ use super::possessive::strip_possessive;
 use super::stopwords::StopWordSet;
 use super::tokenizer::{push_term, WordSpans};
 
+/// The parts of the chain that are not configurable, as the meta section records them. An index
+/// recording other values was analysed by an engine this build cannot imitate, and is refused.
+pub const FIXED_COMPONENTS: [(&str, &str); 3] = [
+    ("tokenizer", "standard"),
+    ("folding", "latin"),
+    ("possessives", "english"),
+];
+
 /// Which stemmer reduces terms to their stem.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stemmer {

@@ -15,5 +15,5 @@ mod possessive;
 mod stopwords;
 mod tokenizer;
 
-pub use analyzer::{Analyzer, AnalyzerConfig, Stemmer, StopWords, Token};
+pub use analyzer::{Analyzer, AnalyzerConfig, Stemmer, StopWords, Token, FIXED_COMPONENTS};
 pub use stopwords::LUCENE_STOP_WORDS;

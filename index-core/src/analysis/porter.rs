@@ -292,8 +292,16 @@ impl Word<'_> {
 mod tests {
     use super::*;
 
-    const VOCABULARY: &str = "/usr/share/snowball/data/porter/voc.txt";
-    const STEMS: &str = "/usr/share/snowball/data/porter/output.txt";
+    /// The Snowball Porter vocabulary (words, and their stems), zlib-compressed copies of Debian's
+    /// snowball-data files with their CRC-32s: `testdata/snowball-porter/README.md`.
+    const VOCABULARY: (&[u8], u32) = (
+        include_bytes!("../../testdata/snowball-porter/voc.txt.zlib"),
+        0xebb6_996e,
+    );
+    const STEMS: (&[u8], u32) = (
+        include_bytes!("../../testdata/snowball-porter/output.txt.zlib"),
+        0x6e76_43a4,
+    );
 
     fn stemmed<const LUCENE: bool>(word: &str) -> String {
         let mut buffer = word.as_bytes().to_vec();
@@ -301,12 +309,17 @@ mod tests {
         String::from_utf8(buffer[..len].to_vec()).unwrap()
     }
 
-    /// (word, expected stem) pairs of Debian's snowball-data Porter vocabulary.
+    /// (word, expected stem) pairs of the Snowball Porter vocabulary.
     fn vocabulary() -> Vec<(String, String)> {
-        let read = |path: &str| {
-            std::fs::read_to_string(path).unwrap_or_else(|e| {
-                panic!("cannot read {path} ({e}): the Porter vocabulary comes from Debian's snowball-data; run `apt-get install snowball-data`")
-            })
+        let read = |(zlib, crc): (&[u8], u32)| {
+            let bytes = miniz_oxide::inflate::decompress_to_vec_zlib(zlib)
+                .expect("the Porter vocabulary fixture is valid zlib");
+            assert_eq!(
+                crate::codec::crc32(&bytes),
+                crc,
+                "the Porter vocabulary fixture differs from the Snowball original"
+            );
+            String::from_utf8(bytes).expect("the Porter vocabulary is UTF-8")
         };
         let (words, stems) = (read(VOCABULARY), read(STEMS));
         let pairs: Vec<(String, String)> = words

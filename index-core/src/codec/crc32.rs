@@ -34,8 +34,13 @@ const fn make_tables() -> [[u32; 256]; 8] {
 static TABLES: [[u32; 256]; 8] = make_tables();
 
 pub(crate) fn crc32(data: &[u8]) -> u32 {
+    crc32_append(0, data)
+}
+
+/// The CRC-32 of `earlier ++ data` from `crc32(earlier)`: checks a section read in pieces.
+pub(crate) fn crc32_append(earlier: u32, data: &[u8]) -> u32 {
     let t = &TABLES;
-    let mut crc = !0u32;
+    let mut crc = !earlier;
     let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
         let lo = crc ^ u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
@@ -57,7 +62,7 @@ pub(crate) fn crc32(data: &[u8]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::crc32;
+    use super::{crc32, crc32_append};
 
     #[test]
     fn known_vectors() {
@@ -85,6 +90,8 @@ mod tests {
                 }
             }
             assert_eq!(crc32(&data[..n]), !crc, "length {}", n);
+            let split = n / 3;
+            assert_eq!(crc32_append(crc32(&data[..split]), &data[split..n]), !crc);
         }
     }
 }

@@ -5,19 +5,50 @@ use super::options::BuildOptions;
 use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
 use crate::postings::PostingList;
-use crate::segment::{ColumnsWriter, DocStoreWriter, IdsWriter, SegmentWriter};
+use crate::query::MAX_PHRASE_SPAN;
+use crate::segment::{ColumnsWriter, DocStoreWriter, IdsWriter, IndexingSettings, SegmentWriter};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Estimated bytes per distinct term beyond its text (hash entry + empty posting list).
 const TERM_OVERHEAD: usize = 96;
-/// Position gap between two source fields indexed into one field, so phrases do not span them.
-const FIELD_VALUE_GAP: u32 = 1;
+/// Positions left empty between two source fields indexed into one field (Lucene's position
+/// increment gap): more than any phrase spans, so no phrase matches across them — not even one
+/// whose stop words leave gaps of their own.
+pub(crate) const POSITION_GAP: u32 = MAX_PHRASE_SPAN + 1;
+
+/// FxHash (rustc's hasher): a multiply-rotate per 8 bytes. The term dictionary hashes every token;
+/// its keys are the corpus' own words, not adversarial input reaching a server, so SipHash's
+/// flooding resistance buys nothing here and costs a tenth of the build.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type TermIds = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
 
 /// The documents since the last flush, inverted in memory.
 struct SegmentInProgress {
-    dictionaries: Vec<HashMap<String, u32>>,
+    dictionaries: Vec<TermIds>,
     lists: Vec<PostingList>,
     lengths: Vec<Vec<u32>>,
+    total_tokens: Vec<u64>,
     unique: Vec<Vec<u32>>,
     store: DocStoreWriter,
     ids: IdsWriter,
@@ -29,9 +60,10 @@ struct SegmentInProgress {
 impl SegmentInProgress {
     fn new(fields: usize) -> Self {
         SegmentInProgress {
-            dictionaries: vec![HashMap::new(); fields],
+            dictionaries: vec![TermIds::default(); fields],
             lists: Vec::new(),
             lengths: vec![Vec::new(); fields],
+            total_tokens: vec![0; fields],
             unique: vec![Vec::new(); fields],
             store: DocStoreWriter::default(),
             ids: IdsWriter::default(),
@@ -66,6 +98,8 @@ pub struct IndexBuilder {
     total_docs: u64,
     /// Scratch: (term id, position) of the field being inverted; reused across documents.
     tokens: Vec<(u32, u32)>,
+    /// Scratch: (positions spanned, first token, end token) of each source of that field.
+    spans: Vec<(u32, usize, usize)>,
 }
 
 impl IndexBuilder {
@@ -80,6 +114,7 @@ impl IndexBuilder {
             skipped: Vec::new(),
             total_docs: 0,
             tokens: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
@@ -90,7 +125,7 @@ impl IndexBuilder {
     pub fn add_jsonl(&mut self, chunk: &[u8], first_line: u64, skip_bad: bool) -> Result<u32> {
         let mut added = 0;
         for (i, line) in chunk.split(|&b| b == b'\n').enumerate() {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            // A CRLF line keeps its '\r' (JSON whitespace): documents are stored byte for byte.
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
@@ -124,14 +159,15 @@ impl IndexBuilder {
         let doc_id = seg.docs;
         for (f, (_, sources)) in self.fields.iter().enumerate() {
             self.tokens.clear();
-            let mut position = 0u32;
+            self.spans.clear();
             let dictionary = &mut seg.dictionaries[f];
             let lists = &mut seg.lists;
             let tokens = &mut self.tokens;
             let heap = &mut seg.postings_heap;
             for source in sources {
                 if let Some(text) = doc.text(source) {
-                    let end = self.analyzer.analyze(text, position, |t| {
+                    let start = tokens.len();
+                    let end = self.analyzer.analyze(text, 0, |t| {
                         let id = match dictionary.get(t.term) {
                             Some(&id) => id,
                             None => {
@@ -144,8 +180,19 @@ impl IndexBuilder {
                         };
                         tokens.push((id, t.position));
                     });
-                    position = end + FIELD_VALUE_GAP;
+                    self.spans.push((end, start, tokens.len()));
                 }
+            }
+            // Lay the sources out POSITION_GAP apart, the longest first: a term's first position
+            // in a document is stored as is, so the sources after the gap pay a longer varint —
+            // fewer terms pay it when the short sources (a title) come after the long one.
+            self.spans.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut base = 0u32;
+            for &(end, start, stop) in &self.spans {
+                for t in &mut self.tokens[start..stop] {
+                    t.1 += base;
+                }
+                base = base.saturating_add(end).saturating_add(POSITION_GAP);
             }
             // Group the field's tokens by term; positions stay ascending within a term.
             self.tokens.sort_unstable();
@@ -165,7 +212,9 @@ impl IndexBuilder {
                 i = j;
             }
             seg.postings_heap += unique as usize * 8 + self.tokens.len() * 4;
-            seg.lengths[f].push(self.tokens.len() as u32);
+            let length = self.tokens.len() as u32;
+            seg.lengths[f].push(self.options.norms.length(length));
+            seg.total_tokens[f] += length as u64;
             seg.unique[f].push(unique);
         }
         for (name, value) in doc.column_values(&self.options.fields) {
@@ -209,7 +258,12 @@ impl IndexBuilder {
         let seg = std::mem::replace(&mut self.segment, SegmentInProgress::new(self.fields.len()));
         let mut writer = SegmentWriter::new(
             self.fields.clone(),
-            self.options.analyzer.clone(),
+            IndexingSettings {
+                analyzer: self.options.analyzer.clone(),
+                norms: self.options.norms,
+                position_gap: POSITION_GAP,
+            },
+            seg.total_tokens,
             seg.lengths,
             seg.unique,
         );

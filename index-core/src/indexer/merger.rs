@@ -2,7 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::postings::PostingList;
-use crate::segment::{ColumnsWriter, DocStoreWriter, IdsWriter, Segment, SegmentWriter, TermEntry};
+use crate::segment::{
+    ColumnsWriter, DocStoreWriter, IdsWriter, IndexingSettings, Segment, SegmentWriter, TermEntry,
+};
 use std::collections::HashSet;
 
 #[derive(Default)]
@@ -25,9 +27,13 @@ impl IndexMerger {
                     .map(|f| (f.name.clone(), f.sources.clone()))
                     .collect::<Vec<_>>()
             };
-            if names(a) != names(b) || a.analyzer != b.analyzer {
+            if names(a) != names(b)
+                || a.analyzer != b.analyzer
+                || a.norms != b.norms
+                || a.position_gap != b.position_gap
+            {
                 return Err(Error::bad_options(
-                    "segments with different fields or analyzers cannot be merged",
+                    "segments with different fields, analyzers or norms cannot be merged",
                 ));
             }
         }
@@ -67,7 +73,20 @@ impl IndexMerger {
             .iter()
             .map(|f| (f.name.clone(), f.sources.clone()))
             .collect();
-        let mut writer = SegmentWriter::new(field_specs, meta.analyzer.clone(), lengths, unique);
+        let total_tokens = (0..fields)
+            .map(|f| {
+                self.segments
+                    .iter()
+                    .map(|s| s.meta().fields[f].total_tokens)
+                    .sum()
+            })
+            .collect();
+        let settings = IndexingSettings {
+            analyzer: meta.analyzer.clone(),
+            norms: meta.norms,
+            position_gap: meta.position_gap,
+        };
+        let mut writer = SegmentWriter::new(field_specs, settings, total_tokens, lengths, unique);
 
         // k-way merge of the sorted dictionaries; k is small, so a linear scan for the minimum.
         let mut next = vec![0usize; self.segments.len()];
@@ -91,7 +110,9 @@ impl IndexMerger {
                 if next[s] < seg.term_count() {
                     let e = seg.term_entry(next[s])?;
                     if (e.field, e.term) == (key.0, key.1.as_slice()) {
-                        seg.postings(&e)?.decode_into(bases[s], &mut list)?;
+                        let positions = seg.read_positions(&e)?;
+                        seg.postings(&e)?
+                            .decode_into(bases[s], &positions, &mut list)?;
                         next[s] += 1;
                     }
                 }

@@ -15,4 +15,5 @@ mod options;
 
 pub use builder::IndexBuilder;
 pub use merger::IndexMerger;
+pub(crate) use options::ID_KEYS;
 pub use options::{BuildOptions, FieldMode};

@@ -2,6 +2,7 @@
 
 use crate::analysis::{AnalyzerConfig, Stemmer, StopWords};
 use crate::error::{Error, Result};
+use crate::scoring::Norms;
 use serde_json::Value;
 
 /// Default corpus fields indexed (BEIR's `title` and `text`).
@@ -23,6 +24,8 @@ pub struct BuildOptions {
     pub fields: Vec<String>,
     pub field_mode: FieldMode,
     pub analyzer: AnalyzerConfig,
+    /// How document lengths are recorded: exactly (default) or as Lucene's one byte.
+    pub norms: Norms,
     /// Bytes the in-memory segment may hold before `IndexBuilder::should_flush` says so.
     pub memory_budget: usize,
 }
@@ -33,6 +36,7 @@ impl Default for BuildOptions {
             fields: DEFAULT_FIELDS.iter().map(|s| s.to_string()).collect(),
             field_mode: FieldMode::Combined,
             analyzer: AnalyzerConfig::default(),
+            norms: Norms::Exact,
             memory_budget: DEFAULT_MEMORY_BUDGET_MB << 20,
         }
     }
@@ -43,8 +47,8 @@ pub(crate) const ID_KEYS: [&str; 2] = ["_id", "id"];
 
 impl BuildOptions {
     /// Reads options from JSON such as
-    /// `{"fields":["title","text"],"fieldMode":"combined","stemmer":"porter","stopwords":"lucene","memoryBudgetMb":256}`;
-    /// every key is optional.
+    /// `{"fields":["title","text"],"fieldMode":"combined","stemmer":"porter","stopwords":"lucene",
+    /// "norms":"exact","memoryBudgetMb":256}`; every key is optional.
     pub fn from_json(json: &str) -> Result<BuildOptions> {
         let v: Value = serde_json::from_str(json)
             .map_err(|e| Error::bad_options(format!("index options are not JSON: {}", e)))?;
@@ -104,6 +108,12 @@ impl BuildOptions {
                     ))
                 }
             };
+        }
+        if let Some(n) = v.get("norms") {
+            o.norms = n
+                .as_str()
+                .and_then(Norms::parse)
+                .ok_or_else(|| Error::bad_options("\"norms\" must be \"exact\" or \"lucene\""))?;
         }
         if let Some(m) = v.get("memoryBudgetMb") {
             let mb = m.as_u64().filter(|&mb| (1..=65_536).contains(&mb));

@@ -20,19 +20,19 @@ pub(crate) struct BlockMeta {
     pub(crate) min_unique: u32,
 }
 
-/// A term's postings as stored: the block metas, the packed blocks and the positions.
+/// A term's postings as stored: the block metas and the packed blocks. (Its positions are read
+/// separately, only for phrases: `Segment::positions`.)
 #[derive(Clone, Copy)]
 pub(crate) struct TermPostings<'a> {
     pub(crate) doc_freq: u32,
     metas: &'a [u8],
     data: &'a [u8],
-    positions: &'a [u8],
 }
 
 impl<'a> TermPostings<'a> {
-    /// `postings` and `positions` start at this term's offsets and may run to the end of their
-    /// sections; `doc_freq` tells how many blocks there are.
-    pub(crate) fn new(doc_freq: u32, postings: &'a [u8], positions: &'a [u8]) -> Result<Self> {
+    /// `postings` starts at this term's offset and may run to the end of its section; `doc_freq`
+    /// tells how many blocks there are.
+    pub(crate) fn new(doc_freq: u32, postings: &'a [u8]) -> Result<Self> {
         let blocks = (doc_freq as usize + BLOCK_LEN - 1) / BLOCK_LEN;
         let meta_len = blocks * BLOCK_META_LEN;
         if doc_freq == 0 || postings.len() < meta_len {
@@ -42,7 +42,6 @@ impl<'a> TermPostings<'a> {
             doc_freq,
             metas: &postings[..meta_len],
             data: &postings[meta_len..],
-            positions,
         })
     }
 
@@ -70,10 +69,12 @@ impl<'a> TermPostings<'a> {
         }
     }
 
-    /// Appends every posting, doc ids shifted by `base`, to `out` — sequentially, for merging.
+    /// Appends every posting, doc ids shifted by `base`, to `out` — sequentially, for merging;
+    /// `positions` are the term's positions.
     pub(crate) fn decode_into(
         &self,
         base: u32,
+        positions: &[u8],
         out: &mut crate::postings::PostingList,
     ) -> Result<()> {
         let mut c = self.cursor()?;
@@ -84,7 +85,7 @@ impl<'a> TermPostings<'a> {
             out.tfs.push(tf);
             let mut p = 0u32;
             for j in 0..tf {
-                let gap = read_varint(self.positions, &mut at)?;
+                let gap = read_varint(positions, &mut at)?;
                 p = if j == 0 {
                     gap
                 } else {
@@ -276,20 +277,20 @@ impl<'a> PostingCursor<'a> {
         }
     }
 
-    /// Decodes the positions of the current doc into `out` (cleared first).
-    pub(crate) fn positions(&mut self, out: &mut Vec<u32>) -> Result<()> {
+    /// Decodes the positions of the current doc into `out` (cleared first); `data` are the term's
+    /// positions.
+    pub(crate) fn positions(&mut self, data: &[u8], out: &mut Vec<u32>) -> Result<()> {
         out.clear();
         if !self.tfs_decoded {
             self.decode_tfs();
         }
         let meta = self.postings.block_meta(self.block);
         let mut at = meta.positions_offset as usize;
-        if at > self.postings.positions.len() {
+        if at > data.len() {
             return Err(Error::corrupt(
                 "positions start past the end of their section",
             ));
         }
-        let data = self.postings.positions;
         for i in 0..=self.at {
             let mut p = 0u32;
             for j in 0..self.tfs[i] {
@@ -362,14 +363,14 @@ mod tests {
             let density = [0.001, 0.05, 0.5, 1.0][round % 4];
             let list = random_list(&mut rng, n_docs, density);
             let (p, q) = write(&list, n_docs as usize);
-            let tp = super::TermPostings::new(list.docs.len() as u32, &p, &q).unwrap();
+            let tp = super::TermPostings::new(list.docs.len() as u32, &p).unwrap();
             let mut c = tp.cursor().unwrap();
             let mut got = PostingList::default();
             let mut pos = Vec::new();
             while c.doc() != DOC_END {
                 got.docs.push(c.doc());
                 got.tfs.push(c.tf());
-                c.positions(&mut pos).unwrap();
+                c.positions(&q, &mut pos).unwrap();
                 got.positions.extend_from_slice(&pos);
                 c.advance().unwrap();
             }
@@ -381,8 +382,8 @@ mod tests {
     fn seek_lands_on_first_doc_at_or_after_target() {
         let mut rng = Rng::new(3);
         let list = random_list(&mut rng, 5000, 0.1);
-        let (p, q) = write(&list, 5000);
-        let tp = super::TermPostings::new(list.docs.len() as u32, &p, &q).unwrap();
+        let (p, _) = write(&list, 5000);
+        let tp = super::TermPostings::new(list.docs.len() as u32, &p).unwrap();
         let mut target = 0u32;
         let mut c = tp.cursor().unwrap();
         while target < 5100 {
@@ -409,8 +410,8 @@ mod tests {
     fn block_metas_bound_every_doc_in_the_block() {
         let mut rng = Rng::new(11);
         let list = random_list(&mut rng, 3000, 0.3);
-        let (p, q) = write(&list, 3000);
-        let tp = super::TermPostings::new(list.docs.len() as u32, &p, &q).unwrap();
+        let (p, _) = write(&list, 3000);
+        let tp = super::TermPostings::new(list.docs.len() as u32, &p).unwrap();
         for (i, chunk) in list.docs.chunks(super::BLOCK_LEN).enumerate() {
             let m = tp.block_meta(i);
             let tfs = &list.tfs[i * super::BLOCK_LEN..i * super::BLOCK_LEN + chunk.len()];
@@ -425,16 +426,15 @@ mod tests {
     fn damaged_blocks_are_errors_not_panics() {
         let mut rng = Rng::new(5);
         let list = random_list(&mut rng, 1000, 0.5);
-        let (p, q) = write(&list, 1000);
+        let (p, _) = write(&list, 1000);
         for cut in [0, 10, p.len() / 2, p.len() - 1] {
-            let res =
-                super::TermPostings::new(list.docs.len() as u32, &p[..cut], &q).and_then(|tp| {
-                    let mut c = tp.cursor()?;
-                    while c.doc() != DOC_END {
-                        c.advance()?;
-                    }
-                    Ok(())
-                });
+            let res = super::TermPostings::new(list.docs.len() as u32, &p[..cut]).and_then(|tp| {
+                let mut c = tp.cursor()?;
+                while c.doc() != DOC_END {
+                    c.advance()?;
+                }
+                Ok(())
+            });
             assert!(res.is_err(), "cut at {}", cut);
         }
     }

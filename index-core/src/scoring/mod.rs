@@ -10,8 +10,10 @@
 //! The language models add a per-document prior (`doc_prior`, ≤ 0) that depends only on the
 //! document, bounded by `prior_bound`.
 
+mod norms;
 mod rankers;
 
+pub use norms::Norms;
 pub use rankers::{
     rankers_json, ParamSpec, Ranker, RankerParams, RankerSpec, DEFAULT_RANKER, RANKERS,
 };

@@ -5,20 +5,32 @@
 
 use crate::error::Result;
 use crate::postings::{PostingCursor, DOC_END};
+use std::rc::Rc;
 
-/// Terms of a phrase with their offsets from the phrase's first token (stop words keep their gaps).
+/// One term of a phrase: its cursor, its offset from the phrase's first token (stop words keep
+/// their gaps), and its positions (read from the file for the phrase).
+#[derive(Clone)]
+pub(crate) struct PhraseTerm<'a> {
+    pub(crate) cursor: PostingCursor<'a>,
+    pub(crate) offset: u32,
+    pub(crate) positions: Rc<[u8]>,
+}
+
+#[derive(Clone)]
 pub(crate) struct Phrase<'a> {
-    pub(crate) terms: Vec<(PostingCursor<'a>, u32)>,
+    pub(crate) terms: Vec<PhraseTerm<'a>>,
 }
 
 // A term cursor is large (it holds a decoded block), but alternatives are few per query and
 // scanned per candidate: keeping the cursor inline saves a pointer chase on the hot path.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 pub(crate) enum Alternative<'a> {
     Term(PostingCursor<'a>),
     Phrase(Phrase<'a>),
 }
 
+#[derive(Clone)]
 pub(crate) struct Constraint<'a> {
     pub(crate) alternatives: Vec<Alternative<'a>>,
 }
@@ -28,8 +40,8 @@ impl<'a> Alternative<'a> {
         match self {
             Alternative::Term(c) => Ok(c.seek(doc)? == doc),
             Alternative::Phrase(p) => {
-                for (c, _) in p.terms.iter_mut() {
-                    if c.seek(doc)? != doc {
+                for t in p.terms.iter_mut() {
+                    if t.cursor.seek(doc)? != doc {
                         return Ok(false);
                     }
                 }
@@ -38,15 +50,16 @@ impl<'a> Alternative<'a> {
                     .terms
                     .split_first_mut()
                     .expect("phrases have two or more terms");
-                first.0.positions(&mut scratch[0])?;
+                first.cursor.positions(&first.positions, &mut scratch[0])?;
                 let mut starts: Vec<u32> = scratch[0]
                     .iter()
-                    .map(|&pos| pos.wrapping_sub(first.1))
+                    .map(|&pos| pos.wrapping_sub(first.offset))
                     .collect();
-                for (c, offset) in rest.iter_mut() {
-                    c.positions(&mut scratch[1])?;
+                for t in rest.iter_mut() {
+                    t.cursor.positions(&t.positions, &mut scratch[1])?;
                     let here = &scratch[1];
-                    starts.retain(|&s| here.binary_search(&s.wrapping_add(*offset)).is_ok());
+                    let offset = t.offset;
+                    starts.retain(|&s| here.binary_search(&s.wrapping_add(offset)).is_ok());
                     if starts.is_empty() {
                         return Ok(false);
                     }
@@ -64,9 +77,9 @@ impl<'a> Alternative<'a> {
             Alternative::Phrase(p) => {
                 &p.terms
                     .iter()
-                    .min_by_key(|(c, _)| c.doc_freq())
+                    .min_by_key(|t| t.cursor.doc_freq())
                     .expect("non-empty")
-                    .0
+                    .cursor
             }
         }
     }

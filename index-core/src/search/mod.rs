@@ -1,11 +1,12 @@
 //! search/: which documents answer this query best, and how many match at all?
 //!
-//! `plan` turns a parsed query into scoring terms (one posting cursor per field and term, with its
-//! statistics and score bound), constraints (required and excluded terms and phrases) and a filter
-//! bitset. `maxscore` finds the top k by dynamic pruning (MaxScore with block-max bounds);
+//! `plan` resolves a request once — the query parsed and analysed, scoring terms (one posting
+//! cursor per field and term, with its statistics and score bound), constraints (required and
+//! excluded terms and phrases) and the filter bitset — and every evaluation works from that one
+//! plan: `maxscore` finds the top k by dynamic pruning (MaxScore with block-max bounds);
 //! `exhaustive` scores every document and is the reference the pruning must equal exactly;
-//! `count` counts matches without scoring. Results are ordered by score descending, ties broken by
-//! ascending doc id (`topk`).
+//! `count` counts matches without scoring, on a fork of the plan, exactly or up to a limit.
+//! Results are ordered by score descending, ties broken by ascending doc id (`topk`).
 
 mod constraint;
 mod count;
@@ -15,16 +16,19 @@ mod plan;
 mod request;
 mod topk;
 
-pub use request::{SearchRequest, SearchResults, MAX_WINDOW};
+pub use request::{Counting, SearchRequest, SearchResults, Total, MAX_WINDOW};
 
 use crate::error::{Error, Result};
 use crate::segment::Segment;
 
-/// Runs `request` against `segment`.
+/// Runs `request` against `segment`: one plan, evaluated for the top k and, when asked, counted.
 pub fn search(segment: &Segment, request: &SearchRequest) -> Result<SearchResults> {
     let k = request.offset + request.size;
     let mut top = plan::Plan::build(segment, request)?;
-    let terms = top.highlight_terms.clone();
+    let total = match request.count {
+        Counting::Skip => None,
+        counting => Some(count::count(&mut top.fork(), counting.limit())?),
+    };
     let hits = if request.exhaustive {
         exhaustive::top_k(&mut top, k, request.after)?
     } else {
@@ -38,15 +42,9 @@ pub fn search(segment: &Segment, request: &SearchRequest) -> Result<SearchResult
             request.ranker, doc, score
         )));
     }
-    let total = if request.count_total {
-        let mut counting = plan::Plan::build(segment, request)?;
-        Some(count::count(&mut counting)?)
-    } else {
-        None
-    };
     Ok(SearchResults {
         total,
         hits: hits.into_iter().skip(request.offset).collect(),
-        terms,
+        terms: top.highlight_terms,
     })
 }

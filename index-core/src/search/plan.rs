@@ -1,17 +1,16 @@
 //! From a request to what the search loops evaluate.
 
-use super::constraint::{Alternative, Constraint, Phrase, Union};
+use super::constraint::{Alternative, Constraint, Phrase, PhraseTerm, Union};
 use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
-use crate::query::{
-    parse_filter, parse_query, plain_words, ClauseText, FilterOp, FilterValue, Occur,
-};
+use crate::query::{filter_bitset, parse_query, plain_words, ClauseText, Occur, MAX_PHRASE_SPAN};
 use crate::scoring::{Ranker, TermScorer, TermStats};
-use crate::segment::{ColumnKind, Segment};
-use std::cmp::Ordering;
+use crate::segment::Segment;
+use std::rc::Rc;
 
 /// One (field, term) of the query that contributes to scores.
+#[derive(Clone)]
 pub(crate) struct ScoringTerm<'a> {
     pub(crate) field: u32,
     pub(crate) scorer: TermScorer,
@@ -28,8 +27,9 @@ pub(crate) struct Plan<'a> {
     pub(crate) terms: Vec<ScoringTerm<'a>>,
     pub(crate) required: Vec<Constraint<'a>>,
     pub(crate) excluded: Vec<Constraint<'a>>,
-    /// Documents passing the metadata filters (one bit each), when there are filters.
-    pub(crate) allowed: Option<Vec<u64>>,
+    /// Documents passing the metadata filters (one bit each), when there are filters; shared by
+    /// the plan's forks.
+    pub(crate) allowed: Option<Rc<Vec<u64>>>,
     /// (field, query length) of every field the positive clauses search: the language models'
     /// document prior is summed over these.
     pub(crate) prior_fields: Vec<(u32, f64)>,
@@ -50,100 +50,66 @@ struct AnalyzedClause {
 }
 
 impl<'a> Plan<'a> {
+    /// Resolves `request` against `segment` once: fields, analysed clauses, scoring terms with their
+    /// bounds, constraints and the filter bitset. Top-k and counting both evaluate this one plan.
     pub(crate) fn build(segment: &'a Segment, request: &SearchRequest) -> Result<Plan<'a>> {
-        let meta = segment.meta();
-        let names: Vec<&str> = meta.fields.iter().map(|f| f.name.as_str()).collect();
-        let field_id = |name: &str| -> Result<u32> {
-            names.iter().position(|n| *n == name).map(|i| i as u32).ok_or_else(|| {
-                if names.len() == 1 {
-                    Error::bad_query("fields", format!(
-                        "unknown field \"{}\": this index has one field, \"{}\" (built with its fields combined; build with --field-mode separate to search fields apart)",
-                        name, names[0]
-                    ))
-                } else {
-                    Error::bad_query("fields", format!("unknown field \"{}\": this index has {}", name, names.join(", ")))
-                }
-            })
-        };
-        let default_fields: Vec<u32> = match &request.fields {
-            None => (0..names.len() as u32).collect(),
-            Some(list) if list.is_empty() => {
-                return Err(Error::bad_query(
-                    "fields",
-                    "\"fields\" must name at least one field",
-                ))
-            }
-            Some(list) => list.iter().map(|f| field_id(f)).collect::<Result<_>>()?,
-        };
-
-        let analyzer = segment.analyzer();
-        let mut clauses = Vec::new();
-        let parsed = if request.plain {
-            plain_words(&request.query)?
-        } else {
-            parse_query(&request.query, &names)?
-        };
-        for c in parsed {
-            let fields = match &c.field {
-                Some(f) => vec![field_id(f)?],
-                None => default_fields.clone(),
-            };
-            let (text, is_phrase) = match &c.text {
-                ClauseText::Word(w) => (w, false),
-                ClauseText::Phrase(p) => (p, true),
-            };
-            let mut tokens = Vec::new();
-            let mut first = None;
-            analyzer.analyze(text, 0, |t| {
-                let base = *first.get_or_insert(t.position);
-                tokens.push((t.term.to_string(), t.position - base));
-            });
-            if tokens.is_empty() {
-                continue; // only stop words or punctuation
-            }
-            clauses.push(AnalyzedClause {
-                occur: c.occur,
-                fields,
-                tokens,
-                is_phrase,
-            });
-        }
-        if !clauses.is_empty() && clauses.iter().all(|c| c.occur == Occur::MustNot) {
-            return Err(Error::bad_query(
-                "query",
-                "the query only excludes: add at least one word or phrase to search for",
-            ));
-        }
-
+        let clauses = analyze_clauses(segment, request)?;
         let mut plan = Plan {
             segment,
             ranker: request.ranker,
             terms: Vec::new(),
             required: Vec::new(),
             excluded: Vec::new(),
-            allowed: None,
+            allowed: filter_bitset(segment, &request.filters)?.map(Rc::new),
             prior_fields: Vec::new(),
             prior_bound: 0.0,
             impossible: false,
             highlight_terms: Vec::new(),
             scratch: [Vec::new(), Vec::new()],
         };
-        // Scoring terms: every (field, term) of a positive clause, repeated terms weighted.
-        let mut weights: Vec<((u32, String), f64)> = Vec::new();
+        plan.add_scoring_terms(&clauses)?;
+        plan.add_constraints(&clauses)?;
+        Ok(plan)
+    }
+
+    /// A second evaluation of the same plan: fresh cursors at the start of their postings (the
+    /// plan's are moved by evaluating it), the filter bitset shared.
+    pub(crate) fn fork(&self) -> Plan<'a> {
+        Plan {
+            segment: self.segment,
+            ranker: self.ranker,
+            terms: self.terms.clone(),
+            required: self.required.clone(),
+            excluded: self.excluded.clone(),
+            allowed: self.allowed.clone(),
+            prior_fields: self.prior_fields.clone(),
+            prior_bound: self.prior_bound,
+            impossible: self.impossible,
+            highlight_terms: Vec::new(),
+            scratch: [Vec::new(), Vec::new()],
+        }
+    }
+
+    /// Scoring terms: every (field, term) of a positive clause, a repeated term weighted by its
+    /// repetitions; each with its scorer and the largest score its blocks allow.
+    fn add_scoring_terms(&mut self, clauses: &[AnalyzedClause]) -> Result<()> {
+        let segment = self.segment;
+        let meta = segment.meta();
+        let mut weights: Vec<((u32, &str), f64)> = Vec::new();
         for c in clauses.iter().filter(|c| c.occur != Occur::MustNot) {
             for (term, _) in &c.tokens {
-                if !plan.highlight_terms.contains(term) {
-                    plan.highlight_terms.push(term.clone());
+                if !self.highlight_terms.contains(term) {
+                    self.highlight_terms.push(term.clone());
                 }
                 for &f in &c.fields {
-                    let key = (f, term.clone());
+                    let key = (f, term.as_str());
                     match weights.iter_mut().find(|(k, _)| *k == key) {
                         Some((_, w)) => *w += 1.0,
                         None => weights.push((key, 1.0)),
                     }
-                    match plan.prior_fields.iter_mut().find(|(pf, _)| *pf == f) {
+                    match self.prior_fields.iter_mut().find(|(pf, _)| *pf == f) {
                         Some((_, n)) => *n += 1.0,
-                        None => plan.prior_fields.push((f, 1.0)),
+                        None => self.prior_fields.push((f, 1.0)),
                     }
                 }
             }
@@ -163,65 +129,75 @@ impl<'a> Plan<'a> {
                 query_weight: weight,
             };
             let postings = segment.postings(&entry)?;
-            let scorer = request.ranker.scorer(&stats);
+            let scorer = self.ranker.scorer(&stats);
             let max_score = (0..postings.block_count())
                 .map(|b| {
                     let m = postings.block_meta(b);
                     scorer.score(m.max_tf, m.min_len, m.min_unique)
                 })
                 .fold(0.0, f64::max);
-            plan.terms.push(ScoringTerm {
+            self.terms.push(ScoringTerm {
                 field,
                 scorer,
                 cursor: postings.cursor()?,
                 max_score,
             });
         }
-        if request.ranker.has_prior() {
-            plan.prior_bound = plan
+        if self.ranker.has_prior() {
+            let ranker = self.ranker;
+            self.prior_bound = self
                 .prior_fields
                 .iter()
-                .map(|&(f, qlen)| {
-                    request
-                        .ranker
-                        .prior_bound(qlen, meta.fields[f as usize].min_length)
-                })
+                .map(|&(f, qlen)| ranker.prior_bound(qlen, meta.fields[f as usize].min_length))
                 .sum();
         }
+        Ok(())
+    }
 
-        // Constraints: +words, phrases (quotes mean "must appear"), -words, -phrases.
-        for c in &clauses {
+    /// Constraints: +words, phrases (quotes mean "must appear"), -words, -phrases. A required
+    /// clause that no field holds makes the plan impossible.
+    fn add_constraints(&mut self, clauses: &[AnalyzedClause]) -> Result<()> {
+        let segment = self.segment;
+        for c in clauses {
             let required = c.occur == Occur::Must || (c.is_phrase && c.occur == Occur::Should);
             if !(required || c.occur == Occur::MustNot) {
                 continue;
             }
             let mut alternatives = Vec::new();
             'fields: for &f in &c.fields {
-                let mut cursors = Vec::new();
+                let mut entries = Vec::new();
                 for (term, offset) in &c.tokens {
                     match segment.find_term(f, term.as_bytes())? {
-                        Some(e) => cursors.push((segment.postings(&e)?.cursor()?, *offset)),
+                        Some(e) => entries.push((e, *offset)),
                         None => continue 'fields,
                     }
                 }
-                alternatives.push(if cursors.len() == 1 {
-                    Alternative::Term(cursors.pop().expect("one").0)
+                alternatives.push(if entries.len() == 1 {
+                    Alternative::Term(segment.postings(&entries[0].0)?.cursor()?)
                 } else {
-                    Alternative::Phrase(Phrase { terms: cursors })
+                    // Only phrases read positions, from the file, once per term.
+                    let mut terms = Vec::with_capacity(entries.len());
+                    for (e, offset) in &entries {
+                        terms.push(PhraseTerm {
+                            cursor: segment.postings(e)?.cursor()?,
+                            offset: *offset,
+                            positions: segment.positions(e)?,
+                        });
+                    }
+                    Alternative::Phrase(Phrase { terms })
                 });
             }
             if c.occur == Occur::MustNot {
                 if !alternatives.is_empty() {
-                    plan.excluded.push(Constraint { alternatives });
+                    self.excluded.push(Constraint { alternatives });
                 }
             } else if alternatives.is_empty() {
-                plan.impossible = true;
+                self.impossible = true;
             } else {
-                plan.required.push(Constraint { alternatives });
+                self.required.push(Constraint { alternatives });
             }
         }
-        plan.allowed = filter_bitset(segment, &request.filters)?;
-        Ok(plan)
+        Ok(())
     }
 
     /// Candidate documents in ascending order: the union of the scoring terms, or — when clauses
@@ -303,76 +279,101 @@ impl<'a> Plan<'a> {
     }
 }
 
-fn filter_bitset(segment: &Segment, filters: &[String]) -> Result<Option<Vec<u64>>> {
-    if filters.is_empty() {
-        return Ok(None);
-    }
-    let n = segment.meta().doc_count;
-    let mut bits = vec![!0u64; (n as usize + 63) / 64];
-    for expr in filters {
-        let f = parse_filter(expr)?;
-        let column = segment.column(&f.column)?.ok_or_else(|| {
-            let names = segment.column_names();
-            Error::bad_query(
-                "filters",
-                if names.is_empty() {
-                    format!(
-                        "filter on \"{}\": this index has no metadata columns to filter on",
-                        f.column
-                    )
-                } else {
-                    format!(
-                        "filter on \"{}\": unknown column; this index can filter on {}",
-                        f.column,
-                        names.join(", ")
-                    )
-                },
-            )
-        })?;
-        match (column.kind, &f.value) {
-            (ColumnKind::Number, FilterValue::Number(x)) => {
-                for d in 0..n {
-                    let v = column.number(d)?;
-                    let keep =
-                        !v.is_nan() && f.op.test(v.partial_cmp(x).unwrap_or(Ordering::Equal));
-                    if !keep {
-                        bits[d as usize / 64] &= !(1u64 << (d % 64));
-                    }
-                }
-            }
-            (ColumnKind::Number, FilterValue::Text(t)) => {
-                return Err(Error::bad_query(
-                    "filters",
-                    format!(
-                        "filter on \"{}\": it holds numbers, \"{}\" is not one",
-                        f.column, t
-                    ),
+/// The field ids a name resolves to, with a sentence naming the index's fields otherwise.
+fn field_id(names: &[&str], name: &str) -> Result<u32> {
+    names
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| i as u32)
+        .ok_or_else(|| {
+            if names.len() == 1 {
+                Error::bad_query("fields", format!(
+                    "unknown field \"{}\": this index has one field, \"{}\" (built with its fields combined; build with --field-mode separate to search fields apart)",
+                    name, names[0]
                 ))
+            } else {
+                Error::bad_query(
+                    "fields",
+                    format!(
+                    "unknown field \"{}\": this index has {}",
+                    name,
+                    names.join(", ")
+                ),
+                )
             }
-            (ColumnKind::Keyword, _) => {
-                if !matches!(f.op, FilterOp::Eq | FilterOp::Ne) {
-                    return Err(Error::bad_query(
-                        "filters",
-                        format!(
-                            "filter on \"{}\": it holds text, which only = and != compare",
-                            f.column
-                        ),
-                    ));
-                }
-                let ord = column.find(&f.text)?;
-                for d in 0..n {
-                    let o = column.ordinal(d)?;
-                    let equal = ord == Some(o);
-                    let keep = match f.op {
-                        FilterOp::Eq => equal,
-                        _ => o != u32::MAX && !equal,
-                    };
-                    if !keep {
-                        bits[d as usize / 64] &= !(1u64 << (d % 64));
-                    }
-                }
-            }
+        })
+}
+
+/// Parses the query (or splits it into plain words) and analyses every clause with the index's
+/// analyzer, resolving each clause to the fields it searches. Clauses of stop words only vanish.
+fn analyze_clauses(segment: &Segment, request: &SearchRequest) -> Result<Vec<AnalyzedClause>> {
+    let names: Vec<&str> = segment
+        .meta()
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    let default_fields: Vec<u32> = match &request.fields {
+        None => (0..names.len() as u32).collect(),
+        Some(list) if list.is_empty() => {
+            return Err(Error::bad_query(
+                "fields",
+                "\"fields\" must name at least one field",
+            ))
         }
+        Some(list) => list
+            .iter()
+            .map(|f| field_id(&names, f))
+            .collect::<Result<_>>()?,
+    };
+    let parsed = if request.plain {
+        plain_words(&request.query)?
+    } else {
+        parse_query(&request.query, &names)?
+    };
+    let analyzer = segment.analyzer();
+    let mut clauses = Vec::new();
+    for c in parsed {
+        let fields = match &c.field {
+            Some(f) => vec![field_id(&names, f)?],
+            None => default_fields.clone(),
+        };
+        let (text, is_phrase) = match &c.text {
+            ClauseText::Word(w) => (w, false),
+            ClauseText::Phrase(p) => (p, true),
+        };
+        let mut tokens = Vec::new();
+        let mut first = None;
+        analyzer.analyze(text, 0, |t| {
+            let base = *first.get_or_insert(t.position);
+            tokens.push((t.term.to_string(), t.position - base));
+        });
+        if tokens.is_empty() {
+            continue; // only stop words or punctuation
+        }
+        let span = tokens.last().map_or(0, |t| t.1);
+        if is_phrase && span > MAX_PHRASE_SPAN {
+            return Err(Error::bad_query(
+                "query",
+                format!(
+                    "a phrase may span at most {} words, stop words counted; this one spans {}",
+                    MAX_PHRASE_SPAN + 1,
+                    span + 1
+                ),
+            ));
+        }
+        clauses.push(AnalyzedClause {
+            occur: c.occur,
+            fields,
+            tokens,
+            is_phrase,
+        });
     }
-    Ok(Some(bits))
+    if !clauses.is_empty() && clauses.iter().all(|c| c.occur == Occur::MustNot) {
+        return Err(Error::bad_query(
+            "query",
+            "the query only excludes: add at least one word or phrase to search for",
+        ));
+    }
+    Ok(clauses)
 }

@@ -7,6 +7,33 @@ use serde_json::Value;
 /// Largest `offset + size` a request may reach; deeper pages go through `after` (a cursor).
 pub const MAX_WINDOW: usize = 100_000;
 
+/// Whether and how far a search counts its matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counting {
+    /// No total (`total` is `None`): the cheapest search.
+    Skip,
+    /// Every match, however many.
+    Exact,
+    /// Exactly up to this many; beyond, the total is "at least" this many.
+    UpTo(u64),
+}
+
+impl Counting {
+    pub(crate) fn limit(self) -> Option<u64> {
+        match self {
+            Counting::UpTo(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// How many documents match: exactly `value`, or (when not `exact`) at least `value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Total {
+    pub value: u64,
+    pub exact: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct SearchRequest {
     pub query: String,
@@ -20,8 +47,8 @@ pub struct SearchRequest {
     pub filters: Vec<String>,
     /// Only hits that rank after this (score, doc) — the last hit of the previous page.
     pub after: Option<(f64, u32)>,
-    /// Count every matching document (`total`).
-    pub count_total: bool,
+    /// Whether to count the matching documents (`total`), exactly or up to a limit.
+    pub count: Counting,
     /// Score every document instead of pruning (the reference for tests and benchmarks).
     pub exhaustive: bool,
     /// Read the query as plain words — no quotes, `+`, `-` or `field:` — as research runs expect
@@ -39,7 +66,7 @@ impl SearchRequest {
             fields: None,
             filters: Vec::new(),
             after: None,
-            count_total: true,
+            count: Counting::Exact,
             exhaustive: false,
             plain: false,
         }
@@ -47,7 +74,8 @@ impl SearchRequest {
 
     /// Reads options from JSON: `{"ranker":"bm25","params":{"k1":0.9},"offset":0,"size":10,
     /// "fields":["title"],"filters":["year>=1900"],"after":{"score":1.5,"doc":7},"count":true,
-    /// "exhaustive":false,"plain":false}`; every key is optional.
+    /// "exhaustive":false,"plain":false}`; every key is optional. `count` is `true` (exact, the
+    /// default), `false` (no total) or a positive integer N (exact up to N, then "at least N").
     pub fn from_json(query: &str, json: &str) -> Result<SearchRequest> {
         let v: Value = serde_json::from_str(json).map_err(|e| {
             Error::bad_query("options", format!("search options are not JSON: {}", e))
@@ -162,7 +190,19 @@ impl SearchRequest {
                 )),
             }
         };
-        r.count_total = flag("count", true)?;
+        r.count = match v.get("count") {
+            None | Some(Value::Bool(true)) => Counting::Exact,
+            Some(Value::Bool(false)) => Counting::Skip,
+            Some(x) => match x.as_u64() {
+                Some(n) if n >= 1 => Counting::UpTo(n),
+                _ => {
+                    return Err(Error::bad_query(
+                        "count",
+                        "\"count\" must be true (exact), false (no total) or a positive integer (exact up to it, then \"at least\")",
+                    ))
+                }
+            },
+        };
         r.exhaustive = flag("exhaustive", false)?;
         r.plain = flag("plain", false)?;
         Ok(r)
@@ -172,7 +212,7 @@ impl SearchRequest {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResults {
     /// Documents matching the query (`None` when not counted).
-    pub total: Option<u64>,
+    pub total: Option<Total>,
     /// (doc id, score), best first, ties by ascending doc id.
     pub hits: Vec<(u32, f64)>,
     /// The analysed terms of the query's positive clauses, for highlighting.

@@ -200,6 +200,10 @@ impl<'a> ColumnReader<'a> {
         }
     }
 
+    pub(crate) fn doc_count(&self) -> u32 {
+        self.docs as u32
+    }
+
     pub(crate) fn number(&self, doc: u32) -> Result<f64> {
         self.bytes.f64(doc as usize * 8)
     }

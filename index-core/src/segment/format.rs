@@ -3,45 +3,54 @@
 //! ```text
 //! header   magic "SIRINDEX" (8) | format version u32 | section count u32
 //! table    per section: kind u32 | crc32 u32 | offset u64 | length u64      (24 bytes each)
-//! sections each starts at a multiple of 8
+//! sections each starts at a multiple of 8; core sections first, then the lazy ones
 //! footer   crc32 of header+table u32 | format version u32 | magic "SIRINDEX" (8)
 //! ```
-//! All numbers are little-endian. The footer repeats magic and version so that a truncated file is
-//! recognised as truncated rather than as some other format.
+//! All numbers are little-endian. The footer repeats magic and version: a file whose last bytes
+//! are not the footer is truncated (or not an index), and a footer that names another version than
+//! the header is a damaged file, not a file of another version.
+//!
+//! Core sections are read into memory and checked against their CRC-32 when the index is opened.
+//! Lazy sections (positions, stored document blocks) stay in the file: each piece read on demand is
+//! checked against its own CRC-32 (in the term dictionary, in the stored block table), and the
+//! table's CRC-32 of the whole section is checked by a full verification (`Segment::verify_all`).
 
+use super::source::ReadAt;
 use crate::codec::{crc32, ByteWriter, Bytes};
 use crate::error::{Error, Result};
 
 pub(crate) const MAGIC: &[u8; 8] = b"SIRINDEX";
 /// Bumped on any change a reader of the previous version could misread. Saved sample indexes of
 /// every version live in `index-core/tests/samples/`.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 16;
 const TABLE_ENTRY_LEN: usize = 24;
 const FOOTER_LEN: usize = 16;
 
-/// The sections of format version 1, in file order.
+/// The sections of format version 2, in file order: the seven core sections, then the two lazy ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SectionKind {
     Meta = 1,
     Terms = 2,
     Postings = 3,
-    Positions = 4,
-    DocStats = 5,
-    Store = 6,
-    Ids = 7,
-    Columns = 8,
+    DocStats = 4,
+    Ids = 5,
+    Columns = 6,
+    StoreIndex = 7,
+    Positions = 8,
+    StoreData = 9,
 }
 
-pub(crate) const SECTIONS: [SectionKind; 8] = [
+pub(crate) const SECTIONS: [SectionKind; 9] = [
     SectionKind::Meta,
     SectionKind::Terms,
     SectionKind::Postings,
-    SectionKind::Positions,
     SectionKind::DocStats,
-    SectionKind::Store,
     SectionKind::Ids,
     SectionKind::Columns,
+    SectionKind::StoreIndex,
+    SectionKind::Positions,
+    SectionKind::StoreData,
 ];
 
 impl SectionKind {
@@ -50,13 +59,28 @@ impl SectionKind {
             SectionKind::Meta => "meta",
             SectionKind::Terms => "terms",
             SectionKind::Postings => "postings",
-            SectionKind::Positions => "positions",
             SectionKind::DocStats => "doc stats",
-            SectionKind::Store => "stored documents",
             SectionKind::Ids => "ids",
             SectionKind::Columns => "columns",
+            SectionKind::StoreIndex => "stored documents index",
+            SectionKind::Positions => "positions",
+            SectionKind::StoreData => "stored documents",
         }
     }
+
+    /// Read piece by piece on demand rather than at open.
+    pub(crate) fn is_lazy(self) -> bool {
+        matches!(self, SectionKind::Positions | SectionKind::StoreData)
+    }
+}
+
+/// Where a section lies in the file, and its CRC-32.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SectionEntry {
+    pub(crate) kind: SectionKind,
+    pub(crate) crc: u32,
+    pub(crate) offset: u64,
+    pub(crate) len: u64,
 }
 
 /// Writes the envelope around `sections` (given in `SECTIONS` order).
@@ -91,50 +115,64 @@ pub(crate) fn assemble(sections: &[Vec<u8>]) -> Vec<u8> {
     out.buf
 }
 
-/// Checks the envelope and every section checksum; returns each section's byte range.
-pub(crate) fn validate(buf: &[u8]) -> Result<Vec<(usize, usize)>> {
-    if buf.len() < HEADER_LEN + FOOTER_LEN || &buf[..8] != MAGIC {
-        if buf.len() >= 8 && &buf[..8] == MAGIC {
-            return Err(Error::corrupt(format!(
-                "the index file is truncated ({} bytes)",
-                buf.len()
-            )));
-        }
+/// Reads and checks the envelope — header, section table, footer — with two small reads, and
+/// returns where each section lies. Section contents are not read here.
+pub(crate) fn read_envelope(file: &dyn ReadAt) -> Result<Vec<SectionEntry>> {
+    let file_len = file.len();
+    let table_end = HEADER_LEN + TABLE_ENTRY_LEN * SECTIONS.len();
+    let mut envelope = vec![0u8; (file_len as usize).min(table_end)];
+    file.read_at(0, &mut envelope)?;
+    if envelope.len() < 8 || &envelope[..8] != MAGIC {
         return Err(Error::corrupt(
             "this is not a serverless-ir index file (its first bytes are not \"SIRINDEX\")",
         ));
     }
-    let b = Bytes::new(buf, "the index header");
-    let version = b.u32(8)?;
+    if file_len < (HEADER_LEN + FOOTER_LEN) as u64 {
+        return Err(Error::corrupt(format!(
+            "the index file is truncated ({} bytes)",
+            file_len
+        )));
+    }
+    let h = Bytes::new(&envelope, "the index header");
+    let version = h.u32(8)?;
+    let mut footer = [0u8; FOOTER_LEN];
+    file.read_at(file_len - FOOTER_LEN as u64, &mut footer)?;
+    if &footer[8..] != MAGIC {
+        return Err(Error::corrupt(
+            "the index file is truncated: its footer is missing",
+        ));
+    }
+    let f = Bytes::new(&footer, "the index footer");
+    if f.u32(4)? != version {
+        return Err(Error::corrupt(format!(
+            "the index header names format version {} and its footer version {}: the file is damaged",
+            version,
+            f.u32(4)?
+        )));
+    }
     if version != FORMAT_VERSION {
         return Err(Error::unsupported_version(format!(
             "the index has format version {}, this build reads version {}: rebuild the index with `sir index`, or use the release that wrote it",
             version, FORMAT_VERSION
         )));
     }
-    let footer = &buf[buf.len() - FOOTER_LEN..];
-    if &footer[8..] != MAGIC {
-        return Err(Error::corrupt(
-            "the index file is truncated: its footer is missing",
-        ));
-    }
-    let count = b.u32(12)? as usize;
+    let count = h.u32(12)? as usize;
     if count != SECTIONS.len() {
         return Err(Error::corrupt(format!(
-            "the index names {} sections, format version 1 has {}",
+            "the index names {} sections, format version {} has {}",
             count,
+            FORMAT_VERSION,
             SECTIONS.len()
         )));
     }
-    let table_end = HEADER_LEN + TABLE_ENTRY_LEN * count;
-    let envelope_crc = Bytes::new(footer, "the index footer").u32(0)?;
-    if crc32(b.slice(0, table_end)?) != envelope_crc {
+    if envelope.len() < table_end || crc32(&envelope) != f.u32(0)? {
         return Err(Error::corrupt(
             "the index header or section table fails its checksum",
         ));
     }
-    let body_end = buf.len() - FOOTER_LEN;
-    let mut ranges = Vec::with_capacity(count);
+    let b = Bytes::new(&envelope, "the section table");
+    let body_end = file_len - FOOTER_LEN as u64;
+    let mut entries = Vec::with_capacity(count);
     for (i, kind) in SECTIONS.iter().enumerate() {
         let at = HEADER_LEN + i * TABLE_ENTRY_LEN;
         if b.u32(at)? != *kind as u32 {
@@ -144,22 +182,19 @@ pub(crate) fn validate(buf: &[u8]) -> Result<Vec<(usize, usize)>> {
                 kind.name()
             )));
         }
-        let crc = b.u32(at + 4)?;
-        let offset = b.offset(at + 8)?;
-        let len = b.offset(at + 16)?;
+        let (offset, len) = (b.u64(at + 8)?, b.u64(at + 16)?);
         if offset.checked_add(len).map_or(true, |end| end > body_end) {
             return Err(Error::corrupt(format!(
                 "the {} section runs past the end of the file: it is truncated",
                 kind.name()
             )));
         }
-        if crc32(&buf[offset..offset + len]) != crc {
-            return Err(Error::corrupt(format!(
-                "the {} section fails its checksum: the file is damaged",
-                kind.name()
-            )));
-        }
-        ranges.push((offset, len));
+        entries.push(SectionEntry {
+            kind: *kind,
+            crc: b.u32(at + 4)?,
+            offset,
+            len,
+        });
     }
-    Ok(ranges)
+    Ok(entries)
 }

@@ -1,8 +1,9 @@
 //! The meta section: what this index is — its schema, analyzer, statistics and columns — as a small
 //! JSON document, so that `sir` and the HTTP API can show it as it is.
 
-use crate::analysis::{AnalyzerConfig, Stemmer, StopWords};
+use crate::analysis::{AnalyzerConfig, Stemmer, StopWords, FIXED_COMPONENTS};
 use crate::error::{Error, Result};
+use crate::scoring::Norms;
 use serde_json::{json, Value};
 
 /// An indexed field: its name (as used in `field:term` queries) and the JSON keys whose text it holds.
@@ -30,6 +31,10 @@ pub struct IndexMeta {
     pub doc_count: u32,
     pub fields: Vec<FieldMeta>,
     pub analyzer: AnalyzerConfig,
+    /// How document lengths were recorded (`exact`, or Lucene's one-byte encoding).
+    pub norms: Norms,
+    /// The position gap left between two source fields indexed into one field (no phrase spans it).
+    pub position_gap: u32,
     pub(crate) columns: Vec<ColumnMeta>,
 }
 
@@ -43,7 +48,11 @@ fn analyzer_json(a: &AnalyzerConfig) -> Value {
         StopWords::None => json!("none"),
         StopWords::Custom(words) => json!(words),
     };
-    json!({ "tokenizer": "standard", "folding": "latin", "possessives": "english", "stemmer": stemmer, "stopwords": stopwords })
+    let mut v = json!({ "stemmer": stemmer, "stopwords": stopwords });
+    for (k, value) in FIXED_COMPONENTS {
+        v[k] = json!(value);
+    }
+    v
 }
 
 impl IndexMeta {
@@ -57,6 +66,8 @@ impl IndexMeta {
                 "name": f.name, "sources": f.sources, "totalTokens": f.total_tokens, "minLength": f.min_length,
             })).collect::<Vec<_>>(),
             "analyzer": analyzer_json(&self.analyzer),
+            "norms": self.norms.name(),
+            "positionGap": self.position_gap,
             "columns": self.columns.iter().map(|c| json!({
                 "name": c.name, "kind": c.kind.name(), "offset": c.offset, "length": c.length,
             })).collect::<Vec<_>>(),
@@ -94,6 +105,18 @@ impl IndexMeta {
             });
         }
         let a = v.get("analyzer").ok_or_else(|| bad("analyzer"))?;
+        for (k, value) in FIXED_COMPONENTS {
+            let recorded = a.get(k).and_then(Value::as_str);
+            if recorded != Some(value) {
+                return Err(Error::unsupported_version(format!(
+                    "the index was analysed with {} \"{}\", which this build cannot reproduce (it has {} \"{}\"): queries would not match its terms; rebuild the index with `sir index`",
+                    k,
+                    recorded.unwrap_or("(none)"),
+                    k,
+                    value
+                )));
+            }
+        }
         let stemmer = match a.get("stemmer").and_then(Value::as_str) {
             Some("porter") => Stemmer::Porter,
             Some("none") => Stemmer::None,
@@ -131,10 +154,17 @@ impl IndexMeta {
         if fields.is_empty() {
             return Err(bad("no fields"));
         }
+        let norms = v
+            .get("norms")
+            .and_then(Value::as_str)
+            .and_then(Norms::parse)
+            .ok_or_else(|| bad("norms"))?;
         Ok(IndexMeta {
             doc_count: u64_of(&v, "docCount")? as u32,
             fields,
             analyzer: AnalyzerConfig { stemmer, stopwords },
+            norms,
+            position_gap: u64_of(&v, "positionGap")? as u32,
             columns,
         })
     }

@@ -1,16 +1,21 @@
-//! `Segment`: an opened index, read in place from one buffer.
+//! `Segment`: an opened index. The core sections live in memory, read and checked once at open;
+//! positions and stored documents are read from the file on demand, each piece checked on its own.
 
 use super::columns::ColumnReader;
 use super::docstore::StoreReader;
-use super::format::{validate, SectionKind};
+use super::format::{read_envelope, SectionEntry, SectionKind};
 use super::ids::IdsReader;
 use super::meta::IndexMeta;
+use super::source::{short_read, ReadAt};
 use super::writer::TERM_RECORD_LEN;
 use crate::analysis::Analyzer;
-use crate::codec::Bytes;
+use crate::codec::{crc32, crc32_append, Bytes};
 use crate::error::{Error, Result};
 use crate::postings::TermPostings;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// One term dictionary record.
 #[derive(Clone, Copy, Debug)]
@@ -20,46 +25,115 @@ pub(crate) struct TermEntry<'a> {
     pub(crate) doc_freq: u32,
     pub(crate) coll_freq: u64,
     postings_offset: usize,
-    positions_offset: usize,
+    positions_offset: u64,
+    positions_len: u32,
+    positions_crc: u32,
+}
+
+/// The index file, counting the bytes read from it.
+struct CountedFile {
+    file: Box<dyn ReadAt>,
+    read: Cell<u64>,
+}
+
+impl ReadAt for CountedFile {
+    fn len(&self) -> u64 {
+        self.file.len()
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        self.read.set(self.read.get() + buf.len() as u64);
+        self.file.read_at(offset, buf)
+    }
 }
 
 pub struct Segment {
-    buf: Vec<u8>,
-    ranges: Vec<(usize, usize)>,
+    file: CountedFile,
+    /// The core sections' bytes: the file from the first core section to the end of the last.
+    core: Vec<u8>,
+    core_start: u64,
+    sections: Vec<SectionEntry>,
     meta: IndexMeta,
     analyzer: Analyzer,
     term_count: usize,
+    /// Where the doc stats start in `core` (read per scored document).
+    doc_stats: usize,
+    /// Positions of the terms read so far (by their offset in the positions section), checked.
+    positions: RefCell<HashMap<u64, Rc<[u8]>>>,
 }
 
 impl Segment {
-    /// Validates the envelope, every section checksum and the meta; then reads nothing else until
-    /// asked. Takes ownership of the buffer so that every later read is a view into it.
+    /// Opens an index held in memory (tests, the builder's segments, the merger's input).
     pub fn open(buf: Vec<u8>) -> Result<Segment> {
-        let ranges = validate(&buf)?;
-        let (o, l) = ranges[SectionKind::Meta as usize - 1];
-        let meta = IndexMeta::parse(&buf[o..o + l])?;
-        let analyzer = Analyzer::new(meta.analyzer.clone());
-        let mut seg = Segment {
-            buf,
-            ranges,
-            meta,
-            analyzer,
-            term_count: 0,
+        Segment::open_file(Box::new(buf))
+    }
+
+    /// Reads the envelope and the core sections (one read), checks every core section's CRC-32,
+    /// the meta (including that this build can reproduce the index's analysis) and the tables'
+    /// sizes. Positions and stored documents are read later, when a query needs them.
+    pub fn open_file(file: Box<dyn ReadAt>) -> Result<Segment> {
+        let file = CountedFile {
+            file,
+            read: Cell::new(0),
         };
-        let term_count = {
-            let terms = Bytes::new(seg.section(SectionKind::Terms), "the terms section");
+        let sections = read_envelope(&file)?;
+        let core = sections.iter().filter(|s| !s.kind.is_lazy());
+        let core_start = core.clone().map(|s| s.offset).min().unwrap_or(0);
+        let core_end = core.map(|s| s.offset + s.len).max().unwrap_or(0);
+        let mut bytes = vec![
+            0u8;
+            usize::try_from(core_end - core_start).map_err(|_| {
+                Error::corrupt("the index's core sections do not fit in memory")
+            })?
+        ];
+        for s in &sections {
+            if s.kind.is_lazy() && s.offset < core_end && s.offset + s.len > core_start {
+                return Err(Error::corrupt(format!(
+                    "the {} section overlaps the index's core sections",
+                    s.kind.name()
+                )));
+            }
+        }
+        file.read_at(core_start, &mut bytes)?;
+        let core_slice = |e: &SectionEntry| {
+            let start = (e.offset - core_start) as usize;
+            &bytes[start..start + e.len as usize]
+        };
+        for e in sections.iter().filter(|s| !s.kind.is_lazy()) {
+            if crc32(core_slice(e)) != e.crc {
+                return Err(Error::corrupt(format!(
+                    "the {} section fails its checksum: the file is damaged",
+                    e.kind.name()
+                )));
+            }
+        }
+        let meta = IndexMeta::parse(core_slice(&sections[SectionKind::Meta as usize - 1]))?;
+        let mut seg = Segment {
+            file,
+            core: bytes,
+            core_start,
+            sections,
+            analyzer: Analyzer::new(meta.analyzer.clone()),
+            meta,
+            term_count: 0,
+            doc_stats: 0,
+            positions: RefCell::new(HashMap::new()),
+        };
+        seg.term_count = {
+            let terms = Bytes::new(seg.core_section(SectionKind::Terms), "the terms section");
             let n = terms.u32(0)? as usize;
             terms.slice(8, n * TERM_RECORD_LEN)?;
             n
         };
-        seg.term_count = term_count;
+        seg.doc_stats = (seg.entry(SectionKind::DocStats).offset - seg.core_start) as usize;
         let stats_len = seg.meta.fields.len() * seg.meta.doc_count as usize * 8;
-        if seg.section(SectionKind::DocStats).len() != stats_len {
+        if seg.core_section(SectionKind::DocStats).len() != stats_len {
             return Err(Error::corrupt(
                 "the doc stats section does not match the document count",
             ));
         }
         seg.ids()?;
+        seg.store()?;
         for c in &seg.meta.columns {
             ColumnReader::new(
                 c.kind,
@@ -79,26 +153,86 @@ impl Segment {
         &self.analyzer
     }
 
-    pub fn size_bytes(&self) -> usize {
-        self.buf.len()
+    /// The size of the index file.
+    pub fn size_bytes(&self) -> u64 {
+        self.file.len()
+    }
+
+    /// Bytes read from the file so far: the core at open, then positions and stored blocks.
+    pub fn bytes_read(&self) -> u64 {
+        self.file.read.get()
     }
 
     /// Byte size of each section, by name (for `sir` to report where the space goes).
-    pub fn section_sizes(&self) -> Vec<(&'static str, usize)> {
-        super::format::SECTIONS
+    pub fn section_sizes(&self) -> Vec<(&'static str, u64)> {
+        self.sections
             .iter()
-            .zip(&self.ranges)
-            .map(|(k, r)| (k.name(), r.1))
+            .map(|s| (s.kind.name(), s.len))
             .collect()
     }
 
-    fn section(&self, kind: SectionKind) -> &[u8] {
-        let (o, l) = self.ranges[kind as usize - 1];
-        &self.buf[o..o + l]
+    fn entry(&self, kind: SectionKind) -> &SectionEntry {
+        // read_envelope returns one entry per kind, in `SECTIONS` order (kinds number from 1).
+        &self.sections[kind as usize - 1]
+    }
+
+    /// A core section's bytes (in memory since open).
+    fn core_section(&self, kind: SectionKind) -> &[u8] {
+        debug_assert!(!kind.is_lazy());
+        let e = self.entry(kind);
+        let start = (e.offset - self.core_start) as usize;
+        &self.core[start..start + e.len as usize]
     }
 
     fn section_slice(&self, kind: SectionKind, offset: usize, len: usize) -> Result<&[u8]> {
-        Bytes::new(self.section(kind), kind.name()).slice(offset, len)
+        Bytes::new(self.core_section(kind), kind.name()).slice(offset, len)
+    }
+
+    /// Reads `len` bytes at `offset` of a lazy section from the file.
+    pub(crate) fn read_lazy(&self, kind: SectionKind, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let e = self.entry(kind);
+        if offset
+            .checked_add(len as u64)
+            .map_or(true, |end| end > e.len)
+        {
+            return Err(short_read(offset, len, e.len));
+        }
+        let mut buf = vec![0u8; len];
+        self.file.read_at(e.offset + offset, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// Reads every lazy section through and checks it against the section table's CRC-32: the
+    /// whole file is then verified, as at open for the core. Reads in pieces of 1 MiB.
+    pub fn verify_all(&self) -> Result<()> {
+        const PIECE: u64 = 1 << 20;
+        for e in self.sections.iter().filter(|s| s.kind.is_lazy()) {
+            let mut crc = 0;
+            let mut at = 0;
+            while at < e.len {
+                let n = PIECE.min(e.len - at) as usize;
+                crc = crc32_append(crc, &self.read_lazy(e.kind, at, n)?);
+                at += n as u64;
+            }
+            if crc != e.crc {
+                return Err(Error::corrupt(format!(
+                    "the {} section fails its checksum: the file is damaged",
+                    e.kind.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A section's bytes, from memory or the file (tests rebuild files from them).
+    #[cfg(test)]
+    pub(crate) fn section_bytes(&self, kind: SectionKind) -> Vec<u8> {
+        if kind.is_lazy() {
+            self.read_lazy(kind, 0, self.entry(kind).len as usize)
+                .unwrap()
+        } else {
+            self.core_section(kind).to_vec()
+        }
     }
 
     pub(crate) fn term_count(&self) -> usize {
@@ -106,7 +240,7 @@ impl Segment {
     }
 
     pub(crate) fn term_entry(&self, i: usize) -> Result<TermEntry<'_>> {
-        let terms = Bytes::new(self.section(SectionKind::Terms), "the terms section");
+        let terms = Bytes::new(self.core_section(SectionKind::Terms), "the terms section");
         let at = 8 + i * TERM_RECORD_LEN;
         let keys = 8 + self.term_count * TERM_RECORD_LEN;
         Ok(TermEntry {
@@ -118,7 +252,9 @@ impl Segment {
             doc_freq: terms.u32(at + 12)?,
             coll_freq: terms.u64(at + 16)?,
             postings_offset: terms.offset(at + 24)?,
-            positions_offset: terms.offset(at + 32)?,
+            positions_offset: terms.u64(at + 32)?,
+            positions_len: terms.u32(at + 40)?,
+            positions_crc: terms.u32(at + 44)?,
         })
     }
 
@@ -138,31 +274,54 @@ impl Segment {
     }
 
     pub(crate) fn postings(&self, e: &TermEntry) -> Result<TermPostings<'_>> {
-        let postings = self.section(SectionKind::Postings);
-        let positions = self.section(SectionKind::Positions);
-        if e.postings_offset > postings.len() || e.positions_offset > positions.len() {
+        let postings = self.core_section(SectionKind::Postings);
+        if e.postings_offset > postings.len() {
             return Err(Error::corrupt(
                 "a term's postings start past the end of their section",
             ));
         }
-        TermPostings::new(
-            e.doc_freq,
-            &postings[e.postings_offset..],
-            &positions[e.positions_offset..],
-        )
+        TermPostings::new(e.doc_freq, &postings[e.postings_offset..])
+    }
+
+    /// A term's positions, read from the file and checked against the dictionary's CRC-32 on first
+    /// use, then kept for later queries.
+    pub(crate) fn positions(&self, e: &TermEntry) -> Result<Rc<[u8]>> {
+        if let Some(p) = self.positions.borrow().get(&e.positions_offset) {
+            return Ok(p.clone());
+        }
+        let bytes: Rc<[u8]> = self.read_positions(e)?.into();
+        self.positions
+            .borrow_mut()
+            .insert(e.positions_offset, bytes.clone());
+        Ok(bytes)
+    }
+
+    /// A term's positions read from the file and checked, not kept (merging reads each once).
+    pub(crate) fn read_positions(&self, e: &TermEntry) -> Result<Vec<u8>> {
+        let bytes = self.read_lazy(
+            SectionKind::Positions,
+            e.positions_offset,
+            e.positions_len as usize,
+        )?;
+        if crc32(&bytes) != e.positions_crc {
+            return Err(Error::corrupt(format!(
+                "the positions of term \"{}\" fail their checksum: the index file is damaged",
+                String::from_utf8_lossy(e.term)
+            )));
+        }
+        Ok(bytes)
     }
 
     #[inline]
     fn doc_stat(&self, field: u32, doc: u32, which: usize) -> u32 {
         let n = self.meta.doc_count as usize;
         // In bounds: open() checked the section size, callers pass doc < doc_count.
-        let at = self.ranges[SectionKind::DocStats as usize - 1].0
-            + ((field as usize * 2 + which) * n + doc as usize) * 4;
-        let b = &self.buf[at..at + 4];
+        let at = self.doc_stats + ((field as usize * 2 + which) * n + doc as usize) * 4;
+        let b = &self.core[at..at + 4];
         u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
-    /// Indexed tokens of `field` in `doc`.
+    /// Indexed tokens of `field` in `doc` (as the index's norms record them).
     #[inline]
     pub(crate) fn field_length(&self, field: u32, doc: u32) -> u32 {
         self.doc_stat(field, doc, 0)
@@ -176,24 +335,24 @@ impl Segment {
 
     /// The stored JSON of `doc`, as it appeared in the corpus.
     pub fn stored(&self, doc: u32) -> Result<Vec<u8>> {
-        if doc >= self.meta.doc_count {
-            return Err(Error::bad_query(
-                "doc",
-                format!(
-                    "doc {} does not exist (the index has {})",
-                    doc, self.meta.doc_count
-                ),
-            ));
+        self.stored_many(&[doc]).pop().expect("one result per doc")
+    }
+
+    /// The stored JSON of each of `docs`, in order: every block read, checked and inflated once. A
+    /// block that fails its checksum or does not inflate fails only its own documents.
+    pub fn stored_many(&self, docs: &[u32]) -> Vec<Result<Vec<u8>>> {
+        match self.store() {
+            Ok(store) => store.get_many(docs, self.meta.doc_count),
+            Err(e) => docs.iter().map(|_| Err(e.clone())).collect(),
         }
-        StoreReader::new(self.section(SectionKind::Store))?.get(doc)
     }
 
     pub(crate) fn store(&self) -> Result<StoreReader<'_>> {
-        StoreReader::new(self.section(SectionKind::Store))
+        StoreReader::new(self.core_section(SectionKind::StoreIndex), self)
     }
 
     pub(crate) fn ids(&self) -> Result<IdsReader<'_>> {
-        IdsReader::new(self.section(SectionKind::Ids), self.meta.doc_count)
+        IdsReader::new(self.core_section(SectionKind::Ids), self.meta.doc_count)
     }
 
     pub fn external_id(&self, doc: u32) -> Result<&str> {

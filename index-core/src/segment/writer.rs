@@ -2,7 +2,9 @@
 //!
 //! Call order: `new` with the schema and every document's field statistics, then `add_term` once
 //! per (field, term) in ascending (field, term bytes) order — asserted, since the dictionary is
-//! binary-searched — then `finish` with the stored documents, ids and columns.
+//! binary-searched — then `finish` with the stored documents, ids and columns. Sections are
+//! written core first (meta, terms, postings, doc stats, ids, columns, stored documents index),
+//! then the lazy ones (positions, stored document blocks), so that opening reads one range.
 
 use super::columns::ColumnsWriter;
 use super::docstore::DocStoreWriter;
@@ -10,15 +12,26 @@ use super::format::assemble;
 use super::ids::IdsWriter;
 use super::meta::{ColumnMeta, FieldMeta, IndexMeta};
 use crate::analysis::AnalyzerConfig;
-use crate::codec::ByteWriter;
+use crate::codec::{crc32, ByteWriter};
 use crate::postings::{serialize_postings, FieldStats, PostingList};
+use crate::scoring::Norms;
 
 /// Size of one term dictionary record.
-pub(crate) const TERM_RECORD_LEN: usize = 40;
+pub(crate) const TERM_RECORD_LEN: usize = 48;
+
+/// How a segment's documents were indexed, beyond its fields: recorded in the meta section.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexingSettings {
+    pub(crate) analyzer: AnalyzerConfig,
+    pub(crate) norms: Norms,
+    pub(crate) position_gap: u32,
+}
 
 pub(crate) struct SegmentWriter {
     fields: Vec<(String, Vec<String>)>,
-    analyzer: AnalyzerConfig,
+    settings: IndexingSettings,
+    /// Exact indexed tokens of each field over all documents (lengths may be quantised).
+    total_tokens: Vec<u64>,
     lengths: Vec<Vec<u32>>,
     unique: Vec<Vec<u32>>,
     records: ByteWriter,
@@ -30,18 +43,22 @@ pub(crate) struct SegmentWriter {
 }
 
 impl SegmentWriter {
-    /// `lengths[f][doc]` and `unique[f][doc]`: indexed tokens and distinct terms of field `f`.
+    /// `lengths[f][doc]` (as the norms record them) and `unique[f][doc]`: indexed tokens and
+    /// distinct terms of field `f`; `total_tokens[f]`: the field's exact token count.
     pub(crate) fn new(
         fields: Vec<(String, Vec<String>)>,
-        analyzer: AnalyzerConfig,
+        settings: IndexingSettings,
+        total_tokens: Vec<u64>,
         lengths: Vec<Vec<u32>>,
         unique: Vec<Vec<u32>>,
     ) -> SegmentWriter {
         assert_eq!(fields.len(), lengths.len());
         assert_eq!(fields.len(), unique.len());
+        assert_eq!(fields.len(), total_tokens.len());
         SegmentWriter {
             fields,
-            analyzer,
+            settings,
+            total_tokens,
             lengths,
             unique,
             records: ByteWriter::default(),
@@ -66,6 +83,7 @@ impl SegmentWriter {
             unique_terms: &self.unique[field as usize],
         };
         let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
+        let positions = &self.positions.buf[t.positions_offset as usize..];
         let r = &mut self.records;
         r.u32(field);
         r.u32(self.keys.len() as u32);
@@ -74,6 +92,8 @@ impl SegmentWriter {
         r.u64(t.coll_freq);
         r.u64(t.postings_offset);
         r.u64(t.positions_offset);
+        r.u32(positions.len() as u32);
+        r.u32(crc32(positions));
         self.keys.extend_from_slice(term);
         self.term_count += 1;
     }
@@ -108,14 +128,17 @@ impl SegmentWriter {
                 .fields
                 .into_iter()
                 .zip(&self.lengths)
-                .map(|((name, sources), lengths)| FieldMeta {
+                .zip(self.total_tokens)
+                .map(|(((name, sources), lengths), total_tokens)| FieldMeta {
                     name,
                     sources,
-                    total_tokens: lengths.iter().map(|&l| l as u64).sum(),
+                    total_tokens,
                     min_length: lengths.iter().copied().min().unwrap_or(0),
                 })
                 .collect(),
-            analyzer: self.analyzer,
+            analyzer: self.settings.analyzer,
+            norms: self.settings.norms,
+            position_gap: self.settings.position_gap,
             columns: column_metas
                 .into_iter()
                 .map(|(name, kind, offset, length)| ColumnMeta {
@@ -127,15 +150,17 @@ impl SegmentWriter {
                 .collect(),
         };
         let meta = serde_json::to_vec(&meta.to_json()).expect("meta serialises");
+        let (store_index, store_data) = store.finish();
         assemble(&[
             meta,
             terms.buf,
             self.postings.buf,
-            self.positions.buf,
             doc_stats.buf,
-            store.finish(),
             ids.finish(),
             columns,
+            store_index,
+            self.positions.buf,
+            store_data,
         ])
     }
 }

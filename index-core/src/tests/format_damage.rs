@@ -1,4 +1,6 @@
 //! A damaged, truncated or foreign file is refused with a sentence — never a panic, never results.
+//! Damage in the core is refused at open; damage in a lazy section (positions, stored blocks) is
+//! found when the damaged piece is read, or by a full verification, and fails only that piece.
 
 use super::{build, doc};
 use crate::error::ErrorKind;
@@ -38,9 +40,22 @@ fn round_trip_opens_and_reports_sections() {
     let bytes = sample_bytes();
     let seg = Segment::open(bytes.clone()).unwrap();
     assert_eq!(seg.meta().doc_count, 400);
-    assert_eq!(seg.size_bytes(), bytes.len());
-    let total: usize = seg.section_sizes().iter().map(|s| s.1).sum();
-    assert!(total < bytes.len());
+    assert_eq!(seg.size_bytes(), bytes.len() as u64);
+    let total: u64 = seg.section_sizes().iter().map(|s| s.1).sum();
+    assert!(total < bytes.len() as u64);
+    // Opening read the core, not the stored documents or positions.
+    let lazy: u64 = seg
+        .section_sizes()
+        .iter()
+        .filter(|s| s.0 == "positions" || s.0 == "stored documents")
+        .map(|s| s.1)
+        .sum();
+    assert!(
+        seg.bytes_read() <= bytes.len() as u64 - lazy,
+        "{}",
+        seg.bytes_read()
+    );
+    seg.verify_all().unwrap();
 }
 
 #[test]
@@ -62,7 +77,11 @@ fn truncation_anywhere_is_an_error() {
 #[test]
 fn a_flipped_byte_anywhere_is_refused() {
     let bytes = sample_bytes();
+    let reference = Segment::open(bytes.clone()).unwrap();
+    let docs: Vec<u32> = (0..reference.meta().doc_count).collect();
+    let expected = reference.stored_many(&docs);
     let mut rng = Rng::new(2);
+    let mut found_later = 0;
     for _ in 0..300 {
         let at = rng.below(bytes.len() as u64) as usize;
         let mut damaged = bytes.clone();
@@ -73,23 +92,52 @@ fn a_flipped_byte_anywhere_is_refused() {
                 "{}",
                 e.message
             ),
-            // Padding bytes between sections carry no data and no checksum.
-            Ok(_) => assert!(bytes[at] == 0, "flip at {} of a data byte was accepted", at),
+            Ok(seg) => match seg.verify_all() {
+                // Padding bytes between sections carry no data and no checksum.
+                Ok(()) => assert!(bytes[at] == 0, "flip at {} of a data byte was accepted", at),
+                Err(e) => {
+                    // A lazy section: opening accepted it; reading finds the damaged piece, and
+                    // only the documents of a damaged block fail.
+                    assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+                    found_later += 1;
+                    for (got, want) in seg.stored_many(&docs).iter().zip(&expected) {
+                        match got {
+                            Ok(doc) => assert_eq!(doc, want.as_ref().unwrap()),
+                            Err(e) => assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message),
+                        }
+                    }
+                    let r = crate::search::search(
+                        &seg,
+                        &crate::search::SearchRequest::from_json("\"with words\"", "{}").unwrap(),
+                    );
+                    if let Err(e) = r {
+                        assert_eq!(e.kind, ErrorKind::Corrupt, "{}", e.message);
+                    }
+                }
+            },
         }
     }
+    assert!(found_later > 0, "some flips land in the lazy sections");
 }
 
 #[test]
 fn wrong_version_and_foreign_files_say_so() {
     let mut bytes = sample_bytes();
-    bytes[8] = 2;
+    let footer_version = bytes.len() - 12;
+    bytes[8] = 3;
+    bytes[footer_version] = 3;
     let e = Segment::open(bytes.clone()).err().unwrap();
     assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
     assert!(
-        e.message.contains("format version 2") && e.message.contains("reads version 1"),
+        e.message.contains("format version 3") && e.message.contains("reads version 2"),
         "{}",
         e.message
     );
+    // Header and footer disagreeing is damage, not another version.
+    bytes[footer_version] = 2;
+    let e = Segment::open(bytes).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::Corrupt);
+    assert!(e.message.contains("footer version 2"), "{}", e.message);
     let e = Segment::open(b"{\"not\": \"an index\"} plus some more bytes".to_vec())
         .err()
         .unwrap();
@@ -100,19 +148,60 @@ fn wrong_version_and_foreign_files_say_so() {
     );
 }
 
-/// The saved sample of format version 1 must keep opening and answering the same way.
+/// An index whose analysis this build cannot reproduce (another tokenizer, folding or possessive
+/// rule) is refused: its queries would silently miss.
 #[test]
-fn saved_version_1_sample_still_reads() {
+fn analysis_this_build_cannot_reproduce_is_refused() {
+    let seg = Segment::open(sample_bytes()).unwrap();
+    let json = seg.meta().to_json();
+    assert!(crate::segment::IndexMeta::parse(json.to_string().as_bytes()).is_ok());
+    for (key, other) in [
+        ("tokenizer", "whitespace"),
+        ("folding", "none"),
+        ("possessives", "none"),
+    ] {
+        let mut changed = json.clone();
+        changed["analyzer"][key] = serde_json::json!(other);
+        let e = crate::segment::IndexMeta::parse(changed.to_string().as_bytes()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
+        assert!(
+            e.message.contains(other) && e.message.contains("sir index"),
+            "{}",
+            e.message
+        );
+    }
+}
+
+/// A file of format version 1 (no per-block checksums) is refused with a sentence saying what to do.
+#[test]
+fn version_1_sample_is_refused_with_what_to_do() {
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v1.sir"))
         .expect("tests/samples/v1.sir");
+    let e = Segment::open(bytes).err().unwrap();
+    assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
+    assert!(
+        e.message.contains("format version 1")
+            && e.message.contains("reads version 2")
+            && e.message.contains("sir index"),
+        "{}",
+        e.message
+    );
+}
+
+/// The saved sample of format version 2 must keep opening and answering the same way.
+#[test]
+fn saved_version_2_sample_still_reads() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v2.sir"))
+        .expect("tests/samples/v2.sir");
     let seg = Segment::open(bytes).unwrap();
+    seg.verify_all().unwrap();
     assert_eq!(seg.meta().doc_count, 400);
     let r = crate::search::search(
         &seg,
         &crate::search::SearchRequest::from_json("w3 text", r#"{"size":3}"#).unwrap(),
     )
     .unwrap();
-    assert_eq!(r.total, Some(400));
+    assert_eq!(r.total.map(|t| (t.value, t.exact)), Some((400, true)));
     let ids: Vec<&str> = r
         .hits
         .iter()
@@ -120,17 +209,51 @@ fn saved_version_1_sample_still_reads() {
         .collect();
     // d32 and d37 tie (one w3 each, same length): ascending doc id decides.
     assert_eq!(ids, vec!["d3", "d20", "d32"]);
+    let phrase = crate::search::search(
+        &seg,
+        &crate::search::SearchRequest::from_json("\"text 5 with\"", "{}").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(phrase.hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![5]);
+    let stored = seg.stored(5).unwrap();
+    assert!(stored.starts_with(br#"{"_id":"d5""#), "{:?}", stored);
 }
 
-/// Writes the version 1 sample (run once when the format version is bumped, keep old samples):
-/// `cargo test --release -- --ignored write_version_1_sample`
+/// Writes the sample of the current version (run once when the format version is bumped, keep
+/// the old samples): `cargo test --release -- --ignored write_current_sample`
 #[test]
 #[ignore]
-fn write_version_1_sample() {
+fn write_current_sample() {
     std::fs::create_dir_all(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples")).unwrap();
     std::fs::write(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v1.sir"),
+        format!(
+            "{}/tests/samples/v{}.sir",
+            env!("CARGO_MANIFEST_DIR"),
+            crate::segment::FORMAT_VERSION
+        ),
         sample_bytes(),
     )
     .unwrap();
+}
+
+/// A stored document that is not JSON (only a forged file holds one: its block passes its
+/// checksum) becomes a hit without a body that says why; the other hits of the page are shaped.
+#[test]
+fn a_forged_stored_document_is_a_hit_without_a_body() {
+    let forged = super::forge_stored(sample_bytes(), 1, b"{\"_id\":\"d1\", not JSON");
+    let seg = Segment::open(forged).unwrap();
+    seg.verify_all().unwrap();
+    let fields = crate::hits::HitFields::for_index(&seg, None).unwrap();
+    let terms = vec!["text".to_string()];
+    let page = crate::hits::shape_page(&seg, &[0, 1, 2], &terms, &fields).unwrap();
+    assert_eq!(
+        page.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        vec!["d0", "d1", "d2"]
+    );
+    assert!(page[0].body.is_ok() && page[2].body.is_ok());
+    let why = page[1].body.as_ref().err().unwrap();
+    assert!(why.contains("\"d1\" is not valid JSON"), "{}", why);
+    let shaped = page[0].body.as_ref().ok().unwrap();
+    assert_eq!(shaped.title, "a title");
+    assert_eq!(shaped.snippet.spans, vec![(0, 4)]);
 }

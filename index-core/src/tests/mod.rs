@@ -37,3 +37,44 @@ pub(crate) fn build(jsonl: &str, options: &str, flush_every: Option<u32>) -> Seg
 pub(crate) fn doc(id: &str, title: &str, text: &str) -> String {
     serde_json::json!({ "_id": id, "title": title, "text": text }).to_string()
 }
+
+/// The index `bytes` with stored document `doc` replaced by `forged` and every checksum made valid
+/// again: what only a forged (or astronomically unlucky) file holds, for testing that readers
+/// survive it.
+pub(crate) fn forge_stored(bytes: Vec<u8>, doc: u32, forged: &[u8]) -> Vec<u8> {
+    use crate::segment::{assemble, DocStoreWriter, SectionKind, SECTIONS};
+    let seg = Segment::open(bytes).unwrap();
+    let mut store = DocStoreWriter::default();
+    for d in 0..seg.meta().doc_count {
+        let stored = seg.stored(d).unwrap();
+        store.add(if d == doc { forged } else { &stored });
+    }
+    let (index, data) = store.finish();
+    let sections: Vec<Vec<u8>> = SECTIONS
+        .iter()
+        .map(|&k| match k {
+            SectionKind::StoreIndex => index.clone(),
+            SectionKind::StoreData => data.clone(),
+            other => seg.section_bytes(other),
+        })
+        .collect();
+    assemble(&sections)
+}
+
+/// A sample index (400 documents, as `format_damage`'s) whose document "d1" is stored as text
+/// that is not JSON, with valid checksums: the runtime's tests serve it.
+/// `cargo test --release -- --ignored write_forged_sample`
+#[test]
+#[ignore]
+fn write_forged_sample() {
+    let bytes =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v2.sir")).unwrap();
+    std::fs::write(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/samples/v2-forged-stored-document.sir"
+        ),
+        forge_stored(bytes, 1, b"{\"_id\":\"d1\", this is not JSON"),
+    )
+    .unwrap();
+}

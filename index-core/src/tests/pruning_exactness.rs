@@ -1,7 +1,8 @@
 //! Property: dynamic pruning returns exactly — same docs, same order, bit-identical scores — what
-//! scoring every document returns, for random corpora, queries, rankers, pages, filters and cursors.
+//! scoring every document returns, for random corpora, queries, rankers, pages, filters and cursors;
+//! and counts, exact or up to a limit, agree with the number of documents the reference finds.
 
-use crate::search::{search, SearchRequest};
+use crate::search::{search, Counting, SearchRequest, Total};
 use crate::segment::Segment;
 use crate::testing::Rng;
 
@@ -96,7 +97,7 @@ fn options(rng: &mut Rng) -> String {
     )
 }
 
-fn check(seg: &Segment, q: &str, opts: &str) {
+fn check(seg: &Segment, q: &str, opts: &str, rng: &mut Rng) {
     let pruned = SearchRequest::from_json(q, opts).unwrap();
     let mut exhaustive = pruned.clone();
     exhaustive.exhaustive = true;
@@ -107,13 +108,42 @@ fn check(seg: &Segment, q: &str, opts: &str) {
     let mut everything = exhaustive.clone();
     everything.offset = 0;
     everything.size = seg.meta().doc_count as usize;
+    let matching = search(seg, &everything).unwrap().hits.len() as u64;
     assert_eq!(
         a.total,
-        Some(search(seg, &everything).unwrap().hits.len() as u64),
+        Some(Total {
+            value: matching,
+            exact: true
+        }),
         "count for {:?} {}",
         q,
         opts
     );
+    // Counting up to a limit: exact at or below it, "at least the limit" above, with the same hits.
+    let limit = 1 + rng.below(matching + 3);
+    let mut limited = pruned.clone();
+    limited.count = Counting::UpTo(limit);
+    let c = search(seg, &limited).unwrap();
+    let expect = if matching <= limit {
+        Total {
+            value: matching,
+            exact: true,
+        }
+    } else {
+        Total {
+            value: limit,
+            exact: false,
+        }
+    };
+    assert_eq!(
+        c.total,
+        Some(expect),
+        "limit {} for {:?} {}",
+        limit,
+        q,
+        opts
+    );
+    assert_eq!(c.hits, a.hits, "hits with a count limit, {:?} {}", q, opts);
     // The cursor continues exactly where a page ends.
     if let Some(&(doc, score)) = a.hits.last() {
         let mut next = pruned.clone();
@@ -154,7 +184,7 @@ fn pruned_top_k_equals_exhaustive_on_random_corpora() {
         for _ in 0..60 {
             let q = query(&mut rng, separate);
             let o = options(&mut rng);
-            check(&seg, &q, &o);
+            check(&seg, &q, &o, &mut rng);
         }
     }
 }

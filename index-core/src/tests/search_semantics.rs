@@ -1,5 +1,5 @@
 use super::{build, doc};
-use crate::search::{search, SearchRequest};
+use crate::search::{search, SearchRequest, Total};
 
 fn corpus() -> String {
     [
@@ -53,7 +53,13 @@ fn totals_pages_and_cursor() {
         &SearchRequest::from_json("tax carbon climate", r#"{"size":10}"#).unwrap(),
     )
     .unwrap();
-    assert_eq!(full.total, Some(4));
+    assert_eq!(
+        full.total,
+        Some(Total {
+            value: 4,
+            exact: true
+        })
+    );
     assert_eq!(full.hits.len(), 4);
     // scores descending, ties by ascending doc id
     for w in full.hits.windows(2) {
@@ -71,7 +77,13 @@ fn totals_pages_and_cursor() {
     )
     .unwrap();
     assert!(beyond.hits.is_empty());
-    assert_eq!(beyond.total, Some(4));
+    assert_eq!(
+        beyond.total,
+        Some(Total {
+            value: 4,
+            exact: true
+        })
+    );
     let (d, s) = full.hits[1];
     let after = format!(r#"{{"size":10,"after":{{"score":{},"doc":{}}}}}"#, s, d);
     let rest = search(
@@ -86,7 +98,53 @@ fn totals_pages_and_cursor() {
     )
     .unwrap();
     assert!(none.hits.is_empty());
-    assert_eq!(none.total, Some(3));
+    assert_eq!(
+        none.total,
+        Some(Total {
+            value: 3,
+            exact: true
+        })
+    );
+    // Counting up to a limit: exact while at most the limit match, "at least" beyond.
+    let count = |limit: u64| {
+        let o = format!(r#"{{"count":{}}}"#, limit);
+        search(&seg, &SearchRequest::from_json("tax", &o).unwrap())
+            .unwrap()
+            .total
+            .unwrap()
+    };
+    assert_eq!(
+        count(3),
+        Total {
+            value: 3,
+            exact: true
+        }
+    );
+    assert_eq!(
+        count(2),
+        Total {
+            value: 2,
+            exact: false
+        }
+    );
+    assert_eq!(
+        count(1),
+        Total {
+            value: 1,
+            exact: false
+        }
+    );
+    let skipped = SearchRequest::from_json("tax", r#"{"count":false}"#).unwrap();
+    assert_eq!(search(&seg, &skipped).unwrap().total, None);
+    for bad in [
+        r#"{"count":0}"#,
+        r#"{"count":-1}"#,
+        r#"{"count":"all"}"#,
+        r#"{"count":1.5}"#,
+    ] {
+        let e = SearchRequest::from_json("tax", bad).unwrap_err().message;
+        assert!(e.contains("\"count\" must be"), "{} → {}", bad, e);
+    }
 }
 
 #[test]
@@ -229,4 +287,102 @@ fn plain_mode_reads_syntax_characters_as_words() {
     sorted.sort();
     assert_eq!(sorted, vec!["a", "b", "c"]);
     assert!(SearchRequest::from_json("x", r#"{"plain":1}"#).is_err());
+}
+
+/// Two source fields indexed as one are further apart than any phrase spans: "alpha the beta"
+/// does not match a title ending in alpha and a text starting with beta (a gap of 1 would let
+/// the stop word's gap bridge them), as Lucene's position increment gap prevents.
+#[test]
+fn phrases_do_not_cross_fields_even_through_stop_word_gaps() {
+    let corpus = [
+        doc("split", "a story of alpha", "beta comes next"),
+        doc("inside", "nothing here", "an alpha the beta inside"),
+        doc("adjacent", "the alpha", "beta"),
+    ]
+    .join("\n");
+    for options in ["{}", r#"{"fieldMode":"separate"}"#] {
+        let seg = build(&corpus, options, None);
+        assert_eq!(
+            ids(&seg, "\"alpha the beta\"", "{}"),
+            vec!["inside"],
+            "{}",
+            options
+        );
+        assert_eq!(
+            ids(&seg, "\"alpha beta\"", "{}"),
+            Vec::<String>::new(),
+            "{}",
+            options
+        );
+        // Within one field a phrase still spans stop words.
+        assert_eq!(ids(&seg, "\"story of alpha\"", "{}"), vec!["split"]);
+    }
+    let seg = build(&corpus, "{}", None);
+    assert_eq!(seg.meta().position_gap, crate::query::MAX_PHRASE_SPAN + 1);
+    let long = format!("\"alpha {} beta\"", "x ".repeat(300));
+    let e = search(&seg, &SearchRequest::from_json(&long, "{}").unwrap()).unwrap_err();
+    assert!(e.message.contains("at most 256 words"), "{}", e.message);
+}
+
+/// Stored documents are the corpus lines byte for byte, a CRLF line's '\r' included.
+#[test]
+fn stored_documents_keep_crlf_line_ends() {
+    let corpus = format!(
+        "{}\r\n{}\n",
+        doc("crlf", "t", "windows line"),
+        doc("lf", "t", "unix line")
+    );
+    // Fed as one chunk, as the runtime feeds the corpus (str::lines would drop the '\r').
+    let mut b = crate::indexer::IndexBuilder::new(crate::indexer::BuildOptions::default());
+    assert_eq!(b.add_jsonl(corpus.as_bytes(), 1, false).unwrap(), 2);
+    let seg = crate::segment::Segment::open(b.take_segment().unwrap()).unwrap();
+    let crlf = seg.lookup_id("crlf").unwrap().unwrap();
+    assert_eq!(
+        seg.stored(crlf).unwrap(),
+        format!("{}\r", doc("crlf", "t", "windows line")).into_bytes()
+    );
+    let lf = seg.lookup_id("lf").unwrap().unwrap();
+    assert_eq!(
+        seg.stored(lf).unwrap(),
+        doc("lf", "t", "unix line").into_bytes()
+    );
+    assert_eq!(ids(&seg, "windows", "{}"), vec!["crlf"]);
+}
+
+/// `norms: lucene` records Lucene's one-byte lengths: documents whose lengths share a byte tie,
+/// the average length stays exact, and the choice is recorded in the index.
+#[test]
+fn lucene_norms_quantise_lengths_and_are_recorded() {
+    // 40 and 41 tokens share Lucene's length byte (both decode to 40); exact norms tell them apart.
+    let words = |n: usize| vec!["filler"; n - 1].join(" ");
+    let corpus = [
+        doc("forty", "", &format!("needle {}", words(40))),
+        doc("forty-one", "", &format!("needle {}", words(41))),
+    ]
+    .join("\n");
+    let exact = build(&corpus, "{}", None);
+    let lucene = build(&corpus, r#"{"norms":"lucene"}"#, Some(1));
+    assert_eq!(exact.meta().norms, crate::scoring::Norms::Exact);
+    assert_eq!(lucene.meta().norms, crate::scoring::Norms::Lucene);
+    assert_eq!(
+        exact.meta().fields[0].total_tokens,
+        lucene.meta().fields[0].total_tokens,
+        "the average length stays exact"
+    );
+    let scores = |seg: &crate::segment::Segment| {
+        search(seg, &SearchRequest::from_json("needle", "{}").unwrap())
+            .unwrap()
+            .hits
+    };
+    let e = scores(&exact);
+    assert!(e[0].1 > e[1].1, "exact lengths: the shorter document wins");
+    let l = scores(&lucene);
+    assert_eq!(l[0].1, l[1].1, "Lucene lengths: a tie, broken by doc id");
+    assert_eq!(l[0].0, 0);
+    let e = crate::indexer::BuildOptions::from_json(r#"{"norms":"bytes"}"#).unwrap_err();
+    assert!(
+        e.message.contains("\"exact\" or \"lucene\""),
+        "{}",
+        e.message
+    );
 }

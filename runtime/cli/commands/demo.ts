@@ -9,7 +9,8 @@ import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { INDEX_FILE, buildIndex } from '../../engine/index.js';
 import { ProgressBar } from '../progress.js';
 import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../../demo/sotu.js';
-import { startServer, untilSignal } from '../serving.js';
+import { serveIndex } from '../../server/index.js';
+import { untilSignal } from '../serving.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -54,7 +55,7 @@ Example:
       });
       bar.done(`indexed ${r.docs.toLocaleString('en')} paragraphs in ${r.seconds.toFixed(1)} s`);
     }
-    const { url, close } = await startServer({
+    const { url, close } = await serveIndex({
       dir: indexDir,
       store: false,
       port,
@@ -63,6 +64,6 @@ Example:
     io.stdout.write(
       `\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n(Ctrl-C to stop)\n`,
     );
-    return untilSignal(close);
+    return untilSignal(() => close());
   },
 };

@@ -3,13 +3,20 @@
  * publishes it as a new live version).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliError, type CliIO, type Command, kindOfPath, parseFlags } from '../command.js';
+import { availableParallelism, tmpdir } from 'node:os';
+import {
+  CliError,
+  type CliIO,
+  type Command,
+  kindOfPath,
+  numberFlag,
+  parseFlags,
+} from '../command.js';
 import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { formatBytes, ProgressBar } from '../progress.js';
 import { openStoreFlag } from '../store-flag.js';
-import { buildIndex } from '../../engine/index.js';
+import { buildIndexParallel } from '../../engine/index.js';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -36,8 +43,12 @@ Options:
   --stemmer NAME         porter (default) or none
   --stopwords WHICH      lucene (default: Lucene's 33 English words), none, or a file with
                          one word per line
-  --memory-mb N          memory for the in-memory segment before it is written out and
-                         merged later (default 256)
+  --norms HOW            exact (default): rank with exact document lengths; lucene: with
+                         Lucene's one-byte lengths, to reproduce Lucene/Anserini scores
+  --memory-mb N          memory for the in-memory segments before they are written out and
+                         merged later, shared by the threads (default 256)
+  --threads N            worker threads building consecutive parts of the corpus, merged in
+                         order (default: the machine's cores; 1 builds in this thread)
   --skip-bad             skip malformed lines (reported) instead of stopping at the first
   -h, --help             show this help
 
@@ -48,6 +59,7 @@ Example:
     const { values, positionals } = parseFlags(argv, {
       out: { type: 'string' },
       store: { type: 'string' },
+      threads: { type: 'string' },
       ...BUILD_FLAG_OPTIONS,
     });
     if (positionals.length !== 1)
@@ -77,12 +89,18 @@ Example:
     }
     const store = values.store !== undefined ? openStoreFlag(values.store, io) : undefined;
     await store?.assertCurrentIsAFile();
+    const threads = numberFlag(values.threads, 'threads', availableParallelism(), {
+      min: 1,
+      max: 64,
+      integer: true,
+    });
 
     const out = values.out ?? mkdtempSync(join(tmpdir(), 'sir-index-'));
     const bar = new ProgressBar(io.stderr, 'indexing');
     try {
-      const result = buildIndex(corpus, out, {
+      const result = await buildIndexParallel(corpus, out, {
         ...options,
+        threads,
         onProgress: (p) =>
           bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
       });

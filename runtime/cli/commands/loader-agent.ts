@@ -5,8 +5,11 @@
  * with the result.
  */
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { DEFAULT_KEEP } from '../../store/index.js';
 import {
   LOADER_ENV_FILE,
+  LOADER_ENV_VARS as VAR,
+  STAGING_PREFIX,
   agentPublish,
   agentResultLine,
   agentRollback,
@@ -29,12 +32,12 @@ rollback: makes the previously live version live again. The last line printed is
 object with the result.
 
 Settings (flags override the environment, which overrides ${LOADER_ENV_FILE}):
-  --store DIR           SIR_STORE_DIR: the index store (the EFS mount)
-  --bucket NAME         SIR_STAGING_BUCKET
-  --prefix P            SIR_STAGING_PREFIX (default staging/)
-  --keep N              SIR_VERSIONS_TO_KEEP (default 5)
-  --region R            AWS_REGION
-  --s3-endpoint URL     SIR_S3_ENDPOINT: an S3-compatible endpoint (local use)
+  --store DIR           ${VAR.storeDir}: the index store (the EFS mount)
+  --bucket NAME         ${VAR.bucket}
+  --prefix P            ${VAR.prefix} (default ${STAGING_PREFIX})
+  --keep N              ${VAR.keep} (default ${DEFAULT_KEEP})
+  --region R            ${VAR.region}
+  --s3-endpoint URL     ${VAR.endpoint}: an S3-compatible endpoint (local use)
   -h, --help            show this help
 `,
   async run(argv: string[], io: CliIO): Promise<number> {

@@ -2,7 +2,7 @@
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { openIndexFlag } from '../open-index.js';
 import { rankerFlagHelp, rankerFlagSpec, rankerOptions } from '../ranker-flags.js';
-import { MAX_WINDOW } from '../../engine/index.js';
+import { DEFAULT_COUNT_LIMIT, MAX_WINDOW } from '../../engine/index.js';
 
 export const searchCommand: Command = {
   name: 'search',
@@ -18,7 +18,10 @@ Options:
   --k N             hits to show (default 10, at most ${MAX_WINDOW})
   --page N          page of k hits (default 1)
   --filter EXPR     metadata filter such as year>=1900 or party=Whig (repeatable)
-  --json            print JSON: total, hits with id, score and the stored document
+  --exact-total     count every match; by default matches are counted exactly up to
+                    ${DEFAULT_COUNT_LIMIT} and beyond that the total is a lower bound
+  --json            print JSON: total, total_relation ("eq" exact, "gte" a lower bound),
+                    took_ms, hits with id, score and the stored document
   -h, --help        show this help
 
 ${rankerFlagHelp}
@@ -33,6 +36,7 @@ Example:
       page: { type: 'string' },
       filter: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      'exact-total': { type: 'boolean' },
       ...rankerFlagSpec,
     });
     if (positionals.length === 0)
@@ -58,6 +62,7 @@ Example:
         size: k,
         offset: (page - 1) * k,
         filters: (values.filter as string[] | undefined) ?? [],
+        count: values['exact-total'] ? true : DEFAULT_COUNT_LIMIT,
       });
       const ms = performance.now() - started;
       const hits = result.hits.map((h) => ({
@@ -65,13 +70,14 @@ Example:
         score: h.score,
         document: index.document(h.doc),
       }));
+      const relation = result.totalExact ? 'eq' : 'gte';
       if (values.json) {
-        io.stdout.write(
-          `${JSON.stringify({ query, total: result.total, took_ms: ms, hits }, null, 2)}\n`,
-        );
+        const out = { query, total: result.total, total_relation: relation, took_ms: ms, hits };
+        io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return 0;
       }
-      io.stdout.write(`${result.total ?? 0} matching documents (${ms.toFixed(1)} ms)\n`);
+      const total = `${relation === 'gte' ? 'more than ' : ''}${result.total ?? 0}`;
+      io.stdout.write(`${total} matching documents (${ms.toFixed(1)} ms)\n`);
       hits.forEach((h, i) => {
         const title =
           typeof h.document.title === 'string' && h.document.title !== ''

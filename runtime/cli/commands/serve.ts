@@ -1,26 +1,39 @@
 /**
- * `sir serve (--index DIR | --store DIR) [--port N] [--host H]`: the same Hono app the Lambda runs,
- * on @hono/node-server. Loopback by default: exposing an index to the network is an explicit choice.
+ * `sir serve (--index DIR | --store DIR) [--port N] [--host H] [limits]`: the same Hono app the
+ * Lambda runs, on the server of `runtime/server/`. Loopback by default: exposing an index to the
+ * network is an explicit choice.
  */
 import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { startServer, untilSignal } from '../serving.js';
+import { untilSignal } from '../serving.js';
+import { SERVER_DEFAULTS, serveIndex, type ServerLimits } from '../../server/index.js';
+
+const seconds = (ms: number) => `${ms / 1000}`;
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the search API, docs and search page for an index or a store',
-  help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H]
+  help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H] [limits]
 
 Serves the search app (the same one the Lambda runs): GET / (search page), GET|POST /search,
 GET /documents/{id}, GET /health, GET /openapi.json, GET /docs. With --store it follows the
-store's CURRENT and hot-reloads new versions.
+store's CURRENT and hot-reloads new versions; a new or empty store (created if missing) serves
+503 "no index published yet" until the first \`sir publish --store DIR\`.
 
 Options:
   --index DIR   a folder built by \`sir index\` (loaded once)
-  --store DIR   an index store (follows CURRENT, hot reload)
+  --store DIR   an index store (follows CURRENT, hot reload; created if missing)
   --port N      port (default 8787; 0 picks a free one)
   --host H      address to listen on (default 127.0.0.1)
   -h, --help    show this help
+
+Limits (a request over one gets a problem+json 4xx, or 503 with Retry-After when overloaded):
+  --headers-timeout S     seconds to receive the request line and headers (default ${seconds(SERVER_DEFAULTS.headersTimeoutMs)})
+  --request-timeout S     seconds to receive a whole request, body included (default ${seconds(SERVER_DEFAULTS.requestTimeoutMs)})
+  --keep-alive-timeout S  seconds an idle connection stays open (default ${seconds(SERVER_DEFAULTS.keepAliveTimeoutMs)})
+  --max-connections N     open connections served at once; more get 503 (default ${SERVER_DEFAULTS.maxConnections})
+  --max-queue-ms MS       longest the server stays busy before waiting requests get 503 (default ${SERVER_DEFAULTS.maxQueueMs})
+  URLs are accepted up to ${SERVER_DEFAULTS.maxUrlBytes / 1024} KiB (414 beyond) and header fields up to ${SERVER_DEFAULTS.maxHeaderBytes / 1024} KiB (431 beyond).
 
 Example:
   sir serve --index ./idx --port 8080
@@ -33,23 +46,53 @@ Example:
         store: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'keep-alive-timeout': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-queue-ms': { type: 'string' },
       },
       false,
     );
     if ((values.index === undefined) === (values.store === undefined))
       throw new CliError('give exactly one of --index DIR and --store DIR', 2);
     const dir = (values.index ?? values.store)!;
-    if (!existsSync(dir)) throw new CliError(`${dir} does not exist`);
+    if (values.index !== undefined && !existsSync(dir)) throw new CliError(`${dir} does not exist`);
     const port = numberFlag(values.port, 'port', 8787, { min: 0, max: 65535, integer: true });
-    const { url, close } = await startServer({
+    const ms = (flag: 'headers-timeout' | 'request-timeout' | 'keep-alive-timeout', d: number) =>
+      Math.round(1000 * numberFlag(values[flag], flag, d / 1000, { min: 0.001, max: 3600 }));
+    const limits: Partial<ServerLimits> = {
+      headersTimeoutMs: ms('headers-timeout', SERVER_DEFAULTS.headersTimeoutMs),
+      requestTimeoutMs: ms('request-timeout', SERVER_DEFAULTS.requestTimeoutMs),
+      keepAliveTimeoutMs: ms('keep-alive-timeout', SERVER_DEFAULTS.keepAliveTimeoutMs),
+      maxConnections: numberFlag(
+        values['max-connections'],
+        'max-connections',
+        SERVER_DEFAULTS.maxConnections,
+        { min: 1, max: 1_000_000, integer: true },
+      ),
+      maxQueueMs: numberFlag(values['max-queue-ms'], 'max-queue-ms', SERVER_DEFAULTS.maxQueueMs, {
+        min: 1,
+        max: 600_000,
+      }),
+    };
+    if (limits.headersTimeoutMs! > limits.requestTimeoutMs!)
+      throw new CliError('--headers-timeout must not exceed --request-timeout', 2);
+    const { url, close, published } = await serveIndex({
       dir,
       store: values.store !== undefined,
       port,
       host: values.host ?? '127.0.0.1',
+      limits,
+      unpublishedHint: `run sir publish --store ${dir} --index BUILT`,
     });
     io.stdout.write(
       `serving ${dir}\n  search page  ${url}/\n  API          ${url}/search?q=...\n  docs         ${url}/docs\n`,
     );
-    return untilSignal(close);
+    if (!published)
+      io.stdout.write(
+        `no index published yet: search answers 503 until sir publish --store ${dir} --index BUILT\n`,
+      );
+    return untilSignal(() => close());
   },
 };

@@ -1,0 +1,80 @@
+/**
+ * index-core through its TypeScript API (`SearchIndex`, WebAssembly) in a fresh process, the same
+ * protocol as bench/lucene and bench/tantivy:
+ * `node --import tsx bench/ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact]`.
+ *
+ * Opens the index (timed), writes each query's top-10 external ids to TOPS_OUT (space-separated,
+ * one line per query), times top 10 with the exact total (`count: true`) and top 10 only
+ * (`count: false`), plain queries, three warm-up passes then ROUNDS timed rounds, and prints one
+ * JSON line. With `--exact` it also checks every query's pruned top 10 against exhaustive scoring
+ * (the engine's `exhaustive` option) and reports how many are equal.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SearchIndex } from '../runtime/engine/index.js';
+import { latency, timeQueries, WARMUP_PASSES } from './stats.js';
+
+const [dir, queryFile, roundsArg, topsOut, flag, ...rest] = process.argv.slice(2);
+const rounds = Number(roundsArg);
+if (
+  !dir ||
+  !queryFile ||
+  !topsOut ||
+  !Number.isInteger(rounds) ||
+  rounds < 1 ||
+  (flag && flag !== '--exact') ||
+  rest.length
+) {
+  console.error(
+    'usage: ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact] (ROUNDS: an integer ≥ 1)',
+  );
+  process.exit(2);
+}
+
+const t0 = performance.now();
+const index = SearchIndex.open(dir);
+const openMs = performance.now() - t0;
+const queries = readFileSync(queryFile, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim());
+
+const top = { size: 10, count: false, plain: true };
+const counted = { ...top, count: true };
+let withHits = 0;
+let totalHits = 0;
+let exact = 0;
+// The same checksum of top-10 doc ids as index-core/examples/bench_native.rs prints.
+let checksum = 0n;
+const tops = queries.map((q) => {
+  const r = index.search(q, counted);
+  totalHits += r.total ?? 0;
+  if (r.total) withHits++;
+  if (flag === '--exact') {
+    const pruned = index.search(q, top).hits;
+    const all = index.search(q, { ...top, exhaustive: true }).hits;
+    if (pruned.length === all.length && pruned.every((h, i) => h.doc === all[i]!.doc)) exact++;
+  }
+  for (const h of r.hits) checksum = (checksum * 1_000_003n + BigInt(h.doc + 1)) & (2n ** 64n - 1n);
+  return r.hits.map((h) => index.externalId(h.doc)).join(' ');
+});
+writeFileSync(topsOut, tops.join('\n') + '\n');
+
+const n = queries.length;
+const countedTimes = await timeQueries(n, WARMUP_PASSES, rounds, (i) =>
+  index.search(queries[i]!, counted),
+);
+const topTimes = await timeQueries(n, WARMUP_PASSES, rounds, (i) => index.search(queries[i]!, top));
+console.log(
+  JSON.stringify({
+    docs: index.info.docCount,
+    openMs,
+    queries: n,
+    withHits,
+    totalHits,
+    ...(flag === '--exact' ? { exact } : {}),
+    checksum: String(checksum),
+    counted: latency(countedTimes),
+    top: latency(topTimes),
+    sections: index.sectionSizes(),
+  }),
+);
+index.free();

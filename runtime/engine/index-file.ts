@@ -1,0 +1,70 @@
+/**
+ * The engine's view of an index file: its size and positional reads. The engine reads the core of
+ * an index once at open and the rest (positions, stored document blocks) a piece at a time while
+ * serving, so an open index keeps its file open: `close()` when the index is freed.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+export interface IndexFileReader {
+  /** The file's size in bytes. */
+  readonly size: number;
+  /** Fills `into` with the bytes at `offset`; throws on a short read. */
+  readAt(offset: number, into: Uint8Array): void;
+  /** Bytes read so far. */
+  readonly bytesRead: number;
+  close(): void;
+}
+
+/** Positional reads of the file at `path` through one file descriptor. */
+export function fileReader(path: string): IndexFileReader {
+  const fd = openSync(path, 'r');
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  let bytesRead = 0;
+  let open = true;
+  return {
+    size,
+    get bytesRead() {
+      return bytesRead;
+    },
+    readAt(offset: number, into: Uint8Array) {
+      let done = 0;
+      while (done < into.length) {
+        const n = readSync(fd, into, done, into.length - done, offset + done);
+        if (n === 0)
+          throw new Error(`${path} ends at ${offset + done}, before ${offset + into.length}`);
+        done += n;
+      }
+      bytesRead += done;
+    },
+    close() {
+      if (open) {
+        open = false;
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+/** Positional reads of an index already in memory. */
+export function bufferReader(bytes: Uint8Array): IndexFileReader {
+  let bytesRead = 0;
+  return {
+    size: bytes.length,
+    get bytesRead() {
+      return bytesRead;
+    },
+    readAt(offset: number, into: Uint8Array) {
+      if (offset + into.length > bytes.length)
+        throw new Error(`the index ends at ${bytes.length}, before ${offset + into.length}`);
+      into.set(bytes.subarray(offset, offset + into.length));
+      bytesRead += into.length;
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The Lambda adapter: API Gateway events in, the app's responses out, through `hono/aws-lambda`.
+ * It only translates. An event that is not an API Gateway request (a queue, bucket or schedule
+ * wired to the function by mistake) is refused with a thrown error that names what it got, so the
+ * misconfiguration fails loudly in the trigger's own retries and the function's error metrics; a
+ * malformed API Gateway request gets a 400 problem+json naming the field, like any bad input.
+ */
+import { handle } from 'hono/aws-lambda';
+import { Problem, problemBody } from '../app/problem.js';
+import { classifyEvent, type EventKind } from './event-kind.js';
+
+/** Thrown for events that are not API Gateway requests. */
+export class UnsupportedEventError extends Error {
+  override name = 'UnsupportedEventError';
+}
+
+/** What the handler returns to API Gateway (both payload formats accept this shape). */
+export interface LambdaResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  cookies?: string[];
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+type App = Parameters<typeof handle>[0];
+
+/** `handle(app)` behind the event check: the handler the search Lambda exports. */
+export function apiGatewayHandler(
+  app: App,
+): (event: unknown, context: unknown) => Promise<LambdaResult> {
+  const translate = handle(app);
+  return async (event, context) => {
+    const kind = classifyEvent(event);
+    if (kind.kind === 'unsupported') {
+      throw new UnsupportedEventError(
+        `refusing ${kind.got}: this function answers API Gateway HTTP API (payload 2.0) and REST API (payload 1.0) requests only; check the triggers wired to it`,
+      );
+    }
+    if (kind.kind === 'malformed') return malformedResult(kind);
+    return (await translate(event as never, context as never)) as LambdaResult;
+  };
+}
+
+function malformedResult(kind: Extract<EventKind, { kind: 'malformed' }>): LambdaResult {
+  const problem = new Problem(
+    400,
+    `the request is not a well-formed API Gateway payload ${kind.format} event: ${kind.field} ${kind.message}`,
+    [{ field: kind.field, message: kind.message }],
+    'invalid-event',
+  );
+  return {
+    statusCode: 400,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify(problemBody(problem)),
+    isBase64Encoded: false,
+  };
+}
