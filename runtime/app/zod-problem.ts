@@ -4,18 +4,18 @@
  */
 import type { ZodError } from 'zod';
 import { Problem, type FieldError } from './problem.js';
-import { ACCEPTED } from './schemas.js';
+import { PARAM_NAMES } from '../engine/index.js';
+import { ACCEPTED, SearchBodySchema } from './schemas.js';
 
 export function zodProblem(error: ZodError, target: string): never {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
+      const known = issue.path[0] === 'params' ? PARAM_NAMES : Object.keys(SearchBodySchema.shape);
       for (const key of issue.keys)
         errors.push({
           field: [...issue.path, key].join('.'),
-          message: `unknown field; accepted fields are ${Object.keys(ACCEPTED)
-            .filter((k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k))
-            .join(', ')}`,
+          message: `unknown field; accepted fields are ${known.join(', ')}`,
         });
       continue;
     }

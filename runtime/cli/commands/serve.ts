@@ -5,35 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import {
-  SERVER_DEFAULTS,
-  ServeError,
-  serveIndex,
-  type ServedIndex,
-  type ServeIndexOptions,
-  type ServerLimits,
-} from '../../server/index.js';
-
-/** Starts serving; a failure to load or to listen becomes a one-line CLI error. */
-export async function startServer(o: ServeIndexOptions): Promise<ServedIndex> {
-  try {
-    return await serveIndex(o);
-  } catch (err) {
-    if (!(err instanceof ServeError)) throw err;
-    throw new CliError(
-      err.code === 'EADDRINUSE' ? `${err.message}; pick another with --port` : err.message,
-    );
-  }
-}
-
-/** Resolves when the process is asked to stop, after closing the server. */
-export function untilSignal(close: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = () => void close().then(() => resolve(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
+import { untilSignal } from '../serving.js';
+import { SERVER_DEFAULTS, serveIndex, type ServerLimits } from '../../server/index.js';
 
 const seconds = (ms: number) => `${ms / 1000}`;
 
@@ -105,7 +78,7 @@ Example:
     };
     if (limits.headersTimeoutMs! > limits.requestTimeoutMs!)
       throw new CliError('--headers-timeout must not exceed --request-timeout', 2);
-    const { url, close, published } = await startServer({
+    const { url, close, published } = await serveIndex({
       dir,
       store: values.store !== undefined,
       port,

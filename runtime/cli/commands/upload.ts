@@ -3,19 +3,26 @@
  * version in the stack's staging bucket and publishes it on EFS through the loader (runtime/upload/).
  */
 import { existsSync, statSync } from 'node:fs';
-import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { DEFAULT_KEEP, StoreError } from '../../store/index.js';
 import {
-  BUILD_FLAGS_HELP,
-  BUILD_FLAG_OPTIONS,
-  buildOptionsFromFlags,
-  givenBuildFlags,
-} from '../build-flags.js';
-import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
-import { DEFAULT_PART_BYTES, MIN_PART_BYTES } from '../../upload/stage-files.js';
-import { prepareCorpusUpload, prepareIndexUpload } from '../../upload/staged-version.js';
-import { UploadError } from '../../upload/upload-error.js';
-import { runUpload } from '../../upload/upload.js';
+  CliError,
+  type CliIO,
+  type Command,
+  givenFlags,
+  numberFlag,
+  parseFlags,
+} from '../command.js';
+import { DEFAULT_KEEP } from '../../store/index.js';
+import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
+import { ProgressBar, formatBytes } from '../progress.js';
+import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, stackFromFlags } from '../stack-flags.js';
+import {
+  DEFAULT_PART_BYTES,
+  MIN_PART_BYTES,
+  type UploadEvent,
+  prepareCorpusUpload,
+  prepareIndexUpload,
+  runUpload,
+} from '../../upload/index.js';
 
 export const uploadCommand: Command = {
   name: 'upload',
@@ -72,7 +79,7 @@ Example:
         2,
       );
     }
-    const buildFlags = givenBuildFlags(values);
+    const buildFlags = givenFlags(BUILD_FLAG_OPTIONS, values);
     if (values.index !== undefined && buildFlags.length > 0)
       throw new CliError(
         `${buildFlags.join(', ')}: analyzer options apply to --corpus only; a built --index already has its analyzer`,
@@ -110,52 +117,92 @@ Example:
       throw new CliError(`--corpus must be a JSONL file; ${values.corpus} is not a file`);
     }
     const build = values.corpus !== undefined ? buildOptionsFromFlags(values) : undefined;
-    return userFacing(async () => {
-      const stack = await resolveStack(values, { background: values['no-wait'] ?? false, keep });
-      const upload =
-        values.index !== undefined
-          ? await prepareIndexUpload(values.index)
-          : await prepareCorpusUpload(values.corpus!, build!);
-      const outcome = await runUpload(
-        {
-          upload,
-          s3: stack.s3,
-          bucket: stack.target.stagingBucket,
-          prefix: stack.prefix,
-          transport: stack.transport,
-          wait: !values['no-wait'],
-          partBytes,
-          ...(values.verify !== undefined
-            ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } }
-            : {}),
-        },
-        io,
+    const stack = await stackFromFlags(values, { background: values['no-wait'] ?? false, keep });
+    const upload =
+      values.index !== undefined
+        ? await prepareIndexUpload(values.index)
+        : await prepareCorpusUpload(values.corpus!, build!);
+    const outcome = await runUpload(
+      {
+        upload,
+        s3: stack.s3,
+        bucket: stack.target.stagingBucket,
+        prefix: stack.prefix,
+        transport: stack.transport,
+        wait: !values['no-wait'],
+        partBytes,
+        ...(values.verify !== undefined
+          ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } }
+          : {}),
+      },
+      progressOn(io),
+    );
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, ...outcome }, null, 2)}\n`);
+    } else if (outcome.agent) {
+      const a = outcome.agent;
+      io.stdout.write(
+        `live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`,
       );
-      if (values.json) {
-        io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, ...outcome }, null, 2)}\n`);
-      } else if (outcome.agent) {
-        const a = outcome.agent;
-        io.stdout.write(
-          `live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`,
-        );
-      } else {
-        io.stdout.write(
-          `staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`,
-        );
-      }
-      return 0;
-    });
+    } else {
+      io.stdout.write(
+        `staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`,
+      );
+    }
+    return 0;
   },
 };
 
-/** Runs `op`, turning the upload path's and the store's errors into `CliError`s with the same sentence. */
-export async function userFacing<R>(op: () => Promise<R>): Promise<R> {
-  try {
-    return await op();
-  } catch (err) {
-    if (err instanceof UploadError || err instanceof StoreError) throw new CliError(err.message, 1);
-    throw err;
-  }
+/** Draws an upload's events on stderr: a progress bar while staging, then one line per step. */
+function progressOn(io: CliIO): (e: UploadEvent) => void {
+  const bar = new ProgressBar(io.stderr, 'uploading');
+  const line = (text: string) => io.stderr.write(`${text}\n`);
+  return (e) => {
+    switch (e.type) {
+      case 'staging':
+        return line(
+          `staging version ${e.version} (${e.kind}, ${e.files} file(s), ${formatBytes(e.bytes)}) to ${e.where}`,
+        );
+      case 'already-staged':
+        return line(`already staged and verified (SHA-256 matches), skipped: ${e.path}`);
+      case 'progress': {
+        const rate = e.seconds > 0 ? e.sentBytes / e.seconds : 0;
+        return bar.update(
+          e.sentBytes,
+          e.totalBytes,
+          `${formatBytes(e.sentBytes)}/${formatBytes(e.totalBytes)} ${formatBytes(rate)}/s`,
+        );
+      }
+      case 'staged':
+        return bar.done(
+          `staged ${e.version}: sent ${formatBytes(e.sentBytes)} in ${e.seconds.toFixed(1)} s` +
+            (e.sentBytes > 0
+              ? ` (${formatBytes(e.sentBytes / Math.max(e.seconds, 1e-3))}/s)`
+              : '') +
+            (e.skipped > 0
+              ? `, ${e.skipped} file(s) already there skipped (${formatBytes(e.skippedBytes)})`
+              : ''),
+        );
+      case 'agent-started':
+        return line(
+          `loader agent started on ${e.on} (${e.id}); not waiting. Follow it with: ${e.follow}`,
+        );
+      case 'publishing':
+        return line(`publishing on ${e.on}`);
+      case 'agent-line':
+        return line(`loader: ${e.line}`);
+      case 'live': {
+        const a = e.agent;
+        return line(
+          `${a.version} is live${a.result === 'already-live' ? ' (it already was)' : a.previous ? ` (was ${a.previous})` : ''}`,
+        );
+      }
+      case 'verifying':
+        return line(`waiting for ${e.url}/health to report ${e.version}`);
+      case 'verified':
+        return line(`the search API serves ${e.version} (after ${e.seconds.toFixed(1)} s)`);
+    }
+  };
 }
 
 export default uploadCommand;
