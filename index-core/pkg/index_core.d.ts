@@ -6,6 +6,23 @@
 */
 export function formatVersion(): number;
 /**
+* The rankers, their parameters, defaults and ranges, as JSON (see `scoring::RANKERS`).
+* @returns {string}
+*/
+export function rankersJson(): string;
+/**
+* Checks a ranker and its parameters (`{"k1": 1.2}`) against the ranker table without an index:
+* what a search would refuse, with the same error (for validating a parameter grid up front).
+* @param {string} name
+* @param {string} params_json
+*/
+export function checkRanker(name: string, params_json: string): void;
+/**
+* The largest `offset + size` a search accepts; deeper pages go through `after`.
+* @returns {number}
+*/
+export function maxWindow(): number;
+/**
 * An opened index: its core read and checked, the rest read from the file on demand.
 */
 export class Index {
@@ -68,7 +85,9 @@ export class Index {
 */
   lookupId(id: string): number | undefined;
 /**
-* The analysed terms of `text`, as JSON `[[term, position], ...]` (for `sir analyze` and tests).
+* How this index's analyzer reads `text` (for `sir analyze`): JSON
+* `[{"token": "Running", "term": "run", "position": 1}, ...]`, one entry per indexed term, in
+* text order; stop words leave a gap in the positions.
 * @param {string} text
 * @returns {string}
 */
@@ -171,6 +190,9 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
   readonly memory: WebAssembly.Memory;
   readonly formatVersion: () => number;
+  readonly rankersJson: (a: number) => void;
+  readonly checkRanker: (a: number, b: number, c: number, d: number, e: number) => void;
+  readonly maxWindow: () => number;
   readonly __wbg_indexbuilder_free: (a: number) => void;
   readonly indexbuilder_new: (a: number, b: number, c: number) => void;
   readonly indexbuilder_addJsonl: (a: number, b: number, c: number, d: number, e: number, f: number) => void;

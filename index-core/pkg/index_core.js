@@ -200,6 +200,56 @@ export function formatVersion() {
     return ret >>> 0;
 }
 
+/**
+* The rankers, their parameters, defaults and ranges, as JSON (see `scoring::RANKERS`).
+* @returns {string}
+*/
+export function rankersJson() {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        wasm.rankersJson(retptr);
+        var r0 = getInt32Memory0()[retptr / 4 + 0];
+        var r1 = getInt32Memory0()[retptr / 4 + 1];
+        return getStringFromWasm0(r0, r1);
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+        wasm.__wbindgen_free(r0, r1);
+    }
+}
+
+/**
+* Checks a ranker and its parameters (`{"k1": 1.2}`) against the ranker table without an index:
+* what a search would refuse, with the same error (for validating a parameter grid up front).
+* @param {string} name
+* @param {string} params_json
+*/
+export function checkRanker(name, params_json) {
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+        const ptr0 = passStringToWasm0(name, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ptr1 = passStringToWasm0(params_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len1 = WASM_VECTOR_LEN;
+        wasm.checkRanker(retptr, ptr0, len0, ptr1, len1);
+        var r0 = getInt32Memory0()[retptr / 4 + 0];
+        var r1 = getInt32Memory0()[retptr / 4 + 1];
+        if (r1) {
+            throw takeObject(r0);
+        }
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+    }
+}
+
+/**
+* The largest `offset + size` a search accepts; deeper pages go through `after`.
+* @returns {number}
+*/
+export function maxWindow() {
+    const ret = wasm.maxWindow();
+    return ret >>> 0;
+}
+
 function passArray8ToWasm0(arg, malloc) {
     const ptr = malloc(arg.length * 1);
     getUint8Memory0().set(arg, ptr / 1);
@@ -486,7 +536,9 @@ export class Index {
         }
     }
     /**
-    * The analysed terms of `text`, as JSON `[[term, position], ...]` (for `sir analyze` and tests).
+    * How this index's analyzer reads `text` (for `sir analyze`): JSON
+    * `[{"token": "Running", "term": "run", "position": 1}, ...]`, one entry per indexed term, in
+    * text order; stop words leave a gap in the positions.
     * @param {string} text
     * @returns {string}
     */

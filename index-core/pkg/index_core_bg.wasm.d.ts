@@ -2,6 +2,9 @@
 /* eslint-disable */
 export const memory: WebAssembly.Memory;
 export function formatVersion(): number;
+export function rankersJson(a: number): void;
+export function checkRanker(a: number, b: number, c: number, d: number, e: number): void;
+export function maxWindow(): number;
 export function __wbg_indexbuilder_free(a: number): void;
 export function indexbuilder_new(a: number, b: number, c: number): void;
 export function indexbuilder_addJsonl(a: number, b: number, c: number, d: number, e: number, f: number): void;

@@ -25,6 +25,6 @@ mod tests;
 
 pub use error::{Error, ErrorKind, Result};
 pub use indexer::{BuildOptions, FieldMode, IndexBuilder, IndexMerger};
-pub use scoring::{Ranker, RankerParams};
+pub use scoring::{Ranker, RankerParams, RankerSpec, RANKERS};
 pub use search::{search, SearchRequest, SearchResults};
 pub use segment::{IndexMeta, Segment};

@@ -1,14 +1,17 @@
 //! The WebAssembly boundary: thin handles over the engine for the TypeScript runtime.
 //!
-//! Large data crosses as bytes (`Uint8Array`), results as typed arrays. Every fallible call
-//! returns `Result<_, JsError>`, so JavaScript sees a thrown `Error` whose message starts with the
-//! error's code in brackets (`[bad-query] unknown ranker "x": ...`); the TypeScript binding turns
-//! that into a typed `EngineError`. No raw pointers, no nulls for failures.
+//! Large data crosses as bytes (`Uint8Array`), hits as typed arrays (doc ids, scores); small
+//! descriptive results (index meta, section sizes, skipped lines, analysed terms, the ranker
+//! table) as JSON strings. Every fallible call returns `Result<_, JsError>`, so JavaScript sees a
+//! thrown `Error` whose message starts with the error's code in brackets, and for a bad search
+//! request the field at fault (`[bad-query:filters] filter "x" is not of the form ...`); the
+//! TypeScript binding turns that into a typed `EngineError`. No raw pointers, no nulls for failures.
 
 use crate::error::Error;
 use crate::hits::{encode_page, shape_page, HitFields};
 use crate::indexer::{BuildOptions, IndexBuilder as Builder, IndexMerger as Merger};
-use crate::search::{search, SearchRequest};
+use crate::scoring::{rankers_json, Ranker, RankerParams};
+use crate::search::{search, SearchRequest, MAX_WINDOW};
 use crate::segment::{ReadAt, Segment, FORMAT_VERSION};
 use wasm_bindgen::prelude::*;
 
@@ -44,13 +47,42 @@ impl ReadAt for IndexFile {
 }
 
 fn js(e: Error) -> JsError {
-    JsError::new(&format!("[{}] {}", e.code(), e.message))
+    match e.field {
+        Some(field) => JsError::new(&format!("[{}:{}] {}", e.code(), field, e.message)),
+        None => JsError::new(&format!("[{}] {}", e.code(), e.message)),
+    }
 }
 
 /// The index format version this build reads and writes.
 #[wasm_bindgen(js_name = formatVersion)]
 pub fn format_version() -> u32 {
     FORMAT_VERSION
+}
+
+/// The rankers, their parameters, defaults and ranges, as JSON (see `scoring::RANKERS`).
+#[wasm_bindgen(js_name = rankersJson)]
+pub fn rankers_json_string() -> String {
+    rankers_json().to_string()
+}
+
+/// Checks a ranker and its parameters (`{"k1": 1.2}`) against the ranker table without an index:
+/// what a search would refuse, with the same error (for validating a parameter grid up front).
+#[wasm_bindgen(js_name = checkRanker)]
+pub fn check_ranker(name: &str, params_json: &str) -> Result<(), JsError> {
+    let params: serde_json::Value = serde_json::from_str(params_json).map_err(|e| {
+        js(Error::bad_query(
+            "params",
+            format!("\"params\" is not JSON: {}", e),
+        ))
+    })?;
+    let params = RankerParams::from_json(&params).map_err(js)?;
+    Ranker::from_name(name, &params).map(|_| ()).map_err(js)
+}
+
+/// The largest `offset + size` a search accepts; deeper pages go through `after`.
+#[wasm_bindgen(js_name = maxWindow)]
+pub fn max_window() -> u32 {
+    MAX_WINDOW as u32
 }
 
 #[wasm_bindgen]
@@ -260,12 +292,14 @@ impl Index {
         self.segment.lookup_id(id).map_err(js)
     }
 
-    /// The analysed terms of `text`, as JSON `[[term, position], ...]` (for `sir analyze` and tests).
+    /// How this index's analyzer reads `text` (for `sir analyze`): JSON
+    /// `[{"token": "Running", "term": "run", "position": 1}, ...]`, one entry per indexed term, in
+    /// text order; stop words leave a gap in the positions.
     #[wasm_bindgen(js_name = analyzeJson)]
     pub fn analyze_json(&self, text: &str) -> String {
         let mut out = Vec::new();
         self.segment.analyzer().analyze(text, 0, |t| {
-            out.push(serde_json::json!([t.term, t.position]))
+            out.push(serde_json::json!({"token": &text[t.start..t.end], "term": t.term, "position": t.position}))
         });
         serde_json::Value::Array(out).to_string()
     }

@@ -4,18 +4,19 @@
  * validate requests also produce `/openapi.json`. Every failure leaves as RFC 9457 problem+json;
  * every index access goes through `with()`, so a hot swap never frees an index mid-request.
  */
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { EngineError, type SearchIndex } from '../engine/index.js';
+import { EngineError, PARAM_NAMES, type SearchIndex } from '../engine/index.js';
 import type { JobsApi } from '../jobs/contract.js';
+import { jsonLinesLogger, type Logger } from '../log/logger.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { mountJobs } from './jobs.js';
-import { emitSearchMetrics, logJson, stdoutSink, type LogSink } from './observe.js';
+import { emitSearchMetrics } from './observe.js';
 import { searchPage } from './page.js';
 import { malformedUrlProblem } from './percent-encoding.js';
 import { Problem, badField, renderProblem } from './problem.js';
@@ -25,13 +26,12 @@ import {
   DocumentSchema,
   HealthSchema,
   MAX_BODY_BYTES,
-  PARAM_NAMES,
   ProblemSchema,
   SearchBodySchema,
   SearchQuerySchema,
   SearchResponseSchema,
 } from './schemas.js';
-import { documentParts, runSearch, type SearchRequest } from './search.js';
+import { documentParts, runSearch, type RequestForm, type SearchRequest } from './search.js';
 
 /** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
 export interface IndexSource {
@@ -40,8 +40,8 @@ export interface IndexSource {
 
 export interface AppOptions {
   index: IndexSource;
-  /** Where JSON log lines and EMF metrics go (default stdout; tests pass a no-op). */
-  log?: LogSink;
+  /** Where request logs and EMF metrics go (default JSON lines on stdout; tests pass `silentLogger`). */
+  log?: Logger;
   /** Allowed CORS origin (default `*`: a public read-only API). `false` turns CORS off. */
   corsOrigin?: string | false;
   /** The job pipeline behind `/jobs` (absent: those routes answer 503). */
@@ -141,7 +141,7 @@ const ROUTE_METHODS: Array<[RegExp, string[]]> = [
 const JSON_BODY_ROUTES = ['/search', '/jobs'];
 
 export function createApp(options: AppOptions): OpenAPIHono {
-  const log = options.log ?? stdoutSink;
+  const log = options.log ?? jsonLinesLogger(process.stdout);
   const app = new OpenAPIHono({
     defaultHook: (result) => (result.success ? undefined : zodProblem(result.error, result.target)),
   });
@@ -150,14 +150,15 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    logJson(log, {
-      level: c.res.status >= 500 ? 'error' : 'info',
+    const fields = {
       requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 100) / 100,
-    });
+    };
+    if (c.res.status >= 500) log.error('request', fields);
+    else log.info('request', fields);
   });
   app.use('*', async (c, next) => {
     const malformed = malformedUrlProblem(c.req.url, (path) =>
@@ -205,7 +206,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const search = async (method: string, req: SearchRequest, requestId: string) =>
     options.index.with((loaded) => {
       const started = performance.now();
-      const out = runSearch(loaded, req, '/search', {
+      const form: RequestForm = method === 'POST' ? 'json' : 'query';
+      const out = runSearch(loaded, req, '/search', form, {
         titleField: options.titleField,
         log,
         requestId,
@@ -223,8 +225,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.openapi(searchGet, async (c) => {
     const q = c.req.valid('query');
+    // The ranker parameters are top-level query keys, one per name in the ranker table.
+    const given = q as Record<string, unknown>;
     const params = Object.fromEntries(
-      PARAM_NAMES.filter((n) => q[n] !== undefined).map((n) => [n, q[n]]),
+      PARAM_NAMES.filter((n) => given[n] !== undefined).map((n) => [n, given[n] as number]),
     );
     const req: SearchRequest = {
       q: q.q,
@@ -331,10 +335,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
     if (err instanceof EngineError && err.code === 'corrupt-index') {
       // Damage found while reading the served version (a stored block or positions): this request
       // cannot be answered; the rest of the index still serves.
-      logJson(log, {
-        level: 'error',
+      log.error('the served index is damaged', {
         requestId: c.get('requestId'),
-        msg: 'the served index is damaged',
         error: err.message,
       });
       return renderProblem(
@@ -354,10 +356,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
         ),
       );
     }
-    logJson(log, {
-      level: 'error',
+    log.error('unhandled error', {
       requestId: c.get('requestId'),
-      msg: 'unhandled error',
       error: String(err),
       stack: (err as Error)?.stack,
     });
@@ -365,5 +365,3 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
   return app;
 }
-
-export { z };

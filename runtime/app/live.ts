@@ -8,11 +8,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SearchIndex } from '../engine/index.js';
-import { CURRENT_FILE, IndexStore, LiveIndex } from '../store/index.js';
+import { CURRENT_FILE, IndexStore, LiveIndex, type Logger } from '../store/index.js';
 
 export function openLiveIndex(
   dir: string,
-  options: { store?: boolean; checkIntervalMs?: number } = {},
+  options: { store?: boolean; checkIntervalMs?: number; logger?: Logger } = {},
 ): LiveIndex<SearchIndex> {
   const asStore = options.store ?? existsSync(join(dir, CURRENT_FILE));
   const common = {
@@ -21,8 +21,12 @@ export function openLiveIndex(
     verify: 'on-read' as const,
     unload: (i: SearchIndex) => i.free(),
     ...(options.checkIntervalMs !== undefined ? { checkIntervalMs: options.checkIntervalMs } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
   };
   return asStore
-    ? new LiveIndex({ store: new IndexStore(dir), ...common })
+    ? new LiveIndex({
+        store: new IndexStore(dir, options.logger ? { logger: options.logger } : {}),
+        ...common,
+      })
     : new LiveIndex({ directory: dir, ...common });
 }

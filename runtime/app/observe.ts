@@ -1,21 +1,15 @@
 /**
  * Observability: one JSON line per request (with the request id), and one CloudWatch Embedded
  * Metric Format line per search, so Lambda's log stream yields latency and hit metrics without an
- * agent or an extra API call.
+ * agent or an extra API call. Both go through the runtime's one `Logger` (runtime/log).
  */
-export type LogSink = (line: string) => void;
-
-export const stdoutSink: LogSink = (line) => process.stdout.write(line + '\n');
-
-export function logJson(sink: LogSink, fields: Record<string, unknown>): void {
-  sink(JSON.stringify({ time: new Date().toISOString(), ...fields }));
-}
+import type { Logger } from '../log/logger.js';
 
 export const METRIC_NAMESPACE = 'serverless-ir';
 
 /** An EMF record: CloudWatch turns `SearchLatency` and `Hits` into metrics, dimensioned by method. */
 export function emitSearchMetrics(
-  sink: LogSink,
+  log: Logger,
   m: {
     latencyMs: number;
     hits: number;
@@ -25,27 +19,25 @@ export function emitSearchMetrics(
     version: string;
   },
 ): void {
-  sink(
-    JSON.stringify({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          {
-            Namespace: METRIC_NAMESPACE,
-            Dimensions: [['Operation']],
-            Metrics: [
-              { Name: 'SearchLatency', Unit: 'Milliseconds' },
-              { Name: 'Hits', Unit: 'Count' },
-            ],
-          },
-        ],
-      },
-      Operation: `search-${m.method.toLowerCase()}`,
-      SearchLatency: m.latencyMs,
-      Hits: m.hits,
-      total: m.total,
-      requestId: m.requestId,
-      version: m.version,
-    }),
-  );
+  log.info('search', {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        {
+          Namespace: METRIC_NAMESPACE,
+          Dimensions: [['Operation']],
+          Metrics: [
+            { Name: 'SearchLatency', Unit: 'Milliseconds' },
+            { Name: 'Hits', Unit: 'Count' },
+          ],
+        },
+      ],
+    },
+    Operation: `search-${m.method.toLowerCase()}`,
+    SearchLatency: m.latencyMs,
+    Hits: m.hits,
+    total: m.total,
+    requestId: m.requestId,
+    version: m.version,
+  });
 }

@@ -93,7 +93,8 @@ export function searchPage(): string {
   });
   $('next').addEventListener('click', () => next && run(next));
   $('prev').addEventListener('click', () => prev && run(prev));
-  const initial = new URLSearchParams(location.search);
+  // An empty parameter is a 400 for the API (it is not a default): a hand-edited address drops them.
+  const initial = new URLSearchParams([...new URLSearchParams(location.search)].filter(([, v]) => v !== ''));
   if (initial.get('q')) { $('q').value = initial.get('q'); run('/search?' + initial); }
 })();
 </script>

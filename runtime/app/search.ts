@@ -1,34 +1,41 @@
 /**
  * The search operation, independent of GET/POST: takes a normalised request and the loaded index,
  * runs the engine, and shapes hits (id, score, title, snippet, metadata) plus paging links. The
+ * engine validates the request; its errors name the field at fault, which becomes a 400 problem
+ * naming the field as the client wrote it (`filter` in a query string, `params.k1` in a body). The
  * engine shapes the whole page in one call from the fields the index records (the title field,
  * the snippet from the others, metadata the rest); a hit whose stored document is damaged comes
- * back without a body and is logged, the page still answers. Engine input errors become 400
- * problems naming the field; nothing here knows about HTTP transport.
+ * back without a body and is logged, the page still answers. Nothing here knows about HTTP
+ * transport.
  */
 import {
+  DEFAULT_COUNT_LIMIT,
   EngineError,
+  MAX_WINDOW,
+  PARAM_NAMES,
+  paramSpec,
+  type EngineField,
   type RankerName,
   type RankerParams,
   type SearchIndex,
 } from '../engine/index.js';
 import type { LoadedIndex } from '../store/index.js';
+import type { Logger } from '../log/logger.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { logJson, type LogSink } from './observe.js';
 import { badField } from './problem.js';
-import { COUNT_LIMIT, MAX_WINDOW, PARAM_NAMES } from './schemas.js';
+import { DEFAULT_SIZE } from './schemas.js';
 import { renderSnippet } from './snippet.js';
 
 export interface SearchRequest {
   q: string;
   page?: number | undefined;
   size?: number | undefined;
-  ranker?: string | undefined;
+  ranker?: RankerName | undefined;
   params?: RankerParams | undefined;
   fields?: string[] | undefined;
   filters?: string[] | undefined;
   cursor?: string | undefined;
-  /** Count every match instead of stopping at `COUNT_LIMIT`. */
+  /** Count every match instead of stopping at `DEFAULT_COUNT_LIMIT`. */
   exact_total?: boolean | undefined;
 }
 
@@ -58,7 +65,7 @@ export interface HitShaping {
   /** The stored key shown as a hit's title (default: the index's first field). */
   titleField?: string | undefined;
   /** Where a damaged stored document is logged. */
-  log: LogSink;
+  log: Logger;
   requestId?: string | undefined;
 }
 
@@ -86,53 +93,43 @@ export function documentParts(
   };
 }
 
+/** How the request was written: as a query string (GET) or a JSON body (POST); fields are named accordingly. */
+export type RequestForm = 'query' | 'json';
+
 export function runSearch(
   loaded: LoadedIndex<SearchIndex>,
   req: SearchRequest,
   basePath: string,
+  form: RequestForm,
   shaping: HitShaping,
 ): SearchResponse {
   const started = performance.now();
   const index = loaded.value;
-  const size = req.size ?? 10;
+  const size = req.size ?? DEFAULT_SIZE;
   const page = req.cursor === undefined ? (req.page ?? 1) : null;
   let offset = 0;
   let after: { score: number; doc: number } | undefined;
   if (req.cursor !== undefined) {
     const c = decodeCursor(req.cursor, loaded.version, req);
     after = { score: c.score, doc: c.doc };
-  } else if (page! * size > MAX_WINDOW) {
-    throw badField(
-      'page',
-      `page × size must be at most ${MAX_WINDOW} (got ${page} × ${size}); for deeper results follow the "next" link, which uses a cursor`,
-    );
   } else {
     offset = (page! - 1) * size;
   }
   const fields = req.fields?.map((f) => f.trim()).filter((f) => f !== '');
-  if (fields) {
-    const known = index.info.fields.map((f) => f.name);
-    const unknown = fields.filter((f) => !known.includes(f));
-    if (unknown.length)
-      throw badField(
-        'fields',
-        `unknown field ${unknown.map((f) => `"${f}"`).join(', ')}; this index has ${known.join(', ')}`,
-      );
-  }
   let result;
   try {
     result = index.search(req.q, {
-      ranker: (req.ranker ?? 'bm25') as RankerName,
+      ...(req.ranker !== undefined ? { ranker: req.ranker } : {}),
       params: req.params ?? {},
       offset,
       size,
-      ...(fields?.length ? { fields } : {}),
+      ...(fields !== undefined ? { fields } : {}),
       ...(req.filters?.length ? { filters: req.filters } : {}),
       ...(after ? { after } : {}),
-      count: req.exact_total ? true : COUNT_LIMIT,
+      count: req.exact_total ? true : DEFAULT_COUNT_LIMIT,
     });
   } catch (err) {
-    throw engineInputError(err);
+    throw inputProblem(err, form, { page, size });
   }
   const shapedHits = index.pageHits(
     result.hits.map((h) => h.doc),
@@ -142,10 +139,8 @@ export function runSearch(
   const hits = result.hits.map((h, i): HitOut => {
     const shaped = shapedHits[i]!;
     if ('damaged' in shaped) {
-      logJson(shaping.log, {
-        level: 'error',
+      shaping.log.error("a hit's stored document is damaged; it is answered without a body", {
         requestId: shaping.requestId,
-        msg: "a hit's stored document is damaged; it is answered without a body",
         version: loaded.version,
         id: shaped.id,
         error: shaped.damaged,
@@ -209,24 +204,41 @@ function link(
   return `${basePath}?${u}`;
 }
 
-/** Engine complaints about the input → a 400 naming the most likely field. */
-function engineInputError(err: unknown): unknown {
-  if (!(err instanceof EngineError) || (err.code !== 'bad-query' && err.code !== 'bad-options'))
+/**
+ * An engine error about the request → a 400 naming the field as the client wrote it. Anything
+ * else (a damaged index, an engine bug, a field the app itself composed) is rethrown: a 5xx.
+ */
+function inputProblem(
+  err: unknown,
+  form: RequestForm,
+  paging: { page: number | null; size: number },
+): unknown {
+  if (!(err instanceof EngineError) || err.code !== 'bad-query' || err.field === undefined)
     return err;
-  const m = err.message.toLowerCase();
-  const param = /parameter (k1|b|mu|lambda|s|delta)\b/.exec(m)?.[1];
   // The engine calls the cursor's position "after"; only a cursor the API decoded can carry one.
-  if (m.includes('"after"')) return badField('cursor', 'is not a cursor returned by this API');
-  const field =
-    param ??
-    (m.includes('filter')
-      ? 'filter'
-      : m.includes('ranker')
-        ? 'ranker'
-        : m.includes('field')
-          ? 'fields'
-          : err.code === 'bad-query'
-            ? 'q'
-            : 'params');
-  return badField(field, err.message);
+  if (err.field === 'after') return badField('cursor', 'is not a cursor returned by this API');
+  if (err.field === 'offset' && paging.page !== null)
+    return badField(
+      'page',
+      `page × size must be at most ${MAX_WINDOW} (got ${paging.page} × ${paging.size}); for deeper results follow the "next" link, which uses a cursor`,
+    );
+  const field = requestField(err.field, form);
+  return field === undefined ? err : badField(field, err.message);
+}
+
+/** The request field (GET or POST spelling) an engine field stands for. */
+function requestField(field: EngineField, form: RequestForm): string | undefined {
+  if (paramSpec(field) !== undefined) return form === 'json' ? `params.${field}` : field;
+  switch (field) {
+    case 'query':
+      return 'q';
+    case 'ranker':
+    case 'params':
+    case 'fields':
+      return field;
+    case 'filters':
+      return form === 'json' ? 'filters' : 'filter';
+    default:
+      return undefined;
+  }
 }

@@ -4,7 +4,8 @@
  */
 import type { ZodError } from 'zod';
 import { Problem, type FieldError } from './problem.js';
-import { ACCEPTED } from './schemas.js';
+import { PARAM_NAMES } from '../engine/index.js';
+import { ACCEPTED, SearchBodySchema } from './schemas.js';
 
 /** What a route's fields accept: sentences by field name, and the fields of an object by path. */
 export interface FieldVocabulary {
@@ -15,10 +16,8 @@ export interface FieldVocabulary {
 /** The search routes' vocabulary. */
 const SEARCH_FIELDS: FieldVocabulary = {
   accepted: ACCEPTED,
-  fieldsAt: () =>
-    Object.keys(ACCEPTED).filter(
-      (k) => !['k1', 'b', 'mu', 'lambda', 's', 'delta', 'filter', 'body'].includes(k),
-    ),
+  fieldsAt: (path) =>
+    path.split('.')[0] === 'params' ? [...PARAM_NAMES] : Object.keys(SearchBodySchema.shape),
 };
 
 export function zodProblem(

@@ -3,8 +3,8 @@
  * flags, their help and their translation into build options. A stop word file is read here, on
  * the machine that has it, so `sir upload` sends the words themselves to the loader.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { CliError, numberFlag } from './command.js';
+import { readFileSync } from 'node:fs';
+import { CliError, kindOfPath, numberFlag } from './command.js';
 import type { BuildOptions } from '../engine/index.js';
 
 /** Build options that can be written down and sent (no progress callback). */
@@ -38,13 +38,6 @@ export interface BuildFlagValues {
   'skip-bad'?: boolean;
 }
 
-/** The analyzer flags that were given (for the check that they come with --corpus). */
-export function givenBuildFlags(v: BuildFlagValues): string[] {
-  return Object.keys(BUILD_FLAG_OPTIONS)
-    .filter((k) => v[k as keyof BuildFlagValues] !== undefined)
-    .map((k) => `--${k}`);
-}
-
 export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
   const options: BuildFlagOptions = {};
   if (v.fields !== undefined) {
@@ -67,10 +60,11 @@ export function buildOptionsFromFlags(v: BuildFlagValues): BuildFlagOptions {
     options.stemmer = v.stemmer as 'porter' | 'none';
   }
   if (v.stopwords !== undefined) {
+    const kind = kindOfPath(v.stopwords);
     if (v.stopwords === 'lucene' || v.stopwords === 'none') options.stopwords = v.stopwords;
-    else if (!existsSync(v.stopwords))
+    else if (kind !== 'file')
       throw new CliError(
-        `--stopwords must be lucene, none or a file of words; file not found: ${v.stopwords}`,
+        `--stopwords must be lucene, none or a file of words, one per line; ${v.stopwords} ${kind === 'missing' ? 'does not exist' : kind === 'folder' ? 'is a folder' : 'is not a regular file'}`,
         2,
       );
     else {

@@ -2,6 +2,8 @@
  * The shape every `sir` subcommand has. A command only translates: it parses its flags, calls the
  * core functions of `runtime/`, and prints. `main.ts` dispatches to it and turns errors into exit codes.
  */
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Where a command writes. Tests pass their own to capture output. */
@@ -49,6 +51,13 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/** Which of the flags declared in `options` were given in `values`, as `--name`. */
+export function givenFlags(options: object, values: object): string[] {
+  return Object.keys(options)
+    .filter((k) => (values as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `--${k}`);
+}
+
 /** Reads a numeric flag: absent → `fallback`; not a finite number, or outside [min, max] → a usage error. */
 export function numberFlag(
   value: string | undefined,
@@ -70,4 +79,16 @@ export function numberFlag(
     throw new CliError(`--${flag} must be ${kind}${range}, got "${value}"`, 2);
   }
   return n;
+}
+
+/** What a path names, for flags that expect a file or a folder. */
+export function kindOfPath(p: string): 'missing' | 'file' | 'folder' | 'inside-a-file' | 'other' {
+  const stat = statSync(p, { throwIfNoEntry: false });
+  if (stat !== undefined) return stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
+  // Missing, or under a file (ENOTDIR): the nearest existing ancestor tells which.
+  for (let up = dirname(p); ; up = dirname(up)) {
+    const ancestor = statSync(up, { throwIfNoEntry: false });
+    if (ancestor !== undefined) return ancestor.isDirectory() ? 'missing' : 'inside-a-file';
+    if (dirname(up) === up) return 'missing';
+  }
 }

@@ -16,14 +16,15 @@ import {
   makeSqsClient,
 } from '../jobs/index.js';
 import {
-  DEFAULT_STAGING_PREFIX,
-  UploadError,
+  STAGING_PREFIX,
   makeS3Client,
   prepareCorpusUpload,
   readRawStackOutputs,
-  stageWithProgress,
+  stageVersion,
 } from '../upload/index.js';
+import { silentLogger } from '../log/logger.js';
 import { CliError, type CliIO } from './command.js';
+import { progressOn } from './upload-progress.js';
 
 export const TARGET_FLAG_OPTIONS = {
   api: { type: 'string' },
@@ -92,7 +93,7 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
         ...(outputs.jobsReduceDlqUrl ? { reduceDlq: outputs.jobsReduceDlqUrl } : {}),
       },
       inputs: { buckets: [outputs.stagingBucket] },
-      log: () => {},
+      log: silentLogger,
     }),
   );
   return {
@@ -100,17 +101,12 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
     description: `stack ${flags.stack}`,
     async inputUrl(corpus, io) {
       if (isUrl(corpus)) return corpus;
-      try {
-        const upload = await prepareCorpusUpload(corpus, {});
-        await stageWithProgress(
-          { upload, s3, bucket: outputs.stagingBucket, prefix: DEFAULT_STAGING_PREFIX },
-          io,
-        );
-        return `s3://${outputs.stagingBucket}/${DEFAULT_STAGING_PREFIX}${upload.version}/${upload.files[0]!.path}`;
-      } catch (err) {
-        if (err instanceof UploadError) throw new CliError(err.message);
-        throw err;
-      }
+      const upload = await prepareCorpusUpload(corpus, {});
+      await stageVersion(
+        { upload, s3, bucket: outputs.stagingBucket, prefix: STAGING_PREFIX },
+        progressOn(io),
+      );
+      return `s3://${outputs.stagingBucket}/${STAGING_PREFIX}${upload.version}/${upload.files[0]!.path}`;
     },
   };
 }
@@ -134,16 +130,10 @@ async function stackOutputs(
   stack: string,
   outputsFile: string | undefined,
 ): Promise<StackJobOutputs> {
-  let raw: { value: unknown; where: string };
-  try {
-    raw = await readRawStackOutputs({
-      stack,
-      ...(outputsFile !== undefined ? { outputsFile } : {}),
-    });
-  } catch (err) {
-    if (err instanceof UploadError) throw new CliError(err.message);
-    throw err;
-  }
+  const raw = await readRawStackOutputs({
+    stack,
+    ...(outputsFile !== undefined ? { outputsFile } : {}),
+  });
   const o = raw.value as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o))
     throw new CliError(`${raw.where} must be a JSON object of stack outputs`);

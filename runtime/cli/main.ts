@@ -1,11 +1,13 @@
 /**
  * `sir`: the command-line entry. Dispatches to one `Command` per subcommand and turns errors into
- * exit codes: `CliError` prints `sir NAME: message` (2 = bad usage, 1 = bad input or failure),
- * anything else is a bug and prints its stack.
+ * exit codes in one place (`toCliError`): a failure prints `sir NAME: message` on one line
+ * (2 = bad usage, 1 = bad input or failure); anything else is a bug and prints its stack.
  */
-import { CliError, type CliIO, type Command } from './command.js';
+import type { CliIO, Command } from './command.js';
+import { toCliError } from './errors.js';
 import { indexCommand } from './commands/index.js';
 import { searchCommand } from './commands/search.js';
+import { analyzeCommand } from './commands/analyze.js';
 import { runCommand } from './commands/run.js';
 import { evalCommand } from './commands/eval.js';
 import { publishCommand } from './commands/publish.js';
@@ -20,6 +22,7 @@ import { jobsCommand } from './commands/jobs.js';
 export const COMMANDS: readonly Command[] = [
   indexCommand,
   searchCommand,
+  analyzeCommand,
   runCommand,
   evalCommand,
   publishCommand,
@@ -64,10 +67,9 @@ export async function main(
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof CliError) {
-      io.stderr.write(`sir ${command.name}: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
+    const failure = toCliError(err);
+    if (failure === undefined) throw err;
+    io.stderr.write(`sir ${command.name}: ${failure.message}\n`);
+    return failure.exitCode;
   }
 }

@@ -1,39 +1,46 @@
 /**
- * The ranker flags shared by `sir search`, `sir run` and `sir eval`: one definition of the flags,
- * their help text and their translation into engine options.
+ * The ranker flags shared by `sir search`, `sir run` and `sir eval`, derived from the engine's
+ * ranker table: one flag per ranker parameter, its help line (ranker, meaning, range, default)
+ * and its translation into engine options.
  */
 import { CliError, numberFlag } from './command.js';
-import { RANKERS, type RankerName, type RankerParams } from '../engine/index.js';
+import {
+  DEFAULT_RANKER,
+  RANKERS,
+  RANKER_PARAMS,
+  RANKER_TABLE,
+  rankerOfParam,
+  validateRankerParams,
+  type RankerName,
+  type RankerParams,
+} from '../engine/index.js';
 
-export const rankerFlagSpec = {
+export const rankerFlagSpec: Record<string, { type: 'string' }> = {
   ranker: { type: 'string' },
-  k1: { type: 'string' },
-  b: { type: 'string' },
-  mu: { type: 'string' },
-  lambda: { type: 'string' },
-  s: { type: 'string' },
-  delta: { type: 'string' },
-} as const;
+  ...Object.fromEntries(RANKER_PARAMS.map((p) => [p.name, { type: 'string' as const }])),
+};
+
+const flagColumn = (text: string) => `  ${text.padEnd(16)}  `;
 
 export const rankerFlagHelp = `Ranker options:
-  --ranker NAME     bm25 (default), dirichlet, jelinek-mercer, pivoted, absolute-discount
-  --k1 N --b N      BM25 (defaults 0.9 and 0.4)
-  --mu N            Dirichlet prior (default 2000)
-  --lambda N        Jelinek-Mercer (0 < lambda < 1, default 0.7)
-  --s N             pivoted length normalisation (0..1, default 0.2)
-  --delta N         absolute discount (0 < delta < 1, default 0.7)`;
+${flagColumn('--ranker NAME')}${RANKER_TABLE.map((r) => (r.name === DEFAULT_RANKER ? `${r.name} (default)` : r.name)).join(', ')}
+${RANKER_PARAMS.map(
+  (p) =>
+    `${flagColumn(`--${p.name} N`)}${rankerOfParam(p.name)!.name}: ${p.meaning}, ${p.min} to ${p.max} (default ${p.default})`,
+).join('\n')}`;
 
-export function rankerOptions(values: Partial<Record<keyof typeof rankerFlagSpec, string>>): {
+export function rankerOptions(values: Record<string, string | boolean | string[] | undefined>): {
   ranker: RankerName;
   params: RankerParams;
 } {
-  const ranker = (values.ranker ?? 'bm25') as RankerName;
-  if (!RANKERS.includes(ranker)) {
-    throw new CliError(`--ranker must be one of ${RANKERS.join(', ')}, got "${values.ranker}"`, 2);
+  const ranker = (values.ranker as string | undefined) ?? DEFAULT_RANKER;
+  if (!RANKERS.includes(ranker))
+    throw new CliError(`--ranker must be one of ${RANKERS.join(', ')}, got "${ranker}"`, 2);
+  const params: Record<string, number> = {};
+  for (const p of RANKER_PARAMS) {
+    const value = values[p.name] as string | undefined;
+    if (value !== undefined)
+      params[p.name] = numberFlag(value, p.name, p.default, { min: p.min, max: p.max });
   }
-  const params: RankerParams = {};
-  for (const name of ['k1', 'b', 'mu', 'lambda', 's', 'delta'] as const) {
-    if (values[name] !== undefined) params[name] = numberFlag(values[name], name, 0);
-  }
-  return { ranker, params };
+  return validateRankerParams(ranker, params);
 }

@@ -2,32 +2,26 @@
  * Builds an index directory from a JSONL corpus. `buildIndex` streams the file through one builder
  * in this thread; `buildIndexParallel` cuts it into consecutive line-aligned ranges, builds each in
  * a worker thread (`build-worker.ts`), and merges their segments in corpus order — the same
- * map/reduce a job pipeline runs. Either way a builder writes a segment whenever it passes its
- * memory budget, the segments are merged at the end, and `OUT/index.sir` is written under a
- * temporary name and renamed into place, so an interrupted build never leaves a half-written index.
- * Scratch segments live in a uniquely named folder inside OUT that the build always removes.
+ * map/reduce a job pipeline runs. Either way a builder writes a segment to scratch space whenever
+ * it passes its memory budget, the segments are merged at the end, and the result is
+ * `OUT/index.sir`; where each of these is written, and what is removed when, is `build-files.ts`.
+ *
+ * The corpus may start with a UTF-8 byte-order mark; CR-only line ends are named (`corpus-start.ts`);
+ * a field that no document gives any text is refused, naming the keys the corpus has.
  */
 import { availableParallelism } from 'node:os';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildRange, countNewlines, mergeSegments, type RangeJob } from './build-range.js';
+import { withScratch, writeIndexFile } from './build-files.js';
+import { buildRange, cutRanges, mergeSegments, type RangeJob } from './build-range.js';
+import { corpusStart } from './corpus-start.js';
 import { EngineError, engineCall } from './engine-error.js';
+import { bufferReader } from './index-file.js';
 import { engine } from './wasm-module.js';
-import { INDEX_FILE } from './search-index.js';
+import { INDEX_FILE, type IndexInfo } from './search-index.js';
 
 export interface BuildOptions {
   /** Corpus keys indexed (default title, text). */
@@ -64,29 +58,6 @@ export interface BuildResult {
   skipped: Array<{ line: number; reason: string }>;
 }
 
-/** Runs `work` with a fresh scratch folder inside `outDir`, always removed afterwards. */
-function withScratch<T>(outDir: string, work: (scratch: string) => T): T {
-  mkdirSync(outDir, { recursive: true });
-  const scratch = mkdtempSync(join(outDir, '.segments-'));
-  try {
-    return work(scratch);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/** Merges `segments` (or takes the only one) into `OUT/index.sir`; returns its size. */
-function writeIndex(segments: string[], outDir: string): number {
-  const target = join(outDir, INDEX_FILE);
-  if (segments.length === 1) {
-    renameSync(segments[0]!, `${target}.tmp`);
-  } else {
-    writeFileSync(`${target}.tmp`, mergeSegments(segments));
-  }
-  renameSync(`${target}.tmp`, target);
-  return statSync(target).size;
-}
-
 function engineOptionsJson(options: BuildOptions): string {
   const { onProgress: _p, skipBad: _s, threads: _t, ...engineOptions } = options;
   return JSON.stringify(engineOptions);
@@ -114,27 +85,15 @@ export function buildIndex(
       },
       (bytesRead, docs) => options.onProgress?.({ bytesRead, totalBytes, docs }),
     );
-    if (r.segments.length === 0) noDocuments();
     return {
       docs: r.docs,
       segments: r.segments.length,
-      indexBytes: writeIndex(r.segments, outDir),
+      indexBytes: writeIndex(r.segments, outDir, corpusPath),
       corpusBytes: totalBytes,
       seconds: (performance.now() - started) / 1000,
       skipped: r.skipped,
     };
   });
-}
-
-/** The engine's own error for a corpus without documents. */
-function noDocuments(): never {
-  const builder = new (engine().IndexBuilder)('{}');
-  try {
-    engineCall(() => builder.takeSegment());
-  } finally {
-    builder.free();
-  }
-  throw new EngineError('bad-document', 'the corpus has no documents');
 }
 
 /** The worker script, when running from source (a bundle has none: it builds in one thread). */
@@ -165,10 +124,9 @@ export async function buildIndexParallel(
     ...options,
     memoryBudgetMb: Math.max(1, Math.floor(budget / ranges.length)),
   });
-  mkdirSync(outDir, { recursive: true });
-  const scratch = mkdtempSync(join(outDir, '.segments-'));
-  try {
+  return withScratch(outDir, async (scratch) => {
     const progress = ranges.map(() => ({ bytesRead: 0, docs: 0 }));
+    const workers: Worker[] = [];
     const results = await Promise.all(
       ranges.map((r, i) =>
         runWorker(
@@ -188,77 +146,54 @@ export async function buildIndexParallel(
               docs: progress.reduce((a, p) => a + p.docs, 0),
             });
           },
+          (worker) => workers.push(worker),
         ),
       ),
-    );
+    ).catch(async (err: unknown) => {
+      // The other workers stop before the scratch folder they write into is removed.
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    });
     const segments = results.flatMap((r) => r.segments);
-    if (segments.length === 0) noDocuments();
     return {
       docs: results.reduce((a, r) => a + r.docs, 0),
       segments: segments.length,
-      indexBytes: writeIndex(segments, outDir),
+      indexBytes: writeIndex(segments, outDir, corpusPath),
       corpusBytes: totalBytes,
       seconds: (performance.now() - started) / 1000,
       skipped: results.flatMap((r) => r.skipped),
     };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  });
 }
 
-/** `threads` consecutive ranges of whole lines, each with the number of its first line. */
-function cutRanges(
-  corpusPath: string,
-  totalBytes: number,
-  threads: number,
-): Array<{ start: number; end: number; firstLine: number }> {
-  const fd = openSync(corpusPath, 'r');
+/**
+ * Merges `segments` (or takes the only one) into `OUT/index.sir` once every field has text;
+ * returns the index's size.
+ */
+function writeIndex(segments: string[], outDir: string, corpusPath: string): number {
+  if (segments.length === 0) noDocuments();
+  const bytes = segments.length === 1 ? readFileSync(segments[0]!) : mergeSegments(segments);
+  refuseEmptyFields(bytes, corpusPath);
+  writeIndexFile(join(outDir, INDEX_FILE), bytes);
+  return bytes.length;
+}
+
+/** The engine's own error for a corpus without documents. */
+function noDocuments(): never {
+  const builder = new (engine().IndexBuilder)('{}');
   try {
-    const cuts = [0];
-    const probe = Buffer.allocUnsafe(64 << 10);
-    for (let t = 1; t < threads; t++) {
-      let at = Math.max(cuts[cuts.length - 1]!, Math.floor((totalBytes * t) / threads));
-      // Move to just after the next newline.
-      for (;;) {
-        const n = readSync(fd, probe, 0, probe.length, at);
-        if (n === 0) {
-          at = totalBytes;
-          break;
-        }
-        const nl = probe.subarray(0, n).indexOf(0x0a);
-        if (nl !== -1) {
-          at += nl + 1;
-          break;
-        }
-        at += n;
-      }
-      cuts.push(at);
-    }
-    cuts.push(totalBytes);
-    // First line numbers: newlines before each cut.
-    const ranges = [];
-    const buf = Buffer.allocUnsafe(4 << 20);
-    let line = 1;
-    let pos = 0;
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      const [start, end] = [cuts[i]!, cuts[i + 1]!];
-      if (end > start) ranges.push({ start, end, firstLine: line });
-      while (pos < end) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
-        line += countNewlines(buf.subarray(0, n));
-        pos += n;
-      }
-    }
-    return ranges;
+    engineCall(() => builder.takeSegment());
   } finally {
-    closeSync(fd);
+    builder.free();
   }
+  throw new EngineError('bad-document', 'the corpus has no documents');
 }
 
 /** Runs one range in a worker thread (tsx's loader registered in it, as bin/sir.mjs does). */
 function runWorker(
   job: RangeJob,
   onProgress: (bytesRead: number, docs: number) => void,
+  onStart: (worker: Worker) => void,
 ): Promise<{ segments: string[]; docs: number; skipped: Array<{ line: number; reason: string }> }> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
   const source = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(
@@ -266,6 +201,7 @@ function runWorker(
   )}); })`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(source, { eval: true, workerData: job });
+    onStart(worker);
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'progress') onProgress(m.bytesRead, m.docs);
@@ -274,7 +210,11 @@ function runWorker(
         resolve(m.result);
       } else {
         settled = true;
-        reject(m.code ? new EngineError(m.code, m.message) : new Error(m.message));
+        reject(
+          m.code
+            ? new EngineError(m.code, m.message)
+            : Object.assign(new Error(m.message), m.system),
+        );
       }
     });
     worker.on('error', (err) => {
@@ -297,4 +237,62 @@ export type WorkerMessage =
         skipped: Array<{ line: number; reason: string }>;
       };
     }
-  | { kind: 'error'; code?: EngineError['code']; message: string };
+  | {
+      kind: 'error';
+      /** An engine error's code. */
+      code?: EngineError['code'];
+      message: string;
+      /** A system error's errno code, system call and paths, so it reads as it would in one thread. */
+      system?: { code: string; syscall?: string; path?: string; dest?: string };
+    };
+
+/**
+ * Refuses an index in which a field holds no term at all (a `fields` name no document has, or
+ * holds only stop words): nothing could be found through it. Names the keys the corpus has.
+ */
+function refuseEmptyFields(bytes: Uint8Array, corpusPath: string): void {
+  const index = engineCall(() => new (engine().Index)(bufferReader(bytes)));
+  let info: IndexInfo;
+  try {
+    info = JSON.parse(index.metaJson()) as IndexInfo;
+  } finally {
+    index.free();
+  }
+  const empty = info.fields.filter((f) => f.totalTokens === 0);
+  if (empty.length === 0) return;
+  const what = empty
+    .map((f) =>
+      f.sources.length === 1 && f.sources[0] === f.name
+        ? `"${f.name}"`
+        : `"${f.name}" (from ${f.sources.join(', ')})`,
+    )
+    .join(', ');
+  throw new EngineError(
+    'bad-options',
+    `no document has text to index in ${what}, so nothing could be found there; the corpus has the keys ${corpusKeys(corpusPath).join(', ')} (choose the fields to index among them)`,
+  );
+}
+
+/** The top-level keys of the corpus's first documents (in order of first appearance). */
+function corpusKeys(corpusPath: string, lines = 1000): string[] {
+  const fd = openSync(corpusPath, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let head: Buffer;
+  try {
+    head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+  const text = head.subarray(corpusStart(head)).toString('utf8');
+  const keys = new Set<string>();
+  for (const line of text.split('\n').slice(0, lines)) {
+    try {
+      const doc = JSON.parse(line) as unknown;
+      if (doc !== null && typeof doc === 'object' && !Array.isArray(doc))
+        for (const k of Object.keys(doc)) keys.add(k);
+    } catch {
+      // a malformed or cut-off line says nothing about the keys
+    }
+  }
+  return [...keys];
+}

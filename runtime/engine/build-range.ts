@@ -4,8 +4,10 @@
  * budget. `buildIndex` runs it over the whole corpus; `buildIndexParallel` runs one per worker
  * thread over consecutive ranges, and the segments are then merged in corpus order.
  */
-import { closeSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writing } from './build-files.js';
+import { corpusStart } from './corpus-start.js';
 import { engineCall } from './engine-error.js';
 import { fileReader } from './index-file.js';
 import { engine } from './wasm-module.js';
@@ -22,8 +24,6 @@ export interface RangeJob {
   /** Where segments go, and the prefix of their names. */
   segmentDir: string;
   prefix: string;
-  /** A range without documents gives no segment instead of the "no documents" error (a job's chunk may own no line). */
-  allowEmpty?: boolean;
 }
 
 export interface RangeResult {
@@ -44,12 +44,9 @@ export function buildRange(
   const builder = engineCall(() => new core.IndexBuilder(job.engineOptions));
   const segments: string[] = [];
   const flush = () => {
-    mkdirSync(job.segmentDir, { recursive: true });
     const path = join(job.segmentDir, `${job.prefix}segment-${segments.length}.sir`);
-    writeFileSync(
-      path,
-      engineCall(() => builder.takeSegment()),
-    );
+    const bytes = engineCall(() => builder.takeSegment());
+    writing(path, () => writeFileSync(path, bytes));
     segments.push(path);
   };
   try {
@@ -59,11 +56,13 @@ export function buildRange(
       let carry: Buffer = Buffer.alloc(0);
       let line = job.firstLine;
       let position = job.start;
-      for (;;) {
+      for (let first = job.start === 0; ; first = false) {
         const want = Math.min(CHUNK_BYTES, job.end - position);
         const n = want > 0 ? readSync(fd, buf, 0, want, position) : 0;
         position += n;
-        const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+        let data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+        // The corpus's first bytes: a byte-order mark skipped, CR-only line ends refused.
+        if (first) data = data.subarray(corpusStart(data));
         // Hand whole lines to the engine; keep the unfinished tail for the next chunk.
         const cut = n === 0 ? data.length : data.lastIndexOf(0x0a) + 1;
         // Feed whole lines in slices, so the memory budget is checked often enough to hold.
@@ -84,7 +83,8 @@ export function buildRange(
     } finally {
       closeSync(fd);
     }
-    if (builder.pendingDocs() > 0 || (segments.length === 0 && !job.allowEmpty)) flush();
+    // A range of only skipped lines has no segment; the caller refuses a corpus with none at all.
+    if (builder.pendingDocs() > 0) flush();
     return {
       segments,
       docs: builder.totalDocs(),
@@ -92,6 +92,55 @@ export function buildRange(
     };
   } finally {
     builder.free();
+  }
+}
+
+/** `threads` consecutive ranges of whole lines, each with the number of its first line. */
+export function cutRanges(
+  corpusPath: string,
+  totalBytes: number,
+  threads: number,
+): Array<{ start: number; end: number; firstLine: number }> {
+  const fd = openSync(corpusPath, 'r');
+  try {
+    const cuts = [0];
+    const probe = Buffer.allocUnsafe(64 << 10);
+    for (let t = 1; t < threads; t++) {
+      let at = Math.max(cuts[cuts.length - 1]!, Math.floor((totalBytes * t) / threads));
+      // Move to just after the next newline.
+      for (;;) {
+        const n = readSync(fd, probe, 0, probe.length, at);
+        if (n === 0) {
+          at = totalBytes;
+          break;
+        }
+        const nl = probe.subarray(0, n).indexOf(0x0a);
+        if (nl !== -1) {
+          at += nl + 1;
+          break;
+        }
+        at += n;
+      }
+      cuts.push(at);
+    }
+    cuts.push(totalBytes);
+    // First line numbers: newlines before each cut.
+    const ranges = [];
+    const buf = Buffer.allocUnsafe(4 << 20);
+    let line = 1;
+    let pos = 0;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const [start, end] = [cuts[i]!, cuts[i + 1]!];
+      if (end > start) ranges.push({ start, end, firstLine: line });
+      while (pos < end) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+        line += countNewlines(buf.subarray(0, n));
+        pos += n;
+      }
+    }
+    return ranges;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -14,9 +14,17 @@ try {
   );
   post({ kind: 'done', result });
 } catch (err) {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
   post(
     err instanceof EngineError
       ? { kind: 'error', code: err.code, message: err.message }
-      : { kind: 'error', message: String((err as Error)?.message ?? err) },
+      : {
+          kind: 'error',
+          message: String(e?.message ?? err),
+          system:
+            typeof e?.code === 'string'
+              ? { code: e.code, syscall: e.syscall, path: e.path, dest: e.dest }
+              : undefined,
+        },
   );
 }

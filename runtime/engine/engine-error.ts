@@ -1,11 +1,17 @@
 /**
- * The engine's failures, typed. The WebAssembly module throws `Error("[code] message")`; `engineCall`
- * turns that into an `EngineError` with the code as a field, so callers can map codes to exit codes
- * and HTTP statuses without parsing messages.
+ * The engine's failures, typed. The WebAssembly module throws `Error("[code] message")`, or
+ * `Error("[bad-query:field] message")` for a bad search request; `engineCall` turns that into an
+ * `EngineError` with the code and the request field as properties, so callers map codes to exit
+ * codes and HTTP statuses, and fields to the names their users know, without parsing sentences.
  */
 
 export type EngineErrorCode =
-  'corrupt-index' | 'unsupported-version' | 'bad-document' | 'bad-query' | 'bad-options';
+  | 'corrupt-index'
+  | 'unsupported-version'
+  | 'bad-document'
+  | 'bad-query'
+  | 'bad-options'
+  | 'internal';
 
 const CODES: readonly EngineErrorCode[] = [
   'corrupt-index',
@@ -13,12 +19,34 @@ const CODES: readonly EngineErrorCode[] = [
   'bad-document',
   'bad-query',
   'bad-options',
+  'internal',
 ];
+
+/**
+ * The search request fields a `bad-query` error can name: the query, the engine's search options
+ * (`SearchOptions`, `count` included), `options` for the options object as a whole, a ranker parameter by its name
+ * (`k1`, `mu`, ...), and `doc` for a document number that does not exist.
+ */
+export type EngineField =
+  | 'query'
+  | 'ranker'
+  | 'params'
+  | 'offset'
+  | 'size'
+  | 'fields'
+  | 'filters'
+  | 'after'
+  | 'count'
+  | 'options'
+  | 'doc'
+  | (string & {});
 
 export class EngineError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
+    /** The request field at fault; set on every `bad-query` error. */
+    readonly field?: EngineField,
   ) {
     super(message);
     this.name = 'EngineError';
@@ -36,8 +64,8 @@ export function engineCall<T>(fn: () => T): T {
 
 function toEngineError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
-  const m = /^\[([a-z-]+)\] ([\s\S]*)$/.exec(err.message);
+  const m = /^\[([a-z-]+)(?::([A-Za-z0-9_.-]+))?\] ([\s\S]*)$/.exec(err.message);
   if (m && (CODES as readonly string[]).includes(m[1]!))
-    return new EngineError(m[1] as EngineErrorCode, m[2]!);
+    return new EngineError(m[1] as EngineErrorCode, m[3]!, m[2]);
   return err;
 }

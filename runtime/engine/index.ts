@@ -1,12 +1,12 @@
-export { EngineError, engineCall, type EngineErrorCode } from './engine-error.js';
+export { EngineError, engineCall, type EngineErrorCode, type EngineField } from './engine-error.js';
 export { engine, wasmCandidates } from './wasm-module.js';
 export {
   SearchIndex,
   INDEX_FILE,
+  checkIndexVersion,
   DEFAULT_COUNT_LIMIT,
-  RANKERS,
-  type RankerName,
-  type RankerParams,
+  MAX_WINDOW,
+  type AnalyzedToken,
   type SearchOptions,
   type SearchResult,
   type Hit,
@@ -30,3 +30,18 @@ export {
   type BuildProgress,
   type BuildResult,
 } from './build-index.js';
+export {
+  DEFAULT_RANKER,
+  PARAM_NAMES,
+  RANKERS,
+  RANKER_PARAMS,
+  RANKER_TABLE,
+  acceptedValues,
+  paramSpec,
+  rankerOfParam,
+  validateRankerParams,
+  type RankerName,
+  type RankerParamSpec,
+  type RankerParams,
+  type RankerSpec,
+} from './rankers.js';

@@ -5,24 +5,20 @@
  * own checksum. `free()` releases the WebAssembly memory and closes the file when the host knows
  * the index is no longer used (the live index swap does).
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, engineCall } from './engine-error.js';
 import { decodeHitPage, type PageHit } from './hit-page.js';
 import { bufferReader, fileReader, type IndexFileReader } from './index-file.js';
 import { engine } from './wasm-module.js';
 import type { Index } from '../../index-core/pkg/index_core.js';
+import type { RankerName, RankerParams } from './rankers.js';
 
 /** The index file inside an index directory. */
 export const INDEX_FILE = 'index.sir';
 
-export type RankerName = 'bm25' | 'dirichlet' | 'jelinek-mercer' | 'pivoted' | 'absolute-discount';
-export const RANKERS: readonly RankerName[] = [
-  'bm25',
-  'dirichlet',
-  'jelinek-mercer',
-  'pivoted',
-  'absolute-discount',
-];
+/** The largest `offset + size` a search accepts (the engine's); deeper pages go through `after`. */
+export const MAX_WINDOW: number = engine().maxWindow();
 
 /**
  * The count limit the API and the CLI use unless asked for an exact total: matches are counted
@@ -30,20 +26,12 @@ export const RANKERS: readonly RankerName[] = [
  */
 export const DEFAULT_COUNT_LIMIT = 10_000;
 
-/** Ranker parameters; each ranker accepts only its own (bm25: k1, b; dirichlet: mu; ...). */
-export interface RankerParams {
-  k1?: number;
-  b?: number;
-  mu?: number;
-  lambda?: number;
-  s?: number;
-  delta?: number;
-}
-
 export interface SearchOptions {
+  /** One of `RANKERS` (default `DEFAULT_RANKER`). */
   ranker?: RankerName;
+  /** The ranker's parameters; ranges and defaults in `RANKER_TABLE`. */
   params?: RankerParams;
-  /** Hits to skip (default 0) and to return (default 10); offset + size ≤ 100,000. */
+  /** Hits to skip (default 0) and to return (default 10); offset + size ≤ `MAX_WINDOW`. */
   offset?: number;
   size?: number;
   /** Search unqualified words in these fields only (index built with `--field-mode separate`). */
@@ -78,6 +66,15 @@ export interface SearchResult {
   hits: Hit[];
   /** The query's analysed terms, for highlighting. */
   terms: string[];
+}
+
+/** One indexed term of an analysed text; stop words leave gaps in `position`. */
+export interface AnalyzedToken {
+  /** The text as written. */
+  token: string;
+  /** What is indexed and searched (lowercased, folded, stemmed). */
+  term: string;
+  position: number;
 }
 
 export interface FieldInfo {
@@ -206,9 +203,9 @@ export class SearchIndex {
     return decodeHitPage(bytes);
   }
 
-  /** The analysed terms of `text` with their positions. */
-  analyze(text: string): Array<[string, number]> {
-    return JSON.parse(this.live().analyzeJson(text)) as Array<[string, number]>;
+  /** How this index's analyzer reads `text`: each indexed term with its token and position. */
+  analyze(text: string): AnalyzedToken[] {
+    return JSON.parse(this.live().analyzeJson(text)) as AnalyzedToken[];
   }
 
   /** Bytes per section of the index file. */
@@ -229,4 +226,19 @@ export class SearchIndex {
     if (this.freed) throw new Error('SearchIndex: used after free()');
     return this.index;
   }
+}
+
+/**
+ * Whether `dir` holds an index this engine opens, read through (header, format version, every
+ * section's checksum, analyzer); throws a sentence saying why not. The index store's `validate`
+ * hook: no version becomes live unless it passes (`sir publish`, `sir index --store`, the loader
+ * agent). Opening is lazy, so the whole file is verified here (`verify: 'all'`), once, before
+ * publishing rather than on every cold start.
+ */
+export function checkIndexVersion(dir: string): void {
+  const file = join(dir, INDEX_FILE);
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) throw new Error(`it holds no ${INDEX_FILE} (the output of sir index)`);
+  if (!stat.isFile()) throw new Error(`its ${INDEX_FILE} is a folder, not an index file`);
+  SearchIndex.open(dir, { verify: 'all' }).free();
 }

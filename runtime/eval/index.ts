@@ -3,7 +3,8 @@
  *
  * Reads queries (`queries.ts`) and judgements (`qrels.ts`), writes and reads TREC run files
  * (`run-file.ts`), orders hits as trec_eval does (`trec-order.ts`), computes nDCG@10, MAP, P@10 and
- * R@100 with trec_eval semantics (`metrics.ts`) and formats them (`report.ts`). Bad input fails with
+ * R@100 with trec_eval semantics (`metrics.ts`) and formats them (`report.ts`); `run-queries.ts`
+ * runs a query set against an index. Bad input fails with
  * one error type, `EvalInputError` (`input-error.ts`). `sir run` and `sir eval` translate around
  * these functions. Verified against pytrec_eval (trec_eval 9) by `test/eval/trec-eval-crosscheck.test.ts`.
  */
@@ -47,3 +48,11 @@ export {
   type ReportOptions,
   type TrecMeasures,
 } from './report.js';
+export {
+  DEFAULT_RUN_DEPTH,
+  readJudgedQueries,
+  runQueries,
+  type RunOptions,
+  type RunOutcome,
+  type SkippedQuery,
+} from './run-queries.js';

@@ -12,10 +12,12 @@
 import { readFile } from 'node:fs/promises';
 import { contentLines, EvalInputError, quote } from './input-error.js';
 
-/** One query: its id (as in the qrels) and the text the ranker is given. */
+/** One query: its id (as in the qrels), the text the ranker is given, and where it was read. */
 export interface Query {
   id: string;
   text: string;
+  /** The 1-based line of the query file it came from (blank lines counted). */
+  line: number;
 }
 
 export type QueryFileFormat = 'jsonl' | 'tsv';
@@ -116,5 +118,5 @@ function checked(id: string, text: string, where: { file: string; line: number }
     );
   }
   if (text.trim() === '') throw new EvalInputError(`query ${quote(id)} has empty text`, where);
-  return { id, text: text.trim() };
+  return { id, text: text.trim(), line: where.line };
 }

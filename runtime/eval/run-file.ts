@@ -10,7 +10,8 @@
  * ignores `rank` and re-sorts by score (see `trec-order.ts`), so the order in the file matters only
  * to human readers and tools that trust `rank`.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { contentLines, EvalInputError, quote } from './input-error.js';
 
 /** One retrieved document and the score the ranker gave it. */
@@ -57,9 +58,20 @@ export function* runLines(run: Run, tag: string): Generator<string> {
   }
 }
 
-/** Writes a run file (see `formatRun`). */
+/**
+ * Writes a run file (see `formatRun`) under a temporary name beside it, then renames it into
+ * place: a failed write (a full disk) leaves neither a partial run file nor the temporary one.
+ */
 export async function writeRun(path: string, run: Run, tag: string): Promise<void> {
-  await writeFile(path, formatRun(run, tag), 'utf8');
+  const text = formatRun(run, tag);
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
 }
 
 /** Reads and validates a run file. Errors name `path` and the line. */

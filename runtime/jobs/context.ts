@@ -6,6 +6,7 @@
 import { tmpdir } from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { jsonLinesLogger, type Logger } from '../log/logger.js';
 import { IndexStore } from '../store/index.js';
 import { localEndpointConfig, makeS3Client } from '../upload/index.js';
 import type { InputAccess } from './inputs.js';
@@ -20,10 +21,6 @@ export interface QueueUrls {
   taskDlq?: string;
   controlDlq?: string;
   reduceDlq?: string;
-}
-
-export interface JobsLogger {
-  (fields: Record<string, unknown>): void;
 }
 
 export interface JobsContext {
@@ -44,16 +41,12 @@ export interface JobsContext {
   /** Memory the engine's builder may hold before spilling, per task (MiB). */
   memoryBudgetMb: number;
   tmpDir: string;
-  log: JobsLogger;
+  log: Logger;
   now: () => Date;
 }
 
 export const DEFAULT_RETRY_BASE_SECONDS = 10;
 export const DEFAULT_TASK_MEMORY_MB = 256;
-
-/** JSON lines on stdout: CloudWatch Logs in Lambda. */
-export const stdoutLogger: JobsLogger = (fields) =>
-  process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), ...fields })}\n`);
 
 export function makeSqsClient(region: string, endpoint?: string): SQSClient {
   return new SQSClient({
@@ -72,7 +65,8 @@ export function makeContext(
     retryBaseSeconds: DEFAULT_RETRY_BASE_SECONDS,
     memoryBudgetMb: DEFAULT_TASK_MEMORY_MB,
     tmpDir: tmpdir(),
-    log: stdoutLogger,
+    // JSON lines on stdout: CloudWatch Logs in Lambda.
+    log: jsonLinesLogger(process.stdout),
     now: () => new Date(),
     ...parts,
   };

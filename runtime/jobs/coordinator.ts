@@ -12,7 +12,7 @@
  * dead-letter queue, which raises the alarm. `retry` recovers such a job from what S3 holds.
  */
 import type { JobsContext } from './context.js';
-import { errorText } from './job-error.js';
+import { errorMessage } from '../log/logger.js';
 import { type JobRecord, loadJob } from './job-record.js';
 import { keys } from './keys.js';
 import { kindOf } from './kinds.js';
@@ -51,7 +51,7 @@ export async function handleControlBatch(
       ]);
       job = message.job;
     } catch (err) {
-      ctx.log({ level: 'error', msg: 'malformed control message dropped', error: errorText(err) });
+      ctx.log.error('malformed control message dropped', { error: errorMessage(err) });
     }
     const list = groups.get(job) ?? [];
     list.push({ record, ...(message ? { message } : {}) });
@@ -69,13 +69,7 @@ export async function handleControlBatch(
       await coordinate(ctx, job, messages);
     } catch (err) {
       const last = Math.max(...items.map((i) => receiveCount(i.record)));
-      ctx.log({
-        level: 'error',
-        msg: 'coordinator failed',
-        job,
-        delivery: last,
-        error: errorText(err),
-      });
+      ctx.log.error('coordinator failed', { job, delivery: last, error: errorMessage(err) });
       if (last >= ctx.maxReceiveCount) await recordCoordinatorFailure(ctx, job, err);
       failed.push(...items.map((i) => i.record));
     }
@@ -91,7 +85,7 @@ export async function coordinate(
 ): Promise<JobState | undefined> {
   const job = await loadJob(ctx, id);
   if (job === undefined) {
-    ctx.log({ level: 'error', msg: 'control messages for an unknown job dropped', job: id });
+    ctx.log.error('control messages for an unknown job dropped', { job: id });
     return undefined;
   }
   const kind = kindOf(job.kind);
@@ -122,9 +116,7 @@ export async function coordinate(
   );
   if (written === undefined)
     throw new Error(`the state of job ${id} changed while it was being updated; applying again`);
-  ctx.log({
-    level: 'info',
-    msg: 'job updated',
+  ctx.log.info('job updated', {
     job: id,
     events: messages.map((m) => m.type),
     phase: state.phase,
@@ -198,18 +190,16 @@ async function recordCoordinatorFailure(ctx: JobsContext, id: string, err: unkno
       phase: 'failed',
       failure: {
         phase: 'coordinator',
-        message: `the coordinator could not apply this job's events: ${errorText(err)}`,
+        message: `the coordinator could not apply this job's events: ${errorMessage(err)}`,
         permanent: false,
         at: ctx.now().toISOString(),
       },
     };
     await putJson(ctx, keys.state(id), state, { ifMatch: stored.etag });
   } catch (again) {
-    ctx.log({
-      level: 'error',
-      msg: 'could not record the coordinator failure',
+    ctx.log.error('could not record the coordinator failure', {
       job: id,
-      error: errorText(again),
+      error: errorMessage(again),
     });
   }
 }

@@ -10,12 +10,10 @@ export { JobError, type JobErrorCode } from './job-error.js';
 export { JOBS_ENV } from './environment.js';
 export {
   type JobsContext,
-  type JobsLogger,
   type QueueUrls,
   contextFromEnv,
   makeContext,
   makeSqsClient,
-  stdoutLogger,
   DEFAULT_RETRY_BASE_SECONDS,
   DEFAULT_TASK_MEMORY_MB,
 } from './context.js';

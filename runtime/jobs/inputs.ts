@@ -20,7 +20,8 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { hashFile } from '../store/index.js';
 import { isNotFound } from '../upload/index.js';
 import { isPreconditionFailed } from './objects.js';
-import { JobError, errorText } from './job-error.js';
+import { errorMessage } from '../log/logger.js';
+import { JobError } from './job-error.js';
 
 /** What a pipeline may read. */
 export interface InputAccess {
@@ -82,7 +83,7 @@ export function locateInput(url: string, access: InputAccess, field = 'corpus'):
     } catch (err) {
       throw new JobError(
         'invalid-request',
-        `${field}: ${url} is not a file URL (${errorText(err)}); expected file:///absolute/path`,
+        `${field}: ${url} is not a file URL (${errorMessage(err)}); expected file:///absolute/path`,
         field,
       );
     }
@@ -114,7 +115,7 @@ export async function describeInput(
     const real = await realpath(where.path).catch((err: NodeJS.ErrnoException) => {
       throw new JobError(
         'input-unreadable',
-        `${field}: cannot read ${where.path} (${err.code ?? errorText(err)})`,
+        `${field}: cannot read ${where.path} (${err.code ?? errorMessage(err)})`,
         field,
       );
     });
@@ -142,7 +143,7 @@ export async function describeInput(
       'input-unreadable',
       isNotFound(err)
         ? `${field}: ${url} does not exist`
-        : `${field}: cannot read ${url} (${errorText(err)})`,
+        : `${field}: cannot read ${url} (${errorMessage(err)})`,
       field,
     );
   }

@@ -36,7 +36,3 @@ export class JobError extends Error {
     return STATUS[this.code];
   }
 }
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

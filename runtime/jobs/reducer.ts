@@ -8,7 +8,7 @@
  * records the failure and lets the message go to the dead-letter queue.
  */
 import type { JobsContext } from './context.js';
-import { errorText } from './job-error.js';
+import { errorMessage } from '../log/logger.js';
 import { loadJob } from './job-record.js';
 import { keys } from './keys.js';
 import { PermanentTaskError, type TaskRecord } from './kind.js';
@@ -35,7 +35,7 @@ async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> 
   try {
     message = parseMessage(record.body, ['reduce']);
   } catch (err) {
-    ctx.log({ level: 'error', msg: 'malformed reduce message', error: errorText(err) });
+    ctx.log.error('malformed reduce message', { error: errorMessage(err) });
     return 'dead';
   }
   const { job: id, generation } = message;
@@ -61,7 +61,7 @@ async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> 
     const job = await loadJob(ctx, id);
     const kind = job && kindOf(job.kind);
     if (job === undefined || kind === undefined) {
-      ctx.log({ level: 'error', msg: 'reduce message of an unknown job', job: id });
+      ctx.log.error('reduce message of an unknown job', { job: id });
       return 'dead';
     }
     const tasks = kind.taskCount(job.request, job.inputs);
@@ -79,21 +79,19 @@ async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> 
       { ...result, finishedAt: ctx.now().toISOString() },
       { ifNoneMatch: true },
     );
-    ctx.log({ level: 'info', msg: 'job finished', job: id });
+    ctx.log.info('job finished', { job: id });
     return 'done';
   } catch (err) {
     const permanent =
       err instanceof PermanentTaskError ||
       (err instanceof EngineError && (err.code === 'bad-document' || err.code === 'bad-options'));
-    ctx.log({
-      level: permanent ? 'error' : 'warn',
-      msg: 'reduce failed',
+    ctx.log[permanent ? 'error' : 'warn']('reduce failed', {
       job: id,
       attempt: count,
-      error: errorText(err),
+      error: errorMessage(err),
     });
     const key = permanent ? keys.reduceFailed(id) : keys.reduceError(id);
-    await putJson(ctx, key, error(errorText(err), permanent)).catch(() => undefined);
+    await putJson(ctx, key, error(errorMessage(err), permanent)).catch(() => undefined);
     return permanent ? 'done' : 'retry';
   }
 }

@@ -98,11 +98,7 @@ export async function batchResponse(
         )
         // Best effort: without it the message still comes back, after the visibility timeout.
         .catch((err: unknown) =>
-          ctx.log({
-            level: 'warn',
-            msg: 'could not set a failed message visibility',
-            error: String(err),
-          }),
+          ctx.log.warn('could not set a failed message visibility', { error: String(err) }),
         );
     }
   }

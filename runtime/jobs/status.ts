@@ -152,7 +152,7 @@ export async function readQueueView(ctx: JobsContext): Promise<QueueView | null>
       if (dlq) deadLetters += (await queueMetrics(ctx, dlq)).waiting;
     return { waiting: task.waiting, inFlight: task.inFlight, deadLetters };
   } catch (err) {
-    ctx.log({ level: 'warn', msg: 'queue metrics unavailable', error: String(err) });
+    ctx.log.warn('queue metrics unavailable', { error: String(err) });
     return null;
   }
 }

@@ -15,7 +15,7 @@
  *   died silently.
  */
 import type { JobsContext } from './context.js';
-import { errorText } from './job-error.js';
+import { errorMessage } from '../log/logger.js';
 import { loadJob } from './job-record.js';
 import { keys } from './keys.js';
 import { PermanentTaskError } from './kind.js';
@@ -52,7 +52,7 @@ async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
   try {
     message = parseMessage(record.body, ['task']);
   } catch (err) {
-    ctx.log({ level: 'error', msg: 'malformed task message', error: errorText(err) });
+    ctx.log.error('malformed task message', { error: errorMessage(err) });
     return 'dead';
   }
   const { job: id, task, generation } = message;
@@ -74,18 +74,12 @@ async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
           ? `gave up after ${count - 1} attempts; the last one failed: ${last.message}`
           : `gave up after ${count - 1} attempts: the worker stopped each time without reporting (killed, timed out or out of memory)`;
       await fail({ message, permanent: false });
-      ctx.log({
-        level: 'error',
-        msg: 'task to the dead-letter queue',
-        job: id,
-        task,
-        error: message,
-      });
+      ctx.log.error('task to the dead-letter queue', { job: id, task, error: message });
       return 'dead';
     }
     const job = await loadJob(ctx, id);
     if (job === undefined) {
-      ctx.log({ level: 'error', msg: 'task of an unknown job', job: id, task });
+      ctx.log.error('task of an unknown job', { job: id, task });
       return 'dead';
     }
     if (!(await exists(ctx, keys.taskRecord(id, task)))) {
@@ -93,7 +87,7 @@ async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
       if (kind === undefined) throw new Error(`job ${id} has kind "${job.kind}", unknown here`);
       const out = await kind.runTask(ctx, job, task);
       await putJson(ctx, keys.taskRecord(id, task), out);
-      ctx.log({ level: 'info', msg: 'task done', job: id, task, seconds: out.seconds });
+      ctx.log.info('task done', { job: id, task, seconds: out.seconds });
     }
     await sendControl(ctx, { v: 1, type: 'task-done', job: id, task });
     return 'done';
@@ -104,22 +98,20 @@ async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
         permanent: true,
         ...(err.chunkLine !== undefined ? { chunkLine: err.chunkLine } : {}),
       });
-      ctx.log({ level: 'error', msg: 'task failed', job: id, task, error: err.message });
+      ctx.log.error('task failed', { job: id, task, error: err.message });
       return 'done';
     }
-    ctx.log({
-      level: 'warn',
-      msg: 'task attempt failed',
+    ctx.log.warn('task attempt failed', {
       job: id,
       task,
       attempt: count,
-      error: errorText(err),
+      error: errorMessage(err),
     });
     // Recording the error must not hide it: if S3 or SQS is what failed, the retry is enough.
     await putJson(ctx, keys.taskError(id, task), {
       generation,
       attempt: count,
-      message: errorText(err),
+      message: errorMessage(err),
       permanent: false,
       at: ctx.now().toISOString(),
     } satisfies ErrorRecord).catch(() => undefined);

@@ -26,6 +26,7 @@ import {
   queueAttributes,
   queueName,
 } from '../jobs/index.js';
+import { errorMessage, jsonLinesLogger, type Logger } from '../log/logger.js';
 import { makeS3Client } from '../upload/index.js';
 import { EventSourceMapping } from './event-source.js';
 import { ExecutionEnvironments, InProcessFunction } from './environments.js';
@@ -164,14 +165,13 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
     workerEnvs.warm();
     reducers.warm();
     const coordinatorCtx = contextFromEnv(env);
-    if (output) coordinatorCtx.log = (fields) => output(JSON.stringify(fields));
+    if (output) coordinatorCtx.log = lineLogger(output);
     const coordinator = new InProcessFunction('jobs-coordinator', (event) =>
       handleControlBatch(coordinatorCtx, event),
     );
+    const log = output ? lineLogger(output) : jsonLinesLogger(process.stderr);
     const report = (err: unknown) =>
-      (output ?? ((l: string) => process.stderr.write(`${l}\n`)))(
-        JSON.stringify({ level: 'warn', msg: 'local event-source mapping', error: String(err) }),
-      );
+      log.warn('local event-source mapping', { error: errorMessage(err) });
     const mapping = (
       role: QueueRole,
       invoker: EventSourceMapping['options']['invoker'],
@@ -193,7 +193,7 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       reduce: mapping('reduce', reducers, 1),
     };
     const apiCtx = contextFromEnv(env);
-    if (output) apiCtx.log = (fields) => output(JSON.stringify(fields));
+    if (output) apiCtx.log = lineLogger(output);
     return {
       service: new JobsService(apiCtx),
       aws,
@@ -216,4 +216,14 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
     await aws.close();
     throw err;
   }
+}
+
+/** The one logger's JSON lines, each handed to `output` (without its newline). */
+function lineLogger(output: (line: string) => void): Logger {
+  return jsonLinesLogger({
+    write: (chunk: string) => {
+      output(chunk.replace(/\n$/, ''));
+      return true;
+    },
+  } as NodeJS.WritableStream);
 }

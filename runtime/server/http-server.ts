@@ -7,8 +7,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { logJson, stdoutSink, type LogSink } from '../app/observe.js';
 import { Problem } from '../app/problem.js';
+import { jsonLinesLogger, type Logger } from '../log/logger.js';
 import { problemForClientError } from './client-errors.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import { RequestQueue } from './request-queue.js';
@@ -23,7 +23,7 @@ export interface HttpServerOptions {
   /** Overrides of `SERVER_DEFAULTS`. */
   limits?: Partial<ServerLimits>;
   /** Where refusals are logged as JSON lines (default stdout). */
-  log?: LogSink;
+  log?: Logger;
 }
 
 export interface RunningServer {
@@ -54,13 +54,11 @@ const responseOf = (socket: Socket) =>
 
 export function listen(o: HttpServerOptions): Promise<RunningServer> {
   const limits = resolveLimits(o.limits);
-  const log = o.log ?? stdoutSink;
+  const log = o.log ?? jsonLinesLogger(process.stdout);
   const app = getRequestListener(o.fetch);
 
   const refuse = (req: IncomingMessage, res: ServerResponse, p: Problem) => {
-    logJson(log, {
-      level: 'warn',
-      msg: 'request refused by the server',
+    log.warn('request refused by the server', {
       status: p.status,
       kind: p.kind,
       method: req.method,
@@ -105,9 +103,7 @@ export function listen(o: HttpServerOptions): Promise<RunningServer> {
       socket.destroy();
       return;
     }
-    logJson(log, {
-      level: 'warn',
-      msg: 'malformed request',
+    log.warn('malformed request', {
       status: p.status,
       code: (err as NodeJS.ErrnoException).code,
     });

@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { createApp } from '../app/app.js';
 import { openLiveIndex } from '../app/live.js';
-import type { LogSink } from '../app/observe.js';
 import type { JobsApi } from '../jobs/contract.js';
+import type { Logger } from '../log/logger.js';
 import { IndexStore, StoreError } from '../store/index.js';
 import { listen, ServeError, type RunningServer } from './http-server.js';
 import type { ServerLimits } from './limits.js';
@@ -23,7 +23,8 @@ export interface ServeIndexOptions {
   host: string;
   port: number;
   limits?: Partial<ServerLimits>;
-  log?: LogSink;
+  /** The one logger of requests, refusals and the store's reloads (default JSON lines on stdout). */
+  log?: Logger;
   /** What the 503 of an unpublished store tells the client to do. */
   unpublishedHint?: string;
   /** The job pipeline behind `/jobs` (runtime/local/ runs one beside a store). */
@@ -37,7 +38,7 @@ export interface ServedIndex extends RunningServer {
 
 export async function serveIndex(o: ServeIndexOptions): Promise<ServedIndex> {
   if (o.store && !existsSync(o.dir)) await new IndexStore(o.dir).init();
-  const live = openLiveIndex(o.dir, { store: o.store });
+  const live = openLiveIndex(o.dir, { store: o.store, ...(o.log ? { logger: o.log } : {}) });
   let published = true;
   try {
     await live.get();

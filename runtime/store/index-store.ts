@@ -15,6 +15,10 @@
  * - `CURRENT` is only ever written (atomically) to name such a folder, checked under the lock;
  * - the live version and the rollback target are never pruned.
  * Hence `CURRENT`, when present, always names a complete version whose checksums pass.
+ *
+ * The store knows files, not indexes: what makes a folder a usable index is the runtime's
+ * business, given as the `validate` option (the CLI and the loader pass `checkIndexVersion`,
+ * which opens it with the engine). When given, no version becomes live without passing it.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -36,29 +40,39 @@ import {
   readHistory,
   writeHistory,
 } from './history.js';
-import { jsonLinesLogger, type StoreLogger } from './logger.js';
+import { errorMessage, jsonLinesLogger, type Logger } from '../log/logger.js';
 import {
   MANIFEST_FILE,
   type Manifest,
+  checkListing,
   createManifest,
   readManifest,
+  validateManifest,
   verifyVersion,
   writeManifest,
 } from './manifest.js';
 import { PARTIAL_DIR, STALE_PARTIAL_MS, cleanStaleEntries } from './partial-area.js';
 import { DEFAULT_KEEP, versionsToPrune } from './retention.js';
-import { StoreError, errorMessage, isErrno } from './store-error.js';
+import { StoreError, isErrno } from './store-error.js';
 import { type StoreLockOptions, withStoreLock } from './store-lock.js';
 import { assertVersionId, isVersionId, newVersionId } from './version-id.js';
 
 export const VERSIONS_DIR = 'versions';
 export const CURRENT_FILE = 'CURRENT';
 
+/**
+ * Checks that a complete, checksummed version folder is usable (for example, that it opens as an
+ * index); throws, with a sentence saying why, if it is not.
+ */
+export type VersionValidator = (versionDir: string) => void | Promise<void>;
+
 export interface IndexStoreOptions {
   /** Where cleanup problems are reported. Default: JSON lines on stderr. */
-  logger?: StoreLogger;
+  logger?: Logger;
   /** Waiting and staleness of the store lock. */
   lock?: StoreLockOptions;
+  /** Run on every version before it is made live (publish, commit, activate, rollback). */
+  validate?: VersionValidator;
 }
 
 /** One version as `list()` reports it. */
@@ -115,10 +129,18 @@ export class IndexStore {
   readonly partialDir: string;
   readonly currentFile: string;
   readonly historyFile: string;
-  readonly #logger: StoreLogger;
+  readonly #logger: Logger;
   readonly #lock: StoreLockOptions;
+  readonly #validate: VersionValidator | undefined;
 
-  constructor(root: string, { logger = jsonLinesLogger(), lock = {} }: IndexStoreOptions = {}) {
+  constructor(
+    root: string,
+    {
+      logger = jsonLinesLogger(process.stderr, { component: 'index-store' }),
+      lock = {},
+      validate,
+    }: IndexStoreOptions = {},
+  ) {
     this.root = path.resolve(root);
     this.versionsDir = path.join(this.root, VERSIONS_DIR);
     this.partialDir = path.join(this.root, PARTIAL_DIR);
@@ -126,6 +148,7 @@ export class IndexStore {
     this.historyFile = path.join(this.root, HISTORY_FILE);
     this.#logger = logger;
     this.#lock = lock;
+    this.#validate = validate;
   }
 
   /** Creates the store's folders if missing. Writers call it; readers never need it. */
@@ -149,6 +172,7 @@ export class IndexStore {
       text = await fs.readFile(this.currentFile, 'utf8');
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return undefined;
+      if (isErrno(err, 'EISDIR')) throw this.#currentIsAFolder();
       throw err;
     }
     const id = text.trim();
@@ -164,13 +188,18 @@ export class IndexStore {
   /** Like `readCurrent`, and also checks the named version exists (`invalid-current` otherwise). */
   async current(): Promise<string | undefined> {
     const id = await this.readCurrent();
-    if (id !== undefined && !(await this.#exists(id))) {
+    if (id !== undefined && !(await this.has(id))) {
       throw new StoreError(
         'invalid-current',
         `${this.currentFile} names version "${id}", but ${this.versionDir(id)} has no manifest.json (missing or deleted); activate an existing version`,
       );
     }
     return id;
+  }
+
+  /** Whether `versions/<id>/` exists with a manifest (it may still fail verification). */
+  async has(id: string): Promise<boolean> {
+    return (await statOrUndefined(path.join(this.versionDir(id), MANIFEST_FILE))) !== undefined;
   }
 
   readManifest(id: string): Promise<Manifest> {
@@ -255,6 +284,7 @@ export class IndexStore {
     const files = (await listFilesRecursive(from)).filter((p) => p !== MANIFEST_FILE);
     if (files.length === 0)
       throw new StoreError('invalid-source', `the index to publish, ${from}, holds no files`);
+    await this.assertCurrentIsAFile();
     await this.init();
     await this.cleanStale();
     const partial = await this.stagePartial({ version });
@@ -286,34 +316,44 @@ export class IndexStore {
   }
 
   /**
-   * Turns a filled partial folder into a live version. If it holds no `manifest.json`, one is
-   * created from its files (refused with `requireManifest`, which the loader uses so that files are
-   * checked against the checksums computed where they were built). Then: verify, fsync every file
-   * and folder, rename into `versions/`, flip `CURRENT`, prune beyond `keep`. On failure the partial
-   * folder is left for the caller to inspect or `abandonPartial`.
+   * Turns a filled partial folder into a live version: writes its manifest, checks it, validates
+   * the version (the `validate` option), fsyncs every file and folder, renames it into
+   * `versions/`, flips `CURRENT`, prunes beyond `keep`. Every byte is hashed once:
+   *
+   * - without `manifest`, the store hashes the files to create it (`publish`);
+   * - with `manifest`, the caller has already checked each file's size and SHA-256 against it as
+   *   it wrote the file (the loader, while downloading); the store writes it and checks that the
+   *   folder holds exactly the listed files with the listed sizes.
+   *
+   * On failure the partial folder is left for the caller to inspect or `abandonPartial`.
    */
   async commitPartial(
     partial: PartialVersion,
     {
       keep = DEFAULT_KEEP,
       source,
-      requireManifest = false,
-    }: { keep?: number; source?: Record<string, string>; requireManifest?: boolean } = {},
+      manifest,
+    }: { keep?: number; source?: Record<string, string>; manifest?: Manifest } = {},
   ): Promise<PublishResult> {
     assertKeep(keep);
     const dir = this.#checkPartial(partial);
-    if (!(await statOrUndefined(path.join(dir, MANIFEST_FILE)))) {
-      if (requireManifest)
+    await this.assertCurrentIsAFile();
+    if (manifest !== undefined) {
+      const checked = validateManifest(manifest, `the manifest of version ${partial.version}`);
+      if (checked.version !== partial.version)
         throw new StoreError(
-          'invalid-manifest',
-          `${dir} has no manifest.json; expected the manifest uploaded with the files`,
+          'verification-failed',
+          `the manifest names version "${checked.version}" but the folder is for version "${partial.version}"`,
         );
-      await writeManifest(
-        dir,
-        await createManifest(dir, { version: partial.version, ...(source ? { source } : {}) }),
-      );
+      await checkListing(dir, checked);
+    } else {
+      manifest = await createManifest(dir, {
+        version: partial.version,
+        ...(source ? { source } : {}),
+      });
     }
-    const manifest = await verifyVersion(dir, { expectedVersion: partial.version });
+    await writeManifest(dir, manifest);
+    await this.#validated(partial.version, dir);
     for (const p of await listFilesRecursive(dir)) await fsyncFile(path.join(dir, ...p.split('/')));
     for (const d of await listDirsRecursive(dir)) await fsyncDir(d);
     const target = this.versionDir(partial.version);
@@ -344,9 +384,11 @@ export class IndexStore {
     await fs.rm(this.#checkPartial(partial), { recursive: true, force: true });
   }
 
-  /** Makes an existing version live, after verifying its checksums. */
+  /** Makes an existing version live, after verifying its checksums (and `validate`). */
   async activate(id: string): Promise<ActivationResult> {
+    await this.assertCurrentIsAFile();
     await this.verify(id);
+    await this.#validated(id, this.versionDir(id));
     const { previous, changed } = await this.#flip(id, 'activate', {});
     return { version: id, ...(previous !== undefined ? { previous } : {}), changed };
   }
@@ -369,13 +411,14 @@ export class IndexStore {
         `version "${live}" is live and ${this.historyFile} records no version live before it`,
       );
     }
-    if (!(await this.#exists(target))) {
+    if (!(await this.has(target))) {
       throw new StoreError(
         'missing-version',
         `the version live before "${live}", "${target}", no longer exists; activate another version by id`,
       );
     }
     await this.verify(target);
+    await this.#validated(target, this.versionDir(target));
     const { previous } = await this.#flip(target, 'rollback', { expectLive: live });
     return { version: target, ...(previous !== undefined ? { previous } : {}), changed: true };
   }
@@ -391,8 +434,33 @@ export class IndexStore {
     return cleanStaleEntries(this.root, this.partialDir, this.#logger, maxAgeMs);
   }
 
-  async #exists(id: string): Promise<boolean> {
-    return (await statOrUndefined(path.join(this.versionDir(id), MANIFEST_FILE))) !== undefined;
+  /** Runs the `validate` option on a version, as a `StoreError` naming it when it fails. */
+  async #validated(id: string, dir: string): Promise<void> {
+    if (this.#validate === undefined) return;
+    try {
+      await this.#validate(dir);
+    } catch (err) {
+      throw new StoreError(
+        'invalid-index',
+        `version "${id}" is not a usable index (${errorMessage(err)}); it was not made live`,
+        { cause: err },
+      );
+    }
+  }
+
+  #currentIsAFolder(): StoreError {
+    return new StoreError(
+      'invalid-current',
+      `${this.currentFile} is a folder; it must be a file holding the live version id. Move the folder away (the store never deletes what it did not write)`,
+    );
+  }
+
+  /**
+   * Refuses, before anything is written, a `CURRENT` that is a folder (it could not be replaced).
+   * Publishers call it before long work (a build) so that it fails first, not last.
+   */
+  async assertCurrentIsAFile(): Promise<void> {
+    if ((await statOrUndefined(this.currentFile))?.isDirectory()) throw this.#currentIsAFolder();
   }
 
   #checkPartial(partial: PartialVersion): string {
@@ -442,7 +510,7 @@ export class IndexStore {
         let changed = false;
         if (id !== undefined && live !== id) {
           // Re-checked under the lock: a concurrent prune may have removed it since it was verified.
-          if (!(await this.#exists(id)))
+          if (!(await this.has(id)))
             throw new StoreError(
               'missing-version',
               `version "${id}" was removed before it could be made live`,

@@ -11,9 +11,13 @@ export {
   MANIFEST_FORMAT_VERSION,
   type Manifest,
   type ManifestFile,
+  type ManifestOptions,
+  buildManifest,
+  checkListing,
   createManifest,
   hashFile,
   readManifest,
+  validateManifest,
   verifyVersion,
   writeManifest,
 } from './manifest.js';
@@ -36,6 +40,7 @@ export {
   type PublishOptions,
   type PublishResult,
   type VersionInfo,
+  type VersionValidator,
 } from './index-store.js';
 export {
   LiveIndex,
@@ -43,4 +48,5 @@ export {
   type LoadedIndex,
   type RefreshOutcome,
 } from './live-index.js';
-export { type LogFields, type StoreLogger, jsonLinesLogger, silentLogger } from './logger.js';
+/** The logger the store's options take (one definition, in runtime/log). */
+export { type LogFields, type Logger, jsonLinesLogger, silentLogger } from '../log/logger.js';

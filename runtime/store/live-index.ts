@@ -29,9 +29,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { IndexStore } from './index-store.js';
-import { jsonLinesLogger, type StoreLogger } from './logger.js';
+import { errorMessage, jsonLinesLogger, type Logger } from '../log/logger.js';
 import { MANIFEST_FILE, type Manifest, verifyVersion } from './manifest.js';
-import { StoreError, errorMessage } from './store-error.js';
+import { StoreError } from './store-error.js';
 
 /** One loaded version, as handed to request handlers. */
 export interface LoadedIndex<T> {
@@ -76,7 +76,7 @@ export interface LiveIndexOptions<T> {
   /** How long a refused version is left alone before it is tried again, in ms. Default 10 minutes. */
   refusedRetryMs?: number;
   /** Default: JSON lines on stderr. */
-  logger?: StoreLogger;
+  logger?: Logger;
   /** Clock in ms, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -113,7 +113,12 @@ export class LiveIndex<T> {
   #closed = false;
 
   constructor(options: LiveIndexOptions<T>) {
-    this.#o = { ...LIVE_DEFAULTS, logger: jsonLinesLogger(), now: Date.now, ...options };
+    this.#o = {
+      ...LIVE_DEFAULTS,
+      logger: jsonLinesLogger(process.stderr, { component: 'index-store' }),
+      now: Date.now,
+      ...options,
+    };
     if ((options.store === undefined) === (options.directory === undefined)) {
       throw new StoreError(
         'invalid-option',

@@ -12,8 +12,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { statOrUndefined } from './durable-fs.js';
-import { errorMessage } from './store-error.js';
-import type { StoreLogger } from './logger.js';
+import { errorMessage, type Logger } from '../log/logger.js';
 
 export const PARTIAL_DIR = '.partial';
 /** Partial versions untouched for this long are abandoned uploads. */
@@ -40,7 +39,7 @@ async function newestMtime(p: string): Promise<number> {
 export async function cleanStaleEntries(
   root: string,
   partialDir: string,
-  logger: StoreLogger,
+  logger: Logger,
   maxAgeMs = STALE_PARTIAL_MS,
 ): Promise<string[]> {
   const removed: string[] = [];

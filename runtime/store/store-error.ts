@@ -25,6 +25,8 @@ export type StoreErrorCode =
   | 'invalid-source'
   /** An option is out of range (e.g. `keep` below 1). */
   | 'invalid-option'
+  /** The version's files pass their checksums but it is not usable (the store's `validate` hook refused it). */
+  | 'invalid-index'
   /** The version id is already taken in `versions/`. */
   | 'version-exists'
   /** The store lock could not be taken in time, or the live version changed during an operation. */
@@ -46,11 +48,6 @@ export class StoreError extends Error {
   ) {
     super(`index store: ${message}`, options);
   }
-}
-
-/** The message of any thrown value, for log fields and wrapped errors. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** True for a Node.js system error with the given `code` (ENOENT, EEXIST, ...). */

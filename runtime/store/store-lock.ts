@@ -21,7 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomSuffix } from './durable-fs.js';
-import { StoreError, errorMessage, isErrno } from './store-error.js';
+import { errorMessage } from '../log/logger.js';
+import { StoreError, isErrno } from './store-error.js';
 
 export const LOCK_DIR = '.lock';
 const OWNER_FILE = 'owner.json';

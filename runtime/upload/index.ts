@@ -2,7 +2,8 @@
  * Bulk index upload through the loader: stack outputs, S3 staging (resumable, checksummed), the
  * loader agent that publishes on EFS, and the transports that run it (SSM Run Command, or a local
  * child process). `sir upload`, `sir rollback --stack` and `sir loader-agent` are thin shells over
- * these.
+ * these; nothing here knows the CLI (progress is reported through callbacks, failures as
+ * `UploadError`s).
  */
 export { UploadError, type UploadErrorCode } from './upload-error.js';
 export {
@@ -12,7 +13,6 @@ export {
   validateOutputs,
 } from './stack-outputs.js';
 export {
-  DEFAULT_STAGING_PREFIX,
   type StagedUpload,
   contentVersion,
   prepareCorpusUpload,
@@ -22,27 +22,36 @@ export {
 export { isNotFound, localEndpointConfig, makeS3Client } from './s3.js';
 export { DEFAULT_PART_BYTES, MIN_PART_BYTES, stageUpload } from './stage-files.js';
 export {
-  type AgentConfig,
   LOADER_ENV_FILE,
-  parseEnvFile,
-  resolveAgentConfig,
-} from './loader-env.js';
+  LOADER_ENV_VARS,
+  STAGING_PREFIX,
+  type LoaderSettings,
+} from './loader-contract.js';
+export { type AgentConfig, parseEnvFile, resolveAgentConfig } from './loader-env.js';
+export { type AgentContext, agentPublish, agentRollback } from './loader-agent.js';
 export {
   type AgentResult,
-  agentPublish,
+  agentOutcome,
   agentResultLine,
-  agentRollback,
   parseAgentResult,
-} from './loader-agent.js';
+} from './agent-result.js';
 export {
   type CommandStatus,
+  type LoaderCommand,
   type LoaderResult,
   type LoaderTransport,
   agentShellCommand,
-  runOnLoader,
+  runAgent,
 } from './loader-transport.js';
 export { SsmTransport, type SsmSender } from './ssm-transport.js';
 export { LocalTransport } from './local-transport.js';
-export { runUpload, agentOutcome, stageWithProgress, type UploadOutcome } from './upload.js';
+export {
+  runUpload,
+  stageVersion,
+  type StagedSummary,
+  type UploadEvent,
+  type UploadOutcome,
+  type UploadRun,
+} from './upload.js';
 export { waitForVersion } from './verify-health.js';
-export { resolveStack } from './stack-target.js';
+export { type StackContext, type StackRequest, resolveStack } from './stack-target.js';

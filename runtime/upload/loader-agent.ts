@@ -8,7 +8,8 @@
  * index-store.ts); a rerun picks up where it makes sense (a version already in versions/ is
  * activated, not downloaded again).
  *
- * Output: progress lines, then one final JSON line (`agentResultLine`) that `sir upload` reads.
+ * Output: progress lines, then one final JSON line (`agentResultLine`, agent-result.ts) that its
+ * driver reads.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
@@ -21,17 +22,16 @@ import {
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { buildIndex, type BuildOptions } from '../engine/index.js';
+import { buildIndex, checkIndexVersion, type BuildOptions } from '../engine/index.js';
 import {
   IndexStore,
   type Manifest,
   type PartialVersion,
   StoreError,
   assertVersionId,
-  silentLogger,
-  verifyVersion,
+  validateManifest,
 } from '../store/index.js';
-import { validateManifest } from '../store/manifest.js';
+import type { AgentResult } from './agent-result.js';
 import type { AgentConfig } from './loader-env.js';
 import {
   MANIFEST_FILE,
@@ -41,53 +41,34 @@ import {
   stagedVersionPrefix,
 } from './staged-version.js';
 import { isNotFound } from './s3.js';
-import { UploadError, errorText } from './upload-error.js';
-
-export interface AgentResult {
-  result: 'published' | 'activated' | 'already-live' | 'rolled-back';
-  version: string;
-  previous: string | null;
-  pruned: string[];
-}
+import { errorMessage, silentLogger } from '../log/logger.js';
+import { UploadError } from './upload-error.js';
 
 export interface AgentContext {
   config: AgentConfig;
   client: S3Client;
   /** One progress line (no newline). */
   log: (line: string) => void;
+  /** Default: the store at `config.storeDir`, refusing versions that do not open as an index. */
   store?: IndexStore;
 }
 
-/** The last line the agent prints; `sir upload` finds it by its `sirLoaderAgent` key. */
-export function agentResultLine(r: AgentResult): string {
-  return JSON.stringify({ sirLoaderAgent: 1, ...r });
-}
-
-/** The agent's result from its output, or undefined if it printed none. */
-export function parseAgentResult(output: string): AgentResult | undefined {
-  for (const line of output.split('\n').reverse()) {
-    if (!line.startsWith('{"sirLoaderAgent"')) continue;
-    try {
-      const { sirLoaderAgent: _, ...r } = JSON.parse(line) as AgentResult & {
-        sirLoaderAgent: number;
-      };
-      return r;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
+function storeOf(ctx: AgentContext): IndexStore {
+  return (
+    ctx.store ??
+    new IndexStore(ctx.config.storeDir, { logger: silentLogger, validate: checkIndexVersion })
+  );
 }
 
 export async function agentPublish(ctx: AgentContext, version: string): Promise<AgentResult> {
   assertVersionId(version);
   const { config, log } = ctx;
-  const store = ctx.store ?? new IndexStore(config.storeDir, { logger: silentLogger });
+  const store = storeOf(ctx);
   await store.init();
   await store.cleanStale();
   const staged = `s3://${config.bucket}/${stagedVersionPrefix(config.prefix, version)}`;
 
-  if (await versionExists(store, version)) {
+  if (await store.has(version)) {
     log(`version ${version} is already in the store; verifying it and making it live`);
     const activated = await store.activate(version);
     await deleteStaged(ctx, version);
@@ -118,14 +99,11 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
   let build: PartialVersion | undefined;
   try {
     const total = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-    log(`downloading ${manifest.files.length} file(s), ${total} bytes, into ${download.dir}`);
-    for (const f of manifest.files) await downloadChecked(ctx, version, f, download.dir);
-    await fs.writeFile(
-      path.join(download.dir, MANIFEST_FILE),
-      `${JSON.stringify(manifest, null, 2)}\n`,
+    log(
+      `downloading ${manifest.files.length} file(s), ${total} bytes, into ${download.dir}, checking each against the staged manifest`,
     );
-    log('verifying checksums against the staged manifest');
-    await verifyVersion(download.dir, { expectedVersion: version });
+    for (const f of manifest.files) await downloadChecked(ctx, version, f, download.dir);
+    log('every file matches its size and SHA-256 in the staged manifest');
     let committed;
     if (kind === 'corpus') {
       build = await store.stagePartial({ version });
@@ -141,7 +119,7 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
       await store.abandonPartial(download);
     } else {
       log(`committing version ${version}`);
-      committed = await store.commitPartial(download, { keep: config.keep, requireManifest: true });
+      committed = await store.commitPartial(download, { keep: config.keep, manifest });
     }
     log(`version ${version} is live${committed.previous ? ` (was ${committed.previous})` : ''}`);
     await deleteStaged(ctx, version);
@@ -163,17 +141,9 @@ export async function agentPublish(ctx: AgentContext, version: string): Promise<
 }
 
 export async function agentRollback(ctx: AgentContext): Promise<AgentResult> {
-  const store = ctx.store ?? new IndexStore(ctx.config.storeDir, { logger: silentLogger });
-  const r = await store.rollback();
+  const r = await storeOf(ctx).rollback();
   ctx.log(`rolled back: ${r.version} is live again (was ${r.previous})`);
   return { result: 'rolled-back', version: r.version, previous: r.previous ?? null, pruned: [] };
-}
-
-async function versionExists(store: IndexStore, version: string): Promise<boolean> {
-  return fs.stat(path.join(store.versionDir(version), MANIFEST_FILE)).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function readStagedManifest(
@@ -200,7 +170,7 @@ async function readStagedManifest(
   } catch (err) {
     throw new UploadError(
       'nothing-staged',
-      `s3://${config.bucket}/${key} is not valid JSON (${errorText(err)}); run sir upload again to stage the version afresh`,
+      `s3://${config.bucket}/${key} is not valid JSON (${errorMessage(err)}); run sir upload again to stage the version afresh`,
     );
   }
   const manifest = validateManifest(parsed, `s3://${config.bucket}/${key}`);
@@ -276,7 +246,7 @@ function parseBuildOptions(manifest: Manifest): BuildOptions {
   } catch (err) {
     throw new UploadError(
       'nothing-staged',
-      `the staged manifest of version ${manifest.version} has unreadable analyzer options in source.build (${errorText(err)}); run sir upload again`,
+      `the staged manifest of version ${manifest.version} has unreadable analyzer options in source.build (${errorMessage(err)}); run sir upload again`,
     );
   }
 }

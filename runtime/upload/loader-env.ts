@@ -14,8 +14,6 @@ import {
 } from './loader-contract.js';
 import { UploadError } from './upload-error.js';
 
-export { LOADER_ENV_FILE };
-
 export type AgentConfig = LoaderSettings;
 
 export interface AgentFlags {

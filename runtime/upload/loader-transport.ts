@@ -1,9 +1,11 @@
 /**
- * How `sir upload` and `sir rollback --stack` run the loader agent: `runOnLoader(args)` starts
- * `sir loader-agent ARGS...` on the loader and waits for its final status, streaming its output.
- * Two implementations: `SsmTransport` (SSM Run Command, ssm-transport.ts) for AWS, and
+ * How `sir upload` and `sir rollback --stack` run the loader agent: a `LoaderTransport` starts
+ * `sir loader-agent ARGS...` on the loader and waits for its final status, streaming its output;
+ * `runAgent` is the one start-and-wait both use, returning the agent's result. Two
+ * implementations: `SsmTransport` (SSM Run Command, ssm-transport.ts) for AWS, and
  * `LocalTransport` (a child process, local-transport.ts) for tests and local use.
  */
+import { type AgentResult, agentOutcome, isAgentResultLine } from './agent-result.js';
 
 /** SSM Run Command's invocation statuses; the local transport uses the same words. */
 export type CommandStatus =
@@ -53,12 +55,26 @@ export interface LoaderTransport {
   followHint(id: string): string;
 }
 
-export async function runOnLoader(
+/**
+ * Starts the agent, waits for it, hands every whole output line except the result line to
+ * `onLine` (stdout and stderr alike, as they arrive), and returns its result with the transport's
+ * id of the run. Throws `UploadError('loader-failed')` quoting the agent when it failed.
+ */
+export async function runAgent(
   transport: LoaderTransport,
   command: LoaderCommand,
-  onOutput?: OutputListener,
-): Promise<LoaderResult> {
-  return transport.wait(await transport.start(command), onOutput);
+  onLine: (line: string) => void = () => {},
+): Promise<{ id: string; agent: AgentResult }> {
+  const id = await transport.start(command);
+  const pending = { stdout: '', stderr: '' };
+  const result = await transport.wait(id, (chunk, stream) => {
+    const lines = (pending[stream] + chunk).split('\n');
+    pending[stream] = lines.pop() ?? '';
+    for (const line of lines) if (!isAgentResultLine(line)) onLine(line);
+  });
+  for (const rest of [pending.stdout, pending.stderr])
+    if (rest !== '' && !isAgentResultLine(rest)) onLine(rest);
+  return { id, agent: agentOutcome(result, transport, id) };
 }
 
 /** The script SSM runs on the loader: a bootstrap-status check, then `sir loader-agent ARGS`. */

@@ -21,7 +21,8 @@ import {
   TERMINAL_STATUSES,
   agentShellCommand,
 } from './loader-transport.js';
-import { UploadError, errorText } from './upload-error.js';
+import { errorMessage } from '../log/logger.js';
+import { UploadError } from './upload-error.js';
 
 /** The one method of SSMClient used here, so tests can inject a fake. */
 export type SsmSender = Pick<SSMClient, 'send'>;
@@ -158,7 +159,7 @@ export class SsmTransport implements LoaderTransport {
         if (!RETRYABLE.has(name) || this.#o.now() + delay > deadline || attempt >= 200) {
           throw new UploadError(
             'transport-failed',
-            `SSM ${what} on ${this.#o.instanceId} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${name ? `${name}: ` : ''}${errorText(err)}${hintFor(name)}`,
+            `SSM ${what} on ${this.#o.instanceId} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${name ? `${name}: ` : ''}${errorMessage(err)}${hintFor(name)}`,
           );
         }
         await this.#o.sleep(delay);

@@ -5,7 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { UploadError, errorText } from './upload-error.js';
+import { errorMessage } from '../log/logger.js';
+import { UploadError } from './upload-error.js';
 
 export interface UploadTarget {
   stack: string;
@@ -33,7 +34,7 @@ export const runPulumi: PulumiRunner = (stack) =>
             'invalid-outputs',
             missing
               ? `the pulumi CLI is not installed here, so the outputs of stack "${stack}" cannot be read; install it, or pass --outputs FILE with the JSON of \`pulumi stack output --json\``
-              : `\`pulumi stack output --json --stack ${stack}\` failed: ${(stderr || errorText(err)).trim()}`,
+              : `\`pulumi stack output --json --stack ${stack}\` failed: ${(stderr || errorMessage(err)).trim()}`,
           ),
         );
       },
@@ -81,7 +82,7 @@ export async function readRawStackOutputs({
     } catch (err) {
       throw new UploadError(
         'invalid-outputs',
-        `cannot read the stack outputs file ${outputsFile} (${errorText(err)}); expected the JSON of \`pulumi stack output --json\``,
+        `cannot read the stack outputs file ${outputsFile} (${errorMessage(err)}); expected the JSON of \`pulumi stack output --json\``,
       );
     }
   } else {
@@ -93,7 +94,7 @@ export async function readRawStackOutputs({
   } catch (err) {
     throw new UploadError(
       'invalid-outputs',
-      `${where} is not valid JSON (${errorText(err)}); expected the JSON object \`pulumi stack output --json\` prints`,
+      `${where} is not valid JSON (${errorMessage(err)}); expected the JSON object \`pulumi stack output --json\` prints`,
     );
   }
 }

@@ -1,38 +1,30 @@
 /**
- * Turns `--stack NAME [--outputs FILE] [--local-store DIR --s3-endpoint URL]` into what the upload
- * and rollback commands act on: the stack's outputs, an S3 client for its staging bucket and the
- * transport that runs the loader agent (SSM in AWS; a local child process with --local-store).
+ * What the upload and rollback commands act on: the stack's outputs, an S3 client for its staging
+ * bucket and the transport that runs the loader agent (SSM in AWS; a local child process on a
+ * store on this machine, with an S3-compatible endpoint standing in for the bucket).
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CliError } from '../cli/command.js';
 import { DEFAULT_KEEP } from '../store/index.js';
 import { LocalTransport } from './local-transport.js';
 import type { LoaderTransport } from './loader-transport.js';
 import { makeS3Client } from './s3.js';
 import { SsmTransport } from './ssm-transport.js';
 import { type PulumiRunner, type UploadTarget, readStackOutputs } from './stack-outputs.js';
-import { DEFAULT_STAGING_PREFIX } from './staged-version.js';
+import { STAGING_PREFIX } from './loader-contract.js';
 
-export const STACK_FLAG_OPTIONS = {
-  stack: { type: 'string' },
-  outputs: { type: 'string' },
-  'local-store': { type: 'string' },
-  's3-endpoint': { type: 'string' },
-} as const;
-
-export const STACK_FLAGS_HELP = `  --stack NAME           the Pulumi stack to act on (required)
-  --outputs FILE         read the stack outputs from FILE (the JSON of
-                         \`pulumi stack output --json\`) instead of running pulumi
-  --local-store DIR      run the loader agent here, as a child process, on the store DIR
-                         (with --s3-endpoint: a local stand-in for the whole stack)
-  --s3-endpoint URL      S3-compatible endpoint for the staging bucket (e.g. fauxqs)`;
-
-export interface StackFlags {
-  stack?: string;
-  outputs?: string;
-  'local-store'?: string;
-  's3-endpoint'?: string;
+export interface StackRequest {
+  /** The Pulumi stack name. */
+  stack: string;
+  /** Read the outputs from this JSON file instead of asking the Pulumi CLI. */
+  outputsFile?: string;
+  /** Run the agent here, as a child process, on this store, with this S3 endpoint. */
+  local?: { storeDir: string; s3Endpoint: string };
+  /** Start the local agent detached (`--no-wait`). */
+  background?: boolean;
+  /** Versions the local agent keeps (on AWS the stack's versionsToKeep applies). */
+  keep?: number;
+  pulumi?: PulumiRunner;
 }
 
 export interface StackContext {
@@ -40,56 +32,36 @@ export interface StackContext {
   s3: S3Client;
   prefix: string;
   transport: LoaderTransport;
-  local: boolean;
 }
 
-export async function resolveStack(
-  flags: StackFlags,
-  {
-    background = false,
-    keep = DEFAULT_KEEP,
-    pulumi,
-  }: { background?: boolean; keep?: number; pulumi?: PulumiRunner } = {},
-): Promise<StackContext> {
-  if (flags.stack === undefined || flags.stack === '')
-    throw new CliError(
-      '--stack NAME is required (the Pulumi stack whose loader runs the upload, e.g. dev)',
-      2,
-    );
-  const localStore = flags['local-store'];
-  const endpoint = flags['s3-endpoint'];
-  if ((localStore === undefined) !== (endpoint === undefined)) {
-    throw new CliError(
-      '--local-store DIR and --s3-endpoint URL go together (a local stand-in for the stack); give both or neither',
-      2,
-    );
-  }
-  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint))
-    throw new CliError(
-      `--s3-endpoint must be an http(s) URL such as http://127.0.0.1:4566, got "${endpoint}"`,
-      2,
-    );
-  const local = localStore !== undefined;
+export async function resolveStack({
+  stack,
+  outputsFile,
+  local,
+  background = false,
+  keep = DEFAULT_KEEP,
+  pulumi,
+}: StackRequest): Promise<StackContext> {
   const target = await readStackOutputs({
-    stack: flags.stack,
-    requireLoader: !local,
-    ...(flags.outputs !== undefined ? { outputsFile: flags.outputs } : {}),
+    stack,
+    requireLoader: local === undefined,
+    ...(outputsFile !== undefined ? { outputsFile } : {}),
     ...(pulumi ? { pulumi } : {}),
   });
-  const prefix = DEFAULT_STAGING_PREFIX;
+  const prefix = STAGING_PREFIX;
   const s3 = makeS3Client({
     region: target.region,
-    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(local !== undefined ? { endpoint: local.s3Endpoint } : {}),
   });
   const transport: LoaderTransport = local
     ? new LocalTransport({
         config: {
-          storeDir: localStore!,
+          storeDir: local.storeDir,
           bucket: target.stagingBucket,
           prefix,
           keep,
           region: target.region,
-          endpoint: endpoint!,
+          endpoint: local.s3Endpoint,
         },
         background,
       })
@@ -98,5 +70,5 @@ export async function resolveStack(
         instanceId: target.loaderInstanceId!,
         region: target.region,
       });
-  return { target, s3, prefix, transport, local };
+  return { target, s3, prefix, transport };
 }

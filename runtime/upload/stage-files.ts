@@ -22,7 +22,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { MANIFEST_FILE, type StagedFile, type StagedUpload, stagedKey } from './staged-version.js';
 import { isNotFound } from './s3.js';
-import { UploadError, errorText } from './upload-error.js';
+import { errorMessage } from '../log/logger.js';
+import { UploadError } from './upload-error.js';
 
 /** S3's minimum part size (except the last part). */
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -113,7 +114,7 @@ export async function stageUpload({
       if (err instanceof UploadError) throw err;
       throw new UploadError(
         'staging-failed',
-        `uploading ${file.local} to s3://${bucket}/${key} failed: ${errorText(err)}; run the same sir upload again to resume (finished files are skipped)`,
+        `uploading ${file.local} to s3://${bucket}/${key} failed: ${errorMessage(err)}; run the same sir upload again to resume (finished files are skipped)`,
       );
     }
     result.uploaded.push(file.path);

@@ -18,17 +18,14 @@ import path from 'node:path';
 import type { BuildOptions } from '../engine/index.js';
 import {
   MANIFEST_FILE,
-  MANIFEST_FORMAT,
-  MANIFEST_FORMAT_VERSION,
   type Manifest,
   type ManifestFile,
+  buildManifest,
   createManifest,
   hashFile,
 } from '../store/index.js';
 import { UploadError } from './upload-error.js';
 
-/** Default key prefix of staged versions: the loader contract's, which infra's bucket rules use too. */
-export { STAGING_PREFIX as DEFAULT_STAGING_PREFIX } from './loader-contract.js';
 /** The corpus file name inside a staged `corpus` version. */
 export const STAGED_CORPUS_FILE = 'corpus.jsonl';
 
@@ -84,7 +81,7 @@ export async function prepareIndexUpload(indexDir: string): Promise<StagedUpload
       `the index folder ${dir} holds no files; expected the output folder of "sir index --out DIR"`,
     );
   const version = contentVersion('index', draft.files);
-  const manifest: Manifest = { ...draft, version };
+  const manifest = buildManifest(draft.files, { version, source: draft.source! });
   return {
     version,
     kind: 'index',
@@ -106,14 +103,10 @@ export async function prepareCorpusUpload(
       `the corpus ${local} is empty; expected JSONL, one document per line`,
     );
   const version = contentVersion('corpus', [file], build);
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT,
-    formatVersion: MANIFEST_FORMAT_VERSION,
+  const manifest = buildManifest([file], {
     version,
-    createdAt: new Date().toISOString(),
-    files: [file],
     source: { kind: 'corpus', corpus: local, host: os.hostname(), build: JSON.stringify(build) },
-  };
+  });
   return { version, kind: 'corpus', manifest, files: [{ ...file, local }] };
 }
 

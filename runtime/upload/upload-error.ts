@@ -22,7 +22,3 @@ export class UploadError extends Error {
     this.name = 'UploadError';
   }
 }
-
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,18 +1,14 @@
 /**
- * `sir upload`'s flow, once its inputs are resolved: stage the files in the staging bucket (with a
- * progress bar showing bytes/s and ETA), run the loader agent through the transport and stream its
- * output, read the new live version from its final line, and optionally wait until the search
- * API serves it. Progress and the agent's output go to stderr; the result goes to stdout.
+ * `sir upload`'s flow, once its inputs are resolved: stage the files in the staging bucket, run the
+ * loader agent through the transport, read the new live version from its result line, and
+ * optionally wait until the search API serves it. It reports what happens as `UploadEvent`s (the
+ * CLI draws them as a progress bar and lines on stderr) and fails with `UploadError`s.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { CliIO } from '../cli/command.js';
-import { formatBytes, ProgressBar } from '../cli/progress.js';
-import { type AgentResult, parseAgentResult } from './loader-agent.js';
-import { AGENT_MESSAGE_PREFIX } from './loader-contract.js';
-import type { LoaderResult, LoaderTransport } from './loader-transport.js';
-import { type StagedUpload, stagedVersionPrefix } from './staged-version.js';
+import type { AgentResult } from './agent-result.js';
+import { type LoaderTransport, runAgent } from './loader-transport.js';
+import { type StagedKind, type StagedUpload, stagedVersionPrefix } from './staged-version.js';
 import { stageUpload } from './stage-files.js';
-import { UploadError } from './upload-error.js';
 import { waitForVersion } from './verify-health.js';
 
 export interface UploadRun {
@@ -27,9 +23,17 @@ export interface UploadRun {
   partBytes?: number;
 }
 
+export interface StagedSummary {
+  uploaded: number;
+  skipped: number;
+  sentBytes: number;
+  skippedBytes: number;
+  seconds: number;
+}
+
 export interface UploadOutcome {
   version: string;
-  staged: { uploaded: number; skipped: number; sentBytes: number; seconds: number };
+  staged: Omit<StagedSummary, 'skippedBytes'>;
   /** Present when waited for. */
   agent?: AgentResult;
   /** The transport's id of the agent run (SSM CommandId, local pid). */
@@ -37,9 +41,82 @@ export interface UploadOutcome {
   verifiedAfterSeconds?: number;
 }
 
-export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcome> {
+/** What an upload reports as it goes, in order. */
+export type UploadEvent =
+  | {
+      type: 'staging';
+      version: string;
+      kind: StagedKind;
+      files: number;
+      bytes: number;
+      /** `s3://bucket/prefix/version/` */
+      where: string;
+    }
+  /** A file already staged with the same size and SHA-256: not sent again. */
+  | { type: 'already-staged'; path: string }
+  | { type: 'progress'; sentBytes: number; totalBytes: number; seconds: number }
+  | ({ type: 'staged'; version: string } & StagedSummary)
+  /** `--no-wait`: the agent runs on; `follow` says how a person can watch it. */
+  | { type: 'agent-started'; on: string; id: string; follow: string }
+  | { type: 'publishing'; on: string }
+  /** One line the loader agent printed. */
+  | { type: 'agent-line'; line: string }
+  | { type: 'live'; agent: AgentResult }
+  | { type: 'verifying'; url: string; version: string }
+  | { type: 'verified'; version: string; seconds: number };
+
+/**
+ * Stages an upload's files in the bucket (files already there with the same SHA-256 are skipped),
+ * reporting `staging`, `already-staged`, `progress` and `staged` events. The first half of
+ * `runUpload`; also how `sir jobs submit --stack` stages a corpus for a build job.
+ */
+export async function stageVersion(
+  run: Pick<UploadRun, 'upload' | 's3' | 'bucket' | 'prefix' | 'partBytes'>,
+  onEvent: (event: UploadEvent) => void = () => {},
+): Promise<StagedSummary> {
+  const { upload, bucket, prefix } = run;
+  onEvent({
+    type: 'staging',
+    version: upload.version,
+    kind: upload.kind,
+    files: upload.files.length,
+    bytes: upload.files.reduce((sum, f) => sum + f.bytes, 0),
+    where: `s3://${bucket}/${stagedVersionPrefix(prefix, upload.version)}`,
+  });
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const staged = await stageUpload({
+    client: run.s3,
+    bucket,
+    prefix,
+    upload,
+    ...(run.partBytes !== undefined ? { partBytes: run.partBytes } : {}),
+    onSkip: (f) => onEvent({ type: 'already-staged', path: f.path }),
+    onProgress: (p) =>
+      onEvent({
+        type: 'progress',
+        sentBytes: p.sentBytes,
+        totalBytes: p.totalBytes,
+        seconds: elapsed(),
+      }),
+  });
+  const summary: StagedSummary = {
+    uploaded: staged.uploaded.length,
+    skipped: staged.skipped.length,
+    sentBytes: staged.sentBytes,
+    skippedBytes: staged.skippedBytes,
+    seconds: elapsed(),
+  };
+  onEvent({ type: 'staged', version: upload.version, ...summary });
+  return summary;
+}
+
+export async function runUpload(
+  run: UploadRun,
+  onEvent: (event: UploadEvent) => void = () => {},
+): Promise<UploadOutcome> {
   const { upload } = run;
-  const stagedSummary = await stageWithProgress(run, io);
+  const { skippedBytes: _, ...stagedOut } = await stageVersion(run, onEvent);
   const command = {
     args: ['publish', '--version', upload.version],
     comment: `sir upload: publish ${upload.version}`,
@@ -47,128 +124,35 @@ export async function runUpload(run: UploadRun, io: CliIO): Promise<UploadOutcom
 
   if (!run.wait) {
     const id = await run.transport.start(command);
-    io.stderr.write(
-      `loader agent started on ${run.transport.description} (${id}); not waiting. Follow it with: ${run.transport.followHint(id)}\n`,
-    );
-    return { version: upload.version, staged: stagedSummary, commandId: id };
+    onEvent({
+      type: 'agent-started',
+      on: run.transport.description,
+      id,
+      follow: run.transport.followHint(id),
+    });
+    return { version: upload.version, staged: stagedOut, commandId: id };
   }
 
-  io.stderr.write(`publishing on ${run.transport.description}\n`);
-  const id = await run.transport.start(command);
-  const result = await run.transport.wait(id, prefixedLines(io, 'loader: '));
-  const agent = agentOutcome(result, run.transport, id);
-  io.stderr.write(
-    `${agent.version} is live${agent.result === 'already-live' ? ' (it already was)' : agent.previous ? ` (was ${agent.previous})` : ''}\n`,
+  onEvent({ type: 'publishing', on: run.transport.description });
+  const { id, agent } = await runAgent(run.transport, command, (line) =>
+    onEvent({ type: 'agent-line', line }),
   );
+  onEvent({ type: 'live', agent });
   const outcome: UploadOutcome = {
     version: upload.version,
-    staged: stagedSummary,
+    staged: stagedOut,
     agent,
     commandId: id,
   };
   if (run.verify) {
-    io.stderr.write(`waiting for ${run.verify.url}/health to report ${agent.version}\n`);
+    onEvent({ type: 'verifying', url: run.verify.url, version: agent.version });
     const verified = await waitForVersion(
       run.verify.url,
       agent.version,
       run.verify.timeoutMs !== undefined ? { timeoutMs: run.verify.timeoutMs } : {},
     );
     outcome.verifiedAfterSeconds = verified.seconds;
-    io.stderr.write(
-      `the search API serves ${agent.version} (after ${verified.seconds.toFixed(1)} s)\n`,
-    );
+    onEvent({ type: 'verified', version: agent.version, seconds: verified.seconds });
   }
   return outcome;
-}
-
-/**
- * Stages an upload in the bucket with the progress bar (bytes/s, ETA; a line every 10% when not a
- * terminal) and a summary line on stderr. Also what `sir jobs submit --stack` stages a corpus with.
- */
-export async function stageWithProgress(
-  run: Pick<UploadRun, 'upload' | 's3' | 'bucket' | 'prefix' | 'partBytes'>,
-  io: CliIO,
-): Promise<UploadOutcome['staged']> {
-  const { upload, bucket, prefix } = run;
-  const total = upload.files.reduce((sum, f) => sum + f.bytes, 0);
-  const where = `s3://${bucket}/${stagedVersionPrefix(prefix, upload.version)}`;
-  io.stderr.write(
-    `staging version ${upload.version} (${upload.kind}, ${upload.files.length} file(s), ${formatBytes(total)}) to ${where}\n`,
-  );
-  const bar = new ProgressBar(io.stderr, 'uploading');
-  const started = performance.now();
-  const staged = await stageUpload({
-    client: run.s3,
-    bucket,
-    prefix,
-    upload,
-    ...(run.partBytes !== undefined ? { partBytes: run.partBytes } : {}),
-    onSkip: (f) =>
-      io.stderr.write(`already staged and verified (SHA-256 matches), skipped: ${f.path}\n`),
-    onProgress: (p) => {
-      const seconds = (performance.now() - started) / 1000;
-      const rate = seconds > 0 ? p.sentBytes / seconds : 0;
-      bar.update(
-        p.sentBytes,
-        p.totalBytes,
-        `${formatBytes(p.sentBytes)}/${formatBytes(p.totalBytes)} ${formatBytes(rate)}/s`,
-      );
-    },
-  });
-  const seconds = (performance.now() - started) / 1000;
-  bar.done(
-    `staged ${upload.version}: sent ${formatBytes(staged.sentBytes)} in ${seconds.toFixed(1)} s` +
-      (staged.sentBytes > 0
-        ? ` (${formatBytes(staged.sentBytes / Math.max(seconds, 1e-3))}/s)`
-        : '') +
-      (staged.skipped.length > 0
-        ? `, ${staged.skipped.length} file(s) already there skipped (${formatBytes(staged.skippedBytes)})`
-        : ''),
-  );
-  return {
-    uploaded: staged.uploaded.length,
-    skipped: staged.skipped.length,
-    sentBytes: staged.sentBytes,
-    seconds,
-  };
-}
-
-/** The agent's result, or an error quoting what it said when it failed. */
-export function agentOutcome(
-  result: LoaderResult,
-  transport: LoaderTransport,
-  id: string,
-): AgentResult {
-  const parsed = parseAgentResult(result.output);
-  if (result.status === 'Success' && parsed) return parsed;
-  const said = [...result.errorOutput.split('\n'), ...result.output.split('\n')]
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith(AGENT_MESSAGE_PREFIX));
-  const reason =
-    said.length > 0
-      ? said[said.length - 1]!.slice(AGENT_MESSAGE_PREFIX.length).trim()
-      : lastLines(result.errorOutput || result.output);
-  const exit = result.exitCode !== undefined ? `, exit code ${result.exitCode}` : '';
-  throw new UploadError(
-    'loader-failed',
-    result.status === 'Success'
-      ? `the loader agent on ${transport.description} finished but printed no result line; see its output (${transport.followHint(id)})`
-      : `the loader agent on ${transport.description} ended with status ${result.status}${exit}: ${reason || 'no output'}`,
-  );
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ');
-}
-
-/** An output listener writing whole lines to stderr with a prefix. */
-export function prefixedLines(io: CliIO, prefix: string): (chunk: string) => void {
-  let pending = '';
-  return (chunk) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines)
-      if (!line.startsWith('{"sirLoaderAgent"')) io.stderr.write(`${prefix}${line}\n`);
-  };
 }

@@ -3,7 +3,8 @@
  * Lambdas pick a new version up on their next check of CURRENT, so this waits a bounded time,
  * tolerating errors and old versions meanwhile, and then says what it last saw.
  */
-import { UploadError, errorText } from './upload-error.js';
+import { errorMessage } from '../log/logger.js';
+import { UploadError } from './upload-error.js';
 
 export interface VerifyOptions {
   /** Total time to wait. Default 120 s. */
@@ -36,7 +37,7 @@ export async function waitForVersion(
         };
       }
     } catch (err) {
-      seen = `error: ${errorText(err)}`;
+      seen = `error: ${errorMessage(err)}`;
     }
     onPoll?.(seen);
     if (Date.now() - started + intervalMs > timeoutMs) break;

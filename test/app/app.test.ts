@@ -3,14 +3,25 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import { buildIndex, INDEX_FILE } from '../../runtime/engine/index.js';
+import { jsonLinesLogger, silentLogger } from '../../runtime/log/logger.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 import { buildFixtureIndex, expectProblem as problem, fixtureApp } from './helpers.js';
 
 type Fx = ReturnType<typeof fixtureApp>;
+
+/** A stream that collects the lines written to it. */
+const lineSink = (lines: string[]) =>
+  new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).trimEnd().split('\n'));
+      done();
+    },
+  });
 
 describe('app: routes', () => {
   let fx: Fx;
@@ -194,7 +205,7 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
     ['NaN k1', 'q=union&k1=NaN', 'k1'],
     ['text mu', 'q=union&ranker=dirichlet&mu=lots', 'mu'],
     ['param of another ranker', 'q=union&ranker=dirichlet&k1=1.2', 'k1'],
-    ['beyond 10,000 without cursor', 'q=union&page=101&size=100', 'page'],
+    ['beyond the result window without cursor', 'q=union&page=1001&size=100', 'page'],
     ['bad cursor', 'q=union&cursor=!!!', 'cursor'],
     ['unknown field', 'q=union&fields=nope', 'fields'],
   ];
@@ -229,6 +240,44 @@ describe('app: every bad input is a 4xx problem naming the field', () => {
   });
 });
 
+describe('app: logs and metrics through the one logger', () => {
+  it('one JSON line per request and one Embedded Metric Format line per search', async () => {
+    const lines: string[] = [];
+    const fx = fixtureApp();
+    try {
+      const app = createApp({ index: fx.live, log: jsonLinesLogger(lineSink(lines)) });
+      assert.equal((await app.request('/search?q=union')).status, 200);
+      const records = lines.map((l) => JSON.parse(l) as Record<string, any>);
+      const emf = records.find((r) => r.msg === 'search')!;
+      assert.equal(emf.level, 'info');
+      assert.deepEqual(emf._aws.CloudWatchMetrics[0].Metrics, [
+        { Name: 'SearchLatency', Unit: 'Milliseconds' },
+        { Name: 'Hits', Unit: 'Count' },
+      ]);
+      assert.equal(emf.Operation, 'search-get');
+      assert.equal(typeof emf.SearchLatency, 'number');
+      assert.equal(emf.Hits, 10);
+      const request = records.find((r) => r.msg === 'request')!;
+      assert.deepEqual(
+        { ...request, time: undefined, ms: undefined },
+        {
+          level: 'info',
+          time: undefined,
+          msg: 'request',
+          requestId: emf.requestId,
+          method: 'GET',
+          path: '/search',
+          status: 200,
+          ms: undefined,
+        },
+      );
+      assert.ok(!Number.isNaN(Date.parse(request.time)));
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
+
 describe('app: totals past the count limit', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sir-app-total-'));
   const docs = Array.from({ length: 10_050 }, (_, i) => ({
@@ -237,7 +286,7 @@ describe('app: totals past the count limit', () => {
     text: i % 2 ? 'common ground' : 'common sense',
   }));
   const live = openLiveIndex(buildFixtureIndex(tmp, docs));
-  const app = createApp({ index: live, log: () => {} });
+  const app = createApp({ index: live, log: silentLogger });
   after(async () => {
     await live.close();
     rmSync(tmp, { recursive: true, force: true });
@@ -300,7 +349,7 @@ describe('app: hits from the fields the index records', () => {
     buildIndex(corpus, join(dir, 'index'), { fields: ['headline', 'body'] });
     const live = openLiveIndex(join(dir, 'index'));
     try {
-      const app = createApp({ index: live, log: () => {} });
+      const app = createApp({ index: live, log: silentLogger });
       const res = await app.request('/search?q=needle');
       const text = await res.text();
       assert.equal(res.status, 200);
@@ -323,7 +372,7 @@ describe('app: hits from the fields the index records', () => {
         text: 'The storm needle hit the coast.',
         metadata: { desk: 'weather' },
       });
-      const byBody = createApp({ index: live, log: () => {}, titleField: 'body' });
+      const byBody = createApp({ index: live, log: silentLogger, titleField: 'body' });
       const hit = ((await (await byBody.request('/search?q=storm')).json()) as any).hits[0];
       assert.equal(hit.title, 'The storm needle hit the coast.');
       assert.match(hit.snippet, /<mark>Storm<\/mark> &lt;warning&gt;/);
@@ -343,7 +392,7 @@ describe('app: hits from the fields the index records', () => {
     const logs: string[] = [];
     const live = openLiveIndex(dir);
     try {
-      const app = createApp({ index: live, log: (line) => logs.push(line) });
+      const app = createApp({ index: live, log: jsonLinesLogger(lineSink(logs)) });
       const res = await app.request('/search?q=text&size=3');
       assert.equal(res.status, 200);
       const body = (await res.json()) as any;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 import { CHROMIUM, requireChromium } from '../fixtures/external.js';
 import { buildFixtureIndex, fixtureDocs } from './helpers.js';
 
@@ -31,7 +32,7 @@ describe('app: search page in a real browser', function () {
     mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'sir-browser-'));
     live = openLiveIndex(buildFixtureIndex(tmp, fixtureDocs(30)));
-    const app = createApp({ index: live, log: () => {} });
+    const app = createApp({ index: live, log: silentLogger });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
         base = `http://127.0.0.1:${info.port}`;
@@ -99,6 +100,23 @@ describe('app: search page in a real browser', function () {
     assert.match(page.url(), /page=2/);
     await page.screenshot({ path: join(SHOTS, 'search-page2.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('opened with an address holding empty parameters, sends none of them', async () => {
+    const sent: string[] = [];
+    page.on('request', (r) => sent.push(r.url()));
+    await page.goto(`${base}/?q=liberty&k1=&size=&page=&filter=&ranker=bm25`);
+    await page.locator('#results li.hit').first().waitFor();
+    const searches = sent.filter((u) => new URL(u).pathname === '/search');
+    assert.equal(searches.length, 1, searches.join(' '));
+    assert.deepEqual(
+      [...new URL(searches[0]!).searchParams],
+      [
+        ['q', 'liberty'],
+        ['ranker', 'bm25'],
+      ],
+    );
+    assert.doesNotMatch((await page.locator('#status').textContent()) ?? '', /Error/);
   });
 
   it("/docs renders the search operation from the app's own assets, with no external request", async () => {

@@ -136,7 +136,7 @@ describe('app: a cursor from a replaced index version', function () {
       checkIntervalMs: 0,
       logger: silentLogger,
     });
-    const app = createApp({ index: live, log: () => {} });
+    const app = createApp({ index: live, log: silentLogger });
     try {
       const res = await app.request('/search?q=union&size=3');
       const { cursor, version } = (await res.json()) as Page & { version: string };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIndex } from '../../runtime/engine/index.js';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 
 export function fixtureDocs(n = 30): Array<Record<string, unknown>> {
   const docs = [];
@@ -33,8 +34,8 @@ export function buildFixtureIndex(dir: string, docs = fixtureDocs()): string {
 export function fixtureApp() {
   const tmp = mkdtempSync(join(tmpdir(), 'sir-app-'));
   const indexDir = buildFixtureIndex(tmp);
-  const live = openLiveIndex(indexDir);
-  const app = createApp({ index: live, log: () => {} });
+  const live = openLiveIndex(indexDir, { logger: silentLogger });
+  const app = createApp({ index: live, log: silentLogger });
   return {
     app,
     live,

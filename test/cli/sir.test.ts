@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../runtime/cli/main.js';
@@ -35,7 +35,16 @@ describe('sir CLI', () => {
 
   it('lists commands and shows help for each', async () => {
     const r = await sir('--help');
-    for (const c of ['index', 'search', 'run', 'eval', 'publish', 'versions', 'rollback'])
+    for (const c of [
+      'index',
+      'search',
+      'analyze',
+      'run',
+      'eval',
+      'publish',
+      'versions',
+      'rollback',
+    ])
       assert.match(r.out, new RegExp(`\\n  ${c} `));
     const h = await sir('search', '--help');
     assert.match(h.out, /--ranker NAME/);
@@ -101,15 +110,29 @@ describe('sir CLI', () => {
         /--stemmer must be porter or none/,
       ],
       [['index', writeCorpus(TINY_CORPUS)], 2, /--out DIR/],
+      [
+        ['index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--fields', 'nosuchfield'],
+        1,
+        /\nsir index: no document has text to index in "nosuchfield", so nothing could be found there; the corpus has the keys _id, title, text, year, party/,
+      ],
+      [
+        ['index', writeCorpus(['{"_id":1,"text":"a"}\r{"_id":2,"text":"b"}']), '--out', tempDir()],
+        1,
+        /sir index: line 1: the corpus ends its lines with CR alone/,
+      ],
       [['search', '--index', tempDir(), 'x'], 1, /no index in/],
       [['search', '--index', index, '--k', '0', 'x'], 2, /--k must be an integer from 1/],
       [['search', '--index', index, '--ranker', 'tfidf', 'x'], 2, /--ranker must be one of/],
-      [['search', '--index', index, '--b', '2', 'x'], 2, /b must be from 0 to 1/],
+      [
+        ['search', '--index', index, '--b', '2', 'x'],
+        2,
+        /--b must be a number from 0 to 1, got "2"/,
+      ],
       [['search', '--index', index, '--frobnicate', 'x'], 2, /unknown option/i],
       [
         ['eval', '--index', index, '--queries', '/nope.tsv', '--qrels', '/nope.tsv'],
         1,
-        /file not found/,
+        /^sir eval: cannot open \/nope\.tsv: it does not exist \(ENOENT\)\n$/,
       ],
     ];
     for (const [args, code, message] of cases) {
@@ -151,6 +174,18 @@ describe('sir CLI', () => {
     );
   });
 
+  it('shows how the index analyses a text', async () => {
+    const table = await sir('analyze', '--index', index, "The runners' shoes of Café");
+    assert.equal(table.code, 0, table.err);
+    assert.equal(
+      table.out,
+      'TOKEN    TERM    POSITION\nrunners  runner  1\nshoes    shoe    2\nCafé     cafe    4\n',
+    );
+    const json = JSON.parse((await sir('analyze', '--index', index, '--json', 'Running')).out);
+    assert.deepEqual(json, [{ token: 'Running', term: 'run', position: 0 }]);
+    assert.equal((await sir('analyze', '--index', index)).code, 2);
+  });
+
   it('writes a TREC run and evaluates it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'q.tsv'), 'q1\tcarbon tax\nq2\tcoal "power\n');
@@ -182,6 +217,43 @@ describe('sir CLI', () => {
     const report = JSON.parse(ev.out);
     assert.equal(report.queries, 2);
     assert.equal(report.mean.recall_100, 1);
+  });
+
+  it('names the query id and line the engine refuses in sir run; --skip-bad leaves it out', async () => {
+    const dir = tempDir();
+    const queries = join(dir, 'q.tsv');
+    writeFileSync(queries, `q1\tcarbon tax\n\nq2\t${'word '.repeat(1000)}\nq3\tcoal\n`);
+    const out = join(dir, 'run.trec');
+    const stopped = await sir('run', '--index', index, '--queries', queries, '--out', out);
+    assert.equal(stopped.code, 1);
+    assert.match(
+      stopped.err,
+      /^sir run: .*q\.tsv line 3: query "q2" cannot be searched: the query is 4999 bytes long; at most 4096 are accepted \(--skip-bad leaves such queries out\)\n$/m,
+    );
+    assert.equal(existsSync(out), false);
+    const skipped = await sir(
+      'run',
+      '--index',
+      index,
+      '--queries',
+      queries,
+      '--out',
+      out,
+      '--skip-bad',
+    );
+    assert.equal(skipped.code, 0, skipped.err);
+    assert.match(
+      skipped.err,
+      /skipped query "q2" \(.*q\.tsv line 3\): the query is 4999 bytes long/,
+    );
+    const qids = new Set(
+      readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    );
+    assert.deepEqual([...qids], ['q1', 'q3']);
+    assert.deepEqual(readdirSync(dir).sort(), ['q.tsv', 'run.trec'], 'no temporary file left');
   });
 });
 

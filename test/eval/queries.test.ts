@@ -10,16 +10,16 @@ describe('eval/queries', () => {
       const content =
         '{"_id": "3", "text": "zinc and colds", "metadata": {}}\n\n{"_id": "1", "text": " tea "}\n';
       assert.deepEqual(parseQueries(content, 'queries.jsonl'), [
-        { id: '3', text: 'zinc and colds' },
-        { id: '1', text: 'tea' },
+        { id: '3', text: 'zinc and colds', line: 1 },
+        { id: '1', text: 'tea', line: 3 },
       ]);
     });
 
     it('accepts "id" for "_id", integer ids, CRLF line ends and a byte-order mark', () => {
       const content = '\uFEFF{"id": 7, "text": "a"}\r\n{"_id": "x", "text": "b"}\r\n';
       assert.deepEqual(parseQueries(content), [
-        { id: '7', text: 'a' },
-        { id: 'x', text: 'b' },
+        { id: '7', text: 'a', line: 1 },
+        { id: 'x', text: 'b', line: 2 },
       ]);
     });
 
@@ -55,8 +55,8 @@ describe('eval/queries', () => {
     it('reads id and text, keeping tabs inside the text, and counts blank lines in line numbers', () => {
       const content = '\n101\tred wine\n\n102\tgreen\ttea\n';
       assert.deepEqual(parseQueries(content, 'queries.tsv'), [
-        { id: '101', text: 'red wine' },
-        { id: '102', text: 'green\ttea' },
+        { id: '101', text: 'red wine', line: 2 },
+        { id: '102', text: 'green\ttea', line: 4 },
       ]);
       throwsInput(
         () => parseQueries('1\ta\n2\tb\n\nthree c\n', 'queries.tsv'),
@@ -84,7 +84,7 @@ describe('eval/queries', () => {
     assert.equal(detectQueryFormat('  {"_id": "1"}'), 'jsonl');
     assert.equal(detectQueryFormat('1\tquery'), 'tsv');
     assert.deepEqual(parseQueries('{"_id":"1","text":"a"}', 'queries.tsv'), [
-      { id: '1', text: 'a' },
+      { id: '1', text: 'a', line: 1 },
     ]);
   });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 import type { JobStatusView } from '../../runtime/jobs/index.js';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
@@ -65,7 +66,7 @@ describe('jobs HTTP API', function () {
     app = createApp({
       index: openLiveIndex(buildFixtureIndex(tempDir())),
       jobs: pipeline.service,
-      log: () => {},
+      log: silentLogger,
     });
   });
   after(() => pipeline?.close());
@@ -227,7 +228,10 @@ describe('jobs HTTP API', function () {
   });
 
   it('without a job pipeline the routes answer 503; the OpenAPI document describes them', async () => {
-    const plain = createApp({ index: openLiveIndex(buildFixtureIndex(tempDir())), log: () => {} });
+    const plain = createApp({
+      index: openLiveIndex(buildFixtureIndex(tempDir())),
+      log: silentLogger,
+    });
     await problem(await plain.request('/jobs'), 503);
     const spec = (await (await plain.request('/openapi.json')).json()) as any;
     assert.ok(spec.paths['/jobs'].post && spec.paths['/jobs'].get);

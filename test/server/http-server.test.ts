@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { silentLogger } from '../../runtime/log/logger.js';
 import { serveIndex, type RunningServer } from '../../runtime/server/index.js';
 import { LONGEST_VALID_Q_BYTES } from '../../runtime/server/limits.js';
 import { tempDir } from '../fixtures/corpus.js';
@@ -57,7 +58,7 @@ describe('server: sir serve over raw sockets', function () {
         keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
         maxConnections: 8,
       },
-      log: () => {},
+      log: silentLogger,
     });
     port = server.port;
   });

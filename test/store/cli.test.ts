@@ -1,13 +1,27 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CliError, type CliIO, type Command } from '../../runtime/cli/command.js';
+import type { CliIO, Command } from '../../runtime/cli/command.js';
+import { toCliError } from '../../runtime/cli/errors.js';
 import { publishCommand } from '../../runtime/cli/commands/publish.js';
 import { rollbackCommand } from '../../runtime/cli/commands/rollback.js';
 import { versionsCommand } from '../../runtime/cli/commands/versions.js';
 import { formatBytes } from '../../runtime/cli/progress.js';
+import { INDEX_FILE, buildIndex } from '../../runtime/engine/index.js';
+import { TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
 import { flipByte, makeBuiltIndex, makeTemp, removeTemp } from './helpers.js';
+
+/** A real index built from `docs` into `parent/name`. */
+function realIndex(parent: string, name: string, docs: object[]): string {
+  const dir = path.join(parent, name);
+  buildIndex(writeCorpus(docs, parent), dir);
+  return dir;
+}
+
+/** Bytes of the index file of a built folder, and how the commands print them (as a regex). */
+const bytesOf = (dir: string) => statSync(path.join(dir, INDEX_FILE)).size;
+const shown = (dir: string) => formatBytes(bytesOf(dir)).replace('.', '\\.');
 
 /** Runs a command with captured stdout/stderr. */
 async function run(
@@ -29,10 +43,14 @@ async function rejectsCli(
   exitCode: 1 | 2,
   pattern: RegExp,
 ): Promise<void> {
-  await assert.rejects(
-    promise,
-    (e: unknown) => e instanceof CliError && e.exitCode === exitCode && pattern.test(e.message),
-  );
+  // As `sir` prints it: through the one translation of failures in runtime/cli/errors.ts.
+  await assert.rejects(promise, (e: unknown) => {
+    const failure = toCliError(e);
+    assert.ok(failure, `not a failure sir prints in one line: ${String(e)}`);
+    assert.equal(failure.exitCode, exitCode, failure.message);
+    assert.match(failure.message, pattern);
+    return true;
+  });
 }
 
 describe('store/CLI: sir publish, versions, rollback', () => {
@@ -42,19 +60,16 @@ describe('store/CLI: sir publish, versions, rollback', () => {
   beforeEach(async () => {
     tmp = await makeTemp();
     storeDir = path.join(tmp, 'store');
-    built = [
-      await makeBuiltIndex(tmp, 'b1', { 'index.sir': 'one', 'docs.bin': Buffer.alloc(2048) }),
-      await makeBuiltIndex(tmp, 'b2', { 'index.sir': 'two' }),
-    ];
+    built = [realIndex(tmp, 'b1', TINY_CORPUS), realIndex(tmp, 'b2', TINY_CORPUS.slice(0, 1))];
   });
   afterEach(() => removeTemp(tmp));
 
   it('publishes, lists, and rolls back', async () => {
     const p1 = await run(publishCommand, ['--store', storeDir, '--index', built[0]!]);
     assert.equal(p1.code, 0);
-    const id1 = /^published (\S+): 2 files, 2\.0 KB; now live \(first version\)\n$/.exec(
-      p1.stdout,
-    )?.[1];
+    const id1 = new RegExp(
+      `^published (\\S+): 1 files, ${shown(built[0]!)}; now live \\(first version\\)\n$`,
+    ).exec(p1.stdout)?.[1];
     assert.ok(id1, p1.stdout);
     const p2 = await run(publishCommand, ['--store', storeDir, '--index', built[1]!, '--json']);
     const j2 = JSON.parse(p2.stdout) as {
@@ -66,13 +81,19 @@ describe('store/CLI: sir publish, versions, rollback', () => {
     };
     assert.deepEqual(
       { ...j2, version: undefined },
-      { version: undefined, previous: id1, files: 1, bytes: 3, pruned: [] },
+      { version: undefined, previous: id1, files: 1, bytes: bytesOf(built[1]!), pruned: [] },
     );
 
     const table = (await run(versionsCommand, ['--store', storeDir])).stdout.split('\n');
     assert.match(table[0]!, /^VERSION\s+CREATED\s+FILES\s+SIZE\s+STATUS$/);
-    assert.match(table[1]!, new RegExp(`^${j2.version}\\s+\\S+Z\\s+1\\s+3 B\\s+live$`));
-    assert.match(table[2]!, new RegExp(`^${id1}\\s+\\S+Z\\s+2\\s+2\\.0 KB\\s+rollback target$`));
+    assert.match(
+      table[1]!,
+      new RegExp(`^${j2.version}\\s+\\S+Z\\s+1\\s+${shown(built[1]!)}\\s+live$`),
+    );
+    assert.match(
+      table[2]!,
+      new RegExp(`^${id1}\\s+\\S+Z\\s+1\\s+${shown(built[0]!)}\\s+rollback target$`),
+    );
     const listed = JSON.parse(
       (await run(versionsCommand, ['--store', storeDir, '--json'])).stdout,
     ) as { version: string; live: boolean }[];
@@ -151,6 +172,26 @@ describe('store/CLI: sir publish, versions, rollback', () => {
       1,
       /file "index\.sir" has SHA-256/,
     );
+  });
+
+  it('refuses to publish a folder whose index.sir is not an index; CURRENT is unchanged', async () => {
+    await run(publishCommand, ['--store', storeDir, '--index', built[0]!]);
+    const live = await fs.readFile(path.join(storeDir, 'CURRENT'), 'utf8');
+    const notIndex = await makeBuiltIndex(tmp, 'fake', { 'index.sir': 'not an index at all' });
+    await rejectsCli(
+      run(publishCommand, ['--store', storeDir, '--index', notIndex]),
+      1,
+      /^index store: version "\S+" is not a usable index \(.*\); it was not made live$/,
+    );
+    const folder = await makeBuiltIndex(tmp, 'folder', { 'index.sir/inside': 'x' });
+    await rejectsCli(
+      run(publishCommand, ['--store', storeDir, '--index', folder]),
+      1,
+      /its index\.sir is a folder, not an index file/,
+    );
+    assert.equal(await fs.readFile(path.join(storeDir, 'CURRENT'), 'utf8'), live);
+    assert.equal((await fs.readdir(path.join(storeDir, 'versions'))).length, 1);
+    assert.deepEqual(await fs.readdir(path.join(storeDir, '.partial')), []);
   });
 
   it('has full help text with usage, options and an example', () => {

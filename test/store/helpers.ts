@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LogFields, StoreLogger } from '../../runtime/store/index.js';
+import type { LogFields, Logger } from '../../runtime/store/index.js';
 
 /** A fresh temp folder; remove it with `removeTemp`. */
 export function makeTemp(prefix = 'sir-store-'): Promise<string> {
@@ -42,7 +42,7 @@ export interface LogRecord {
 }
 
 /** A logger that keeps what it is given, for assertions. */
-export function captureLogger(): StoreLogger & { records: LogRecord[] } {
+export function captureLogger(): Logger & { records: LogRecord[] } {
   const records: LogRecord[] = [];
   return {
     records,

@@ -3,7 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_KEEP, IndexStore, silentLogger } from '../../runtime/store/index.js';
+import {
+  DEFAULT_KEEP,
+  IndexStore,
+  buildManifest,
+  createManifest,
+  hashFile,
+  silentLogger,
+  writeManifest,
+} from '../../runtime/store/index.js';
 import {
   captureLogger,
   flipByte,
@@ -146,6 +154,57 @@ describe('store/IndexStore', () => {
       const r = await publish('a');
       assert.equal(await store.current(), r.version);
     });
+
+    it('is never replaced when it is a folder: refused before anything is written', async () => {
+      await store.init();
+      await fs.mkdir(path.join(store.currentFile, 'keep-me'), { recursive: true });
+      for (const op of [store.readCurrent(), store.list(), publish('a')])
+        await rejectsWithCode(op, 'invalid-current', /CURRENT is a folder; it must be a file/);
+      assert.deepEqual(await fs.readdir(store.versionsDir), []);
+      assert.deepEqual(await fs.readdir(store.partialDir), []);
+      assert.deepEqual(await fs.readdir(store.currentFile), ['keep-me']);
+    });
+  });
+
+  describe('validate: no version becomes live unless it passes', () => {
+    const usable = (dir: string) =>
+      fs.readFile(path.join(dir, 'index.sir'), 'utf8').then((text) => {
+        if (text.startsWith('bad')) throw new Error(`${text} is not an index`);
+      });
+    beforeEach(() => {
+      store = new IndexStore(path.join(tmp, 'store'), { logger: silentLogger, validate: usable });
+    });
+
+    it('refuses to publish, commit or activate an unusable version; CURRENT is unchanged', async () => {
+      const good = await publish('good');
+      await rejectsWithCode(
+        publish('bad one'),
+        'invalid-index',
+        /^index store: version "\S+" is not a usable index \(bad one is not an index\); it was not made live$/,
+      );
+      const partial = await store.stagePartial();
+      await fs.writeFile(path.join(partial.dir, 'index.sir'), 'bad two');
+      await rejectsWithCode(store.commitPartial(partial), 'invalid-index', /bad two/);
+      await store.abandonPartial(partial);
+      assert.equal(await store.current(), good.version);
+      assert.deepEqual(
+        (await store.list()).map((v) => v.version),
+        [good.version],
+      );
+      assert.deepEqual(await fs.readdir(store.partialDir), []);
+    });
+
+    it('refuses to activate or roll back to a version that no longer passes', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      await fs.writeFile(path.join(store.versionDir(a.version), 'index.sir'), 'bad');
+      await fs.rm(path.join(store.versionDir(a.version), 'manifest.json'));
+      const dir = store.versionDir(a.version);
+      await writeManifest(dir, await createManifest(dir, { version: a.version }));
+      await rejectsWithCode(store.activate(a.version), 'invalid-index', /bad is not an index/);
+      await rejectsWithCode(store.rollback(), 'invalid-index', /bad is not an index/);
+      assert.equal(await store.current(), b.version);
+    });
   });
 
   describe('activate and rollback', () => {
@@ -269,28 +328,38 @@ describe('store/IndexStore', () => {
       assert.equal(await read(r.version), 'downloaded');
     });
 
-    it('requires an uploaded manifest when asked, and refuses one for another version', async () => {
+    it('commits with a manifest its filler verified, checking only the listing and sizes', async () => {
       const partial = await store.stagePartial({ version: 'v-loader-1' });
-      await fs.writeFile(path.join(partial.dir, 'index.sir'), 'downloaded');
+      const file = path.join(partial.dir, 'index.sir');
+      await fs.writeFile(file, 'downloaded');
+      const manifest = buildManifest([{ path: 'index.sir', ...(await hashFile(file)) }], {
+        version: 'v-loader-1',
+      });
       await rejectsWithCode(
-        store.commitPartial(partial, { requireManifest: true }),
-        'invalid-manifest',
-        /has no manifest\.json/,
-      );
-      const other = await store.stagePartial({ version: 'v-other' });
-      await fs.writeFile(path.join(other.dir, 'index.sir'), 'x');
-      await store.commitPartial(other);
-      await fs.copyFile(
-        path.join(store.versionDir('v-other'), 'manifest.json'),
-        path.join(partial.dir, 'manifest.json'),
-      );
-      await rejectsWithCode(
-        store.commitPartial(partial, { requireManifest: true }),
+        store.commitPartial(partial, { manifest: { ...manifest, version: 'v-other' } }),
         'verification-failed',
         /names version "v-other" but the folder is for version "v-loader-1"/,
       );
-      await store.abandonPartial(partial);
-      assert.deepEqual(await fs.readdir(store.partialDir), []);
+      await fs.writeFile(path.join(partial.dir, 'extra'), 'x');
+      await rejectsWithCode(
+        store.commitPartial(partial, { manifest }),
+        'verification-failed',
+        /unlisted file "extra"/,
+      );
+      await fs.rm(path.join(partial.dir, 'extra'));
+      await fs.writeFile(file, 'truncated');
+      await rejectsWithCode(
+        store.commitPartial(partial, { manifest }),
+        'verification-failed',
+        /is 9 bytes but manifest.json lists 10 bytes/,
+      );
+      await fs.writeFile(file, 'downloaded');
+      const r = await store.commitPartial(partial, { manifest });
+      assert.equal(r.version, 'v-loader-1');
+      assert.deepEqual(await store.readManifest('v-loader-1'), manifest);
+      assert.ok(await store.has('v-loader-1'));
+      assert.equal(await store.has('v-other'), false);
+      await store.verify('v-loader-1');
     });
 
     it('refuses to commit a folder outside .partial/', async () => {

@@ -21,7 +21,7 @@ export async function serveStore(storeDir: string): Promise<AppServer> {
     checkIntervalMs: 50,
     logger: silentLogger,
   });
-  const app = createApp({ index: live, log: () => {} });
+  const app = createApp({ index: live, log: silentLogger });
   let server: ServerType | undefined;
   const base = await new Promise<string>((resolve) => {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>

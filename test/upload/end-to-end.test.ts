@@ -5,7 +5,8 @@
  * it switch back; a raw corpus indexed on the loader; --no-wait.
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { IndexStore, silentLogger } from '../../runtime/store/index.js';
@@ -45,7 +46,10 @@ describe('upload: end to end on a local stack', function () {
     const vA = liveVersion(first.stdout)!;
     assert.match(vA, /^up-[0-9a-f]{16}$/);
     assert.match(first.stderr, /uploading 100%/);
-    assert.match(first.stderr, /loader: verifying checksums/);
+    assert.match(
+      first.stderr,
+      /loader: downloading 1 file\(s\), \d+ bytes, into .*, checking each against the staged manifest\n/,
+    );
     assert.deepEqual(await staged(), [], 'the loader removes the staged objects after publishing');
 
     app = await serveStore(stack.storeDir);
@@ -89,6 +93,22 @@ describe('upload: end to end on a local stack', function () {
     const store = new IndexStore(stack.storeDir, { logger: silentLogger });
     for (const v of await store.list()) await store.verify(v.version);
     assert.deepEqual((await store.list()).map((v) => v.version).sort(), [vA, vB].sort());
+  });
+
+  it('refuses an upload whose index.sir is not an index: nothing goes live', async () => {
+    const fake = join(stack.tmp, 'not-an-index');
+    mkdirSync(fake, { recursive: true });
+    writeFileSync(join(fake, 'index.sir'), 'these bytes are not an index');
+    const store = new IndexStore(stack.storeDir, { logger: silentLogger });
+    const before = await store.readCurrent();
+    const r = await sir(['upload', ...stack.stackArgs, '--index', fake]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /\nsir upload: the loader agent on a local child process \(loader agent\) ended with status Failed, exit code 1: index store: version "up-[0-9a-f]{16}" is not a usable index \(this is not a serverless-ir index file .*\); it was not made live\n$/,
+    );
+    assert.equal(await store.readCurrent(), before);
+    assert.deepEqual(await readdir(join(stack.storeDir, '.partial')), []);
   });
 
   it('uploads a raw corpus that the loader indexes with the given analyzer options', async () => {

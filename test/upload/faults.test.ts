@@ -164,7 +164,13 @@ describe('upload: faults', function () {
   });
 
   it(`loader agent SIGKILLed at random points: CURRENT stays complete and verified, the app keeps answering (${ITERATIONS * 2} times)`, async () => {
-    const phases = [/downloading/, /verifying/, /committing/, /is live/, /removed \d+ staged/];
+    const phases = [
+      /downloading/,
+      /every file matches/,
+      /committing/,
+      /is live/,
+      /removed \d+ staged/,
+    ];
     for (let it = 0; it < ITERATIONS * 2; it++) {
       const dir = paddedIndex(`kill-${it}`, 3, 4 * 1024 * 1024);
       const upload = await prepareIndexUpload(dir);

@@ -13,7 +13,7 @@ import {
   LocalTransport,
   makeS3Client,
   prepareCorpusUpload,
-  runOnLoader,
+  runAgent,
   stageUpload,
 } from '../../runtime/upload/index.js';
 import { BUCKET, type LocalStack, startLocalStack } from './helpers.js';
@@ -53,12 +53,17 @@ describe('upload: the loader tooling bundle', function () {
       },
       sirPath: bundle,
     });
-    const result = await runOnLoader(transport, {
-      args: ['publish', '--version', upload.version],
-      comment: 'bundle test',
-    });
-    assert.equal(result.status, 'Success', result.errorOutput);
-    assert.match(result.output, /indexed 1 documents/);
+    const lines: string[] = [];
+    const { agent } = await runAgent(
+      transport,
+      { args: ['publish', '--version', upload.version], comment: 'bundle test' },
+      (line) => lines.push(line),
+    );
+    assert.equal(agent.result, 'published');
+    assert.ok(
+      lines.some((l) => /indexed 1 documents/.test(l)),
+      lines.join('\n'),
+    );
     const store = new IndexStore(stack.storeDir, { logger: silentLogger });
     assert.equal(await store.current(), upload.version);
     await store.verify(upload.version);

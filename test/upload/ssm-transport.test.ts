@@ -9,8 +9,18 @@ import {
   SsmTransport,
   UploadError,
   agentShellCommand,
-  runOnLoader,
+  type LoaderCommand,
+  type LoaderTransport,
 } from '../../runtime/upload/index.js';
+
+/** Starts `command` and waits for it: the transport interface, without reading an agent result. */
+async function startAndWait(
+  transport: LoaderTransport,
+  command: LoaderCommand,
+  onOutput?: Parameters<LoaderTransport['wait']>[1],
+) {
+  return transport.wait(await transport.start(command), onOutput);
+}
 
 type Step = { error: string } | { Status: string; out?: string; err?: string; code?: number };
 
@@ -72,7 +82,7 @@ const publish = {
 describe('upload: SSM transport', () => {
   it('sends exactly one AWS-RunShellScript command to the loader instance', async () => {
     const { transport, calls } = fakeSsm([{ Status: 'Success', out: 'done\n', code: 0 }]);
-    await runOnLoader(transport, publish);
+    await startAndWait(transport, publish);
     assert.deepEqual(calls[0], {
       name: 'SendCommand',
       input: {
@@ -106,7 +116,7 @@ describe('upload: SSM transport', () => {
       },
     ]);
     const chunks: string[] = [];
-    const result = await runOnLoader(transport, publish, (chunk, stream) =>
+    const result = await startAndWait(transport, publish, (chunk, stream) =>
       chunks.push(`${stream}:${chunk}`),
     );
     assert.equal(result.status, 'Success');
@@ -127,7 +137,7 @@ describe('upload: SSM transport', () => {
       { Status: 'InProgress', out: 'x\n' },
       { Status: 'Success', out: 'x\n', code: 0 },
     ]);
-    await runOnLoader(transport, publish);
+    await startAndWait(transport, publish);
     assert.deepEqual(sleeps, [1000, 2000, 4000, 8000, 8000, 8000, 1000]);
   });
 
@@ -138,7 +148,7 @@ describe('upload: SSM transport', () => {
         { Status: 'Cancelling' },
         { Status: status, err: 'sir loader-agent: boom\n', code: status === 'Failed' ? 1 : -1 },
       ]);
-      const result = await runOnLoader(transport, publish);
+      const result = await startAndWait(transport, publish);
       assert.equal(result.status, status);
       assert.equal(result.errorOutput, 'sir loader-agent: boom\n');
       assert.equal(result.exitCode, status === 'Failed' ? 1 : undefined);
@@ -155,7 +165,7 @@ describe('upload: SSM transport', () => {
       ],
       [{ error: 'ThrottlingException' }, 'ok'],
     );
-    const result = await runOnLoader(transport, publish);
+    const result = await startAndWait(transport, publish);
     assert.equal(result.status, 'Success');
     assert.equal(calls.filter((c) => c.name === 'SendCommand').length, 2);
     assert.deepEqual(sleeps, [1000, 1000, 2000, 4000]);
@@ -163,7 +173,7 @@ describe('upload: SSM transport', () => {
 
   it('gives up on throttling at the deadline with a sentence naming the call and how to follow', async () => {
     const { transport } = fakeSsm([{ error: 'ThrottlingException' }]);
-    await assert.rejects(runOnLoader(transport, publish), (err: unknown) => {
+    await assert.rejects(startAndWait(transport, publish), (err: unknown) => {
       assert.ok(err instanceof UploadError);
       assert.match(
         err.message,
@@ -194,7 +204,7 @@ describe('upload: SSM transport', () => {
   it('stops waiting after waitMs while the command is still running, naming how to follow it', async () => {
     const { transport } = fakeSsm([{ Status: 'InProgress' }]);
     await assert.rejects(
-      runOnLoader(transport, publish),
+      startAndWait(transport, publish),
       /did not finish within 60 s; it may still be running: aws ssm get-command-invocation --region eu-west-1 --command-id cmd-123 --instance-id i-0abc/,
     );
   });

@@ -138,8 +138,8 @@ impl IndexBuilder {
                 }),
                 Err(e) => {
                     return Err(Error {
-                        kind: e.kind,
                         message: format!("line {}: {}", number, e.message),
+                        ..e
                     })
                 }
             }

@@ -61,7 +61,7 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         (">", FilterOp::Gt),
     ];
     let bad = || {
-        Error::bad_query(format!(
+        Error::bad_query("filters", format!(
             "filter \"{}\" is not of the form name=value, name!=value, name<value, name<=value, name>value or name>=value",
             expr
         ))
@@ -83,10 +83,10 @@ pub(crate) fn parse_filter(expr: &str) -> Result<Filter> {
         _ => FilterValue::Text(value.trim_matches('"').to_string()),
     };
     if matches!(value, FilterValue::Text(_)) && !matches!(op, FilterOp::Eq | FilterOp::Ne) {
-        return Err(Error::bad_query(format!(
-            "filter \"{}\": <, <=, > and >= need a number",
-            expr
-        )));
+        return Err(Error::bad_query(
+            "filters",
+            format!("filter \"{}\": <, <=, > and >= need a number", expr),
+        ));
     }
     Ok(Filter {
         column: column.to_string(),
@@ -111,17 +111,23 @@ impl Filter {
                 }
             }
             (ColumnKind::Number, FilterValue::Text(t)) => {
-                return Err(Error::bad_query(format!(
-                    "filter on \"{}\": it holds numbers, \"{}\" is not one",
-                    self.column, t
-                )))
+                return Err(Error::bad_query(
+                    "filters",
+                    format!(
+                        "filter on \"{}\": it holds numbers, \"{}\" is not one",
+                        self.column, t
+                    ),
+                ))
             }
             (ColumnKind::Keyword, _) => {
                 if !matches!(self.op, FilterOp::Eq | FilterOp::Ne) {
-                    return Err(Error::bad_query(format!(
-                        "filter on \"{}\": it holds text, which only = and != compare",
-                        self.column
-                    )));
+                    return Err(Error::bad_query(
+                        "filters",
+                        format!(
+                            "filter on \"{}\": it holds text, which only = and != compare",
+                            self.column
+                        ),
+                    ));
                 }
                 let ord = column.find(&self.text)?;
                 for d in 0..column.doc_count().min(docs) {
@@ -152,18 +158,21 @@ pub(crate) fn filter_bitset(segment: &Segment, exprs: &[String]) -> Result<Optio
         let f = parse_filter(expr)?;
         let column = segment.column(&f.column)?.ok_or_else(|| {
             let names = segment.column_names();
-            Error::bad_query(if names.is_empty() {
-                format!(
-                    "filter on \"{}\": this index has no metadata columns to filter on",
-                    f.column
-                )
-            } else {
-                format!(
-                    "filter on \"{}\": unknown column; this index can filter on {}",
-                    f.column,
-                    names.join(", ")
-                )
-            })
+            Error::bad_query(
+                "filters",
+                if names.is_empty() {
+                    format!(
+                        "filter on \"{}\": this index has no metadata columns to filter on",
+                        f.column
+                    )
+                } else {
+                    format!(
+                        "filter on \"{}\": unknown column; this index can filter on {}",
+                        f.column,
+                        names.join(", ")
+                    )
+                },
+            )
         })?;
         f.retain_matching(&column, &mut bits)?;
     }

@@ -30,16 +30,24 @@ fn is_field_name(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
+fn check_length(query: &str) -> Result<()> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::bad_query(
+            "query",
+            format!(
+                "the query is {} bytes long; at most {} are accepted",
+                query.len(),
+                MAX_QUERY_BYTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Splits a query into clauses. `known_fields` decides whether `x:y` is a field query: a prefix
 /// that is not a field of the index is plain text (so "ratio:3" in free text still searches).
 pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clause>> {
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::bad_query(format!(
-            "the query is {} bytes long; at most {} are accepted",
-            query.len(),
-            MAX_QUERY_BYTES
-        )));
-    }
+    check_length(query)?;
     let mut clauses = Vec::new();
     let mut rest = query.trim_start();
     while !rest.is_empty() {
@@ -65,7 +73,10 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
         }
         let text = if let Some(r) = rest.strip_prefix('"') {
             let close = r.find('"').ok_or_else(|| {
-                Error::bad_query("a phrase is missing its closing quote: write \"words in quotes\"")
+                Error::bad_query(
+                    "query",
+                    "a phrase is missing its closing quote: write \"words in quotes\"",
+                )
             })?;
             let phrase = &r[..close];
             rest = &r[close + 1..];
@@ -83,10 +94,10 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
             clauses.push(Clause { occur, field, text });
         }
         if clauses.len() > MAX_CLAUSES {
-            return Err(Error::bad_query(format!(
-                "the query has more than {} words or phrases",
-                MAX_CLAUSES
-            )));
+            return Err(Error::bad_query(
+                "query",
+                format!("the query has more than {} words or phrases", MAX_CLAUSES),
+            ));
         }
         rest = rest.trim_start();
     }
@@ -95,13 +106,7 @@ pub(crate) fn parse_query(query: &str, known_fields: &[&str]) -> Result<Vec<Clau
 
 /// Every whitespace-separated word as an optional, unqualified clause (no query syntax).
 pub(crate) fn plain_words(query: &str) -> Result<Vec<Clause>> {
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(Error::bad_query(format!(
-            "the query is {} bytes long; at most {} are accepted",
-            query.len(),
-            MAX_QUERY_BYTES
-        )));
-    }
+    check_length(query)?;
     Ok(query
         .split_whitespace()
         .map(|w| Clause {

@@ -14,5 +14,7 @@ mod norms;
 mod rankers;
 
 pub use norms::Norms;
-pub use rankers::{Ranker, RankerParams};
+pub use rankers::{
+    rankers_json, ParamSpec, Ranker, RankerParams, RankerSpec, DEFAULT_RANKER, RANKERS,
+};
 pub(crate) use rankers::{TermScorer, TermStats};

@@ -10,6 +10,161 @@ pub const DIRICHLET_MU: f64 = 2000.0;
 pub const JELINEK_MERCER_LAMBDA: f64 = 0.7;
 pub const PIVOTED_S: f64 = 0.2;
 pub const ABSOLUTE_DISCOUNT_DELTA: f64 = 0.7;
+/// The ranker a search uses when it names none.
+pub const DEFAULT_RANKER: &str = "bm25";
+
+/// One parameter of a ranker: its name (on the CLI, in the HTTP API, in `params`), its default,
+/// the closed range `[min, max]` of accepted values, and what it does in one line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub default: f64,
+    pub min: f64,
+    pub max: f64,
+    pub meaning: &'static str,
+}
+
+/// One ranker: its name, a one-line description, and its parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RankerSpec {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub params: &'static [ParamSpec],
+}
+
+/// The rankers and their parameters: the one definition every layer derives from (the request
+/// parser below, the HTTP schemas, the OpenAPI document, the CLI flags and help; the TypeScript
+/// runtime reads it through the WebAssembly module's `rankersJson()`).
+///
+/// Ranges are chosen so that every score is a finite number on any index, and wide enough for any
+/// sweep a researcher runs. What lies outside breaks the formulas: `k1` near f64::MAX overflows
+/// `(k1 + 1)·idf`; a `mu`, `lambda` or `delta` near 0 (subnormal) makes `1/(x·p(w|C))` infinite;
+/// `lambda` = 1 scores every document 0; `b` and `s` outside [0, 1] make the length
+/// normalisation negative for long or short documents. Inside, with p(w|C) ≥ 2⁻⁶⁴, tf and lengths
+/// below 2³² and at most a few hundred query terms, every term score and prior stays far from
+/// f64's limits (tested: `in_range_parameters_give_finite_scores` in src/tests/).
+pub const RANKERS: &[RankerSpec] = &[
+    RankerSpec {
+        name: "bm25",
+        meaning: "Okapi BM25 (MeTA's formula, query-term saturation k3 = 500)",
+        params: &[
+            ParamSpec {
+                name: "k1",
+                default: BM25_K1,
+                min: 0.0,
+                max: 1000.0,
+                meaning: "term-frequency saturation",
+            },
+            ParamSpec {
+                name: "b",
+                default: BM25_B,
+                min: 0.0,
+                max: 1.0,
+                meaning: "document-length normalisation",
+            },
+        ],
+    },
+    RankerSpec {
+        name: "dirichlet",
+        meaning: "query likelihood with a Dirichlet prior",
+        params: &[ParamSpec {
+            name: "mu",
+            default: DIRICHLET_MU,
+            min: 1.0,
+            max: 1_000_000.0,
+            meaning: "Dirichlet prior (pseudo-count of the collection model)",
+        }],
+    },
+    RankerSpec {
+        name: "jelinek-mercer",
+        meaning: "query likelihood with Jelinek-Mercer smoothing",
+        params: &[ParamSpec {
+            name: "lambda",
+            default: JELINEK_MERCER_LAMBDA,
+            min: 0.001,
+            max: 0.999,
+            meaning: "weight of the collection model",
+        }],
+    },
+    RankerSpec {
+        name: "pivoted",
+        meaning: "pivoted length normalisation",
+        params: &[ParamSpec {
+            name: "s",
+            default: PIVOTED_S,
+            min: 0.0,
+            max: 1.0,
+            meaning: "pivot slope (length normalisation)",
+        }],
+    },
+    RankerSpec {
+        name: "absolute-discount",
+        meaning: "query likelihood with absolute discounting",
+        params: &[ParamSpec {
+            name: "delta",
+            default: ABSOLUTE_DISCOUNT_DELTA,
+            min: 0.001,
+            max: 0.999,
+            meaning: "discount subtracted from each term count",
+        }],
+    },
+];
+
+/// The table as JSON: `{"default":"bm25","rankers":[{"name","meaning","params":[{"name",
+/// "default","min","max","meaning"}]}]}` (what the WebAssembly module's `rankersJson()` returns).
+pub fn rankers_json() -> serde_json::Value {
+    let rankers: Vec<serde_json::Value> = RANKERS
+        .iter()
+        .map(|r| {
+            let params: Vec<serde_json::Value> = r
+                .params
+                .iter()
+                .map(|p| {
+                    serde_json::json!({"name": p.name, "default": p.default, "min": p.min, "max": p.max, "meaning": p.meaning})
+                })
+                .collect();
+            serde_json::json!({"name": r.name, "meaning": r.meaning, "params": params})
+        })
+        .collect();
+    serde_json::json!({ "default": DEFAULT_RANKER, "rankers": rankers })
+}
+
+/// What a parameter accepts, for messages: `a number from 0 to 1 (default 0.4)`.
+fn accepted(p: &ParamSpec) -> String {
+    format!(
+        "a number from {} to {} (default {})",
+        p.min, p.max, p.default
+    )
+}
+
+/// The refusal of a parameter value that is not a number (JSON `null`, a string): names the
+/// parameter and, when some ranker has it, its range.
+fn not_a_number(name: &str) -> Error {
+    let spec = RANKERS
+        .iter()
+        .flat_map(|r| r.params.iter())
+        .find(|p| p.name == name);
+    match spec {
+        Some(p) => Error::bad_query(
+            p.name,
+            format!("ranker parameter {} must be {}", p.name, accepted(p)),
+        ),
+        None => Error::bad_query(
+            "params",
+            format!("ranker parameter {} must be a number", name),
+        ),
+    }
+}
+
+/// The request field a parameter name is reported under: its own name when some ranker has it,
+/// `params` otherwise (an unknown name is not echoed into the field).
+fn param_field(name: &str) -> &'static str {
+    RANKERS
+        .iter()
+        .flat_map(|r| r.params.iter())
+        .find(|p| p.name == name)
+        .map_or("params", |p| p.name)
+}
 
 /// A ranker with its parameters, chosen per query.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,15 +176,30 @@ pub enum Ranker {
     AbsoluteDiscount { delta: f64 },
 }
 
-/// Parameters as named on the CLI and in the HTTP API; absent ones take the ranker's default.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RankerParams {
-    pub k1: Option<f64>,
-    pub b: Option<f64>,
-    pub mu: Option<f64>,
-    pub lambda: Option<f64>,
-    pub s: Option<f64>,
-    pub delta: Option<f64>,
+/// Parameters as named on the CLI and in the HTTP API, in the order given; absent ones take the
+/// ranker's default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RankerParams(pub Vec<(String, f64)>);
+
+impl RankerParams {
+    pub fn with(mut self, name: &str, value: f64) -> RankerParams {
+        self.0.push((name.to_string(), value));
+        self
+    }
+
+    /// Reads `{"k1": 1.2, "b": 0.75}`; every value must be a number (which ranker takes which
+    /// parameter, and its range, is `Ranker::from_name`'s check).
+    pub fn from_json(value: &serde_json::Value) -> Result<RankerParams> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| Error::bad_query("params", "\"params\" must be an object of numbers"))?;
+        let mut params = RankerParams::default();
+        for (name, value) in object {
+            let x = value.as_f64().ok_or_else(|| not_a_number(name))?;
+            params = params.with(name, x);
+        }
+        Ok(params)
+    }
 }
 
 /// Corpus statistics of one query term in one field.
@@ -148,81 +318,96 @@ impl TermScorer {
     }
 }
 
-fn check(name: &str, value: f64, ok: bool, accepted: &str) -> Result<f64> {
-    if value.is_finite() && ok {
-        Ok(value)
-    } else {
-        Err(Error::bad_query(format!(
-            "ranker parameter {} must be {}, got {}",
-            name, accepted, value
-        )))
+fn names(list: impl Iterator<Item = &'static str>) -> String {
+    let all: Vec<&str> = list.collect();
+    match all.len() {
+        0 => String::new(),
+        1 => all[0].to_string(),
+        n => format!("{} or {}", all[..n - 1].join(", "), all[n - 1]),
     }
 }
 
 impl Ranker {
-    /// The ranker called `name` (`bm25`, `dirichlet`, `jelinek-mercer`, `pivoted`,
-    /// `absolute-discount`) with `params`; a parameter that belongs to another ranker is an error.
-    pub fn from_name(name: &str, p: RankerParams) -> Result<Ranker> {
-        let given: Vec<&str> = [
-            ("k1", p.k1),
-            ("b", p.b),
-            ("mu", p.mu),
-            ("lambda", p.lambda),
-            ("s", p.s),
-            ("delta", p.delta),
-        ]
-        .iter()
-        .filter(|(_, v)| v.is_some())
-        .map(|(n, _)| *n)
-        .collect();
-        let (ranker, allowed): (Ranker, &[&str]) = match name {
-            "bm25" => {
-                let k1 = check("k1", p.k1.unwrap_or(BM25_K1), p.k1.map_or(true, |v| v >= 0.0), "≥ 0 (default 0.9)")?;
-                let b = check("b", p.b.unwrap_or(BM25_B), p.b.map_or(true, |v| (0.0..=1.0).contains(&v)), "from 0 to 1 (default 0.4)")?;
-                (Ranker::Bm25 { k1, b }, &["k1", "b"])
+    /// The ranker called `name` (one of `RANKERS`) with `params`. Refused, naming the field: an
+    /// unknown ranker, a parameter another ranker has, an unknown parameter, a value that is not a
+    /// finite number inside the parameter's range.
+    pub fn from_name(name: &str, params: &RankerParams) -> Result<Ranker> {
+        let spec = RANKERS.iter().find(|r| r.name == name).ok_or_else(|| {
+            Error::bad_query(
+                "ranker",
+                format!(
+                    "unknown ranker \"{}\": use {}",
+                    name,
+                    names(RANKERS.iter().map(|r| r.name))
+                ),
+            )
+        })?;
+        let mut values: Vec<f64> = spec.params.iter().map(|p| p.default).collect();
+        for (given, value) in &params.0 {
+            let at = match spec.params.iter().position(|p| p.name == given) {
+                Some(at) => at,
+                None if param_field(given) != "params" => {
+                    return Err(Error::bad_query(
+                        param_field(given),
+                        format!(
+                            "parameter {} does not apply to ranker {} (its parameters: {})",
+                            given,
+                            name,
+                            names(spec.params.iter().map(|p| p.name))
+                        ),
+                    ))
+                }
+                None => {
+                    return Err(Error::bad_query(
+                        "params",
+                        format!(
+                            "unknown ranker parameter \"{}\": {}",
+                            given,
+                            names(RANKERS.iter().flat_map(|r| r.params.iter()).map(|p| p.name))
+                        ),
+                    ))
+                }
+            };
+            let p = &spec.params[at];
+            if !(value.is_finite() && *value >= p.min && *value <= p.max) {
+                return Err(Error::bad_query(
+                    p.name,
+                    format!(
+                        "ranker parameter {} must be {}, got {}",
+                        p.name,
+                        accepted(p),
+                        value
+                    ),
+                ));
             }
-            "dirichlet" => {
-                let mu = check("mu", p.mu.unwrap_or(DIRICHLET_MU), p.mu.map_or(true, |v| v > 0.0), "> 0 (default 2000)")?;
-                (Ranker::Dirichlet { mu }, &["mu"])
-            }
-            "jelinek-mercer" => {
-                let lambda = check(
-                    "lambda",
-                    p.lambda.unwrap_or(JELINEK_MERCER_LAMBDA),
-                    p.lambda.map_or(true, |v| v > 0.0 && v < 1.0),
-                    "between 0 and 1, exclusive (default 0.7)",
-                )?;
-                (Ranker::JelinekMercer { lambda }, &["lambda"])
-            }
-            "pivoted" => {
-                let s = check("s", p.s.unwrap_or(PIVOTED_S), p.s.map_or(true, |v| (0.0..=1.0).contains(&v)), "from 0 to 1 (default 0.2)")?;
-                (Ranker::Pivoted { s }, &["s"])
-            }
-            "absolute-discount" => {
-                let delta = check(
-                    "delta",
-                    p.delta.unwrap_or(ABSOLUTE_DISCOUNT_DELTA),
-                    p.delta.map_or(true, |v| v > 0.0 && v < 1.0),
-                    "between 0 and 1, exclusive (default 0.7)",
-                )?;
-                (Ranker::AbsoluteDiscount { delta }, &["delta"])
-            }
-            other => {
-                return Err(Error::bad_query(format!(
-                    "unknown ranker \"{}\": use bm25, dirichlet, jelinek-mercer, pivoted or absolute-discount",
-                    other
-                )))
-            }
-        };
-        if let Some(extra) = given.iter().find(|g| !allowed.contains(g)) {
-            return Err(Error::bad_query(format!(
-                "parameter {} does not apply to ranker {} (its parameters: {})",
-                extra,
-                name,
-                allowed.join(", ")
-            )));
+            values[at] = *value;
         }
-        Ok(ranker)
+        Ok(match spec.name {
+            "bm25" => Ranker::Bm25 {
+                k1: values[0],
+                b: values[1],
+            },
+            "dirichlet" => Ranker::Dirichlet { mu: values[0] },
+            "jelinek-mercer" => Ranker::JelinekMercer { lambda: values[0] },
+            "pivoted" => Ranker::Pivoted { s: values[0] },
+            _ => Ranker::AbsoluteDiscount { delta: values[0] },
+        })
+    }
+
+    /// The name this ranker has in `RANKERS`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Ranker::Bm25 { .. } => "bm25",
+            Ranker::Dirichlet { .. } => "dirichlet",
+            Ranker::JelinekMercer { .. } => "jelinek-mercer",
+            Ranker::Pivoted { .. } => "pivoted",
+            Ranker::AbsoluteDiscount { .. } => "absolute-discount",
+        }
+    }
+
+    /// The default ranker with its default parameters.
+    pub fn default_ranker() -> Ranker {
+        Ranker::from_name(DEFAULT_RANKER, &RankerParams::default()).expect("the table holds it")
     }
 
     /// Whether the ranker adds a per-document prior (the language models do).
@@ -328,16 +513,10 @@ mod tests {
     }
 
     fn all_rankers() -> Vec<Ranker> {
-        [
-            "bm25",
-            "dirichlet",
-            "jelinek-mercer",
-            "pivoted",
-            "absolute-discount",
-        ]
-        .iter()
-        .map(|n| Ranker::from_name(n, RankerParams::default()).unwrap())
-        .collect()
+        RANKERS
+            .iter()
+            .map(|r| Ranker::from_name(r.name, &RankerParams::default()).unwrap())
+            .collect()
     }
 
     /// Hand computations for tf=3, |d|=80, 20 distinct terms, N=1000, df=50, p(w|C)=0.001, avg |d|=100
@@ -416,42 +595,77 @@ mod tests {
     }
 
     #[test]
-    fn bad_names_and_parameters_say_what_is_accepted() {
-        let e = Ranker::from_name("tfidf", RankerParams::default()).unwrap_err();
-        assert!(e.message.contains("bm25, dirichlet"), "{}", e.message);
-        let e = Ranker::from_name(
-            "bm25",
-            RankerParams {
-                b: Some(1.5),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert!(e.message.contains("from 0 to 1"), "{}", e.message);
-        let e = Ranker::from_name(
-            "bm25",
-            RankerParams {
-                k1: Some(f64::NAN),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert!(e.message.contains("k1"), "{}", e.message);
-        let e = Ranker::from_name(
-            "dirichlet",
-            RankerParams {
-                k1: Some(1.0),
-                ..Default::default()
-            },
-        )
-        .unwrap_err();
-        assert!(e.message.contains("does not apply"), "{}", e.message);
+    fn the_table_names_every_ranker_with_its_defaults() {
+        for spec in RANKERS {
+            let r = Ranker::from_name(spec.name, &RankerParams::default()).unwrap();
+            assert_eq!(r.name(), spec.name);
+            for p in spec.params {
+                assert!(p.min <= p.default && p.default <= p.max, "{}", p.name);
+                let at_min = RankerParams::default().with(p.name, p.min);
+                let at_max = RankerParams::default().with(p.name, p.max);
+                assert!(Ranker::from_name(spec.name, &at_min).is_ok());
+                assert!(Ranker::from_name(spec.name, &at_max).is_ok());
+            }
+        }
         assert_eq!(
-            Ranker::from_name("bm25", RankerParams::default()).unwrap(),
+            Ranker::default_ranker(),
             Ranker::Bm25 {
                 k1: BM25_K1,
                 b: BM25_B
             }
+        );
+        let json = rankers_json();
+        assert_eq!(json["default"], "bm25");
+        assert_eq!(json["rankers"][2]["params"][0]["name"], "lambda");
+        assert_eq!(json["rankers"][2]["params"][0]["max"], 0.999);
+    }
+
+    #[test]
+    fn bad_names_and_parameters_say_what_is_accepted() {
+        let refused =
+            |name: &str, params: RankerParams| Ranker::from_name(name, &params).unwrap_err();
+        let e = refused("tfidf", RankerParams::default());
+        assert_eq!(e.field, Some("ranker"));
+        assert!(
+            e.message
+                .contains("bm25, dirichlet, jelinek-mercer, pivoted or absolute-discount"),
+            "{}",
+            e.message
+        );
+        let e = refused("bm25", RankerParams::default().with("b", 1.5));
+        assert_eq!(e.field, Some("b"));
+        assert_eq!(
+            e.message,
+            "ranker parameter b must be a number from 0 to 1 (default 0.4), got 1.5"
+        );
+        for bad in [f64::NAN, f64::INFINITY, 1e300, -0.5] {
+            let e = refused("bm25", RankerParams::default().with("k1", bad));
+            assert_eq!(e.field, Some("k1"), "{}", bad);
+        }
+        let e = refused("dirichlet", RankerParams::default().with("mu", 5e-324));
+        assert!(e.message.contains("from 1 to 1000000"), "{}", e.message);
+        let e = refused("dirichlet", RankerParams::default().with("k1", 1.0));
+        assert_eq!(e.field, Some("k1"));
+        assert!(
+            e.message
+                .contains("does not apply to ranker dirichlet (its parameters: mu)"),
+            "{}",
+            e.message
+        );
+        let e = refused("bm25", RankerParams::default().with("zeta", 1.0));
+        assert_eq!(e.field, Some("params"));
+        assert!(
+            e.message.contains("k1, b, mu, lambda, s or delta"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            Ranker::from_name(
+                "jelinek-mercer",
+                &RankerParams::default().with("lambda", 0.2)
+            )
+            .unwrap(),
+            Ranker::JelinekMercer { lambda: 0.2 }
         );
     }
 }

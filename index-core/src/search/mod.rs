@@ -18,7 +18,7 @@ mod topk;
 
 pub use request::{Counting, SearchRequest, SearchResults, Total, MAX_WINDOW};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::segment::Segment;
 
 /// Runs `request` against `segment`: one plan, evaluated for the top k and, when asked, counted.
@@ -34,6 +34,14 @@ pub fn search(segment: &Segment, request: &SearchRequest) -> Result<SearchResult
     } else {
         maxscore::top_k(&mut top, k, request.after)?
     };
+    // The ranker table's ranges keep every score finite; a NaN or infinity would rank documents in
+    // arbitrary order and break cursors, so it is refused rather than returned.
+    if let Some(&(doc, score)) = hits.iter().find(|h| !h.1.is_finite()) {
+        return Err(Error::internal(format!(
+            "{:?} gave document {} the score {}, which is not a finite number; please report this with the query and parameters",
+            request.ranker, doc, score
+        )));
+    }
     Ok(SearchResults {
         total,
         hits: hits.into_iter().skip(request.offset).collect(),

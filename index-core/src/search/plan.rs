@@ -287,16 +287,19 @@ fn field_id(names: &[&str], name: &str) -> Result<u32> {
         .map(|i| i as u32)
         .ok_or_else(|| {
             if names.len() == 1 {
-                Error::bad_query(format!(
+                Error::bad_query("fields", format!(
                     "unknown field \"{}\": this index has one field, \"{}\" (built with its fields combined; build with --field-mode separate to search fields apart)",
                     name, names[0]
                 ))
             } else {
-                Error::bad_query(format!(
+                Error::bad_query(
+                    "fields",
+                    format!(
                     "unknown field \"{}\": this index has {}",
                     name,
                     names.join(", ")
-                ))
+                ),
+                )
             }
         })
 }
@@ -313,7 +316,10 @@ fn analyze_clauses(segment: &Segment, request: &SearchRequest) -> Result<Vec<Ana
     let default_fields: Vec<u32> = match &request.fields {
         None => (0..names.len() as u32).collect(),
         Some(list) if list.is_empty() => {
-            return Err(Error::bad_query("\"fields\" must name at least one field"))
+            return Err(Error::bad_query(
+                "fields",
+                "\"fields\" must name at least one field",
+            ))
         }
         Some(list) => list
             .iter()
@@ -347,11 +353,14 @@ fn analyze_clauses(segment: &Segment, request: &SearchRequest) -> Result<Vec<Ana
         }
         let span = tokens.last().map_or(0, |t| t.1);
         if is_phrase && span > MAX_PHRASE_SPAN {
-            return Err(Error::bad_query(format!(
-                "a phrase may span at most {} words, stop words counted; this one spans {}",
-                MAX_PHRASE_SPAN + 1,
-                span + 1
-            )));
+            return Err(Error::bad_query(
+                "query",
+                format!(
+                    "a phrase may span at most {} words, stop words counted; this one spans {}",
+                    MAX_PHRASE_SPAN + 1,
+                    span + 1
+                ),
+            ));
         }
         clauses.push(AnalyzedClause {
             occur: c.occur,
@@ -362,6 +371,7 @@ fn analyze_clauses(segment: &Segment, request: &SearchRequest) -> Result<Vec<Ana
     }
     if !clauses.is_empty() && clauses.iter().all(|c| c.occur == Occur::MustNot) {
         return Err(Error::bad_query(
+            "query",
             "the query only excludes: add at least one word or phrase to search for",
         ));
     }

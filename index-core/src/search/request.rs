@@ -1,7 +1,7 @@
 //! What a search asks for and what it returns.
 
 use crate::error::{Error, Result};
-use crate::scoring::{Ranker, RankerParams};
+use crate::scoring::{Ranker, RankerParams, DEFAULT_RANKER};
 use serde_json::Value;
 
 /// Largest `offset + size` a request may reach; deeper pages go through `after` (a cursor).
@@ -60,7 +60,7 @@ impl SearchRequest {
     pub fn new(query: &str) -> SearchRequest {
         SearchRequest {
             query: query.to_string(),
-            ranker: Ranker::from_name("bm25", RankerParams::default()).expect("default ranker"),
+            ranker: Ranker::default_ranker(),
             offset: 0,
             size: 10,
             fields: None,
@@ -77,12 +77,13 @@ impl SearchRequest {
     /// "exhaustive":false,"plain":false}`; every key is optional. `count` is `true` (exact, the
     /// default), `false` (no total) or a positive integer N (exact up to N, then "at least N").
     pub fn from_json(query: &str, json: &str) -> Result<SearchRequest> {
-        let v: Value = serde_json::from_str(json)
-            .map_err(|e| Error::bad_query(format!("search options are not JSON: {}", e)))?;
+        let v: Value = serde_json::from_str(json).map_err(|e| {
+            Error::bad_query("options", format!("search options are not JSON: {}", e))
+        })?;
         let mut r = SearchRequest::new(query);
         let obj = v
             .as_object()
-            .ok_or_else(|| Error::bad_query("search options must be a JSON object"))?;
+            .ok_or_else(|| Error::bad_query("options", "search options must be a JSON object"))?;
         for key in obj.keys() {
             if ![
                 "ranker",
@@ -98,47 +99,26 @@ impl SearchRequest {
             ]
             .contains(&key.as_str())
             {
-                return Err(Error::bad_query(format!(
-                    "unknown search option \"{}\"",
-                    key
-                )));
+                return Err(Error::bad_query(
+                    "options",
+                    format!("unknown search option \"{}\"", key),
+                ));
             }
         }
-        let mut params = RankerParams::default();
-        if let Some(p) = v.get("params") {
-            let p = p
-                .as_object()
-                .ok_or_else(|| Error::bad_query("\"params\" must be an object of numbers"))?;
-            for (name, value) in p {
-                let x = value.as_f64().ok_or_else(|| {
-                    Error::bad_query(format!("ranker parameter {} must be a number", name))
-                })?;
-                let slot = match name.as_str() {
-                    "k1" => &mut params.k1,
-                    "b" => &mut params.b,
-                    "mu" => &mut params.mu,
-                    "lambda" => &mut params.lambda,
-                    "s" => &mut params.s,
-                    "delta" => &mut params.delta,
-                    other => {
-                        return Err(Error::bad_query(format!(
-                            "unknown ranker parameter \"{}\": k1, b, mu, lambda, s or delta",
-                            other
-                        )))
-                    }
-                };
-                *slot = Some(x);
-            }
-        }
+        let params = match v.get("params") {
+            Some(p) => RankerParams::from_json(p)?,
+            None => RankerParams::default(),
+        };
         let ranker = v
             .get("ranker")
             .map(|x| {
                 x.as_str()
-                    .ok_or_else(|| Error::bad_query("\"ranker\" must be a string"))
+                    .ok_or_else(|| Error::bad_query("ranker", "\"ranker\" must be a string"))
             })
             .transpose()?;
-        r.ranker = Ranker::from_name(ranker.unwrap_or("bm25"), params)?;
-        let count = |key: &str, max: usize| -> Result<Option<usize>> {
+        r.ranker = Ranker::from_name(ranker.unwrap_or(DEFAULT_RANKER), &params)?;
+        let count = |key: &'static str, max: usize| -> Result<Option<usize>> {
+            let field = key;
             match v.get(key) {
                 None => Ok(None),
                 Some(x) => x
@@ -146,37 +126,40 @@ impl SearchRequest {
                     .filter(|&n| n as usize <= max)
                     .map(|n| Some(n as usize))
                     .ok_or_else(|| {
-                        Error::bad_query(format!(
-                            "\"{}\" must be an integer from 0 to {}",
-                            key, max
-                        ))
+                        Error::bad_query(
+                            field,
+                            format!("\"{}\" must be an integer from 0 to {}", key, max),
+                        )
                     }),
             }
         };
         r.offset = count("offset", MAX_WINDOW)?.unwrap_or(0);
         r.size = count("size", MAX_WINDOW)?.unwrap_or(10);
         if r.offset + r.size > MAX_WINDOW {
-            return Err(Error::bad_query(format!(
-                "offset + size must be at most {}; page deeper with \"after\"",
-                MAX_WINDOW
-            )));
+            return Err(Error::bad_query(
+                "offset",
+                format!(
+                    "offset + size must be at most {}; page deeper with \"after\"",
+                    MAX_WINDOW
+                ),
+            ));
         }
-        let strings = |key: &str| -> Result<Option<Vec<String>>> {
+        let strings = |key: &'static str| -> Result<Option<Vec<String>>> {
             match v.get(key) {
                 None => Ok(None),
                 Some(Value::Array(a)) => a
                     .iter()
                     .map(|x| {
                         x.as_str().map(str::to_string).ok_or_else(|| {
-                            Error::bad_query(format!("\"{}\" must be a list of strings", key))
+                            Error::bad_query(key, format!("\"{}\" must be a list of strings", key))
                         })
                     })
                     .collect::<Result<Vec<_>>>()
                     .map(Some),
-                Some(_) => Err(Error::bad_query(format!(
-                    "\"{}\" must be a list of strings",
-                    key
-                ))),
+                Some(_) => Err(Error::bad_query(
+                    key,
+                    format!("\"{}\" must be a list of strings", key),
+                )),
             }
         };
         r.fields = strings("fields")?;
@@ -191,19 +174,20 @@ impl SearchRequest {
                 (Some(s), Some(d)) if s.is_finite() => r.after = Some((s, d as u32)),
                 _ => {
                     return Err(Error::bad_query(
+                        "after",
                         "\"after\" must be {\"score\": number, \"doc\": integer}",
                     ))
                 }
             }
         }
-        let flag = |key: &str, default: bool| -> Result<bool> {
+        let flag = |key: &'static str, default: bool| -> Result<bool> {
             match v.get(key) {
                 None => Ok(default),
                 Some(Value::Bool(b)) => Ok(*b),
-                Some(_) => Err(Error::bad_query(format!(
-                    "\"{}\" must be true or false",
-                    key
-                ))),
+                Some(_) => Err(Error::bad_query(
+                    key,
+                    format!("\"{}\" must be true or false", key),
+                )),
             }
         };
         r.count = match v.get("count") {
@@ -213,6 +197,7 @@ impl SearchRequest {
                 Some(n) if n >= 1 => Counting::UpTo(n),
                 _ => {
                     return Err(Error::bad_query(
+                        "count",
                         "\"count\" must be true (exact), false (no total) or a positive integer (exact up to it, then \"at least\")",
                     ))
                 }

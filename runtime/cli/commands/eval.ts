@@ -1,9 +1,15 @@
 /** `sir eval --index DIR --queries Q --qrels QRELS`: nDCG@10, MAP, P@10 and R@100 of a ranker. */
-import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
+import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { openIndexFlag } from '../open-index.js';
-import { rankerFlagHelp, rankerOptions } from '../ranker-flags.js';
-import { evalReportJson, evaluate, formatEvalTable, writeRun } from '../../eval/index.js';
-import { DEFAULT_RUN_DEPTH, readRunInputs, runFlagSpec, runQueries } from './run.js';
+import { rankerFlagHelp } from '../ranker-flags.js';
+import { RUN_FLAGS_HELP, RUN_FLAG_OPTIONS, runSettings, runWithProgress } from '../run-flags.js';
+import {
+  evalReportJson,
+  evaluate,
+  formatEvalTable,
+  readJudgedQueries,
+  writeRun,
+} from '../../eval/index.js';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -12,13 +18,12 @@ export const evalCommand: Command = {
 
 Runs the judged queries and scores the ranking with trec_eval's semantics: ties broken by
 document id descending, unjudged documents not relevant, judged queries without hits count
-as zero. Prints nDCG@10, MAP, P@10 and R@100 averaged over the judged queries.
+as zero (so do queries left out by --skip-bad). Prints nDCG@10, MAP, P@10 and R@100 averaged
+over the judged queries.
 
 Options:
-  --index DIR        the index folder (required)
-  --queries FILE     BEIR queries.jsonl or TSV id<TAB>text (required)
+${RUN_FLAGS_HELP}
   --qrels FILE       BEIR TSV with header, or TREC "qid 0 docid rel" (required)
-  --k N              hits per query (default 1000)
   --run-out FILE     also write the TREC run file
   --per-query        also print every query's measures
   --json             print JSON (trec_eval measure names) instead of a table
@@ -33,28 +38,32 @@ Example:
     const { values } = parseFlags(
       argv,
       {
-        ...runFlagSpec,
+        ...RUN_FLAG_OPTIONS,
         json: { type: 'boolean' },
         'run-out': { type: 'string' },
         'per-query': { type: 'boolean' },
       },
       false,
     );
-    if (values.qrels === undefined) throw new CliError('--qrels FILE is required', 2);
-    const k = numberFlag(values.k, 'k', DEFAULT_RUN_DEPTH, { min: 1, max: 100_000, integer: true });
-    const ranking = rankerOptions(values);
-    const { queries, qrels } = await readRunInputs(values);
-    const index = openIndexFlag(values.index);
+    const qrelsFile = values.qrels as string | undefined;
+    if (qrelsFile === undefined) throw new CliError('--qrels FILE is required', 2);
+    const settings = runSettings(values);
+    const { queries, qrels } = await readJudgedQueries(settings.queriesFile, qrelsFile);
+    const index = openIndexFlag(values.index as string | undefined);
     try {
-      const run = await runQueries(index, queries, ranking, k, io);
-      if (values['run-out'] !== undefined)
-        await writeRun(values['run-out'], run, `sir-${ranking.ranker}`);
+      const { run } = runWithProgress(index, queries, settings, io);
+      const runOut = values['run-out'] as string | undefined;
+      if (runOut !== undefined) await writeRun(runOut, run, `sir-${settings.ranker}`);
       const evaluation = evaluate(run, qrels!);
-      const title = `${ranking.ranker} ${JSON.stringify(ranking.params)}`;
+      const { ranker, params } = settings;
+      const title = `${ranker} ${JSON.stringify(params)}`;
       io.stdout.write(
         values.json
-          ? `${JSON.stringify({ ranker: ranking.ranker, params: ranking.params, ...evalReportJson(evaluation) }, null, 2)}\n`
-          : formatEvalTable(evaluation, { title, perQuery: values['per-query'] ?? false }),
+          ? `${JSON.stringify({ ranker, params, ...evalReportJson(evaluation) }, null, 2)}\n`
+          : formatEvalTable(evaluation, {
+              title,
+              perQuery: (values['per-query'] as boolean | undefined) ?? false,
+            }),
       );
       return 0;
     } finally {

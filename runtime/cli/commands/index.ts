@@ -2,16 +2,21 @@
  * `sir index CORPUS.jsonl --out DIR`: builds an index from a JSONL corpus (and with `--store`,
  * publishes it as a new live version).
  */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
-import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
+import { availableParallelism, tmpdir } from 'node:os';
+import {
+  CliError,
+  type CliIO,
+  type Command,
+  kindOfPath,
+  numberFlag,
+  parseFlags,
+} from '../command.js';
 import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { formatBytes, ProgressBar } from '../progress.js';
-import { engineFailure } from '../open-index.js';
+import { openStoreFlag } from '../store-flag.js';
 import { buildIndexParallel } from '../../engine/index.js';
-import { openStore, storeOperation } from './versions.js';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -21,10 +26,17 @@ export const indexCommand: Command = {
 Builds a search index from a JSONL corpus: one JSON object per line with "_id" or "id"
 (string or integer), the text fields, and any other keys, which are stored and returned with
 hits; top-level numbers, booleans and short strings also become filterable (year>=1900).
+A UTF-8 byte-order mark is skipped; CR-only line ends are refused by name. A field no document
+has is refused, naming the keys the corpus has.
+
+Segments beyond --memory-mb are spilled to a scratch folder in the system's temporary folder
+(TMPDIR), removed when the build ends. Only DIR/index.sir is written into --out, under a
+temporary name until it is complete; a failed or killed build leaves nothing there.
 
 Options:
-  --out DIR              write the index to DIR (DIR/index.sir)
+  --out DIR              write the index to DIR (DIR/index.sir; DIR is created if missing)
   --store DIR            build, then publish it to the index store DIR as the live version
+                         (checked before the build: a CURRENT that is a folder is refused)
   --fields LIST          corpus keys to index, comma-separated (default title,text)
   --field-mode MODE      combined (default): the fields as one; separate: each its own,
                          so queries can say title:word
@@ -53,8 +65,13 @@ Example:
     if (positionals.length !== 1)
       throw new CliError('give exactly one corpus file: sir index CORPUS.jsonl --out DIR', 2);
     const corpus = positionals[0]!;
-    if (!existsSync(corpus) || !statSync(corpus).isFile())
-      throw new CliError(`corpus file not found: ${corpus}`);
+    const corpusKind = kindOfPath(corpus);
+    if (corpusKind !== 'file')
+      throw new CliError(
+        corpusKind === 'missing'
+          ? `corpus file not found: ${corpus}`
+          : `the corpus ${corpus} is ${corpusKind === 'folder' ? 'a folder' : 'not a regular file'}; give a JSONL file`,
+      );
     if ((values.out === undefined) === (values.store === undefined)) {
       throw new CliError(
         'give one of --out DIR (write an index) or --store DIR (build and publish)',
@@ -62,6 +79,16 @@ Example:
       );
     }
     const options = buildOptionsFromFlags(values);
+    if (values.out !== undefined) {
+      const outKind = kindOfPath(values.out);
+      if (outKind === 'inside-a-file' || outKind === 'file' || outKind === 'other')
+        throw new CliError(
+          `--out ${values.out} ${outKind === 'inside-a-file' ? 'lies inside a file' : 'is a file'}; give a folder (it is created if missing)`,
+          2,
+        );
+    }
+    const store = values.store !== undefined ? openStoreFlag(values.store, io) : undefined;
+    await store?.assertCurrentIsAFile();
     const threads = numberFlag(values.threads, 'threads', availableParallelism(), {
       min: 1,
       max: 64,
@@ -76,11 +103,7 @@ Example:
         threads,
         onProgress: (p) =>
           bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en-US')} docs`),
-      }).catch((err: unknown) =>
-        engineFailure(() => {
-          throw err;
-        }),
-      );
+      });
       const mbps = result.corpusBytes / 1e6 / result.seconds;
       bar.done(
         `indexed ${result.docs.toLocaleString('en-US')} documents in ${result.seconds.toFixed(2)} s ` +
@@ -91,9 +114,8 @@ Example:
         io.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
       if (result.skipped.length > 20)
         io.stderr.write(`... and ${result.skipped.length - 20} more skipped lines\n`);
-      if (values.store !== undefined) {
-        const store = openStore(values.store, io);
-        const published = await storeOperation(() => store.publish(out, { source: { corpus } }));
+      if (store !== undefined) {
+        const published = await store.publish(out, { source: { corpus } });
         io.stdout.write(`published version ${published.version} (live)\n`);
       } else {
         io.stdout.write(`${out}\n`);

@@ -5,12 +5,17 @@
  * with the result.
  */
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import { agentPublish, agentResultLine, agentRollback } from '../../upload/loader-agent.js';
 import { DEFAULT_KEEP } from '../../store/index.js';
-import { LOADER_ENV_VARS as VAR, STAGING_PREFIX } from '../../upload/loader-contract.js';
-import { LOADER_ENV_FILE, resolveAgentConfig } from '../../upload/loader-env.js';
-import { makeS3Client } from '../../upload/s3.js';
-import { userFacing } from './upload.js';
+import {
+  LOADER_ENV_FILE,
+  LOADER_ENV_VARS as VAR,
+  STAGING_PREFIX,
+  agentPublish,
+  agentResultLine,
+  agentRollback,
+  makeS3Client,
+  resolveAgentConfig,
+} from '../../upload/index.js';
 
 export const loaderAgentCommand: Command = {
   name: 'loader-agent',
@@ -56,21 +61,19 @@ Settings (flags override the environment, which overrides ${LOADER_ENV_FILE}):
       throw new CliError('publish needs --version V (the staged version id sir upload printed)', 2);
     if (action === 'rollback' && values.version !== undefined)
       throw new CliError('rollback takes no --version; it restores the previously live version', 2);
-    return userFacing(async () => {
-      const config = resolveAgentConfig(values);
-      const ctx = {
-        config,
-        client: makeS3Client({
-          region: config.region,
-          ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-        }),
-        log: (line: string) => io.stdout.write(`${line}\n`),
-      };
-      const result =
-        action === 'publish' ? await agentPublish(ctx, values.version!) : await agentRollback(ctx);
-      io.stdout.write(`${agentResultLine(result)}\n`);
-      return 0;
-    });
+    const config = resolveAgentConfig(values);
+    const ctx = {
+      config,
+      client: makeS3Client({
+        region: config.region,
+        ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      }),
+      log: (line: string) => io.stdout.write(`${line}\n`),
+    };
+    const result =
+      action === 'publish' ? await agentPublish(ctx, values.version!) : await agentRollback(ctx);
+    io.stdout.write(`${agentResultLine(result)}\n`);
+    return 0;
   },
 };
 

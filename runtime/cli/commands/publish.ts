@@ -4,8 +4,8 @@
  */
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
 import { DEFAULT_KEEP } from '../../store/index.js';
-import { openStore, storeOperation } from './versions.js';
 import { formatBytes } from '../progress.js';
+import { openStoreFlag } from '../store-flag.js';
 
 export const publishCommand: Command = {
   name: 'publish',
@@ -13,11 +13,12 @@ export const publishCommand: Command = {
   help: `Usage: sir publish --store DIR --index BUILT [--keep N] [--json]
 
 Copies the built index folder BUILT (the output of \`sir index\`) into the index store DIR as a
-new immutable version (versions/<id>/ with a manifest.json of SHA-256 checksums), verifies it,
-and makes it live by atomically replacing DIR/CURRENT. Running servers pick it up within their
-check interval; \`sir rollback\` undoes it. Old versions beyond --keep are removed; the live one
-and the rollback target are always kept. Safe to interrupt: an interrupted publish never
-changes what is live.
+new immutable version (versions/<id>/ with a manifest.json of SHA-256 checksums), checks that
+it opens as an index with this engine (header, format version, every section checksum), and
+makes it live by atomically replacing DIR/CURRENT; a folder that is not an index is refused and
+nothing changes. Running servers pick it up within their check interval; \`sir rollback\` undoes
+it. Old versions beyond --keep are removed; the live one and the rollback target are always
+kept. Safe to interrupt: an interrupted publish never changes what is live.
 
 Options:
   --store DIR    the index store folder, created if missing (required)
@@ -40,12 +41,12 @@ Example:
       },
       false,
     );
-    const store = openStore(values.store, io);
+    const store = openStoreFlag(values.store, io);
     if (values.index === undefined || values.index === '')
       throw new CliError('--index BUILT is required (the built index folder to publish)', 2);
     const keep = numberFlag(values.keep, 'keep', DEFAULT_KEEP, { min: 1, integer: true });
     const index = values.index;
-    const result = await storeOperation(() => store.publish(index, { keep }));
+    const result = await store.publish(index, { keep });
     const bytes = result.manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     if (values.json) {
       const { version, previous, pruned } = result;

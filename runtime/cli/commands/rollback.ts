@@ -5,11 +5,10 @@
  *
  * `sir rollback --stack NAME`: the same, run on the stack's loader through SSM (runtime/upload/).
  */
-import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import { openStore, storeOperation } from './versions.js';
-import { userFacing } from './upload.js';
-import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
-import { agentOutcome, prefixedLines } from '../../upload/upload.js';
+import { CliError, type CliIO, type Command, givenFlags, parseFlags } from '../command.js';
+import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, stackFromFlags } from '../stack-flags.js';
+import { openStoreFlag } from '../store-flag.js';
+import { runAgent } from '../../upload/index.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
@@ -18,7 +17,7 @@ export const rollbackCommand: Command = {
        sir rollback --stack NAME [--outputs FILE] [--json]
 
 Makes the version that was live before the current one live again, after verifying its
-checksums, by atomically replacing DIR/CURRENT. "Before" follows the store's activation history
+checksums and that it opens as an index, by atomically replacing DIR/CURRENT. "Before" follows the store's activation history
 (DIR/HISTORY), not creation time: rolling back twice returns to where you started. Fails,
 changing nothing, if there is no earlier version or if it no longer passes its checksums.
 With --stack, the rollback runs on the stack's loader instance through SSM Run Command (the
@@ -39,9 +38,7 @@ Example:
       { store: { type: 'string' }, ...STACK_FLAG_OPTIONS, json: { type: 'boolean' } },
       false,
     );
-    const stackFlags = ['stack', 'outputs', 'local-store', 's3-endpoint'].filter(
-      (k) => values[k as keyof typeof values] !== undefined,
-    );
+    const stackFlags = givenFlags(STACK_FLAG_OPTIONS, values);
     if (values.store !== undefined && stackFlags.length > 0) {
       throw new CliError(
         `give either --store DIR (a store on this machine) or --stack NAME (the loader in AWS), not both`,
@@ -49,29 +46,25 @@ Example:
       );
     }
     if (stackFlags.length > 0) {
-      return userFacing(async () => {
-        const stack = await resolveStack(values);
-        io.stderr.write(`rolling back on ${stack.transport.description}\n`);
-        const command = { args: ['rollback'], comment: 'sir rollback' };
-        const id = await stack.transport.start(command);
-        const agent = agentOutcome(
-          await stack.transport.wait(id, prefixedLines(io, 'loader: ')),
-          stack.transport,
-          id,
+      const stack = await stackFromFlags(values);
+      io.stderr.write(`rolling back on ${stack.transport.description}\n`);
+      const { agent } = await runAgent(
+        stack.transport,
+        { args: ['rollback'], comment: 'sir rollback' },
+        (line) => io.stderr.write(`loader: ${line}\n`),
+      );
+      if (values.json)
+        io.stdout.write(
+          `${JSON.stringify({ stack: stack.target.stack, version: agent.version, previous: agent.previous }, null, 2)}\n`,
         );
-        if (values.json)
-          io.stdout.write(
-            `${JSON.stringify({ stack: stack.target.stack, version: agent.version, previous: agent.previous }, null, 2)}\n`,
-          );
-        else
-          io.stdout.write(
-            `rolled back on stack ${stack.target.stack}: ${agent.version} is live again (was ${agent.previous})\n`,
-          );
-        return 0;
-      });
+      else
+        io.stdout.write(
+          `rolled back on stack ${stack.target.stack}: ${agent.version} is live again (was ${agent.previous})\n`,
+        );
+      return 0;
     }
-    const store = openStore(values.store, io);
-    const result = await storeOperation(() => store.rollback());
+    const store = openStoreFlag(values.store, io);
+    const result = await store.rollback();
     if (values.json) {
       io.stdout.write(
         `${JSON.stringify({ version: result.version, previous: result.previous ?? null }, null, 2)}\n`,

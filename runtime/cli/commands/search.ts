@@ -1,8 +1,8 @@
 /** `sir search --index DIR "QUERY"`: the top hits of one query, as a table or JSON. */
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { engineFailure, openIndexFlag } from '../open-index.js';
+import { openIndexFlag } from '../open-index.js';
 import { rankerFlagHelp, rankerFlagSpec, rankerOptions } from '../ranker-flags.js';
-import { DEFAULT_COUNT_LIMIT } from '../../engine/index.js';
+import { DEFAULT_COUNT_LIMIT, MAX_WINDOW } from '../../engine/index.js';
 
 export const searchCommand: Command = {
   name: 'search',
@@ -15,11 +15,11 @@ appear; -word and -"a phrase" must not; field:word searches one field (index bui
 
 Options:
   --index DIR       the index folder (required)
-  --k N             hits to show (default 10, at most 100000)
+  --k N             hits to show (default 10, at most ${MAX_WINDOW})
   --page N          page of k hits (default 1)
   --filter EXPR     metadata filter such as year>=1900 or party=Whig (repeatable)
-  --exact-total     count every match; by default matches are counted exactly up to 10000
-                    and beyond that the total is a lower bound
+  --exact-total     count every match; by default matches are counted exactly up to
+                    ${DEFAULT_COUNT_LIMIT} and beyond that the total is a lower bound
   --json            print JSON: total, total_relation ("eq" exact, "gte" a lower bound),
                     took_ms, hits with id, score and the stored document
   -h, --help        show this help
@@ -42,22 +42,28 @@ Example:
     if (positionals.length === 0)
       throw new CliError('give the query as an argument: sir search --index DIR "QUERY"', 2);
     const query = positionals.join(' ');
-    const k = numberFlag(values.k, 'k', 10, { min: 1, max: 100_000, integer: true });
-    const page = numberFlag(values.page, 'page', 1, { min: 1, integer: true });
-    if ((page - 1) * k + k > 100_000)
-      throw new CliError('--page × --k must stay within 100000 hits', 2);
-    const index = openIndexFlag(values.index);
+    const k = numberFlag(values.k as string | undefined, 'k', 10, {
+      min: 1,
+      max: MAX_WINDOW,
+      integer: true,
+    });
+    const page = numberFlag(values.page as string | undefined, 'page', 1, {
+      min: 1,
+      integer: true,
+    });
+    if (page * k > MAX_WINDOW)
+      throw new CliError(`--page × --k must stay within ${MAX_WINDOW} hits`, 2);
+    const ranking = rankerOptions(values);
+    const index = openIndexFlag(values.index as string | undefined);
     try {
       const started = performance.now();
-      const result = engineFailure(() =>
-        index.search(query, {
-          ...rankerOptions(values),
-          size: k,
-          offset: (page - 1) * k,
-          filters: values.filter ?? [],
-          count: values['exact-total'] ? true : DEFAULT_COUNT_LIMIT,
-        }),
-      );
+      const result = index.search(query, {
+        ...ranking,
+        size: k,
+        offset: (page - 1) * k,
+        filters: (values.filter as string[] | undefined) ?? [],
+        count: values['exact-total'] ? true : DEFAULT_COUNT_LIMIT,
+      });
       const ms = performance.now() - started;
       const hits = result.hits.map((h) => ({
         id: index.externalId(h.doc),

@@ -6,68 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import {
-  SERVER_DEFAULTS,
-  ServeError,
-  serveIndex,
-  type ServedIndex,
-  type ServeIndexOptions,
-  type ServerLimits,
-} from '../../server/index.js';
-import { type LocalPipeline, startLocalPipeline } from '../../local/pipeline.js';
-
-/** Job workers `sir serve --store` runs by default. */
-export const DEFAULT_WORKERS = 2;
-
-export interface ServeWithJobsOptions extends ServeIndexOptions {
-  /** With a store: run the job pipeline too, with this many workers (0 or absent: no jobs). */
-  workers?: number;
-  /** Folders `file://` job inputs may come from (default: the current directory). */
-  inputs?: string[];
-}
-
-/**
- * Starts serving, with the job pipeline when asked (jobs publish into the store); a failure to
- * load or to listen becomes a one-line CLI error.
- */
-export async function startServer({
-  workers = 0,
-  inputs,
-  ...o
-}: ServeWithJobsOptions): Promise<ServedIndex> {
-  let pipeline: LocalPipeline | undefined;
-  if (o.store && workers > 0)
-    pipeline = await startLocalPipeline({
-      storeDir: o.dir,
-      workers,
-      ...(inputs ? { inputRoots: inputs } : {}),
-    });
-  try {
-    const served = await serveIndex({ ...o, ...(pipeline ? { jobs: pipeline.service } : {}) });
-    return {
-      ...served,
-      close: async (graceMs?: number) => {
-        await served.close(graceMs);
-        await pipeline?.close();
-      },
-    };
-  } catch (err) {
-    await pipeline?.close();
-    if (!(err instanceof ServeError)) throw err;
-    throw new CliError(
-      err.code === 'EADDRINUSE' ? `${err.message}; pick another with --port` : err.message,
-    );
-  }
-}
-
-/** Resolves when the process is asked to stop, after closing the server. */
-export function untilSignal(close: () => Promise<void>): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = () => void close().then(() => resolve(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}
+import { SERVER_DEFAULTS, type ServerLimits } from '../../server/index.js';
+import { DEFAULT_WORKERS, startServer, untilSignal } from '../serving.js';
 
 const seconds = (ms: number) => `${ms / 1000}`;
 

@@ -3,19 +3,25 @@
  * version in the stack's staging bucket and publishes it on EFS through the loader (runtime/upload/).
  */
 import { existsSync, statSync } from 'node:fs';
-import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { DEFAULT_KEEP, StoreError } from '../../store/index.js';
 import {
-  BUILD_FLAGS_HELP,
-  BUILD_FLAG_OPTIONS,
-  buildOptionsFromFlags,
-  givenBuildFlags,
-} from '../build-flags.js';
-import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, resolveStack } from '../../upload/stack-target.js';
-import { DEFAULT_PART_BYTES, MIN_PART_BYTES } from '../../upload/stage-files.js';
-import { prepareCorpusUpload, prepareIndexUpload } from '../../upload/staged-version.js';
-import { UploadError } from '../../upload/upload-error.js';
-import { runUpload } from '../../upload/upload.js';
+  CliError,
+  type CliIO,
+  type Command,
+  givenFlags,
+  numberFlag,
+  parseFlags,
+} from '../command.js';
+import { DEFAULT_KEEP } from '../../store/index.js';
+import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
+import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, stackFromFlags } from '../stack-flags.js';
+import { progressOn } from '../upload-progress.js';
+import {
+  DEFAULT_PART_BYTES,
+  MIN_PART_BYTES,
+  prepareCorpusUpload,
+  prepareIndexUpload,
+  runUpload,
+} from '../../upload/index.js';
 
 export const uploadCommand: Command = {
   name: 'upload',
@@ -72,7 +78,7 @@ Example:
         2,
       );
     }
-    const buildFlags = givenBuildFlags(values);
+    const buildFlags = givenFlags(BUILD_FLAG_OPTIONS, values);
     if (values.index !== undefined && buildFlags.length > 0)
       throw new CliError(
         `${buildFlags.join(', ')}: analyzer options apply to --corpus only; a built --index already has its analyzer`,
@@ -110,52 +116,40 @@ Example:
       throw new CliError(`--corpus must be a JSONL file; ${values.corpus} is not a file`);
     }
     const build = values.corpus !== undefined ? buildOptionsFromFlags(values) : undefined;
-    return userFacing(async () => {
-      const stack = await resolveStack(values, { background: values['no-wait'] ?? false, keep });
-      const upload =
-        values.index !== undefined
-          ? await prepareIndexUpload(values.index)
-          : await prepareCorpusUpload(values.corpus!, build!);
-      const outcome = await runUpload(
-        {
-          upload,
-          s3: stack.s3,
-          bucket: stack.target.stagingBucket,
-          prefix: stack.prefix,
-          transport: stack.transport,
-          wait: !values['no-wait'],
-          partBytes,
-          ...(values.verify !== undefined
-            ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } }
-            : {}),
-        },
-        io,
+    const stack = await stackFromFlags(values, { background: values['no-wait'] ?? false, keep });
+    const upload =
+      values.index !== undefined
+        ? await prepareIndexUpload(values.index)
+        : await prepareCorpusUpload(values.corpus!, build!);
+    const outcome = await runUpload(
+      {
+        upload,
+        s3: stack.s3,
+        bucket: stack.target.stagingBucket,
+        prefix: stack.prefix,
+        transport: stack.transport,
+        wait: !values['no-wait'],
+        partBytes,
+        ...(values.verify !== undefined
+          ? { verify: { url: values.verify, timeoutMs: verifyTimeoutMs } }
+          : {}),
+      },
+      progressOn(io),
+    );
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, ...outcome }, null, 2)}\n`);
+    } else if (outcome.agent) {
+      const a = outcome.agent;
+      io.stdout.write(
+        `live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`,
       );
-      if (values.json) {
-        io.stdout.write(`${JSON.stringify({ stack: stack.target.stack, ...outcome }, null, 2)}\n`);
-      } else if (outcome.agent) {
-        const a = outcome.agent;
-        io.stdout.write(
-          `live version: ${a.version}${a.previous ? ` (was ${a.previous})` : ''} on stack ${stack.target.stack}\n`,
-        );
-      } else {
-        io.stdout.write(
-          `staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`,
-        );
-      }
-      return 0;
-    });
+    } else {
+      io.stdout.write(
+        `staged version: ${outcome.version}; loader agent started (${outcome.commandId})\n`,
+      );
+    }
+    return 0;
   },
 };
-
-/** Runs `op`, turning the upload path's and the store's errors into `CliError`s with the same sentence. */
-export async function userFacing<R>(op: () => Promise<R>): Promise<R> {
-  try {
-    return await op();
-  } catch (err) {
-    if (err instanceof UploadError || err instanceof StoreError) throw new CliError(err.message, 1);
-    throw err;
-  }
-}
 
 export default uploadCommand;

@@ -1,11 +1,11 @@
 /**
  * `sir versions --store DIR [--json]`: lists the versions of an index store, newest first, with
- * which one is live and which one `sir rollback` would restore. Also home of the small helpers the
- * store commands share (opening a store, StoreError → CliError).
+ * which one is live and which one `sir rollback` would restore.
  */
-import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
+import { type CliIO, type Command, parseFlags } from '../command.js';
 import { formatBytes } from '../progress.js';
-import { IndexStore, StoreError, type VersionInfo, jsonLinesLogger } from '../../store/index.js';
+import { openStoreFlag } from '../store-flag.js';
+import type { VersionInfo } from '../../store/index.js';
 
 export const versionsCommand: Command = {
   name: 'versions',
@@ -30,8 +30,8 @@ Example:
       { store: { type: 'string' }, json: { type: 'boolean' } },
       false,
     );
-    const store = openStore(values.store, io);
-    const versions = await storeOperation(() => store.list());
+    const store = openStoreFlag(values.store, io);
+    const versions = await store.list();
     if (values.json) {
       io.stdout.write(`${JSON.stringify(versions, null, 2)}\n`);
       return 0;
@@ -74,21 +74,4 @@ export function formatVersionTable(versions: readonly VersionInfo[]): string {
       )
       .join('\n') + '\n'
   );
-}
-
-/** The store named by `--store`, logging to the command's stderr; a usage error if the flag is missing. */
-export function openStore(dir: string | undefined, io: CliIO): IndexStore {
-  if (dir === undefined || dir === '')
-    throw new CliError('--store DIR is required (the index store folder)', 2);
-  return new IndexStore(dir, { logger: jsonLinesLogger(io.stderr) });
-}
-
-/** Runs a store operation, turning a `StoreError` into a `CliError` with the same sentence. */
-export async function storeOperation<R>(operation: () => Promise<R>): Promise<R> {
-  try {
-    return await operation();
-  } catch (err) {
-    if (err instanceof StoreError) throw new CliError(err.message, 1);
-    throw err;
-  }
 }

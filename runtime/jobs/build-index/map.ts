@@ -68,9 +68,8 @@ async function buildChunk(
       firstLine: 1,
       engineOptions: JSON.stringify({ ...request.analyzer, memoryBudgetMb: ctx.memoryBudgetMb }),
       skipBad: request.skipBad,
-      segmentDir: join(dir, 'segments'),
+      segmentDir: dir,
       prefix: '',
-      allowEmpty: true,
     });
     const lines =
       countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0);
