@@ -64,7 +64,7 @@ export interface StackConfig {
   jobsWorkerMemoryMb: number;
   /** Timeout of a map worker in seconds, 30–900; the task queue's visibility is 6× this. Default 300. */
   jobsWorkerTimeoutSeconds: number;
-  /** Memory of the reduce function in MB, 512–10240: it merges every segment of a build. Default 3008. */
+  /** Memory of the reduce function in MB, 512–10240: it merges every segment of a build. Default 4096. */
   jobsReduceMemoryMb: number;
   /** Days after which jobs' requests, states, outputs and results are deleted, 1–3650. Default 30. */
   jobsResultsExpirationDays: number;
@@ -94,7 +94,7 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   jobsMaxWorkers: 10,
   jobsWorkerMemoryMb: 2048,
   jobsWorkerTimeoutSeconds: DEFAULT_TIMEOUTS.worker,
-  jobsReduceMemoryMb: 3008,
+  jobsReduceMemoryMb: 4096,
   jobsResultsExpirationDays: 30,
 });
 

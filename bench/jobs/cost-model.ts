@@ -13,6 +13,8 @@
  * its memory (1,769 MB is one full vCPU), so the model assumes a worker of `workerMemoryMb` ≥ 1,769
  * runs a task as fast as one core here. That is an assumption, printed with the numbers.
  */
+import { DEFAULTS } from '../../infra/config.js';
+import { JOBS_SMALL_FUNCTION_MEMORY_MB } from '../../infra/lambda-platform.js';
 
 export const PRICES = {
   lambdaGbSecond: 0.0000133334,
@@ -40,10 +42,11 @@ export interface LambdaSizing {
   coordinatorSeconds: number;
 }
 
+/** What a stack deploys by default (infra/config.ts, infra/lambda-platform.ts). */
 export const DEFAULT_SIZING: LambdaSizing = {
-  workerMemoryMb: 2048,
-  reduceMemoryMb: 4096,
-  coordinatorMemoryMb: 256,
+  workerMemoryMb: DEFAULTS.jobsWorkerMemoryMb,
+  reduceMemoryMb: DEFAULTS.jobsReduceMemoryMb,
+  coordinatorMemoryMb: JOBS_SMALL_FUNCTION_MEMORY_MB,
   coordinatorSeconds: 0.3,
 };
 

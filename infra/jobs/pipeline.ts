@@ -32,7 +32,12 @@ import {
   visibilityTimeoutSeconds,
 } from '../../runtime/jobs/queues.js';
 import { JOB_LAMBDA_DIRS, repoPath } from '../artifacts.js';
-import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_OPTIONS, LAMBDA_RUNTIME } from '../lambda-platform.js';
+import {
+  JOBS_SMALL_FUNCTION_MEMORY_MB,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_NODE_OPTIONS,
+  LAMBDA_RUNTIME,
+} from '../lambda-platform.js';
 import {
   assumeRolePolicy,
   efsClientPolicy,
@@ -52,8 +57,6 @@ import { MAX_INTEGRATION_TIMEOUT_MS } from '../search-api.js';
 export const JOB_ROUTE_KEYS = ['ANY /jobs', 'ANY /jobs/{proxy+}'] as const;
 /** Lambda's minimum `MaximumConcurrency` for an SQS event source. */
 export const MIN_MAPPING_CONCURRENCY = 2;
-/** Memory of the jobs API and the coordinator: they move JSON, not documents. */
-export const SMALL_FUNCTION_MEMORY_MB = 512;
 
 export interface JobPipelineArgs {
   maxWorkers: number;
@@ -279,7 +282,7 @@ export class JobPipeline extends pulumi.ComponentResource {
     const api = fn('api', {
       description: 'submits, reads and retries jobs (outside the VPC)',
       policy: jobApiPolicy,
-      memoryMb: SMALL_FUNCTION_MEMORY_MB,
+      memoryMb: JOBS_SMALL_FUNCTION_MEMORY_MB,
       timeoutSeconds: MAX_INTEGRATION_TIMEOUT_MS / 1000,
       variables: { ...env, ...dlqEnv },
     });
@@ -293,7 +296,7 @@ export class JobPipeline extends pulumi.ComponentResource {
     const coordinator = fn('coordinator', {
       description: "the one writer of a job's state; releases tasks and the reduce step",
       policy: jobCoordinatorPolicy,
-      memoryMb: SMALL_FUNCTION_MEMORY_MB,
+      memoryMb: JOBS_SMALL_FUNCTION_MEMORY_MB,
       timeoutSeconds: timeouts.coordinator,
       variables: env,
     });
