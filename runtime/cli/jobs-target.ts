@@ -33,10 +33,11 @@ export const TARGET_FLAG_OPTIONS = {
   endpoint: { type: 'string' },
 } as const;
 
-export const TARGET_FLAGS_HELP = `  --api URL          a local server (sir serve --store DIR) or any jobs API, e.g. http://127.0.0.1:8787
-  --stack NAME       the Pulumi stack whose pipeline runs the job (reads its outputs)
-  --outputs FILE     with --stack: the JSON of \`pulumi stack output --json\`, instead of pulumi
-  --endpoint URL     with --stack: an S3/SQS endpoint standing in for AWS (the local stand-in)`;
+export const TARGET_FLAGS_HELP = `  --api URL              a local server (sir serve --store DIR) or any jobs API,
+                         e.g. http://127.0.0.1:8787
+  --stack NAME           the Pulumi stack whose pipeline runs the job (reads its outputs)
+  --outputs FILE         with --stack: the JSON of \`pulumi stack output --json\`, instead of pulumi
+  --endpoint URL         with --stack: an S3/SQS endpoint standing in for AWS (the local stand-in)`;
 
 export interface TargetFlags {
   api?: string;
