@@ -11,6 +11,7 @@ export type EngineErrorCode =
   | 'bad-document'
   | 'bad-query'
   | 'bad-options'
+  | 'out-of-memory'
   | 'internal';
 
 const CODES: readonly EngineErrorCode[] = [
@@ -19,6 +20,7 @@ const CODES: readonly EngineErrorCode[] = [
   'bad-document',
   'bad-query',
   'bad-options',
+  'out-of-memory',
   'internal',
 ];
 
@@ -64,6 +66,17 @@ export function engineCall<T>(fn: () => T): T {
 
 function toEngineError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
+  // Rust's allocation-failure handler traps: the module has used the 4 GiB a wasm32 memory can
+  // address. The instance must not be used again, so this is the caller's last answer from it.
+  if (
+    err instanceof WebAssembly.RuntimeError &&
+    /rust_oom|handle_alloc_error/.test(err.stack ?? '')
+  )
+    return new EngineError(
+      'out-of-memory',
+      'the engine ran out of memory: WebAssembly can address 4 GiB, and this index needs more ' +
+        'to be built in one piece (see "How large a corpus" in the README)',
+    );
   const m = /^\[([a-z-]+)(?::([A-Za-z0-9_.-]+))?\] ([\s\S]*)$/.exec(err.message);
   if (m && (CODES as readonly string[]).includes(m[1]!))
     return new EngineError(m[1] as EngineErrorCode, m[3]!, m[2]);
