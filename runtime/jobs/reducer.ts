@@ -84,7 +84,10 @@ async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> 
   } catch (err) {
     const permanent =
       err instanceof PermanentTaskError ||
-      (err instanceof EngineError && (err.code === 'bad-document' || err.code === 'bad-options'));
+      (err instanceof EngineError &&
+        (err.code === 'bad-document' ||
+          err.code === 'bad-options' ||
+          err.code === 'out-of-memory'));
     ctx.log[permanent ? 'error' : 'warn']('reduce failed', {
       job: id,
       attempt: count,
