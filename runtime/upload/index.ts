@@ -6,7 +6,12 @@
  * `UploadError`s).
  */
 export { UploadError, type UploadErrorCode } from './upload-error.js';
-export { type UploadTarget, readStackOutputs, validateOutputs } from './stack-outputs.js';
+export {
+  type IndexStorage,
+  type UploadTarget,
+  readStackOutputs,
+  validateOutputs,
+} from './stack-outputs.js';
 export {
   type StagedUpload,
   contentVersion,
@@ -42,4 +47,11 @@ export { SsmTransport, type SsmSender } from './ssm-transport.js';
 export { LocalTransport } from './local-transport.js';
 export { runUpload, type UploadEvent, type UploadOutcome, type UploadRun } from './upload.js';
 export { waitForVersion } from './verify-health.js';
-export { type StackContext, type StackRequest, resolveStack } from './stack-target.js';
+export {
+  type BucketStack,
+  type LoaderStack,
+  type StackContext,
+  type StackRequest,
+  resolveStack,
+} from './stack-target.js';
+export { publishToStore } from './store-publish.js';

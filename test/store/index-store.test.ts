@@ -3,19 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  IndexStore,
-  buildManifest,
-  hashFile,
-  silentLogger,
-} from '../../runtime/store/index.js';
-import {
-  captureLogger,
-  makeBuiltIndex,
-  makeTemp,
-  rejectsWithCode,
-  removeTemp,
-} from './helpers.js';
+import { IndexStore, buildManifest, hashFile, silentLogger } from '../../runtime/store/index.js';
+import { captureLogger, makeBuiltIndex, makeTemp, rejectsWithCode, removeTemp } from './helpers.js';
 import { storeSuite } from './common.case.js';
 import { openStore } from './store-kinds.js';
 
