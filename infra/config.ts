@@ -10,11 +10,24 @@ import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_KEEP } from '../runtime/store/retention.js';
 
 export type EfsThroughputMode = 'elastic' | 'bursting' | 'provisioned';
+/** Where the index lives: in the search Lambda's artifact, in S3 (downloaded to /tmp), or on EFS. */
+export type IndexStorage = 'bundled' | 's3' | 'efs';
+export const INDEX_STORAGE_KINDS: readonly IndexStorage[] = ['bundled', 's3', 'efs'];
 
 /** Validated, typed configuration of one stack. Keys match `Pulumi.yaml` (namespace `serverless-ir`). */
 export interface StackConfig {
   /** AWS region every resource goes to. Default `us-east-1`. */
   region: string;
+  /**
+   * The storage tier of the index. Default `s3`: no VPC, EFS or loader, pennies a month for a
+   * small index, `sir upload` publishes. `bundled` ships `indexPath` inside the function (up to
+   * Lambda's 250 MB unzipped); `efs` mounts an EFS store in a VPC (indexes beyond /tmp's 10 GB).
+   */
+  indexStorage: IndexStorage;
+  /** `bundled` only: the built index folder shipped with the function. Default '' (none). */
+  indexPath: string;
+  /** `s3` only: the largest index version the stack will serve, MB; sizes /tmp (two versions). Default 1024. */
+  indexMaxMb: number;
   /** Availability zones (one private subnet and one EFS mount target each), 2–6. Default 2. */
   azCount: number;
   /** Search Lambda memory in MB, 128–10240. Default 1024 (more memory = more CPU for scoring). */
@@ -57,6 +70,9 @@ export interface StackConfig {
 /** Every default in one place. `Pulumi.yaml` repeats them for the CLI; a test keeps the two equal. */
 export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   region: 'us-east-1',
+  indexStorage: 's3',
+  indexPath: '',
+  indexMaxMb: 1024,
   azCount: 2,
   lambdaMemoryMb: 1024,
   lambdaTimeoutSeconds: 10,
@@ -78,6 +94,23 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
 
 export type ConfigKey = keyof StackConfig;
 export const CONFIG_KEYS = Object.keys(DEFAULTS) as ConfigKey[];
+
+/** Keys that configure EFS, its VPC and the loader: only an `efs` stack may change them. */
+export const EFS_ONLY_KEYS: readonly ConfigKey[] = [
+  'azCount',
+  'indexMountPath',
+  'loaderEnabled',
+  'loaderInstanceType',
+  'efsThroughputMode',
+  'efsProvisionedThroughputMibps',
+  'efsBackups',
+];
+
+/** A key's default as Pulumi hands values over (a string). */
+function rawDefault(key: ConfigKey): string {
+  const v = DEFAULTS[key];
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 /** Lambda requires `/mnt/` followed by one path segment of these characters. */
 export const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9._-]+$/;
@@ -153,6 +186,34 @@ export function parseConfig(raw: RawConfig): StackConfig {
       fail(`region must look like us-east-1, got "${region}"`);
     cfg.region = region;
   }
+  const storage = get('indexStorage');
+  if (storage !== undefined) cfg.indexStorage = oneOf('indexStorage', storage, INDEX_STORAGE_KINDS);
+  const indexPath = get('indexPath');
+  if (indexPath !== undefined) cfg.indexPath = indexPath;
+  if (cfg.indexStorage === 'bundled' && cfg.indexPath === '')
+    fail(
+      'indexStorage is bundled but indexPath is not set; set indexPath to a built index folder (sir index --out DIR) to ship with the function',
+    );
+  if (cfg.indexStorage !== 'bundled' && cfg.indexPath !== '')
+    fail(
+      `indexPath ships an index inside the function, which only indexStorage bundled does; on ${cfg.indexStorage} publish with sir upload and remove indexPath`,
+    );
+  const maxMb = get('indexMaxMb');
+  if (maxMb !== undefined) cfg.indexMaxMb = integer('indexMaxMb', maxMb, 1, 5000);
+  // Keys that configure EFS, its VPC or the loader mean nothing on the other tiers: refuse a
+  // value other than the default rather than ignore it.
+  if (cfg.indexStorage !== 'efs') {
+    const efsOnly = EFS_ONLY_KEYS.filter((k) => {
+      const v = get(k);
+      return v !== undefined && v !== rawDefault(k);
+    });
+    if (efsOnly.length > 0)
+      fail(
+        `${efsOnly.join(', ')} ${efsOnly.length === 1 ? 'applies' : 'apply'} to indexStorage efs only (EFS, its VPC and the loader); this stack is ${cfg.indexStorage}: remove ${efsOnly.length === 1 ? 'it' : 'them'} or set indexStorage efs`,
+      );
+  }
+  if (cfg.indexStorage !== 's3' && maxMb !== undefined && cfg.indexMaxMb !== DEFAULTS.indexMaxMb)
+    fail(`indexMaxMb sizes the s3 tier's /tmp; this stack is ${cfg.indexStorage}: remove it`);
   const azCount = get('azCount');
   if (azCount !== undefined) cfg.azCount = integer('azCount', azCount, 2, 6);
   const memory = get('lambdaMemoryMb');
