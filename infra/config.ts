@@ -7,12 +7,10 @@
  * happens here, once, with errors that name the key.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { INDEX_STORAGE_KINDS, type IndexStorage } from '../runtime/lambda/index-env.js';
 import { DEFAULT_KEEP } from '../runtime/store/retention.js';
 
 export type EfsThroughputMode = 'elastic' | 'bursting' | 'provisioned';
-/** Where the index lives: in the search Lambda's artifact, in S3 (downloaded to /tmp), or on EFS. */
-export type IndexStorage = 'bundled' | 's3' | 'efs';
-export const INDEX_STORAGE_KINDS: readonly IndexStorage[] = ['bundled', 's3', 'efs'];
 
 /** Validated, typed configuration of one stack. Keys match `Pulumi.yaml` (namespace `serverless-ir`). */
 export interface StackConfig {

@@ -194,6 +194,8 @@ export const LOADER_TAG_KEY = 'serverless-ir-loader';
 
 export interface UploaderPolicyArgs {
   stagingBucketArn: string;
+  /** On an `s3` stack: the store's prefix in the staging bucket, which uploaders publish into. */
+  storePrefix?: string;
   region: string;
   accountId: string;
   /** The stack's name: the value of `LOADER_TAG_KEY` on its loader. */
@@ -223,6 +225,9 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
       Action: 's3:ListBucket',
       Resource: a.stagingBucketArn,
     },
+    ...(a.storePrefix !== undefined
+      ? storeWriterStatements(a.stagingBucketArn, a.storePrefix)
+      : []),
     {
       Sid: 'RunTheLoaderAgent',
       Effect: 'Allow',
@@ -245,6 +250,45 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
   );
 }
 
+/**
+ * What the search Lambda of an `s3` stack may do in the bucket: read the index versions and
+ * `CURRENT` under the store's prefix, and nothing else — not the staged uploads beside them, not
+ * a write anywhere. `s3:ListBucket`, limited to the store's keys, makes S3 answer 404 (nothing
+ * published yet) instead of 403 for a `CURRENT` that does not exist.
+ */
+export function indexReaderPolicy(bucketArn: string, prefix: string): PolicyDocument {
+  return document(
+    {
+      Sid: 'ReadIndexVersionsAndCurrent',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: [`${bucketArn}/${prefix}versions/*`, `${bucketArn}/${prefix}CURRENT`],
+    },
+    {
+      Sid: 'TellMissingFromDenied',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringLike: { 's3:prefix': [`${prefix}CURRENT`, `${prefix}versions/*`] } },
+    },
+  );
+}
+
+/**
+ * What `sir upload` and `sir rollback --stack` need on an `s3` stack, on top of staging: write,
+ * read and delete (retention) the store's objects under its prefix, and list them.
+ */
+export function storeWriterStatements(bucketArn: string, prefix: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'PublishIndexVersions',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      Resource: `${bucketArn}/${prefix}*`,
+    },
+  ];
+}
+
 /** Lets a caller invoke every route of one HTTP API (used when `apiKeyRequired` turns on IAM auth). */
 export function invokeApiPolicy(apiExecutionArn: string): PolicyDocument {
   return document({
@@ -259,6 +303,8 @@ export function invokeApiPolicy(apiExecutionArn: string): PolicyDocument {
 export const MANAGED_POLICIES = {
   /** ENI management for a Lambda in a VPC, plus CloudWatch Logs writes. */
   lambdaVpcAccess: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+  /** CloudWatch Logs writes only: a Lambda outside any VPC (the s3 and bundled tiers). */
+  lambdaBasicExecution: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
   /** What the SSM agent needs for Session Manager and Run Command. */
   ssmManagedInstance: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
 } as const;

@@ -18,15 +18,12 @@ import path from 'node:path';
 import { openLiveIndex } from '../app/live.js';
 import { S3IndexStore } from '../store/index.js';
 import { makeS3Client } from '../upload/s3.js';
-
-export const INDEX_STORAGE_KINDS = ['efs', 's3', 'bundled'] as const;
-export type IndexStorage = (typeof INDEX_STORAGE_KINDS)[number];
-
-/** The folder, inside the function's artifact, that holds a bundled index. */
-export const BUNDLED_INDEX_DIR = 'index';
-export const DEFAULT_EFS_DIR = '/mnt/index';
-/** Key prefix of the S3 store in the stack's bucket. */
-export const DEFAULT_S3_PREFIX = 'store/';
+import {
+  BUNDLED_INDEX_DIR,
+  DEFAULT_EFS_DIR,
+  INDEX_STORAGE_KINDS,
+  S3_STORE_PREFIX,
+} from './index-env.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -70,7 +67,7 @@ export function liveIndexFromEnv(env: Env): {
       ...(endpoint !== undefined ? { endpoint } : {}),
     }),
     bucket,
-    prefix: env.INDEX_PREFIX ?? DEFAULT_S3_PREFIX,
+    prefix: env.INDEX_PREFIX ?? S3_STORE_PREFIX,
     ...(env.INDEX_CACHE_DIR ? { cacheDir: env.INDEX_CACHE_DIR } : {}),
   });
   return { index: openLiveIndex(store, interval), unpublishedHint: hint };

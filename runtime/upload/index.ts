@@ -6,12 +6,7 @@
  * `UploadError`s).
  */
 export { UploadError, type UploadErrorCode } from './upload-error.js';
-export {
-  type IndexStorage,
-  type UploadTarget,
-  readStackOutputs,
-  validateOutputs,
-} from './stack-outputs.js';
+export { type UploadTarget, readStackOutputs, validateOutputs } from './stack-outputs.js';
 export {
   type StagedUpload,
   contentVersion,

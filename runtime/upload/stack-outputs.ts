@@ -6,11 +6,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../log/logger.js';
+import { INDEX_STORAGE_KINDS, type IndexStorage } from '../lambda/index-env.js';
 import { UploadError } from './upload-error.js';
-
-/** Where a stack keeps its index (the stack config `indexStorage`). */
-export type IndexStorage = 'efs' | 's3' | 'bundled';
-const STORAGE_KINDS: readonly IndexStorage[] = ['efs', 's3', 'bundled'];
 
 export interface UploadTarget {
   stack: string;
@@ -118,9 +115,9 @@ export function validateOutputs(
   const o = value as Record<string, unknown>;
   const problems: string[] = [];
   const storage = o.indexStorage ?? 'efs';
-  if (!STORAGE_KINDS.includes(storage as IndexStorage))
+  if (!(INDEX_STORAGE_KINDS as readonly unknown[]).includes(storage))
     problems.push(
-      `indexStorage must be one of ${STORAGE_KINDS.join(', ')}, got ${JSON.stringify(storage)}`,
+      `indexStorage must be one of ${INDEX_STORAGE_KINDS.join(', ')}, got ${JSON.stringify(storage)}`,
     );
   const needed = [
     'stagingBucket',
