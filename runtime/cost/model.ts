@@ -28,6 +28,11 @@ export interface Workload {
   queryMs?: number;
   /** The search bundle's unzipped size (bundled: it shares the 250 MB limit). Default 6 MB. */
   bundleBytes?: number;
+  /**
+   * Bytes a cold start reads from an efs store: what the engine's lazy open and a first query
+   * read (`sir cost --index` measures it). Default the whole index, an upper bound.
+   */
+  coldStartReadBytes?: number;
 }
 
 export interface TierCost {
@@ -100,9 +105,9 @@ export function tierCost(tier: Tier, w: Workload): TierCost {
     }
   } else {
     idle = ((kept * w.indexBytes) / GB) * PRICES.efsStorageGbMonth;
-    // Upper bound: the whole index read once; the engine's lazy open reads less.
-    network = w.indexBytes / THROUGHPUT.efsToLambdaBytesPerSecond;
-    coldExtra = (w.indexBytes / GB) * PRICES.efsElasticReadGb;
+    const read = w.coldStartReadBytes ?? w.indexBytes;
+    network = read / THROUGHPUT.efsToLambdaBytesPerSecond;
+    coldExtra = (read / GB) * PRICES.efsElasticReadGb;
   }
   const perColdStart = coldExtra + network * lambdaSecond;
   const perMillionQueries = 1e6 * perQuery;

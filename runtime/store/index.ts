@@ -47,6 +47,13 @@ export {
   type VersionValidator,
 } from './version-store.js';
 export {
+  type CheckedFile,
+  DEFAULT_PART_BYTES,
+  MIN_PART_BYTES,
+  putFile,
+  sha256Base64,
+} from './s3-objects.js';
+export {
   S3IndexStore,
   S3_CURRENT_KEY,
   S3_VERSIONS_PREFIX,

@@ -31,7 +31,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
@@ -47,6 +47,7 @@ import {
   writeManifest,
 } from './manifest.js';
 import { DEFAULT_KEEP, assertKeep, versionsToPrune } from './retention.js';
+import { putFile } from './s3-objects.js';
 import { StoreError } from './store-error.js';
 import { assertVersionId, isVersionId, newVersionId } from './version-id.js';
 import type {
@@ -254,20 +255,7 @@ export class S3IndexStore implements VersionStore {
     const base = this.#versionPrefix(version);
     for (const f of manifest.files) {
       const file = path.join(from, ...f.path.split('/'));
-      const stat = await fs.stat(file);
-      if (stat.size !== f.bytes)
-        throw new StoreError(
-          'invalid-source',
-          `${file} changed while it was being published (${f.bytes} bytes hashed, ${stat.size} now)`,
-        );
-      await this.#s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: `${base}${f.path}`,
-          Body: createReadStream(file),
-          ContentLength: f.bytes,
-        }),
-      );
+      await putFile(this.#s3, this.bucket, `${base}${f.path}`, { ...f, local: file });
     }
     try {
       await this.#s3.send(

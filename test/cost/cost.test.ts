@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ephemeralStorageMb, recommendTier, tierCost, TIERS } from '../../runtime/cost/model.js';
 import { PRICES } from '../../runtime/cost/prices.js';
+import { buildIndex } from '../../runtime/engine/index.js';
 import { SIR } from '../fixtures/sir.js';
 
 const close = (a: number, b: number) =>
@@ -63,15 +64,20 @@ describe('cost: sir cost as a process', () => {
   it('prints every tier for a built index and recommends one', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sir-cost-'));
     try {
-      writeFileSync(join(tmp, 'index.sir'), Buffer.alloc(5000));
-      const r = run(['--index', tmp, '--json']);
+      const corpus = join(tmp, 'corpus.jsonl');
+      writeFileSync(corpus, '{"_id":"a","title":"t","text":"the protein folds"}\n');
+      buildIndex(corpus, join(tmp, 'index'), {});
+      const r = run(['--index', join(tmp, 'index'), '--json']);
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout) as {
-        workload: { indexBytes: number; indexFiles: number };
+        workload: { indexBytes: number; indexFiles: number; coldStartReadBytes: number };
         tiers: Array<{ tier: string }>;
         recommended: { tier: string };
       };
-      assert.deepEqual([out.workload.indexBytes, out.workload.indexFiles], [5000, 1]);
+      const bytes = statSync(join(tmp, 'index', 'index.sir')).size;
+      assert.deepEqual([out.workload.indexBytes, out.workload.indexFiles], [bytes, 1]);
+      const read = out.workload.coldStartReadBytes;
+      assert.ok(read > 0 && read <= bytes, `a cold start reads ${read} of ${bytes} bytes`);
       assert.deepEqual(
         out.tiers.map((t) => t.tier),
         ['bundled', 's3', 'efs'],

@@ -8,6 +8,7 @@ import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../c
 import { formatBytes } from '../progress.js';
 import { formatTable } from '../table.js';
 import { TIERS, type Workload, recommendTier, tierCost } from '../../cost/model.js';
+import { SearchIndex } from '../../engine/index.js';
 import { DEFAULT_KEEP, createManifest } from '../../store/index.js';
 
 export const costCommand: Command = {
@@ -19,7 +20,8 @@ export const costCommand: Command = {
 Prints, for each storage tier a stack can use (serverless-ir:indexStorage), what it costs per
 month while nobody searches, what one cold start costs (with the modelled time of its network
 part), what a million queries cost, and the month at the given workload; then the tier it
-recommends. us-east-1 list prices and modelled throughputs, each with its source, are in
+recommends. With --index, what a cold start reads from EFS is measured by opening the index and
+running a query, as the search Lambda does. us-east-1 list prices and modelled throughputs, each with its source, are in
 runtime/cost/prices.ts. Costs shared by every tier (logs, metrics) are left out.
 
 Options:
@@ -55,6 +57,7 @@ Example:
       throw new CliError('give one of --index DIR (a built index) or --index-mb N (a size)', 2);
     let indexBytes: number;
     let indexFiles: number | undefined;
+    let coldStartReadBytes: number | undefined;
     if (values.index !== undefined) {
       if (!(existsSync(values.index) && statSync(values.index).isDirectory()))
         throw new CliError(
@@ -64,11 +67,13 @@ Example:
       if (files.length === 0) throw new CliError(`--index ${values.index} holds no files`);
       indexBytes = files.reduce((sum, f) => sum + f.bytes, 0);
       indexFiles = files.length;
+      coldStartReadBytes = coldStartRead(values.index);
     } else
       indexBytes = numberFlag(values['index-mb'], 'index-mb', 0, { min: 0.001, max: 1e7 }) * 1e6;
     const workload: Workload = {
       indexBytes,
       ...(indexFiles !== undefined ? { indexFiles } : {}),
+      ...(coldStartReadBytes !== undefined ? { coldStartReadBytes } : {}),
       queriesPerMonth: numberFlag(values['queries-per-month'], 'queries-per-month', 1e6, {
         min: 0,
         max: 1e12,
@@ -126,7 +131,7 @@ Example:
       `index ${formatBytes(indexBytes)}, ${workload.versionsKept} version(s) kept, ` +
         `${workload.queriesPerMonth} queries and ${workload.coldStartsPerMonth} cold starts a month\n` +
         formatTable(rows) +
-        `* modelled, not measured (runtime/cost/prices.ts; efs: an upper bound, the whole index read);\n` +
+        `* modelled, not measured (runtime/cost/prices.ts); efs reads ${coldStartReadBytes !== undefined ? `${formatBytes(coldStartReadBytes)}, what opening this index and a first query read` : 'the whole index, an upper bound (give --index DIR to measure)'}\n` +
         `  npm run bench:tiers measures the local part of a cold start\n` +
         `recommended: ${recommended.tier} — ${recommended.reason}\n`,
     );
@@ -135,3 +140,14 @@ Example:
 };
 
 export default costCommand;
+
+/** What a cold start reads of the index: the engine's lazy open (its core) and one query. */
+function coldStartRead(dir: string): number {
+  const index = SearchIndex.open(dir, { verify: 'core' });
+  try {
+    index.search('the', { size: 10 });
+    return index.bytesRead;
+  } finally {
+    index.free();
+  }
+}
