@@ -1,8 +1,9 @@
 /**
- * The whole stack, wired: config → staging bucket → by `indexStorage`: on `efs`, network (its S3
- * endpoint admits the bucket) → security groups → index store → (loader); on `s3` the store is
- * the bucket's `store/` prefix; on `bundled` the index ships in the function → uploaders' policy
- * → search API. `index.ts` calls this
+ * The whole stack, wired: config → staging (and job results) bucket → by `indexStorage`: on
+ * `efs`, network (its S3 endpoint admits the buckets) → security groups → index store → (loader);
+ * on `s3` the store is the staging bucket's `store/` prefix; on `bundled` the index ships in the
+ * function → uploaders' policy → search API → (job pipeline, `efs` only, adding `/jobs` routes to
+ * the search API's HTTP API). `index.ts` calls this
  * once for `pulumi up`; tests and `npm run infra:graph` call it under mocks, so they exercise
  * exactly what `pulumi up` runs.
  */
@@ -14,6 +15,8 @@ import { loadConfig, type StackConfig } from './config.js';
 import { ephemeralStorageMb } from '../runtime/cost/model.js';
 import { type IndexStorage, S3_STORE_PREFIX } from '../runtime/lambda/index-env.js';
 import { IndexStore } from './index-store.js';
+import { JobPipeline } from './jobs/pipeline.js';
+import { JobResults } from './jobs/results-bucket.js';
 import { Loader } from './loader.js';
 import { Network } from './network.js';
 import { type IndexSource, SearchApi } from './search-api.js';
@@ -43,6 +46,18 @@ export interface StackOutputs {
   invokePolicyArn: pulumi.Output<string> | undefined;
   /** Attach it to whoever runs `sir upload` / `sir rollback --stack`. */
   uploadPolicyArn: pulumi.Output<string>;
+  /** The job pipeline (absent with `jobsEnabled: false`); `sir jobs --stack` reads these names. */
+  jobsResultsBucket: pulumi.Output<string> | undefined;
+  jobsTaskQueueUrl: pulumi.Output<string> | undefined;
+  jobsControlQueueUrl: pulumi.Output<string> | undefined;
+  jobsReduceQueueUrl: pulumi.Output<string> | undefined;
+  jobsTaskDlqUrl: pulumi.Output<string> | undefined;
+  jobsControlDlqUrl: pulumi.Output<string> | undefined;
+  jobsReduceDlqUrl: pulumi.Output<string> | undefined;
+  /** CloudWatch alarms on the dead-letter queues' depth. */
+  jobsDlqAlarmNames: pulumi.Output<string[]> | undefined;
+  /** Attach it to whoever runs jobs. */
+  jobsPolicyArn: pulumi.Output<string> | undefined;
 }
 
 /** Base name of every component; child names derive from it. */
@@ -61,7 +76,16 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     { expirationDays: config.stagingExpirationDays },
     opts,
   );
-  const efs = config.indexStorage === 'efs' ? efsTier(config, staging, opts) : undefined;
+  // Before the network: the reduce step writes it from the VPC, so the S3 endpoint names it.
+  // The pipeline publishes onto EFS, so config.ts allows it on the efs tier only.
+  const results = config.jobsEnabled
+    ? new JobResults(
+        `${STACK_PREFIX}-job-results`,
+        { expirationDays: config.jobsResultsExpirationDays },
+        opts,
+      )
+    : undefined;
+  const efs = config.indexStorage === 'efs' ? efsTier(config, staging, results, opts) : undefined;
   const uploaders = new UploadAccess(
     `${STACK_PREFIX}-uploaders`,
     {
@@ -103,9 +127,35 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     opts,
   );
 
-  // ── Job pipeline (later issue) ─────────────────────────────────────────────────────────────
-  // SQS queues, worker Lambdas and the dead-letter alarm will be one more component here,
-  // built from infra/jobs/ and fed `network`, `security` and `store` like the SearchApi.
+  const jobs =
+    results && efs
+      ? new JobPipeline(
+          `${STACK_PREFIX}-jobs`,
+          {
+            maxWorkers: config.jobsMaxWorkers,
+            workerMemoryMb: config.jobsWorkerMemoryMb,
+            workerTimeoutSeconds: config.jobsWorkerTimeoutSeconds,
+            reduceMemoryMb: config.jobsReduceMemoryMb,
+            logRetentionDays: config.logRetentionDays,
+            mountPath: config.indexMountPath,
+            versionsToKeep: config.versionsToKeep,
+            resultsBucketName: results.bucketName,
+            resultsBucketArn: results.bucketArn,
+            stagingBucketName: staging.bucketName,
+            stagingBucketArn: staging.bucketArn,
+            privateSubnetIds: efs.network.privateSubnetIds,
+            reduceSecurityGroupId: efs.security.reduceSecurityGroupId!,
+            fileSystemArn: efs.store.fileSystemArn,
+            accessPointArn: efs.store.accessPointArn,
+            mountTargets: efs.store.mountTargets,
+            networkReady: [...efs.network.s3Route, ...efs.security.reduceRules],
+            apiId: api.apiId,
+            apiExecutionArn: api.executionArn,
+            iamAuth: config.apiKeyRequired,
+          },
+          opts,
+        )
+      : undefined;
 
   return {
     apiUrl: api.url,
@@ -121,21 +171,42 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     region: pulumi.output(config.region),
     invokePolicyArn: api.invokePolicyArn,
     uploadPolicyArn: uploaders.policyArn,
+    jobsResultsBucket: results?.bucketName,
+    jobsTaskQueueUrl: jobs?.taskQueueUrl,
+    jobsControlQueueUrl: jobs?.controlQueueUrl,
+    jobsReduceQueueUrl: jobs?.reduceQueueUrl,
+    jobsTaskDlqUrl: jobs?.taskDlqUrl,
+    jobsControlDlqUrl: jobs?.controlDlqUrl,
+    jobsReduceDlqUrl: jobs?.reduceDlqUrl,
+    jobsDlqAlarmNames: jobs?.dlqAlarmNames,
+    jobsPolicyArn: jobs?.userPolicyArn,
   };
 }
 
 /**
- * The `efs` tier: the VPC (its S3 endpoint admits the staging bucket), security groups, the EFS
+ * The `efs` tier: the VPC (its S3 endpoint admits the stack's buckets), security groups, the EFS
  * store and, when on, the loader; and the search Lambda's view of them.
  */
 function efsTier(
   config: StackConfig,
   staging: StagingBucket,
+  results: JobResults | undefined,
   opts: pulumi.ComponentResourceOptions,
-): { store: IndexStore; loader: Loader | undefined; index: IndexSource } {
+): {
+  network: Network;
+  security: NetworkSecurity;
+  store: IndexStore;
+  loader: Loader | undefined;
+  index: IndexSource;
+} {
   const network = new Network(
     `${STACK_PREFIX}-net`,
-    { azCount: config.azCount, region: config.region, bucketArns: [staging.bucketArn] },
+    {
+      azCount: config.azCount,
+      region: config.region,
+      bucketArns: [staging.bucketArn, ...(results ? [results.bucketArn] : [])],
+      writableBucketArns: results ? [results.bucketArn] : [],
+    },
     opts,
   );
   const security = new NetworkSecurity(
@@ -144,6 +215,7 @@ function efsTier(
       vpcId: network.vpcId,
       s3PrefixListId: network.s3PrefixListId,
       loaderEnabled: config.loaderEnabled,
+      jobsEnabled: config.jobsEnabled,
     },
     opts,
   );
@@ -184,6 +256,8 @@ function efsTier(
       )
     : undefined;
   return {
+    network,
+    security,
     store,
     loader,
     index: {

@@ -143,19 +143,24 @@ describe('infra config', () => {
 
   it('keeps each tier to its own keys: bundled needs indexPath, EFS keys only on efs', () => {
     assert.equal(
-      parseConfig({ indexStorage: 'bundled', indexPath: './built' }).indexPath,
+      parseConfig({ indexStorage: 'bundled', indexPath: './built', jobsEnabled: 'false' })
+        .indexPath,
       './built',
     );
     rejects({ indexStorage: 'bundled' }, 'indexStorage', 'indexPath');
-    rejects({ indexPath: './built' }, 'indexPath', 's3');
+    rejects({ indexPath: './built' }, 'indexPath', 'efs');
     rejects({ indexStorage: 'efs', indexPath: './built' }, 'indexPath', 'efs');
     rejects({ indexStorage: 'tape' }, 'indexStorage', 'bundled, s3, efs');
-    rejects({ loaderEnabled: 'true', azCount: '3' }, 'loaderEnabled', 'azCount', 'efs only');
-    rejects({ indexStorage: 'bundled', indexPath: 'x', efsBackups: 'true' }, 'efsBackups');
-    rejects({ indexStorage: 'efs', indexMaxMb: '50' }, 'indexMaxMb');
-    rejects({ indexMaxMb: '0' }, 'indexMaxMb');
+    const s3 = { indexStorage: 's3', jobsEnabled: 'false' };
+    rejects({ ...s3, loaderEnabled: 'true', azCount: '3' }, 'loaderEnabled', 'azCount', 'efs only');
+    rejects({ ...s3, indexStorage: 'bundled', indexPath: 'x', efsBackups: 'true' }, 'efsBackups');
+    rejects({ indexMaxMb: '50' }, 'indexMaxMb');
+    rejects({ ...s3, indexMaxMb: '0' }, 'indexMaxMb');
+    // The job pipeline publishes onto EFS: refused elsewhere, even as the default.
+    rejects({ indexStorage: 's3' }, 'jobsEnabled is true (the default)', 'indexStorage is s3');
+    rejects({ ...s3, jobsEnabled: 'true' }, 'jobsEnabled is true but', 'set jobsEnabled false');
     // The defaults spelled out (Pulumi.dev.yaml) are fine on every tier.
-    assert.equal(parseConfig({ loaderEnabled: 'false', azCount: '2' }).indexStorage, 's3');
+    assert.equal(parseConfig({ ...s3, loaderEnabled: 'false', azCount: '2' }).indexStorage, 's3');
   });
 
   it('has no Lambda architecture to choose: the policy pack allows only arm64', () => {

@@ -1,5 +1,5 @@
 /**
- * The program under mocks for the storage tiers that need no VPC: `s3` (the default) and
+ * The program under mocks for the storage tiers that need no VPC: `s3` and
  * `bundled`. Neither creates a VPC, EFS, mount targets, security groups or a loader; each keeps
  * the security properties that still apply (a private, TLS-only, encrypted bucket; a search role
  * that can read only the store's `versions/` and `CURRENT`, or nothing at all; the rules of the
@@ -62,15 +62,18 @@ for (const preview of [false, true]) {
     before(async () => {
       tmp = mkdtempSync(join(tmpdir(), 'sir-tiers-'));
       writeFileSync(join(tmp, 'index.sir'), 'an index');
-      s3 = await runProgramUnderMocks({ preview });
+      s3 = await runProgramUnderMocks({
+        preview,
+        config: { indexStorage: 's3', jobsEnabled: 'false' },
+      });
       bundled = await runProgramUnderMocks({
         preview,
-        config: { indexStorage: 'bundled', indexPath: tmp },
+        config: { indexStorage: 'bundled', indexPath: tmp, jobsEnabled: 'false' },
       });
     });
     after(() => rmSync(tmp, { recursive: true, force: true }));
 
-    it('s3 (the default): no VPC, EFS or loader; every security property that applies', () => {
+    it('s3: no VPC, EFS or loader; every security property that applies', () => {
       noVpcAndSafe(s3);
     });
 
@@ -180,14 +183,14 @@ describe('infra storage tiers: a bundled index over the limit', function () {
       await assert.rejects(
         runProgramUnderMocks({
           preview: false,
-          config: { indexStorage: 'bundled', indexPath: tmp },
+          config: { indexStorage: 'bundled', indexPath: tmp, jobsEnabled: 'false' },
         }),
         /the index in indexPath \(251\.0 MB\) .* over Lambda's 250 MB unzipped limit; use indexStorage s3/,
       );
       await assert.rejects(
         runProgramUnderMocks({
           preview: false,
-          config: { indexStorage: 'bundled', indexPath: join(tmp, 'nope') },
+          config: { indexStorage: 'bundled', indexPath: join(tmp, 'nope'), jobsEnabled: 'false' },
         }),
         /indexPath .*nope is not a folder/,
       );
