@@ -3,7 +3,7 @@
  * through the built search Lambda bundle, for generated indexes of about 10 MB, 100 MB and 1 GB.
  *
  * For each size: a Zipf corpus (bench/corpus/zipf.ts) is indexed, published into a directory
- * store and into an S3 store on fauxqs (loopback), and laid out as a bundled artifact (`app/`
+ * store and into an S3 store on the local stand-in (fauxqs, loopback), and laid out as a bundled artifact (`app/`
  * beside `index/`). Each cold start is a fresh `node` process (cold-driver.mjs) that imports the
  * bundle with the tier's environment and answers one query; `firstAnswerMs` is from process start
  * to the answer. The medians of `--runs` are reported with:
@@ -21,10 +21,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildApp } from 'fauxqs';
+import { startLocalAws } from '../../runtime/local/local-aws.js';
 import { THROUGHPUT } from '../../runtime/cost/prices.js';
 import { buildIndex, SearchIndex } from '../../runtime/engine/index.js';
 import { S3_STORE_PREFIX } from '../../runtime/lambda/index-env.js';
@@ -130,9 +129,8 @@ interface Row {
   modelledNetworkMs: number;
 }
 
-const app = buildApp({ logger: false, defaultRegion: 'us-east-1' });
-await app.listen({ host: '127.0.0.1', port: 0 });
-const endpoint = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const local = await startLocalAws();
+const endpoint = local.endpoint;
 const s3 = new S3Client({
   region: 'us-east-1',
   endpoint,
@@ -232,7 +230,7 @@ try {
   }
 } finally {
   s3.destroy();
-  await app.close();
+  await local.close();
 }
 
 const command = `npm run bench:tiers -- --sizes ${SIZES_MB.join(',')} --runs ${RUNS}`;

@@ -2,11 +2,11 @@
  * The two implementations of the index store, opened the same way by the shared suite
  * (common.case.ts), the crash test's child process and the hot-reload test: a spec string names
  * one — `dir:PATH` or `s3:ENDPOINT|BUCKET|PREFIX` — so a child process opens the same store as
- * its parent. S3 runs on fauxqs (the S3 wire protocol, in this process, on 127.0.0.1).
+ * its parent. S3 runs on the local stand-in (runtime/local/: fauxqs, the S3 wire protocol, in this
+ * process, on 127.0.0.1, with the conditional PutObject fauxqs lacks).
  */
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from 'fauxqs';
+import { startLocalAws } from '../../runtime/local/local-aws.js';
 import {
   IndexStore,
   S3IndexStore,
@@ -61,11 +61,10 @@ export interface LocalS3 {
 
 let buckets = 0;
 
-/** fauxqs's S3 on a free loopback port. */
+/** The local stand-in's S3 (fauxqs with conditional PutObject) on a free loopback port. */
 export async function startLocalS3(): Promise<LocalS3> {
-  const app = buildApp({ logger: false, defaultRegion: 'us-east-1' });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const endpoint = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const aws = await startLocalAws();
+  const endpoint = aws.endpoint;
   const client = s3Client(endpoint);
   return {
     endpoint,
@@ -77,7 +76,7 @@ export async function startLocalS3(): Promise<LocalS3> {
     },
     close: async () => {
       client.destroy();
-      await app.close();
+      await aws.close();
     },
   };
 }
