@@ -53,6 +53,7 @@ import {
 } from './manifest.js';
 import { PARTIAL_DIR, STALE_PARTIAL_MS, cleanStaleEntries } from './partial-area.js';
 import { DEFAULT_KEEP, assertKeep, versionsToPrune } from './retention.js';
+import { describeVersion, newestFirst } from './version-info.js';
 import { StoreError, isErrno } from './store-error.js';
 import { type StoreLockOptions, withStoreLock } from './store-lock.js';
 import { assertVersionId, isVersionId, newVersionId } from './version-id.js';
@@ -208,31 +209,10 @@ export class IndexStore implements VersionStore {
     const infos: VersionInfo[] = [];
     for (const name of names) {
       const dir = path.join(this.versionsDir, name);
-      const info: VersionInfo = {
-        version: name,
-        dir,
-        files: 0,
-        bytes: 0,
-        live: name === live,
-        rollbackTarget: name === target,
-      };
-      if (!isVersionId(name)) info.problem = 'the folder name is not a valid version id';
-      else {
-        try {
-          const manifest = await readManifest(dir);
-          info.createdAt = manifest.createdAt;
-          info.files = manifest.files.length;
-          info.bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-        } catch (err) {
-          if (!(err instanceof StoreError)) throw err;
-          info.problem = errorMessage(err);
-        }
-      }
-      infos.push(info);
+      const status = { live: name === live, rollbackTarget: name === target };
+      infos.push(await describeVersion(name, dir, status, () => readManifest(dir)));
     }
-    return infos.sort((a, b) =>
-      (b.createdAt ?? '') + b.version < (a.createdAt ?? '') + a.version ? -1 : 1,
-    );
+    return newestFirst(infos);
   }
 
   /**

@@ -47,6 +47,7 @@ import {
   writeManifest,
 } from './manifest.js';
 import { DEFAULT_KEEP, assertKeep, versionsToPrune } from './retention.js';
+import { describeVersion, newestFirst } from './version-info.js';
 import { putFile } from './s3-objects.js';
 import { StoreError } from './store-error.js';
 import { assertVersionId, isVersionId, newVersionId } from './version-id.js';
@@ -176,18 +177,8 @@ export class S3IndexStore implements VersionStore {
   }
 
   /** Downloads the version into a scratch folder, checking every byte, and deletes it again. */
-  async verify(id: string): Promise<Manifest> {
-    if (!(await this.has(id)))
-      throw new StoreError(
-        'missing-version',
-        `version "${id}" does not exist; expected ${this.location}${S3_VERSIONS_PREFIX}${id}/manifest.json`,
-      );
-    const scratch = await this.#scratch(id);
-    try {
-      return await this.#download(id, scratch);
-    } finally {
-      await fs.rm(scratch, { recursive: true, force: true });
-    }
+  verify(id: string): Promise<Manifest> {
+    return this.#withDownload(id, async (_dir, manifest) => manifest);
   }
 
   async rollbackTarget(): Promise<string | undefined> {
@@ -199,31 +190,11 @@ export class S3IndexStore implements VersionStore {
     const cur = await this.#readCurrentObject();
     const infos: VersionInfo[] = [];
     for (const name of names) {
-      const info: VersionInfo = {
-        version: name,
-        dir: `${this.location}${S3_VERSIONS_PREFIX}${name}/`,
-        files: 0,
-        bytes: 0,
-        live: name === cur.id,
-        rollbackTarget: name === cur.previous,
-      };
-      if (!isVersionId(name)) info.problem = 'the prefix is not a valid version id';
-      else {
-        try {
-          const manifest = await this.readManifest(name);
-          info.createdAt = manifest.createdAt;
-          info.files = manifest.files.length;
-          info.bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-        } catch (err) {
-          if (!(err instanceof StoreError)) throw err;
-          info.problem = errorMessage(err);
-        }
-      }
-      infos.push(info);
+      const dir = `${this.location}${S3_VERSIONS_PREFIX}${name}/`;
+      const status = { live: name === cur.id, rollbackTarget: name === cur.previous };
+      infos.push(await describeVersion(name, dir, status, () => this.readManifest(name)));
     }
-    return infos.sort((a, b) =>
-      (b.createdAt ?? '') + b.version < (a.createdAt ?? '') + a.version ? -1 : 1,
-    );
+    return newestFirst(infos);
   }
 
   /**
@@ -388,6 +359,14 @@ export class S3IndexStore implements VersionStore {
 
   /** Verifies a version by downloading it, then runs `validate` on the download. */
   async #checkedForLive(id: string): Promise<void> {
+    await this.#withDownload(id, (dir) => this.#validated(id, dir));
+  }
+
+  /** Downloads `id` into a scratch folder, checking every byte, runs `fn` on it, deletes it. */
+  async #withDownload<R>(
+    id: string,
+    fn: (dir: string, manifest: Manifest) => Promise<R>,
+  ): Promise<R> {
     if (!(await this.has(id)))
       throw new StoreError(
         'missing-version',
@@ -395,8 +374,7 @@ export class S3IndexStore implements VersionStore {
       );
     const scratch = await this.#scratch(id);
     try {
-      await this.#download(id, scratch);
-      await this.#validated(id, scratch);
+      return await fn(scratch, await this.#download(id, scratch));
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
     }
