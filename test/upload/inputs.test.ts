@@ -103,7 +103,7 @@ describe('upload: inputs', () => {
     );
     assert.throws(
       () => validateOutputs({ ...full, indexStorage: 'nfs' }, where),
-      /indexStorage must be one of efs, s3, bundled, got "nfs"/,
+      /indexStorage must be one of bundled, s3, efs, got "nfs"/,
     );
     const bundled = join(tmp, 'bundled.json');
     writeFileSync(bundled, JSON.stringify({ ...noLoader, indexStorage: 'bundled' }));

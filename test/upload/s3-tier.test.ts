@@ -6,12 +6,12 @@
  * version is live.
  */
 import assert from 'node:assert/strict';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { S3IndexStore, silentLogger } from '../../runtime/store/index.js';
+import { createManifest } from '../../runtime/store/index.js';
 import { buildLambdas } from '../../scripts/build-lambdas.js';
 import { apiGatewayV2 } from '../fixtures/lambda-events.js';
 import { type LocalS3, startLocalS3 } from '../store/store-kinds.js';
@@ -88,6 +88,15 @@ describe('s3 tier: sir upload, the built Lambda, rollback, on fauxqs', function 
     }
     throw new Error(`timed out waiting for ${what}`);
   };
+  const put = (key: string, body: string | Buffer, metadata?: Record<string, string>) =>
+    s3.client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ...(metadata ? { Metadata: metadata } : {}),
+      }),
+    );
   const live = (out: string) => /live version: (\S+)/.exec(out)?.[1];
 
   it('publishes, serves, switches, rolls back and refuses a damaged version without a failed request', async () => {
@@ -121,22 +130,18 @@ describe('s3 tier: sir upload, the built Lambda, rollback, on fauxqs', function 
     assert.match(back.stdout, new RegExp(`${vA} is live again \\(was ${vB}\\)`));
     await until('A served again', (r) => r.top === 'a1');
 
-    // A version damaged in the bucket after it was published: the Lambda refuses it, A serves on.
-    const store = new S3IndexStore({
-      client: s3.client,
-      bucket,
-      prefix: PREFIX,
-      logger: silentLogger,
-    });
-    const c = await store.publish(buildAnswerIndex(tmp, 'C', 'c1'));
-    const key = `${PREFIX}versions/${c.version}/${c.manifest.files.at(-1)!.path}`;
-    const bytes = Buffer.from(
-      await (
-        await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-      ).Body!.transformToByteArray(),
-    );
-    bytes[bytes.length >> 1] ^= 0xff;
-    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+    // A version damaged in the bucket (its manifest lists the good bytes), made live behind the
+    // store's back the way a bad writer would: the Lambda refuses it and A serves on.
+    const builtC = buildAnswerIndex(tmp, 'C', 'c1');
+    const c = { version: 'c-damaged' };
+    const manifest = await createManifest(builtC, { version: c.version });
+    for (const f of manifest.files) {
+      const bytes = readFileSync(join(builtC, f.path));
+      if (f === manifest.files.at(-1)) bytes[bytes.length >> 1] ^= 0xff;
+      await put(`${PREFIX}versions/${c.version}/${f.path}`, bytes);
+    }
+    await put(`${PREFIX}versions/${c.version}/manifest.json`, JSON.stringify(manifest));
+    await put(`${PREFIX}CURRENT`, `${c.version}\n`, { previous: vA });
     await sleep(500);
     assert.equal((await search()).top, 'a1', 'the damaged version is refused');
 
