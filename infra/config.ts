@@ -7,6 +7,7 @@
  * happens here, once, with errors that name the key.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { INDEX_STORAGE_KINDS, type IndexStorage } from '../runtime/lambda/index-env.js';
 import { DEFAULT_TIMEOUTS } from '../runtime/jobs/queues.js';
 import { DEFAULT_KEEP } from '../runtime/store/retention.js';
 
@@ -16,6 +17,17 @@ export type EfsThroughputMode = 'elastic' | 'bursting' | 'provisioned';
 export interface StackConfig {
   /** AWS region every resource goes to. Default `us-east-1`. */
   region: string;
+  /**
+   * The storage tier of the index. Default `efs`: the job pipeline (on by default) builds and
+   * publishes indexes onto EFS, and any index size fits. `s3` (no VPC, EFS or loader; `sir upload`
+   * publishes into the bucket) and `bundled` (`indexPath` inside the function, up to Lambda's
+   * 250 MB unzipped) cost less for a small index, and run without the job pipeline.
+   */
+  indexStorage: IndexStorage;
+  /** `bundled` only: the built index folder shipped with the function. Default '' (none). */
+  indexPath: string;
+  /** `s3` only: the largest index version the stack will serve, MB; sizes /tmp (two versions). Default 1024. */
+  indexMaxMb: number;
   /** Availability zones (one private subnet and one EFS mount target each), 2–6. Default 2. */
   azCount: number;
   /** Search Lambda memory in MB, 128–10240. Default 1024 (more memory = more CPU for scoring). */
@@ -73,6 +85,9 @@ export interface StackConfig {
 /** Every default in one place. `Pulumi.yaml` repeats them for the CLI; a test keeps the two equal. */
 export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   region: 'us-east-1',
+  indexStorage: 'efs',
+  indexPath: '',
+  indexMaxMb: 1024,
   azCount: 2,
   lambdaMemoryMb: 1024,
   lambdaTimeoutSeconds: 10,
@@ -100,6 +115,23 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
 
 export type ConfigKey = keyof StackConfig;
 export const CONFIG_KEYS = Object.keys(DEFAULTS) as ConfigKey[];
+
+/** Keys that configure EFS, its VPC and the loader: only an `efs` stack may change them. */
+export const EFS_ONLY_KEYS: readonly ConfigKey[] = [
+  'azCount',
+  'indexMountPath',
+  'loaderEnabled',
+  'loaderInstanceType',
+  'efsThroughputMode',
+  'efsProvisionedThroughputMibps',
+  'efsBackups',
+];
+
+/** A key's default as Pulumi hands values over (a string). */
+function rawDefault(key: ConfigKey): string {
+  const v = DEFAULTS[key];
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
 
 /** Lambda requires `/mnt/` followed by one path segment of these characters. */
 export const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9._-]+$/;
@@ -175,6 +207,34 @@ export function parseConfig(raw: RawConfig): StackConfig {
       fail(`region must look like us-east-1, got "${region}"`);
     cfg.region = region;
   }
+  const storage = get('indexStorage');
+  if (storage !== undefined) cfg.indexStorage = oneOf('indexStorage', storage, INDEX_STORAGE_KINDS);
+  const indexPath = get('indexPath');
+  if (indexPath !== undefined) cfg.indexPath = indexPath;
+  if (cfg.indexStorage === 'bundled' && cfg.indexPath === '')
+    fail(
+      'indexStorage is bundled but indexPath is not set; set indexPath to a built index folder (sir index --out DIR) to ship with the function',
+    );
+  if (cfg.indexStorage !== 'bundled' && cfg.indexPath !== '')
+    fail(
+      `indexPath ships an index inside the function, which only indexStorage bundled does; on ${cfg.indexStorage} publish with sir upload and remove indexPath`,
+    );
+  const maxMb = get('indexMaxMb');
+  if (maxMb !== undefined) cfg.indexMaxMb = integer('indexMaxMb', maxMb, 1, 5000);
+  // Keys that configure EFS, its VPC or the loader mean nothing on the other tiers: refuse a
+  // value other than the default rather than ignore it.
+  if (cfg.indexStorage !== 'efs') {
+    const efsOnly = EFS_ONLY_KEYS.filter((k) => {
+      const v = get(k);
+      return v !== undefined && v !== rawDefault(k);
+    });
+    if (efsOnly.length > 0)
+      fail(
+        `${efsOnly.join(', ')} ${efsOnly.length === 1 ? 'applies' : 'apply'} to indexStorage efs only (EFS, its VPC and the loader); this stack is ${cfg.indexStorage}: remove ${efsOnly.length === 1 ? 'it' : 'them'} or set indexStorage efs`,
+      );
+  }
+  if (cfg.indexStorage !== 's3' && maxMb !== undefined && cfg.indexMaxMb !== DEFAULTS.indexMaxMb)
+    fail(`indexMaxMb sizes the s3 tier's /tmp; this stack is ${cfg.indexStorage}: remove it`);
   const azCount = get('azCount');
   if (azCount !== undefined) cfg.azCount = integer('azCount', azCount, 2, 6);
   const memory = get('lambdaMemoryMb');
@@ -264,6 +324,10 @@ export function parseConfig(raw: RawConfig): StackConfig {
 
   const jobs = get('jobsEnabled');
   if (jobs !== undefined) cfg.jobsEnabled = boolean('jobsEnabled', jobs);
+  if (cfg.jobsEnabled && cfg.indexStorage !== 'efs')
+    fail(
+      `jobsEnabled is true${jobs === undefined ? ' (the default)' : ''} but indexStorage is ${cfg.indexStorage}: the job pipeline publishes the indexes it builds onto EFS; set jobsEnabled false (or indexStorage efs)`,
+    );
   const workers = get('jobsMaxWorkers');
   if (workers !== undefined) cfg.jobsMaxWorkers = integer('jobsMaxWorkers', workers, 2, 1000);
   const workerMemory = get('jobsWorkerMemoryMb');

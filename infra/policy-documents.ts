@@ -211,6 +211,8 @@ export const LOADER_TAG_KEY = 'serverless-ir-loader';
 
 export interface UploaderPolicyArgs {
   stagingBucketArn: string;
+  /** On an `s3` stack: the store's prefix in the staging bucket, which uploaders publish into. */
+  storePrefix?: string;
   region: string;
   accountId: string;
   /** The stack's name: the value of `LOADER_TAG_KEY` on its loader. */
@@ -240,6 +242,9 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
       Action: 's3:ListBucket',
       Resource: a.stagingBucketArn,
     },
+    ...(a.storePrefix !== undefined
+      ? storeWriterStatements(a.stagingBucketArn, a.storePrefix)
+      : []),
     {
       Sid: 'RunTheLoaderAgent',
       Effect: 'Allow',
@@ -260,6 +265,45 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
       Resource: '*',
     },
   );
+}
+
+/**
+ * What the search Lambda of an `s3` stack may do in the bucket: read the index versions and
+ * `CURRENT` under the store's prefix, and nothing else — not the staged uploads beside them, not
+ * a write anywhere. `s3:ListBucket`, limited to the store's keys, makes S3 answer 404 (nothing
+ * published yet) instead of 403 for a `CURRENT` that does not exist.
+ */
+export function indexReaderPolicy(bucketArn: string, prefix: string): PolicyDocument {
+  return document(
+    {
+      Sid: 'ReadIndexVersionsAndCurrent',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: [`${bucketArn}/${prefix}versions/*`, `${bucketArn}/${prefix}CURRENT`],
+    },
+    {
+      Sid: 'TellMissingFromDenied',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringLike: { 's3:prefix': [`${prefix}CURRENT`, `${prefix}versions/*`] } },
+    },
+  );
+}
+
+/**
+ * What `sir upload` and `sir rollback --stack` need on an `s3` stack, on top of staging: write,
+ * read and delete (retention) the store's objects under its prefix, and list them.
+ */
+export function storeWriterStatements(bucketArn: string, prefix: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'PublishIndexVersions',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      Resource: `${bucketArn}/${prefix}*`,
+    },
+  ];
 }
 
 /** Lets a caller invoke every route of one HTTP API (used when `apiKeyRequired` turns on IAM auth). */
@@ -444,7 +488,7 @@ export function jobUserPolicy(a: JobPolicyArgs & { apiExecutionArn: string }): P
 
 /** AWS managed policies this program attaches, by purpose. Neither is a `*FullAccess` policy. */
 export const MANAGED_POLICIES = {
-  /** CloudWatch Logs writes, for a Lambda outside any VPC. */
+  /** CloudWatch Logs writes, for a Lambda outside any VPC (job functions; the s3 and bundled tiers). */
   lambdaBasicExecution: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
   /** ENI management for a Lambda in a VPC, plus CloudWatch Logs writes. */
   lambdaVpcAccess: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',

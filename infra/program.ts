@@ -1,19 +1,25 @@
 /**
- * The whole stack, wired: config → staging (and job results) bucket → network (its S3 endpoint
- * admits them) → security groups → index store → uploaders' policy → (loader) → search API →
- * (job pipeline, adding `/jobs` routes to the search API's HTTP API). `index.ts` calls this
+ * The whole stack, wired: config → staging (and job results) bucket → by `indexStorage`: on
+ * `efs`, network (its S3 endpoint admits the buckets) → security groups → index store → (loader);
+ * on `s3` the store is the staging bucket's `store/` prefix; on `bundled` the index ships in the
+ * function → uploaders' policy → search API → (job pipeline, `efs` only, adding `/jobs` routes to
+ * the search API's HTTP API). `index.ts` calls this
  * once for `pulumi up`; tests and `npm run infra:graph` call it under mocks, so they exercise
  * exactly what `pulumi up` runs.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { repoPath, SEARCH_LAMBDA_DIR } from './artifacts.js';
+import { checkBundledIndex } from './bundled-index.js';
 import { loadConfig, type StackConfig } from './config.js';
+import { ephemeralStorageMb } from '../runtime/cost/model.js';
+import { type IndexStorage, S3_STORE_PREFIX } from '../runtime/lambda/index-env.js';
 import { IndexStore } from './index-store.js';
 import { JobPipeline } from './jobs/pipeline.js';
 import { JobResults } from './jobs/results-bucket.js';
 import { Loader } from './loader.js';
 import { Network } from './network.js';
-import { SearchApi } from './search-api.js';
+import { type IndexSource, SearchApi } from './search-api.js';
 import { NetworkSecurity } from './security.js';
 import { StagingBucket } from './staging-bucket.js';
 import { UploadAccess } from './upload-access.js';
@@ -22,8 +28,16 @@ import { UploadAccess } from './upload-access.js';
 export interface StackOutputs {
   apiUrl: pulumi.Output<string>;
   docsUrl: pulumi.Output<string>;
-  efsId: pulumi.Output<string>;
-  accessPointArn: pulumi.Output<string>;
+  /** The storage tier; `sir upload` picks its route by it. */
+  indexStorage: pulumi.Output<IndexStorage>;
+  /** `s3` only: the bucket and prefix of the index store. */
+  indexBucket: pulumi.Output<string> | undefined;
+  indexPrefix: pulumi.Output<string> | undefined;
+  /** Versions a publish keeps (the loader's, or `sir upload`'s on `s3`). */
+  versionsToKeep: pulumi.Output<number>;
+  /** `efs` only. */
+  efsId: pulumi.Output<string> | undefined;
+  accessPointArn: pulumi.Output<string> | undefined;
   /** Absent while the loader is off. */
   loaderInstanceId: pulumi.Output<string> | undefined;
   stagingBucket: pulumi.Output<string>;
@@ -63,6 +77,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     opts,
   );
   // Before the network: the reduce step writes it from the VPC, so the S3 endpoint names it.
+  // The pipeline publishes onto EFS, so config.ts allows it on the efs tier only.
   const results = config.jobsEnabled
     ? new JobResults(
         `${STACK_PREFIX}-job-results`,
@@ -70,6 +85,120 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
         opts,
       )
     : undefined;
+  const efs = config.indexStorage === 'efs' ? efsTier(config, staging, results, opts) : undefined;
+  const uploaders = new UploadAccess(
+    `${STACK_PREFIX}-uploaders`,
+    {
+      stagingBucketArn: staging.bucketArn,
+      region: config.region,
+      ...(config.indexStorage === 's3' ? { storePrefix: S3_STORE_PREFIX } : {}),
+    },
+    opts,
+  );
+
+  let index: IndexSource;
+  if (efs !== undefined) index = efs.index;
+  else if (config.indexStorage === 's3')
+    index = {
+      kind: 's3',
+      bucketName: staging.bucketName,
+      bucketArn: staging.bucketArn,
+      prefix: S3_STORE_PREFIX,
+      ephemeralStorageMb: ephemeralStorageMb(config.indexMaxMb * 1e6),
+    };
+  else {
+    checkBundledIndex(config.indexPath, repoPath(SEARCH_LAMBDA_DIR));
+    index = { kind: 'bundled', indexPath: config.indexPath };
+  }
+
+  const api = new SearchApi(
+    `${STACK_PREFIX}-api`,
+    {
+      memoryMb: config.lambdaMemoryMb,
+      timeoutSeconds: config.lambdaTimeoutSeconds,
+      reservedConcurrency: config.reservedConcurrency,
+      throttlingRateLimit: config.apiThrottlingRateLimit,
+      throttlingBurstLimit: config.apiThrottlingBurstLimit,
+      corsOrigins: config.corsOrigins,
+      logRetentionDays: config.logRetentionDays,
+      iamAuth: config.apiKeyRequired,
+      index,
+    },
+    opts,
+  );
+
+  const jobs =
+    results && efs
+      ? new JobPipeline(
+          `${STACK_PREFIX}-jobs`,
+          {
+            maxWorkers: config.jobsMaxWorkers,
+            workerMemoryMb: config.jobsWorkerMemoryMb,
+            workerTimeoutSeconds: config.jobsWorkerTimeoutSeconds,
+            reduceMemoryMb: config.jobsReduceMemoryMb,
+            logRetentionDays: config.logRetentionDays,
+            mountPath: config.indexMountPath,
+            versionsToKeep: config.versionsToKeep,
+            resultsBucketName: results.bucketName,
+            resultsBucketArn: results.bucketArn,
+            stagingBucketName: staging.bucketName,
+            stagingBucketArn: staging.bucketArn,
+            privateSubnetIds: efs.network.privateSubnetIds,
+            reduceSecurityGroupId: efs.security.reduceSecurityGroupId!,
+            fileSystemArn: efs.store.fileSystemArn,
+            accessPointArn: efs.store.accessPointArn,
+            mountTargets: efs.store.mountTargets,
+            networkReady: [...efs.network.s3Route, ...efs.security.reduceRules],
+            apiId: api.apiId,
+            apiExecutionArn: api.executionArn,
+            iamAuth: config.apiKeyRequired,
+          },
+          opts,
+        )
+      : undefined;
+
+  return {
+    apiUrl: api.url,
+    docsUrl: pulumi.interpolate`${api.url}/docs`,
+    indexStorage: pulumi.output(config.indexStorage),
+    indexBucket: config.indexStorage === 's3' ? staging.bucketName : undefined,
+    indexPrefix: config.indexStorage === 's3' ? pulumi.output(S3_STORE_PREFIX) : undefined,
+    versionsToKeep: pulumi.output(config.versionsToKeep),
+    efsId: efs?.store.fileSystemId,
+    accessPointArn: efs?.store.accessPointArn,
+    loaderInstanceId: efs?.loader?.instanceId,
+    stagingBucket: staging.bucketName,
+    region: pulumi.output(config.region),
+    invokePolicyArn: api.invokePolicyArn,
+    uploadPolicyArn: uploaders.policyArn,
+    jobsResultsBucket: results?.bucketName,
+    jobsTaskQueueUrl: jobs?.taskQueueUrl,
+    jobsControlQueueUrl: jobs?.controlQueueUrl,
+    jobsReduceQueueUrl: jobs?.reduceQueueUrl,
+    jobsTaskDlqUrl: jobs?.taskDlqUrl,
+    jobsControlDlqUrl: jobs?.controlDlqUrl,
+    jobsReduceDlqUrl: jobs?.reduceDlqUrl,
+    jobsDlqAlarmNames: jobs?.dlqAlarmNames,
+    jobsPolicyArn: jobs?.userPolicyArn,
+  };
+}
+
+/**
+ * The `efs` tier: the VPC (its S3 endpoint admits the stack's buckets), security groups, the EFS
+ * store and, when on, the loader; and the search Lambda's view of them.
+ */
+function efsTier(
+  config: StackConfig,
+  staging: StagingBucket,
+  results: JobResults | undefined,
+  opts: pulumi.ComponentResourceOptions,
+): {
+  network: Network;
+  security: NetworkSecurity;
+  store: IndexStore;
+  loader: Loader | undefined;
+  index: IndexSource;
+} {
   const network = new Network(
     `${STACK_PREFIX}-net`,
     {
@@ -102,50 +231,38 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     },
     opts,
   );
-  const uploaders = new UploadAccess(
-    `${STACK_PREFIX}-uploaders`,
-    { stagingBucketArn: staging.bucketArn, region: config.region },
-    opts,
-  );
-
-  let loader: Loader | undefined;
-  if (config.loaderEnabled) {
-    loader = new Loader(
-      `${STACK_PREFIX}-loader`,
-      {
-        instanceType: config.loaderInstanceType,
-        region: config.region,
-        stack: pulumi.getStack(),
-        mountPath: config.indexMountPath,
-        versionsToKeep: config.versionsToKeep,
-        privateSubnetIds: network.privateSubnetIds,
-        vpcId: network.vpcId,
-        loaderSecurityGroupId: security.loaderSecurityGroupId!,
-        endpointSecurityGroupId: security.endpointSecurityGroupId!,
-        fileSystemId: store.fileSystemId,
-        fileSystemArn: store.fileSystemArn,
-        accessPointId: store.accessPointId,
-        accessPointArn: store.accessPointArn,
-        mountTargets: store.mountTargets,
-        networkReady: [...network.s3Route, ...security.loaderRules],
-        stagingBucket: staging.bucket,
-      },
-      opts,
-    );
-  }
-
-  const api = new SearchApi(
-    `${STACK_PREFIX}-api`,
-    {
-      memoryMb: config.lambdaMemoryMb,
-      timeoutSeconds: config.lambdaTimeoutSeconds,
-      reservedConcurrency: config.reservedConcurrency,
-      throttlingRateLimit: config.apiThrottlingRateLimit,
-      throttlingBurstLimit: config.apiThrottlingBurstLimit,
-      corsOrigins: config.corsOrigins,
+  const loader = config.loaderEnabled
+    ? new Loader(
+        `${STACK_PREFIX}-loader`,
+        {
+          instanceType: config.loaderInstanceType,
+          region: config.region,
+          stack: pulumi.getStack(),
+          mountPath: config.indexMountPath,
+          versionsToKeep: config.versionsToKeep,
+          privateSubnetIds: network.privateSubnetIds,
+          vpcId: network.vpcId,
+          loaderSecurityGroupId: security.loaderSecurityGroupId!,
+          endpointSecurityGroupId: security.endpointSecurityGroupId!,
+          fileSystemId: store.fileSystemId,
+          fileSystemArn: store.fileSystemArn,
+          accessPointId: store.accessPointId,
+          accessPointArn: store.accessPointArn,
+          mountTargets: store.mountTargets,
+          networkReady: [...network.s3Route, ...security.loaderRules],
+          stagingBucket: staging.bucket,
+        },
+        opts,
+      )
+    : undefined;
+  return {
+    network,
+    security,
+    store,
+    loader,
+    index: {
+      kind: 'efs',
       mountPath: config.indexMountPath,
-      logRetentionDays: config.logRetentionDays,
-      iamAuth: config.apiKeyRequired,
       privateSubnetIds: network.privateSubnetIds,
       lambdaSecurityGroupId: security.lambdaSecurityGroupId,
       fileSystemArn: store.fileSystemArn,
@@ -153,56 +270,5 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       mountTargets: store.mountTargets,
       networkReady: security.lambdaRules,
     },
-    opts,
-  );
-
-  const jobs = results
-    ? new JobPipeline(
-        `${STACK_PREFIX}-jobs`,
-        {
-          maxWorkers: config.jobsMaxWorkers,
-          workerMemoryMb: config.jobsWorkerMemoryMb,
-          workerTimeoutSeconds: config.jobsWorkerTimeoutSeconds,
-          reduceMemoryMb: config.jobsReduceMemoryMb,
-          logRetentionDays: config.logRetentionDays,
-          mountPath: config.indexMountPath,
-          versionsToKeep: config.versionsToKeep,
-          resultsBucketName: results.bucketName,
-          resultsBucketArn: results.bucketArn,
-          stagingBucketName: staging.bucketName,
-          stagingBucketArn: staging.bucketArn,
-          privateSubnetIds: network.privateSubnetIds,
-          reduceSecurityGroupId: security.reduceSecurityGroupId!,
-          fileSystemArn: store.fileSystemArn,
-          accessPointArn: store.accessPointArn,
-          mountTargets: store.mountTargets,
-          networkReady: [...network.s3Route, ...security.reduceRules],
-          apiId: api.apiId,
-          apiExecutionArn: api.executionArn,
-          iamAuth: config.apiKeyRequired,
-        },
-        opts,
-      )
-    : undefined;
-
-  return {
-    apiUrl: api.url,
-    docsUrl: pulumi.interpolate`${api.url}/docs`,
-    efsId: store.fileSystemId,
-    accessPointArn: store.accessPointArn,
-    loaderInstanceId: loader?.instanceId,
-    stagingBucket: staging.bucketName,
-    region: pulumi.output(config.region),
-    invokePolicyArn: api.invokePolicyArn,
-    uploadPolicyArn: uploaders.policyArn,
-    jobsResultsBucket: results?.bucketName,
-    jobsTaskQueueUrl: jobs?.taskQueueUrl,
-    jobsControlQueueUrl: jobs?.controlQueueUrl,
-    jobsReduceQueueUrl: jobs?.reduceQueueUrl,
-    jobsTaskDlqUrl: jobs?.taskDlqUrl,
-    jobsControlDlqUrl: jobs?.controlDlqUrl,
-    jobsReduceDlqUrl: jobs?.reduceDlqUrl,
-    jobsDlqAlarmNames: jobs?.dlqAlarmNames,
-    jobsPolicyArn: jobs?.userPolicyArn,
   };
 }

@@ -1,9 +1,16 @@
 /**
- * SearchApi: the search Lambda (the Hono app from `dist/lambda/search`) reading the index store
- * through the EFS access point, behind an API Gateway HTTP API.
+ * SearchApi: the search Lambda (the Hono app from `dist/lambda/search`) behind an API Gateway HTTP
+ * API, reading its index from the stack's storage tier (`IndexSource`):
  *
- * The Lambda mounts EFS read-only (ClientMount without ClientWrite) and can open nothing but NFS
- * to the mount targets. The API has one `$default` stage with throttling and JSON access logs;
+ * - `efs`: the store through the EFS access point, mounted read-only (ClientMount without
+ *   ClientWrite), from private subnets where it can open nothing but NFS to the mount targets;
+ * - `s3`: outside any VPC, the store in the bucket, readable only under `versions/` and `CURRENT`,
+ *   downloaded into ephemeral storage sized for two versions;
+ * - `bundled`: outside any VPC, the index inside the function's artifact (`index/` beside `app/`);
+ *   every change publishes a function version, and the API calls the `live` alias, which
+ *   `pulumi up` moves to the new version in one step (requests in flight finish on the old one).
+ *
+ * The API has one `$default` stage with throttling and JSON access logs;
  * every path goes to the Lambda, which owns routing, 404s and problem+json errors.
  *
  * "API key required" is IAM authorization (SigV4): HTTP APIs have no API keys, and IAM needs no
@@ -13,14 +20,51 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { repoPath, SEARCH_LAMBDA_DIR } from './artifacts.js';
+import { BUNDLED_INDEX_DIR } from '../runtime/lambda/index-env.js';
 import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_OPTIONS, LAMBDA_RUNTIME } from './lambda-platform.js';
 import {
   assumeRolePolicy,
   efsClientPolicy,
+  indexReaderPolicy,
   invokeApiPolicy,
   MANAGED_POLICIES,
   toJson,
 } from './policy-documents.js';
+
+/** Where the search Lambda reads its index, with what each tier needs. */
+export type IndexSource =
+  | {
+      kind: 'efs';
+      /** `/mnt/<name>`; also handed to the handler as `INDEX_DIR`. */
+      mountPath: string;
+      privateSubnetIds: pulumi.Input<string[]>;
+      lambdaSecurityGroupId: pulumi.Input<string>;
+      fileSystemArn: pulumi.Input<string>;
+      accessPointArn: pulumi.Input<string>;
+      /** The function is created only once every mount target exists (Lambda checks at create time). */
+      mountTargets: pulumi.Resource[];
+      /** The security-group rules its NFS traffic needs; the function is created after them. */
+      networkReady: pulumi.Resource[];
+    }
+  | {
+      kind: 's3';
+      bucketName: pulumi.Input<string>;
+      bucketArn: pulumi.Input<string>;
+      /** The store's key prefix in the bucket (`store/`). */
+      prefix: string;
+      /** /tmp size, MB (512–10240). */
+      ephemeralStorageMb: number;
+    }
+  | {
+      kind: 'bundled';
+      /** The built index folder shipped as `index/` in the artifact. */
+      indexPath: string;
+    };
+
+/** The alias the API calls on a bundled stack; `pulumi up` moves it to each new version. */
+export const LIVE_ALIAS = 'live';
+/** Where the search bundle sits inside a bundled artifact (the index goes beside it). */
+export const BUNDLED_APP_DIR = 'app';
 
 /** API Gateway cuts an HTTP API integration at 30 s whatever the Lambda's timeout. */
 export const MAX_INTEGRATION_TIMEOUT_MS = 30_000;
@@ -58,19 +102,11 @@ export interface SearchApiArgs {
   throttlingRateLimit: number;
   throttlingBurstLimit: number;
   corsOrigins: string[];
-  /** `/mnt/<name>`; also handed to the handler as `INDEX_DIR`. */
-  mountPath: string;
   logRetentionDays: number;
   /** IAM (SigV4) authorization on every route. */
   iamAuth: boolean;
-  privateSubnetIds: pulumi.Input<string[]>;
-  lambdaSecurityGroupId: pulumi.Input<string>;
-  fileSystemArn: pulumi.Input<string>;
-  accessPointArn: pulumi.Input<string>;
-  /** The function is created only once every mount target exists (Lambda checks at create time). */
-  mountTargets: pulumi.Resource[];
-  /** The security-group rules its NFS traffic needs; the function is created after them. */
-  networkReady: pulumi.Resource[];
+  /** Where the index is read. */
+  index: IndexSource;
 }
 
 export class SearchApi extends pulumi.ComponentResource {
@@ -89,64 +125,113 @@ export class SearchApi extends pulumi.ComponentResource {
     super('serverless-ir:infra:SearchApi', name, {}, opts);
     const retentionInDays = args.logRetentionDays;
 
+    const index = args.index;
     const role = new aws.iam.Role(
       `${name}-role`,
       {
         assumeRolePolicy: toJson(assumeRolePolicy('lambda.amazonaws.com')),
-        description: 'serverless-ir search Lambda: VPC, logs, read-only index store',
+        description: `serverless-ir search Lambda: logs, read-only index (${index.kind})`,
       },
       { parent: this },
     );
-    const vpcAccess = new aws.iam.RolePolicyAttachment(
-      `${name}-vpc-access`,
-      { role: role.name, policyArn: MANAGED_POLICIES.lambdaVpcAccess },
-      { parent: this },
-    );
-    const efsAccess = new aws.iam.RolePolicy(
-      `${name}-efs`,
-      {
-        role: role.id,
-        policy: pulumi
-          .all([args.fileSystemArn, args.accessPointArn])
-          .apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, false))),
-      },
-      { parent: this },
-    );
+    const access: pulumi.Resource[] = [
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${index.kind === 'efs' ? 'vpc-access' : 'basic-execution'}`,
+        {
+          role: role.name,
+          policyArn:
+            index.kind === 'efs'
+              ? MANAGED_POLICIES.lambdaVpcAccess
+              : MANAGED_POLICIES.lambdaBasicExecution,
+        },
+        { parent: this },
+      ),
+    ];
+    if (index.kind === 'efs')
+      access.push(
+        new aws.iam.RolePolicy(
+          `${name}-efs`,
+          {
+            role: role.id,
+            policy: pulumi
+              .all([index.fileSystemArn, index.accessPointArn])
+              .apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, false))),
+          },
+          { parent: this },
+        ),
+      );
+    if (index.kind === 's3')
+      access.push(
+        new aws.iam.RolePolicy(
+          `${name}-index-read`,
+          {
+            role: role.id,
+            policy: pulumi
+              .output(index.bucketArn)
+              .apply((arn) => toJson(indexReaderPolicy(arn, index.prefix))),
+          },
+          { parent: this },
+        ),
+      );
 
     const functionLogs = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { retentionInDays },
       { parent: this },
     );
+    const app = new pulumi.asset.FileArchive(repoPath(SEARCH_LAMBDA_DIR));
     const fn = new aws.lambda.Function(
       `${name}-search`,
       {
         role: role.arn,
         runtime: LAMBDA_RUNTIME,
         architectures: [LAMBDA_ARCHITECTURE],
-        handler: 'index.handler',
-        code: new pulumi.asset.FileArchive(repoPath(SEARCH_LAMBDA_DIR)),
+        ...(index.kind === 'bundled'
+          ? {
+              handler: `${BUNDLED_APP_DIR}/index.handler`,
+              code: new pulumi.asset.AssetArchive({
+                [BUNDLED_APP_DIR]: app,
+                [BUNDLED_INDEX_DIR]: new pulumi.asset.FileArchive(index.indexPath),
+              }),
+              publish: true,
+            }
+          : { handler: 'index.handler', code: app }),
         memorySize: args.memoryMb,
         timeout: args.timeoutSeconds,
         reservedConcurrentExecutions: args.reservedConcurrency,
-        environment: {
-          variables: { INDEX_DIR: args.mountPath, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
-        },
-        fileSystemConfig: { arn: args.accessPointArn, localMountPath: args.mountPath },
-        vpcConfig: {
-          subnetIds: args.privateSubnetIds,
-          securityGroupIds: [args.lambdaSecurityGroupId],
-        },
+        environment: { variables: indexEnvironment(index) },
+        ...(index.kind === 'efs'
+          ? {
+              fileSystemConfig: { arn: index.accessPointArn, localMountPath: index.mountPath },
+              vpcConfig: {
+                subnetIds: index.privateSubnetIds,
+                securityGroupIds: [index.lambdaSecurityGroupId],
+              },
+            }
+          : {}),
+        ...(index.kind === 's3' ? { ephemeralStorage: { size: index.ephemeralStorageMb } } : {}),
         loggingConfig: { logFormat: 'JSON', logGroup: functionLogs.name },
       },
       // Lambda validates the mount and the ENI permissions when the function is created; the rules
       // let its first invocation reach the mount targets.
       {
         parent: this,
-        dependsOn: [...args.mountTargets, ...args.networkReady, vpcAccess, efsAccess],
+        dependsOn: [
+          ...(index.kind === 'efs' ? [...index.mountTargets, ...index.networkReady] : []),
+          ...access,
+        ],
       },
     );
     this.functionName = fn.name;
+    // Bundled: the API calls the alias, so a new version goes live in one step and can be moved back.
+    const alias =
+      index.kind === 'bundled'
+        ? new aws.lambda.Alias(
+            `${name}-live`,
+            { name: LIVE_ALIAS, functionName: fn.name, functionVersion: fn.version },
+            { parent: this },
+          )
+        : undefined;
 
     const api = new aws.apigatewayv2.Api(
       `${name}-http`,
@@ -173,7 +258,7 @@ export class SearchApi extends pulumi.ComponentResource {
       {
         apiId: api.id,
         integrationType: 'AWS_PROXY',
-        integrationUri: fn.invokeArn,
+        integrationUri: alias ? alias.invokeArn : fn.invokeArn,
         payloadFormatVersion: '2.0',
         timeoutMilliseconds: MAX_INTEGRATION_TIMEOUT_MS,
       },
@@ -217,6 +302,7 @@ export class SearchApi extends pulumi.ComponentResource {
       {
         action: 'lambda:InvokeFunction',
         function: fn.name,
+        ...(alias ? { qualifier: alias.name } : {}),
         principal: 'apigateway.amazonaws.com',
         sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
       },
@@ -243,4 +329,13 @@ export class SearchApi extends pulumi.ComponentResource {
       invokePolicyArn: this.invokePolicyArn,
     });
   }
+}
+
+/** The search handler's environment for a tier (read by runtime/lambda/index-location.ts). */
+export function indexEnvironment(index: IndexSource): Record<string, pulumi.Input<string>> {
+  const common = { INDEX_STORAGE: index.kind, NODE_OPTIONS: LAMBDA_NODE_OPTIONS };
+  if (index.kind === 'efs') return { ...common, INDEX_DIR: index.mountPath };
+  if (index.kind === 's3')
+    return { ...common, INDEX_BUCKET: index.bucketName, INDEX_PREFIX: index.prefix };
+  return common;
 }

@@ -1,6 +1,7 @@
 /**
  * UploadAccess: the managed policy for the people (or CI roles) who run `sir upload` and
- * `sir rollback --stack` — stage under `staging/` in this stack's bucket, run `AWS-RunShellScript`
+ * `sir rollback --stack` — stage under `staging/` in this stack's bucket (on an `s3` stack, publish
+ * under the store's prefix there too), run `AWS-RunShellScript`
  * on this stack's loader, read the command's output — output as `uploadPolicyArn`, the way
  * `invokePolicyArn` is output for searchers. It exists whether the loader is on or off (it names
  * the loader by its tag, not its id), so attaching it once survives switching the loader off and on.
@@ -12,6 +13,8 @@ import { toJson, uploaderPolicy } from './policy-documents.js';
 export interface UploadAccessArgs {
   stagingBucketArn: pulumi.Input<string>;
   region: string;
+  /** On an `s3` stack: the index store's prefix in that bucket, which uploaders publish into. */
+  storePrefix?: string;
 }
 
 export class UploadAccess extends pulumi.ComponentResource {
@@ -34,6 +37,7 @@ export class UploadAccess extends pulumi.ComponentResource {
                 accountId,
                 region: args.region,
                 stack: pulumi.getStack(),
+                ...(args.storePrefix !== undefined ? { storePrefix: args.storePrefix } : {}),
               }),
             ),
           ),

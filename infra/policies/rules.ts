@@ -11,6 +11,8 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from '@pulumi/policy';
+import { LIMITS } from '../../runtime/cost/prices.js';
+import { INDEX_STORAGE_KINDS } from '../../runtime/lambda/index-env.js';
 import { MAX_RECEIVE_COUNT, VISIBILITY_FACTOR } from '../../runtime/jobs/queues.js';
 import { LAMBDA_ARCHITECTURE, MIN_LAMBDA_NODE_MAJOR } from '../lambda-platform.js';
 
@@ -231,6 +233,48 @@ export const lambdaInVpc: Rule = {
   },
 };
 
+/**
+ * The search Lambda reads its index from its stack's tier (env `INDEX_STORAGE`): on `efs` it
+ * mounts the store from the VPC; on `s3` and `bundled` it runs outside any VPC and mounts nothing
+ * (no ENIs, no NAT question), and an `s3` function names its bucket and sizes its /tmp.
+ */
+export const lambdaIndexStorage: Rule = {
+  name: 'lambda-index-storage',
+  description:
+    'A search Lambda on efs mounts EFS from the VPC; on s3 or bundled it runs outside any VPC and mounts nothing; on s3 it names its bucket and sizes /tmp.',
+  types: [TYPES.lambda],
+  check(_type, props) {
+    const env = props.environment?.variables as Record<string, unknown> | undefined;
+    const storage = env?.INDEX_STORAGE;
+    if (storage === undefined) return [];
+    if (!(INDEX_STORAGE_KINDS as readonly unknown[]).includes(storage))
+      return [
+        `INDEX_STORAGE is ${String(storage)}; expected one of ${INDEX_STORAGE_KINDS.join(', ')}`,
+      ];
+    if (storage === 'efs')
+      return props.fileSystemConfig && props.vpcConfig
+        ? []
+        : ['INDEX_STORAGE efs needs fileSystemConfig and vpcConfig'];
+    const violations: string[] = [];
+    if (props.vpcConfig)
+      violations.push(`INDEX_STORAGE ${storage} runs outside any VPC: remove vpcConfig`);
+    if (props.fileSystemConfig)
+      violations.push(`INDEX_STORAGE ${storage} mounts nothing: remove fileSystemConfig`);
+    if (storage === 's3') {
+      if (env?.INDEX_BUCKET === '') violations.push('INDEX_STORAGE s3 needs INDEX_BUCKET');
+      const size = props.ephemeralStorage?.size;
+      if (
+        size !== undefined &&
+        !(size >= LIMITS.lambdaEphemeralFreeMb && size <= LIMITS.lambdaEphemeralMaxMb)
+      )
+        violations.push(`ephemeralStorage.size ${size} is outside 512–10240 MB`);
+      if (props.ephemeralStorage === undefined)
+        violations.push('INDEX_STORAGE s3 downloads the index to /tmp: set ephemeralStorage.size');
+    }
+    return violations;
+  },
+};
+
 export const sqsEncrypted: Rule = {
   name: 'sqs-encrypted',
   description: 'SQS queues are encrypted at rest (SSE-SQS or a KMS key).',
@@ -328,6 +372,7 @@ export const RULES: readonly Rule[] = [
   noKeyPair,
   lambdaRuntime,
   lambdaInVpc,
+  lambdaIndexStorage,
   logRetention,
   noFullAccess,
   bucketPublicAccessBlock,

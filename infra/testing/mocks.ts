@@ -121,7 +121,16 @@ function computedState(
       return {
         arn: arn('lambda', `function:${name}`),
         invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${arn('lambda', `function:${name}`)}/invocations`,
+        // What Lambda reports: a number for a published version, $LATEST otherwise.
+        version: inputs['publish'] ? '1' : '$LATEST',
       };
+    case 'aws:lambda/alias:Alias': {
+      const aliasArn = arn('lambda', `function:${inputs['functionName']}:${inputs['name']}`);
+      return {
+        arn: aliasArn,
+        invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${aliasArn}/invocations`,
+      };
+    }
     case 'aws:cloudwatch/logGroup:LogGroup':
       return { arn: arn('logs', `log-group:${name}`) };
     case 'aws:iam/role:Role':

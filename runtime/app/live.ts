@@ -1,6 +1,6 @@
 /**
- * Opening the live index for a directory: a store (it has `CURRENT`) is followed with hot reload;
- * a plain index folder is loaded once. Shared by the Lambda handler and `sir serve`. The index
+ * Opening the live index: a store — a directory with `CURRENT`, or any `VersionSource` such as
+ * the S3 store — is followed with hot reload; a plain index folder is loaded once. Shared by the Lambda handler and `sir serve`. The index
  * checks its own content as it reads it (`verify: 'on-read'`): a cold start reads and checks the
  * core of the file and nothing more; a new version is read through and checked before it replaces
  * the served one.
@@ -8,13 +8,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SearchIndex } from '../engine/index.js';
-import { CURRENT_FILE, IndexStore, LiveIndex, type Logger } from '../store/index.js';
+import {
+  CURRENT_FILE,
+  IndexStore,
+  LiveIndex,
+  type Logger,
+  type VersionSource,
+} from '../store/index.js';
 
 export function openLiveIndex(
-  dir: string,
+  where: string | VersionSource,
   options: { store?: boolean; checkIntervalMs?: number; logger?: Logger } = {},
 ): LiveIndex<SearchIndex> {
-  const asStore = options.store ?? existsSync(join(dir, CURRENT_FILE));
   const common = {
     load: (versionDir: string, _manifest: unknown, check: { full: boolean }) =>
       SearchIndex.open(versionDir, { verify: check.full ? 'all' : 'core' }),
@@ -23,10 +28,11 @@ export function openLiveIndex(
     ...(options.checkIntervalMs !== undefined ? { checkIntervalMs: options.checkIntervalMs } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   };
-  return asStore
+  if (typeof where !== 'string') return new LiveIndex({ store: where, ...common });
+  return (options.store ?? existsSync(join(where, CURRENT_FILE)))
     ? new LiveIndex({
-        store: new IndexStore(dir, options.logger ? { logger: options.logger } : {}),
+        store: new IndexStore(where, options.logger ? { logger: options.logger } : {}),
         ...common,
       })
-    : new LiveIndex({ directory: dir, ...common });
+    : new LiveIndex({ directory: where, ...common });
 }

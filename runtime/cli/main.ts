@@ -12,6 +12,7 @@ import { runCommand } from './commands/run.js';
 import { evalCommand } from './commands/eval.js';
 import { publishCommand } from './commands/publish.js';
 import { versionsCommand } from './commands/versions.js';
+import { costCommand } from './commands/cost.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { serveCommand } from './commands/serve.js';
 import { demoCommand } from './commands/demo.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   publishCommand,
   versionsCommand,
+  costCommand,
   rollbackCommand,
   serveCommand,
   demoCommand,

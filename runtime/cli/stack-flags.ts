@@ -15,9 +15,10 @@ export const STACK_FLAG_OPTIONS = {
 export const STACK_FLAGS_HELP = `  --stack NAME           the Pulumi stack to act on (required)
   --outputs FILE         read the stack outputs from FILE (the JSON of
                          \`pulumi stack output --json\`) instead of running pulumi
-  --local-store DIR      run the loader agent here, as a child process, on the store DIR
-                         (with --s3-endpoint: a local stand-in for the whole stack)
-  --s3-endpoint URL      S3-compatible endpoint for the staging bucket (e.g. fauxqs)`;
+  --local-store DIR      efs stacks: run the loader agent here, as a child process, on the
+                         store DIR (with --s3-endpoint: a local stand-in for the whole stack)
+  --s3-endpoint URL      S3-compatible endpoint for the stack's buckets (e.g. fauxqs): the
+                         staging bucket, and the store of an s3 stack`;
 
 export interface StackFlags {
   stack?: string;
@@ -38,9 +39,9 @@ export function stackFromFlags(
     );
   const storeDir = flags['local-store'];
   const s3Endpoint = flags['s3-endpoint'];
-  if ((storeDir === undefined) !== (s3Endpoint === undefined)) {
+  if (storeDir !== undefined && s3Endpoint === undefined) {
     throw new CliError(
-      '--local-store DIR and --s3-endpoint URL go together (a local stand-in for the stack); give both or neither',
+      '--local-store DIR needs --s3-endpoint URL (a local stand-in for the stack: the store and its buckets)',
       2,
     );
   }
@@ -52,7 +53,9 @@ export function stackFromFlags(
   return resolveStack({
     stack: flags.stack,
     ...(flags.outputs !== undefined ? { outputsFile: flags.outputs } : {}),
-    ...(storeDir !== undefined ? { local: { storeDir, s3Endpoint: s3Endpoint! } } : {}),
+    ...(s3Endpoint !== undefined
+      ? { local: { s3Endpoint, ...(storeDir !== undefined ? { storeDir } : {}) } }
+      : {}),
     ...options,
   });
 }

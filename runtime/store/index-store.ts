@@ -52,19 +52,22 @@ import {
   writeManifest,
 } from './manifest.js';
 import { PARTIAL_DIR, STALE_PARTIAL_MS, cleanStaleEntries } from './partial-area.js';
-import { DEFAULT_KEEP, versionsToPrune } from './retention.js';
+import { DEFAULT_KEEP, assertKeep, versionsToPrune } from './retention.js';
+import { describeVersion, newestFirst } from './version-info.js';
 import { StoreError, isErrno } from './store-error.js';
 import { type StoreLockOptions, withStoreLock } from './store-lock.js';
 import { assertVersionId, isVersionId, newVersionId } from './version-id.js';
+import type {
+  ActivationResult,
+  PublishOptions,
+  PublishResult,
+  VersionInfo,
+  VersionStore,
+  VersionValidator,
+} from './version-store.js';
 
 export const VERSIONS_DIR = 'versions';
 export const CURRENT_FILE = 'CURRENT';
-
-/**
- * Checks that a complete, checksummed version folder is usable (for example, that it opens as an
- * index); throws, with a sentence saying why, if it is not.
- */
-export type VersionValidator = (versionDir: string) => void | Promise<void>;
 
 export interface IndexStoreOptions {
   /** Where cleanup problems are reported. Default: JSON lines on stderr. */
@@ -75,55 +78,13 @@ export interface IndexStoreOptions {
   validate?: VersionValidator;
 }
 
-/** One version as `list()` reports it. */
-export interface VersionInfo {
-  version: string;
-  dir: string;
-  /** From the manifest; undefined when the manifest cannot be read (see `problem`). */
-  createdAt?: string;
-  files: number;
-  bytes: number;
-  /** Named by `CURRENT`. */
-  live: boolean;
-  /** What `rollback()` would make live. */
-  rollbackTarget: boolean;
-  /** Why this folder is not a usable version (unreadable manifest, bad folder name). */
-  problem?: string;
-}
-
-export interface PublishOptions {
-  /** Versions to keep, counting the live one; the live one and the rollback target are always kept. Default 5. */
-  keep?: number;
-  /** Provenance recorded in the manifest's `source`. */
-  source?: Record<string, string>;
-  /** Version id to use; default a new `YYYYMMDDTHHMMSSZ-xxxx`. */
-  version?: string;
-}
-
-export interface PublishResult {
-  version: string;
-  dir: string;
-  manifest: Manifest;
-  /** The version live before this one, if any. */
-  previous?: string;
-  /** Versions removed by retention. */
-  pruned: string[];
-}
-
-export interface ActivationResult {
-  version: string;
-  previous?: string;
-  /** False when the version was already live. */
-  changed: boolean;
-}
-
 /** A version being assembled in `.partial/`; fill `dir`, then `commitPartial` it. */
 export interface PartialVersion {
   version: string;
   dir: string;
 }
 
-export class IndexStore {
+export class IndexStore implements VersionStore {
   readonly root: string;
   readonly versionsDir: string;
   readonly partialDir: string;
@@ -150,6 +111,17 @@ export class IndexStore {
     this.#lock = lock;
     this.#validate = validate;
   }
+
+  get location(): string {
+    return this.root;
+  }
+
+  /** A version's own folder: nothing to copy, nothing to release. */
+  async checkout(id: string): Promise<string> {
+    return this.versionDir(id);
+  }
+
+  async release(_id: string): Promise<void> {}
 
   /** Creates the store's folders if missing. Writers call it; readers never need it. */
   async init(): Promise<void> {
@@ -237,31 +209,10 @@ export class IndexStore {
     const infos: VersionInfo[] = [];
     for (const name of names) {
       const dir = path.join(this.versionsDir, name);
-      const info: VersionInfo = {
-        version: name,
-        dir,
-        files: 0,
-        bytes: 0,
-        live: name === live,
-        rollbackTarget: name === target,
-      };
-      if (!isVersionId(name)) info.problem = 'the folder name is not a valid version id';
-      else {
-        try {
-          const manifest = await readManifest(dir);
-          info.createdAt = manifest.createdAt;
-          info.files = manifest.files.length;
-          info.bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-        } catch (err) {
-          if (!(err instanceof StoreError)) throw err;
-          info.problem = errorMessage(err);
-        }
-      }
-      infos.push(info);
+      const status = { live: name === live, rollbackTarget: name === target };
+      infos.push(await describeVersion(name, dir, status, () => readManifest(dir)));
     }
-    return infos.sort((a, b) =>
-      (b.createdAt ?? '') + b.version < (a.createdAt ?? '') + a.version ? -1 : 1,
-    );
+    return newestFirst(infos);
   }
 
   /**
@@ -551,14 +502,5 @@ export class IndexStore {
     }
     if (doomed.length > 0) await fsyncDir(this.versionsDir);
     return doomed;
-  }
-}
-
-function assertKeep(keep: number): void {
-  if (!Number.isInteger(keep) || keep < 1) {
-    throw new StoreError(
-      'invalid-option',
-      `keep must be an integer of at least 1 (the live version counts), got ${keep}`,
-    );
   }
 }

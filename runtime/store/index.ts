@@ -34,14 +34,31 @@ export {
   CURRENT_FILE,
   VERSIONS_DIR,
   IndexStore,
-  type ActivationResult,
   type IndexStoreOptions,
   type PartialVersion,
+} from './index-store.js';
+export {
+  type ActivationResult,
   type PublishOptions,
   type PublishResult,
   type VersionInfo,
+  type VersionSource,
+  type VersionStore,
   type VersionValidator,
-} from './index-store.js';
+} from './version-store.js';
+export {
+  type CheckedFile,
+  DEFAULT_PART_BYTES,
+  MIN_PART_BYTES,
+  putFile,
+  sha256Base64,
+} from './s3-objects.js';
+export {
+  S3IndexStore,
+  S3_CURRENT_KEY,
+  S3_VERSIONS_PREFIX,
+  type S3IndexStoreOptions,
+} from './s3-store.js';
 export {
   LiveIndex,
   type LiveIndexOptions,

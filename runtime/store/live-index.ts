@@ -28,7 +28,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { IndexStore } from './index-store.js';
+import type { VersionSource } from './version-store.js';
 import { errorMessage, jsonLinesLogger, type Logger } from '../log/logger.js';
 import { MANIFEST_FILE, type Manifest, verifyVersion } from './manifest.js';
 import { StoreError } from './store-error.js';
@@ -45,8 +45,8 @@ export interface LoadedIndex<T> {
 }
 
 export interface LiveIndexOptions<T> {
-  /** The store to follow; give exactly one of `store` and `directory`. */
-  store?: IndexStore;
+  /** The store to follow (a directory or S3); give exactly one of `store` and `directory`. */
+  store?: VersionSource;
   /** A fixed index folder, loaded once and never reloaded. */
   directory?: string;
   /**
@@ -246,12 +246,12 @@ export class LiveIndex<T> {
     if (id === undefined)
       throw new StoreError(
         'not-published',
-        `nothing has been published to ${store.root} yet (no CURRENT file)`,
+        `nothing has been published to ${store.location} yet (no CURRENT)`,
       );
     const refused = this.#refusal(id);
     if (refused !== undefined)
       throw new StoreError('unavailable', `version "${id}" was refused: ${refused}`);
-    return this.#load(id, store.versionDir(id), true);
+    return this.#loadStored(id);
   }
 
   async #loadFixed(dir: string): Promise<Slot<T>> {
@@ -263,6 +263,39 @@ export class LiveIndex<T> {
   #verify(dir: string, expectedVersion?: string): Promise<Manifest> {
     const contents = this.#o.verify === 'on-read' ? 'sizes' : 'sha256';
     return verifyVersion(dir, { expectedVersion, contents });
+  }
+
+  /**
+   * Checks a store version out (a download for S3), then verifies and loads it; the checkout is
+   * released if that fails, and when the slot is freed otherwise.
+   */
+  async #loadStored(id: string): Promise<Slot<T>> {
+    const store = this.#o.store!;
+    let dir: string;
+    try {
+      dir = await store.checkout(id);
+    } catch (err) {
+      this.#refused.set(id, { at: this.#o.now(), reason: errorMessage(err) });
+      throw err;
+    }
+    try {
+      return await this.#load(id, dir, true);
+    } catch (err) {
+      await this.#release(id);
+      throw err;
+    }
+  }
+
+  /** Tells the store a checked-out version is no longer read; a failure is only logged. */
+  async #release(version: string): Promise<void> {
+    try {
+      await this.#o.store?.release(version);
+    } catch (err) {
+      this.#o.logger.warn('index store: releasing a checked-out version failed', {
+        version,
+        error: errorMessage(err),
+      });
+    }
   }
 
   /** Verifies (store versions) and loads one version; a failure is remembered as a refusal. */
@@ -324,7 +357,7 @@ export class LiveIndex<T> {
     const started = this.#o.now();
     let next: Slot<T>;
     try {
-      next = await this.#load(id, this.#o.store!.versionDir(id), true);
+      next = await this.#loadStored(id);
     } catch (err) {
       log.error('index store: refused new version; still serving the old one', {
         version: id,
@@ -359,16 +392,16 @@ export class LiveIndex<T> {
     slot.freed = true;
     this.#retiredInUse.delete(slot);
     const unload = this.#o.unload;
-    if (unload === undefined) return;
     setImmediate(() => {
       try {
-        unload(slot.loaded.value);
+        unload?.(slot.loaded.value);
       } catch (err) {
         this.#o.logger.error('index store: unloading a replaced version failed', {
           version: slot.loaded.version,
           error: errorMessage(err),
         });
       }
+      void this.#release(slot.loaded.version);
     });
   }
 }

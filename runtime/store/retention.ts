@@ -7,6 +7,7 @@
  * (they are reported by `list()` instead): the store does not delete what it cannot understand.
  */
 import { compareCodeUnits } from './durable-fs.js';
+import { StoreError } from './store-error.js';
 
 /**
  * Versions kept by default, counting the live one: the live version and two to roll back to. The
@@ -32,4 +33,14 @@ export function versionsToPrune(
     .slice(Math.max(keep, 0))
     .filter((v) => !protect.has(v.version))
     .map((v) => v.version);
+}
+
+/** Refuses a `keep` below 1 (the live version counts) with a sentence. */
+export function assertKeep(keep: number): void {
+  if (!Number.isInteger(keep) || keep < 1) {
+    throw new StoreError(
+      'invalid-option',
+      `keep must be an integer of at least 1 (the live version counts), got ${keep}`,
+    );
+  }
 }

@@ -23,6 +23,8 @@ export type StoreErrorCode =
   | 'no-rollback-target'
   /** The directory given to `publish()` is missing, empty, or holds something other than files and folders. */
   | 'invalid-source'
+  /** A file changed between being hashed and being uploaded. */
+  | 'source-changed'
   /** An option is out of range (e.g. `keep` below 1). */
   | 'invalid-option'
   /** The version's files pass their checksums but it is not usable (the store's `validate` hook refused it). */

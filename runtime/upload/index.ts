@@ -54,4 +54,11 @@ export {
   type UploadRun,
 } from './upload.js';
 export { waitForVersion } from './verify-health.js';
-export { type StackContext, type StackRequest, resolveStack } from './stack-target.js';
+export {
+  type BucketStack,
+  type LoaderStack,
+  type StackContext,
+  type StackRequest,
+  resolveStack,
+} from './stack-target.js';
+export { publishToStore } from './store-publish.js';

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../log/logger.js';
+import { INDEX_STORAGE_KINDS, type IndexStorage } from '../lambda/index-env.js';
 import { UploadError } from './upload-error.js';
 
 export interface UploadTarget {
@@ -13,7 +14,14 @@ export interface UploadTarget {
   stagingBucket: string;
   region: string;
   apiUrl: string;
-  /** Absent only when the loader is not used (local transport). */
+  /** `efs` for stacks deployed before the tiers existed (they export no `indexStorage`). */
+  indexStorage: IndexStorage;
+  /** The `s3` tier's store: bucket and key prefix. */
+  indexBucket?: string;
+  indexPrefix?: string;
+  /** Versions a publish keeps (the stack's `versionsToKeep`), when the stack exports it. */
+  versionsToKeep?: number;
+  /** Absent only when the loader is not used (local transport, or not an `efs` stack). */
   loaderInstanceId?: string;
 }
 
@@ -45,7 +53,7 @@ export interface ReadOutputsOptions {
   stack: string;
   /** A JSON file with the outputs; when absent the Pulumi CLI is asked. */
   outputsFile?: string;
-  /** Whether `loaderInstanceId` must be present (SSM transport). */
+  /** Whether `loaderInstanceId` must be present on an `efs` stack (SSM transport). */
   requireLoader: boolean;
   pulumi?: PulumiRunner;
 }
@@ -105,6 +113,8 @@ const HOW_TO_GET: Record<string, string> = {
   apiUrl: 'run pulumi up on this stack (the search API exports apiUrl)',
   loaderInstanceId:
     'turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
+  indexBucket: 'run pulumi up on this stack (an s3 stack exports its index bucket)',
+  indexPrefix: 'run pulumi up on this stack (an s3 stack exports its index prefix)',
 };
 
 export function validateOutputs(
@@ -118,13 +128,19 @@ export function validateOutputs(
     );
   }
   const o = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const storage = o.indexStorage ?? 'efs';
+  if (!(INDEX_STORAGE_KINDS as readonly unknown[]).includes(storage))
+    problems.push(
+      `indexStorage must be one of ${INDEX_STORAGE_KINDS.join(', ')}, got ${JSON.stringify(storage)}`,
+    );
   const needed = [
     'stagingBucket',
     'region',
     'apiUrl',
-    ...(requireLoader ? ['loaderInstanceId'] : []),
+    ...(requireLoader && storage === 'efs' ? ['loaderInstanceId'] : []),
+    ...(storage === 's3' ? ['indexBucket', 'indexPrefix'] : []),
   ];
-  const problems: string[] = [];
   for (const key of needed) {
     const v = o[key];
     if (v === undefined || v === null || v === '')
@@ -134,6 +150,11 @@ export function validateOutputs(
   }
   if (typeof o.apiUrl === 'string' && o.apiUrl !== '' && !/^https?:\/\//.test(o.apiUrl))
     problems.push(`apiUrl must be an http(s) URL, got "${o.apiUrl}"`);
+  const keep = o.versionsToKeep;
+  if (keep !== undefined && !(Number.isInteger(keep) && (keep as number) >= 1))
+    problems.push(
+      `versionsToKeep must be a whole number of at least 1, got ${JSON.stringify(keep)}`,
+    );
   if (problems.length > 0)
     throw new UploadError(
       'invalid-outputs',
@@ -144,7 +165,13 @@ export function validateOutputs(
     stagingBucket: o.stagingBucket as string,
     region: o.region as string,
     apiUrl: (o.apiUrl as string).replace(/\/+$/, ''),
+    indexStorage: storage as IndexStorage,
   };
+  if (storage === 's3') {
+    target.indexBucket = o.indexBucket as string;
+    target.indexPrefix = o.indexPrefix as string;
+  }
+  if (keep !== undefined) target.versionsToKeep = keep as number;
   if (typeof o.loaderInstanceId === 'string' && o.loaderInstanceId !== '')
     target.loaderInstanceId = o.loaderInstanceId;
   return target;

@@ -1,38 +1,61 @@
 /**
  * What the upload and rollback commands act on: the stack's outputs, an S3 client for its staging
- * bucket and the transport that runs the loader agent (SSM in AWS; a local child process on a
- * store on this machine, with an S3-compatible endpoint standing in for the bucket).
+ * bucket and, by the stack's `indexStorage`: on `efs`, the transport that runs the loader agent
+ * (SSM in AWS; a local child process on a store on this machine, with an S3-compatible endpoint
+ * standing in for the bucket); on `s3`, the store in the bucket itself, written directly. A
+ * `bundled` stack publishes with `pulumi up` and is refused here with a sentence saying so.
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_KEEP } from '../store/index.js';
+import { checkIndexVersion } from '../engine/index.js';
+import { DEFAULT_KEEP, S3IndexStore, silentLogger } from '../store/index.js';
 import { LocalTransport } from './local-transport.js';
 import type { LoaderTransport } from './loader-transport.js';
 import { makeS3Client } from './s3.js';
 import { SsmTransport } from './ssm-transport.js';
 import { type PulumiRunner, type UploadTarget, readStackOutputs } from './stack-outputs.js';
 import { STAGING_PREFIX } from './loader-contract.js';
+import { UploadError } from './upload-error.js';
 
 export interface StackRequest {
   /** The Pulumi stack name. */
   stack: string;
   /** Read the outputs from this JSON file instead of asking the Pulumi CLI. */
   outputsFile?: string;
-  /** Run the agent here, as a child process, on this store, with this S3 endpoint. */
-  local?: { storeDir: string; s3Endpoint: string };
+  /**
+   * Local stand-ins: on an `efs` stack, run the agent here as a child process on `storeDir`; the
+   * buckets (staging, and the `s3` tier's store) at `s3Endpoint`.
+   */
+  local?: { storeDir?: string; s3Endpoint: string };
   /** Start the local agent detached (`--no-wait`). */
   background?: boolean;
-  /** Versions the local agent keeps (on AWS the stack's versionsToKeep applies). */
+  /** Versions kept: the local agent's, or an `s3` stack's when it exports no versionsToKeep. */
   keep?: number;
   pulumi?: PulumiRunner;
 }
 
-export interface StackContext {
+interface StackCommon {
   target: UploadTarget;
+  /** A client for the stack's buckets. */
   s3: S3Client;
+  /** Staging prefix in the staging bucket. */
   prefix: string;
+}
+
+/** An `efs` stack: versions go live through the loader agent. */
+export interface LoaderStack extends StackCommon {
+  storage: 'efs';
   transport: LoaderTransport;
 }
+
+/** An `s3` stack: the store is the bucket, written directly; `keep` versions are kept. */
+export interface BucketStack extends StackCommon {
+  storage: 's3';
+  store: S3IndexStore;
+  keep: number;
+}
+
+export type StackContext = LoaderStack | BucketStack;
 
 export async function resolveStack({
   stack,
@@ -44,7 +67,7 @@ export async function resolveStack({
 }: StackRequest): Promise<StackContext> {
   const target = await readStackOutputs({
     stack,
-    requireLoader: local === undefined,
+    requireLoader: local?.storeDir === undefined,
     ...(outputsFile !== undefined ? { outputsFile } : {}),
     ...(pulumi ? { pulumi } : {}),
   });
@@ -53,10 +76,30 @@ export async function resolveStack({
     region: target.region,
     ...(local !== undefined ? { endpoint: local.s3Endpoint } : {}),
   });
+  if (target.indexStorage === 'bundled')
+    throw new UploadError(
+      'invalid-option',
+      `stack "${stack}" keeps its index inside the search Lambda (indexStorage bundled): publish a version with pulumi config set serverless-ir:indexPath DIR && pulumi up, and roll back by setting indexPath to the previous folder (or switch the stack to indexStorage s3 for sir upload)`,
+    );
+  if (target.indexStorage === 's3') {
+    const store = new S3IndexStore({
+      client: s3,
+      bucket: target.indexBucket!,
+      prefix: target.indexPrefix!,
+      logger: silentLogger,
+      validate: checkIndexVersion,
+    });
+    return { storage: 's3', target, s3, prefix, store, keep: target.versionsToKeep ?? keep };
+  }
+  if (local !== undefined && local.storeDir === undefined)
+    throw new UploadError(
+      'invalid-option',
+      `stack "${stack}" keeps its index on EFS: a local stand-in needs --local-store DIR as well as --s3-endpoint`,
+    );
   const transport: LoaderTransport = local
     ? new LocalTransport({
         config: {
-          storeDir: local.storeDir,
+          storeDir: local.storeDir!,
           bucket: target.stagingBucket,
           prefix,
           keep,
@@ -70,5 +113,5 @@ export async function resolveStack({
         instanceId: target.loaderInstanceId!,
         region: target.region,
       });
-  return { target, s3, prefix, transport };
+  return { storage: 'efs', target, s3, prefix, transport };
 }

@@ -9,25 +9,20 @@
  * started again for that file (S3's lifecycle rule aborts the orphaned parts after a day).
  */
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  type CompletedPart,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+  DEFAULT_PART_BYTES,
+  MIN_PART_BYTES,
+  StoreError,
+  putFile,
+  sha256Base64,
+} from '../store/index.js';
 import { MANIFEST_FILE, type StagedFile, type StagedUpload, stagedKey } from './staged-version.js';
 import { isNotFound } from './s3.js';
 import { errorMessage } from '../log/logger.js';
 import { UploadError } from './upload-error.js';
 
-/** S3's minimum part size (except the last part). */
-export const MIN_PART_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
+export { DEFAULT_PART_BYTES, MIN_PART_BYTES };
 
 export interface StageProgress {
   /** Bytes sent in this run. */
@@ -55,8 +50,6 @@ export interface StageResult {
   sentBytes: number;
   skippedBytes: number;
 }
-
-const sha256Base64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
 /** Whether the object for `file` is already staged with the same size and SHA-256. */
 async function alreadyStaged(
@@ -108,9 +101,10 @@ export async function stageUpload({
   for (const file of todo) {
     const key = stagedKey(prefix, upload.version, file.path);
     try {
-      if (file.bytes <= partBytes) await putSmall(client, bucket, key, file, sent);
-      else await putMultipart(client, bucket, key, file, partBytes, sent);
+      await putFile(client, bucket, key, file, { partBytes, sent: (n) => sent(file.path, n) });
     } catch (err) {
+      if (err instanceof StoreError && err.code === 'source-changed')
+        throw changedWhileUploading(file);
       if (err instanceof UploadError) throw err;
       throw new UploadError(
         'staging-failed',
@@ -133,98 +127,7 @@ export async function stageUpload({
   return result;
 }
 
-async function putSmall(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  file: StagedFile,
-  sent: (f: string, n: number) => void,
-): Promise<void> {
-  const body = await readFile(file.local);
-  const sha256 = createHash('sha256').update(body).digest('hex');
-  if (body.length !== file.bytes || sha256 !== file.sha256) throw changedWhileUploading(file);
-  await client.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: body,
-      ChecksumSHA256: sha256Base64(body),
-      Metadata: { sha256 },
-    }),
-  );
-  sent(file.path, body.length);
-}
-
-async function putMultipart(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  file: StagedFile,
-  partBytes: number,
-  sent: (f: string, n: number) => void,
-): Promise<void> {
-  const created = await client.send(
-    new CreateMultipartUploadCommand({
-      Bucket: bucket,
-      Key: key,
-      ChecksumAlgorithm: 'SHA256',
-      Metadata: { sha256: file.sha256 },
-    }),
-  );
-  const uploadId = created.UploadId!;
-  const handle = await open(file.local, 'r');
-  try {
-    const whole = createHash('sha256');
-    const parts: CompletedPart[] = [];
-    const buffer = Buffer.allocUnsafe(partBytes);
-    for (let offset = 0, partNumber = 1; offset < file.bytes; offset += partBytes, partNumber++) {
-      const { bytesRead } = await handle.read(
-        buffer,
-        0,
-        Math.min(partBytes, file.bytes - offset),
-        offset,
-      );
-      const body = buffer.subarray(0, bytesRead);
-      whole.update(body);
-      const checksum = sha256Base64(body);
-      const part = await client.send(
-        new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-          ChecksumSHA256: checksum,
-        }),
-      );
-      parts.push({
-        PartNumber: partNumber,
-        ETag: part.ETag,
-        ChecksumSHA256: part.ChecksumSHA256 ?? checksum,
-      });
-      sent(file.path, bytesRead);
-    }
-    // The metadata promised file.sha256: complete only if that is what was sent.
-    if (whole.digest('hex') !== file.sha256) throw changedWhileUploading(file);
-    await client.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts },
-      }),
-    );
-  } catch (err) {
-    await client
-      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-      .catch(() => undefined);
-    throw err;
-  } finally {
-    await handle.close();
-  }
-}
-
-function changedWhileUploading(file: StagedFile): UploadError {
+function changedWhileUploading(file: { local: string }): UploadError {
   return new UploadError(
     'staging-failed',
     `${file.local} changed while it was being uploaded (its SHA-256 no longer matches the manifest); let the index build finish, then run sir upload again`,

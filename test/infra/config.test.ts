@@ -27,7 +27,9 @@ function devStack(): RawConfig {
   const raw: Record<string, string> = {};
   for (const m of text.matchAll(/^ {2}serverless-ir:(\w+):(?: (.+))?\n((?: {4}- .+\n)*)/gm)) {
     const items = [...m[3]!.matchAll(/^ {4}- (.+)$/gm)].map((i) => JSON.parse(i[1]!) as string);
-    raw[m[1]!] = m[2] !== undefined ? m[2] : JSON.stringify(items);
+    // A quoted YAML scalar ("" for an empty string) is the string inside the quotes.
+    const scalar = m[2]?.startsWith('"') ? (JSON.parse(m[2]) as string) : m[2];
+    raw[m[1]!] = scalar !== undefined ? scalar : JSON.stringify(items);
   }
   return raw;
 }
@@ -57,7 +59,8 @@ describe('infra config', () => {
       const entry = schema.get(key)!;
       assert.ok(entry.description.length > 10, `${key} needs a description`);
       const expected = DEFAULTS[key];
-      const declared = entry.type === 'array' ? JSON.parse(entry.def) : entry.def;
+      const declared =
+        entry.type === 'array' || entry.def.startsWith('"') ? JSON.parse(entry.def) : entry.def;
       assert.deepEqual(String(declared), String(expected), `default of ${key}`);
       const type = Array.isArray(expected)
         ? 'array'
@@ -72,6 +75,7 @@ describe('infra config', () => {
 
   it('parses strings as Pulumi hands them over', () => {
     const cfg = parseConfig({
+      indexStorage: 'efs',
       azCount: '3',
       loaderEnabled: 'true',
       apiKeyRequired: 'true',
@@ -92,12 +96,12 @@ describe('infra config', () => {
 
   it('names both keys when throughput mode and provisioned throughput conflict', () => {
     rejects(
-      { efsThroughputMode: 'provisioned' },
+      { indexStorage: 'efs', efsThroughputMode: 'provisioned' },
       'efsThroughputMode',
       'efsProvisionedThroughputMibps',
     );
     rejects(
-      { efsProvisionedThroughputMibps: '5' },
+      { indexStorage: 'efs', efsProvisionedThroughputMibps: '5' },
       'efsThroughputMode',
       'efsProvisionedThroughputMibps',
     );
@@ -109,12 +113,12 @@ describe('infra config', () => {
   });
 
   it('refuses values out of range, naming the key', () => {
-    rejects({ azCount: '1' }, 'azCount');
+    rejects({ indexStorage: 'efs', azCount: '1' }, 'azCount');
     rejects({ lambdaTimeoutSeconds: '31' }, 'lambdaTimeoutSeconds');
     rejects({ lambdaMemoryMb: '64' }, 'lambdaMemoryMb');
     rejects({ reservedConcurrency: '0' }, 'reservedConcurrency');
     rejects({ logRetentionDays: '10' }, 'logRetentionDays');
-    rejects({ loaderEnabled: 'yes' }, 'loaderEnabled');
+    rejects({ indexStorage: 'efs', loaderEnabled: 'yes' }, 'loaderEnabled');
     rejects({ corsOrigins: 'https://a.example.org' }, 'corsOrigins');
     rejects({ corsOrigins: '["https://a.example.org/path"]' }, 'corsOrigins');
     rejects({ apiThrottlingRateLimit: '0' }, 'apiThrottlingRateLimit');
@@ -124,17 +128,39 @@ describe('infra config', () => {
 
   it('accepts only mount paths Lambda accepts (^/mnt/[A-Za-z0-9._-]+$)', () => {
     assert.equal(
-      parseConfig({ indexMountPath: '/mnt/sir.index-2' }).indexMountPath,
+      parseConfig({ indexStorage: 'efs', indexMountPath: '/mnt/sir.index-2' }).indexMountPath,
       '/mnt/sir.index-2',
     );
     for (const bad of ['/mnt/', '/mnt/a/b', '/data/index', '/mnt/a b', 'mnt/index'])
-      rejects({ indexMountPath: bad }, 'indexMountPath');
+      rejects({ indexStorage: 'efs', indexMountPath: bad }, 'indexMountPath');
   });
 
   it('refuses every fractional value of a key Pulumi.yaml declares integer', () => {
     const integers = [...projectSchema()].filter(([, e]) => e.type === 'integer');
     assert.ok(integers.some(([key]) => key === 'apiThrottlingRateLimit'));
-    for (const [key] of integers) rejects({ [key]: '2.5' }, key);
+    for (const [key] of integers) rejects({ indexStorage: 'efs', [key]: '2.5' }, key);
+  });
+
+  it('keeps each tier to its own keys: bundled needs indexPath, EFS keys only on efs', () => {
+    assert.equal(
+      parseConfig({ indexStorage: 'bundled', indexPath: './built', jobsEnabled: 'false' })
+        .indexPath,
+      './built',
+    );
+    rejects({ indexStorage: 'bundled' }, 'indexStorage', 'indexPath');
+    rejects({ indexPath: './built' }, 'indexPath', 'efs');
+    rejects({ indexStorage: 'efs', indexPath: './built' }, 'indexPath', 'efs');
+    rejects({ indexStorage: 'tape' }, 'indexStorage', 'bundled, s3, efs');
+    const s3 = { indexStorage: 's3', jobsEnabled: 'false' };
+    rejects({ ...s3, loaderEnabled: 'true', azCount: '3' }, 'loaderEnabled', 'azCount', 'efs only');
+    rejects({ ...s3, indexStorage: 'bundled', indexPath: 'x', efsBackups: 'true' }, 'efsBackups');
+    rejects({ indexMaxMb: '50' }, 'indexMaxMb');
+    rejects({ ...s3, indexMaxMb: '0' }, 'indexMaxMb');
+    // The job pipeline publishes onto EFS: refused elsewhere, even as the default.
+    rejects({ indexStorage: 's3' }, 'jobsEnabled is true (the default)', 'indexStorage is s3');
+    rejects({ ...s3, jobsEnabled: 'true' }, 'jobsEnabled is true but', 'set jobsEnabled false');
+    // The defaults spelled out (Pulumi.dev.yaml) are fine on every tier.
+    assert.equal(parseConfig({ ...s3, loaderEnabled: 'false', azCount: '2' }).indexStorage, 's3');
   });
 
   it('has no Lambda architecture to choose: the policy pack allows only arm64', () => {

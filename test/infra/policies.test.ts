@@ -18,6 +18,7 @@ import {
   gatewayEndpointPolicy,
   noInternetGateway,
   imdsV2Required,
+  lambdaIndexStorage,
   lambdaInVpc,
   lambdaRuntime,
   logRetention,
@@ -160,6 +161,35 @@ describe('infra policy pack', () => {
     fails(lambdaInVpc, TYPES.lambda, { vpcConfig: { subnetIds: [], securityGroupIds: ['g'] } });
   });
 
+  it('lambda-index-storage: efs in the VPC with the mount; s3 and bundled outside, mounting nothing', () => {
+    const env = (v: Record<string, string>) => ({ environment: { variables: v } });
+    passes(lambdaIndexStorage, TYPES.lambda, { runtime: 'nodejs24.x' }); // not a search function
+    passes(lambdaIndexStorage, TYPES.lambda, {
+      ...LAMBDA_OK,
+      ...env({ INDEX_STORAGE: 'efs' }),
+      fileSystemConfig: { arn: 'ap', localMountPath: '/mnt/index' },
+    });
+    fails(lambdaIndexStorage, TYPES.lambda, { ...env({ INDEX_STORAGE: 'efs' }) });
+    const s3 = {
+      ...env({ INDEX_STORAGE: 's3', INDEX_BUCKET: 'b' }),
+      ephemeralStorage: { size: 2112 },
+    };
+    passes(lambdaIndexStorage, TYPES.lambda, s3);
+    passes(lambdaIndexStorage, TYPES.lambda, env({ INDEX_STORAGE: 'bundled' }));
+    fails(lambdaIndexStorage, TYPES.lambda, { ...s3, vpcConfig: LAMBDA_OK.vpcConfig });
+    fails(lambdaIndexStorage, TYPES.lambda, {
+      ...env({ INDEX_STORAGE: 'bundled' }),
+      fileSystemConfig: { arn: 'ap', localMountPath: '/mnt/index' },
+    });
+    fails(lambdaIndexStorage, TYPES.lambda, { ...s3, ephemeralStorage: undefined });
+    fails(lambdaIndexStorage, TYPES.lambda, { ...s3, ephemeralStorage: { size: 20000 } });
+    fails(lambdaIndexStorage, TYPES.lambda, {
+      ...s3,
+      ...env({ INDEX_STORAGE: 's3', INDEX_BUCKET: '' }),
+    });
+    fails(lambdaIndexStorage, TYPES.lambda, env({ INDEX_STORAGE: 'nfs' }));
+  });
+
   it('sqs-encrypted, sqs-partial-batch-responses and no-wildcard-sqs-actions', () => {
     passes(sqsEncrypted, TYPES.queue, { sqsManagedSseEnabled: true });
     passes(sqsEncrypted, TYPES.queue, { kmsMasterKeyId: 'alias/aws/sqs' });
@@ -262,7 +292,7 @@ describe('infra policy pack', () => {
     this.timeout(60_000);
     const run = await runProgramUnderMocks({
       preview: false,
-      config: { loaderEnabled: 'true', apiKeyRequired: 'true' },
+      config: { indexStorage: 'efs', loaderEnabled: 'true', apiKeyRequired: 'true' },
     });
     const found = run.resources.flatMap((r) =>
       RULES.flatMap((rule) =>

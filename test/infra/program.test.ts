@@ -50,11 +50,14 @@ for (const preview of [false, true]) {
     let apiKey: MockRun;
 
     before(async () => {
-      dev = await runProgramUnderMocks({ preview });
-      loader = await runProgramUnderMocks({ preview, config: { loaderEnabled: 'true' } });
+      dev = await runProgramUnderMocks({ preview, config: { indexStorage: 'efs' } });
+      loader = await runProgramUnderMocks({
+        preview,
+        config: { indexStorage: 'efs', loaderEnabled: 'true' },
+      });
       apiKey = await runProgramUnderMocks({
         preview,
-        config: { apiKeyRequired: 'true', azCount: '3' },
+        config: { indexStorage: 'efs', apiKeyRequired: 'true', azCount: '3' },
       });
     });
 
@@ -497,6 +500,10 @@ for (const preview of [false, true]) {
       assert.deepEqual(dev.outputs, {
         apiUrl: 'https://sir-api-http.execute-api.us-east-1.amazonaws.com',
         docsUrl: 'https://sir-api-http.execute-api.us-east-1.amazonaws.com/docs',
+        indexStorage: 'efs',
+        indexBucket: undefined,
+        indexPrefix: undefined,
+        versionsToKeep: 3,
         efsId: 'sir-store-fs-id',
         accessPointArn:
           'arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-sir-store-ap',
@@ -557,7 +564,7 @@ describe('infra program mocks', function () {
     ] as const) {
       const run = await runProgramUnderMocks({
         preview: true,
-        config: { loaderEnabled: 'true', loaderInstanceType: type },
+        config: { indexStorage: 'efs', loaderEnabled: 'true', loaderInstanceType: type },
       });
       const ami = run.calls.find((c) => c.token === 'aws:ssm/getParameter:getParameter');
       assert.equal(
@@ -569,7 +576,7 @@ describe('infra program mocks', function () {
     await assert.rejects(
       runProgramUnderMocks({
         preview: false,
-        config: { loaderEnabled: 'true', loaderInstanceType: 'mac2.metal' },
+        config: { indexStorage: 'efs', loaderEnabled: 'true', loaderInstanceType: 'mac2.metal' },
       }),
       /loaderInstanceType mac2\.metal supports arm64_mac; Amazon Linux 2023 needs arm64 or x86_64/,
     );
@@ -577,14 +584,17 @@ describe('infra program mocks', function () {
 
   it('refuse more availability zones than the region has, with a sentence', async () => {
     await assert.rejects(
-      runProgramUnderMocks({ preview: false, config: { azCount: '6' } }),
+      runProgramUnderMocks({ preview: false, config: { indexStorage: 'efs', azCount: '6' } }),
       /azCount is 6 but region us-east-1 has 5 available availability zones/,
     );
   });
 
   it('refuse an invalid stack config before declaring anything', async () => {
     await assert.rejects(
-      runProgramUnderMocks({ preview: false, config: { efsThroughputMode: 'provisioned' } }),
+      runProgramUnderMocks({
+        preview: false,
+        config: { indexStorage: 'efs', efsThroughputMode: 'provisioned' },
+      }),
       /efsProvisionedThroughputMibps/,
     );
   });

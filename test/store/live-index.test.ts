@@ -77,7 +77,7 @@ describe('store/LiveIndex', () => {
     await rejectsWithCode(
       index.get(),
       'not-published',
-      /nothing has been published .* \(no CURRENT file\)/,
+      /nothing has been published .* \(no CURRENT\)/,
     );
     await rejectsWithCode(index.get(), 'not-published', /no CURRENT/); // remembered: no new read
     const a = await publish('a');

@@ -39,6 +39,7 @@ describe('upload: inputs', () => {
     assert.equal(asked, 'dev');
     assert.deepEqual(target, {
       stack: 'dev',
+      indexStorage: 'efs',
       stagingBucket: 'b',
       region: 'eu-west-1',
       apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com',
@@ -80,6 +81,35 @@ describe('upload: inputs', () => {
       () => validateOutputs([], { stack: 's', where: 'F', requireLoader: false }),
       /F must be a JSON object of stack outputs/,
     );
+  });
+
+  it('reads the storage tier: an s3 stack needs its bucket and no loader; a bundled one is refused', async () => {
+    const { loaderInstanceId: _, ...noLoader } = full;
+    const s3 = { ...noLoader, indexStorage: 's3', indexBucket: 'ib', indexPrefix: 'store/' };
+    const where = { stack: 'dev', where: 'outputs', requireLoader: true };
+    assert.deepEqual(validateOutputs({ ...s3, versionsToKeep: 4 }, where), {
+      stack: 'dev',
+      stagingBucket: 'b',
+      region: 'eu-west-1',
+      apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com',
+      indexStorage: 's3',
+      indexBucket: 'ib',
+      indexPrefix: 'store/',
+      versionsToKeep: 4,
+    });
+    assert.throws(
+      () => validateOutputs({ ...s3, indexBucket: undefined, versionsToKeep: 0 }, where),
+      /indexBucket missing: run pulumi up .*; versionsToKeep must be a whole number of at least 1, got 0/,
+    );
+    assert.throws(
+      () => validateOutputs({ ...full, indexStorage: 'nfs' }, where),
+      /indexStorage must be one of bundled, s3, efs, got "nfs"/,
+    );
+    const bundled = join(tmp, 'bundled.json');
+    writeFileSync(bundled, JSON.stringify({ ...noLoader, indexStorage: 'bundled' }));
+    const r = await sir(['upload', '--stack', 'dev', '--outputs', bundled, '--index', tmp]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /keeps its index inside the search Lambda .* serverless-ir:indexPath/);
   });
 
   it('reports an unreadable or invalid --outputs file', async () => {
@@ -156,7 +186,7 @@ describe('upload: inputs', () => {
       ],
       [
         ['upload', '--stack', 'dev', '--index', tmp, '--local-store', tmp],
-        /--local-store DIR and --s3-endpoint URL go together/,
+        /--local-store DIR needs --s3-endpoint URL/,
       ],
       [
         ['upload', '--stack', 'dev', '--index', tmp, '--part-size-mb', '1'],

@@ -20,8 +20,9 @@ Makes the version that was live before the current one live again, after verifyi
 checksums and that it opens as an index, by atomically replacing DIR/CURRENT. "Before" follows the store's activation history
 (DIR/HISTORY), not creation time: rolling back twice returns to where you started. Fails,
 changing nothing, if there is no earlier version or if it no longer passes its checksums.
-With --stack, the rollback runs on the stack's loader instance through SSM Run Command (the
-loader must be on).
+With --stack, the rollback runs on the stack's loader instance through SSM Run Command (an efs
+stack; the loader must be on), or directly in the bucket of an s3 stack, whose CURRENT records the
+version live before it.
 
 Options:
   --store DIR            the index store folder
@@ -47,19 +48,26 @@ Example:
     }
     if (stackFlags.length > 0) {
       const stack = await stackFromFlags(values);
-      io.stderr.write(`rolling back on ${stack.transport.description}\n`);
-      const { agent } = await runAgent(
-        stack.transport,
-        { args: ['rollback'], comment: 'sir rollback' },
-        (line) => io.stderr.write(`loader: ${line}\n`),
-      );
+      let version: string;
+      let previous: string | null | undefined;
+      if (stack.storage === 's3') {
+        io.stderr.write(`rolling back in ${stack.store.location}\n`);
+        ({ version, previous } = await stack.store.rollback());
+      } else {
+        io.stderr.write(`rolling back on ${stack.transport.description}\n`);
+        ({ version, previous } = (
+          await runAgent(stack.transport, { args: ['rollback'], comment: 'sir rollback' }, (line) =>
+            io.stderr.write(`loader: ${line}\n`),
+          )
+        ).agent);
+      }
       if (values.json)
         io.stdout.write(
-          `${JSON.stringify({ stack: stack.target.stack, version: agent.version, previous: agent.previous }, null, 2)}\n`,
+          `${JSON.stringify({ stack: stack.target.stack, version, previous: previous ?? null }, null, 2)}\n`,
         );
       else
         io.stdout.write(
-          `rolled back on stack ${stack.target.stack}: ${agent.version} is live again (was ${agent.previous})\n`,
+          `rolled back on stack ${stack.target.stack}: ${version} is live again (was ${previous})\n`,
         );
       return 0;
     }

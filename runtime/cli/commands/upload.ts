@@ -20,7 +20,9 @@ import {
   MIN_PART_BYTES,
   prepareCorpusUpload,
   prepareIndexUpload,
+  publishToStore,
   runUpload,
+  waitForVersion,
 } from '../../upload/index.js';
 
 export const uploadCommand: Command = {
@@ -36,6 +38,11 @@ live by atomically replacing CURRENT. Running search Lambdas switch on their nex
 \`sir rollback --stack NAME\` undoes it. The version id is derived from the content, so running
 the same upload again after an interruption resumes it: files already staged are skipped.
 The loader must be on (pulumi config set serverless-ir:loaderEnabled true && pulumi up).
+
+On an s3 stack (indexStorage s3) there is no loader: the version is published straight into the
+stack's bucket (a corpus is indexed here first), checked, and made live by a conditional write of
+CURRENT; search Lambdas download it on their next check. A bundled stack publishes with
+pulumi up (serverless-ir:indexPath) instead.
 
 Options:
 ${STACK_FLAGS_HELP}
@@ -121,6 +128,40 @@ Example:
       values.index !== undefined
         ? await prepareIndexUpload(values.index)
         : await prepareCorpusUpload(values.corpus!, build!);
+    if (stack.storage === 's3') {
+      if (values['no-wait'])
+        throw new CliError(
+          `--no-wait applies to the loader of an efs stack; stack ${stack.target.stack} is an s3 stack, published directly`,
+          2,
+        );
+      io.stderr.write(
+        `publishing version ${upload.version} (${upload.kind}) into ${stack.store.location}\n`,
+      );
+      const agent = await publishToStore(stack.store, upload, {
+        keep: stack.keep,
+        ...(build !== undefined ? { build } : {}),
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+      const report = progressOn(io);
+      report({ type: 'live', agent });
+      let verifiedAfterSeconds: number | undefined;
+      if (values.verify !== undefined) {
+        report({ type: 'verifying', url: values.verify, version: agent.version });
+        verifiedAfterSeconds = (
+          await waitForVersion(values.verify, agent.version, { timeoutMs: verifyTimeoutMs })
+        ).seconds;
+        report({ type: 'verified', version: agent.version, seconds: verifiedAfterSeconds });
+      }
+      if (values.json)
+        io.stdout.write(
+          `${JSON.stringify({ stack: stack.target.stack, version: agent.version, agent, ...(verifiedAfterSeconds !== undefined ? { verifiedAfterSeconds } : {}) }, null, 2)}\n`,
+        );
+      else
+        io.stdout.write(
+          `live version: ${agent.version}${agent.previous ? ` (was ${agent.previous})` : ''} on stack ${stack.target.stack}\n`,
+        );
+      return 0;
+    }
     const outcome = await runUpload(
       {
         upload,

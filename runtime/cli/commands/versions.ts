@@ -4,6 +4,7 @@
  */
 import { type CliIO, type Command, parseFlags } from '../command.js';
 import { formatBytes } from '../progress.js';
+import { formatTable } from '../table.js';
 import { openStoreFlag } from '../store-flag.js';
 import type { VersionInfo } from '../../store/index.js';
 
@@ -63,15 +64,5 @@ export function formatVersionTable(versions: readonly VersionInfo[]): string {
             : '';
     rows.push([v.version, v.createdAt ?? '-', String(v.files), formatBytes(v.bytes), status]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!)))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  );
+  return formatTable(rows);
 }
