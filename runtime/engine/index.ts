@@ -18,6 +18,7 @@ export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
 export {
   buildIndex,
   buildIndexParallel,
+  describeFieldDocs,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,
