@@ -62,7 +62,9 @@ describe('app: a served version pruned under the server (ESTALE on its open file
 
   it('reloads the live version and answers, once the pruned file reads ESTALE', async () => {
     const store = new IndexStore(join(tmp, 'store'), { logger: silentLogger });
-    const v1 = await store.publish(buildFixtureIndex(mkdtempSync(join(tmp, 'a-'))), { version: 'v1' });
+    const v1 = await store.publish(buildFixtureIndex(mkdtempSync(join(tmp, 'a-'))), {
+      version: 'v1',
+    });
     const first = await search('union');
     assert.equal(first.status, 200);
     assert.equal(first.body.version, v1.version);
