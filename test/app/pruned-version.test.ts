@@ -10,21 +10,19 @@
 import assert from 'node:assert/strict';
 import fs, { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import type { SearchIndex } from '../../runtime/engine/index.js';
 import { IndexStore, type LiveIndex } from '../../runtime/store/index.js';
 import { silentLogger } from '../../runtime/log/logger.js';
-import { buildFixtureIndex, fixtureDocs } from './helpers.js';
+import { buildFixtureIndex, fixtureDocs, serveOnLoopback } from './helpers.js';
 
 describe('app: a served version pruned under the server (ESTALE on its open file)', function () {
   this.timeout(60_000);
   let tmp: string;
   let live: LiveIndex<SearchIndex>;
-  let server: ServerType | undefined;
+  let server: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
   let base: string;
   const realReadSync = fs.readSync;
   const staleReads: number[] = [];
@@ -37,19 +35,14 @@ describe('app: a served version pruned under the server (ESTALE on its open file
       checkIntervalMs: 3_600_000,
       logger: silentLogger,
     });
-    const app = createApp({ index: live, log: silentLogger });
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        base = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-    });
+    server = await serveOnLoopback(createApp({ index: live, log: silentLogger }).fetch);
+    base = server.base;
   });
 
   after(async () => {
     fs.readSync = realReadSync;
     syncBuiltinESMExports();
-    if (server) await new Promise<void>((r) => server!.close(() => r()));
+    await server?.close();
     await live?.close();
     rmSync(tmp, { recursive: true, force: true });
   });
