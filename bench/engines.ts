@@ -179,14 +179,18 @@ function firstAnswer(s: Settings, cmd: string, args: string[], env = {}): number
 // ---------------------------------------------------------------- index-core (wasm, native)
 
 const PROBE = join(WORK, 'first-query.mjs');
-const LAMBDA_BUNDLE = join(ROOT, 'dist', 'lambda', 'search', 'index.mjs');
+const LAMBDA = join(WORK, 'lambda-search');
+const LAMBDA_BUNDLE = join(LAMBDA, 'index.mjs');
 
 /**
  * Builds the search Lambda (`npm run build`) and bundles the probe `first-query.ts`, which imports
- * that built bundle, so the first answer is timed through exactly what a deployment ships.
+ * that built bundle, so the first answer is timed through exactly what a deployment ships. The
+ * probes run a copy of `dist/lambda/search/`, which a test run may rebuild meanwhile.
  */
 function buildProbe(): void {
   run(process.execPath, ['--import', 'tsx', 'scripts/build-lambdas.ts']);
+  rmSync(LAMBDA, { recursive: true, force: true });
+  cpSync(join(ROOT, 'dist', 'lambda', 'search'), LAMBDA, { recursive: true });
   buildSync({
     entryPoints: [join(BENCH, 'first-query.ts')],
     outfile: PROBE,
