@@ -1,9 +1,10 @@
 /**
  * Every engine of `npm run bench`, each run in fresh processes, `runs` times, reduced to medians.
  *
- * - wasm: index-core through its TypeScript API — `sir index` (whole process) builds,
- *   `ours-query.ts` opens and queries, the esbuild-bundled `first-query.ts` answers a first query
- *   as the Lambda does.
+ * - wasm: index-core through its TypeScript API — `sir index --threads 1` and `--threads 2`
+ *   (whole processes) build, `ours-query.ts` opens and queries, the same corpus built with
+ *   `--norms lucene` gives the top 10s compared with Lucene's, and the esbuild-bundled
+ *   `first-query.ts` answers a first query through the built search Lambda (`npm run build`).
  * - native: index-core's `examples/bench_native.rs` on the same index file.
  * - lucene / tantivy: bench/lucene (Maven) and bench/tantivy (cargo), built here; tantivy twice,
  *   as released (BM25 1.2/0.75 fixed in the crate) and from a copy of its registry source with
@@ -77,6 +78,8 @@ export interface EngineResult {
   sections?: Record<string, number>;
   /** Top-10 external ids per query (from the first run). */
   tops?: string[][];
+  /** wasm only: the top-10 ids from the same corpus built with `--norms lucene` (agreement). */
+  luceneNormsTops?: string[][];
   withHits?: number;
   totalHits?: number;
   /** wasm only: queries whose pruned top 10 equals exhaustive scoring. */
@@ -176,10 +179,18 @@ function firstAnswer(s: Settings, cmd: string, args: string[], env = {}): number
 // ---------------------------------------------------------------- index-core (wasm, native)
 
 const PROBE = join(WORK, 'first-query.mjs');
-const WASM = join(ROOT, 'index-core', 'pkg', 'index_core_bg.wasm');
+const LAMBDA = join(WORK, 'lambda-search');
+const LAMBDA_BUNDLE = join(LAMBDA, 'index.mjs');
 
-/** Bundles first-query.ts like the Lambda build does (ESM, minified), so it runs without tsx. */
-function bundleProbe(): void {
+/**
+ * Builds the search Lambda (`npm run build`) and bundles the probe `first-query.ts`, which imports
+ * that built bundle, so the first answer is timed through exactly what a deployment ships. The
+ * probes run a copy of `dist/lambda/search/`, which a test run may rebuild meanwhile.
+ */
+function buildProbe(): void {
+  run(process.execPath, ['--import', 'tsx', 'scripts/build-lambdas.ts']);
+  rmSync(LAMBDA, { recursive: true, force: true });
+  cpSync(join(ROOT, 'dist', 'lambda', 'search'), LAMBDA, { recursive: true });
   buildSync({
     entryPoints: [join(BENCH, 'first-query.ts')],
     outfile: PROBE,
@@ -188,9 +199,6 @@ function bundleProbe(): void {
     platform: 'node',
     target: 'node22',
     minify: true,
-    banner: {
-      js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);",
-    },
     logLevel: 'warning',
   });
 }
@@ -199,48 +207,78 @@ export function ourIndexDir(c: Corpus): string {
   return join(WORK, `${c.name}-wasm-index`);
 }
 
+/** `sir index` as a whole process into `out` with `threads` worker threads; seconds. */
+function sirIndex(c: Corpus, out: string, threads: number, extra: string[] = []): number {
+  const args = ['bin/sir.mjs', 'index', c.path, '--out', out, '--threads', String(threads)];
+  return run(process.execPath, [...args, ...extra]).ms / 1e3;
+}
+
 export function benchWasm(s: Settings, c: Corpus): EngineResult & { checksum?: string } {
   const dir = ourIndexDir(c);
-  const builds = repeat(s.runs, (i) => {
-    const { ms } = run(process.execPath, ['bin/sir.mjs', 'index', c.path, '--out', dir]);
-    s.log(`${c.name}: wasm build run ${i + 1}/${s.runs}: ${(ms / 1e3).toFixed(2)} s (sir index)`);
-    return ms / 1e3;
-  });
+  const buildS = (threads: number, out: string) =>
+    median(
+      repeat(s.runs, (i) => {
+        const secs = sirIndex(c, out, threads);
+        s.log(
+          `${c.name}: wasm build (${threads} thread${threads > 1 ? 's' : ''}) run ${i + 1}/${s.runs}: ${secs.toFixed(2)} s (sir index --threads ${threads})`,
+        );
+        return secs;
+      }),
+    );
+  const build1 = buildS(1, dir);
+  const dir2 = join(WORK, `${c.name}-wasm-index-2`);
+  const build2 = buildS(2, dir2);
+  rmSync(dir2, { recursive: true, force: true });
   const indexBytes = statSync(join(dir, 'index.sir')).size;
-  const r = queryRuns(s, c, 'wasm', (tops, first) =>
+  const query = (index: string, tops: string, rounds: number, flag: string[]) =>
     lastJson<QueryRun>(
       run(process.execPath, [
         '--import',
         'tsx',
         'bench/ours-query.ts',
-        dir,
+        index,
         c.queryFile,
-        String(s.rounds),
+        String(rounds),
         tops,
-        ...(first ? ['--exact'] : []),
+        ...flag,
       ]).out,
-    ),
+    );
+  const r = queryRuns(s, c, 'wasm', (tops, first) =>
+    query(dir, tops, s.rounds, first ? ['--exact'] : []),
   );
-  bundleProbe();
+  // The agreement with Lucene: the same corpus built with Lucene's one-byte lengths.
+  const luceneNorms = join(WORK, `${c.name}-wasm-index-lucene-norms`);
+  sirIndex(c, luceneNorms, 2, ['--norms', 'lucene']);
+  const luceneNormsTopsFile = join(WORK, `${c.name}-wasm-lucene-norms-tops.txt`);
+  query(luceneNorms, luceneNormsTopsFile, 1, ['--tops-only']);
+  rmSync(luceneNorms, { recursive: true, force: true });
+  // The first answer through the built Lambda, from an index store holding this index.
+  buildProbe();
+  const store = join(WORK, `${c.name}-store`);
+  rmSync(store, { recursive: true, force: true });
+  run(process.execPath, ['bin/sir.mjs', 'publish', '--store', store, '--index', dir]);
   const probes = repeat(s.firstRuns, () => {
-    const { out, ms } = run(process.execPath, [PROBE, dir, c.queries[0]!], {
-      env: { SIR_WASM: WASM },
+    const { out, ms } = run(process.execPath, [PROBE, LAMBDA_BUNDLE, c.queries[0]!], {
+      env: { INDEX_DIR: store },
     });
     return { inside: lastJson<{ totalMs: number }>(out).totalMs, ms };
   });
+  rmSync(store, { recursive: true, force: true });
   return {
     engine: 'wasm',
     label: 'index-core wasm',
     docs: r.q.docs,
     counted: r.counted,
     top: r.top,
-    buildS: median(builds),
+    buildS: build1,
+    build2S: build2,
     openMs: r.openMs,
     firstMs: median(probes.map((p) => p.ms)),
     firstInsideMs: median(probes.map((p) => p.inside)),
     indexBytes,
     sections: r.q.sections!,
     tops: r.tops,
+    luceneNormsTops: readTops(luceneNormsTopsFile, c.queries.length),
     withHits: r.q.withHits,
     totalHits: r.q.totalHits,
     exact: r.q.exact!,

@@ -1,34 +1,43 @@
 /**
- * Load-to-first-query in a fresh process: `node --import tsx bench/first-query.ts DIR "query"`.
- * Prints JSON: `totalMs` from process start (performance.timeOrigin) to the first result,
- * `openQueryMs` from just before loading the engine module to the first result (module import,
- * WebAssembly compile, index read and checks, one query), `startMs`, the time until this script
- * began (node + tsx startup), and `bytesRead`, the bytes of the index file read by the open and
- * the query. With `--noop` it only reports `startMs`.
+ * Process start to first answer through the built search Lambda (`npm run build`), as a cold
+ * Lambda runs it: `node first-query.mjs dist/lambda/search/index.mjs "query"` with `INDEX_DIR` an
+ * index store holding the live version. The bench bundles this file with esbuild and runs it under
+ * plain node. It imports the bundle (module init: the app, the live index over the store, the
+ * engine), hands the handler an API Gateway v2 `GET /search` event, and prints JSON: `totalMs` from
+ * process start (performance.timeOrigin) to the answer, `startMs` until this script began,
+ * `importMs` (the bundle's module init), `answerMs` (open on first use, search and the hit page),
+ * and the first hit's id. A response other than 200 with hits fails the run.
  */
+import { pathToFileURL } from 'node:url';
+import { apiGatewayV2 } from '../test/fixtures/lambda-events.js';
+
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+
 const startMs = performance.now();
-const [dir, query] = process.argv.slice(2);
-if (dir === '--noop') {
-  console.log(JSON.stringify({ startMs }));
-} else {
-  const t0 = performance.now();
-  const { SearchIndex } = await import('../runtime/engine/index.js');
-  const tImported = performance.now();
-  const index = SearchIndex.open(dir!);
-  const tOpened = performance.now();
-  const r = index.search(query ?? '', { size: 10, count: false, plain: true });
-  const first = r.hits.length ? index.externalId(r.hits[0]!.doc) : null;
-  const end = performance.now();
-  console.log(
-    JSON.stringify({
-      startMs,
-      importMs: tImported - t0,
-      openMs: tOpened - tImported,
-      queryMs: end - tOpened,
-      openQueryMs: end - t0,
-      totalMs: end,
-      bytesRead: index.bytesRead,
-      first,
-    }),
-  );
+const [bundle, query] = process.argv.slice(2);
+if (!bundle || !query || !process.env.INDEX_DIR) {
+  console.error('usage: INDEX_DIR=STORE node first-query.mjs LAMBDA_BUNDLE.mjs "query"');
+  process.exit(2);
 }
+const t0 = performance.now();
+const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
+const tImported = performance.now();
+const r = await handler(
+  apiGatewayV2('GET', '/search', new URLSearchParams({ q: query, size: '10' }).toString()),
+  {},
+);
+const end = performance.now();
+const body = JSON.parse(r.body) as { hits?: { id: string }[] };
+if (r.statusCode !== 200 || !body.hits?.length) {
+  console.error(`first-query: ${r.statusCode} ${r.body.slice(0, 300)}`);
+  process.exit(1);
+}
+console.log(
+  JSON.stringify({
+    startMs,
+    importMs: tImported - t0,
+    answerMs: end - tImported,
+    totalMs: end,
+    first: body.hits[0]!.id,
+  }),
+);

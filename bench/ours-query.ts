@@ -1,13 +1,16 @@
 /**
  * index-core through its TypeScript API (`SearchIndex`, WebAssembly) in a fresh process, the same
  * protocol as bench/lucene and bench/tantivy:
- * `node --import tsx bench/ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact]`.
+ * `node --import tsx bench/ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact | --tops-only]`.
  *
  * Opens the index (timed), writes each query's top-10 external ids to TOPS_OUT (space-separated,
- * one line per query), times top 10 with the exact total (`count: true`) and top 10 only
- * (`count: false`), plain queries, three warm-up passes then ROUNDS timed rounds, and prints one
- * JSON line. With `--exact` it also checks every query's pruned top 10 against exhaustive scoring
- * (the engine's `exhaustive` option) and reports how many are equal.
+ * one line per query; the ids come from `pageHits`, the page-level call the app makes), times top
+ * 10 with the exact total (`count: true`) and top 10 only — counted exactly up to Lucene's default
+ * threshold of 1,000 and "at least" beyond, as Lucene's row is (`count: 1000`) — plain queries,
+ * three warm-up passes then ROUNDS timed rounds, and prints one JSON line. With `--exact` it also
+ * checks every query's pruned top 10 against exhaustive scoring (the engine's `exhaustive` option)
+ * and reports how many are equal; with `--tops-only` it writes the tops and times nothing (the
+ * agreement run on the `--norms lucene` index).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SearchIndex } from '../runtime/engine/index.js';
@@ -21,11 +24,11 @@ if (
   !topsOut ||
   !Number.isInteger(rounds) ||
   rounds < 1 ||
-  (flag && flag !== '--exact') ||
+  (flag && flag !== '--exact' && flag !== '--tops-only') ||
   rest.length
 ) {
   console.error(
-    'usage: ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact] (ROUNDS: an integer ≥ 1)',
+    'usage: ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact | --tops-only] (ROUNDS: an integer ≥ 1)',
   );
   process.exit(2);
 }
@@ -37,7 +40,9 @@ const queries = readFileSync(queryFile, 'utf8')
   .split('\n')
   .filter((l) => l.trim());
 
-const top = { size: 10, count: false, plain: true };
+/** Lucene's default `totalHitsThreshold`: its "top 10 only" row counts exactly up to it. */
+const LUCENE_COUNT_THRESHOLD = 1000;
+const top = { size: 10, count: LUCENE_COUNT_THRESHOLD, plain: true };
 const counted = { ...top, count: true };
 let withHits = 0;
 let totalHits = 0;
@@ -54,9 +59,17 @@ const tops = queries.map((q) => {
     if (pruned.length === all.length && pruned.every((h, i) => h.doc === all[i]!.doc)) exact++;
   }
   for (const h of r.hits) checksum = (checksum * 1_000_003n + BigInt(h.doc + 1)) & (2n ** 64n - 1n);
-  return r.hits.map((h) => index.externalId(h.doc)).join(' ');
+  const page = index.pageHits(
+    r.hits.map((h) => h.doc),
+    r.terms,
+  );
+  return page.map((h) => h.id).join(' ');
 });
 writeFileSync(topsOut, tops.join('\n') + '\n');
+if (flag === '--tops-only') {
+  console.log(JSON.stringify({ docs: index.info.docCount, queries: queries.length, withHits }));
+  process.exit(0);
+}
 
 const n = queries.length;
 const countedTimes = await timeQueries(n, WARMUP_PASSES, rounds, (i) =>

@@ -229,27 +229,32 @@ const METHOD = `
 - Query latency: each query process opens the index, takes its top 10s, then runs 3 warm-up passes and
   the timed rounds over all queries, per query the median of the rounds, then mean and p99 over queries (\`bench/stats.ts\`,
   the same in Java and Rust). "Top 10 + exact total" counts every match (index-core \`count: true\`; Lucene
-  total-hits threshold \`Integer.MAX_VALUE\`; tantivy \`(TopDocs, Count)\`); "top 10 only" is each engine's fastest
-  mode (index-core \`count: false\`; Lucene's default threshold of 1,000; tantivy \`TopDocs\`, block-WAND). Lucene's
+  total-hits threshold \`Integer.MAX_VALUE\`; tantivy \`(TopDocs, Count)\`); "top 10 only" counts up to Lucene's default
+  threshold of 1,000 and "at least" past it (index-core \`count: 1000\`, Lucene's default; tantivy \`TopDocs\`, block-WAND,
+  counts nothing). Lucene's
   query cache is off. index-core wasm is timed through \`SearchIndex.search\` (\`plain: true\`), so the JavaScript
   wrapper is included; native is \`index-core/examples/bench_native.rs\` on the same index file. The JavaScript
   libraries (\`bench/lib-runner.ts\`) keep their caps: a build stops after 75 s (measured on the documents indexed,
   marked "capped"), a first query pass after 45 s, then up to 5 rounds within 15 s.
-- Build: a whole process from start to exit, parent-timed: \`sir index CORPUS --out DIR\` (index-core has no threads
-  option yet), \`java -jar lucene-bench.jar build\` (writer RAM buffer 256 MB as index-core's budget, one thread with the
+- Build: a whole process from start to exit, parent-timed: \`sir index CORPUS --out DIR --threads 1\` and \`--threads 2\`
+  (worker threads building consecutive parts, merged in order), \`java -jar lucene-bench.jar build\` (writer RAM buffer 256 MB as index-core's budget, one thread with the
   serial merge scheduler; two threads feeding one \`IndexWriter\` with concurrent merges; force-merged to one segment as
   index-core writes one file), \`tantivy-bench build\` (256 MB writer budget, 1 or 2 indexing threads, merged to one
   segment). The JavaScript libraries' build time is taken inside their process (it includes reading and parsing).
 - Open: inside a fresh query process — \`SearchIndex.open\` (reading the file, WebAssembly compile, checksums),
   \`bench_native\` reading and opening the file, \`DirectoryReader.open\` plus \`IndexSearcher\` (mmap), tantivy
   \`Index::open_in_dir\` plus its reader (mmap). First answer: a fresh process that opens the index and answers the
-  corpus' first query, wall-clock from spawn to exit; index-core's runs the esbuild bundle of \`bench/first-query.ts\`
-  under plain node, as the Lambda does, which also reports the time from \`performance.timeOrigin\` to the answer.
+  corpus' first query, wall-clock from spawn to exit; index-core's is the built search Lambda (\`npm run build\`,
+  \`dist/lambda/search/index.mjs\`) imported by the esbuild bundle of \`bench/first-query.ts\` under plain node and
+  handed an API Gateway \`GET /search\` event, \`INDEX_DIR\` an index store holding the index (\`sir publish\`): module
+  init, the live index's open, the search and the hit page, timed also from \`performance.timeOrigin\` to the answer.
 - Index size: the files on disk after the build, stored documents included (index-core \`index.sir\`, DEFLATE stored
   blocks; Lucene's and tantivy's directories, LZ4 stored fields; each with positions); the JavaScript libraries'
   serialized indexes (MiniSearch and lunr without documents, Orama with them, FlexSearch's export).
-- Agreement: top-10 external ids per query, compared between engines (mean fraction of index-core's ids found, same
-  ids, same ids in the same order); ties may order differently between engines.
+- Agreement: top-10 external ids per query (index-core's through \`pageHits\`, the app's page call), compared between
+  engines (mean fraction of index-core's ids found, same ids, same ids in the same order); ties may order differently
+  between engines. The Lucene line is also taken from the corpus built with \`sir index --norms lucene\` (Lucene's
+  one-byte lengths), which should give Lucene's top 10 on every query.
 `;
 
 async function main() {

@@ -135,6 +135,12 @@ export class IndexBuilder {
 */
   skippedJson(): string;
 /**
+* Each corpus field indexed with the number of documents added that had it as text, as JSON
+* `[{"field": "title", "docs": n}]` in the order of the build options' fields.
+* @returns {string}
+*/
+  fieldDocsJson(): string;
+/**
 * The documents held in memory as a finished segment (an index file's bytes).
 * @returns {Uint8Array}
 */
@@ -200,6 +206,7 @@ export interface InitOutput {
   readonly indexbuilder_pendingDocs: (a: number) => number;
   readonly indexbuilder_totalDocs: (a: number) => number;
   readonly indexbuilder_skippedJson: (a: number, b: number) => void;
+  readonly indexbuilder_fieldDocsJson: (a: number, b: number) => void;
   readonly indexbuilder_takeSegment: (a: number, b: number) => void;
   readonly __wbg_indexmerger_free: (a: number) => void;
   readonly indexmerger_new: () => number;

@@ -662,6 +662,23 @@ export class IndexBuilder {
         }
     }
     /**
+    * Each corpus field indexed with the number of documents added that had it as text, as JSON
+    * `[{"field": "title", "docs": n}]` in the order of the build options' fields.
+    * @returns {string}
+    */
+    fieldDocsJson() {
+        try {
+            const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
+            wasm.indexbuilder_fieldDocsJson(retptr, this.ptr);
+            var r0 = getInt32Memory0()[retptr / 4 + 0];
+            var r1 = getInt32Memory0()[retptr / 4 + 1];
+            return getStringFromWasm0(r0, r1);
+        } finally {
+            wasm.__wbindgen_add_to_stack_pointer(16);
+            wasm.__wbindgen_free(r0, r1);
+        }
+    }
+    /**
     * The documents held in memory as a finished segment (an index file's bytes).
     * @returns {Uint8Array}
     */

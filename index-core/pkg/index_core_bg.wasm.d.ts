@@ -12,6 +12,7 @@ export function indexbuilder_shouldFlush(a: number): number;
 export function indexbuilder_pendingDocs(a: number): number;
 export function indexbuilder_totalDocs(a: number): number;
 export function indexbuilder_skippedJson(a: number, b: number): void;
+export function indexbuilder_fieldDocsJson(a: number, b: number): void;
 export function indexbuilder_takeSegment(a: number, b: number): void;
 export function __wbg_indexmerger_free(a: number): void;
 export function indexmerger_new(): number;

@@ -140,6 +140,18 @@ impl IndexBuilder {
         serde_json::Value::Array(list).to_string()
     }
 
+    /// Each corpus field indexed with the number of documents added that had it as text, as JSON
+    /// `[{"field": "title", "docs": n}]` in the order of the build options' fields.
+    #[wasm_bindgen(js_name = fieldDocsJson)]
+    pub fn field_docs_json(&self) -> String {
+        let list: Vec<_> = self
+            .inner
+            .field_docs()
+            .map(|(field, docs)| serde_json::json!({ "field": field, "docs": docs }))
+            .collect();
+        serde_json::Value::Array(list).to_string()
+    }
+
     /// The documents held in memory as a finished segment (an index file's bytes).
     #[wasm_bindgen(js_name = takeSegment)]
     pub fn take_segment(&mut self) -> Result<Vec<u8>, JsError> {

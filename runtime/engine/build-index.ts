@@ -16,7 +16,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { withScratch, writeIndexFile } from './build-files.js';
-import { buildRange, cutRanges, mergeSegments, type RangeJob } from './build-range.js';
+import {
+  buildRange,
+  cutRanges,
+  mergeSegments,
+  type FieldDocs,
+  type RangeJob,
+  type RangeResult,
+} from './build-range.js';
 import { corpusStart } from './corpus-start.js';
 import { EngineError, engineCall } from './engine-error.js';
 import { bufferReader } from './index-file.js';
@@ -56,6 +63,8 @@ export interface BuildResult {
   corpusBytes: number;
   seconds: number;
   skipped: Array<{ line: number; reason: string }>;
+  /** Each corpus field indexed, with the number of documents that had it as text. */
+  fieldDocs: FieldDocs[];
 }
 
 function engineOptionsJson(options: BuildOptions): string {
@@ -88,10 +97,17 @@ export function buildIndex(
     return {
       docs: r.docs,
       segments: r.segments.length,
-      indexBytes: writeIndex(r.segments, outDir, corpusPath),
+      indexBytes: writeIndex(
+        r.segments,
+        outDir,
+        corpusPath,
+        r.fieldDocs,
+        options.fields !== undefined,
+      ),
       corpusBytes: totalBytes,
       seconds: (performance.now() - started) / 1000,
       skipped: r.skipped,
+      fieldDocs: r.fieldDocs,
     };
   });
 }
@@ -155,13 +171,19 @@ export async function buildIndexParallel(
       throw err;
     });
     const segments = results.flatMap((r) => r.segments);
+    // Every range counts the same fields, in the same order.
+    const fieldDocs = results[0]!.fieldDocs.map(({ field }, i) => ({
+      field,
+      docs: results.reduce((a, r) => a + r.fieldDocs[i]!.docs, 0),
+    }));
     return {
       docs: results.reduce((a, r) => a + r.docs, 0),
       segments: segments.length,
-      indexBytes: writeIndex(segments, outDir, corpusPath),
+      indexBytes: writeIndex(segments, outDir, corpusPath, fieldDocs, options.fields !== undefined),
       corpusBytes: totalBytes,
       seconds: (performance.now() - started) / 1000,
       skipped: results.flatMap((r) => r.skipped),
+      fieldDocs,
     };
   });
 }
@@ -170,10 +192,16 @@ export async function buildIndexParallel(
  * Merges `segments` (or takes the only one) into `OUT/index.sir` once every field has text;
  * returns the index's size.
  */
-function writeIndex(segments: string[], outDir: string, corpusPath: string): number {
+function writeIndex(
+  segments: string[],
+  outDir: string,
+  corpusPath: string,
+  fieldDocs: FieldDocs[],
+  fieldsGiven: boolean,
+): number {
   if (segments.length === 0) noDocuments();
   const bytes = segments.length === 1 ? readFileSync(segments[0]!) : mergeSegments(segments);
-  refuseEmptyFields(bytes, corpusPath);
+  refuseEmptyFields(bytes, corpusPath, fieldDocs, fieldsGiven);
   writeIndexFile(join(outDir, INDEX_FILE), bytes);
   return bytes.length;
 }
@@ -194,7 +222,7 @@ function runWorker(
   job: RangeJob,
   onProgress: (bytesRead: number, docs: number) => void,
   onStart: (worker: Worker) => void,
-): Promise<{ segments: string[]; docs: number; skipped: Array<{ line: number; reason: string }> }> {
+): Promise<RangeResult> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
   const source = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(
     new URL('./build-worker.ts', import.meta.url).href,
@@ -231,11 +259,7 @@ export type WorkerMessage =
   | { kind: 'progress'; bytesRead: number; docs: number }
   | {
       kind: 'done';
-      result: {
-        segments: string[];
-        docs: number;
-        skipped: Array<{ line: number; reason: string }>;
-      };
+      result: RangeResult;
     }
   | {
       kind: 'error';
@@ -247,30 +271,49 @@ export type WorkerMessage =
     };
 
 /**
- * Refuses an index in which a field holds no term at all (a `fields` name no document has, or
- * holds only stop words): nothing could be found through it. Names the keys the corpus has.
+ * Refuses a build in which a field asked for (`fields` given) is in no document, or an indexed
+ * field holds no term at all (only stop words; with the default fields, a corpus without titles is
+ * fine): nothing could be found through it. Names the keys the corpus has and how many documents
+ * had each field.
  */
-function refuseEmptyFields(bytes: Uint8Array, corpusPath: string): void {
-  const index = engineCall(() => new (engine().Index)(bufferReader(bytes)));
-  let info: IndexInfo;
-  try {
-    info = JSON.parse(index.metaJson()) as IndexInfo;
-  } finally {
-    index.free();
+function refuseEmptyFields(
+  bytes: Uint8Array,
+  corpusPath: string,
+  fieldDocs: FieldDocs[],
+  fieldsGiven: boolean,
+): void {
+  const absent = fieldsGiven
+    ? fieldDocs.filter((f) => f.docs === 0).map((f) => `"${f.field}"`)
+    : [];
+  let what: string;
+  if (absent.length > 0) what = `no document has ${absent.join(', ')}`;
+  else {
+    const index = engineCall(() => new (engine().Index)(bufferReader(bytes)));
+    let info: IndexInfo;
+    try {
+      info = JSON.parse(index.metaJson()) as IndexInfo;
+    } finally {
+      index.free();
+    }
+    const empty = info.fields.filter((f) => f.totalTokens === 0);
+    if (empty.length === 0) return;
+    what = `no document has text to index in ${empty
+      .map((f) =>
+        f.sources.length === 1 && f.sources[0] === f.name
+          ? `"${f.name}"`
+          : `"${f.name}" (from ${f.sources.join(', ')})`,
+      )
+      .join(', ')}`;
   }
-  const empty = info.fields.filter((f) => f.totalTokens === 0);
-  if (empty.length === 0) return;
-  const what = empty
-    .map((f) =>
-      f.sources.length === 1 && f.sources[0] === f.name
-        ? `"${f.name}"`
-        : `"${f.name}" (from ${f.sources.join(', ')})`,
-    )
-    .join(', ');
   throw new EngineError(
     'bad-options',
-    `no document has text to index in ${what}, so nothing could be found there; the corpus has the keys ${corpusKeys(corpusPath).join(', ')} (choose the fields to index among them)`,
+    `${what}, so nothing could be found there (${describeFieldDocs(fieldDocs)}); the corpus has the keys ${corpusKeys(corpusPath).join(', ')} (choose the fields to index among them)`,
   );
+}
+
+/** "documents with each field: title 3, nosuchfield 0" — what `sir index` reports. */
+export function describeFieldDocs(fieldDocs: FieldDocs[]): string {
+  return `documents with each field: ${fieldDocs.map((f) => `${f.field} ${f.docs.toLocaleString('en-US')}`).join(', ')}`;
 }
 
 /** The top-level keys of the corpus's first documents (in order of first appearance). */

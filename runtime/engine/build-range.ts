@@ -26,10 +26,17 @@ export interface RangeJob {
   prefix: string;
 }
 
+/** A corpus field indexed, and how many documents had it as text. */
+export interface FieldDocs {
+  field: string;
+  docs: number;
+}
+
 export interface RangeResult {
   segments: string[];
   docs: number;
   skipped: Array<{ line: number; reason: string }>;
+  fieldDocs: FieldDocs[];
 }
 
 const CHUNK_BYTES = 4 << 20;
@@ -89,6 +96,7 @@ export function buildRange(
       segments,
       docs: builder.totalDocs(),
       skipped: JSON.parse(builder.skippedJson()) as RangeResult['skipped'],
+      fieldDocs: JSON.parse(builder.fieldDocsJson()) as FieldDocs[],
     };
   } finally {
     builder.free();

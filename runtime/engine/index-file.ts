@@ -12,6 +12,12 @@ export interface IndexFileReader {
   readAt(offset: number, into: Uint8Array): void;
   /** Bytes read so far. */
   readonly bytesRead: number;
+  /**
+   * The operating system's error of the last read that failed, cleared by taking it: the engine
+   * reports any failed read as a damaged index, and this tells the caller when it was the file
+   * that went away instead (ENOENT, ESTALE on NFS/EFS once the file is deleted).
+   */
+  takeReadError(): NodeJS.ErrnoException | undefined;
   close(): void;
 }
 
@@ -27,15 +33,29 @@ export function fileReader(path: string): IndexFileReader {
   }
   let bytesRead = 0;
   let open = true;
+  let readError: NodeJS.ErrnoException | undefined;
+  const read = (into: Uint8Array, at: number, length: number, position: number) => {
+    try {
+      return readSync(fd, into, at, length, position);
+    } catch (err) {
+      readError = err as NodeJS.ErrnoException;
+      throw err;
+    }
+  };
   return {
     size,
     get bytesRead() {
       return bytesRead;
     },
+    takeReadError() {
+      const e = readError;
+      readError = undefined;
+      return e;
+    },
     readAt(offset: number, into: Uint8Array) {
       let done = 0;
       while (done < into.length) {
-        const n = readSync(fd, into, done, into.length - done, offset + done);
+        const n = read(into, done, into.length - done, offset + done);
         if (n === 0)
           throw new Error(`${path} ends at ${offset + done}, before ${offset + into.length}`);
         done += n;
@@ -65,6 +85,7 @@ export function bufferReader(bytes: Uint8Array): IndexFileReader {
       into.set(bytes.subarray(offset, offset + into.length));
       bytesRead += into.length;
     },
+    takeReadError: () => undefined,
     close() {},
   };
 }

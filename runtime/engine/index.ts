@@ -26,6 +26,7 @@ export {
 export {
   buildIndex,
   buildIndexParallel,
+  describeFieldDocs,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,

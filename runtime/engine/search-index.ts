@@ -151,7 +151,7 @@ export class SearchIndex {
   }
 
   search(query: string, options: SearchOptions = {}): SearchResult {
-    const r = engineCall(() => this.live().search(query, JSON.stringify(options)));
+    const r = this.call((index) => index.search(query, JSON.stringify(options)));
     try {
       const docs = r.docs();
       const scores = r.scores();
@@ -165,7 +165,7 @@ export class SearchIndex {
 
   /** The stored JSON of a document, parsed (`corrupt-index` if it is not a JSON object). */
   document(doc: number): Record<string, unknown> {
-    const text = engineCall(() => this.live().stored(doc));
+    const text = this.call((index) => index.stored(doc));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -181,12 +181,12 @@ export class SearchIndex {
   }
 
   externalId(doc: number): string {
-    return engineCall(() => this.live().externalId(doc));
+    return this.call((index) => index.externalId(doc));
   }
 
   /** The internal doc id of an external id (`_id`/`id` of the corpus). */
   lookup(id: string): number | undefined {
-    return engineCall(() => this.live().lookupId(id));
+    return this.call((index) => index.lookupId(id));
   }
 
   /**
@@ -197,8 +197,8 @@ export class SearchIndex {
    * first field); the other indexed fields make the snippet.
    */
   pageHits(docs: number[], terms: string[], titleField?: string): PageHit[] {
-    const bytes = engineCall(() =>
-      this.live().pageHits(Uint32Array.from(docs), terms.join('\n'), titleField ?? ''),
+    const bytes = this.call((index) =>
+      index.pageHits(Uint32Array.from(docs), terms.join('\n'), titleField ?? ''),
     );
     return decodeHitPage(bytes);
   }
@@ -220,6 +220,25 @@ export class SearchIndex {
       this.index.free();
       this.file.close();
     }
+  }
+
+  /**
+   * Runs a call into the engine. When a read of the file failed in the operating system during
+   * the call, that error is thrown (its `code`: ENOENT, or ESTALE once an NFS/EFS file is deleted
+   * under an open index) — not the engine's `corrupt-index`, nor a page whose hits say "damaged":
+   * the file went away, it is not damaged, and the caller may reopen the live version.
+   */
+  private call<T>(fn: (index: Index) => T): T {
+    const index = this.live();
+    let result: T;
+    try {
+      result = engineCall(() => fn(index));
+    } catch (err) {
+      throw this.file.takeReadError() ?? err;
+    }
+    const readError = this.file.takeReadError();
+    if (readError) throw readError;
+    return result;
   }
 
   private live(): Index {

@@ -23,6 +23,9 @@
  *   forget. `get()` takes no reference: its value stays valid through the current macrotask (the
  *   unload is deferred with `setImmediate`), enough for synchronous use right after `await get()`;
  *   anything that awaits while using the value must go through `with`.
+ * - A version whose files are gone while it is served (a thawed Lambda reading a pruned version
+ *   lazily gets ENOENT/ESTALE) costs one request a reload: `with` reloads the live version and
+ *   runs the request again on it, once.
  * - Fixed directory mode (`sir serve --index DIR`): loads `directory` once and never reloads; a
  *   `manifest.json` there is verified if present, and the version is its id or else the folder name.
  */
@@ -32,6 +35,12 @@ import type { VersionSource } from './version-store.js';
 import { errorMessage, jsonLinesLogger, type Logger } from '../log/logger.js';
 import { MANIFEST_FILE, type Manifest, verifyVersion } from './manifest.js';
 import { StoreError } from './store-error.js';
+
+/** An error that says a version's files are gone: deleted, or a stale NFS/EFS handle on them. */
+function isFileGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ESTALE';
+}
 
 /** One loaded version, as handed to request handlers. */
 export interface LoadedIndex<T> {
@@ -139,10 +148,32 @@ export class LiveIndex<T> {
     return slot.loaded;
   }
 
-  /** Runs `fn` with the version being served, holding it until `fn` settles. */
+  /**
+   * Runs `fn` with the version being served, holding it until `fn` settles. When `fn` fails
+   * because the version's files are gone (ENOENT, or ESTALE on EFS: a Lambda thawed after its
+   * version was pruned, still reading it lazily), the live version is reloaded and `fn` runs once
+   * more on it.
+   */
   async with<R>(fn: (index: LoadedIndex<T>) => R | Promise<R>): Promise<R> {
     const slot = await this.#ready();
     this.#maybeCheck();
+    try {
+      return await this.#use(slot, fn);
+    } catch (err) {
+      if (this.#o.store === undefined || !isFileGone(err)) throw err;
+      this.#o.logger.warn(
+        "index store: the served version's files are gone; reloading the live version",
+        {
+          version: slot.loaded.version,
+          error: errorMessage(err),
+        },
+      );
+      await this.#replace(slot);
+      return this.#use(this.#slot!, fn);
+    }
+  }
+
+  async #use<R>(slot: Slot<T>, fn: (index: LoadedIndex<T>) => R | Promise<R>): Promise<R> {
     slot.refs++;
     try {
       return await fn(slot.loaded);
@@ -150,6 +181,13 @@ export class LiveIndex<T> {
       slot.refs--;
       this.#freeIfIdle(slot);
     }
+  }
+
+  /** Replaces `gone` with the live version: a check of `CURRENT`, forced to reload when it still names `gone`. */
+  async #replace(gone: Slot<T>): Promise<void> {
+    await this.refresh();
+    if (this.#slot === gone && !this.#closed)
+      await (this.#check ??= this.#checkOnce(true).finally(() => (this.#check = undefined)));
   }
 
   /** Checks `CURRENT` now, regardless of the interval, and waits for any reload. Cold-loads first if needed. */
@@ -332,7 +370,8 @@ export class LiveIndex<T> {
     this.#check = this.#checkOnce().finally(() => (this.#check = undefined));
   }
 
-  async #checkOnce(): Promise<RefreshOutcome> {
+  /** One check of `CURRENT`; `reload` loads the version it names even when that is the one served. */
+  async #checkOnce(reload = false): Promise<RefreshOutcome> {
     this.#lastCheck = this.#o.now();
     const serving = this.#slot!;
     const log = this.#o.logger;
@@ -352,7 +391,7 @@ export class LiveIndex<T> {
       });
       return 'unreadable';
     }
-    if (id === serving.loaded.version) return 'unchanged';
+    if (id === serving.loaded.version && !reload) return 'unchanged';
     if (this.#refusal(id) !== undefined) return 'refused';
     const started = this.#o.now();
     let next: Slot<T>;

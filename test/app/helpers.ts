@@ -1,9 +1,11 @@
 /** A small fixture corpus, indexed into a temp dir, and the app over it (logs silenced). */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIndex } from '../../runtime/engine/index.js';
+import { serve } from '@hono/node-server';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import { silentLogger } from '../../runtime/log/logger.js';
 
@@ -85,3 +87,17 @@ export const MALFORMED_ESCAPES: Array<[string, RegExp]> = [
   ['%FF', /not a UTF-8 lead byte/],
   ['100%', /not % followed by two hex digits/],
 ];
+
+/** Serves `fetch` with @hono/node-server on a free loopback port: its base URL, and how to stop it. */
+export async function serveOnLoopback(
+  fetch: (request: Request) => Response | Promise<Response>,
+): Promise<{ base: string; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({
+        base: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
+    );
+  });
+}

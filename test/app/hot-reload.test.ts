@@ -13,12 +13,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { buildIndex, SearchIndex } from '../../runtime/engine/index.js';
 import { createApp } from '../../runtime/app/index.js';
+import { serveOnLoopback } from './helpers.js';
 import {
   IndexStore,
   LiveIndex,
@@ -60,7 +59,7 @@ describe('app: hot reload under traffic', function () {
   let tmp: string;
   let store: IndexStore;
   let live: LiveIndex<SearchIndex>;
-  let server: ServerType | undefined;
+  let server: Awaited<ReturnType<typeof serveOnLoopback>> | undefined;
   let base: string;
 
   before(async () => {
@@ -74,17 +73,12 @@ describe('app: hot reload under traffic', function () {
       checkIntervalMs: 50,
       logger: silentLogger,
     });
-    const app = createApp({ index: live, log: silentLogger });
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        base = `http://127.0.0.1:${info.port}`;
-        resolve();
-      });
-    });
+    server = await serveOnLoopback(createApp({ index: live, log: silentLogger }).fetch);
+    base = server.base;
   });
 
   after(async () => {
-    if (server) await new Promise<void>((r) => server!.close(() => r()));
+    await server?.close();
     await live?.close();
     rmSync(tmp, { recursive: true, force: true });
   });

@@ -91,8 +91,18 @@ describe('engine: buildIndex and the file system', function () {
   it('refuses fields no document has, naming the keys the corpus has', () => {
     const corpus = writeCorpus(TINY_CORPUS);
     const cases: Array<[BuildOptions, RegExp]> = [
-      [{ fields: ['nosuchfield'] }, /"nosuchfield"/],
+      [{ fields: ['nosuchfield'] }, /no document has "nosuchfield"/],
       [{ fields: ['title', 'nosuchfield'], fieldMode: 'separate' }, /"nosuchfield"/],
+      // Combined with a field that has text, the missing one is refused all the same.
+      [
+        { fields: ['title', 'nosuchfield'] },
+        /no document has "nosuchfield", so nothing could be found there \(documents with each field: title 3, nosuchfield 0\)/,
+      ],
+      // Present in every document but only stop words: the indexed field is empty.
+      [
+        { fields: ['party'], stopwords: ['green', 'whig'] },
+        /no document has text to index in "party"/,
+      ],
     ];
     for (const [options, what] of cases) {
       const out = tempDir();

@@ -96,6 +96,8 @@ pub struct IndexBuilder {
     segment: SegmentInProgress,
     skipped: Vec<SkippedLine>,
     total_docs: u64,
+    /// Documents added that had each of `options.fields` as text (a string), in its order.
+    field_docs: Vec<u64>,
     /// Scratch: (term id, position) of the field being inverted; reused across documents.
     tokens: Vec<(u32, u32)>,
     /// Scratch: (positions spanned, first token, end token) of each source of that field.
@@ -105,6 +107,7 @@ pub struct IndexBuilder {
 impl IndexBuilder {
     pub fn new(options: BuildOptions) -> IndexBuilder {
         let fields = options.indexed_fields();
+        let fields_given = options.fields.len();
         IndexBuilder {
             analyzer: Analyzer::new(options.analyzer.clone()),
             segment: SegmentInProgress::new(fields.len()),
@@ -113,6 +116,7 @@ impl IndexBuilder {
             seen_ids: HashSet::new(),
             skipped: Vec::new(),
             total_docs: 0,
+            field_docs: vec![0; fields_given],
             tokens: Vec::new(),
             spans: Vec::new(),
         }
@@ -225,6 +229,11 @@ impl IndexBuilder {
         seg.ids.add(&doc.id);
         seg.docs += 1;
         self.total_docs += 1;
+        for (n, field) in self.field_docs.iter_mut().zip(&self.options.fields) {
+            if doc.text(field).is_some() {
+                *n += 1;
+            }
+        }
         self.seen_ids.insert(doc.id);
         Ok(())
     }
@@ -241,6 +250,15 @@ impl IndexBuilder {
 
     pub fn total_docs(&self) -> u64 {
         self.total_docs
+    }
+
+    /// Each corpus field indexed, with the number of documents added so far that had it as text.
+    pub fn field_docs(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
+        self.options
+            .fields
+            .iter()
+            .map(String::as_str)
+            .zip(self.field_docs.iter().copied())
     }
 
     pub fn skipped(&self) -> &[SkippedLine] {
@@ -277,5 +295,30 @@ impl IndexBuilder {
             }
         }
         Ok(writer.finish(seg.store, seg.ids, seg.columns))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_the_documents_that_had_each_field() {
+        let options = BuildOptions::from_json(r#"{"fields":["title","text","nosuch"]}"#).unwrap();
+        let mut b = IndexBuilder::new(options);
+        let corpus = concat!(
+            r#"{"_id":"a","title":"one","text":"x"}"#,
+            "\n",
+            r#"{"_id":"b","text":"y","title":null}"#,
+            "\n",
+            r#"{"_id":"a","title":"dup","text":"z"}"#,
+            "\n",
+            r#"{"_id":"c","title":""}"#,
+            "\n"
+        );
+        assert_eq!(b.add_jsonl(corpus.as_bytes(), 1, true).unwrap(), 3);
+        // The skipped duplicate does not count; null does not; an empty string is the field, given.
+        let counts: Vec<_> = b.field_docs().collect();
+        assert_eq!(counts, vec![("title", 2), ("text", 2), ("nosuch", 0)]);
     }
 }

@@ -62,6 +62,20 @@ fn count_candidates(plan: &mut Plan, limit: u64) -> Result<u64> {
 /// Counts the union of the scoring terms window by window; stops after the window that passes
 /// `limit`.
 fn count_union(plan: &mut Plan, limit: u64) -> Result<u64> {
+    if plan.allowed.is_none() && plan.excluded.is_empty() {
+        // Every document of every term's postings matches: one term's document frequency is its
+        // count, and the largest is a lower bound that already answers a count past its limit
+        // without reading a posting (the common case of "top 10, at least N").
+        let largest = plan
+            .terms
+            .iter()
+            .map(|t| t.cursor.doc_freq() as u64)
+            .max()
+            .unwrap_or(0);
+        if plan.terms.len() <= 1 || largest > limit {
+            return Ok(largest);
+        }
+    }
     let n = plan.segment.meta().doc_count;
     let mut cursors: Vec<_> = plan.terms.iter().map(|t| t.cursor.clone()).collect();
     let mut bits = vec![0u64; WINDOW_DOCS as usize / 64];

@@ -16,7 +16,7 @@ import {
 import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { formatBytes, ProgressBar } from '../progress.js';
 import { openStoreFlag } from '../store-flag.js';
-import { buildIndexParallel } from '../../engine/index.js';
+import { buildIndexParallel, describeFieldDocs } from '../../engine/index.js';
 
 export const indexCommand: Command = {
   name: 'index',
@@ -26,8 +26,8 @@ export const indexCommand: Command = {
 Builds a search index from a JSONL corpus: one JSON object per line with "_id" or "id"
 (string or integer), the text fields, and any other keys, which are stored and returned with
 hits; top-level numbers, booleans and short strings also become filterable (year>=1900).
-A UTF-8 byte-order mark is skipped; CR-only line ends are refused by name. A field no document
-has is refused, naming the keys the corpus has.
+A UTF-8 byte-order mark is skipped; CR-only line ends are refused by name. It reports how many
+documents had each field; a field no document has is refused, naming the keys the corpus has.
 
 Segments beyond --memory-mb are spilled to a scratch folder in the system's temporary folder
 (TMPDIR), removed when the build ends. Only DIR/index.sir is written into --out, under a
@@ -110,6 +110,7 @@ Example:
           `(${Math.round(result.docs / result.seconds).toLocaleString('en-US')} docs/s, ${mbps.toFixed(1)} MB/s), ` +
           `${result.segments} segment${result.segments > 1 ? 's' : ''}, index ${formatBytes(result.indexBytes)}`,
       );
+      io.stderr.write(`${describeFieldDocs(result.fieldDocs)}\n`);
       for (const s of result.skipped.slice(0, 20))
         io.stderr.write(`skipped line ${s.line}: ${s.reason}\n`);
       if (result.skipped.length > 20)
