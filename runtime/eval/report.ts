@@ -9,6 +9,8 @@
  *     MAP       0.6401  map
  *     P@10      0.0903  P_10
  *     R@100     0.9253  recall_100
+ *     R@1000    0.9767  recall_1000
+ *     MRR       0.6506  recip_rank
  *     queries   300
  *
  * JSON keys are trec_eval's measure names, so scripts can compare our output with trec_eval's.
