@@ -59,3 +59,15 @@ export {
   type RunOutcome,
   type SkippedQuery,
 } from './run-queries.js';
+export {
+  DEFAULT_RANDOMISATION_SEED,
+  DEFAULT_RANDOMISATION_TRIALS,
+  holmBonferroni,
+  pairedTTest,
+  randomisationTest,
+  winsLosses,
+  type RandomisationOptions,
+  type RandomisationResult,
+  type TTestResult,
+  type WinsLosses,
+} from './significance.js';
