@@ -32,6 +32,7 @@ export {
   evaluate,
   evaluateQuery,
   measureByName,
+  meanMetrics,
   zeroMetrics,
   DEEP_RECALL_CUTOFF,
   MEASURES,
@@ -71,3 +72,25 @@ export {
   type TTestResult,
   type WinsLosses,
 } from './significance.js';
+export {
+  completeConfiguration,
+  configurationId,
+  expandGrids,
+  MAX_CONFIGURATIONS,
+  type Configuration,
+  type RunGrid,
+} from './grid.js';
+export {
+  crossValidate,
+  tuneOnSet,
+  type CrossValidated,
+  type FoldChoice,
+  type TunedOnSet,
+  type TuningCell,
+} from './tuning.js';
+export {
+  compareWithBaseline,
+  type ComparisonRow,
+  type ScoredConfiguration,
+  type VersusBaseline,
+} from './comparison.js';

@@ -96,15 +96,18 @@ export function evaluate(
       'no judged queries: the qrels are empty, so there is nothing to average',
     );
   const perQuery = new Map<string, Metrics>();
-  const sum = zeroMetrics();
-  for (const [qid, judged] of qrels) {
-    const metrics = evaluateQuery(run.get(qid) ?? [], judged, qid);
-    perQuery.set(qid, metrics);
-    for (const { key } of MEASURES) sum[key] += metrics[key];
-  }
+  for (const [qid, judged] of qrels)
+    perQuery.set(qid, evaluateQuery(run.get(qid) ?? [], judged, qid));
+  return { perQuery, mean: meanMetrics(perQuery), queryCount: qrels.size };
+}
+
+/** The mean of every measure over per-query measures, summed in the map's order (0 when empty). */
+export function meanMetrics(perQuery: ReadonlyMap<string, Metrics>): Metrics {
   const mean = zeroMetrics();
-  for (const { key } of MEASURES) mean[key] = sum[key] / qrels.size;
-  return { perQuery, mean, queryCount: qrels.size };
+  if (perQuery.size === 0) return mean;
+  for (const m of perQuery.values()) for (const { key } of MEASURES) mean[key] += m[key];
+  for (const { key } of MEASURES) mean[key] /= perQuery.size;
+  return mean;
 }
 
 /**
