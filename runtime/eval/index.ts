@@ -94,3 +94,11 @@ export {
   type ScoredConfiguration,
   type VersusBaseline,
 } from './comparison.js';
+export {
+  colourScale,
+  differenceSvg,
+  heatMapSvg,
+  sweepSvg,
+  type HeatMap,
+  type Sweep,
+} from './plots.js';
