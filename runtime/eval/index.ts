@@ -45,6 +45,8 @@ export {
   type Metrics,
 } from './metrics.js';
 export {
+  byTrecName,
+  fromTrecNames,
   evalReportJson,
   formatEvalTable,
   REPORT_DECIMALS,
@@ -54,6 +56,7 @@ export {
 } from './report.js';
 export {
   DEFAULT_RUN_DEPTH,
+  judgedQueries,
   readJudgedQueries,
   runQueries,
   type RunOptions,
