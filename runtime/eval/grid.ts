@@ -115,3 +115,8 @@ export function configurationId({ ranker, params }: Configuration): string {
   const names = spec ? spec.params.map((p) => p.name) : Object.keys(params).sort();
   return [ranker, ...names.map((n) => `${n}=${params[n]}`)].join(' ');
 }
+
+/** A configuration id as a file name: `bm25_k1=0.9_b=0.4`. */
+export function configurationSlug(id: string): string {
+  return id.replace(/ /g, '_');
+}

@@ -78,6 +78,7 @@ export {
 export {
   completeConfiguration,
   configurationId,
+  configurationSlug,
   expandGrids,
   MAX_CONFIGURATIONS,
   type Configuration,
