@@ -15,6 +15,14 @@ export function repoPath(relative: string): string {
 /** `npm run build` output: the search Lambda bundle (`index.mjs` exporting `handler`, `.wasm` beside it). */
 export const SEARCH_LAMBDA_DIR = 'dist/lambda/search';
 
+/** `npm run build` output: the job pipeline's function bundles, by function. */
+export const JOB_LAMBDA_DIRS = {
+  api: 'dist/lambda/jobs-api',
+  worker: 'dist/lambda/jobs-worker',
+  coordinator: 'dist/lambda/jobs-coordinator',
+  reduce: 'dist/lambda/jobs-reduce',
+} as const;
+
 /**
  * `npm run build` output for the loader: a self-contained folder with `bin/sir.mjs` (and the
  * `.wasm` it loads) that runs with plain `node` — the loader has no internet, so no `npm install`.

@@ -7,6 +7,7 @@
  * happens here, once, with errors that name the key.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_TIMEOUTS } from '../runtime/jobs/queues.js';
 import { DEFAULT_KEEP } from '../runtime/store/retention.js';
 
 export type EfsThroughputMode = 'elastic' | 'bursting' | 'provisioned';
@@ -52,6 +53,21 @@ export interface StackConfig {
   versionsToKeep: number;
   /** Days after which abandoned staged uploads are deleted from the staging bucket, 1–365. Default 7. */
   stagingExpirationDays: number;
+  /** Whether the job pipeline (queues, its four functions, the results bucket) exists. Default true. */
+  jobsEnabled: boolean;
+  /**
+   * Map workers running at once, across all jobs: the task queue mapping's `MaximumConcurrency`,
+   * 2–1000 (AWS's minimum is 2; a job's scaling policy shapes what it uses within it). Default 10.
+   */
+  jobsMaxWorkers: number;
+  /** Memory of a map worker in MB, 512–10240 (≥ 1769 is one full vCPU). Default 2048. */
+  jobsWorkerMemoryMb: number;
+  /** Timeout of a map worker in seconds, 30–900; the task queue's visibility is 6× this. Default 300. */
+  jobsWorkerTimeoutSeconds: number;
+  /** Memory of the reduce function in MB, 512–10240: it merges every segment of a build. Default 4096. */
+  jobsReduceMemoryMb: number;
+  /** Days after which jobs' requests, states, outputs and results are deleted, 1–3650. Default 30. */
+  jobsResultsExpirationDays: number;
 }
 
 /** Every default in one place. `Pulumi.yaml` repeats them for the CLI; a test keeps the two equal. */
@@ -74,6 +90,12 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   efsBackups: false,
   versionsToKeep: DEFAULT_KEEP,
   stagingExpirationDays: 7,
+  jobsEnabled: true,
+  jobsMaxWorkers: 10,
+  jobsWorkerMemoryMb: 2048,
+  jobsWorkerTimeoutSeconds: DEFAULT_TIMEOUTS.worker,
+  jobsReduceMemoryMb: 4096,
+  jobsResultsExpirationDays: 30,
 });
 
 export type ConfigKey = keyof StackConfig;
@@ -239,6 +261,23 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const expiration = get('stagingExpirationDays');
   if (expiration !== undefined)
     cfg.stagingExpirationDays = integer('stagingExpirationDays', expiration, 1, 365);
+
+  const jobs = get('jobsEnabled');
+  if (jobs !== undefined) cfg.jobsEnabled = boolean('jobsEnabled', jobs);
+  const workers = get('jobsMaxWorkers');
+  if (workers !== undefined) cfg.jobsMaxWorkers = integer('jobsMaxWorkers', workers, 2, 1000);
+  const workerMemory = get('jobsWorkerMemoryMb');
+  if (workerMemory !== undefined)
+    cfg.jobsWorkerMemoryMb = integer('jobsWorkerMemoryMb', workerMemory, 512, 10240);
+  const workerTimeout = get('jobsWorkerTimeoutSeconds');
+  if (workerTimeout !== undefined)
+    cfg.jobsWorkerTimeoutSeconds = integer('jobsWorkerTimeoutSeconds', workerTimeout, 30, 900);
+  const reduceMemory = get('jobsReduceMemoryMb');
+  if (reduceMemory !== undefined)
+    cfg.jobsReduceMemoryMb = integer('jobsReduceMemoryMb', reduceMemory, 512, 10240);
+  const results = get('jobsResultsExpirationDays');
+  if (results !== undefined)
+    cfg.jobsResultsExpirationDays = integer('jobsResultsExpirationDays', results, 1, 3650);
 
   // One region per stack: the explicit provider follows serverless-ir:region, so a different
   // aws:region would silently be ignored. Refuse instead.

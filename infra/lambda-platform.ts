@@ -20,3 +20,8 @@ export const LAMBDA_ARCHITECTURE = 'arm64';
  * through the source map `npm run build` writes beside each bundle (`index.mjs.map`).
  */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+/**
+ * Memory of the job pipeline's API and coordinator functions, in MB: they move small JSON objects
+ * between S3 and SQS, never documents.
+ */
+export const JOBS_SMALL_FUNCTION_MEMORY_MB = 256;

@@ -34,6 +34,8 @@ export interface NetworkArgs {
   region: string;
   /** ARNs of the stack's buckets that resources in the VPC may use through the S3 endpoint. */
   bucketArns: pulumi.Input<string>[];
+  /** Those of them resources in the VPC may also write (the job pipeline's results bucket). */
+  writableBucketArns?: pulumi.Input<string>[];
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -130,8 +132,10 @@ export class Network extends pulumi.ComponentResource {
         vpcEndpointType: 'Gateway',
         routeTableIds: [routeTable.id],
         policy: pulumi
-          .all(args.bucketArns)
-          .apply((arns) => toJson(s3GatewayEndpointPolicy(args.region, arns))),
+          .all([pulumi.all(args.bucketArns), pulumi.all(args.writableBucketArns ?? [])])
+          .apply(([arns, writable]) =>
+            toJson(s3GatewayEndpointPolicy(args.region, arns, writable)),
+          ),
         tags: { Name: `${name}-s3` },
       },
       { parent: this },

@@ -6,6 +6,7 @@
  * Invariant: nothing here grants `*` actions, and `*` resources only in explicit Deny statements
  * and for `ssm:GetCommandInvocation`, which supports no resource-level permissions.
  */
+import { CACHE_PREFIX, JOBS_PREFIX, RECENT_PREFIX } from '../runtime/jobs/keys.js';
 import { STAGING_PREFIX, TOOLING_PREFIX } from '../runtime/upload/loader-contract.js';
 
 export { STAGING_PREFIX, TOOLING_PREFIX };
@@ -170,7 +171,11 @@ export function amazonLinuxRepositoryBucketArn(region: string): string {
  * pipeline adds its results bucket), and read the Amazon Linux package repositories. Nothing else:
  * no other bucket, in any account, can be read or written from inside the VPC.
  */
-export function s3GatewayEndpointPolicy(region: string, bucketArns: string[]): PolicyDocument {
+export function s3GatewayEndpointPolicy(
+  region: string,
+  bucketArns: string[],
+  writableBucketArns: string[] = [],
+): PolicyDocument {
   return document(
     {
       Sid: 'StackBuckets',
@@ -179,6 +184,18 @@ export function s3GatewayEndpointPolicy(region: string, bucketArns: string[]): P
       Action: ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket'],
       Resource: bucketArns.flatMap((arn) => [arn, `${arn}/*`]),
     },
+    ...(writableBucketArns.length > 0
+      ? [
+          {
+            // The job pipeline's reduce step writes its result (and a kept index) from the VPC.
+            Sid: 'WritableStackBuckets',
+            Effect: 'Allow' as const,
+            Principal: '*' as const,
+            Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+            Resource: writableBucketArns.map((arn) => `${arn}/*`),
+          },
+        ]
+      : []),
     {
       Sid: 'AmazonLinuxRepositories',
       Effect: 'Allow',
@@ -255,8 +272,180 @@ export function invokeApiPolicy(apiExecutionArn: string): PolicyDocument {
   });
 }
 
+// ── Job pipeline (infra/jobs/) ─────────────────────────────────────────────────────────────────
+// Each function gets what its code calls and nothing more: the queue its event-source mapping
+// reads (Lambda polls with the function's role), the queues it sends to, and the results-bucket
+// prefixes it reads or writes. `s3:ListBucket` on the results bucket turns "no such key" into 404
+// instead of 403, which the pipeline reads as "not there yet"; it reveals key names only.
+
+/** The pipeline's queues, by role, and their dead-letter queues. */
+export interface JobQueueArns {
+  task: string;
+  control: string;
+  reduce: string;
+  taskDlq: string;
+  controlDlq: string;
+  reduceDlq: string;
+}
+
+export interface JobPolicyArgs {
+  resultsBucketArn: string;
+  stagingBucketArn: string;
+  queues: JobQueueArns;
+}
+
+/** What an event-source mapping needs to feed a function from `queueArn`. */
+function consumeQueue(sid: string, queueArn: string, changeVisibility = false): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      ...(changeVisibility ? ['sqs:ChangeMessageVisibility'] : []),
+    ],
+    Resource: queueArn,
+  };
+}
+
+const listResults = (bucketArn: string): PolicyStatement => ({
+  Sid: 'ListResults',
+  Effect: 'Allow',
+  Action: 's3:ListBucket',
+  Resource: bucketArn,
+});
+
+const objects = (bucketArn: string, ...prefixes: string[]) =>
+  prefixes.map((prefix) => `${bucketArn}/${prefix}*`);
+
+/** The map worker: a task in, its input read, its segment and record written, its outcome sent. */
+export function jobWorkerPolicy(a: JobPolicyArgs): PolicyDocument {
+  return document(
+    // ChangeMessageVisibility: a failed task comes back after an exponential delay.
+    consumeQueue('ConsumeTasks', a.queues.task, true),
+    {
+      Sid: 'ReportOutcomes',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: a.queues.control,
+    },
+    {
+      Sid: 'ReadInputs',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
+    },
+    listResults(a.resultsBucketArn),
+    {
+      Sid: 'WriteTaskOutputs',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: objects(a.resultsBucketArn, JOBS_PREFIX, CACHE_PREFIX),
+    },
+  );
+}
+
+/** The coordinator: control messages in, job states read and written, tasks and reduce sent. */
+export function jobCoordinatorPolicy(a: JobPolicyArgs): PolicyDocument {
+  return document(
+    consumeQueue('ConsumeControl', a.queues.control),
+    {
+      Sid: 'ReleaseTasksAndReduce',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: [a.queues.task, a.queues.reduce],
+    },
+    // The QueueDepth policy reads the task queue's depth.
+    {
+      Sid: 'TaskQueueDepth',
+      Effect: 'Allow',
+      Action: 'sqs:GetQueueAttributes',
+      Resource: a.queues.task,
+    },
+    listResults(a.resultsBucketArn),
+    {
+      Sid: 'JobStates',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: objects(a.resultsBucketArn, JOBS_PREFIX),
+    },
+  );
+}
+
+/** The reduce step: a reduce message in, the job's outputs read, its result written (no SQS sends). */
+export function jobReducePolicy(a: JobPolicyArgs): PolicyDocument {
+  return document(consumeQueue('ConsumeReduce', a.queues.reduce), listResults(a.resultsBucketArn), {
+    Sid: 'ReadOutputsWriteResults',
+    Effect: 'Allow',
+    Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+    Resource: objects(a.resultsBucketArn, JOBS_PREFIX),
+  });
+}
+
+/** Submitting, reading and retrying jobs: what the jobs API function does, and `sir jobs --stack`. */
+function jobClientStatements(a: JobPolicyArgs): PolicyStatement[] {
+  return [
+    {
+      Sid: 'SubmitAndRetry',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: a.queues.control,
+    },
+    {
+      Sid: 'QueueDepths',
+      Effect: 'Allow',
+      Action: 'sqs:GetQueueAttributes',
+      Resource: [a.queues.task, a.queues.taskDlq, a.queues.controlDlq, a.queues.reduceDlq],
+    },
+    listResults(a.resultsBucketArn),
+    {
+      Sid: 'JobRecords',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: objects(a.resultsBucketArn, JOBS_PREFIX, RECENT_PREFIX),
+    },
+    // Inputs are identified by their SHA-256, read from the staged object's head.
+    {
+      Sid: 'HashInputs',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
+    },
+    { Sid: 'SeeInputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: a.stagingBucketArn },
+  ];
+}
+
+export function jobApiPolicy(a: JobPolicyArgs): PolicyDocument {
+  return document(...jobClientStatements(a));
+}
+
+/**
+ * The people (or CI roles) who run jobs: call the jobs routes (IAM-signed), or act on the queues
+ * and buckets directly (`sir jobs --stack`), staging corpora under `staging/` first.
+ */
+export function jobUserPolicy(a: JobPolicyArgs & { apiExecutionArn: string }): PolicyDocument {
+  return document(
+    {
+      Sid: 'CallTheJobsApi',
+      Effect: 'Allow',
+      Action: 'execute-api:Invoke',
+      Resource: [`${a.apiExecutionArn}/*/*/jobs`, `${a.apiExecutionArn}/*/*/jobs/*`],
+    },
+    ...jobClientStatements(a),
+    {
+      Sid: 'StageCorpora',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
+    },
+  );
+}
+
 /** AWS managed policies this program attaches, by purpose. Neither is a `*FullAccess` policy. */
 export const MANAGED_POLICIES = {
+  /** CloudWatch Logs writes, for a Lambda outside any VPC. */
+  lambdaBasicExecution: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
   /** ENI management for a Lambda in a VPC, plus CloudWatch Logs writes. */
   lambdaVpcAccess: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
   /** What the SSM agent needs for Session Manager and Run Command. */

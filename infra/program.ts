@@ -1,6 +1,7 @@
 /**
- * The whole stack, wired: config → staging bucket → network (its S3 endpoint admits the bucket) →
- * security groups → index store → uploaders' policy → (loader) → search API. `index.ts` calls this
+ * The whole stack, wired: config → staging (and job results) bucket → network (its S3 endpoint
+ * admits them) → security groups → index store → uploaders' policy → (loader) → search API →
+ * (job pipeline, adding `/jobs` routes to the search API's HTTP API). `index.ts` calls this
  * once for `pulumi up`; tests and `npm run infra:graph` call it under mocks, so they exercise
  * exactly what `pulumi up` runs.
  */
@@ -8,6 +9,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { loadConfig, type StackConfig } from './config.js';
 import { IndexStore } from './index-store.js';
+import { JobPipeline } from './jobs/pipeline.js';
+import { JobResults } from './jobs/results-bucket.js';
 import { Loader } from './loader.js';
 import { Network } from './network.js';
 import { SearchApi } from './search-api.js';
@@ -29,6 +32,18 @@ export interface StackOutputs {
   invokePolicyArn: pulumi.Output<string> | undefined;
   /** Attach it to whoever runs `sir upload` / `sir rollback --stack`. */
   uploadPolicyArn: pulumi.Output<string>;
+  /** The job pipeline (absent with `jobsEnabled: false`); `sir jobs --stack` reads these names. */
+  jobsResultsBucket: pulumi.Output<string> | undefined;
+  jobsTaskQueueUrl: pulumi.Output<string> | undefined;
+  jobsControlQueueUrl: pulumi.Output<string> | undefined;
+  jobsReduceQueueUrl: pulumi.Output<string> | undefined;
+  jobsTaskDlqUrl: pulumi.Output<string> | undefined;
+  jobsControlDlqUrl: pulumi.Output<string> | undefined;
+  jobsReduceDlqUrl: pulumi.Output<string> | undefined;
+  /** CloudWatch alarms on the dead-letter queues' depth. */
+  jobsDlqAlarmNames: pulumi.Output<string[]> | undefined;
+  /** Attach it to whoever runs jobs. */
+  jobsPolicyArn: pulumi.Output<string> | undefined;
 }
 
 /** Base name of every component; child names derive from it. */
@@ -47,9 +62,22 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     { expirationDays: config.stagingExpirationDays },
     opts,
   );
+  // Before the network: the reduce step writes it from the VPC, so the S3 endpoint names it.
+  const results = config.jobsEnabled
+    ? new JobResults(
+        `${STACK_PREFIX}-job-results`,
+        { expirationDays: config.jobsResultsExpirationDays },
+        opts,
+      )
+    : undefined;
   const network = new Network(
     `${STACK_PREFIX}-net`,
-    { azCount: config.azCount, region: config.region, bucketArns: [staging.bucketArn] },
+    {
+      azCount: config.azCount,
+      region: config.region,
+      bucketArns: [staging.bucketArn, ...(results ? [results.bucketArn] : [])],
+      writableBucketArns: results ? [results.bucketArn] : [],
+    },
     opts,
   );
   const security = new NetworkSecurity(
@@ -58,6 +86,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       vpcId: network.vpcId,
       s3PrefixListId: network.s3PrefixListId,
       loaderEnabled: config.loaderEnabled,
+      jobsEnabled: config.jobsEnabled,
     },
     opts,
   );
@@ -127,9 +156,34 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     opts,
   );
 
-  // ── Job pipeline (later issue) ─────────────────────────────────────────────────────────────
-  // SQS queues, worker Lambdas and the dead-letter alarm will be one more component here,
-  // built from infra/jobs/ and fed `network`, `security` and `store` like the SearchApi.
+  const jobs = results
+    ? new JobPipeline(
+        `${STACK_PREFIX}-jobs`,
+        {
+          maxWorkers: config.jobsMaxWorkers,
+          workerMemoryMb: config.jobsWorkerMemoryMb,
+          workerTimeoutSeconds: config.jobsWorkerTimeoutSeconds,
+          reduceMemoryMb: config.jobsReduceMemoryMb,
+          logRetentionDays: config.logRetentionDays,
+          mountPath: config.indexMountPath,
+          versionsToKeep: config.versionsToKeep,
+          resultsBucketName: results.bucketName,
+          resultsBucketArn: results.bucketArn,
+          stagingBucketName: staging.bucketName,
+          stagingBucketArn: staging.bucketArn,
+          privateSubnetIds: network.privateSubnetIds,
+          reduceSecurityGroupId: security.reduceSecurityGroupId!,
+          fileSystemArn: store.fileSystemArn,
+          accessPointArn: store.accessPointArn,
+          mountTargets: store.mountTargets,
+          networkReady: [...network.s3Route, ...security.reduceRules],
+          apiId: api.apiId,
+          apiExecutionArn: api.executionArn,
+          iamAuth: config.apiKeyRequired,
+        },
+        opts,
+      )
+    : undefined;
 
   return {
     apiUrl: api.url,
@@ -141,5 +195,14 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     region: pulumi.output(config.region),
     invokePolicyArn: api.invokePolicyArn,
     uploadPolicyArn: uploaders.policyArn,
+    jobsResultsBucket: results?.bucketName,
+    jobsTaskQueueUrl: jobs?.taskQueueUrl,
+    jobsControlQueueUrl: jobs?.controlQueueUrl,
+    jobsReduceQueueUrl: jobs?.reduceQueueUrl,
+    jobsTaskDlqUrl: jobs?.taskDlqUrl,
+    jobsControlDlqUrl: jobs?.controlDlqUrl,
+    jobsReduceDlqUrl: jobs?.reduceDlqUrl,
+    jobsDlqAlarmNames: jobs?.dlqAlarmNames,
+    jobsPolicyArn: jobs?.userPolicyArn,
   };
 }

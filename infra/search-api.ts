@@ -80,6 +80,10 @@ export class SearchApi extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
   /** ARN of the policy granting `execute-api:Invoke`, when IAM auth is on. */
   public readonly invokePolicyArn?: pulumi.Output<string>;
+  /** The HTTP API's id, for routes other components add (the job pipeline's `/jobs`). */
+  public readonly apiId: pulumi.Output<string>;
+  /** The HTTP API's execution ARN (`arn:aws:execute-api:…:<api id>`), for invoke permissions. */
+  public readonly executionArn: pulumi.Output<string>;
 
   constructor(name: string, args: SearchApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super('serverless-ir:infra:SearchApi', name, {}, opts);
@@ -230,6 +234,8 @@ export class SearchApi extends pulumi.ComponentResource {
       this.invokePolicyArn = invoke.arn;
     }
     this.url = api.apiEndpoint;
+    this.apiId = api.id;
+    this.executionArn = api.executionArn;
 
     this.registerOutputs({
       url: this.url,

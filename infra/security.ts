@@ -3,8 +3,12 @@
  * that reachability can be reviewed at a glance.
  *
  *   search Lambda ──2049──▶ EFS mount targets ◀──2049── loader
- *                                                     loader ──443──▶ S3 (gateway endpoint prefix list)
- *                                                     loader ──443──▶ SSM interface endpoints
+ *                                 ▲                   loader ──443──▶ S3 (gateway endpoint prefix list)
+ *                                 │                   loader ──443──▶ SSM interface endpoints
+ *   job reduce Lambda ──2049──────┘   job reduce Lambda ──443──▶ S3 (gateway endpoint prefix list)
+ *
+ * The job pipeline's other functions (API, coordinator, map workers) run outside the VPC: they
+ * reach SQS and S3 without interface endpoints, and need no group.
  *
  * Rules are separate resources (never inline `ingress`/`egress` blocks) so that adding one never
  * rewrites a group, and there is no CIDR-based ingress at all. The provider removes the allow-all
@@ -22,6 +26,8 @@ export interface NetworkSecurityArgs {
   s3PrefixListId: pulumi.Input<string>;
   /** Loader groups and rules exist only while the loader does. */
   loaderEnabled: boolean;
+  /** The job pipeline's reduce function (in the VPC: it writes the index store) gets a group. */
+  jobsEnabled: boolean;
 }
 
 export class NetworkSecurity extends pulumi.ComponentResource {
@@ -37,6 +43,10 @@ export class NetworkSecurity extends pulumi.ComponentResource {
   public readonly lambdaRules: pulumi.Resource[];
   /** The rules the loader's traffic needs (empty while it is off); the instance waits for them. */
   public readonly loaderRules: pulumi.Resource[] = [];
+  /** Group of the job pipeline's reduce function, when the pipeline is on. */
+  public readonly reduceSecurityGroupId?: pulumi.Output<string>;
+  /** The rules the reduce function's traffic needs (empty without the pipeline). */
+  public readonly reduceRules: pulumi.Resource[] = [];
 
   constructor(name: string, args: NetworkSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('serverless-ir:infra:NetworkSecurity', name, {}, opts);
@@ -123,14 +133,40 @@ export class NetworkSecurity extends pulumi.ComponentResource {
       ];
     }
 
-    // Room for the job pipeline (later issue): worker Lambdas get their own group here, with
-    // NFS egress to `efs` and HTTPS egress to an SQS interface endpoint group. See infra/jobs/.
+    if (args.jobsEnabled) {
+      const reduce = group(
+        'jobs-reduce',
+        'job pipeline reduce Lambda: NFS to the index store, HTTPS to S3; no inbound',
+      );
+      this.reduceSecurityGroupId = reduce.id;
+      this.reduceRules = [
+        ingress('efs-from-jobs-reduce', {
+          securityGroupId: efs.id,
+          referencedSecurityGroupId: reduce.id,
+          description: 'NFS from the job reduce Lambda',
+          ...tcp(NFS_PORT),
+        }),
+        egress('jobs-reduce-to-efs', {
+          securityGroupId: reduce.id,
+          referencedSecurityGroupId: efs.id,
+          description: 'NFS to the index store',
+          ...tcp(NFS_PORT),
+        }),
+        egress('jobs-reduce-to-s3', {
+          securityGroupId: reduce.id,
+          prefixListId: args.s3PrefixListId,
+          description: 'HTTPS to S3 through the gateway endpoint',
+          ...tcp(HTTPS_PORT),
+        }),
+      ];
+    }
 
     this.registerOutputs({
       lambdaSecurityGroupId: this.lambdaSecurityGroupId,
       efsSecurityGroupId: this.efsSecurityGroupId,
       loaderSecurityGroupId: this.loaderSecurityGroupId,
       endpointSecurityGroupId: this.endpointSecurityGroupId,
+      reduceSecurityGroupId: this.reduceSecurityGroupId,
     });
   }
 }

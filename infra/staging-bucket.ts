@@ -28,75 +28,92 @@ export class StagingBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: StagingBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super('serverless-ir:infra:StagingBucket', name, {}, opts);
-    // forceDestroy: only transient copies live here, so `pulumi destroy` must not stall on them.
-    this.bucket = new aws.s3.Bucket(
-      `${name}-bucket`,
-      { forceDestroy: true, tags: { Name: `${name}-bucket` } },
-      { parent: this },
-    );
+    this.bucket = privateBucket(name, this, [
+      { id: 'expire-abandoned-staged-uploads', prefix: STAGING_PREFIX, days: args.expirationDays },
+    ]);
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      {
-        bucket: this.bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, // no ACLs at all
-      { parent: this },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: this.bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' },
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      { parent: this },
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        bucket: this.bucket.id,
-        rules: [
-          {
-            id: 'expire-abandoned-staged-uploads',
-            status: 'Enabled',
-            filter: { prefix: STAGING_PREFIX },
-            expiration: { days: args.expirationDays },
-          },
-          {
-            id: 'abort-incomplete-multipart-uploads',
-            status: 'Enabled',
-            filter: { prefix: '' }, // whole bucket
-            abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
-          },
-        ],
-      },
-      { parent: this },
-    );
-    // After the public access block, so the two never race on the same bucket.
-    new aws.s3.BucketPolicy(
-      `${name}-policy`,
-      {
-        bucket: this.bucket.id,
-        policy: this.bucket.arn.apply((arn) => toJson(tlsOnlyBucketPolicy(arn))),
-      },
-      { parent: this, dependsOn: [publicAccessBlock] },
-    );
-
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
   }
+}
+
+/** A lifecycle rule deleting the objects under a prefix some days after they were written. */
+export interface Expiration {
+  id: string;
+  prefix: string;
+  days: number;
+}
+
+/**
+ * A private bucket as this stack makes every bucket: all public access blocked, no ACLs (owner
+ * enforced), encrypted at rest (SSE-S3 with a bucket key), TLS only, incomplete multipart uploads
+ * aborted after a day, and the given prefixes expired. `forceDestroy`: only transient or
+ * reproducible data lives in these buckets, so `pulumi destroy` must not stall on it. Children are
+ * named `${name}-bucket`, `${name}-public-access`, ... under `parent`.
+ */
+export function privateBucket(
+  name: string,
+  parent: pulumi.Resource,
+  expirations: Expiration[],
+): aws.s3.Bucket {
+  const bucket = new aws.s3.Bucket(
+    `${name}-bucket`,
+    { forceDestroy: true, tags: { Name: `${name}-bucket` } },
+    { parent },
+  );
+  const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    { parent },
+  );
+  new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, // no ACLs at all
+    { parent },
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    {
+      bucket: bucket.id,
+      rules: [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true },
+      ],
+    },
+    { parent },
+  );
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-lifecycle`,
+    {
+      bucket: bucket.id,
+      rules: [
+        ...expirations.map((e) => ({
+          id: e.id,
+          status: 'Enabled',
+          filter: { prefix: e.prefix },
+          expiration: { days: e.days },
+        })),
+        {
+          id: 'abort-incomplete-multipart-uploads',
+          status: 'Enabled',
+          filter: { prefix: '' }, // whole bucket
+          abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
+        },
+      ],
+    },
+    { parent },
+  );
+  // After the public access block, so the two never race on the same bucket.
+  new aws.s3.BucketPolicy(
+    `${name}-policy`,
+    { bucket: bucket.id, policy: bucket.arn.apply((arn) => toJson(tlsOnlyBucketPolicy(arn))) },
+    { parent, dependsOn: [publicAccessBlock] },
+  );
+  return bucket;
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run build`: bundles each Lambda with esbuild into `dist/lambda/<name>/index.mjs` (ESM for the
+ * `npm run build`: bundles each Lambda — search, and the job pipeline's jobs-api, jobs-worker,
+ * jobs-coordinator and jobs-reduce — with esbuild into `dist/lambda/<name>/index.mjs` (ESM for the
  * stack's Node.js runtime, minified, with a source map `index.mjs.map` — mappings only, no sources —
  * that the functions' `--enable-source-maps` turns into readable stack traces) and copies
  * index-core's `.wasm` beside it, where the engine looks first (and, for search, Swagger UI's
@@ -26,7 +27,13 @@ import { buildPolicyPack } from './build-policy-pack.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM = join(ROOT, 'index-core/pkg/index_core_bg.wasm');
 const LIMIT_BYTES = 2 * 1024 * 1024;
-const LAMBDAS: Record<string, string> = { search: 'runtime/lambda/search.ts' };
+const LAMBDAS: Record<string, string> = {
+  search: 'runtime/lambda/search.ts',
+  'jobs-api': 'runtime/lambda/jobs-api.ts',
+  'jobs-worker': 'runtime/lambda/jobs-worker.ts',
+  'jobs-coordinator': 'runtime/lambda/jobs-coordinator.ts',
+  'jobs-reduce': 'runtime/lambda/jobs-reduce.ts',
+};
 const LOADER_DIR = join(ROOT, LOADER_TOOLING_DIR);
 // Some dependencies still call require() for node builtins; give ESM a require.
 const REQUIRE_BANNER =

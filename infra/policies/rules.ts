@@ -11,6 +11,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from '@pulumi/policy';
+import { MAX_RECEIVE_COUNT, VISIBILITY_FACTOR } from '../../runtime/jobs/queues.js';
 import { LAMBDA_ARCHITECTURE, MIN_LAMBDA_NODE_MAJOR } from '../lambda-platform.js';
 
 type Props = Record<string, any>;
@@ -40,6 +41,10 @@ export const TYPES = {
   rolePolicyAttachment: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
   bucket: 'aws:s3/bucket:Bucket',
   publicAccessBlock: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+  queue: 'aws:sqs/queue:Queue',
+  eventSourceMapping: 'aws:lambda/eventSourceMapping:EventSourceMapping',
+  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
+  policy: 'aws:iam/policy:Policy',
 } as const;
 
 const PUBLIC_CIDRS = ['0.0.0.0/0', '::/0'];
@@ -206,17 +211,66 @@ export const lambdaRuntime: Rule = {
   },
 };
 
+/**
+ * The index store is reachable only from the VPC, so what mounts it runs there. Functions that
+ * mount nothing (the job pipeline's API, coordinator and map workers) run outside it on purpose:
+ * they reach SQS without an interface endpoint, which would cost more than the idle stack.
+ */
 export const lambdaInVpc: Rule = {
   name: 'lambda-in-vpc',
-  description: 'Lambda functions run in the VPC (subnets and security groups set).',
+  description:
+    'Lambda functions that mount EFS run in the VPC, and a vpcConfig names subnets and security groups.',
   types: [TYPES.lambda],
   check(_type, props) {
     const vpc = props.vpcConfig;
     const has = (list: unknown) => list === undefined || (Array.isArray(list) && list.length > 0); // undefined: unknown in preview
-    if (!vpc) return ['vpcConfig is missing'];
+    if (!vpc) return props.fileSystemConfig ? ['a function that mounts EFS needs a vpcConfig'] : [];
     return has(vpc.subnetIds) && has(vpc.securityGroupIds)
       ? []
       : ['vpcConfig needs subnetIds and securityGroupIds'];
+  },
+};
+
+export const sqsEncrypted: Rule = {
+  name: 'sqs-encrypted',
+  description: 'SQS queues are encrypted at rest (SSE-SQS or a KMS key).',
+  types: [TYPES.queue],
+  check: (_type, props) =>
+    props.sqsManagedSseEnabled === true || typeof props.kmsMasterKeyId === 'string'
+      ? []
+      : ['set sqsManagedSseEnabled: true (or kmsMasterKeyId)'],
+};
+
+export const sqsPartialBatchResponses: Rule = {
+  name: 'sqs-partial-batch-responses',
+  description:
+    'SQS event-source mappings report partial batch failures, so one failed message does not redeliver its batch.',
+  types: [TYPES.eventSourceMapping],
+  check(_type, props) {
+    if (!/^arn:aws[\w-]*:sqs:/.test(String(props.eventSourceArn ?? 'arn:aws:sqs:'))) return [];
+    const types = props.functionResponseTypes;
+    return Array.isArray(types) && types.includes('ReportBatchItemFailures')
+      ? []
+      : ['functionResponseTypes must include ReportBatchItemFailures'];
+  },
+};
+
+/** `*`, `sqs:*` and partial wildcards such as `sqs:Send*`. */
+const wildcardSqs = (action: unknown) =>
+  typeof action === 'string' && (action === '*' || /^sqs:.*\*/i.test(action));
+
+export const noWildcardSqsActions: Rule = {
+  name: 'no-wildcard-sqs-actions',
+  description: 'IAM policies name the SQS actions they allow: no "*", "sqs:*" or "sqs:Send*".',
+  types: [TYPES.rolePolicy, TYPES.policy],
+  check(_type, props) {
+    if (typeof props.policy !== 'string') return [];
+    const statements = statementsOf(props.policy);
+    if (!statements) return ['policy is not valid JSON'];
+    const wild = statements
+      .filter((st) => st?.Effect === 'Allow')
+      .flatMap((st) => [st.Action].flat().filter(wildcardSqs));
+    return wild.length === 0 ? [] : [`allows wildcard actions ${[...new Set(wild)].join(', ')}`];
   },
 };
 
@@ -277,6 +331,9 @@ export const RULES: readonly Rule[] = [
   logRetention,
   noFullAccess,
   bucketPublicAccessBlock,
+  sqsEncrypted,
+  sqsPartialBatchResponses,
+  noWildcardSqsActions,
 ];
 
 /** Every bucket of the stack has a public access block (stack-wide: the link is by bucket id). */
@@ -286,6 +343,75 @@ export function checkEveryBucketBlocked(resources: Pick<PolicyResource, 'type'>[
   return blocks >= buckets
     ? []
     : [`${buckets} bucket(s) but only ${blocks} public access block(s)`];
+}
+
+type StackResource = Pick<PolicyResource, 'type' | 'props'>;
+
+/**
+ * Every queue has a dead-letter queue: each queue either sends its failures to one
+ * (`redrivePolicy` with at most `MAX_RECEIVE_COUNT` receives) or is one (the target of another
+ * queue's policy). Counted like the public access blocks: the link is by ARN.
+ */
+export function checkEveryQueueHasDeadLetter(resources: StackResource[]): string[] {
+  const queues = resources.filter((r) => r.type === TYPES.queue);
+  const targets = new Set<string>();
+  const violations: string[] = [];
+  let sources = 0;
+  for (const q of queues) {
+    if (q.props.redrivePolicy === undefined) continue;
+    sources++;
+    let policy: Props | undefined;
+    try {
+      policy = JSON.parse(String(q.props.redrivePolicy));
+    } catch {
+      policy = undefined;
+    }
+    const receives = Number(policy?.maxReceiveCount);
+    if (typeof policy?.deadLetterTargetArn !== 'string')
+      violations.push(
+        `queue ${q.props.name ?? ''} has a redrivePolicy without deadLetterTargetArn`,
+      );
+    else targets.add(policy.deadLetterTargetArn);
+    if (!(receives >= 1 && receives <= MAX_RECEIVE_COUNT))
+      violations.push(
+        `queue ${q.props.name ?? ''} must dead-letter after at most ${MAX_RECEIVE_COUNT} receives, not ${policy?.maxReceiveCount}`,
+      );
+  }
+  const deadLetters = queues.length - sources;
+  if (deadLetters > targets.size)
+    violations.push(
+      `${queues.length - sources} queue(s) without a redrivePolicy but only ${targets.size} dead-letter target(s): every queue needs a dead-letter queue`,
+    );
+  return violations;
+}
+
+/**
+ * A queue feeding a function hides a received message for at least `VISIBILITY_FACTOR` × the
+ * function's timeout (AWS's advice: a batch may wait for throttled invocations), or a message
+ * still being worked on comes back and runs twice at once.
+ */
+export function checkQueueVisibility(resources: StackResource[]): string[] {
+  const byArn = (type: string) =>
+    new Map(
+      resources.filter((r) => r.type === type).map((r) => [String(r.props.arn), r.props] as const),
+    );
+  const queues = byArn(TYPES.queue);
+  const functions = byArn(TYPES.lambda);
+  const violations: string[] = [];
+  for (const m of resources.filter((r) => r.type === TYPES.eventSourceMapping)) {
+    const queue = queues.get(String(m.props.eventSourceArn));
+    const fn =
+      functions.get(String(m.props.functionName)) ??
+      [...functions.values()].find((f) => f.name === m.props.functionName);
+    if (!queue || !fn) continue;
+    const timeout = Number(fn.timeout ?? 3); // Lambda's default timeout is 3 s
+    const visibility = Number(queue.visibilityTimeoutSeconds ?? 30); // SQS's default is 30 s
+    if (visibility < VISIBILITY_FACTOR * timeout)
+      violations.push(
+        `queue ${queue.name ?? queue.arn} hides messages for ${visibility} s, less than ${VISIBILITY_FACTOR} × the ${timeout} s timeout of the function it feeds`,
+      );
+  }
+  return violations;
 }
 
 export function toPolicy(rule: Rule): ResourceValidationPolicy {
@@ -308,4 +434,25 @@ export const everyBucketBlocked: StackValidationPolicy = {
     checkEveryBucketBlocked(args.resources).forEach((v) => reportViolation(v)),
 };
 
-export const POLICIES = [...RULES.map(toPolicy), everyBucketBlocked];
+export const everyQueueDeadLettered: StackValidationPolicy = {
+  name: 'sqs-dead-letter-queue',
+  description: `Every SQS queue has a dead-letter queue (maxReceiveCount at most ${MAX_RECEIVE_COUNT}).`,
+  enforcementLevel: 'mandatory',
+  validateStack: (args, reportViolation) =>
+    checkEveryQueueHasDeadLetter(args.resources).forEach((v) => reportViolation(v)),
+};
+
+export const queueVisibility: StackValidationPolicy = {
+  name: 'sqs-visibility-timeout',
+  description: `A queue feeding a Lambda function hides messages for at least ${VISIBILITY_FACTOR} × its timeout.`,
+  enforcementLevel: 'mandatory',
+  validateStack: (args, reportViolation) =>
+    checkQueueVisibility(args.resources).forEach((v) => reportViolation(v)),
+};
+
+export const POLICIES = [
+  ...RULES.map(toPolicy),
+  everyBucketBlocked,
+  everyQueueDeadLettered,
+  queueVisibility,
+];

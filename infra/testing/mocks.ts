@@ -41,6 +41,8 @@ export interface RecordedResource {
   dependencies: string[];
   /** Top-level input names whose values are secret (a preview shows them as [secret]). */
   secretInputs: string[];
+  /** Inputs plus what the provider computes (ARNs, URLs): the properties a stack policy sees. */
+  props: Record<string, unknown>;
 }
 
 export class UnexpectedCallError extends Error {
@@ -124,6 +126,16 @@ function computedState(
       return { arn: arn('logs', `log-group:${name}`) };
     case 'aws:iam/role:Role':
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}` };
+    case 'aws:sqs/queue:Queue': {
+      const queue = inputs['fifoQueue'] ? `${name}.fifo` : name;
+      return {
+        name: queue,
+        arn: arn('sqs', queue),
+        url: `https://sqs.${MOCK_REGION}.amazonaws.com/${MOCK_ACCOUNT}/${queue}`,
+      };
+    }
+    case 'aws:cloudwatch/metricAlarm:MetricAlarm':
+      return { name };
     case 'aws:iam/policy:Policy':
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${name}` };
     default:
@@ -203,6 +215,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
   const resources: RecordedResource[] = [];
   const calls: MockRun['calls'] = [];
   const inputsByKey = new Map<string, Record<string, unknown>>();
+  const propsByKey = new Map<string, Record<string, unknown>>();
   // The first failure also settles `failed`, so outputs that will never resolve (their inputs
   // failed) end the run with that failure instead of hanging it.
   let fail: (reason: unknown) => void = () => {};
@@ -247,6 +260,10 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
           ...args.inputs,
           ...computedState(args.type, args.name, args.inputs),
         };
+        propsByKey.set(
+          `${args.type}::${args.name}`,
+          (await plain(state)) as Record<string, unknown>,
+        );
         return { id: args.custom ? `${args.name}-id` : undefined, state };
       },
     },
@@ -268,6 +285,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
           parent: req.getParent(),
           dependencies: req.getDependenciesList(),
           secretInputs: secretInputNames(req.getObject()?.toJavaScript() ?? {}),
+          props: propsByKey.get(`${req.getType()}::${req.getName()}`) ?? {},
         });
       } else if (err) {
         failures.push(err);

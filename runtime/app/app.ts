@@ -11,9 +11,11 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { EngineError, PARAM_NAMES, type SearchIndex } from '../engine/index.js';
+import type { JobsApi } from '../jobs/contract.js';
+import { jsonLinesLogger, type Logger } from '../log/logger.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
-import { jsonLinesLogger, type Logger } from '../log/logger.js';
+import { mountJobs } from './jobs.js';
 import { emitSearchMetrics } from './observe.js';
 import { searchPage } from './page.js';
 import { malformedUrlProblem } from './percent-encoding.js';
@@ -42,6 +44,8 @@ export interface AppOptions {
   log?: Logger;
   /** Allowed CORS origin (default `*`: a public read-only API). `false` turns CORS off. */
   corsOrigin?: string | false;
+  /** The job pipeline behind `/jobs` (absent: those routes answer 503). */
+  jobs?: JobsApi;
   /**
    * What to tell a client while the store has nothing published (503 "no index published yet:
    * HINT"): how this deployment gets its first version. Default: `sir publish`.
@@ -128,7 +132,13 @@ const ROUTE_METHODS: Array<[RegExp, string[]]> = [
   [/^\/search\/?$/, ['GET', 'HEAD', 'POST', 'OPTIONS']],
   [/^\/documents\/[^/]+$/, ['GET', 'HEAD', 'OPTIONS']],
   [/^\/(health|openapi\.json|docs|docs\/assets\/[^/]+)?$/, ['GET', 'HEAD', 'OPTIONS']],
+  [/^\/jobs\/?$/, ['GET', 'HEAD', 'POST', 'OPTIONS']],
+  [/^\/jobs\/[^/]+$/, ['GET', 'HEAD', 'OPTIONS']],
+  [/^\/jobs\/[^/]+\/retry$/, ['POST', 'OPTIONS']],
 ];
+
+/** Routes that take a JSON body: at most `MAX_BODY_BYTES`, `content-type: application/json`. */
+const JSON_BODY_ROUTES = ['/search', '/jobs'];
 
 export function createApp(options: AppOptions): OpenAPIHono {
   const log = options.log ?? jsonLinesLogger(process.stdout);
@@ -167,29 +177,31 @@ export function createApp(options: AppOptions): OpenAPIHono {
       }),
     );
   app.use('*', compress());
-  app.post(
-    '/search',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new Problem(413, `the request body must be at most ${MAX_BODY_BYTES} bytes`, [
-          { field: 'body', message: `at most ${MAX_BODY_BYTES} bytes` },
-        ]);
-      },
-    }),
-  );
+  for (const path of JSON_BODY_ROUTES)
+    app.post(
+      path,
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new Problem(413, `the request body must be at most ${MAX_BODY_BYTES} bytes`, [
+            { field: 'body', message: `at most ${MAX_BODY_BYTES} bytes` },
+          ]);
+        },
+      }),
+    );
   // JSON content type is checked before validation so a form post gets 415, not "q is required".
-  app.post('/search', async (c, next) => {
-    const type = c.req.header('content-type') ?? '';
-    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
-      throw new Problem(
-        415,
-        `POST /search takes a JSON body; send content-type: application/json (got "${type || 'none'}")`,
-        [{ field: 'content-type', message: 'must be application/json' }],
-      );
-    }
-    await next();
-  });
+  for (const path of JSON_BODY_ROUTES)
+    app.post(path, async (c, next) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(type)) {
+        throw new Problem(
+          415,
+          `POST ${path} takes a JSON body; send content-type: application/json (got "${type || 'none'}")`,
+          [{ field: 'content-type', message: 'must be application/json' }],
+        );
+      }
+      await next();
+    });
 
   const search = async (method: string, req: SearchRequest, requestId: string) =>
     options.index.with((loaded) => {
@@ -269,6 +281,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       description: 'Full-text search over one collection. Errors are RFC 9457 problem details.',
     },
   });
+  mountJobs(app, options.jobs);
   mountDocs(app, 'serverless-ir API');
   app.get('/', (c) => c.html(searchPage()));
 
@@ -290,7 +303,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       c,
       new Problem(
         404,
-        `no route ${c.req.path}; the API has /search, /documents/{id}, /health, /openapi.json, /docs`,
+        `no route ${c.req.path}; the API has /search, /documents/{id}, /health, /jobs, /openapi.json, /docs`,
       ),
     );
   });

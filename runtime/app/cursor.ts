@@ -11,7 +11,7 @@
  * cursor fail with a 400 naming `cursor` before it reaches the engine.
  */
 import { createHash } from 'node:crypto';
-import type { RankerParams } from '../engine/index.js';
+import { DEFAULT_RANKER, type RankerParams } from '../engine/index.js';
 import { badField } from './problem.js';
 
 export interface Cursor {
@@ -40,7 +40,7 @@ function queryKey(q: CursorQuery): string {
     .sort(([a], [b]) => (a < b ? -1 : 1));
   const set = (xs: string[] | undefined) =>
     [...new Set((xs ?? []).map((x) => x.trim()).filter((x) => x !== ''))].sort();
-  return JSON.stringify([q.q, q.ranker ?? 'bm25', params, set(q.fields), set(q.filters)]);
+  return JSON.stringify([q.q, q.ranker ?? DEFAULT_RANKER, params, set(q.fields), set(q.filters)]);
 }
 
 function digest(query: CursorQuery, score: number, doc: number, version: string): string {

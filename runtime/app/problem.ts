@@ -25,6 +25,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   408: 'Request Timeout',
+  409: 'Conflict',
   413: 'Content Too Large',
   414: 'URI Too Long',
   415: 'Unsupported Media Type',
@@ -59,6 +60,8 @@ function defaultKind(status: number): string {
       return 'method-not-allowed';
     case 408:
       return 'request-timeout';
+    case 409:
+      return 'conflict';
     case 413:
       return 'body-too-large';
     case 414:

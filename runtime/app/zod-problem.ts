@@ -7,15 +7,31 @@ import { Problem, type FieldError } from './problem.js';
 import { PARAM_NAMES } from '../engine/index.js';
 import { ACCEPTED, SearchBodySchema } from './schemas.js';
 
-export function zodProblem(error: ZodError, target: string): never {
+/** What a route's fields accept: sentences by field name, and the fields of an object by path. */
+export interface FieldVocabulary {
+  accepted: Record<string, string>;
+  fieldsAt(path: string): string[];
+}
+
+/** The search routes' vocabulary. */
+const SEARCH_FIELDS: FieldVocabulary = {
+  accepted: ACCEPTED,
+  fieldsAt: (path) =>
+    path.split('.')[0] === 'params' ? [...PARAM_NAMES] : Object.keys(SearchBodySchema.shape),
+};
+
+export function zodProblem(
+  error: ZodError,
+  target: string,
+  vocabulary: FieldVocabulary = SEARCH_FIELDS,
+): never {
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      const known = issue.path[0] === 'params' ? PARAM_NAMES : Object.keys(SearchBodySchema.shape);
       for (const key of issue.keys)
         errors.push({
           field: [...issue.path, key].join('.'),
-          message: `unknown field; accepted fields are ${known.join(', ')}`,
+          message: `unknown field; accepted fields are ${vocabulary.fieldsAt(issue.path.join('.')).join(', ')}`,
         });
       continue;
     }
@@ -25,7 +41,7 @@ export function zodProblem(error: ZodError, target: string): never {
         ? 'body'
         : target;
     const leaf = String(issue.path[issue.path.length - 1] ?? field);
-    const accepted = ACCEPTED[leaf] ?? ACCEPTED[field];
+    const accepted = vocabulary.accepted[leaf] ?? vocabulary.accepted[field];
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
     const message = missing
       ? `is required: ${accepted ?? 'a value'}`

@@ -45,10 +45,33 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   allowPositionals = true,
 ) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals,
+      strict: true,
+    });
   } catch (err) {
-    throw new CliError((err as Error).message.replace(/^Unknown option/, 'unknown option'), 2);
+    const [first] = (err as Error).message.split('\n');
+    throw new CliError(first.replace(/^Unknown option/, 'unknown option'), 2);
   }
+}
+
+/**
+ * `--k1 -1` as `--k1=-1`: `parseArgs` takes a value starting with a dash for a flag and refuses it
+ * with a three-line message, while the flag's own check says which values it accepts.
+ */
+function joinNegativeValues(argv: string[], options: NonNullable<ParseArgsConfig['options']>) {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i])?.[1];
+    const next = argv[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** Which of the flags declared in `options` were given in `values`, as `--name`. */

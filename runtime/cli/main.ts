@@ -17,6 +17,7 @@ import { serveCommand } from './commands/serve.js';
 import { demoCommand } from './commands/demo.js';
 import { uploadCommand } from './commands/upload.js';
 import { loaderAgentCommand } from './commands/loader-agent.js';
+import { jobsCommand } from './commands/jobs.js';
 
 export const COMMANDS: readonly Command[] = [
   indexCommand,
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   uploadCommand,
   loaderAgentCommand,
+  jobsCommand,
 ];
 
 function usage(): string {

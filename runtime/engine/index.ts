@@ -15,6 +15,14 @@ export {
   type OpenOptions,
 } from './search-index.js';
 export type { PageHit, ShapedHit, DamagedHit } from './hit-page.js';
+export { DEFAULT_ANALYZER } from './analyzer-defaults.js';
+export {
+  buildRange,
+  countNewlines,
+  mergeSegments,
+  type RangeJob,
+  type RangeResult,
+} from './build-range.js';
 export {
   buildIndex,
   buildIndexParallel,

@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { createApp } from '../app/app.js';
 import { openLiveIndex } from '../app/live.js';
+import type { JobsApi } from '../jobs/contract.js';
 import type { Logger } from '../log/logger.js';
 import { IndexStore, StoreError } from '../store/index.js';
 import { listen, ServeError, type RunningServer } from './http-server.js';
@@ -26,6 +27,8 @@ export interface ServeIndexOptions {
   log?: Logger;
   /** What the 503 of an unpublished store tells the client to do. */
   unpublishedHint?: string;
+  /** The job pipeline behind `/jobs` (runtime/local/ runs one beside a store). */
+  jobs?: JobsApi;
 }
 
 export interface ServedIndex extends RunningServer {
@@ -50,6 +53,7 @@ export async function serveIndex(o: ServeIndexOptions): Promise<ServedIndex> {
     index: live,
     ...(o.log ? { log: o.log } : {}),
     ...(o.unpublishedHint ? { unpublishedHint: o.unpublishedHint } : {}),
+    ...(o.jobs ? { jobs: o.jobs } : {}),
   });
   let server: RunningServer;
   try {

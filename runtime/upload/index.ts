@@ -6,7 +6,12 @@
  * `UploadError`s).
  */
 export { UploadError, type UploadErrorCode } from './upload-error.js';
-export { type UploadTarget, readStackOutputs, validateOutputs } from './stack-outputs.js';
+export {
+  type UploadTarget,
+  readRawStackOutputs,
+  readStackOutputs,
+  validateOutputs,
+} from './stack-outputs.js';
 export {
   type StagedUpload,
   contentVersion,
@@ -14,7 +19,7 @@ export {
   prepareIndexUpload,
   stagedKey,
 } from './staged-version.js';
-export { makeS3Client } from './s3.js';
+export { isNotFound, localEndpointConfig, makeS3Client } from './s3.js';
 export { DEFAULT_PART_BYTES, MIN_PART_BYTES, stageUpload } from './stage-files.js';
 export {
   LOADER_ENV_FILE,
@@ -40,6 +45,13 @@ export {
 } from './loader-transport.js';
 export { SsmTransport, type SsmSender } from './ssm-transport.js';
 export { LocalTransport } from './local-transport.js';
-export { runUpload, type UploadEvent, type UploadOutcome, type UploadRun } from './upload.js';
+export {
+  runUpload,
+  stageVersion,
+  type StagedSummary,
+  type UploadEvent,
+  type UploadOutcome,
+  type UploadRun,
+} from './upload.js';
 export { waitForVersion } from './verify-health.js';
 export { type StackContext, type StackRequest, resolveStack } from './stack-target.js';

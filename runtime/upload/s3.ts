@@ -14,15 +14,28 @@ export interface S3Target {
 
 export function makeS3Client({ region, endpoint }: S3Target): S3Client {
   if (endpoint === undefined) return new S3Client({ region, maxAttempts: 5 });
-  const hasCredentials =
-    process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
   return new S3Client({
     region,
-    endpoint,
-    forcePathStyle: true,
     maxAttempts: 5,
-    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    forcePathStyle: true,
+    ...localEndpointConfig(endpoint),
   });
+}
+
+/**
+ * Client settings for a local emulator's endpoint, shared by every AWS client pointed at one (S3
+ * here, SQS in the job pipeline): the endpoint, and placeholder credentials when none are set.
+ */
+export function localEndpointConfig(endpoint: string): {
+  endpoint: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+} {
+  const hasCredentials =
+    process.env.AWS_ACCESS_KEY_ID !== undefined || process.env.AWS_PROFILE !== undefined;
+  return {
+    endpoint,
+    ...(hasCredentials ? {} : { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  };
 }
 
 /** True for the errors S3 answers a HEAD/GET of an absent key with. */

@@ -56,6 +56,23 @@ export async function readStackOutputs({
   requireLoader,
   pulumi = runPulumi,
 }: ReadOutputsOptions): Promise<UploadTarget> {
+  const { value, where } = await readRawStackOutputs({
+    stack,
+    ...(outputsFile !== undefined ? { outputsFile } : {}),
+    pulumi,
+  });
+  return validateOutputs(value, { stack, where, requireLoader });
+}
+
+/**
+ * The stack's outputs as JSON, unchecked, with a description of where they came from (for
+ * messages); commands that need other outputs than the upload's (`sir jobs`) check their own.
+ */
+export async function readRawStackOutputs({
+  stack,
+  outputsFile,
+  pulumi = runPulumi,
+}: Omit<ReadOutputsOptions, 'requireLoader'>): Promise<{ value: unknown; where: string }> {
   let text: string;
   let where: string;
   if (outputsFile !== undefined) {
@@ -72,16 +89,14 @@ export async function readStackOutputs({
     where = `the outputs of stack "${stack}"`;
     text = await pulumi(stack);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return { value: JSON.parse(text) as unknown, where };
   } catch (err) {
     throw new UploadError(
       'invalid-outputs',
       `${where} is not valid JSON (${errorMessage(err)}); expected the JSON object \`pulumi stack output --json\` prints`,
     );
   }
-  return validateOutputs(parsed, { stack, where, requireLoader });
 }
 
 const HOW_TO_GET: Record<string, string> = {

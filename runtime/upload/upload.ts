@@ -65,10 +65,15 @@ export type UploadEvent =
   | { type: 'verifying'; url: string; version: string }
   | { type: 'verified'; version: string; seconds: number };
 
-export async function runUpload(
-  run: UploadRun,
+/**
+ * Stages an upload's files in the bucket (files already there with the same SHA-256 are skipped),
+ * reporting `staging`, `already-staged`, `progress` and `staged` events. The first half of
+ * `runUpload`; also how `sir jobs submit --stack` stages a corpus for a build job.
+ */
+export async function stageVersion(
+  run: Pick<UploadRun, 'upload' | 's3' | 'bucket' | 'prefix' | 'partBytes'>,
   onEvent: (event: UploadEvent) => void = () => {},
-): Promise<UploadOutcome> {
+): Promise<StagedSummary> {
   const { upload, bucket, prefix } = run;
   onEvent({
     type: 'staging',
@@ -103,7 +108,15 @@ export async function runUpload(
     seconds: elapsed(),
   };
   onEvent({ type: 'staged', version: upload.version, ...summary });
-  const { skippedBytes: _, ...stagedOut } = summary;
+  return summary;
+}
+
+export async function runUpload(
+  run: UploadRun,
+  onEvent: (event: UploadEvent) => void = () => {},
+): Promise<UploadOutcome> {
+  const { upload } = run;
+  const { skippedBytes: _, ...stagedOut } = await stageVersion(run, onEvent);
   const command = {
     args: ['publish', '--version', upload.version],
     comment: `sir upload: publish ${upload.version}`,

@@ -64,7 +64,8 @@ describe('cli: sir serve --store on a new store', function () {
       const body = (await r.json()) as { detail: string };
       assert.equal(
         body.detail,
-        `no index published yet: run sir publish --store ${storeDir} --index BUILT`,
+        // Jobs run beside a store by default, so a build job is the other way to publish.
+        `no index published yet: run sir publish --store ${storeDir} --index BUILT, or submit a build job: sir jobs submit build --corpus FILE`,
       );
     }
     const published = await promisify(execFile)(process.execPath, [

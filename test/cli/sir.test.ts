@@ -130,6 +130,21 @@ describe('sir CLI', () => {
       ],
       [['search', '--index', index, '--frobnicate', 'x'], 2, /unknown option/i],
       [
+        ['search', '--index', index, '--k1', '-1', 'x'],
+        2,
+        /^sir search: --k1 must be a number from 0 to 1000, got "-1"\n$/,
+      ],
+      [
+        ['index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--threads', '-2'],
+        2,
+        /^sir index: --threads must be an integer from 1 to \d+, got "-2"\n$/,
+      ],
+      [
+        ['search', '--index', index, '--k'],
+        2,
+        /^sir search: option '--k <value>' argument missing\n$/i,
+      ],
+      [
         ['eval', '--index', index, '--queries', '/nope.tsv', '--qrels', '/nope.tsv'],
         1,
         /^sir eval: cannot open \/nope\.tsv: it does not exist \(ENOENT\)\n$/,

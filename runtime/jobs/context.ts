@@ -1,0 +1,119 @@
+/**
+ * `JobsContext`: everything a pipeline function needs from its surroundings — AWS clients, the
+ * results bucket, the queues, which inputs it may read, the index store (reduce only) — so the
+ * core functions run unchanged in Lambda (`contextFromEnv`), in the local stand-in, and in tests.
+ */
+import { tmpdir } from 'node:os';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { jsonLinesLogger, type Logger } from '../log/logger.js';
+import { IndexStore } from '../store/index.js';
+import { localEndpointConfig, makeS3Client } from '../upload/index.js';
+import type { InputAccess } from './inputs.js';
+import { JOBS_ENV } from './environment.js';
+import { MAX_RECEIVE_COUNT } from './queues.js';
+
+export interface QueueUrls {
+  task: string;
+  control: string;
+  reduce: string;
+  /** Dead-letter queues, for the counts `GET /jobs/{id}` shows (optional). */
+  taskDlq?: string;
+  controlDlq?: string;
+  reduceDlq?: string;
+}
+
+export interface JobsContext {
+  s3: S3Client;
+  /** Absent in the reduce function, which runs in the VPC without a route to SQS. */
+  sqs?: SQSClient;
+  resultsBucket: string;
+  queues: QueueUrls;
+  inputs: InputAccess;
+  /** The index store a build publishes to (reduce only). */
+  store?: IndexStore;
+  /** Versions the store keeps after a publish. */
+  keep?: number;
+  /** Deliveries after which a message goes to its dead-letter queue. */
+  maxReceiveCount: number;
+  /** Base of the exponential delay before a failed message is retried, in seconds. */
+  retryBaseSeconds: number;
+  /** Memory the engine's builder may hold before spilling, per task (MiB). */
+  memoryBudgetMb: number;
+  tmpDir: string;
+  log: Logger;
+  now: () => Date;
+}
+
+export const DEFAULT_RETRY_BASE_SECONDS = 10;
+export const DEFAULT_TASK_MEMORY_MB = 256;
+
+export function makeSqsClient(region: string, endpoint?: string): SQSClient {
+  return new SQSClient({
+    region,
+    maxAttempts: 5,
+    ...(endpoint !== undefined ? localEndpointConfig(endpoint) : {}),
+  });
+}
+
+/** A context from its parts, the rest defaulted (the `sir jobs --stack` client needs only the AWS side). */
+export function makeContext(
+  parts: Pick<JobsContext, 's3' | 'resultsBucket' | 'queues' | 'inputs'> & Partial<JobsContext>,
+): JobsContext {
+  return {
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    retryBaseSeconds: DEFAULT_RETRY_BASE_SECONDS,
+    memoryBudgetMb: DEFAULT_TASK_MEMORY_MB,
+    tmpDir: tmpdir(),
+    // JSON lines on stdout: CloudWatch Logs in Lambda.
+    log: jsonLinesLogger(process.stdout),
+    now: () => new Date(),
+    ...parts,
+  };
+}
+
+/** The context of a pipeline function, from its environment. Throws naming a missing variable. */
+export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContext {
+  const need = (name: string) => {
+    const v = env[name];
+    if (v === undefined || v === '')
+      throw new Error(`the job pipeline needs the environment variable ${name}`);
+    return v;
+  };
+  const list = (name: string) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+  const number = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, got "${raw}"`);
+    return n;
+  };
+  const region = env[JOBS_ENV.region] ?? 'us-east-1';
+  const endpoint = env[JOBS_ENV.endpoint] || undefined;
+  const indexDir = env[JOBS_ENV.indexDir];
+  const optional = (name: string) => env[name] || undefined;
+  const roots = list(JOBS_ENV.inputRoots);
+  return makeContext({
+    s3: endpoint ? makeS3Client({ region, endpoint }) : new S3Client({ region, maxAttempts: 5 }),
+    ...(env[JOBS_ENV.sendToSqs] === 'false' ? {} : { sqs: makeSqsClient(region, endpoint) }),
+    resultsBucket: need(JOBS_ENV.resultsBucket),
+    queues: {
+      task: need(JOBS_ENV.taskQueue),
+      control: need(JOBS_ENV.controlQueue),
+      reduce: need(JOBS_ENV.reduceQueue),
+      ...(optional(JOBS_ENV.taskDlq) ? { taskDlq: optional(JOBS_ENV.taskDlq)! } : {}),
+      ...(optional(JOBS_ENV.controlDlq) ? { controlDlq: optional(JOBS_ENV.controlDlq)! } : {}),
+      ...(optional(JOBS_ENV.reduceDlq) ? { reduceDlq: optional(JOBS_ENV.reduceDlq)! } : {}),
+    },
+    inputs: { buckets: list(JOBS_ENV.inputBuckets), ...(roots.length ? { fileRoots: roots } : {}) },
+    ...(indexDir ? { store: new IndexStore(indexDir) } : {}),
+    ...(env[JOBS_ENV.keep] ? { keep: number(JOBS_ENV.keep, 3) } : {}),
+    maxReceiveCount: number(JOBS_ENV.maxReceiveCount, MAX_RECEIVE_COUNT),
+    retryBaseSeconds: number(JOBS_ENV.retryBaseSeconds, DEFAULT_RETRY_BASE_SECONDS),
+    memoryBudgetMb: number(JOBS_ENV.memoryMb, DEFAULT_TASK_MEMORY_MB),
+  });
+}

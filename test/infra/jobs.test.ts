@@ -1,0 +1,278 @@
+/**
+ * The job pipeline's infrastructure (infra/jobs/), through the real program under mocks: queues,
+ * dead letters and alarms, event-source mappings, the four functions and what each role may do,
+ * the `/jobs` routes, the results bucket, and a stack with the pipeline off.
+ */
+import { strict as assert } from 'node:assert';
+import { LAMBDA_RUNTIME } from '../../infra/lambda-platform.js';
+import { JOBS_ENV } from '../../runtime/jobs/environment.js';
+import { DEFAULT_TIMEOUTS, MAX_RECEIVE_COUNT } from '../../runtime/jobs/queues.js';
+import {
+  runProgramUnderMocks,
+  type MockRun,
+  type RecordedResource,
+} from '../../infra/testing/mocks.js';
+
+const T = {
+  queue: 'aws:sqs/queue:Queue',
+  alarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+  mapping: 'aws:lambda/eventSourceMapping:EventSourceMapping',
+  lambda: 'aws:lambda/function:Function',
+  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
+  attachment: 'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+  route: 'aws:apigatewayv2/route:Route',
+  integration: 'aws:apigatewayv2/integration:Integration',
+  permission: 'aws:lambda/permission:Permission',
+  policy: 'aws:iam/policy:Policy',
+  lifecycle: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+  sg: 'aws:ec2/securityGroup:SecurityGroup',
+};
+const ARN = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${name}`;
+const RESULTS = 'arn:aws:s3:::sir-job-results-bucket-mock';
+
+const byType = (run: MockRun, type: string) => run.resources.filter((r) => r.type === type);
+function one(run: MockRun, type: string, name: string): RecordedResource {
+  const found = run.resources.filter((r) => r.type === type && r.name === name);
+  assert.equal(found.length, 1, `expected exactly one ${type} named ${name}`);
+  return found[0]!;
+}
+/** The Allow statements of a role's inline policy, as `action → resources`. */
+function grants(run: MockRun, policyName: string): Record<string, string[]> {
+  const doc = JSON.parse(String(one(run, T.rolePolicy, policyName).inputs['policy']));
+  const out: Record<string, string[]> = {};
+  for (const s of doc.Statement) {
+    assert.equal(s.Effect, 'Allow');
+    for (const action of [s.Action].flat())
+      out[action] = [...(out[action] ?? []), ...[s.Resource].flat()].sort();
+  }
+  return out;
+}
+
+describe('infra: the job pipeline under mocks', function () {
+  this.timeout(60_000);
+  let run: MockRun;
+  let iam: MockRun;
+  let off: MockRun;
+
+  before(async () => {
+    run = await runProgramUnderMocks({
+      preview: false,
+      config: { jobsMaxWorkers: '7', jobsWorkerTimeoutSeconds: '120' },
+    });
+    iam = await runProgramUnderMocks({ preview: false, config: { apiKeyRequired: 'true' } });
+    off = await runProgramUnderMocks({ preview: false, config: { jobsEnabled: 'false' } });
+  });
+
+  it('has a task, control (FIFO) and reduce queue, each encrypted with a dead-letter queue after 5 receives', () => {
+    const queues = byType(run, T.queue);
+    assert.deepEqual(queues.map((q) => q.name).sort(), [
+      'sir-jobs-control',
+      'sir-jobs-control-dlq',
+      'sir-jobs-reduce',
+      'sir-jobs-reduce-dlq',
+      'sir-jobs-task',
+      'sir-jobs-task-dlq',
+    ]);
+    for (const q of queues) assert.equal(q.inputs['sqsManagedSseEnabled'], true, q.name);
+    for (const role of ['task', 'control', 'reduce']) {
+      const fifo = role === 'control';
+      const q = one(run, T.queue, `sir-jobs-${role}`);
+      const dlq = one(run, T.queue, `sir-jobs-${role}-dlq`);
+      assert.equal(q.inputs['fifoQueue'], fifo);
+      assert.equal(dlq.inputs['fifoQueue'], fifo, 'a FIFO queue needs a FIFO dead-letter queue');
+      assert.deepEqual(JSON.parse(String(q.inputs['redrivePolicy'])), {
+        deadLetterTargetArn: ARN(`sir-jobs-${role}-dlq${fifo ? '.fifo' : ''}`),
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      });
+      assert.equal(dlq.inputs['redrivePolicy'], undefined);
+      assert.equal(dlq.inputs['messageRetentionSeconds'], 14 * 24 * 3600);
+    }
+    const control = one(run, T.queue, 'sir-jobs-control');
+    assert.equal(control.inputs['deduplicationScope'], 'messageGroup');
+    assert.equal(control.inputs['fifoThroughputLimit'], 'perMessageGroupId');
+  });
+
+  it("hides a received message for 6 × its consumer's timeout", () => {
+    const visibility = (role: string) =>
+      one(run, T.queue, `sir-jobs-${role}`).inputs['visibilityTimeoutSeconds'];
+    assert.equal(visibility('task'), 6 * 120);
+    assert.equal(visibility('control'), 6 * DEFAULT_TIMEOUTS.coordinator);
+    assert.equal(visibility('reduce'), 6 * DEFAULT_TIMEOUTS.reduce);
+    assert.equal(one(run, T.lambda, 'sir-jobs-worker').inputs['timeout'], 120);
+    assert.equal(one(run, T.lambda, 'sir-jobs-reduce').inputs['timeout'], DEFAULT_TIMEOUTS.reduce);
+  });
+
+  it('alarms on any message in a dead-letter queue', () => {
+    const alarms = byType(run, T.alarm);
+    assert.equal(alarms.length, 3);
+    for (const a of alarms) {
+      assert.equal(a.inputs['namespace'], 'AWS/SQS');
+      assert.equal(a.inputs['metricName'], 'ApproximateNumberOfMessagesVisible');
+      assert.equal(a.inputs['comparisonOperator'], 'GreaterThanThreshold');
+      assert.equal(a.inputs['threshold'], 0);
+      assert.match(String((a.inputs['dimensions'] as any).QueueName), /-dlq(\.fifo)?$/);
+    }
+    assert.deepEqual(
+      run.outputs['jobsDlqAlarmNames'],
+      alarms.map((a) => a.name),
+    );
+  });
+
+  it('feeds each function from its queue with partial batch responses; the task mapping caps the workers', () => {
+    const mappings = byType(run, T.mapping);
+    const fnArn = (n: string) => `arn:aws:lambda:us-east-1:123456789012:function:sir-jobs-${n}`;
+    const seen = mappings.map((m) => [
+      m.inputs['eventSourceArn'],
+      m.inputs['functionName'],
+      m.inputs['batchSize'],
+      (m.inputs['scalingConfig'] as any).maximumConcurrency,
+    ]);
+    assert.deepEqual(seen, [
+      [ARN('sir-jobs-task'), fnArn('worker'), 1, 7],
+      [ARN('sir-jobs-control.fifo'), fnArn('coordinator'), 10, 2],
+      [ARN('sir-jobs-reduce'), fnArn('reduce'), 1, 2],
+    ]);
+    for (const m of mappings)
+      assert.deepEqual(m.inputs['functionResponseTypes'], ['ReportBatchItemFailures']);
+  });
+
+  it('runs only the reduce function in the VPC, with the index store mounted; the others outside', () => {
+    for (const name of ['api', 'worker', 'coordinator', 'reduce']) {
+      const fn = one(run, T.lambda, `sir-jobs-${name}`);
+      assert.equal(fn.inputs['runtime'], LAMBDA_RUNTIME);
+      assert.deepEqual(fn.inputs['architectures'], ['arm64']);
+      assert.match(
+        String((fn.inputs['code'] as { archive: string }).archive),
+        new RegExp(`dist/lambda/jobs-${name}$`),
+      );
+      const inVpc = name === 'reduce';
+      assert.equal(fn.inputs['vpcConfig'] !== undefined, inVpc, name);
+      assert.equal(fn.inputs['fileSystemConfig'] !== undefined, inVpc, name);
+      const attachment = one(run, T.attachment, `sir-jobs-${name}-basics`);
+      assert.match(
+        String(attachment.inputs['policyArn']),
+        inVpc ? /AWSLambdaVPCAccessExecutionRole$/ : /AWSLambdaBasicExecutionRole$/,
+      );
+    }
+    const reduce = one(run, T.lambda, 'sir-jobs-reduce');
+    assert.deepEqual((reduce.inputs['vpcConfig'] as any).securityGroupIds, [
+      'sir-sg-jobs-reduce-id',
+    ]);
+    assert.equal((reduce.inputs['fileSystemConfig'] as any).localMountPath, '/mnt/index');
+    const env = (reduce.inputs['environment'] as any).variables;
+    assert.equal(env[JOBS_ENV.sendToSqs], 'false');
+    assert.equal(env[JOBS_ENV.indexDir], '/mnt/index');
+    for (const dep of [
+      'sir-sg-efs-from-jobs-reduce',
+      'sir-sg-jobs-reduce-to-s3',
+      'sir-jobs-reduce-efs',
+    ])
+      assert.ok(
+        reduce.dependencies.includes(run.resources.find((r) => r.name === dep)!.urn),
+        `the reduce function waits for ${dep}`,
+      );
+    const worker = (one(run, T.lambda, 'sir-jobs-worker').inputs['environment'] as any).variables;
+    assert.equal(worker[JOBS_ENV.resultsBucket], 'sir-job-results-bucket-mock');
+    assert.equal(worker[JOBS_ENV.inputBuckets], 'sir-staging-bucket-mock');
+    assert.equal(worker[JOBS_ENV.sendToSqs], undefined);
+  });
+
+  it('gives each role the SQS actions its code calls on its own queues, and nothing wider', () => {
+    const worker = grants(run, 'sir-jobs-worker-access');
+    assert.deepEqual(worker['sqs:ReceiveMessage'], [ARN('sir-jobs-task')]);
+    assert.deepEqual(worker['sqs:SendMessage'], [ARN('sir-jobs-control.fifo')]);
+    assert.deepEqual(worker['s3:GetObject']!.sort(), [
+      `${RESULTS}/cache/*`,
+      `${RESULTS}/jobs/*`,
+      'arn:aws:s3:::sir-staging-bucket-mock/staging/*',
+    ]);
+    const coordinator = grants(run, 'sir-jobs-coordinator-access');
+    assert.deepEqual(coordinator['sqs:ReceiveMessage'], [ARN('sir-jobs-control.fifo')]);
+    assert.deepEqual(coordinator['sqs:SendMessage'], [
+      ARN('sir-jobs-reduce'),
+      ARN('sir-jobs-task'),
+    ]);
+    const reduce = grants(run, 'sir-jobs-reduce-access');
+    assert.deepEqual(reduce['sqs:ReceiveMessage'], [ARN('sir-jobs-reduce')]);
+    assert.equal(reduce['sqs:SendMessage'], undefined, 'the reduce step has no route to SQS');
+    assert.deepEqual(reduce['s3:PutObject'], [`${RESULTS}/jobs/*`]);
+    const api = grants(run, 'sir-jobs-api-access');
+    assert.deepEqual(api['sqs:SendMessage'], [ARN('sir-jobs-control.fifo')]);
+    assert.equal(api['sqs:ReceiveMessage'], undefined);
+    for (const g of [worker, coordinator, reduce, api])
+      for (const action of Object.keys(g)) assert.ok(!action.includes('*'), action);
+    const efs = JSON.parse(String(one(run, T.rolePolicy, 'sir-jobs-reduce-efs').inputs['policy']));
+    assert.deepEqual(efs.Statement[0].Action, [
+      'elasticfilesystem:ClientMount',
+      'elasticfilesystem:ClientWrite',
+    ]);
+  });
+
+  it('routes /jobs and /jobs/{proxy+} of the HTTP API to the jobs API, signed when IAM auth is on', () => {
+    for (const [stack, auth] of [
+      [run, 'NONE'],
+      [iam, 'AWS_IAM'],
+    ] as const) {
+      const routes = byType(stack, T.route).filter((r) => r.name.startsWith('sir-jobs-'));
+      assert.deepEqual(
+        routes.map((r) => [r.inputs['apiId'], r.inputs['routeKey'], r.inputs['authorizationType']]),
+        [
+          ['sir-api-http-id', 'ANY /jobs', auth],
+          ['sir-api-http-id', 'ANY /jobs/{proxy+}', auth],
+        ],
+      );
+      for (const r of routes)
+        assert.equal(r.inputs['target'], 'integrations/sir-jobs-api-lambda-id');
+    }
+    const integration = one(run, T.integration, 'sir-jobs-api-lambda');
+    assert.match(
+      String(integration.inputs['integrationUri']),
+      /function:sir-jobs-api\/invocations$/,
+    );
+    const permissions = byType(run, T.permission).filter((p) => p.name.startsWith('sir-jobs-'));
+    assert.deepEqual(
+      permissions.map((p) => p.inputs['sourceArn']),
+      [
+        'arn:aws:execute-api:us-east-1:123456789012:sir-api-http/*/*/jobs',
+        'arn:aws:execute-api:us-east-1:123456789012:sir-api-http/*/*/jobs/*',
+      ],
+    );
+    const users = JSON.parse(String(one(run, T.policy, 'sir-jobs-users').inputs['policy']));
+    const invoke = users.Statement.find((s: any) => s.Action === 'execute-api:Invoke');
+    assert.deepEqual(invoke.Resource, [
+      'arn:aws:execute-api:us-east-1:123456789012:sir-api-http/*/*/jobs',
+      'arn:aws:execute-api:us-east-1:123456789012:sir-api-http/*/*/jobs/*',
+    ]);
+  });
+
+  it('keeps job results in a private bucket whose every prefix expires', () => {
+    const rules = (one(run, T.lifecycle, 'sir-job-results-lifecycle').inputs['rules'] as any[])
+      .filter((r) => r.expiration)
+      .map((r) => [r.filter.prefix, r.expiration.days]);
+    assert.deepEqual(rules, [
+      ['jobs/', 30],
+      ['recent/', 30],
+      ['cache/', 30],
+    ]);
+    one(
+      run,
+      'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+      'sir-job-results-public-access',
+    );
+    one(run, 'aws:s3/bucketPolicy:BucketPolicy', 'sir-job-results-policy');
+  });
+
+  it('with jobsEnabled false: no queues, no job functions, no reduce group, no job outputs', () => {
+    assert.equal(byType(off, T.queue).length, 0);
+    assert.equal(byType(off, T.mapping).length, 0);
+    assert.deepEqual(
+      byType(off, T.lambda).map((f) => f.name),
+      ['sir-api-search'],
+    );
+    assert.ok(!byType(off, T.sg).some((g) => g.name.includes('jobs')));
+    for (const [key, value] of Object.entries(off.outputs))
+      if (key.startsWith('jobs')) assert.equal(value, undefined, key);
+    const endpoint = one(off, 'aws:ec2/vpcEndpoint:VpcEndpoint', 'sir-net-s3');
+    assert.doesNotMatch(String(endpoint.inputs['policy']), /job-results|PutObject/);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The pipeline's built Lambda bundles (`npm run build`): each under 2 MB zipped; the worker and
+ * reduce bundles running a job on the local stand-in, fed real SQS events by the event-source
+ * mappings; every bundle refusing an event that is not its own with a sentence; the jobs API
+ * bundle answering API Gateway events.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildLambdas } from '../../scripts/build-lambdas.js';
+import type { JobStatusView } from '../../runtime/jobs/index.js';
+import { ExecutionEnvironments } from '../../runtime/local/environments.js';
+import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
+import { OTHER_TRIGGERS, apiGatewayV2 as v2, sqsEvent } from '../fixtures/lambda-events.js';
+import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
+import { waitForJob } from './helpers.js';
+
+const JOB_LAMBDAS = ['jobs-api', 'jobs-worker', 'jobs-coordinator', 'jobs-reduce'];
+const bundle = (name: string) => join(process.cwd(), 'dist/lambda', name, 'index.mjs');
+
+describe('job pipeline: built Lambda bundles', function () {
+  this.timeout(240_000);
+  const tmp = tempDir('sir-jobs-bundles-');
+  let sizes: Record<string, number>;
+  let pipeline: LocalPipeline;
+  const envs: ExecutionEnvironments[] = [];
+  const load = (name: string) => {
+    const e = new ExecutionEnvironments({
+      name,
+      module: bundle(name),
+      env: { ...pipeline.env, JOBS_SEND_TO_SQS: name === 'jobs-reduce' ? 'false' : 'true' },
+      size: 1,
+      timeoutSeconds: 60,
+      output: () => {},
+    });
+    envs.push(e);
+    return e;
+  };
+
+  before(async () => {
+    sizes = await buildLambdas(() => {});
+    pipeline = await startLocalPipeline({
+      storeDir: join(tmp, 'store'),
+      workers: 2,
+      inputRoots: [tmp],
+      builtHandlers: true,
+      output: () => {},
+    });
+  });
+  after(async () => {
+    await Promise.all(envs.map((e) => e.close()));
+    await pipeline?.close();
+  });
+
+  it('each is under 2 MB zipped', () => {
+    for (const name of JOB_LAMBDAS)
+      assert.ok(sizes[name]! > 0 && sizes[name]! < 2 * 1024 * 1024, `${name}: ${sizes[name]}`);
+  });
+
+  it('the built worker and reduce functions run a job fed by event-source mappings', async () => {
+    const corpus = join(tmp, 'corpus.jsonl');
+    writeFileSync(
+      corpus,
+      syntheticDocs(2600)
+        .map((d) => JSON.stringify(d))
+        .join('\n') + '\n',
+    );
+    const { job } = await pipeline.service.submit({
+      kind: 'build-index',
+      corpus: pathToFileURL(corpus).href,
+      chunkMb: 1,
+    });
+    const done = await waitForJob(pipeline.service, job.id);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal(done.result?.docs, 2600);
+    assert.ok(pipeline.mappings.task.stats.invocations >= 2);
+  });
+
+  it('each refuses an event that is not its own, naming what it got; the API answers API Gateway events', async () => {
+    for (const name of ['jobs-worker', 'jobs-coordinator', 'jobs-reduce']) {
+      const fn = load(name);
+      await assert.rejects(
+        fn.invoke(v2('GET', '/jobs') as never),
+        /refusing an API Gateway request \(payload 2\.0\): this function is fed by an SQS event-source mapping/,
+        name,
+      );
+      for (const t of OTHER_TRIGGERS.filter((t) => t.name !== 'SQS'))
+        await assert.rejects(fn.invoke(t.event as never), t.names, `${name}: ${t.name}`);
+    }
+    const api = load('jobs-api');
+    await assert.rejects(api.invoke(sqsEvent as never), /refusing an SQS event/);
+    const list = (await api.invoke(v2('GET', '/jobs') as never)) as {
+      statusCode: number;
+      body: string;
+    };
+    assert.equal(list.statusCode, 200, list.body);
+    assert.ok(Array.isArray((JSON.parse(list.body) as { jobs: JobStatusView[] }).jobs));
+    const bad = (await api.invoke(
+      v2(
+        'POST',
+        '/jobs',
+        '',
+        JSON.stringify({ kind: 'build-index', corpus: 'file:///etc/hostname' }),
+      ) as never,
+    )) as { statusCode: number; headers: Record<string, string>; body: string };
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.headers['content-type']!, /problem\+json/);
+    const search = (await api.invoke(v2('GET', '/search', 'q=x') as never)) as {
+      statusCode: number;
+    };
+    assert.equal(search.statusCode, 503, 'the jobs function has no index');
+  });
+
+  it('a malformed task message goes to the dead-letter queue, not into a job', async () => {
+    const worker = load('jobs-worker');
+    const record = (body: string) => ({ ...sqsEvent.Records[0]!, messageId: 'm-1', body });
+    for (const body of [
+      'not json',
+      '{"v":1,"type":"task","job":"../etc","task":0,"generation":0}',
+      '{"v":2}',
+    ]) {
+      const r = (await worker.invoke({ Records: [record(body)] } as never)) as {
+        batchItemFailures: unknown[];
+      };
+      assert.deepEqual(r.batchItemFailures, [{ itemIdentifier: 'm-1' }], body);
+    }
+  });
+});
