@@ -171,14 +171,23 @@ export class HttpJobsApi implements JobsApi {
     return (await this.#call('POST', `/jobs/${encodeURIComponent(id)}/retry`)).body as RetryOutcome;
   }
 
-  async #call(
-    method: string,
-    route: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: unknown }> {
-    let res: Response;
+  async file(id: string, name: string): Promise<Uint8Array> {
+    const route = `/jobs/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`;
+    const res = await this.#fetch('GET', route);
+    if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    const text = await res.text();
+    let detail: string | undefined;
     try {
-      res = await fetch(`${this.base}${route}`, {
+      detail = (JSON.parse(text) as { detail?: string }).detail;
+    } catch {
+      detail = undefined;
+    }
+    throw new CliError(detail ?? `GET ${route} answered ${res.status}: ${text.slice(0, 200)}`);
+  }
+
+  async #fetch(method: string, route: string, body?: unknown): Promise<Response> {
+    try {
+      return await fetch(`${this.base}${route}`, {
         method,
         ...(body !== undefined
           ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
@@ -191,6 +200,14 @@ export class HttpJobsApi implements JobsApi {
         `cannot reach ${this.base} (${cause}); is a server with the jobs API running there (sir serve --store DIR)?`,
       );
     }
+  }
+
+  async #call(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const res = await this.#fetch(method, route, body);
     const text = await res.text();
     let parsed: unknown;
     try {

@@ -1,10 +1,19 @@
 /**
  * What an evaluate job answers (`result` of `GET /jobs/{id}`, `jobs/<id>/result.json`): the
- * comparison table, the best configuration per ranker with how it was chosen, and where the run
- * files and per-query measures are (keys relative to the job's folder, `jobs/<id>/`, served at
- * `GET /jobs/{id}/files/{path}`). Read by `sir jobs status` and the page's jobs view.
+ * comparison table, the best configuration per ranker with how it was chosen, and the names of
+ * the run files and per-query measures (in `jobs/<id>/files/`, served at
+ * `GET /jobs/{id}/files/{name}`). Read by `sir jobs status` and the page's jobs view.
  */
 import type { ComparisonRow, FoldChoice } from '../../eval/index.js';
+import { keys } from '../keys.js';
+
+/** A result file's name: letters, digits and `._=-` (configuration ids with `_` for spaces). */
+export const RESULT_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._=-]{0,200}$/;
+
+/** Where a job's result file `name` is kept in the results bucket. */
+export function resultFileKey(job: string, name: string): string {
+  return `${keys.job(job)}files/${name}`;
+}
 
 export interface EvaluateResult {
   kind: 'evaluate';
@@ -14,7 +23,8 @@ export interface EvaluateResult {
   metrics: string[];
   /** The baseline's configuration id. */
   baseline: string;
-  /** One row per configuration (grid order; the baseline last when no run has it). */
+  /** One row per configuration (grid order; the baseline last when no run has it), with the name
+   * of its TREC run file. */
   table: Array<ComparisonRow & { runFile: string }>;
   /**
    * The best configuration per ranker on the TEST set by `metric` (the tuning metric, else the
@@ -23,7 +33,7 @@ export interface EvaluateResult {
   bestOnTest: Array<{ ranker: string; configuration: string; metric: string; value: number }>;
   tuning: TuningResult | null;
   randomisation: { trials: number; seed: number };
-  /** Per query and configuration, one JSON object a line: `{configuration, query, ...measures}`. */
+  /** Name of the per-query measures: one JSON object a line, `{configuration, query, ...measures}`. */
   perQueryFile: string;
   /** Test-set cells (configuration × shard) that an earlier job had already computed. */
   cells: { total: number; reused: number };
