@@ -1,7 +1,8 @@
 /**
  * How `sir jobs status` prints an evaluate job's result in the terminal: the table (each measure's
  * mean, ▲/▼ where the randomisation test, Holm-corrected, says p < 0.05 against the baseline; then
- * for the first measure the difference, both tests' Holm-corrected p-values and wins/losses), the
+ * for the first measure the difference, both tests' p-values raw and Holm-corrected, and
+ * wins/losses), the
  * best configuration per ranker, and the tuning — saying on what each number was chosen.
  */
 import { measureByName, REPORT_DECIMALS } from '../eval/index.js';
@@ -21,8 +22,8 @@ export function formatEvaluation(result: EvaluateResult): string {
     'configuration',
     label(first),
     `Δ ${label(first)}`,
-    'p t-test',
-    'p rand.',
+    'p t-test (Holm)',
+    'p rand. (Holm)',
     'wins/losses',
     ...others.map(label),
   ];
@@ -38,8 +39,8 @@ export function formatEvaluation(result: EvaluateResult): string {
       row.configuration + (row.baseline ? ' (baseline)' : ''),
       fixed(row.mean[first]!) + mark(first),
       v ? signed(v.delta) : '',
-      v ? p(v.tTestPHolm) : '',
-      v ? p(v.randomisationPHolm) : '',
+      v ? `${p(v.tTestP)} (${p(v.tTestPHolm)})` : '',
+      v ? `${p(v.randomisationP)} (${p(v.randomisationPHolm)})` : '',
       v ? `${v.wins}/${v.losses}` : '',
       ...others.map((m) => fixed(row.mean[m]!) + mark(m)),
     ];
@@ -47,7 +48,7 @@ export function formatEvaluation(result: EvaluateResult): string {
   const lines = [
     `${result.table.length} configurations on ${result.queries} test queries; baseline ${result.baseline}`,
     ...align([header, ...rows]),
-    `p-values: paired t-test and randomisation test (${result.randomisation.trials} trials, seed ${result.randomisation.seed}), Holm–Bonferroni-corrected over the ${result.table.length - 1} configurations compared; ▲/▼: randomisation p < ${ALPHA}.`,
+    `p-values of ${label(first)} against the baseline: paired t-test and randomisation test (${result.randomisation.trials} trials, seed ${result.randomisation.seed}), raw and (Holm–Bonferroni-corrected over the ${result.table.length - 1} configurations compared); ▲/▼: corrected randomisation p < ${ALPHA}.`,
     '',
     'best per ranker on the test set itself (chosen by peeking at the test queries):',
     ...result.bestOnTest.map(

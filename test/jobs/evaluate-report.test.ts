@@ -51,7 +51,7 @@ function result(): EvaluateResult {
     queries: QUERIES.length,
     metrics,
     baseline: 'bm25 k1=0.9 b=0.4',
-    table: table.map((r) => ({ ...r, runFile: `runs/${configurationSlug(r.configuration)}.trec` })),
+    table: table.map((r) => ({ ...r, runFile: `${configurationSlug(r.configuration)}.trec` })),
     bestOnTest: [
       { ranker: 'bm25', configuration: 'bm25 k1=1.2 b=0.75', metric: 'ndcg_cut_10', value: 0.6 },
     ],
@@ -86,7 +86,7 @@ describe('jobs/evaluate: the table and the figures', () => {
     assert.match(lines[0]!, /^7 configurations on 40 test queries; baseline bm25 k1=0\.9 b=0\.4$/);
     assert.match(
       lines[1]!,
-      /^configuration\s+nDCG@10\s+Δ nDCG@10\s+p t-test\s+p rand\.\s+wins\/losses\s+MAP$/,
+      /^configuration\s+nDCG@10\s+Δ nDCG@10\s+p t-test \(Holm\)\s+p rand\. \(Holm\)\s+wins\/losses\s+MAP$/,
     );
     assert.match(text, /bm25 k1=0\.9 b=0\.4 \(baseline\)/);
     // dirichlet mu=2000 is +6/50 on 30 queries and -0.01 on 10: clearly better.
