@@ -95,7 +95,7 @@ export function jobsViewPage(assetVersion: string, measures: readonly string[]):
     <div id="result" hidden>
       <p id="result-summary"></p>
       <table id="table" aria-describedby="table-help"><thead></thead><tbody></tbody></table>
-      <p id="table-help" class="muted">Click a column to sort. p-values are Holm–Bonferroni-corrected against the baseline; ▲/▼: randomisation test p &lt; 0.05.</p>
+      <p id="table-help" class="muted">Click a column to sort. p-values against the baseline, raw and (Holm–Bonferroni-corrected); ▲/▼: corrected randomisation test p &lt; 0.05.</p>
       <div id="tuning"></div>
       <h2>Plots</h2>
       <label><span>Measure</span><select id="figure-metric"></select></label>

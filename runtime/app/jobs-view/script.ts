@@ -90,6 +90,7 @@ export const JOBS_VIEW_JS = `(() => {
       if (job.error) $('job-error').textContent = job.error.message;
       if (job.status === 'succeeded' && job.result && job.result.kind === 'evaluate') await showResult(id, job.result);
       if (job.status === 'queued' || job.status === 'running') polling = setTimeout(() => openJob(id), 1000);
+      else listJobs();
     } catch (err) {
       $('job-error').textContent = 'Error: ' + err.message;
     }
@@ -102,8 +103,8 @@ export const JOBS_VIEW_JS = `(() => {
       { label: 'configuration', get: (r) => r.configuration, text: (r) => r.configuration + (r.baseline ? ' (baseline)' : '') },
       { label: first, get: (r) => r.mean[first], text: (r) => fixed(r.mean[first]), mark: first },
       { label: 'Δ ' + first, get: (r) => (vs(r, first) ? vs(r, first).delta : 0), text: (r) => (vs(r, first) ? (vs(r, first).delta >= 0 ? '+' : '') + fixed(vs(r, first).delta) : '') },
-      { label: 'p t-test', get: (r) => (vs(r, first) ? vs(r, first).tTestPHolm : null), text: (r) => (vs(r, first) ? pv(vs(r, first).tTestPHolm) : '') },
-      { label: 'p rand.', get: (r) => (vs(r, first) ? vs(r, first).randomisationPHolm : null), text: (r) => (vs(r, first) ? pv(vs(r, first).randomisationPHolm) : '') },
+      { label: 'p t-test (Holm)', get: (r) => (vs(r, first) ? vs(r, first).tTestP : null), text: (r) => (vs(r, first) ? pv(vs(r, first).tTestP) + ' (' + pv(vs(r, first).tTestPHolm) + ')' : '') },
+      { label: 'p rand. (Holm)', get: (r) => (vs(r, first) ? vs(r, first).randomisationP : null), text: (r) => (vs(r, first) ? pv(vs(r, first).randomisationP) + ' (' + pv(vs(r, first).randomisationPHolm) + ')' : '') },
       { label: 'wins/losses', get: (r) => (vs(r, first) ? vs(r, first).wins - vs(r, first).losses : 0), text: (r) => (vs(r, first) ? vs(r, first).wins + '/' + vs(r, first).losses : '') },
       ...others.map((m) => ({ label: m, get: (r) => r.mean[m], text: (r) => fixed(r.mean[m]), mark: m })),
     ];
