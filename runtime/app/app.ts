@@ -27,7 +27,7 @@ import {
   DocumentSchema,
   HealthSchema,
   MAX_BODY_BYTES,
-  ProblemSchema,
+  problemResponse,
   SearchBodySchema,
   SearchQuerySchema,
   SearchResponseSchema,
@@ -62,10 +62,6 @@ export interface AppOptions {
 /** The default `unpublishedHint`. */
 export const PUBLISH_HINT = 'run sir publish --store DIR --index BUILT';
 
-const problemResponse = (description: string) => ({
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-  description,
-});
 const errorResponses = {
   400: problemResponse('Invalid input; `errors` names each field and its accepted range'),
   503: problemResponse('No index is loaded'),

@@ -16,13 +16,10 @@ import {
 } from '../jobs/contract.js';
 import { MEASURES } from '../eval/index.js';
 import { Problem } from './problem.js';
-import { ProblemSchema } from './schemas.js';
+import { problemResponse } from './schemas.js';
 import { type FieldVocabulary, zodProblem } from './zod-problem.js';
 
-const problem = (description: string) => ({
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-  description,
-});
+const problem = problemResponse;
 
 const Params = z.object({
   id: z

@@ -25,13 +25,10 @@ import {
 import { MAX_WINDOW, RANKERS } from '../engine/index.js';
 import { mountJobResults } from './jobs-results.js';
 import { Problem } from './problem.js';
-import { ProblemSchema } from './schemas.js';
+import { problemResponse } from './schemas.js';
 import { type FieldVocabulary, zodProblem } from './zod-problem.js';
 
-const problem = (description: string) => ({
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-  description,
-});
+const problem = problemResponse;
 const json = <T>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,

@@ -10,20 +10,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../fixtures/chromium.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
-import { CHROMIUM, requireChromium } from '../fixtures/external.js';
-import { type Child, sirChild } from '../fixtures/sir.js';
+import { requireChromium } from '../fixtures/external.js';
+import { type Child, sirChild, sirRun } from '../fixtures/sir.js';
 
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
-async function run(args: string[]): Promise<{ code: number | null; out: string; stdout: string }> {
-  const c = sirChild(args);
-  let stdout = '';
-  c.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await c.exit;
-  return { code, out: c.output(), stdout };
-}
+const run = sirRun;
 
 describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a real browser', function () {
   this.timeout(240_000);
@@ -36,6 +31,19 @@ describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a 
   let jobId: string;
   const violations: string[] = []; // CSP violations and uncaught page errors
   const outside: string[] = [];
+
+  /** `sir jobs submit eval` of the live version on the test's queries and judgements. */
+  const submitEval = () => [
+    'jobs',
+    'submit',
+    'eval',
+    '--index',
+    'live',
+    '--queries',
+    join(tmp, 'queries.tsv'),
+    '--qrels',
+    join(tmp, 'qrels.tsv'),
+  ];
 
   before(async () => {
     writeFileSync(join(tmp, 'corpus.jsonl'), docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
@@ -72,15 +80,7 @@ describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a 
 
   it('sir jobs submit eval --watch runs the grid and prints the table', async () => {
     const r = await run([
-      'jobs',
-      'submit',
-      'eval',
-      '--index',
-      'live',
-      '--queries',
-      join(tmp, 'queries.tsv'),
-      '--qrels',
-      join(tmp, 'qrels.tsv'),
+      ...submitEval(),
       '--run',
       'bm25 k1=0.6,0.9,1.2 b=0.3,0.4,0.75',
       '--run',
@@ -123,21 +123,7 @@ describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a 
       readFileSync(join(out, 'runs', 'dirichlet_mu=500.trec'), 'utf8'),
       /^q0 Q0 doc-\d+ 1 /,
     );
-    const bad = await run([
-      'jobs',
-      'submit',
-      'eval',
-      '--index',
-      'live',
-      '--queries',
-      join(tmp, 'queries.tsv'),
-      '--qrels',
-      join(tmp, 'qrels.tsv'),
-      '--run',
-      'bm25 b=2',
-      '--api',
-      url,
-    ]);
+    const bad = await run([...submitEval(), '--run', 'bm25 b=2', '--api', url]);
     assert.equal(bad.code, 1);
     assert.match(
       bad.out,
@@ -179,16 +165,7 @@ describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a 
     before(async function () {
       requireChromium(this);
       mkdirSync(SHOTS, { recursive: true });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       // Chromium reports a CSP violation on the console ("Refused to ..."); the page's expected
       // 400 (a bad grid submitted from the form) is a console error too, and is not one.

@@ -10,7 +10,7 @@ import {
   testConfigurations,
   type EvaluateInput,
 } from '../../runtime/jobs/evaluate/request.js';
-import { configurationId } from '../../runtime/eval/index.js';
+import { configurationId, MEASURES } from '../../runtime/eval/index.js';
 import type { InputRef } from '../../runtime/jobs/inputs.js';
 
 const base = {
@@ -44,14 +44,11 @@ const refuses = (extra: Record<string, unknown>, field: string, message: RegExp)
 describe('jobs/evaluate: the request', () => {
   it("fills the issue's defaults: every measure, k 1000, bm25's defaults as baseline", () => {
     const r = canonical();
-    assert.deepEqual(r.metrics, [
-      'ndcg_cut_10',
-      'map',
-      'P_10',
-      'recall_100',
-      'recall_1000',
-      'recip_rank',
-    ]);
+    // Every measure, in report order (test/eval/report.test.ts pins the names themselves).
+    assert.deepEqual(
+      r.metrics,
+      MEASURES.map((m) => m.trecName),
+    );
     assert.equal(r.k, 1000);
     assert.equal(configurationId(r.baseline), 'bm25 k1=0.9 b=0.4');
     assert.equal(r.tune, null);
