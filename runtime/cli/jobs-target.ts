@@ -149,6 +149,10 @@ async function stackOutputs(
   return out as StackJobOutputs;
 }
 
+/** Times a busy server's GET is asked again, and the longest wait between (seconds). */
+const BUSY_RETRIES = 10;
+const MAX_BUSY_WAIT_S = 10;
+
 /** The jobs API over HTTP: problem+json answers become `CliError`s carrying their detail. */
 export class HttpJobsApi implements JobsApi {
   constructor(readonly base: string) {}
@@ -185,7 +189,23 @@ export class HttpJobsApi implements JobsApi {
     throw new CliError(detail ?? `GET ${route} answered ${res.status}: ${text.slice(0, 200)}`);
   }
 
+  /**
+   * One request; a GET the server turned away as busy (503 with `Retry-After`, as `sir serve`'s
+   * request queue does while local workers hold the CPU) is asked again after the time it names,
+   * up to `BUSY_RETRIES` times, so `--watch` outlasts a busy moment. GETs only: they change nothing.
+   */
   async #fetch(method: string, route: string, body?: unknown): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.#fetchOnce(method, route, body);
+      const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
+      if (method !== 'GET' || res.status !== 503 || !(wait >= 0) || attempt >= BUSY_RETRIES)
+        return res;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, Math.min(wait, MAX_BUSY_WAIT_S) * 1000));
+    }
+  }
+
+  async #fetchOnce(method: string, route: string, body?: unknown): Promise<Response> {
     try {
       return await fetch(`${this.base}${route}`, {
         method,
