@@ -141,10 +141,8 @@ const JOB_FIELDS: FieldVocabulary = {
             : path === 'randomisation'
               ? ['trials', 'seed']
               : [
-                  'kind',
-                  'build-index: corpus, chunkMb, analyzer, skipBad, publish',
-                  'evaluate: index, queries, qrels, runs, baseline, metrics, k, tune, shards, randomisation',
-                  'policy',
+                  'kind, corpus, chunkMb, analyzer, skipBad, publish, policy (build-index) or kind',
+                  'index, queries, qrels, runs, baseline, metrics, k, tune, shards, randomisation, policy (evaluate)',
                 ],
 };
 

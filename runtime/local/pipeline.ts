@@ -6,7 +6,7 @@
  * their own execution environments (child processes, started at once and kept warm), the
  * coordinator in this process.
  */
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -122,11 +122,13 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       queues[role] = await createQueue(sqs, role, timeouts[QUEUES[role].consumer]);
 
     // The store is readable too: an evaluation of `live` or a version reads its index file.
+    // (`sir serve` creates the store after the pipeline starts: a missing one is taken as named.)
     const storeDir = path.resolve(o.storeDir);
-    mkdirSync(storeDir, { recursive: true });
-    const roots = [...(o.inputRoots ?? [process.cwd()]), storeDir].map((r) =>
-      realpathSync(path.resolve(r)),
-    );
+    const real = (dir: string) => (existsSync(dir) ? realpathSync(dir) : dir);
+    const roots = [
+      ...(o.inputRoots ?? [process.cwd()]).map((r) => realpathSync(path.resolve(r))),
+      real(storeDir),
+    ];
     const env: Record<string, string> = {
       [JOBS_ENV.region]: aws.region,
       [JOBS_ENV.endpoint]: aws.endpoint,
