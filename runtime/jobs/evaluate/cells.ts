@@ -6,6 +6,8 @@
  *
  *     cache/eval/<cell>.json   the cell's per-query measures (written last: the cell is done)
  *     cache/eval/<cell>.trec   its partial TREC run file
+ *     jobs/<id>/cells/<t>.*    task t's copy of its cell, which the reduce step reads: it may read
+ *                              only the job's folder (least privilege), never the cache
  *
  * Shard `s` of `S` holds the judged queries at positions [⌊s·n/S⌋, ⌊(s+1)·n/S⌋) of the query file,
  * so the shards' run files concatenated in order are `sir run`'s file.
@@ -13,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { configurationId, type Configuration } from '../../eval/index.js';
 import { canonicalJson } from '../canonical-json.js';
-import { CACHE_PREFIX } from '../keys.js';
+import { CACHE_PREFIX, keys } from '../keys.js';
 import type { EngineVersion } from '../job-record.js';
 import type { InputRef } from '../inputs.js';
 import { type EvaluateRequest, testConfigurations, tuningConfigurations } from './request.js';
@@ -92,7 +94,14 @@ export function cellKey(
     .slice(0, 40);
 }
 
+/** A cell's outputs, filed by content for any later job. */
 export const cellKeys = {
   metrics: (cell: string) => `${CACHE_PREFIX}eval/${cell}.json`,
   run: (cell: string) => `${CACHE_PREFIX}eval/${cell}.trec`,
+};
+
+/** Task t's copy of its cell in the job's own folder: all the reduce step reads (and may read). */
+export const taskCellKeys = {
+  metrics: (job: string, task: number) => `${keys.job(job)}cells/${task}.json`,
+  run: (job: string, task: number) => `${keys.job(job)}cells/${task}.trec`,
 };

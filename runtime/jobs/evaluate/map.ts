@@ -27,8 +27,16 @@ import type { JobsContext } from '../context.js';
 import { InputChangedError, type InputRef, readChunk } from '../inputs.js';
 import type { JobRecord } from '../job-record.js';
 import { PermanentTaskError, type TaskRecord } from '../kind.js';
-import { exists, putBytes, putJson } from '../objects.js';
-import { cellKey, cellKeys, cellOfTask, INPUT, type QuerySet, shardRange } from './cells.js';
+import { copyObject, exists, putBytes, putJson } from '../objects.js';
+import {
+  cellKey,
+  cellKeys,
+  cellOfTask,
+  INPUT,
+  type QuerySet,
+  shardRange,
+  taskCellKeys,
+} from './cells.js';
 import type { EvaluateRequest } from './request.js';
 
 /** What `cache/eval/<cell>.json` holds. */
@@ -135,7 +143,15 @@ export async function runEvaluateTask(
     cell: key,
     queries: to - from,
   });
-  if (await exists(ctx, cellKeys.metrics(key))) return record(true);
+  const mine = { run: taskCellKeys.run(job.id, t), metrics: taskCellKeys.metrics(job.id, t) };
+  // Done before, by any job: copy it into this job's folder (a cache entry that lost its run
+  // file, or expired between the two copies, is computed again).
+  if (
+    (await exists(ctx, cellKeys.metrics(key))) &&
+    (await copyObject(ctx, cellKeys.run(key), mine.run)) &&
+    (await copyObject(ctx, cellKeys.metrics(key), mine.metrics))
+  )
+    return record(true);
 
   const shard = set.queries.slice(from, to);
   const index = await indexOf(ctx, inputs[INPUT.index]!);
@@ -155,7 +171,7 @@ export async function runEvaluateTask(
     query: q.id,
     ...byTrecName(evaluateQuery(run.get(q.id) ?? [], set.qrels.get(q.id)!, q.id)),
   }));
-  await putBytes(ctx, cellKeys.run(key), Buffer.from(formatRun(run, runTag(id)), 'utf8'));
+  await putBytes(ctx, mine.run, Buffer.from(formatRun(run, runTag(id)), 'utf8'));
   const metrics: CellMetrics = {
     configuration: id,
     set: cell.set,
@@ -163,7 +179,10 @@ export async function runEvaluateTask(
     perQuery,
     ...(cell.shard === 0 ? { qrelsOrder: [...set.qrels.keys()] } : {}),
   };
-  await putJson(ctx, cellKeys.metrics(key), metrics);
+  await putJson(ctx, mine.metrics, metrics);
+  // Filed for later jobs; the measures last, as they mark the cell done.
+  await copyObject(ctx, mine.run, cellKeys.run(key));
+  await copyObject(ctx, mine.metrics, cellKeys.metrics(key));
   return record(false);
 }
 

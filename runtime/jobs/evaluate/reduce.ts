@@ -25,7 +25,7 @@ import {
 import type { JobsContext } from '../context.js';
 import type { JobRecord } from '../job-record.js';
 import { getBytes, getJson, putBytes } from '../objects.js';
-import { cellKeys, type QuerySet } from './cells.js';
+import { type QuerySet, taskCellKeys } from './cells.js';
 import type { CellMetrics, EvaluateTaskRecord } from './map.js';
 import type { EvaluateRequest } from './request.js';
 import { testConfigurations } from './request.js';
@@ -39,6 +39,7 @@ interface Assembled {
 
 async function assemble(
   ctx: JobsContext,
+  job: string,
   records: EvaluateTaskRecord[],
   withRun: boolean,
 ): Promise<Assembled> {
@@ -47,11 +48,12 @@ async function assemble(
   let order: string[] | undefined;
   const runs: Uint8Array[] = [];
   for (const r of shards) {
-    const cell = (await getJson<CellMetrics>(ctx, cellKeys.metrics(r.cell)))?.value;
-    if (cell === undefined) throw new Error(`the cell ${r.cell} of task ${r.task} has no measures`);
+    const cell = (await getJson<CellMetrics>(ctx, taskCellKeys.metrics(job, r.task)))?.value;
+    if (cell === undefined)
+      throw new Error(`task ${r.task} (cell ${r.cell}) left no measures in the job's folder`);
     for (const { query, ...measures } of cell.perQuery) byQuery.set(query, fromTrecNames(measures));
     if (cell.qrelsOrder) order = cell.qrelsOrder;
-    if (withRun) runs.push(await getBytes(ctx, cellKeys.run(r.cell)));
+    if (withRun) runs.push(await getBytes(ctx, taskCellKeys.run(job, r.task)));
   }
   if (order === undefined)
     throw new Error(`shard 0 of ${shards[0]?.configuration} has no qrels order`);
@@ -83,7 +85,7 @@ export async function reduceEvaluate(
   const jsonl: string[] = [];
   for (const c of testConfigurations(request)) {
     const id = configurationId(c);
-    const { perQuery, run } = await assemble(ctx, testCells.get(id) ?? [], true);
+    const { perQuery, run } = await assemble(ctx, job.id, testCells.get(id) ?? [], true);
     const file = `${configurationSlug(id)}.trec`;
     await putBytes(ctx, resultFileKey(job.id, file), run!);
     runFiles.set(id, file);
@@ -138,7 +140,7 @@ export async function reduceEvaluate(
       const cells: TuningCell[] = [];
       let tuningQueries = 0;
       for (const s of candidates) {
-        const { perQuery } = await assemble(ctx, tuneCells.get(s.id) ?? [], false);
+        const { perQuery } = await assemble(ctx, job.id, tuneCells.get(s.id) ?? [], false);
         tuningQueries = perQuery.size;
         cells.push({ ranker: s.ranker, id: s.id, test: s.perQuery, tuning: perQuery });
       }
