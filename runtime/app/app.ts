@@ -16,6 +16,7 @@ import { jsonLinesLogger, type Logger } from '../log/logger.js';
 import { StoreError, type LoadedIndex } from '../store/index.js';
 import { mountDocs } from './docs.js';
 import { mountJobs } from './jobs.js';
+import { mountJobsView } from './jobs-view/index.js';
 import { emitSearchMetrics } from './observe.js';
 import { searchPage } from './page.js';
 import { malformedUrlProblem } from './percent-encoding.js';
@@ -26,7 +27,7 @@ import {
   DocumentSchema,
   HealthSchema,
   MAX_BODY_BYTES,
-  ProblemSchema,
+  problemResponse,
   SearchBodySchema,
   SearchQuerySchema,
   SearchResponseSchema,
@@ -61,10 +62,6 @@ export interface AppOptions {
 /** The default `unpublishedHint`. */
 export const PUBLISH_HINT = 'run sir publish --store DIR --index BUILT';
 
-const problemResponse = (description: string) => ({
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-  description,
-});
 const errorResponses = {
   400: problemResponse('Invalid input; `errors` names each field and its accepted range'),
   503: problemResponse('No index is loaded'),
@@ -135,6 +132,8 @@ const ROUTE_METHODS: Array<[RegExp, string[]]> = [
   [/^\/jobs\/?$/, ['GET', 'HEAD', 'POST', 'OPTIONS']],
   [/^\/jobs\/[^/]+$/, ['GET', 'HEAD', 'OPTIONS']],
   [/^\/jobs\/[^/]+\/retry$/, ['POST', 'OPTIONS']],
+  [/^\/jobs\/[^/]+\/(files|figures)(\/[^/]+)?$/, ['GET', 'HEAD', 'OPTIONS']],
+  [/^\/jobs-view(\/[^/]+)?$/, ['GET', 'HEAD', 'OPTIONS']],
 ];
 
 /** Routes that take a JSON body: at most `MAX_BODY_BYTES`, `content-type: application/json`. */
@@ -282,6 +281,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   });
   mountJobs(app, options.jobs);
+  mountJobsView(app);
   mountDocs(app, 'serverless-ir API');
   app.get('/', (c) => c.html(searchPage()));
 

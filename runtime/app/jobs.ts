@@ -11,6 +11,8 @@ import {
   JobRequestSchema,
   KIND_NAMES,
   MAX_CHUNK_MB,
+  MAX_SHARDS,
+  MEASURE_NAMES,
   MAX_LIST_LIMIT,
 } from '../jobs/contract.js';
 import {
@@ -20,14 +22,13 @@ import {
   JobStatusSchema,
   RetrySchema,
 } from './jobs-schemas.js';
+import { MAX_WINDOW, RANKERS } from '../engine/index.js';
+import { mountJobResults } from './jobs-results.js';
 import { Problem } from './problem.js';
-import { ProblemSchema } from './schemas.js';
+import { problemResponse } from './schemas.js';
 import { type FieldVocabulary, zodProblem } from './zod-problem.js';
 
-const problem = (description: string) => ({
-  content: { 'application/problem+json': { schema: ProblemSchema } },
-  description,
-});
+const problem = problemResponse;
 const json = <T>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
   description,
@@ -111,16 +112,42 @@ const JOB_FIELDS: FieldVocabulary = {
     backlog: 'an integer ≥ 1 (waiting task messages)',
     id: 'a job id such as build-0123456789abcdef01234567',
     limit: `an integer from 1 to ${MAX_LIST_LIMIT}`,
+    index: '"live", a version id, or a built index URL (s3://... or file:///...)',
+    queries: 'a query file URL (BEIR queries.jsonl or TSV id<TAB>text)',
+    qrels: 'a judgements URL (BEIR TSV or TREC qrels)',
+    runs: 'an array of {"ranker": NAME, "grid": {PARAMETER: [VALUES]}}',
+    ranker: `a ranker name (${RANKERS.join(', ')})`,
+    grid: 'an object of parameter → array of numbers',
+    params: 'an object of parameter → number',
+    metrics: `an array of trec_eval names (${MEASURE_NAMES.join(', ')})`,
+    metric: `a trec_eval name (${MEASURE_NAMES.join(', ')})`,
+    k: `an integer from 1 to ${MAX_WINDOW} (hits per query)`,
+    folds: 'an integer from 2 to 100',
+    shards: `an integer from 1 to ${MAX_SHARDS} (query shards per configuration)`,
+    trials: 'an integer from 1 to 1000000',
+    seed: 'an integer from 0 to 4294967295',
   },
   fieldsAt: (path) =>
     path === 'analyzer'
       ? ['fields', 'fieldMode', 'stemmer', 'stopwords', 'norms']
       : path === 'policy'
         ? ['name', 'm (StaticProportional)', 'backlog (QueueDepth)']
-        : ['kind', 'corpus', 'chunkMb', 'analyzer', 'skipBad', 'publish', 'policy'],
+        : path === 'tune'
+          ? ['metric', 'queries and qrels (a tuning set)', 'folds (cross-validation)']
+          : path === 'baseline' || /^runs\.\d+$/.test(path)
+            ? path === 'baseline'
+              ? ['ranker', 'params']
+              : ['ranker', 'grid']
+            : path === 'randomisation'
+              ? ['trials', 'seed']
+              : [
+                  'kind, corpus, chunkMb, analyzer, skipBad, publish, policy (build-index) or kind',
+                  'index, queries, qrels, runs, baseline, metrics, k, tune, shards, randomisation, policy (evaluate)',
+                ],
 };
 
 export function mountJobs(app: OpenAPIHono, jobs: JobsApi | undefined): void {
+  // (mountJobResults below adds an evaluation's files and figures with the same translation.)
   const call = async <T>(fn: (api: JobsApi) => Promise<T>): Promise<T> => {
     if (jobs === undefined)
       throw new Problem(
@@ -179,4 +206,5 @@ export function mountJobs(app: OpenAPIHono, jobs: JobsApi | undefined): void {
     },
     hook,
   );
+  mountJobResults(app, call);
 }

@@ -225,6 +225,12 @@ export const ProblemSchema = z
   })
   .openapi('Problem');
 
+/** An OpenAPI response of problem details, for a route's error statuses. */
+export const problemResponse = (description: string) => ({
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+  description,
+});
+
 export const HealthSchema = z
   .object({
     status: z.string(),

@@ -2,7 +2,7 @@
  * How `sir jobs` shows a job: a few aligned lines (or its JSON), and a live progress bar of its
  * tasks while it runs (`--watch`).
  */
-import type { JobsApi, JobStatusView } from '../jobs/index.js';
+import { BUILD_INDEX, type JobsApi, type JobStatusView } from '../jobs/index.js';
 import type { CliIO } from './command.js';
 import { formatBytes, ProgressBar } from './progress.js';
 
@@ -32,7 +32,8 @@ export function describeJob(job: JobStatusView): string {
     published?: { version: string; previous?: string; alreadyLive?: boolean };
     output?: { index: string };
   } | null;
-  if (r) {
+  // An evaluation's result is its table, printed after these lines by `sir jobs`.
+  if (r && job.kind === BUILD_INDEX) {
     const where = r.published
       ? `published as version ${r.published.version}${r.published.previous ? ` (was ${r.published.previous})` : ''}`
       : r.output

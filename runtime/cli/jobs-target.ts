@@ -149,6 +149,10 @@ async function stackOutputs(
   return out as StackJobOutputs;
 }
 
+/** Times a busy server's GET is asked again, and the longest wait between (seconds). */
+const BUSY_RETRIES = 10;
+const MAX_BUSY_WAIT_S = 10;
+
 /** The jobs API over HTTP: problem+json answers become `CliError`s carrying their detail. */
 export class HttpJobsApi implements JobsApi {
   constructor(readonly base: string) {}
@@ -171,14 +175,39 @@ export class HttpJobsApi implements JobsApi {
     return (await this.#call('POST', `/jobs/${encodeURIComponent(id)}/retry`)).body as RetryOutcome;
   }
 
-  async #call(
-    method: string,
-    route: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: unknown }> {
-    let res: Response;
+  async file(id: string, name: string): Promise<Uint8Array> {
+    const route = `/jobs/${encodeURIComponent(id)}/files/${encodeURIComponent(name)}`;
+    const res = await this.#fetch('GET', route);
+    if (res.ok) return new Uint8Array(await res.arrayBuffer());
+    const text = await res.text();
+    let detail: string | undefined;
     try {
-      res = await fetch(`${this.base}${route}`, {
+      detail = (JSON.parse(text) as { detail?: string }).detail;
+    } catch {
+      detail = undefined;
+    }
+    throw new CliError(detail ?? `GET ${route} answered ${res.status}: ${text.slice(0, 200)}`);
+  }
+
+  /**
+   * One request; a GET the server turned away as busy (503 with `Retry-After`, as `sir serve`'s
+   * request queue does while local workers hold the CPU) is asked again after the time it names,
+   * up to `BUSY_RETRIES` times, so `--watch` outlasts a busy moment. GETs only: they change nothing.
+   */
+  async #fetch(method: string, route: string, body?: unknown): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.#fetchOnce(method, route, body);
+      const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
+      if (method !== 'GET' || res.status !== 503 || !(wait >= 0) || attempt >= BUSY_RETRIES)
+        return res;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, Math.min(wait, MAX_BUSY_WAIT_S) * 1000));
+    }
+  }
+
+  async #fetchOnce(method: string, route: string, body?: unknown): Promise<Response> {
+    try {
+      return await fetch(`${this.base}${route}`, {
         method,
         ...(body !== undefined
           ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
@@ -191,6 +220,14 @@ export class HttpJobsApi implements JobsApi {
         `cannot reach ${this.base} (${cause}); is a server with the jobs API running there (sir serve --store DIR)?`,
       );
     }
+  }
+
+  async #call(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const res = await this.#fetch(method, route, body);
     const text = await res.text();
     let parsed: unknown;
     try {

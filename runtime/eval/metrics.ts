@@ -1,6 +1,7 @@
 /**
- * How good is a ranking? nDCG@10, MAP, P@10 and R@100, computed as trec_eval 9.x computes
- * `ndcg_cut.10`, `map`, `P.10` and `recall.100` with its defaults, averaged as with `-c`.
+ * How good is a ranking? nDCG@10, MAP, P@10, R@100, R@1000 and MRR, computed as trec_eval 9.x
+ * computes `ndcg_cut.10`, `map`, `P.10`, `recall.100`, `recall.1000` and `recip_rank` with its
+ * defaults, averaged as with `-c`.
  *
  * Per query (with `relevant` = judged relevance >= 1, trec_eval's default `-l 1`):
  * - the hits are put in trec_eval's order first (`trec-order.ts`: score desc, ties by id desc);
@@ -8,7 +9,10 @@
  * - AP = Σ over relevant hits of (relevant so far / rank) ÷ (number of relevant judgements), over
  *   the whole ranking (no cutoff); 0 when the query has no relevant judgement;
  * - P@10 = relevant hits in the top 10 ÷ 10, even when fewer than 10 documents were returned;
- * - R@100 = relevant hits in the top 100 ÷ number of relevant judgements (0 if there are none);
+ * - R@100 (R@1000) = relevant hits in the top 100 (1000) ÷ number of relevant judgements (0 if
+ *   there are none);
+ * - reciprocal rank = 1 ÷ the rank of the first relevant hit, over the whole ranking; 0 when no
+ *   relevant document was retrieved (trec_eval's `recip_rank`, averaged: MRR);
  * - nDCG@10 = DCG@10 ÷ ideal DCG@10, where gain = the judged relevance value (when > 0) and the
  *   discount of rank r is log2(r + 1); the ideal ranking sorts all judgements with positive
  *   relevance by relevance, best first; 0 when no judgement has positive relevance.
@@ -30,10 +34,12 @@ export const NDCG_CUTOFF = 10;
 export const PRECISION_CUTOFF = 10;
 /** Rank cutoff of recall (trec_eval `recall.100`). */
 export const RECALL_CUTOFF = 100;
+/** Rank cutoff of deep recall (trec_eval `recall.1000`). */
+export const DEEP_RECALL_CUTOFF = 1000;
 /** The lowest judged relevance that counts as relevant (trec_eval `-l 1`, its default). */
 export const RELEVANCE_LEVEL = 1;
 
-/** The four measures of one query, or their mean; each in [0, 1]. */
+/** The measures of one query, or their mean; each in [0, 1]. */
 export interface Metrics {
   /** nDCG@10, trec_eval `ndcg_cut_10`. */
   ndcg10: number;
@@ -43,6 +49,10 @@ export interface Metrics {
   p10: number;
   /** Recall at 100, trec_eval `recall_100`. */
   recall100: number;
+  /** Recall at 1000, trec_eval `recall_1000`. */
+  recall1000: number;
+  /** Reciprocal rank of the first relevant hit, trec_eval `recip_rank` (its mean is MRR). */
+  recipRank: number;
 }
 
 /** Display label and trec_eval name of each measure, in report order. The one list of measure names. */
@@ -51,7 +61,17 @@ export const MEASURES: ReadonlyArray<{ key: keyof Metrics; label: string; trecNa
   { key: 'map', label: 'MAP', trecName: 'map' },
   { key: 'p10', label: 'P@10', trecName: 'P_10' },
   { key: 'recall100', label: 'R@100', trecName: 'recall_100' },
+  { key: 'recall1000', label: 'R@1000', trecName: 'recall_1000' },
+  { key: 'recipRank', label: 'MRR', trecName: 'recip_rank' },
 ];
+
+/** A measure's trec_eval name (`ndcg_cut_10`, `map`, `P_10`, `recall_100`, `recall_1000`, `recip_rank`). */
+export type MeasureName = string;
+
+/** The entry of `MEASURES` with trec_eval name `name`, or undefined. */
+export function measureByName(name: MeasureName): (typeof MEASURES)[number] | undefined {
+  return MEASURES.find((m) => m.trecName === name);
+}
 
 export interface Evaluation {
   /** Every query of the qrels, in qrels order; queries without hits have all-zero metrics. */
@@ -76,15 +96,18 @@ export function evaluate(
       'no judged queries: the qrels are empty, so there is nothing to average',
     );
   const perQuery = new Map<string, Metrics>();
-  const sum = zeroMetrics();
-  for (const [qid, judged] of qrels) {
-    const metrics = evaluateQuery(run.get(qid) ?? [], judged, qid);
-    perQuery.set(qid, metrics);
-    for (const { key } of MEASURES) sum[key] += metrics[key];
-  }
+  for (const [qid, judged] of qrels)
+    perQuery.set(qid, evaluateQuery(run.get(qid) ?? [], judged, qid));
+  return { perQuery, mean: meanMetrics(perQuery), queryCount: qrels.size };
+}
+
+/** The mean of every measure over per-query measures, summed in the map's order (0 when empty). */
+export function meanMetrics(perQuery: ReadonlyMap<string, Metrics>): Metrics {
   const mean = zeroMetrics();
-  for (const { key } of MEASURES) mean[key] = sum[key] / qrels.size;
-  return { perQuery, mean, queryCount: qrels.size };
+  if (perQuery.size === 0) return mean;
+  for (const m of perQuery.values()) for (const { key } of MEASURES) mean[key] += m[key];
+  for (const { key } of MEASURES) mean[key] /= perQuery.size;
+  return mean;
 }
 
 /**
@@ -108,6 +131,8 @@ export function evaluateQuery(
   let precisionSum = 0;
   let relevantInTop10 = 0;
   let relevantInTop100 = 0;
+  let relevantInTop1000 = 0;
+  let firstRelevantRank = 0;
   let dcg = 0;
   ranked.forEach(({ docId }, i) => {
     const rel = judged.get(docId) ?? 0;
@@ -115,8 +140,10 @@ export function evaluateQuery(
     if (rel < RELEVANCE_LEVEL) return;
     relevantSoFar++;
     precisionSum += relevantSoFar / (i + 1);
+    if (firstRelevantRank === 0) firstRelevantRank = i + 1;
     if (i < PRECISION_CUTOFF) relevantInTop10++;
     if (i < RECALL_CUTOFF) relevantInTop100++;
+    if (i < DEEP_RECALL_CUTOFF) relevantInTop1000++;
   });
 
   return {
@@ -124,6 +151,8 @@ export function evaluateQuery(
     map: relevantCount > 0 ? precisionSum / relevantCount : 0,
     p10: relevantInTop10 / PRECISION_CUTOFF,
     recall100: relevantCount > 0 ? relevantInTop100 / relevantCount : 0,
+    recall1000: relevantCount > 0 ? relevantInTop1000 / relevantCount : 0,
+    recipRank: firstRelevantRank > 0 ? 1 / firstRelevantRank : 0,
   };
 }
 
@@ -137,7 +166,7 @@ function normalise(dcg: number, ideal: number): number {
   return ideal > 0 ? dcg / ideal : 0;
 }
 
-/** All four measures at 0: the score of a query with no hits or no relevant judgement. */
+/** Every measure at 0: the score of a query with no hits or no relevant judgement. */
 export function zeroMetrics(): Metrics {
-  return { ndcg10: 0, map: 0, p10: 0, recall100: 0 };
+  return { ndcg10: 0, map: 0, p10: 0, recall100: 0, recall1000: 0, recipRank: 0 };
 }

@@ -9,11 +9,13 @@
  *     MAP       0.6401  map
  *     P@10      0.0903  P_10
  *     R@100     0.9253  recall_100
+ *     R@1000    0.9767  recall_1000
+ *     MRR       0.6506  recip_rank
  *     queries   300
  *
  * JSON keys are trec_eval's measure names, so scripts can compare our output with trec_eval's.
  */
-import { MEASURES, type Evaluation, type Metrics } from './metrics.js';
+import { MEASURES, zeroMetrics, type Evaluation, type Metrics } from './metrics.js';
 
 /** Decimal places in the table (trec_eval prints 4). JSON keeps full precision. */
 export const REPORT_DECIMALS = 4;
@@ -85,8 +87,21 @@ export function evalReportJson(evaluation: Evaluation): EvalReportJson {
   return { queries: evaluation.queryCount, mean: byTrecName(evaluation.mean), perQuery };
 }
 
-function byTrecName(metrics: Metrics): TrecMeasures {
+/** Every measure by its trec_eval name, in report order. */
+export function byTrecName(metrics: Metrics): TrecMeasures {
   const out: TrecMeasures = {};
   for (const { key, trecName } of MEASURES) out[trecName] = metrics[key];
+  return out;
+}
+
+/** The inverse of `byTrecName`; a measure the record lacks is refused, never read as 0. */
+export function fromTrecNames(measures: Readonly<Record<string, unknown>>): Metrics {
+  const out = zeroMetrics();
+  for (const { key, trecName } of MEASURES) {
+    const v = measures[trecName];
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(`measure ${trecName} is missing or not a finite number: ${String(v)}`);
+    out[key] = v;
+  }
   return out;
 }

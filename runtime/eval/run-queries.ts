@@ -82,10 +82,23 @@ export async function readJudgedQueries(
   const queries = await readQueries(queriesFile);
   if (qrelsFile === undefined) return { queries };
   const qrels = await readQrels(qrelsFile);
+  return { queries: judgedQueries(queries, qrels, queriesFile, qrelsFile), qrels };
+}
+
+/**
+ * The queries that `qrels` judges, in query-file order (at least one must be).
+ * @param queriesName and `qrelsName` name the inputs in the error.
+ */
+export function judgedQueries(
+  queries: Query[],
+  qrels: Qrels,
+  queriesName: string,
+  qrelsName: string,
+): Query[] {
   const judged = queries.filter((q) => qrels.has(q.id));
   if (judged.length === 0)
     throw new EvalInputError(
-      `no query of ${queriesFile} is judged in ${qrelsFile}: check that the ids match`,
+      `no query of ${queriesName} is judged in ${qrelsName}: check that the ids match`,
     );
-  return { queries: judged, qrels };
+  return judged;
 }

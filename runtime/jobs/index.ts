@@ -55,6 +55,15 @@ export {
   DEFAULT_CHUNK_MB,
   MAX_CHUNK_MB,
 } from './build-index/index.js';
+export {
+  DEFAULT_SHARDS,
+  EVALUATE,
+  type EvaluateRequest,
+  type EvaluateResult,
+  MAX_SHARDS,
+  type TuningResult,
+} from './evaluate/index.js';
+export { figureNames, parsePerQuery, renderFigure } from './evaluate/figures.js';
 export { type SqsBatchResponse, type SqsEvent, type SqsRecord } from './sqs-events.js';
 export { handleTaskBatch } from './worker.js';
 export { handleControlBatch } from './coordinator.js';

@@ -41,6 +41,11 @@ export interface JobKind<R extends CanonicalRequest = CanonicalRequest> {
   schema: ZodType;
   /** The request with every default filled in. */
   canonical(input: unknown): R;
+  /**
+   * Completes the canonical request with what only the surroundings know, at submission (an
+   * evaluation's `index: "live"` becomes the live version's file); throws `JobError`.
+   */
+  resolve?(ctx: JobsContext, request: R): Promise<R>;
   /** The inputs whose content identifies the job: request field and URL. */
   inputs(request: R): Array<{ field: string; url: string }>;
   /** Checks what the schema cannot (needs the inputs' sizes); throws `JobError`. */

@@ -19,7 +19,9 @@ import { kindOf } from './kinds.js';
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './limits.js';
 import { JobRequestSchema } from './request-schema.js';
 import { JOB_ID_PATTERN } from './messages.js';
-import { exists, listKeys, putJson } from './objects.js';
+import { exists, getBytes, listKeys, putJson } from './objects.js';
+import { RESULT_FILE_NAME, resultFileKey } from './evaluate/result.js';
+import { isNotFound } from '../upload/index.js';
 import { sendControl } from './sqs-events.js';
 import { type JobStatusView, readJobStatus, readQueueView } from './status.js';
 
@@ -41,6 +43,8 @@ export interface JobsApi {
   get(id: string): Promise<JobStatusView>;
   list(limit?: number): Promise<JobStatusView[]>;
   retry(id: string): Promise<RetryOutcome>;
+  /** A file of a job's result (`jobs/<id>/files/<name>`: an evaluation's run files, per-query measures). */
+  file(id: string, name: string): Promise<Uint8Array>;
 }
 
 export class JobsService implements JobsApi {
@@ -54,7 +58,8 @@ export class JobsService implements JobsApi {
       throw new JobError('invalid-request', `${field}: ${issue.message}`, field);
     }
     const kind = kindOf(parsed.data.kind)!;
-    const request = kind.canonical(parsed.data);
+    const canonical = kind.canonical(parsed.data);
+    const request = kind.resolve ? await kind.resolve(this.ctx, canonical) : canonical;
     const inputs = await this.#describeInputs(kind, request);
     kind.validate?.(request, inputs);
     return this.#create(kind, request, inputs);
@@ -106,6 +111,23 @@ export class JobsService implements JobsApi {
       );
     await sendControl(this.ctx, { v: 1, type: 'retry', job: id, generation: job.retries });
     return { job };
+  }
+
+  async file(id: string, name: string): Promise<Uint8Array> {
+    await this.#record(id);
+    if (!RESULT_FILE_NAME.test(name))
+      throw new JobError(
+        'invalid-request',
+        `"${name}" is not a result file name; expected one like per-query.jsonl or bm25_k1=0.9_b=0.4.trec`,
+        'name',
+      );
+    try {
+      return await getBytes(this.ctx, resultFileKey(id, name));
+    } catch (err) {
+      if (isNotFound(err))
+        throw new JobError('not-found', `job ${id} has no result file ${name}`, 'name');
+      throw err;
+    }
   }
 
   async #record(id: string): Promise<JobRecord> {

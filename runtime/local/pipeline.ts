@@ -6,7 +6,7 @@
  * their own execution environments (child processes, started at once and kept warm), the
  * coordinator in this process.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -121,7 +121,14 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
     for (const role of Object.keys(QUEUES) as QueueRole[])
       queues[role] = await createQueue(sqs, role, timeouts[QUEUES[role].consumer]);
 
-    const roots = (o.inputRoots ?? [process.cwd()]).map((r) => realpathSync(path.resolve(r)));
+    // The store is readable too: an evaluation of `live` or a version reads its index file.
+    // (`sir serve` creates the store after the pipeline starts: a missing one is taken as named.)
+    const storeDir = path.resolve(o.storeDir);
+    const real = (dir: string) => (existsSync(dir) ? realpathSync(dir) : dir);
+    const roots = [
+      ...(o.inputRoots ?? [process.cwd()]).map((r) => realpathSync(path.resolve(r))),
+      real(storeDir),
+    ];
     const env: Record<string, string> = {
       [JOBS_ENV.region]: aws.region,
       [JOBS_ENV.endpoint]: aws.endpoint,
@@ -140,7 +147,7 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
     };
     const reduceEnv = {
       ...env,
-      [JOBS_ENV.indexDir]: path.resolve(o.storeDir),
+      [JOBS_ENV.indexDir]: storeDir,
       [JOBS_ENV.sendToSqs]: 'false',
       ...(o.keep !== undefined ? { [JOBS_ENV.keep]: String(o.keep) } : {}),
     };
@@ -192,7 +199,8 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       control: mapping('control', coordinator, 1),
       reduce: mapping('reduce', reducers, 1),
     };
-    const apiCtx = contextFromEnv(env);
+    // The API resolves an evaluation's `index: "live"` through the store.
+    const apiCtx = contextFromEnv({ ...env, [JOBS_ENV.indexDir]: storeDir });
     if (output) apiCtx.log = lineLogger(output);
     return {
       service: new JobsService(apiCtx),

@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import { silentLogger } from '../../runtime/log/logger.js';
-import { CHROMIUM, requireChromium } from '../fixtures/external.js';
+import { launchChromium } from '../fixtures/chromium.js';
+import { requireChromium } from '../fixtures/external.js';
 import { buildFixtureIndex, fixtureDocs } from './helpers.js';
 
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
@@ -39,19 +40,7 @@ describe('app: search page in a real browser', function () {
         resolve();
       });
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   });
 

@@ -6,6 +6,7 @@ import {
   evaluate,
   evaluateQuery,
   trecOrder,
+  zeroMetrics,
   type Metrics,
   type Qrels,
   type Run,
@@ -14,10 +15,10 @@ import {
 
 const EPS = 1e-12;
 
-function assertMetrics(actual: Metrics, expected: Metrics): void {
+function assertMetrics(actual: Metrics, expected: Partial<Metrics>): void {
   for (const key of Object.keys(expected) as (keyof Metrics)[]) {
     assert.ok(
-      Math.abs(actual[key] - expected[key]) < EPS,
+      Math.abs(actual[key] - expected[key]!) < EPS,
       `${key}: got ${actual[key]}, expected ${expected[key]}`,
     );
   }
@@ -169,14 +170,27 @@ describe('eval/metrics', () => {
     });
   });
 
+  it('R@1000 counts relevant documents in the top 1000; MRR is 1 / rank of the first relevant hit', () => {
+    const ranking = Array.from({ length: 1001 }, (_, i) => ({
+      docId: `d${String(i).padStart(4, '0')}`,
+      score: 2000 - i,
+    }));
+    const m = evaluateQuery(ranking, judged({ d0003: 1, d0150: 2, d1000: 1, d0001: 0 }));
+    assertMetrics(m, { recall100: 1 / 3, recall1000: 2 / 3, recipRank: 1 / 4 });
+    // A judged but non-relevant document (rel 0) is not "the first relevant hit".
+    assertMetrics(evaluateQuery(ranking, judged({ d0000: 0 })), { recipRank: 0, recall1000: 0 });
+  });
+
   it('a query with no relevant judgement, or no hits, scores 0 on every measure', () => {
     assertMetrics(evaluateQuery(hits(['a', 1]), judged({ a: 0, b: 0 })), {
       ndcg10: 0,
       map: 0,
       p10: 0,
       recall100: 0,
+      recall1000: 0,
+      recipRank: 0,
     });
-    assertMetrics(evaluateQuery([], judged({ a: 2 })), { ndcg10: 0, map: 0, p10: 0, recall100: 0 });
+    assertMetrics(evaluateQuery([], judged({ a: 2 })), zeroMetrics());
   });
 
   describe('evaluate', () => {

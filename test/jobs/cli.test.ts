@@ -10,14 +10,9 @@ import { join } from 'node:path';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
 import { type Child, sir, sirChild } from '../upload/helpers.js';
+import { sirRun } from '../fixtures/sir.js';
 
-async function run(args: string[]): Promise<{ code: number | null; out: string; stdout: string }> {
-  const c = sirChild(args);
-  let stdout = '';
-  c.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await c.exit;
-  return { code, out: c.output(), stdout };
-}
+const run = sirRun;
 
 describe('sir jobs (processes)', function () {
   this.timeout(180_000);

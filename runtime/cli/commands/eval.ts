@@ -1,4 +1,4 @@
-/** `sir eval --index DIR --queries Q --qrels QRELS`: nDCG@10, MAP, P@10 and R@100 of a ranker. */
+/** `sir eval --index DIR --queries Q --qrels QRELS`: nDCG@10, MAP, P@10, R@100, R@1000 and MRR of a ranker. */
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { openIndexFlag } from '../open-index.js';
 import { rankerFlagHelp } from '../ranker-flags.js';
@@ -13,13 +13,15 @@ import {
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'Evaluate a ranker against relevance judgements (nDCG@10, MAP, P@10, R@100)',
+  summary:
+    'Evaluate a ranker against relevance judgements (nDCG@10, MAP, P@10, R@100, R@1000, MRR)',
   help: `Usage: sir eval --index DIR --queries QUERIES --qrels QRELS [ranker options] [--json] [--run-out FILE]
 
 Runs the judged queries and scores the ranking with trec_eval's semantics: ties broken by
 document id descending, unjudged documents not relevant, judged queries without hits count
-as zero (so do queries left out by --skip-bad). Prints nDCG@10, MAP, P@10 and R@100 averaged
-over the judged queries.
+as zero (so do queries left out by --skip-bad). Prints nDCG@10, MAP, P@10, R@100, R@1000 and
+MRR (trec_eval's ndcg_cut_10, map, P_10, recall_100, recall_1000, recip_rank) averaged over the
+judged queries.
 
 Options:
 ${RUN_FLAGS_HELP}

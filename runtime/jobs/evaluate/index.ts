@@ -1,0 +1,105 @@
+/**
+ * The `evaluate` job kind (issue 13): a ranker × parameter sweep over a judged query set, one map
+ * task per cell (configuration × query shard, cached across jobs by content), one reduce step that
+ * writes the run files and the comparison table with significance tests and tuning.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { INDEX_FILE } from '../../engine/index.js';
+import { isVersionId } from '../../store/index.js';
+import type { JobsContext } from '../context.js';
+import { JobError } from '../job-error.js';
+import type { JobKind } from '../kind.js';
+import { taskCount } from './cells.js';
+import { type EvaluateTaskRecord, runEvaluateTask } from './map.js';
+import { reduceEvaluate } from './reduce.js';
+import {
+  EVALUATE,
+  type EvaluateInput,
+  type EvaluateRequest,
+  EvaluateRequestSchema,
+  canonicalEvaluateRequest,
+} from './request.js';
+
+export const LIVE_INDEX = 'live';
+
+export const evaluateKind: JobKind<EvaluateRequest> = {
+  name: EVALUATE,
+  idPrefix: 'eval',
+  schema: EvaluateRequestSchema,
+  canonical: (input) => canonicalEvaluateRequest(input as EvaluateInput),
+  resolve: resolveIndex,
+  inputs(request) {
+    if (request.indexUrl === undefined)
+      throw new Error('the evaluate request was not resolved: its index has no URL yet');
+    const inputs = [
+      { field: 'index', url: request.indexUrl },
+      { field: 'queries', url: request.queries },
+      { field: 'qrels', url: request.qrels },
+    ];
+    if (request.tune !== null && 'queries' in request.tune)
+      inputs.push(
+        { field: 'tune.queries', url: request.tune.queries },
+        { field: 'tune.qrels', url: request.tune.qrels },
+      );
+    return inputs;
+  },
+  validate(request, inputs) {
+    evaluateKind.inputs(request).forEach(({ field }, i) => {
+      if (inputs[i]!.bytes === 0)
+        throw new JobError('invalid-request', `${field}: ${inputs[i]!.url} is empty`, field);
+    });
+  },
+  taskCount: (request) => taskCount(request),
+  runTask: (ctx, job, task) => runEvaluateTask(ctx, job, task),
+  reduce: (ctx, job, records) => reduceEvaluate(ctx, job, records as EvaluateTaskRecord[]),
+};
+
+/**
+ * Turns `index` into the URL of an index file: `live` and version ids through the store (the
+ * version live NOW is the one evaluated, and its id is recorded), a `file://` folder into its
+ * `index.sir`; `s3://` URLs are taken as they are.
+ */
+async function resolveIndex(ctx: JobsContext, request: EvaluateRequest): Promise<EvaluateRequest> {
+  const { index } = request;
+  if (index === LIVE_INDEX || isVersionId(index)) {
+    if (ctx.store === undefined)
+      throw new JobError(
+        'input-refused',
+        `index: "${index}" names a version of the index store, which this service cannot read; give a built index's URL instead (s3://BUCKET/KEY/index.sir, e.g. a build job's output with "publish": false, or locally file:///PATH)`,
+        'index',
+      );
+    const version = index === LIVE_INDEX ? await ctx.store.current() : index;
+    if (version === undefined)
+      throw new JobError(
+        'input-unreadable',
+        'index: the store has no live version yet; publish one (a build job or `sir publish`) or give a built index URL',
+        'index',
+      );
+    if (!(await ctx.store.has(version)))
+      throw new JobError('not-found', `index: the store has no version ${version}`, 'index');
+    const file = join(ctx.store.versionDir(version), INDEX_FILE);
+    return { ...request, indexVersion: version, indexUrl: pathToFileURL(file).href };
+  }
+  if (index.startsWith('file:')) {
+    let path: string | undefined;
+    try {
+      path = fileURLToPath(index);
+    } catch {
+      path = undefined; // describeInput says what is wrong with the URL
+    }
+    const folder = path !== undefined && (await stat(path).catch(() => undefined))?.isDirectory();
+    if (folder) return { ...request, indexUrl: pathToFileURL(join(path!, INDEX_FILE)).href };
+  }
+  return { ...request, indexUrl: index };
+}
+
+export {
+  EVALUATE,
+  EvaluateRequestSchema,
+  type EvaluateRequest,
+  DEFAULT_SHARDS,
+  MAX_SHARDS,
+} from './request.js';
+export type { EvaluateResult, TuningResult } from './result.js';
