@@ -11,21 +11,19 @@ import { pathToFileURL } from 'node:url';
 import { SearchIndex, buildIndex } from '../../runtime/engine/index.js';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { tempDir } from '../fixtures/corpus.js';
-import { openLive, scifactDir, topK, waitForJob } from './helpers.js';
+import { openLive, topK, waitForJob } from './helpers.js';
+import { requireSciFact, SCIFACT_DIR } from '../fixtures/external.js';
 
 describe('jobs end to end: build-index on SciFact', function () {
   this.timeout(300_000);
-  const data = scifactDir();
+  const data = SCIFACT_DIR;
   let pipeline: LocalPipeline;
   let reference: SearchIndex;
   const tmp = tempDir('sir-jobs-e2e-');
   const queries: string[] = [];
 
   before(async function () {
-    if (data === undefined) {
-      if (process.env.CI) assert.fail('SciFact not found beside the repository');
-      return this.skip();
-    }
+    requireSciFact(this);
     buildIndex(join(data, 'corpus.jsonl'), join(tmp, 'reference'));
     reference = SearchIndex.open(join(tmp, 'reference'));
     for (const line of readFileSync(join(data, 'queries.jsonl'), 'utf8').split('\n')) {
@@ -48,7 +46,7 @@ describe('jobs end to end: build-index on SciFact', function () {
   it('publishes a version equal to sir index: same ids and scores, top 10, 50 queries', async () => {
     const request = {
       kind: 'build-index',
-      corpus: pathToFileURL(join(data!, 'corpus.jsonl')).href,
+      corpus: pathToFileURL(join(data, 'corpus.jsonl')).href,
       chunkMb: 1,
       policy: { name: 'StaticProportional', m: 2 },
     };
@@ -81,7 +79,7 @@ describe('jobs end to end: build-index on SciFact', function () {
     const reduceBefore = pipeline.mappings.reduce.stats.invocations;
     const again = await pipeline.service.submit({
       kind: 'build-index',
-      corpus: pathToFileURL(join(data!, 'corpus.jsonl')).href,
+      corpus: pathToFileURL(join(data, 'corpus.jsonl')).href,
       chunkMb: 1,
       // The policy says how fast, not what: it is not part of the job's identity.
       policy: { name: 'AlwaysOne' },

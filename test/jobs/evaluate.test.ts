@@ -16,18 +16,19 @@ import type { EvaluateResult, JobStatusView } from '../../runtime/jobs/index.js'
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { IndexStore } from '../../runtime/store/index.js';
 import { tempDir } from '../fixtures/corpus.js';
-import { scifactDir, waitForJob } from './helpers.js';
+import { waitForJob } from './helpers.js';
+import { requireSciFact, SCIFACT_DIR } from '../fixtures/external.js';
 
 const SIR = join(import.meta.dirname, '../../bin/sir.mjs');
 
 describe('jobs end to end: evaluate on SciFact', function () {
   this.timeout(900_000);
-  const data = scifactDir();
+  const data = SCIFACT_DIR;
   const tmp = tempDir('sir-eval-e2e-');
   const built = join(tmp, 'built');
   let pipeline: LocalPipeline;
   let first: JobStatusView;
-  const url = (p: string) => pathToFileURL(join(data!, p)).href;
+  const url = (p: string) => pathToFileURL(join(data, p)).href;
   const request = (mu: number[]) => ({
     kind: 'evaluate',
     index: 'live',
@@ -44,10 +45,7 @@ describe('jobs end to end: evaluate on SciFact', function () {
   });
 
   before(async function () {
-    if (data === undefined) {
-      if (process.env.CI) assert.fail('SciFact not found beside the repository');
-      return this.skip();
-    }
+    requireSciFact(this);
     buildIndex(join(data, 'corpus.jsonl'), built);
     await new IndexStore(join(tmp, 'store')).publish(built);
     pipeline = await startLocalPipeline({
@@ -98,9 +96,9 @@ describe('jobs end to end: evaluate on SciFact', function () {
       '--index',
       built,
       '--queries',
-      join(data!, 'queries.jsonl'),
+      join(data, 'queries.jsonl'),
       '--qrels',
-      join(data!, 'qrels/test.tsv'),
+      join(data, 'qrels/test.tsv'),
     ];
     const sirEval = JSON.parse(
       execFileSync(process.execPath, [SIR, 'eval', ...args, '--json'], {

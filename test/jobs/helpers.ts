@@ -1,19 +1,7 @@
-/** Shared by the job pipeline tests: SciFact's location, waiting for a job, opening a version. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+/** Shared by the job pipeline tests: waiting for a job, opening a version. */
 import { SearchIndex } from '../../runtime/engine/index.js';
 import type { JobsApi, JobStatusView } from '../../runtime/jobs/index.js';
 import { IndexStore } from '../../runtime/store/index.js';
-
-/** SciFact beside the repository (`shared/` next to a clone, or next to the worktrees' folder). */
-export function scifactDir(): string | undefined {
-  const candidates = [
-    process.env.SIR_SCIFACT,
-    join(import.meta.dirname, '../../../shared/data/scifact'),
-    join(import.meta.dirname, '../../../../shared/data/scifact'),
-  ];
-  return candidates.find((d) => d !== undefined && existsSync(join(d, 'corpus.jsonl')));
-}
 
 /** Polls a job until it succeeds or fails (or `ms` pass). */
 export async function waitForJob(
