@@ -87,19 +87,29 @@ const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
 /** Regular file, rw-r--r--, in the zip's Unix attributes (Lambda runs as a non-owner user). */
 const FILE_ATTRS = (0o100644 << 16) >>> 0;
 
-/** Zips the layout (deterministically) and digests it. Callers check the size first. */
-export function zipBundledArtifact(indexDir: string, bundleDir: string): ZippedArtifact {
+/**
+ * Zips the layout (deterministically) and digests it; `indexExtras` are files added to `index/`
+ * (the version's manifest). Callers check the size first.
+ */
+export function zipBundledArtifact(
+  indexDir: string,
+  bundleDir: string,
+  indexExtras: Record<string, string> = {},
+): ZippedArtifact {
   const files: Zippable = {};
   const size: ArtifactSize = { indexBytes: 0, bundleBytes: 0 };
+  const entry = { level: 6, mtime: ZIP_MTIME, os: 3, attrs: FILE_ATTRS } as const;
   for (const [folder, local] of Object.entries(bundledLayout(indexDir, bundleDir))) {
     for (const file of folderFiles(local)) {
       const bytes = readFileSync(file);
       if (folder === BUNDLED_APP_DIR) size.bundleBytes += bytes.length;
       else size.indexBytes += bytes.length;
       const name = `${folder}/${relative(local, file).split(sep).join('/')}`;
-      files[name] = [bytes, { level: 6, mtime: ZIP_MTIME, os: 3, attrs: FILE_ATTRS }];
+      files[name] = [bytes, entry];
     }
   }
+  for (const [name, text] of Object.entries(indexExtras))
+    files[`${BUNDLED_INDEX_DIR}/${name}`] = [Buffer.from(text), entry];
   const zip = zipSync(files);
   const digest = createHash('sha256').update(zip).digest();
   return {

@@ -31,6 +31,7 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import { statSync } from 'node:fs';
 import { checkIndexVersion } from '../engine/index.js';
 import { errorMessage } from '../log/logger.js';
+import { MANIFEST_FILE, buildManifest } from '../store/index.js';
 import type { AgentResult } from './agent-result.js';
 import {
   LIVE_ALIAS,
@@ -107,7 +108,7 @@ export async function publishBundled(
       'invalid-option',
       'a bundled stack ships a built index inside its function: index the corpus first (sir index CORPUS --out DIR) and upload it with --index DIR',
     );
-  const artifact = packArtifact(target, dir);
+  const artifact = packArtifact(target, dir, upload);
   const key = bundledArtifactKey(artifact.sha256Hex);
   onEvent({
     type: 'staging',
@@ -144,6 +145,15 @@ export async function publishBundled(
 
   const fn = target.functionName;
   onEvent({ type: 'publishing', on: `Lambda function ${fn}` });
+  // A rerun (the same index and bundle): the newest version already carries this code.
+  const newest = (await readVersions(target)).versions.at(-1);
+  if (newest?.codeSha256 === artifact.codeSha256) {
+    onEvent({
+      type: 'agent-line',
+      line: `function version ${newest.functionVersion} already carries this artifact; not publishing it again`,
+    });
+    return moveAlias(target, newest.functionVersion, upload.version, 'activated');
+  }
   const updated = await lambdaCall(`update the code of ${fn}`, () =>
     target.lambda.send(
       new UpdateFunctionCodeCommand({ FunctionName: fn, S3Bucket: target.bucket, S3Key: key }),
@@ -258,7 +268,7 @@ async function moveAlias(
   target: Pick<BundledTarget, 'lambda' | 'functionName'>,
   functionVersion: string,
   indexVersion: string | null,
-  result: 'published' | 'rolled-back',
+  result: 'published' | 'activated' | 'rolled-back',
 ): Promise<BundledResult> {
   const fn = target.functionName;
   const alias = await lambdaCall(`read the ${LIVE_ALIAS} alias of ${fn}`, () =>
@@ -308,7 +318,14 @@ async function moveAlias(
   };
 }
 
-function packArtifact(target: BundledTarget, dir: string): ZippedArtifact {
+/**
+ * Checks and zips the index with the bundle. The artifact's `index/manifest.json` names the index
+ * version id, so the function reports it (`/health`, every answer) and checks its files' listing
+ * on a cold start; its `createdAt` is when the index's files were last written, not now, so the
+ * same index and bundle always make the same zip — the same content address and `CodeSha256`, and
+ * a rerun changes nothing.
+ */
+function packArtifact(target: BundledTarget, dir: string, upload: StagedUpload): ZippedArtifact {
   if (!statSync(target.bundleDir, { throwIfNoEntry: false })?.isDirectory())
     throw new UploadError(
       'invalid-option',
@@ -324,7 +341,14 @@ function packArtifact(target: BundledTarget, dir: string): ZippedArtifact {
   }
   const { problem } = bundledArtifactProblem(dir, target.bundleDir, `the index ${dir}`);
   if (problem !== undefined) throw new UploadError('invalid-option', problem);
-  return zipBundledArtifact(dir, target.bundleDir);
+  const written = Math.max(...upload.files.map((f) => statSync(f.local).mtimeMs));
+  const manifest = buildManifest(upload.manifest.files, {
+    version: upload.version,
+    createdAt: new Date(Math.floor(written / 1000) * 1000),
+  });
+  return zipBundledArtifact(dir, target.bundleDir, {
+    [MANIFEST_FILE]: `${JSON.stringify(manifest, null, 2)}\n`,
+  });
 }
 
 async function staged(target: BundledTarget, key: string, bytes: number): Promise<boolean> {

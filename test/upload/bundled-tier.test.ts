@@ -8,6 +8,7 @@
  * requests, and the answers follow the alias: A, B, A, C, B, C.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -118,8 +119,13 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
       apiGatewayV2('GET', '/search', 'q=alpha&size=3'),
     );
     const r = result as { statusCode: number; body: string };
-    const body = JSON.parse(r.body) as { hits?: Array<{ id: string }> };
-    return { status: r.statusCode, top: body.hits?.[0]?.id, functionVersion };
+    const body = JSON.parse(r.body) as { version?: string; hits?: Array<{ id: string }> };
+    return {
+      status: r.statusCode,
+      top: body.hits?.[0]?.id,
+      version: body.version,
+      functionVersion,
+    };
   };
   /** `sir ARGS` as a process, with its pipes read to the end. */
   const run = async (args: string[]) => {
@@ -132,7 +138,13 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
       .FunctionVersion;
 
   it('publishes B and C, rolls back to A and to B by id, each switch without a failed request', async () => {
-    assert.deepEqual(await search(), { status: 200, top: 'a1', functionVersion: '1' });
+    // pulumi up's artifact carries no manifest: the function names its index by the folder.
+    assert.deepEqual(await search(), {
+      status: 200,
+      top: 'a1',
+      version: 'index',
+      functionVersion: '1',
+    });
 
     const seen: Array<{ status: number; top?: string | undefined; error?: string }> = [];
     let stop = false;
@@ -147,8 +159,8 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
       }
     });
     /** After a command returns, the next request answers `top` from function version `v`. */
-    const served = async (top: string, v: string) =>
-      assert.deepEqual(await search(), { status: 200, top, functionVersion: v });
+    const served = async (top: string, v: string, version: string) =>
+      assert.deepEqual(await search(), { status: 200, top, version, functionVersion: v });
 
     try {
       const b = await run(['upload', ...stackArgs, '--index', index.B]);
@@ -161,13 +173,13 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
       );
       const vB = /live version: (up-\w+)/.exec(b.output)![1]!;
       assert.equal(await alias(), '2');
-      await served('b1', '2');
+      await served('b1', '2', vB);
 
       const back = await run(['rollback', ...stackArgs]);
       assert.equal(back.code, 0, back.output);
       assert.match(back.output, new RegExp(`function version 1 is live again \\(was ${vB}\\)`));
       assert.equal(await alias(), '1');
-      await served('a1', '1');
+      await served('a1', '1', 'index');
 
       const c = await run(['upload', ...stackArgs, '--index', index.C, '--json']);
       assert.equal(c.code, 0, c.output);
@@ -178,18 +190,18 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
       };
       assert.equal(cJson.functionVersion, '3');
       assert.equal(cJson.agent.previous, 'function version 1');
-      await served('c1', '3');
+      await served('c1', '3', cJson.version);
 
       const toB = await run(['rollback', ...stackArgs, '--to', vB]);
       assert.equal(toB.code, 0, toB.output);
       assert.match(toB.output, new RegExp(`${vB} is live again \\(was ${cJson.version}\\)`));
-      await served('b1', '2');
+      await served('b1', '2', vB);
 
       // Rolling back again follows the alias's history: back to C, not to A.
       const again = await run(['rollback', ...stackArgs]);
       assert.equal(again.code, 0, again.output);
       assert.match(again.output, new RegExp(`${cJson.version} is live again \\(was ${vB}\\)`));
-      await served('c1', '3');
+      await served('c1', '3', cJson.version);
     } finally {
       stop = true;
       await Promise.all(traffic);
@@ -218,21 +230,35 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
     );
     assert.equal(live.FunctionVersion, '3');
     assert.equal(live.Description, 'previous: 2');
-    // Version 3's code is the zip of C's index beside the built bundle, byte for byte.
+    // Version 3's code is the staged zip of C's index (with its manifest) beside the built bundle.
     const v3 = await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: FUNCTION, Qualifier: '3' }),
     );
-    const expected = zipBundledArtifact(index.C, BUNDLE);
-    assert.equal(v3.CodeSha256, expected.codeSha256);
+    const sha = Buffer.from(v3.CodeSha256!, 'base64').toString('hex');
     const staged = await s3.send(
-      new GetObjectCommand({ Bucket: BUCKET, Key: bundledArtifactKey(expected.sha256Hex) }),
+      new GetObjectCommand({ Bucket: BUCKET, Key: bundledArtifactKey(sha) }),
     );
-    const files = unzipSync(await staged.Body!.transformToByteArray());
+    const zip = await staged.Body!.transformToByteArray();
+    assert.equal(createHash('sha256').update(zip).digest('base64'), v3.CodeSha256);
+    const files = unzipSync(zip);
     assert.deepEqual(
       Buffer.from(files['index/index.sir']!),
       readFileSync(join(index.C, 'index.sir')),
     );
-    assert.ok(files['app/index.mjs'] && files['app/index_core_bg.wasm']);
+    const manifest = JSON.parse(Buffer.from(files['index/manifest.json']!).toString()) as {
+      version: string;
+    };
+    assert.equal(`serverless-ir index ${manifest.version}`, v3.Description);
+    assert.deepEqual(Buffer.from(files['app/index.mjs']!), readFileSync(join(BUNDLE, 'index.mjs')));
+    assert.ok(files['app/index_core_bg.wasm']);
+
+    // The same upload again: the artifact is staged already and version 3 carries it.
+    const rerun = await run(['upload', ...stackArgs, '--index', index.C]);
+    assert.equal(rerun.code, 0, rerun.output);
+    assert.match(rerun.output, /already staged and verified .*skipped: staging\/bundled\/\w+\.zip/);
+    assert.match(rerun.output, /function version 3 already carries this artifact/);
+    assert.match(rerun.output, /is live \(it already was\)/);
+    assert.equal(await alias(), '3');
 
     // sir versions --stack lists them, newest first, live and rollback target marked.
     const listed = await run(['versions', ...stackArgs, '--json']);
