@@ -49,6 +49,9 @@ async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> 
   });
   try {
     if (await exists(ctx, keys.result(id))) return 'done';
+    // Given up on for this generation already (a redelivery after its environment exited).
+    if ((await getJson<ErrorRecord>(ctx, keys.reduceFailed(id)))?.value.generation === generation)
+      return 'done';
     if (count >= ctx.maxReceiveCount) {
       const last = (await getJson<ErrorRecord>(ctx, keys.reduceError(id)))?.value;
       const text =
