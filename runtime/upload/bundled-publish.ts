@@ -149,7 +149,7 @@ export async function publishBundled(
   const newest = (await readVersions(target)).versions.at(-1);
   if (newest?.codeSha256 === artifact.codeSha256) {
     onEvent({
-      type: 'agent-line',
+      type: 'step',
       line: `function version ${newest.functionVersion} already carries this artifact; not publishing it again`,
     });
     return moveAlias(target, newest.functionVersion, upload.version, 'activated');
@@ -164,7 +164,7 @@ export async function publishBundled(
       'lambda-failed',
       `Lambda reports code SHA-256 ${updated.CodeSha256} for ${fn} after the update, but the artifact's is ${artifact.codeSha256}; nothing was published`,
     );
-  onEvent({ type: 'agent-line', line: `code updated (SHA-256 ${artifact.codeSha256})` });
+  onEvent({ type: 'step', line: `code updated (SHA-256 ${artifact.codeSha256})` });
   await lambdaCall(`wait for the code update of ${fn}`, () =>
     waitUntilFunctionUpdatedV2(
       { client: target.lambda, maxWaitTime: target.updateTimeoutSeconds ?? 300, minDelay: 1 },
@@ -181,7 +181,7 @@ export async function publishBundled(
     ),
   );
   const functionVersion = published.Version!;
-  onEvent({ type: 'agent-line', line: `published function version ${functionVersion}` });
+  onEvent({ type: 'step', line: `published function version ${functionVersion}` });
   return moveAlias(target, functionVersion, upload.version, 'published');
 }
 

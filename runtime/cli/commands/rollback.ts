@@ -73,7 +73,11 @@ Example:
         io.stderr.write(
           `moving the live alias of Lambda function ${stack.function.functionName}\n`,
         );
-        ({ version, previous, functionVersion } = await rollbackBundled(stack.function, values.to));
+        const r = await rollbackBundled(stack.function, values.to);
+        ({ version, previous, functionVersion } = r);
+        io.stderr.write(
+          `the live alias names function version ${r.functionVersion}${r.previousFunctionVersion ? ` (was ${r.previousFunctionVersion})` : ''}\n`,
+        );
       } else if (stack.storage === 's3') {
         io.stderr.write(`rolling back in ${stack.store.location}\n`);
         ({ version, previous } = await stack.store.rollback());
@@ -91,7 +95,7 @@ Example:
         );
       else
         io.stdout.write(
-          `rolled back on stack ${stack.target.stack}: ${version} is live again (${previous ? `was ${previous}` : 'it already was'})${functionVersion !== undefined ? ` (function version ${functionVersion})` : ''}\n`,
+          `rolled back on stack ${stack.target.stack}: ${version} is live again (${previous ? `was ${previous}` : 'it already was'})\n`,
         );
       return 0;
     }

@@ -179,7 +179,7 @@ Example:
         );
       else
         io.stdout.write(
-          `live version: ${agent.version}${agent.previous ? ` (was ${agent.previous})` : ''} on stack ${stack.target.stack}${functionVersion !== undefined ? ` (function version ${functionVersion})` : ''}\n`,
+          `live version: ${agent.version}${agent.previous ? ` (was ${agent.previous})` : ''} on stack ${stack.target.stack}\n`,
         );
       return 0;
     }
