@@ -83,27 +83,7 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
       new CreateAliasCommand({ FunctionName: FUNCTION, Name: LIVE_ALIAS, FunctionVersion: '1' }),
     );
 
-    const outputs = join(tmp, 'outputs.json');
-    writeFileSync(
-      outputs,
-      JSON.stringify({
-        stagingBucket: BUCKET,
-        region: 'us-east-1',
-        apiUrl: 'http://127.0.0.1:9/',
-        indexStorage: 'bundled',
-        searchFunctionName: FUNCTION,
-      }),
-    );
-    stackArgs = [
-      '--stack',
-      'local',
-      '--outputs',
-      outputs,
-      '--s3-endpoint',
-      moto.endpoint,
-      '--lambda-endpoint',
-      moto.endpoint,
-    ];
+    stackArgs = stackFor(FUNCTION);
     router = new AliasRouter({ lambda, s3, bucket: BUCKET, functionName: FUNCTION, dir: tmp });
   });
   after(async () => {
@@ -114,6 +94,30 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  /** The `--stack` flags of a bundled stack whose outputs name `functionName`, on moto. */
+  const stackFor = (functionName: string) => {
+    const outputs = join(tmp, `outputs-${functionName}.json`);
+    writeFileSync(
+      outputs,
+      JSON.stringify({
+        stagingBucket: BUCKET,
+        region: 'us-east-1',
+        apiUrl: 'http://127.0.0.1:9/',
+        indexStorage: 'bundled',
+        searchFunctionName: functionName,
+      }),
+    );
+    return [
+      '--stack',
+      'local',
+      '--outputs',
+      outputs,
+      '--s3-endpoint',
+      moto.endpoint,
+      '--lambda-endpoint',
+      moto.endpoint,
+    ];
+  };
   const search = async () => {
     const { functionVersion, result } = await router.invoke(
       apiGatewayV2('GET', '/search', 'q=alpha&size=3'),
@@ -295,20 +299,7 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
     assert.match(to.output, /--to up-0000000000000000: no version of sir-api-search carries/);
     assert.equal(await alias(), '3', 'the alias did not move');
 
-    const outputs = join(tmp, 'wrong.json');
-    writeFileSync(
-      outputs,
-      JSON.stringify({
-        stagingBucket: BUCKET,
-        region: 'us-east-1',
-        apiUrl: 'http://127.0.0.1:9/',
-        indexStorage: 'bundled',
-        searchFunctionName: 'no-such-function',
-      }),
-    );
-    const wrongArgs = [...stackArgs];
-    wrongArgs[3] = outputs;
-    const missing = await run(['rollback', ...wrongArgs]);
+    const missing = await run(['rollback', ...stackFor('no-such-function')]);
     assert.equal(missing.code, 1, missing.output);
     assert.match(
       missing.output,
