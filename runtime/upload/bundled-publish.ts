@@ -17,6 +17,7 @@
  * started. Index version ids map to function versions through the versions' descriptions.
  */
 import {
+  type AliasConfiguration,
   GetAliasCommand,
   GetFunctionConfigurationCommand,
   type FunctionConfiguration,
@@ -213,7 +214,7 @@ export async function rollbackBundled(
         `no earlier version of ${target.functionName} to roll back to (live: function version ${alias.FunctionVersion}); published: ${describe(versions)}`,
       );
   }
-  return moveAlias(target, chosen.functionVersion, chosen.version, 'rolled-back');
+  return moveAlias(target, chosen.functionVersion, chosen.version, 'rolled-back', alias);
 }
 
 /** Every published function version, oldest first, marked live / rollback target. */
@@ -239,9 +240,7 @@ async function readVersions(target: Pick<BundledTarget, 'lambda' | 'functionName
     configs.push(...(page.Versions ?? []).filter((v) => v.Version !== '$LATEST'));
     marker = page.NextMarker;
   } while (marker);
-  const alias = await lambdaCall(`read the ${LIVE_ALIAS} alias of ${fn}`, () =>
-    target.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: LIVE_ALIAS })),
-  );
+  const alias = await readAlias(target);
   const live = alias.FunctionVersion;
   configs.sort((a, b) => Number(a.Version) - Number(b.Version));
   const recorded = alias.Description?.startsWith(PREVIOUS_PREFIX)
@@ -264,16 +263,26 @@ async function readVersions(target: Pick<BundledTarget, 'lambda' | 'functionName
   return { versions, alias };
 }
 
+function readAlias(
+  target: Pick<BundledTarget, 'lambda' | 'functionName'>,
+): Promise<AliasConfiguration> {
+  return lambdaCall(`read the ${LIVE_ALIAS} alias of ${target.functionName}`, () =>
+    target.lambda.send(
+      new GetAliasCommand({ FunctionName: target.functionName, Name: LIVE_ALIAS }),
+    ),
+  );
+}
+
 async function moveAlias(
   target: Pick<BundledTarget, 'lambda' | 'functionName'>,
   functionVersion: string,
   indexVersion: string | null,
   result: 'published' | 'activated' | 'rolled-back',
+  /** The alias as the caller chose from; its RevisionId makes the move conditional on it. */
+  read?: AliasConfiguration,
 ): Promise<BundledResult> {
   const fn = target.functionName;
-  const alias = await lambdaCall(`read the ${LIVE_ALIAS} alias of ${fn}`, () =>
-    target.lambda.send(new GetAliasCommand({ FunctionName: fn, Name: LIVE_ALIAS })),
-  );
+  const alias = read ?? (await readAlias(target));
   const previous = alias.FunctionVersion ?? null;
   const version = indexVersion ?? `function version ${functionVersion}`;
   if (previous === functionVersion)
@@ -331,6 +340,9 @@ function packArtifact(target: BundledTarget, dir: string, upload: StagedUpload):
       'invalid-option',
       `the search bundle ${target.bundleDir} is missing; build it first with npm run build (it goes into the function beside the index)`,
     );
+  // The size first: it reads no file, and an index over the limit need not be opened at all.
+  const { problem } = bundledArtifactProblem(dir, target.bundleDir, `the index ${dir}`);
+  if (problem !== undefined) throw new UploadError('invalid-option', problem);
   try {
     checkIndexVersion(dir);
   } catch (err) {
@@ -339,8 +351,6 @@ function packArtifact(target: BundledTarget, dir: string, upload: StagedUpload):
       `the index ${dir} cannot be published: ${errorMessage(err)}`,
     );
   }
-  const { problem } = bundledArtifactProblem(dir, target.bundleDir, `the index ${dir}`);
-  if (problem !== undefined) throw new UploadError('invalid-option', problem);
   const written = Math.max(...upload.files.map((f) => statSync(f.local).mtimeMs));
   const manifest = buildManifest(upload.manifest.files, {
     version: upload.version,
@@ -382,9 +392,11 @@ async function lambdaCall<T>(what: string, call: () => Promise<T>): Promise<T> {
     const hint =
       name === 'PreconditionFailedException'
         ? ' (someone else moved it at the same time; run the command again)'
-        : name === 'ResourceNotFoundException'
-          ? " (is searchFunctionName in the stack outputs this stack's search function?)"
-          : '';
+        : name === 'ResourceConflictException'
+          ? ' (another update of the function is in progress; run the command again once it has finished)'
+          : name === 'ResourceNotFoundException'
+            ? " (is searchFunctionName in the stack outputs this stack's search function?)"
+            : '';
     throw new UploadError('lambda-failed', `cannot ${what}: ${errorMessage(err)}${hint}`);
   }
 }

@@ -18,7 +18,16 @@ import {
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -280,7 +289,7 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
     );
   });
 
-  it('refuses, changing nothing: a damaged index, a corpus, an unknown --to, a missing function', async () => {
+  it('refuses, changing nothing: an index over 250 MB, a damaged index, a corpus, an unknown --to, a missing function', async () => {
     const damaged = buildAnswerIndex(tmp, 'D', 'd1');
     const bytes = readFileSync(join(damaged, 'index.sir'));
     bytes[bytes.length >> 1]! ^= 0xff;
@@ -288,6 +297,19 @@ describe('bundled tier: sir upload and rollback --stack through the Lambda API (
     const d = await run(['upload', ...stackArgs, '--index', damaged]);
     assert.equal(d.code, 1, d.output);
     assert.match(d.output, /^sir upload: the index .* cannot be published: /m);
+
+    // Sparse: 251 MB that take no disk, refused by size before anything is read or sent.
+    const big = join(tmp, 'big');
+    mkdirSync(big);
+    const fd = openSync(join(big, 'index.sir'), 'w');
+    ftruncateSync(fd, 251 * 2 ** 20);
+    closeSync(fd);
+    const tooBig = await run(['upload', ...stackArgs, '--index', big]);
+    assert.equal(tooBig.code, 1, tooBig.output);
+    assert.match(
+      tooBig.output,
+      /^sir upload: the index .*big \(251\.0 MB\) and the search bundle \(\d+\.\d MB\) come to .* over Lambda's 250 MB unzipped limit; use indexStorage s3/m,
+    );
 
     const corpus = join(tmp, 'A.jsonl');
     const k = await run(['upload', ...stackArgs, '--corpus', corpus]);
