@@ -9,15 +9,7 @@
  * folders it made.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  rmdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -60,12 +52,16 @@ export function withScratch<T>(outDir: string, work: (scratch: string) => T): T 
   ) as T;
 }
 
-/** Writes the index under a unique temporary name beside `target`, then renames it into place. */
-export function writeIndexFile(target: string, bytes: Uint8Array): void {
+/**
+ * Has `write` create the index at a unique temporary path beside `target` (`write` removes what
+ * it made if it fails), then renames it into place; returns what `write` returned.
+ */
+export function writeIndexFile<T>(target: string, write: (temp: string) => T): T {
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writing(temp, () => writeFileSync(temp, bytes, { flag: 'wx' }));
+    const result = write(temp);
     renameSync(temp, target);
+    return result;
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
