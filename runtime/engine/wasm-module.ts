@@ -9,7 +9,7 @@ import * as core from '../../index-core/pkg/index_core.js';
 
 const WASM_FILE = 'index_core_bg.wasm';
 
-let loaded = false;
+let instance: core.InitOutput | undefined;
 
 /** Where the module is looked for, in order. `SIR_WASM` overrides (an absolute path). */
 export function wasmCandidates(): string[] {
@@ -23,15 +23,22 @@ export function wasmCandidates(): string[] {
 
 /** The engine's exports, initialised on first use. */
 export function engine(): typeof core {
-  if (!loaded) {
+  if (instance === undefined) {
     const path = wasmCandidates().find((p) => existsSync(p));
     if (!path) {
       throw new Error(
         `index-core: ${WASM_FILE} not found (looked in ${wasmCandidates().join(', ')}); run \`npm run build:wasm\``,
       );
     }
-    core.initSync(readFileSync(path));
-    loaded = true;
+    instance = core.initSync(readFileSync(path));
   }
   return core;
+}
+
+/**
+ * The size of this thread's engine memory: WebAssembly memory only grows, so this is the most the
+ * engine has held at once (0 before first use). `bench/merge-memory.ts` reports it.
+ */
+export function engineMemoryBytes(): number {
+  return instance?.memory.buffer.byteLength ?? 0;
 }
