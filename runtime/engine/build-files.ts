@@ -1,6 +1,7 @@
 /**
  * Where a build writes, for the one- and the multi-threaded build alike. Scratch space (the
- * segments a builder spills past its memory budget) is a folder of its own in the system's
+ * segments a builder spills past its memory budget, and the lazy sections of a segment or index
+ * being written, `index-sink.ts`) is a folder of its own in the system's
  * temporary folder (`TMPDIR`; point it at a disk with room for a corpus larger than memory), named
  * `sir-build-<pid>-<random>`, removed when the build ends however it ends; one left by a killed
  * build is removed by the next build on the same machine. Nothing but `index.sir` is ever written
