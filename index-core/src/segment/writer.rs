@@ -8,8 +8,9 @@
 //!
 //! Everything goes to an `IndexSink`: positions are appended to their stream a megabyte at a time
 //! while terms are added, the stored blocks by the `DocStoreWriter`, and `finish` writes the file
-//! around them. The core sections are held until `finish` (the section table needs their lengths),
-//! the lazy ones never whole.
+//! around them. The core sections are held until `finish` (the section table needs their lengths);
+//! of the lazy ones only what is not yet appended: under a megabyte of positions, and the stored
+//! blocks a builder's in-memory segment holds within its memory budget (a merge copies blocks on).
 
 use super::columns::ColumnsWriter;
 use super::docstore::DocStoreWriter;
