@@ -141,10 +141,10 @@ export class IndexBuilder {
 */
   fieldDocsJson(): string;
 /**
-* The documents held in memory as a finished segment (an index file's bytes).
-* @returns {Uint8Array}
+* Writes the documents held in memory to `sink` as a finished segment (an index file).
+* @param {any} sink
 */
-  takeSegment(): Uint8Array;
+  takeSegment(sink: any): void;
 }
 /**
 */
@@ -159,10 +159,10 @@ export class IndexMerger {
 */
   add(segment: Index): void;
 /**
-* The merged index file's bytes.
-* @returns {Uint8Array}
+* Writes the merged index to `sink`.
+* @param {any} sink
 */
-  finish(): Uint8Array;
+  finish(sink: any): void;
 }
 /**
 * One page of results: parallel arrays of doc ids and scores, best first.
@@ -207,11 +207,11 @@ export interface InitOutput {
   readonly indexbuilder_totalDocs: (a: number) => number;
   readonly indexbuilder_skippedJson: (a: number, b: number) => void;
   readonly indexbuilder_fieldDocsJson: (a: number, b: number) => void;
-  readonly indexbuilder_takeSegment: (a: number, b: number) => void;
+  readonly indexbuilder_takeSegment: (a: number, b: number, c: number) => void;
   readonly __wbg_indexmerger_free: (a: number) => void;
   readonly indexmerger_new: () => number;
   readonly indexmerger_add: (a: number, b: number, c: number) => void;
-  readonly indexmerger_finish: (a: number, b: number) => void;
+  readonly indexmerger_finish: (a: number, b: number, c: number) => void;
   readonly __wbg_index_free: (a: number) => void;
   readonly index_open: (a: number, b: number) => void;
   readonly index_verifyAll: (a: number, b: number) => void;

@@ -679,23 +679,18 @@ export class IndexBuilder {
         }
     }
     /**
-    * The documents held in memory as a finished segment (an index file's bytes).
-    * @returns {Uint8Array}
+    * Writes the documents held in memory to `sink` as a finished segment (an index file).
+    * @param {any} sink
     */
-    takeSegment() {
+    takeSegment(sink) {
         try {
             const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-            wasm.indexbuilder_takeSegment(retptr, this.ptr);
+            wasm.indexbuilder_takeSegment(retptr, this.ptr, addHeapObject(sink));
             var r0 = getInt32Memory0()[retptr / 4 + 0];
             var r1 = getInt32Memory0()[retptr / 4 + 1];
-            var r2 = getInt32Memory0()[retptr / 4 + 2];
-            var r3 = getInt32Memory0()[retptr / 4 + 3];
-            if (r3) {
-                throw takeObject(r2);
+            if (r1) {
+                throw takeObject(r0);
             }
-            var v0 = getArrayU8FromWasm0(r0, r1).slice();
-            wasm.__wbindgen_free(r0, r1 * 1);
-            return v0;
         } finally {
             wasm.__wbindgen_add_to_stack_pointer(16);
         }
@@ -750,24 +745,19 @@ export class IndexMerger {
         }
     }
     /**
-    * The merged index file's bytes.
-    * @returns {Uint8Array}
+    * Writes the merged index to `sink`.
+    * @param {any} sink
     */
-    finish() {
+    finish(sink) {
         try {
             const ptr = this.__destroy_into_raw();
             const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-            wasm.indexmerger_finish(retptr, ptr);
+            wasm.indexmerger_finish(retptr, ptr, addHeapObject(sink));
             var r0 = getInt32Memory0()[retptr / 4 + 0];
             var r1 = getInt32Memory0()[retptr / 4 + 1];
-            var r2 = getInt32Memory0()[retptr / 4 + 2];
-            var r3 = getInt32Memory0()[retptr / 4 + 3];
-            if (r3) {
-                throw takeObject(r2);
+            if (r1) {
+                throw takeObject(r0);
             }
-            var v0 = getArrayU8FromWasm0(r0, r1).slice();
-            wasm.__wbindgen_free(r0, r1 * 1);
-            return v0;
         } finally {
             wasm.__wbindgen_add_to_stack_pointer(16);
         }
@@ -899,13 +889,6 @@ function getImports() {
     imports.wbg.__wbindgen_object_drop_ref = function(arg0) {
         takeObject(arg0);
     };
-    imports.wbg.__wbg_size_6ba4170a16fa4116 = function(arg0) {
-        const ret = getObject(arg0).size;
-        return ret;
-    };
-    imports.wbg.__wbg_readAt_5a411761c18cc8e7 = function() { return handleError(function (arg0, arg1, arg2, arg3) {
-        getObject(arg0).readAt(arg1, getArrayU8FromWasm0(arg2, arg3));
-    }, arguments) };
     imports.wbg.__wbindgen_string_get = function(arg0, arg1) {
         const obj = getObject(arg1);
         const ret = typeof(obj) === 'string' ? obj : undefined;
@@ -914,6 +897,19 @@ function getImports() {
         getInt32Memory0()[arg0 / 4 + 1] = len0;
         getInt32Memory0()[arg0 / 4 + 0] = ptr0;
     };
+    imports.wbg.__wbg_size_6ba4170a16fa4116 = function(arg0) {
+        const ret = getObject(arg0).size;
+        return ret;
+    };
+    imports.wbg.__wbg_readAt_5a411761c18cc8e7 = function() { return handleError(function (arg0, arg1, arg2, arg3) {
+        getObject(arg0).readAt(arg1, getArrayU8FromWasm0(arg2, arg3));
+    }, arguments) };
+    imports.wbg.__wbg_append_06c1426e77d9f5ea = function() { return handleError(function (arg0, arg1, arg2, arg3) {
+        getObject(arg0).append(arg1 >>> 0, getArrayU8FromWasm0(arg2, arg3));
+    }, arguments) };
+    imports.wbg.__wbg_splice_5fccdd3278fb45e4 = function() { return handleError(function (arg0, arg1) {
+        getObject(arg0).splice(arg1 >>> 0);
+    }, arguments) };
     imports.wbg.__wbindgen_error_new = function(arg0, arg1) {
         const ret = new Error(getStringFromWasm0(arg0, arg1));
         return addHeapObject(ret);

@@ -12,7 +12,7 @@ use crate::hits::{encode_page, shape_page, HitFields};
 use crate::indexer::{BuildOptions, IndexBuilder as Builder, IndexMerger as Merger};
 use crate::scoring::{rankers_json, Ranker, RankerParams};
 use crate::search::{search, SearchRequest, MAX_WINDOW};
-use crate::segment::{ReadAt, Segment, FORMAT_VERSION};
+use crate::segment::{IndexSink, ReadAt, Segment, Stream, FORMAT_VERSION};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -44,6 +44,39 @@ impl ReadAt for IndexFile {
             ))
         })
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's destination for an index being written (`IndexSink`): the index file and two
+    /// temporary files for the lazy sections (`runtime/engine/index-sink.ts`).
+    pub type IndexFileSink;
+
+    /// Appends `bytes` to stream `stream` (0: the file; 8: positions; 9: stored documents).
+    #[wasm_bindgen(method, catch)]
+    fn append(this: &IndexFileSink, stream: u32, bytes: &[u8]) -> Result<(), JsValue>;
+
+    /// Appends stream `from` to the file.
+    #[wasm_bindgen(method, catch)]
+    fn splice(this: &IndexFileSink, from: u32) -> Result<(), JsValue>;
+}
+
+impl IndexSink for IndexFileSink {
+    fn append(&mut self, stream: Stream, bytes: &[u8]) -> crate::error::Result<()> {
+        IndexFileSink::append(self, stream as u32, bytes).map_err(write_failed)
+    }
+
+    fn splice(&mut self, from: Stream) -> crate::error::Result<()> {
+        IndexFileSink::splice(self, from as u32).map_err(write_failed)
+    }
+}
+
+/// A failed write, as an internal error; the host keeps the system error and throws that instead.
+fn write_failed(e: JsValue) -> Error {
+    Error::internal(format!(
+        "writing the index failed: {}",
+        e.as_string().unwrap_or_else(|| format!("{:?}", e))
+    ))
 }
 
 fn js(e: Error) -> JsError {
@@ -152,10 +185,10 @@ impl IndexBuilder {
         serde_json::Value::Array(list).to_string()
     }
 
-    /// The documents held in memory as a finished segment (an index file's bytes).
+    /// Writes the documents held in memory to `sink` as a finished segment (an index file).
     #[wasm_bindgen(js_name = takeSegment)]
-    pub fn take_segment(&mut self) -> Result<Vec<u8>, JsError> {
-        self.inner.take_segment().map_err(js)
+    pub fn take_segment(&mut self, mut sink: IndexFileSink) -> Result<(), JsError> {
+        self.inner.take_segment_into(&mut sink).map_err(js)
     }
 }
 
@@ -178,9 +211,9 @@ impl IndexMerger {
         self.inner.add(segment.segment).map_err(js)
     }
 
-    /// The merged index file's bytes.
-    pub fn finish(self) -> Result<Vec<u8>, JsError> {
-        self.inner.finish().map_err(js)
+    /// Writes the merged index to `sink`.
+    pub fn finish(self, mut sink: IndexFileSink) -> Result<(), JsError> {
+        self.inner.finish_into(&mut sink).map_err(js)
     }
 }
 

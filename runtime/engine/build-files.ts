@@ -1,6 +1,7 @@
 /**
  * Where a build writes, for the one- and the multi-threaded build alike. Scratch space (the
- * segments a builder spills past its memory budget) is a folder of its own in the system's
+ * segments a builder spills past its memory budget, and the lazy sections of a segment or index
+ * being written, `index-sink.ts`) is a folder of its own in the system's
  * temporary folder (`TMPDIR`; point it at a disk with room for a corpus larger than memory), named
  * `sir-build-<pid>-<random>`, removed when the build ends however it ends; one left by a killed
  * build is removed by the next build on the same machine. Nothing but `index.sir` is ever written
@@ -9,15 +10,7 @@
  * folders it made.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  rmdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -60,12 +53,16 @@ export function withScratch<T>(outDir: string, work: (scratch: string) => T): T 
   ) as T;
 }
 
-/** Writes the index under a unique temporary name beside `target`, then renames it into place. */
-export function writeIndexFile(target: string, bytes: Uint8Array): void {
+/**
+ * Has `write` create the index at a unique temporary path beside `target` (`write` removes what
+ * it made if it fails), then renames it into place; returns what `write` returned.
+ */
+export function writeIndexFile<T>(target: string, write: (temp: string) => T): T {
   const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writing(temp, () => writeFileSync(temp, bytes, { flag: 'wx' }));
+    const result = write(temp);
     renameSync(temp, target);
+    return result;
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;

@@ -10,7 +10,7 @@
  * a field that no document gives any text is refused, naming the keys the corpus has.
  */
 import { availableParallelism } from 'node:os';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,7 +26,7 @@ import {
 } from './build-range.js';
 import { corpusStart } from './corpus-start.js';
 import { EngineError, engineCall } from './engine-error.js';
-import { bufferReader } from './index-file.js';
+import { fileReader } from './index-file.js';
 import { engine } from './wasm-module.js';
 import { INDEX_FILE, type IndexInfo } from './search-index.js';
 
@@ -100,6 +100,7 @@ export function buildIndex(
       indexBytes: writeIndex(
         r.segments,
         outDir,
+        scratch,
         corpusPath,
         r.fieldDocs,
         options.fields !== undefined,
@@ -179,7 +180,14 @@ export async function buildIndexParallel(
     return {
       docs: results.reduce((a, r) => a + r.docs, 0),
       segments: segments.length,
-      indexBytes: writeIndex(segments, outDir, corpusPath, fieldDocs, options.fields !== undefined),
+      indexBytes: writeIndex(
+        segments,
+        outDir,
+        scratch,
+        corpusPath,
+        fieldDocs,
+        options.fields !== undefined,
+      ),
       corpusBytes: totalBytes,
       seconds: (performance.now() - started) / 1000,
       skipped: results.flatMap((r) => r.skipped),
@@ -189,28 +197,35 @@ export async function buildIndexParallel(
 }
 
 /**
- * Merges `segments` (or takes the only one) into `OUT/index.sir` once every field has text;
- * returns the index's size.
+ * Merges `segments` (or takes the only one) into `OUT/index.sir`, put in place once every field
+ * has text; returns the index's size.
  */
 function writeIndex(
   segments: string[],
   outDir: string,
+  scratch: string,
   corpusPath: string,
   fieldDocs: FieldDocs[],
   fieldsGiven: boolean,
 ): number {
   if (segments.length === 0) noDocuments();
-  const bytes = segments.length === 1 ? readFileSync(segments[0]!) : mergeSegments(segments);
-  refuseEmptyFields(bytes, corpusPath, fieldDocs, fieldsGiven);
-  writeIndexFile(join(outDir, INDEX_FILE), bytes);
-  return bytes.length;
+  return writeIndexFile(join(outDir, INDEX_FILE), (temp) => {
+    const size = mergeSegments(segments, temp, scratch);
+    refuseEmptyFields(temp, corpusPath, fieldDocs, fieldsGiven);
+    return size;
+  });
 }
 
-/** The engine's own error for a corpus without documents. */
+/** The engine's own error for a corpus without documents (it refuses before writing anything). */
 function noDocuments(): never {
   const builder = new (engine().IndexBuilder)('{}');
   try {
-    engineCall(() => builder.takeSegment());
+    engineCall(() =>
+      builder.takeSegment({
+        append: () => {},
+        splice: () => {},
+      }),
+    );
   } finally {
     builder.free();
   }
@@ -277,7 +292,7 @@ export type WorkerMessage =
  * had each field.
  */
 function refuseEmptyFields(
-  bytes: Uint8Array,
+  indexPath: string,
   corpusPath: string,
   fieldDocs: FieldDocs[],
   fieldsGiven: boolean,
@@ -288,12 +303,17 @@ function refuseEmptyFields(
   let what: string;
   if (absent.length > 0) what = `no document has ${absent.join(', ')}`;
   else {
-    const index = engineCall(() => new (engine().Index)(bufferReader(bytes)));
+    const file = fileReader(indexPath);
     let info: IndexInfo;
     try {
-      info = JSON.parse(index.metaJson()) as IndexInfo;
+      const index = engineCall(() => new (engine().Index)(file));
+      try {
+        info = JSON.parse(index.metaJson()) as IndexInfo;
+      } finally {
+        index.free();
+      }
     } finally {
-      index.free();
+      file.close();
     }
     const empty = info.fields.filter((f) => f.totalTokens === 0);
     if (empty.length === 0) return;

@@ -4,12 +4,12 @@
  * budget. `buildIndex` runs it over the whole corpus; `buildIndexParallel` runs one per worker
  * thread over consecutive ranges, and the segments are then merged in corpus order.
  */
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { writing } from './build-files.js';
 import { corpusStart } from './corpus-start.js';
 import { engineCall } from './engine-error.js';
 import { fileReader } from './index-file.js';
+import { copyIndexFile, writeIndexWith } from './index-sink.js';
 import { engine } from './wasm-module.js';
 
 export interface RangeJob {
@@ -52,8 +52,7 @@ export function buildRange(
   const segments: string[] = [];
   const flush = () => {
     const path = join(job.segmentDir, `${job.prefix}segment-${segments.length}.sir`);
-    const bytes = engineCall(() => builder.takeSegment());
-    writing(path, () => writeFileSync(path, bytes));
+    writeIndexWith(path, job.segmentDir, (sink) => engineCall(() => builder.takeSegment(sink)));
     segments.push(path);
   };
   try {
@@ -152,8 +151,13 @@ export function cutRanges(
   }
 }
 
-/** Merges segment files, in order, into one index's bytes (a single segment is its own index). */
-export function mergeSegments(segments: string[]): Uint8Array {
+/**
+ * Merges segment files, in order, into the index file `path` (created: it must not exist; a single
+ * segment is its own index, copied), staging the merge's lazy sections in `scratch`; returns the
+ * index's size. A failed merge leaves neither `path` nor anything in `scratch`.
+ */
+export function mergeSegments(segments: string[], path: string, scratch: string): number {
+  if (segments.length === 1) return copyIndexFile(segments[0]!, path);
   const core = engine();
   const merger = new core.IndexMerger();
   const files = segments.map(fileReader);
@@ -162,7 +166,7 @@ export function mergeSegments(segments: string[]): Uint8Array {
       const segment = engineCall(() => new core.Index(file));
       engineCall(() => merger.add(segment));
     }
-    return engineCall(() => merger.finish());
+    return writeIndexWith(path, scratch, (sink) => engineCall(() => merger.finish(sink)));
   } finally {
     for (const file of files) file.close();
   }

@@ -10,7 +10,7 @@ import { EngineError } from './engine-error.js';
 
 const WASM_FILE = 'index_core_bg.wasm';
 
-let loaded = false;
+let instance: core.InitOutput | undefined;
 /** Why the instance may not run again, once it has trapped. */
 let broken: EngineError | undefined;
 
@@ -45,15 +45,22 @@ export function engine(): typeof core {
       broken.code,
       `the engine stopped in this process at an earlier failure and cannot run again until the process restarts (${broken.message})`,
     );
-  if (!loaded) {
+  if (instance === undefined) {
     const path = wasmCandidates().find((p) => existsSync(p));
     if (!path) {
       throw new Error(
         `index-core: ${WASM_FILE} not found (looked in ${wasmCandidates().join(', ')}); run \`npm run build:wasm\``,
       );
     }
-    core.initSync(readFileSync(path));
-    loaded = true;
+    instance = core.initSync(readFileSync(path));
   }
   return core;
+}
+
+/**
+ * The size of this thread's engine memory: WebAssembly memory only grows, so this is the most the
+ * engine has held at once (0 before first use). `bench/merge-memory.ts` reports it.
+ */
+export function engineMemoryBytes(): number {
+  return instance?.memory.buffer.byteLength ?? 0;
 }

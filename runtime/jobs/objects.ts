@@ -15,6 +15,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { open } from 'node:fs/promises';
 import { isNotFound } from '../upload/index.js';
 import type { JobsContext } from './context.js';
 
@@ -93,31 +94,58 @@ export async function getBytes(
   return r.Body!.transformToByteArray();
 }
 
-/** Puts bytes of any size: one PutObject up to `PART_BYTES`, a multipart upload above. */
+/**
+ * Puts bytes of any size, or a file's (`{ file }`, read a part at a time, never whole): one
+ * PutObject up to `PART_BYTES`, a multipart upload above.
+ */
 export async function putBytes(
   ctx: Pick<JobsContext, 's3' | 'resultsBucket'>,
   key: string,
-  body: Uint8Array,
+  body: Uint8Array | { file: string },
+): Promise<void> {
+  if (!(body instanceof Uint8Array)) {
+    const handle = await open(body.file, 'r');
+    try {
+      const { size } = await handle.stat();
+      return await putParts(ctx, key, size, async (at, length) => {
+        const buf = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(buf, 0, length, at);
+        if (bytesRead !== length) throw new Error(`${body.file} ends before byte ${at + length}`);
+        return buf;
+      });
+    } finally {
+      await handle.close();
+    }
+  }
+  return putParts(ctx, key, body.length, async (at, length) => body.subarray(at, at + length));
+}
+
+/** Puts `size` bytes whose range [at, at + length) `part` gives. */
+async function putParts(
+  ctx: Pick<JobsContext, 's3' | 'resultsBucket'>,
+  key: string,
+  size: number,
+  part: (at: number, length: number) => Promise<Uint8Array>,
 ): Promise<void> {
   const Bucket = ctx.resultsBucket;
-  if (body.length <= PART_BYTES) {
-    await ctx.s3.send(new PutObjectCommand({ Bucket, Key: key, Body: body }));
+  if (size <= PART_BYTES) {
+    await ctx.s3.send(new PutObjectCommand({ Bucket, Key: key, Body: await part(0, size) }));
     return;
   }
   const { UploadId } = await ctx.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: key }));
   try {
     const parts: CompletedPart[] = [];
-    for (let at = 0, n = 1; at < body.length; at += PART_BYTES, n++) {
-      const part = await ctx.s3.send(
+    for (let at = 0, n = 1; at < size; at += PART_BYTES, n++) {
+      const uploaded = await ctx.s3.send(
         new UploadPartCommand({
           Bucket,
           Key: key,
           UploadId,
           PartNumber: n,
-          Body: body.subarray(at, at + PART_BYTES),
+          Body: await part(at, Math.min(PART_BYTES, size - at)),
         }),
       );
-      parts.push({ PartNumber: n, ETag: part.ETag });
+      parts.push({ PartNumber: n, ETag: uploaded.ETag });
     }
     await ctx.s3.send(
       new CompleteMultipartUploadCommand({

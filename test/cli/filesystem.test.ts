@@ -205,6 +205,20 @@ describe('sir CLI: file-system failures', function () {
       assert.deepEqual(scratchFolders(), []);
     });
 
+    it('sir index: the merged index filling the disk fails in one line; nothing is left', async () => {
+      // Segments and the merge's staged sections in the (roomy) scratch folder; the index on the
+      // full disk, written as the merge streams it.
+      const out = join(disk, 'merged');
+      oneLine(
+        await sir(['index', big, '--out', out, '--memory-mb', '1']),
+        1,
+        /^sir index: cannot write .*merged\/index\.sir\.[0-9a-f]+\.tmp: no space left on the device \(ENOSPC\)\n$/,
+      );
+      assert.equal(existsSync(out), false, 'the folder the build made is removed');
+      assert.deepEqual(readdirSync(disk), []);
+      assert.deepEqual(scratchFolders(), []);
+    });
+
     it('sir index: scratch space filling up fails in one line and is removed', async () => {
       const previous = process.env.TMPDIR;
       process.env.TMPDIR = disk;
@@ -234,7 +248,8 @@ describe('sir CLI: file-system failures', function () {
       oneLine(
         { code: (await c.exit) ?? -1, stderr: c.output() },
         1,
-        /^sir index: cannot write .*segment-\d+\.sir: no space left on the device \(ENOSPC\)\n$/,
+        // The segment, or one of its lazy sections staged beside it while it is written.
+        /^sir index: cannot write .*segment-\d+\.sir(\.(positions|stored)\.[0-9a-f]+\.tmp)?: no space left on the device \(ENOSPC\)\n$/,
       );
       assert.deepEqual(readdirSync(disk), []);
       assert.equal(existsSync(out), false, 'the folder the build made is removed');

@@ -6,7 +6,9 @@ use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
 use crate::postings::PostingList;
 use crate::query::MAX_PHRASE_SPAN;
-use crate::segment::{ColumnsWriter, DocStoreWriter, IdsWriter, IndexingSettings, SegmentWriter};
+use crate::segment::{
+    ColumnsWriter, DocStoreWriter, IdsWriter, IndexSink, IndexingSettings, SegmentWriter, VecSink,
+};
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -265,9 +267,17 @@ impl IndexBuilder {
         &self.skipped
     }
 
-    /// Writes the documents held in memory as a finished segment and starts a new one.
-    /// Errors if there are none: an index needs at least one document.
+    /// The documents held in memory as a finished segment (an index file's bytes); see
+    /// `take_segment_into`.
     pub fn take_segment(&mut self) -> Result<Vec<u8>> {
+        let mut sink = VecSink::default();
+        self.take_segment_into(&mut sink)?;
+        Ok(sink.file)
+    }
+
+    /// Writes the documents held in memory to `sink` as a finished segment and starts a new one.
+    /// Errors if there are none: an index needs at least one document.
+    pub fn take_segment_into(&mut self, sink: &mut dyn IndexSink) -> Result<()> {
         if self.segment.docs == 0 {
             return Err(Error::bad_document(
                 "the corpus has no documents: an index needs at least one",
@@ -291,10 +301,10 @@ impl IndexBuilder {
             terms.sort_unstable();
             for (term, id) in terms {
                 let list = std::mem::take(&mut lists[id as usize]);
-                writer.add_term(f as u32, term.as_bytes(), &list);
+                writer.add_term(f as u32, term.as_bytes(), &list, sink)?;
             }
         }
-        Ok(writer.finish(seg.store, seg.ids, seg.columns))
+        writer.finish(seg.store, seg.ids, seg.columns, sink)
     }
 }
 

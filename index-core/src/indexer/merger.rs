@@ -3,7 +3,8 @@
 use crate::error::{Error, Result};
 use crate::postings::PostingList;
 use crate::segment::{
-    ColumnsWriter, DocStoreWriter, IdsWriter, IndexingSettings, Segment, SegmentWriter, TermEntry,
+    ColumnsWriter, DocStoreWriter, IdsWriter, IndexSink, IndexingSettings, Segment, SegmentWriter,
+    TermEntry, VecSink,
 };
 use std::collections::HashSet;
 
@@ -41,7 +42,17 @@ impl IndexMerger {
         Ok(())
     }
 
+    /// The merged index file's bytes; see `finish_into`.
     pub fn finish(self) -> Result<Vec<u8>> {
+        let mut sink = VecSink::default();
+        self.finish_into(&mut sink)?;
+        Ok(sink.file)
+    }
+
+    /// Merges the segments into one index written to `sink`. The positions and the stored blocks
+    /// (copied as they are, a block at a time) go to the sink as they are produced; the merged core
+    /// sections are held until the end.
+    pub fn finish_into(self, sink: &mut dyn IndexSink) -> Result<()> {
         let first = self
             .segments
             .first()
@@ -117,7 +128,7 @@ impl IndexMerger {
                     }
                 }
             }
-            writer.add_term(key.0, &key.1, &list);
+            writer.add_term(key.0, &key.1, &list, sink)?;
         }
 
         let mut store = DocStoreWriter::default();
@@ -125,7 +136,7 @@ impl IndexMerger {
         let mut seen = HashSet::new();
         let mut columns = ColumnsWriter::default();
         for seg in &self.segments {
-            store.append_store(&seg.store()?)?;
+            store.append_store(&seg.store()?, sink)?;
             let readers = seg
                 .column_names()
                 .into_iter()
@@ -148,6 +159,6 @@ impl IndexMerger {
                 columns.end_doc();
             }
         }
-        Ok(writer.finish(store, ids, columns))
+        writer.finish(store, ids, columns, sink)
     }
 }

@@ -4,9 +4,10 @@
 //! When its estimate of the memory it holds passes the budget, the host takes the documents so far
 //! as a finished segment (`take_segment`) and writes it out; at the end `IndexMerger` merges the
 //! segments into the final index, renumbering doc ids in segment order. A corpus that fits in the
-//! budget never touches a merge. The merge holds the segments being merged and its output — about
-//! twice the final index — which is bounded by what serving the index needs anyway, since the index
-//! is searched from memory.
+//! budget never touches a merge. Both write to an `IndexSink`: the merge holds the core sections of
+//! the segments being merged and of its output — bounded by what serving the index needs anyway,
+//! since the core is searched from memory — while positions and stored blocks pass through a
+//! megabyte at a time.
 
 mod builder;
 mod document;

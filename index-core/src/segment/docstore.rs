@@ -17,6 +17,7 @@
 
 use super::format::SectionKind;
 use super::reader::Segment;
+use super::sink::{IndexSink, SectionStream, Stream, STREAM_CHUNK};
 use crate::codec::{crc32, ByteWriter, Bytes};
 use crate::error::{Error, Result};
 use miniz_oxide::deflate::core::{
@@ -44,7 +45,9 @@ pub(crate) struct DocStoreWriter {
     compressor: Box<CompressorOxide>,
     scratch: Vec<u8>,
     blocks: Vec<BlockRecord>,
+    /// Compressed blocks not yet appended to the sink; they follow the `written` ones.
     data: Vec<u8>,
+    written: SectionStream,
     pending: Vec<u8>,
     pending_docs: u32,
     docs: u32,
@@ -59,6 +62,7 @@ impl Default for DocStoreWriter {
             scratch: Vec::new(),
             blocks: Vec::new(),
             data: Vec::new(),
+            written: SectionStream::new(Stream::StoredDocuments),
             pending: Vec::new(),
             pending_docs: 0,
             docs: 0,
@@ -129,7 +133,7 @@ impl DocStoreWriter {
         self.blocks.push(BlockRecord {
             first_doc,
             doc_count,
-            offset: self.data.len() as u64,
+            offset: self.written.len + self.data.len() as u64,
             compressed_len: compressed.len() as u32,
             raw_len,
             crc: crc32(compressed),
@@ -138,15 +142,28 @@ impl DocStoreWriter {
     }
 
     /// Copies every block of another segment's store (checked on the way), its doc ids shifted to
-    /// follow ours.
-    pub(crate) fn append_store(&mut self, store: &StoreReader) -> Result<()> {
+    /// follow ours, on to `sink` a chunk at a time: blocks are copied as they are, never inflated.
+    pub(crate) fn append_store(
+        &mut self,
+        store: &StoreReader,
+        sink: &mut dyn IndexSink,
+    ) -> Result<()> {
         self.seal();
         for i in 0..store.block_count() {
             let r = store.record(i)?;
             let compressed = store.compressed(&r)?;
             self.push_block(self.docs + r.first_doc, r.doc_count, &compressed, r.raw_len);
+            if self.data.len() >= STREAM_CHUNK {
+                self.drain(sink)?;
+            }
         }
         self.docs += store.doc_count()?;
+        Ok(())
+    }
+
+    fn drain(&mut self, sink: &mut dyn IndexSink) -> Result<()> {
+        self.written.write(sink, &self.data)?;
+        self.data.clear();
         Ok(())
     }
 
@@ -155,9 +172,11 @@ impl DocStoreWriter {
         self.data.len() + self.pending.len() + self.blocks.len() * BLOCK_RECORD_LEN
     }
 
-    /// The two sections: (block table, blocks).
-    pub(crate) fn finish(mut self) -> (Vec<u8>, Vec<u8>) {
+    /// The block table (a core section), once the last blocks are appended to `sink`, and the
+    /// stream of the blocks.
+    pub(crate) fn finish(mut self, sink: &mut dyn IndexSink) -> Result<(Vec<u8>, SectionStream)> {
         self.seal();
+        self.drain(sink)?;
         let mut out = ByteWriter::default();
         out.u32(self.blocks.len() as u32);
         out.u32(0);
@@ -170,7 +189,7 @@ impl DocStoreWriter {
             out.u32(b.crc);
             out.u32(0);
         }
-        (out.buf, self.data)
+        Ok((out.buf, self.written))
     }
 }
 

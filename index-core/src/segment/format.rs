@@ -15,6 +15,9 @@
 //! checked against its own CRC-32 (in the term dictionary, in the stored block table), and the
 //! table's CRC-32 of the whole section is checked by a full verification (`Segment::verify_all`).
 
+#[cfg(test)]
+use super::sink::VecSink;
+use super::sink::{IndexSink, SectionStream, Stream};
 use super::source::ReadAt;
 use crate::codec::{crc32, ByteWriter, Bytes};
 use crate::error::{Error, Result};
@@ -83,36 +86,90 @@ pub(crate) struct SectionEntry {
     pub(crate) len: u64,
 }
 
-/// Writes the envelope around `sections` (given in `SECTIONS` order).
-pub(crate) fn assemble(sections: &[Vec<u8>]) -> Vec<u8> {
+/// Writes the index file to `sink`'s `File` stream: header, section table, the core sections (given
+/// in `SECTIONS` order), each lazy section spliced in from its stream (already appended, its length
+/// and CRC-32 in `lazy`), and the footer.
+pub(crate) fn write_file(
+    sink: &mut dyn IndexSink,
+    core: &[&[u8]],
+    lazy: &[&SectionStream],
+) -> Result<()> {
     assert_eq!(
-        sections.len(),
+        core.len() + lazy.len(),
         SECTIONS.len(),
-        "one buffer per section kind"
+        "one buffer or stream per section kind"
     );
-    let table_end = HEADER_LEN + TABLE_ENTRY_LEN * sections.len();
-    let mut out = ByteWriter::default();
-    out.bytes(MAGIC);
-    out.u32(FORMAT_VERSION);
-    out.u32(sections.len() as u32);
-    let mut offset = (table_end + 7) / 8 * 8;
-    for (kind, data) in SECTIONS.iter().zip(sections) {
-        out.u32(*kind as u32);
-        out.u32(crc32(data));
-        out.u64(offset as u64);
-        out.u64(data.len() as u64);
-        offset = (offset + data.len() + 7) / 8 * 8;
+    let sizes = core
+        .iter()
+        .map(|data| (crc32(data), data.len() as u64))
+        .chain(lazy.iter().map(|s| (s.crc, s.len)));
+    let table_end = HEADER_LEN + TABLE_ENTRY_LEN * SECTIONS.len();
+    let mut envelope = ByteWriter::default();
+    envelope.bytes(MAGIC);
+    envelope.u32(FORMAT_VERSION);
+    envelope.u32(SECTIONS.len() as u32);
+    let mut offset = align8(table_end as u64);
+    for (kind, (crc, len)) in SECTIONS.iter().zip(sizes) {
+        envelope.u32(*kind as u32);
+        envelope.u32(crc);
+        envelope.u64(offset);
+        envelope.u64(len);
+        offset = align8(offset + len);
     }
-    let envelope_crc = crc32(&out.buf);
-    for data in sections {
-        out.align(8);
-        out.bytes(data);
+    let envelope_crc = crc32(&envelope.buf);
+    let mut written = envelope.len() as u64;
+    sink.append(Stream::File, &envelope.buf)?;
+    for data in core {
+        pad(sink, &mut written)?;
+        sink.append(Stream::File, data)?;
+        written += data.len() as u64;
     }
-    out.align(8);
-    out.u32(envelope_crc);
-    out.u32(FORMAT_VERSION);
-    out.bytes(MAGIC);
-    out.buf
+    for section in lazy {
+        pad(sink, &mut written)?;
+        sink.splice(section.stream)?;
+        written += section.len;
+    }
+    pad(sink, &mut written)?;
+    let mut footer = ByteWriter::default();
+    footer.u32(envelope_crc);
+    footer.u32(FORMAT_VERSION);
+    footer.bytes(MAGIC);
+    sink.append(Stream::File, &footer.buf)
+}
+
+/// Zeros up to the next multiple of 8, where every section and the footer start.
+fn pad(sink: &mut dyn IndexSink, written: &mut u64) -> Result<()> {
+    let n = (align8(*written) - *written) as usize;
+    *written += n as u64;
+    sink.append(Stream::File, &[0u8; 7][..n])
+}
+
+fn align8(n: u64) -> u64 {
+    (n + 7) / 8 * 8
+}
+
+/// The index file of `sections`, every one given whole (tests that forge a file).
+#[cfg(test)]
+pub(crate) fn assemble(sections: &[Vec<u8>]) -> Vec<u8> {
+    let mut sink = VecSink::default();
+    let mut lazy = Vec::new();
+    for (kind, data) in SECTIONS.iter().zip(sections).filter(|(k, _)| k.is_lazy()) {
+        let stream = match kind {
+            SectionKind::Positions => Stream::Positions,
+            _ => Stream::StoredDocuments,
+        };
+        let mut s = SectionStream::new(stream);
+        s.write(&mut sink, data).expect("a VecSink cannot fail");
+        lazy.push(s);
+    }
+    let core: Vec<&[u8]> = SECTIONS
+        .iter()
+        .zip(sections)
+        .filter(|(k, _)| !k.is_lazy())
+        .map(|(_, d)| d.as_slice())
+        .collect();
+    write_file(&mut sink, &core, &lazy.iter().collect::<Vec<_>>()).expect("a VecSink cannot fail");
+    sink.file
 }
 
 /// Reads and checks the envelope — header, section table, footer — with two small reads, and

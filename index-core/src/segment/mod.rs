@@ -10,7 +10,8 @@
 //! bytes — stay on disk (`source`: positional reads) and are read a term or a block at a time when
 //! a query needs them, each piece checked against its own CRC-32.
 //!
-//! `writer` assembles sections in call order; `reader` is `Segment`; `docstore`, `ids` and `columns`
+//! `writer` assembles sections in call order and writes them to a `sink` (the lazy ones as they are
+//! produced, never held whole); `reader` is `Segment`; `docstore`, `ids` and `columns`
 //! are the writer/reader pairs of the stored documents, the id table and the metadata columns.
 
 mod columns;
@@ -19,6 +20,7 @@ mod format;
 mod ids;
 mod meta;
 mod reader;
+mod sink;
 mod source;
 mod writer;
 
@@ -31,5 +33,6 @@ pub(crate) use ids::IdsWriter;
 pub use meta::{FieldMeta, IndexMeta};
 pub use reader::Segment;
 pub(crate) use reader::TermEntry;
+pub use sink::{IndexSink, Stream, VecSink};
 pub use source::ReadAt;
 pub(crate) use writer::{IndexingSettings, SegmentWriter};

@@ -5,14 +5,22 @@
 //! binary-searched — then `finish` with the stored documents, ids and columns. Sections are
 //! written core first (meta, terms, postings, doc stats, ids, columns, stored documents index),
 //! then the lazy ones (positions, stored document blocks), so that opening reads one range.
+//!
+//! Everything goes to an `IndexSink`: positions are appended to their stream a megabyte at a time
+//! while terms are added, the stored blocks by the `DocStoreWriter`, and `finish` writes the file
+//! around them. The core sections are held until `finish` (the section table needs their lengths);
+//! of the lazy ones only what is not yet appended: under a megabyte of positions, and the stored
+//! blocks a builder's in-memory segment holds within its memory budget (a merge copies blocks on).
 
 use super::columns::ColumnsWriter;
 use super::docstore::DocStoreWriter;
-use super::format::assemble;
+use super::format::write_file;
 use super::ids::IdsWriter;
 use super::meta::{ColumnMeta, FieldMeta, IndexMeta};
+use super::sink::{IndexSink, SectionStream, Stream, STREAM_CHUNK};
 use crate::analysis::AnalyzerConfig;
 use crate::codec::{crc32, ByteWriter};
+use crate::error::Result;
 use crate::postings::{serialize_postings, FieldStats, PostingList};
 use crate::scoring::Norms;
 
@@ -37,7 +45,9 @@ pub(crate) struct SegmentWriter {
     records: ByteWriter,
     keys: Vec<u8>,
     postings: ByteWriter,
+    /// Positions not yet appended to the sink; they follow the `positions_written` ones.
     positions: ByteWriter,
+    positions_written: SectionStream,
     term_count: u32,
     last: Option<(u32, Vec<u8>)>,
 }
@@ -65,12 +75,19 @@ impl SegmentWriter {
             keys: Vec::new(),
             postings: ByteWriter::default(),
             positions: ByteWriter::default(),
+            positions_written: SectionStream::new(Stream::Positions),
             term_count: 0,
             last: None,
         }
     }
 
-    pub(crate) fn add_term(&mut self, field: u32, term: &[u8], list: &PostingList) {
+    pub(crate) fn add_term(
+        &mut self,
+        field: u32,
+        term: &[u8],
+        list: &PostingList,
+        sink: &mut dyn IndexSink,
+    ) -> Result<()> {
         if let Some((f, t)) = &self.last {
             assert!(
                 (*f, t.as_slice()) < (field, term),
@@ -91,19 +108,32 @@ impl SegmentWriter {
         r.u32(t.doc_freq);
         r.u64(t.coll_freq);
         r.u64(t.postings_offset);
-        r.u64(t.positions_offset);
+        r.u64(self.positions_written.len + t.positions_offset);
         r.u32(positions.len() as u32);
         r.u32(crc32(positions));
         self.keys.extend_from_slice(term);
         self.term_count += 1;
+        if self.positions.len() >= STREAM_CHUNK {
+            self.drain_positions(sink)?;
+        }
+        Ok(())
     }
 
+    fn drain_positions(&mut self, sink: &mut dyn IndexSink) -> Result<()> {
+        self.positions_written.write(sink, &self.positions.buf)?;
+        self.positions.buf.clear();
+        Ok(())
+    }
+
+    /// Writes the index file to `sink`.
     pub(crate) fn finish(
-        self,
+        mut self,
         store: DocStoreWriter,
         ids: IdsWriter,
         columns: ColumnsWriter,
-    ) -> Vec<u8> {
+        sink: &mut dyn IndexSink,
+    ) -> Result<()> {
+        self.drain_positions(sink)?;
         let doc_count = self.lengths.first().map_or(0, Vec::len) as u32;
         let mut terms = ByteWriter::default();
         terms.u32(self.term_count);
@@ -150,17 +180,19 @@ impl SegmentWriter {
                 .collect(),
         };
         let meta = serde_json::to_vec(&meta.to_json()).expect("meta serialises");
-        let (store_index, store_data) = store.finish();
-        assemble(&[
-            meta,
-            terms.buf,
-            self.postings.buf,
-            doc_stats.buf,
-            ids.finish(),
-            columns,
-            store_index,
-            self.positions.buf,
-            store_data,
-        ])
+        let (store_index, store_data) = store.finish(sink)?;
+        write_file(
+            sink,
+            &[
+                &meta,
+                &terms.buf,
+                &self.postings.buf,
+                &doc_stats.buf,
+                &ids.finish(),
+                &columns,
+                &store_index,
+            ],
+            &[&self.positions_written, &store_data],
+        )
     }
 }

@@ -4,6 +4,7 @@ mod format_damage;
 mod pruning_exactness;
 mod score_ranges;
 mod search_semantics;
+mod streaming;
 
 use crate::indexer::{BuildOptions, IndexBuilder, IndexMerger};
 use crate::segment::Segment;
@@ -42,14 +43,16 @@ pub(crate) fn doc(id: &str, title: &str, text: &str) -> String {
 /// again: what only a forged (or astronomically unlucky) file holds, for testing that readers
 /// survive it.
 pub(crate) fn forge_stored(bytes: Vec<u8>, doc: u32, forged: &[u8]) -> Vec<u8> {
-    use crate::segment::{assemble, DocStoreWriter, SectionKind, SECTIONS};
+    use crate::segment::{assemble, DocStoreWriter, SectionKind, VecSink, SECTIONS};
     let seg = Segment::open(bytes).unwrap();
     let mut store = DocStoreWriter::default();
     for d in 0..seg.meta().doc_count {
         let stored = seg.stored(d).unwrap();
         store.add(if d == doc { forged } else { &stored });
     }
-    let (index, data) = store.finish();
+    let mut sink = VecSink::default();
+    let (index, _) = store.finish(&mut sink).unwrap();
+    let data = sink.stored;
     let sections: Vec<Vec<u8>> = SECTIONS
         .iter()
         .map(|&k| match k {

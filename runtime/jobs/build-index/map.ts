@@ -73,12 +73,12 @@ async function buildChunk(
     });
     const lines =
       countNewlines(bytes) + (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? 1 : 0);
-    const index =
-      r.segments.length === 0
-        ? undefined
-        : r.segments.length === 1
-          ? await readFile(r.segments[0]!)
-          : mergeSegments(r.segments);
+    let index: Uint8Array | undefined;
+    if (r.segments.length > 0) {
+      const file = join(dir, 'chunk.sir');
+      mergeSegments(r.segments, file, dir);
+      index = await readFile(file);
+    }
     return { bytes: index, docs: r.docs, lines, skipped: r.skipped };
   } catch (err) {
     if (err instanceof EngineError && (err.code === 'bad-document' || err.code === 'bad-options')) {

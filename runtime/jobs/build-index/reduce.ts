@@ -1,7 +1,8 @@
 /**
  * The build-index reduce step: merge the tasks' segments in corpus order with the engine's merger
- * (`mergeSegments`, which reads each segment file in place rather than holding it in memory)
- * (so document numbers equal one `sir index` run over the whole corpus), then either publish the
+ * (`mergeSegments`, which reads each segment file in place and writes the index to a file as it
+ * goes, never holding either whole) (so document numbers equal one `sir index` run over the whole
+ * corpus), then either publish the
  * index as the store's new live version — through the store's front door, `stagePartial` into
  * `.partial/` and `commitPartial`'s atomic `CURRENT` flip, exactly as `sir publish` — or keep it in
  * the results bucket beside a store manifest.
@@ -9,15 +10,16 @@
  * Redelivered, it does no harm: the version id is the job id, so a second commit finds the version
  * there and only makes it live if it never was.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { INDEX_FILE, mergeSegments } from '../../engine/index.js';
 import {
   type IndexStore,
   MANIFEST_FILE,
   StoreError,
   createManifest,
+  hashFile,
   writeManifest,
 } from '../../store/index.js';
 import type { JobsContext } from '../context.js';
@@ -53,7 +55,24 @@ export async function reduceBuild(
   records: BuildTaskRecord[],
 ): Promise<BuildResult> {
   const started = performance.now();
-  const bytes = await mergeTaskSegments(ctx, job, records);
+  const dir = await mkdtemp(join(ctx.tmpDir, 'sir-merge-'));
+  try {
+    return await reduceIn(dir, ctx, job, records, started);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The reduce step, the segments and the merged index in the scratch folder `dir`. */
+async function reduceIn(
+  dir: string,
+  ctx: JobsContext,
+  job: JobRecord<BuildIndexRequest>,
+  records: BuildTaskRecord[],
+  started: number,
+): Promise<BuildResult> {
+  const index = await mergeTaskSegments(ctx, job, records, dir);
+  const { bytes: indexBytes, sha256: indexSha256 } = await hashFile(index);
   const skipped: BuildResult['skipped'] = { count: 0, lines: [] };
   let before = 0;
   for (const r of records) {
@@ -67,8 +86,8 @@ export async function reduceBuild(
   const result: BuildResult = {
     kind: 'build-index',
     docs: records.reduce((n, r) => n + r.docs, 0),
-    indexBytes: bytes.length,
-    indexSha256: createHash('sha256').update(bytes).digest('hex'),
+    indexBytes,
+    indexSha256,
     chunks: records.length,
     reusedChunks: records.filter((r) => r.reused).length,
     skipped,
@@ -79,51 +98,53 @@ export async function reduceBuild(
       throw new Error(
         'this reduce function has no index store to publish to (INDEX_DIR is not set)',
       );
-    result.published = await publishVersion(ctx.store, job.id, bytes, {
+    result.published = await publishVersion(ctx.store, job.id, index, {
       ...(ctx.keep !== undefined ? { keep: ctx.keep } : {}),
       source,
     });
   } else {
-    result.output = await keepInBucket(ctx, job.id, bytes, source);
+    result.output = await keepInBucket(ctx, job.id, dirname(index), source);
   }
   result.reduceSeconds = (performance.now() - started) / 1000;
   return result;
 }
 
-/** Downloads the tasks' segments, in corpus order, and merges them with the engine's merger. */
+/**
+ * Downloads the tasks' segments into `dir`, in corpus order, and merges them with the engine's
+ * merger into `dir/index/index.sir` (a folder of its own, for the manifest); returns its path.
+ */
 async function mergeTaskSegments(
   ctx: JobsContext,
   job: JobRecord<BuildIndexRequest>,
   records: BuildTaskRecord[],
-): Promise<Uint8Array> {
-  const dir = await mkdtemp(join(ctx.tmpDir, 'sir-merge-'));
-  try {
-    const files: string[] = [];
-    for (const r of records) {
-      if (r.segment === null) continue;
-      const file = join(dir, `${String(r.task).padStart(6, '0')}.sir`);
-      await writeFile(file, await getBytes(ctx, r.segment));
-      files.push(file);
-    }
-    if (files.length === 0)
-      throw new PermanentTaskError(
-        `the corpus ${job.request.corpus} has no documents: an index needs at least one`,
-      );
-    return mergeSegments(files);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  dir: string,
+): Promise<string> {
+  const files: string[] = [];
+  for (const r of records) {
+    if (r.segment === null) continue;
+    const file = join(dir, `${String(r.task).padStart(6, '0')}.sir`);
+    await writeFile(file, await getBytes(ctx, r.segment));
+    files.push(file);
   }
+  if (files.length === 0)
+    throw new PermanentTaskError(
+      `the corpus ${job.request.corpus} has no documents: an index needs at least one`,
+    );
+  const index = join(dir, 'index', INDEX_FILE);
+  await mkdir(dirname(index));
+  mergeSegments(files, index, dir);
+  return index;
 }
 
 async function publishVersion(
   store: IndexStore,
   version: string,
-  bytes: Uint8Array,
+  index: string,
   options: { keep?: number; source: Record<string, string> },
 ): Promise<NonNullable<BuildResult['published']>> {
   const partial = await store.stagePartial({ version });
   try {
-    await writeFile(join(partial.dir, INDEX_FILE), bytes);
+    await copyFile(index, join(partial.dir, INDEX_FILE), constants.COPYFILE_EXCL);
     const r = await store.commitPartial(partial, options);
     return { version, ...(r.previous !== undefined ? { previous: r.previous } : {}) };
   } catch (err) {
@@ -138,26 +159,21 @@ async function publishVersion(
   }
 }
 
+/** Puts the index in `dir` (its only file) and its manifest in the results bucket. */
 async function keepInBucket(
   ctx: JobsContext,
   id: string,
-  bytes: Uint8Array,
+  dir: string,
   source: Record<string, string>,
 ): Promise<NonNullable<BuildResult['output']>> {
-  const dir = await mkdtemp(join(ctx.tmpDir, 'sir-reduce-'));
-  try {
-    await writeFile(join(dir, INDEX_FILE), bytes);
-    const manifest = await createManifest(dir, { version: id, source });
-    await writeManifest(dir, manifest);
-    await putBytes(ctx, keys.output(id, INDEX_FILE), bytes);
-    await putBytes(
-      ctx,
-      keys.output(id, MANIFEST_FILE),
-      Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
-    );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const manifest = await createManifest(dir, { version: id, source });
+  await writeManifest(dir, manifest);
+  await putBytes(ctx, keys.output(id, INDEX_FILE), { file: join(dir, INDEX_FILE) });
+  await putBytes(
+    ctx,
+    keys.output(id, MANIFEST_FILE),
+    Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`),
+  );
   const url = (file: string) => `s3://${ctx.resultsBucket}/${keys.output(id, file)}`;
   return { index: url(INDEX_FILE), manifest: url(MANIFEST_FILE) };
 }

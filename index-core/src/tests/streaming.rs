@@ -1,0 +1,176 @@
+//! The writer streams an index through an `IndexSink`: the lazy sections go to their streams in
+//! bounded pieces as they are produced, and the file that comes out is byte for byte the one the
+//! whole-in-memory writer produced (saved samples written by it before streaming existed).
+
+use super::doc;
+use crate::error::{Error, Result};
+use crate::indexer::{BuildOptions, IndexBuilder, IndexMerger};
+use crate::segment::{IndexSink, SectionKind, Segment, Stream, VecSink};
+
+/// The 400-document corpus of `format_damage`'s sample.
+fn corpus() -> Vec<String> {
+    (0..400)
+        .map(|i| {
+            doc(
+                &format!("d{}", i),
+                "a title",
+                &format!("text {} with words w{} w{}", i, i % 17, i % 29),
+            )
+        })
+        .collect()
+}
+
+/// The segments of `corpus`, one taken every `every` documents (and the rest).
+fn segments(corpus: &[String], every: u32) -> Vec<Vec<u8>> {
+    let mut b = IndexBuilder::new(BuildOptions::from_json("{}").unwrap());
+    let mut out = Vec::new();
+    for (i, line) in corpus.iter().enumerate() {
+        b.add_jsonl(line.as_bytes(), i as u64 + 1, false).unwrap();
+        if b.pending_docs() >= every {
+            out.push(b.take_segment().unwrap());
+        }
+    }
+    if b.pending_docs() > 0 {
+        out.push(b.take_segment().unwrap());
+    }
+    out
+}
+
+fn merger(segments: &[Vec<u8>]) -> IndexMerger {
+    let mut m = IndexMerger::new();
+    for s in segments {
+        m.add(Segment::open(s.clone()).unwrap()).unwrap();
+    }
+    m
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/samples/{}", env!("CARGO_MANIFEST_DIR"), name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {}", path, e))
+}
+
+/// Every call a sink receives, in order, and the file it makes (as the runtime's sink does: the
+/// lazy streams staged, spliced when asked).
+#[derive(Default)]
+struct Recorder {
+    calls: Vec<(Stream, usize)>,
+    splices: Vec<Stream>,
+    inner: VecSink,
+}
+
+impl IndexSink for Recorder {
+    fn append(&mut self, stream: Stream, bytes: &[u8]) -> Result<()> {
+        self.calls.push((stream, bytes.len()));
+        self.inner.append(stream, bytes)
+    }
+
+    fn splice(&mut self, from: Stream) -> Result<()> {
+        self.splices.push(from);
+        self.inner.splice(from)
+    }
+}
+
+#[test]
+fn a_merge_writes_the_same_bytes_as_the_whole_in_memory_writer() {
+    // Written by the writer that assembled the whole file in memory (before streaming): a merge
+    // of 11 segments of 37 documents, and a single segment.
+    let corpus = corpus();
+    assert_eq!(
+        merger(&segments(&corpus, 37)).finish().unwrap(),
+        sample("v2-merged-11-segments.sir")
+    );
+    // `v2.sir` is one segment passed through the merger.
+    assert_eq!(
+        merger(&segments(&corpus, 400)).finish().unwrap(),
+        sample("v2.sir")
+    );
+}
+
+#[test]
+fn the_sink_receives_the_lazy_sections_in_bounded_pieces_then_the_file_in_order() {
+    // Enough distinct text that positions and stored blocks each pass two megabytes.
+    let mut rng = crate::testing::Rng::new(7);
+    let corpus: Vec<String> = (0..40_000)
+        .map(|i| {
+            let words: Vec<String> = (0..60).map(|_| format!("w{}", rng.below(50_000))).collect();
+            doc(&format!("d{}", i), "title", &words.join(" "))
+        })
+        .collect();
+    let parts = segments(&corpus, 10_000);
+    assert_eq!(parts.len(), 4);
+    let mut recorder = Recorder::default();
+    merger(&parts).finish_into(&mut recorder).unwrap();
+    let whole = merger(&parts).finish().unwrap();
+    assert_eq!(recorder.inner.file, whole, "the same file through any sink");
+    assert_eq!(
+        recorder.splices,
+        vec![Stream::Positions, Stream::StoredDocuments]
+    );
+    // Lazy pieces are bounded (a chunk plus at most one term's positions or one block), and the
+    // file is written only after the last of them.
+    let first_file = recorder
+        .calls
+        .iter()
+        .position(|c| c.0 == Stream::File)
+        .unwrap();
+    assert!(recorder.calls[first_file..]
+        .iter()
+        .all(|c| c.0 == Stream::File));
+    for stream in [Stream::Positions, Stream::StoredDocuments] {
+        let pieces: Vec<usize> = recorder
+            .calls
+            .iter()
+            .filter(|c| c.0 == stream)
+            .map(|c| c.1)
+            .collect();
+        assert!(pieces.len() > 2, "{:?}: {:?}", stream, pieces);
+        assert!(
+            pieces.iter().all(|&n| n < (1 << 20) + (64 << 10)),
+            "{:?}",
+            pieces
+        );
+    }
+    let seg = Segment::open(whole).unwrap();
+    seg.verify_all().unwrap();
+    assert!(seg.section_bytes(SectionKind::Positions).len() > 2 << 20);
+    assert!(seg.section_bytes(SectionKind::StoreData).len() > 2 << 20);
+    assert_eq!(seg.meta().doc_count, 40_000);
+}
+
+/// A sink whose `n`th call fails, as a full disk does.
+struct FailingSink {
+    calls_left: usize,
+}
+
+impl IndexSink for FailingSink {
+    fn append(&mut self, _: Stream, _: &[u8]) -> Result<()> {
+        self.splice(Stream::File)
+    }
+
+    fn splice(&mut self, _: Stream) -> Result<()> {
+        if self.calls_left == 0 {
+            return Err(Error::internal("writing the index failed: no space"));
+        }
+        self.calls_left -= 1;
+        Ok(())
+    }
+}
+
+#[test]
+fn a_sink_that_fails_fails_the_merge_and_the_segment_with_its_error() {
+    let parts = segments(&corpus(), 100);
+    let mut r = Recorder::default();
+    merger(&parts).finish_into(&mut r).unwrap();
+    for n in 0..r.calls.len() + r.splices.len() {
+        let e = merger(&parts)
+            .finish_into(&mut FailingSink { calls_left: n })
+            .unwrap_err();
+        assert_eq!(e.code(), "internal");
+        assert!(e.message.contains("no space"), "{}", e.message);
+    }
+    let mut b = IndexBuilder::new(BuildOptions::from_json("{}").unwrap());
+    b.add_jsonl(corpus()[0].as_bytes(), 1, false).unwrap();
+    assert!(b
+        .take_segment_into(&mut FailingSink { calls_left: 1 })
+        .is_err());
+}

@@ -1,0 +1,105 @@
+/**
+ * The engine writes segments and merged indexes through a sink (`index-sink.ts`): the lazy
+ * sections are staged in the build's scratch folder and spliced into the file, which is never held
+ * whole. The bytes must not change: the digests below were taken from the writer that assembled
+ * the whole file in WebAssembly memory, before streaming (same corpus, same options). A merge that
+ * fails partway leaves neither a staged file nor a partial index.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildIndex, buildIndexParallel, SearchIndex } from '../../runtime/engine/index.js';
+import { requireExternal, SCIFACT_DIR } from '../fixtures/external.js';
+import { syntheticDocs, tempDir, writeCorpus } from '../fixtures/corpus.js';
+import { sirChild } from '../fixtures/sir.js';
+
+const sha256 = (dir: string) =>
+  createHash('sha256')
+    .update(readFileSync(join(dir, 'index.sir')))
+    .digest('hex');
+
+describe('engine: a streamed merge writes the bytes the in-memory writer did', function () {
+  this.timeout(300_000);
+  let corpus: string;
+  before(() => {
+    // Over the 4 MB below which a build runs in one thread.
+    corpus = writeCorpus(syntheticDocs(20_000));
+  });
+
+  it('one thread, 20 segments merged', () => {
+    const out = tempDir();
+    const r = buildIndex(corpus, out, { memoryBudgetMb: 1 });
+    assert.equal(r.segments, 20);
+    assert.equal(sha256(out), 'f6843ae4d452fdd65f26850463e01a64c8f30820c02c1ee78d623dc44c3621b1');
+  });
+
+  it('one segment, copied as it is', () => {
+    const out = tempDir();
+    assert.equal(buildIndex(corpus, out).segments, 1);
+    assert.equal(sha256(out), '3de7d545ad985e34e99044da10b78b60728c3929eb730b74fef06ff3ac90db4f');
+  });
+
+  it('two threads, with 20 and with 2 segments; the index verifies and answers', async () => {
+    const out = tempDir();
+    const r = await buildIndexParallel(corpus, out, { memoryBudgetMb: 1, threads: 2 });
+    assert.equal(r.segments, 20);
+    assert.equal(sha256(out), '610d13c1e192b698d9e674f2d7186ec6aaf5a4a71384529271edd6941cfb0ec3');
+    const out2 = tempDir();
+    assert.equal((await buildIndexParallel(corpus, out2, { threads: 2 })).segments, 2);
+    assert.equal(sha256(out2), '40e362d434cec3bccd2b84866418bdfd354e045865ba5ea73aaa98391f0bf0c6');
+    const index = SearchIndex.open(out2, { verify: 'all' });
+    try {
+      assert.equal(index.info.docCount, 20_000);
+      assert.ok(index.search('w1 w2', { size: 3 }).hits.length === 3);
+    } finally {
+      index.free();
+    }
+  });
+
+  it('sir index on SciFact, one and two threads, merged from 4 MB segments', async function () {
+    requireExternal(this, 'SciFact', SCIFACT_DIR, 'see test/fixtures/external.ts');
+    const expected = {
+      1: 'c060fd070de0366494b0d7e68789c54fcf7bbb48f46a7cd00e158e14d89d9d18',
+      2: '447f98b51d1adad121adde2e323e0c0649f57538b2d47cad460db3784cfd343a',
+    };
+    for (const threads of [1, 2] as const) {
+      const out = join(tempDir(), 'out');
+      const c = sirChild([
+        'index',
+        join(SCIFACT_DIR, 'corpus.jsonl'),
+        '--out',
+        out,
+        '--memory-mb',
+        '4',
+        '--threads',
+        String(threads),
+      ]);
+      assert.equal(await c.exit, 0, c.output());
+      assert.equal(sha256(out), expected[threads], `--threads ${threads}`);
+    }
+  });
+});
+
+describe('engine: a merge that fails leaves nothing behind', function () {
+  this.timeout(120_000);
+
+  it('a duplicate id across segments: one line, no index, no staged section, no scratch', async () => {
+    const docs = syntheticDocs(4000);
+    const dir = tempDir();
+    const corpus = writeCorpus([...docs, { ...docs[0]!, title: 'again' }], dir);
+    const out = join(dir, 'out');
+    const scratch = tempDir();
+    // As a process, so that only the build sees TMPDIR and every file it stages is in `scratch`
+    // (tsx, which runs it from source, caches nothing there).
+    const c = sirChild(['index', corpus, '--out', out, '--memory-mb', '1', '--threads', '1'], {
+      TMPDIR: scratch,
+      TSX_DISABLE_CACHE: '1',
+    });
+    assert.equal(await c.exit, 1, c.output());
+    assert.match(c.output(), /^sir index: .*duplicate document id "doc-0"/m);
+    assert.equal(existsSync(out), false, 'the folder the build made is removed');
+    assert.deepEqual(readdirSync(scratch), [], 'the scratch folder and its staged files are gone');
+    assert.deepEqual(readdirSync(dir), ['corpus.jsonl']);
+  });
+});

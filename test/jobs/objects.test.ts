@@ -1,0 +1,41 @@
+/**
+ * The results bucket's large objects (objects.ts) on the local S3 stand-in: a built index goes up
+ * from its file a part at a time (never read whole), byte for byte, in one PutObject or in parts.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getBytes, PART_BYTES, putBytes } from '../../runtime/jobs/objects.js';
+import { type LocalAws, startLocalAws } from '../../runtime/local/local-aws.js';
+import { makeS3Client } from '../../runtime/upload/index.js';
+import { tempDir } from '../fixtures/corpus.js';
+
+const resultsBucket = 'results-objects-test';
+
+describe('jobs: putBytes from a file', function () {
+  this.timeout(60_000);
+  let aws: LocalAws;
+  let s3: S3Client;
+  before(async () => {
+    aws = await startLocalAws();
+    s3 = makeS3Client({ region: aws.region, endpoint: aws.endpoint });
+    await s3.send(new CreateBucketCommand({ Bucket: resultsBucket }));
+  });
+  after(() => aws.close());
+
+  for (const [what, size] of [
+    ['in one PutObject', 1000],
+    ['in parts, the last one short', 2 * PART_BYTES + 12_345],
+  ] as const) {
+    it(`puts a file's bytes ${what}`, async () => {
+      const file = join(tempDir(), 'index.sir');
+      const bytes = randomBytes(size);
+      writeFileSync(file, bytes);
+      const ctx = { s3, resultsBucket };
+      await putBytes(ctx, 'k', { file });
+      assert.ok(Buffer.from(await getBytes(ctx, 'k')).equals(bytes));
+    });
+  }
+});
