@@ -2,21 +2,21 @@
  * The build-index reduce step: merge the tasks' segments in corpus order with the engine's merger
  * (`mergeSegments`, which reads each segment file in place rather than holding it in memory)
  * (so document numbers equal one `sir index` run over the whole corpus), then either publish the
- * index as the store's new live version — through the store's front door, `stagePartial` into
- * `.partial/` and `commitPartial`'s atomic `CURRENT` flip, exactly as `sir publish` — or keep it in
+ * index as the store's new live version — through the store interface's `publish`, exactly as
+ * `sir publish` does: the directory store on EFS, or the S3 store on an `s3` stack — or keep it in
  * the results bucket beside a store manifest.
  *
- * Redelivered, it does no harm: the version id is the job id, so a second commit finds the version
- * there and only makes it live if it never was.
+ * Redelivered, it does no harm: the version id is the job id, so a second publish finds the
+ * version there and only makes it live if it never was (`wasLive`).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { INDEX_FILE, mergeSegments } from '../../engine/index.js';
 import {
-  type IndexStore,
   MANIFEST_FILE,
   StoreError,
+  type VersionStore,
   createManifest,
   writeManifest,
 } from '../../store/index.js';
@@ -77,9 +77,9 @@ export async function reduceBuild(
   if (job.request.publish) {
     if (ctx.store === undefined)
       throw new Error(
-        'this reduce function has no index store to publish to (INDEX_DIR is not set)',
+        'this reduce function has no index store to publish to (neither INDEX_DIR nor INDEX_BUCKET is set)',
       );
-    result.published = await publishVersion(ctx.store, job.id, bytes, {
+    result.published = await publishVersion(ctx, ctx.store, job.id, bytes, {
       ...(ctx.keep !== undefined ? { keep: ctx.keep } : {}),
       source,
     });
@@ -116,25 +116,26 @@ async function mergeTaskSegments(
 }
 
 async function publishVersion(
-  store: IndexStore,
+  ctx: JobsContext,
+  store: VersionStore,
   version: string,
   bytes: Uint8Array,
   options: { keep?: number; source: Record<string, string> },
 ): Promise<NonNullable<BuildResult['published']>> {
-  const partial = await store.stagePartial({ version });
+  const dir = await mkdtemp(join(ctx.tmpDir, 'sir-publish-'));
   try {
-    await writeFile(join(partial.dir, INDEX_FILE), bytes);
-    const r = await store.commitPartial(partial, options);
+    await writeFile(join(dir, INDEX_FILE), bytes);
+    const r = await store.publish(dir, { ...options, version });
     return { version, ...(r.previous !== undefined ? { previous: r.previous } : {}) };
   } catch (err) {
-    await store.abandonPartial(partial);
     if (!(err instanceof StoreError && err.code === 'version-exists')) throw err;
     // Committed by an earlier delivery of this step. Live once already: leave CURRENT alone (a
     // later publish or a rollback may have moved it since); never live: finish the flip.
-    if ((await store.history()).some((h) => h.version === version))
-      return { version, alreadyLive: true };
+    if (await store.wasLive(version)) return { version, alreadyLive: true };
     const a = await store.activate(version);
     return { version, ...(a.previous !== undefined ? { previous: a.previous } : {}) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
