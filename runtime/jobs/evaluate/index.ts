@@ -11,7 +11,8 @@ import { isVersionId } from '../../store/index.js';
 import type { JobsContext } from '../context.js';
 import { JobError } from '../job-error.js';
 import type { JobKind } from '../kind.js';
-import { taskCount } from './cells.js';
+import { INPUT, taskCount } from './cells.js';
+import { MIB } from '../build-index/map.js';
 import { type EvaluateTaskRecord, runEvaluateTask } from './map.js';
 import { reduceEvaluate } from './reduce.js';
 import {
@@ -45,11 +46,19 @@ export const evaluateKind: JobKind<EvaluateRequest> = {
       );
     return inputs;
   },
-  validate(request, inputs) {
+  validate(request, inputs, ctx) {
     evaluateKind.inputs(request).forEach(({ field }, i) => {
       if (inputs[i]!.bytes === 0)
         throw new JobError('invalid-request', `${field}: ${inputs[i]!.url} is empty`, field);
     });
+    // A worker reads the whole index into its /tmp: refuse now what no worker could hold.
+    const index = inputs[INPUT.index]!;
+    if (ctx.workerTmpMb !== undefined && index.bytes > ctx.workerTmpMb * MIB)
+      throw new JobError(
+        'input-refused',
+        `index: ${index.url} is ${(index.bytes / MIB).toFixed(1)} MiB, more than a worker's ${ctx.workerTmpMb} MiB of /tmp (stack config jobsWorkerTmpMb); raise jobsWorkerTmpMb (up to 10240) and run pulumi up, or evaluate a smaller index`,
+        'index',
+      );
   },
   taskCount: (request) => taskCount(request),
   runTask: (ctx, job, task) => runEvaluateTask(ctx, job, task),
