@@ -117,6 +117,7 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
             }),
           }
         : {}),
+      ...(outputs.jobsWorkerTmpMb !== undefined ? { workerTmpMb: outputs.jobsWorkerTmpMb } : {}),
       log: silentLogger,
     }),
   );
@@ -162,7 +163,10 @@ const OPTIONAL = [
 ] as const;
 
 type StackJobOutputs = Record<(typeof REQUIRED)[number], string> &
-  Partial<Record<(typeof OPTIONAL)[number], string>>;
+  Partial<Record<(typeof OPTIONAL)[number], string>> & {
+    /** A worker's /tmp, MB: an evaluation of a larger index is refused before it is submitted. */
+    jobsWorkerTmpMb?: number;
+  };
 
 async function stackOutputs(
   stack: string,
@@ -180,9 +184,11 @@ async function stackOutputs(
     throw new CliError(
       `${raw.where} has no ${missing.join(', ')}: the stack has no job pipeline yet; run pulumi up with this version of the program (jobsEnabled is true by default)`,
     );
-  const out: Record<string, string> = {};
+  const out: Record<string, string | number> = {};
   for (const k of [...REQUIRED, ...OPTIONAL])
     if (typeof o[k] === 'string' && o[k] !== '') out[k] = o[k] as string;
+  const tmp = o.jobsWorkerTmpMb;
+  if (typeof tmp === 'number' && Number.isInteger(tmp) && tmp > 0) out.jobsWorkerTmpMb = tmp;
   return out as StackJobOutputs;
 }
 

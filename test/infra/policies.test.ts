@@ -288,6 +288,22 @@ describe('infra policy pack', () => {
     passes(efsEncrypted, TYPES.lambda, {});
   });
 
+  it('passes the whole program on an s3 stack with the job pipeline', async function () {
+    this.timeout(60_000);
+    const run = await runProgramUnderMocks({ preview: false, config: { indexStorage: 's3' } });
+    const found = run.resources.flatMap((r) =>
+      RULES.flatMap((rule) =>
+        violations(rule, r.type, r.inputs).map((v) => `${r.name}: ${rule.name}: ${v}`),
+      ),
+    );
+    assert.deepEqual(found, []);
+    assert.deepEqual(checkEveryBucketBlocked(run.resources), []);
+    const stack = run.resources.map((r) => ({ type: r.type, props: r.props }));
+    assert.equal(stack.filter((r) => r.type === TYPES.queue).length, 6);
+    assert.deepEqual(checkEveryQueueHasDeadLetter(stack), []);
+    assert.deepEqual(checkQueueVisibility(stack), []);
+  });
+
   it('passes the whole program, loader and IAM auth on', async function () {
     this.timeout(60_000);
     const run = await runProgramUnderMocks({
