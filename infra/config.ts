@@ -88,6 +88,8 @@ export interface StackConfig {
   jobsReduceMemoryMb: number;
   /** Days after which jobs' requests, states, outputs and results are deleted, 1–3650. Default 30. */
   jobsResultsExpirationDays: number;
+  /** E-mail address the dead-letter alarms notify (an encrypted SNS topic); '' for none. Default ''. */
+  jobsAlarmEmail: string;
 }
 
 /** Every default in one place. `Pulumi.yaml` repeats them for the CLI; a test keeps the two equal. */
@@ -120,6 +122,7 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   jobsWorkerTimeoutSeconds: DEFAULT_TIMEOUTS.worker,
   jobsReduceMemoryMb: 4096,
   jobsResultsExpirationDays: 30,
+  jobsAlarmEmail: '',
 });
 
 export type ConfigKey = keyof StackConfig;
@@ -355,6 +358,14 @@ export function parseConfig(raw: RawConfig): StackConfig {
   const results = get('jobsResultsExpirationDays');
   if (results !== undefined)
     cfg.jobsResultsExpirationDays = integer('jobsResultsExpirationDays', results, 1, 3650);
+  const email = get('jobsAlarmEmail');
+  if (email !== undefined && email !== '') {
+    if (!cfg.jobsEnabled)
+      fail('jobsAlarmEmail notifies of failed jobs, and jobsEnabled is false: remove it');
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      fail(`jobsAlarmEmail must be an e-mail address like you@example.org, got "${email}"`);
+    cfg.jobsAlarmEmail = email;
+  }
 
   // One region per stack: the explicit provider follows serverless-ir:region, so a different
   // aws:region would silently be ignored. Refuse instead.

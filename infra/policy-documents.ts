@@ -3,8 +3,9 @@
  * be unit tested without Pulumi and read in one place. Components call them inside
  * `pulumi.all(...).apply(...)`.
  *
- * Invariant: nothing here grants `*` actions, and `*` resources only in explicit Deny statements
- * and for `ssm:GetCommandInvocation`, which supports no resource-level permissions.
+ * Invariant: nothing here grants `*` actions, and `*` resources only in explicit Deny statements,
+ * for `ssm:GetCommandInvocation`, which supports no resource-level permissions, and in a key
+ * policy, where `*` means the key itself.
  */
 import { CACHE_PREFIX, JOBS_PREFIX, RECENT_PREFIX } from '../runtime/jobs/keys.js';
 import { STAGING_PREFIX, TOOLING_PREFIX } from '../runtime/upload/loader-contract.js';
@@ -539,6 +540,79 @@ export function jobUserPolicy(a: JobPolicyArgs & { apiExecutionArn: string }): P
       Effect: 'Allow',
       Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
       Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
+    },
+  );
+}
+
+/** Who may publish to the alarm topic and use its key: this account's CloudWatch alarms. */
+function fromOwnAlarms(a: { accountId: string; region: string }) {
+  return {
+    StringEquals: { 'aws:SourceAccount': a.accountId },
+    ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${a.region}:${a.accountId}:alarm:*` },
+  };
+}
+
+/**
+ * The alarm topic's key: the account administers it through IAM (no usage, no `kms:*`), and
+ * CloudWatch may encrypt with it for this account's alarms, which publishing to the topic needs.
+ */
+export function alarmTopicKeyPolicy(a: { accountId: string; region: string }): PolicyDocument {
+  return document(
+    {
+      Sid: 'AccountAdministersTheKey',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${a.accountId}:root` },
+      Action: [
+        'kms:CancelKeyDeletion',
+        'kms:DescribeKey',
+        'kms:DisableKey',
+        'kms:DisableKeyRotation',
+        'kms:EnableKey',
+        'kms:EnableKeyRotation',
+        'kms:GetKeyPolicy',
+        'kms:GetKeyRotationStatus',
+        'kms:ListResourceTags',
+        'kms:PutKeyPolicy',
+        'kms:ScheduleKeyDeletion',
+        'kms:TagResource',
+        'kms:UntagResource',
+        'kms:UpdateKeyDescription',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: fromOwnAlarms(a),
+    },
+  );
+}
+
+/** The alarm topic: this account's CloudWatch alarms publish, over TLS only. */
+export function alarmTopicPolicy(a: {
+  topicArn: string;
+  accountId: string;
+  region: string;
+}): PolicyDocument {
+  return document(
+    {
+      Sid: 'CloudWatchAlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: a.topicArn,
+      Condition: fromOwnAlarms(a),
+    },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sns:Publish',
+      Resource: a.topicArn,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     },
   );
 }

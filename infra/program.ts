@@ -169,6 +169,8 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
             apiId: api.apiId,
             apiExecutionArn: api.executionArn,
             iamAuth: config.apiKeyRequired,
+            alarmEmail: config.jobsAlarmEmail,
+            region: config.region,
           },
           opts,
         )

@@ -17,8 +17,9 @@
  *   code path). There the jobs API reads the store too (read-only), to resolve an evaluation's
  *   `live` or version id, and the workers read the resolved index file.
  * - Every queue has a dead-letter queue (`maxReceiveCount` 5), a CloudWatch alarm on its depth,
- *   SSE, and a visibility timeout of 6 × its consumer's timeout. Mappings report partial batch
- *   failures; the task mapping's `MaximumConcurrency` is the global cap on map workers.
+ *   SSE, and a visibility timeout of 6 × its consumer's timeout; with `jobsAlarmEmail` the alarms
+ *   e-mail through an encrypted SNS topic. Mappings report partial batch failures; the task
+ *   mapping's `MaximumConcurrency` is the global cap on map workers, the others are uncapped.
  * - Each function's role allows what its code calls (infra/policy-documents.ts) on these queues
  *   and these bucket prefixes only; logs go to a log group with retention.
  */
@@ -36,6 +37,7 @@ import {
   visibilityTimeoutSeconds,
 } from '../../runtime/jobs/queues.js';
 import { JOB_LAMBDA_DIRS, repoPath } from '../artifacts.js';
+import { AlarmTopic } from './alarm-topic.js';
 import {
   JOBS_SMALL_FUNCTION_MEMORY_MB,
   LAMBDA_ARCHITECTURE,
@@ -59,8 +61,6 @@ import { MAX_INTEGRATION_TIMEOUT_MS } from '../search-api.js';
 
 /** The routes API Gateway sends to the jobs API; everything else stays with the search Lambda. */
 export const JOB_ROUTE_KEYS = ['ANY /jobs', 'ANY /jobs/{proxy+}'] as const;
-/** Lambda's minimum `MaximumConcurrency` for an SQS event source. */
-export const MIN_MAPPING_CONCURRENCY = 2;
 
 export interface JobPipelineArgs {
   maxWorkers: number;
@@ -82,6 +82,9 @@ export interface JobPipelineArgs {
   apiId: pulumi.Input<string>;
   apiExecutionArn: pulumi.Input<string>;
   iamAuth: boolean;
+  /** Where the dead-letter alarms send e-mail; '' for nowhere (the alarms still show in CloudWatch). */
+  alarmEmail: string;
+  region: string;
 }
 
 /** The index store of an `efs` stack: the reduce function mounts it from the VPC. */
@@ -136,6 +139,10 @@ export class JobPipeline extends pulumi.ComponentResource {
       worker: args.workerTimeoutSeconds,
     };
 
+    const notify = args.alarmEmail
+      ? new AlarmTopic(`${name}-alarms`, { email: args.alarmEmail, region: args.region }, parent)
+      : undefined;
+
     const pair = (role: QueueRole): QueuePair => {
       const fifo = QUEUES[role].fifo;
       const deadLetter = new aws.sqs.Queue(
@@ -177,6 +184,7 @@ export class JobPipeline extends pulumi.ComponentResource {
           comparisonOperator: 'GreaterThanThreshold',
           threshold: 0,
           treatMissingData: 'notBreaching',
+          ...(notify ? { alarmActions: [notify.topicArn], okActions: [notify.topicArn] } : {}),
         },
         parent,
       );
@@ -370,11 +378,14 @@ export class JobPipeline extends pulumi.ComponentResource {
       ...(store.kind === 'efs' ? { efs: store } : {}),
     });
 
-    const consumers: Record<QueueRole, { fn: aws.lambda.Function; maxConcurrency: number }> = {
+    // Only the task mapping is capped. A cap turns off Lambda's scaling down to 2 pollers on a
+    // quiet standard queue (AWS Lambda docs, "Configuring scaling behavior for SQS event source
+    // mappings"), so uncapped mappings cost less idle; the control queue runs one batch per
+    // message group (job) at a time whatever the cap, and a reduce message is one job's merge.
+    const consumers: Record<QueueRole, { fn: aws.lambda.Function; maxConcurrency?: number }> = {
       task: { fn: worker, maxConcurrency: args.maxWorkers },
-      // One group (job) at a time per poller anyway; Lambda's minimum is all it needs.
-      control: { fn: coordinator, maxConcurrency: MIN_MAPPING_CONCURRENCY },
-      reduce: { fn: reduce, maxConcurrency: MIN_MAPPING_CONCURRENCY },
+      control: { fn: coordinator },
+      reduce: { fn: reduce },
     };
     for (const role of Object.keys(consumers) as QueueRole[])
       new aws.lambda.EventSourceMapping(
@@ -384,7 +395,9 @@ export class JobPipeline extends pulumi.ComponentResource {
           functionName: consumers[role].fn.arn,
           batchSize: QUEUES[role].batchSize,
           functionResponseTypes: ['ReportBatchItemFailures'],
-          scalingConfig: { maximumConcurrency: consumers[role].maxConcurrency },
+          ...(consumers[role].maxConcurrency !== undefined
+            ? { scalingConfig: { maximumConcurrency: consumers[role].maxConcurrency } }
+            : {}),
         },
         parent,
       );

@@ -44,6 +44,7 @@ export const TYPES = {
   bucket: 'aws:s3/bucket:Bucket',
   publicAccessBlock: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
   queue: 'aws:sqs/queue:Queue',
+  snsTopic: 'aws:sns/topic:Topic',
   eventSourceMapping: 'aws:lambda/eventSourceMapping:EventSourceMapping',
   rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
   policy: 'aws:iam/policy:Policy',
@@ -285,6 +286,16 @@ export const sqsEncrypted: Rule = {
       : ['set sqsManagedSseEnabled: true (or kmsMasterKeyId)'],
 };
 
+export const snsEncrypted: Rule = {
+  name: 'sns-encrypted',
+  description: 'SNS topics are encrypted at rest with a KMS key.',
+  types: [TYPES.snsTopic],
+  check: (_type, props) =>
+    typeof props.kmsMasterKeyId === 'string' && props.kmsMasterKeyId !== ''
+      ? []
+      : ['set kmsMasterKeyId (a key whose policy lets the publishers use it)'],
+};
+
 export const sqsPartialBatchResponses: Rule = {
   name: 'sqs-partial-batch-responses',
   description:
@@ -377,6 +388,7 @@ export const RULES: readonly Rule[] = [
   noFullAccess,
   bucketPublicAccessBlock,
   sqsEncrypted,
+  snsEncrypted,
   sqsPartialBatchResponses,
   noWildcardSqsActions,
 ];

@@ -147,6 +147,10 @@ function computedState(
       return { name };
     case 'aws:iam/policy:Policy':
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${name}` };
+    case 'aws:kms/key:Key':
+      return { arn: arn('kms', `key/${name}`) };
+    case 'aws:sns/topic:Topic':
+      return { arn: arn('sns', name) };
     default:
       return {};
   }

@@ -5,6 +5,8 @@
  * codes and HTTP statuses, and fields to the names their users know, without parsing sentences.
  */
 
+import { markEngineBroken } from './wasm-module.js';
+
 export type EngineErrorCode =
   | 'corrupt-index'
   | 'unsupported-version'
@@ -55,6 +57,10 @@ export class EngineError extends Error {
   }
 }
 
+const OUT_OF_MEMORY =
+  'the engine ran out of memory: WebAssembly can address 4 GiB, and this index needs more ' +
+  'to be built in one piece (see "How large a corpus" in the README)';
+
 /** Runs a call into the engine, rethrowing its errors as `EngineError`. */
 export function engineCall<T>(fn: () => T): T {
   try {
@@ -66,17 +72,16 @@ export function engineCall<T>(fn: () => T): T {
 
 function toEngineError(err: unknown): unknown {
   if (!(err instanceof Error)) return err;
-  // Rust's allocation-failure handler traps: the module has used the 4 GiB a wasm32 memory can
-  // address. The instance must not be used again, so this is the caller's last answer from it.
-  if (
-    err instanceof WebAssembly.RuntimeError &&
-    /rust_oom|handle_alloc_error/.test(err.stack ?? '')
-  )
-    return new EngineError(
-      'out-of-memory',
-      'the engine ran out of memory: WebAssembly can address 4 GiB, and this index needs more ' +
-        'to be built in one piece (see "How large a corpus" in the README)',
+  if (err instanceof WebAssembly.RuntimeError) {
+    // Rust's allocation-failure handler traps: the module has used the 4 GiB a wasm32 memory can
+    // address. Any other trap is a bug (a panic), reported with its stack. Either way the instance
+    // must not run again, so this is the caller's last answer from it.
+    const oom = /rust_oom|handle_alloc_error/.test(err.stack ?? '');
+    markEngineBroken(
+      new EngineError(oom ? 'out-of-memory' : 'internal', oom ? OUT_OF_MEMORY : err.message),
     );
+    return oom ? new EngineError('out-of-memory', OUT_OF_MEMORY) : err;
+  }
   const m = /^\[([a-z-]+)(?::([A-Za-z0-9_.-]+))?\] ([\s\S]*)$/.exec(err.message);
   if (m && (CODES as readonly string[]).includes(m[1]!))
     return new EngineError(m[1] as EngineErrorCode, m[3]!, m[2]);

@@ -1,5 +1,5 @@
 export { EngineError, engineCall, type EngineErrorCode, type EngineField } from './engine-error.js';
-export { engine, wasmCandidates } from './wasm-module.js';
+export { engine, engineBroken, wasmCandidates } from './wasm-module.js';
 export {
   SearchIndex,
   INDEX_FILE,

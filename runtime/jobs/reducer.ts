@@ -13,7 +13,7 @@ import { loadJob } from './job-record.js';
 import { keys } from './keys.js';
 import { PermanentTaskError, type TaskRecord } from './kind.js';
 import { kindOf } from './kinds.js';
-import { parseMessage, type ReduceMessage } from './messages.js';
+import type { ReduceMessage } from './messages.js';
 import { exists, getJson, putJson } from './objects.js';
 import { EngineError } from '../engine/index.js';
 import {
@@ -21,23 +21,23 @@ import {
   type SqsBatchResponse,
   type SqsEvent,
   type SqsRecord,
-  eachMessage,
+  eachParsed,
+  gaveUpReason,
   receiveCount,
 } from './sqs-events.js';
 import type { ErrorRecord } from './worker.js';
 
 export function handleReduceBatch(ctx: JobsContext, event: SqsEvent): Promise<SqsBatchResponse> {
-  return eachMessage(ctx, ctx.queues.reduce, event, (record) => reduceOne(ctx, record));
+  return eachParsed(ctx, ctx.queues.reduce, event, 'reduce', (message, record) =>
+    reduceOne(ctx, message, record),
+  );
 }
 
-async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
-  let message: ReduceMessage;
-  try {
-    message = parseMessage(record.body, ['reduce']);
-  } catch (err) {
-    ctx.log.error('malformed reduce message', { error: errorMessage(err) });
-    return 'dead';
-  }
+async function reduceOne(
+  ctx: JobsContext,
+  message: ReduceMessage,
+  record: SqsRecord,
+): Promise<Outcome> {
   const { job: id, generation } = message;
   const count = receiveCount(record);
   const error = (message: string, permanent: boolean): ErrorRecord => ({
@@ -49,12 +49,12 @@ async function reduceOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> 
   });
   try {
     if (await exists(ctx, keys.result(id))) return 'done';
+    // Given up on for this generation already (a redelivery after its environment exited).
+    if ((await getJson<ErrorRecord>(ctx, keys.reduceFailed(id)))?.value.generation === generation)
+      return 'done';
     if (count >= ctx.maxReceiveCount) {
       const last = (await getJson<ErrorRecord>(ctx, keys.reduceError(id)))?.value;
-      const text =
-        last && last.generation === generation
-          ? `the reduce step gave up after ${count - 1} attempts; the last one failed: ${last.message}`
-          : `the reduce step gave up after ${count - 1} attempts: it stopped each time without reporting (killed, timed out or out of memory)`;
+      const text = `the reduce step ${gaveUpReason(last, generation, count, 'it')}`;
       await putJson(ctx, keys.reduceFailed(id), error(text, false));
       return 'dead';
     }

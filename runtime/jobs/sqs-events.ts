@@ -9,12 +9,15 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { errorMessage } from '../log/logger.js';
 import type { JobsContext } from './context.js';
 import {
   type ControlMessage,
+  type PipelineMessage,
   type ReduceMessage,
   type TaskMessage,
   deduplicationId,
+  parseMessage,
 } from './messages.js';
 import type { QueueMetrics } from './policies.js';
 
@@ -76,6 +79,44 @@ export async function eachMessage(
   const outcomes: Array<{ record: SqsRecord; outcome: Outcome }> = [];
   for (const record of event.Records) outcomes.push({ record, outcome: await fn(record) });
   return batchResponse(ctx, queueUrl, outcomes);
+}
+
+/**
+ * `eachMessage` for a queue of one message type: a body that does not parse as `type` is logged and
+ * left for the dead-letter queue (no delivery would parse it better); the others go to `fn`.
+ */
+export function eachParsed<T extends PipelineMessage['type']>(
+  ctx: JobsContext,
+  queueUrl: string,
+  event: SqsEvent,
+  type: T,
+  fn: (message: Extract<PipelineMessage, { type: T }>, record: SqsRecord) => Promise<Outcome>,
+): Promise<SqsBatchResponse> {
+  return eachMessage(ctx, queueUrl, event, async (record) => {
+    let message: Extract<PipelineMessage, { type: T }>;
+    try {
+      message = parseMessage(record.body, [type]);
+    } catch (err) {
+      ctx.log.error(`malformed ${type} message`, { error: errorMessage(err) });
+      return 'dead';
+    }
+    return fn(message, record);
+  });
+}
+
+/**
+ * Why a message is on its last delivery: the last failure its handler recorded for this generation,
+ * or, when none was, that the handler stopped each time without reporting.
+ */
+export function gaveUpReason(
+  last: { generation: number; message: string } | undefined,
+  generation: number,
+  count: number,
+  who: string,
+): string {
+  return last && last.generation === generation
+    ? `gave up after ${count - 1} attempts; the last one failed: ${last.message}`
+    : `gave up after ${count - 1} attempts: ${who} stopped each time without reporting (killed, timed out or out of memory)`;
 }
 
 /** Turns per-message outcomes into the partial batch response, setting visibility where it can. */

@@ -20,14 +20,15 @@ import { loadJob } from './job-record.js';
 import { keys } from './keys.js';
 import { PermanentTaskError } from './kind.js';
 import { kindOf } from './kinds.js';
-import { parseMessage, type TaskMessage } from './messages.js';
+import type { TaskMessage } from './messages.js';
 import { exists, getJson, putJson } from './objects.js';
 import {
   type Outcome,
   type SqsBatchResponse,
   type SqsEvent,
   type SqsRecord,
-  eachMessage,
+  eachParsed,
+  gaveUpReason,
   receiveCount,
   sendControl,
 } from './sqs-events.js';
@@ -44,17 +45,12 @@ export interface ErrorRecord {
 }
 
 export function handleTaskBatch(ctx: JobsContext, event: SqsEvent): Promise<SqsBatchResponse> {
-  return eachMessage(ctx, ctx.queues.task, event, (record) => runOne(ctx, record));
+  return eachParsed(ctx, ctx.queues.task, event, 'task', (message, record) =>
+    runOne(ctx, message, record),
+  );
 }
 
-async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
-  let message: TaskMessage;
-  try {
-    message = parseMessage(record.body, ['task']);
-  } catch (err) {
-    ctx.log.error('malformed task message', { error: errorMessage(err) });
-    return 'dead';
-  }
+async function runOne(ctx: JobsContext, message: TaskMessage, record: SqsRecord): Promise<Outcome> {
   const { job: id, task, generation } = message;
   const count = receiveCount(record);
   const fail = async (error: Omit<ErrorRecord, 'generation' | 'attempt' | 'at'>) => {
@@ -69,10 +65,7 @@ async function runOne(ctx: JobsContext, record: SqsRecord): Promise<Outcome> {
   try {
     if (count >= ctx.maxReceiveCount && !(await exists(ctx, keys.taskRecord(id, task)))) {
       const last = (await getJson<ErrorRecord>(ctx, keys.taskError(id, task)))?.value;
-      const message =
-        last && last.generation === generation
-          ? `gave up after ${count - 1} attempts; the last one failed: ${last.message}`
-          : `gave up after ${count - 1} attempts: the worker stopped each time without reporting (killed, timed out or out of memory)`;
+      const message = gaveUpReason(last, generation, count, 'the worker');
       await fail({ message, permanent: false });
       ctx.log.error('task to the dead-letter queue', { job: id, task, error: message });
       return 'dead';

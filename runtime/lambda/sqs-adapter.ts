@@ -4,7 +4,9 @@
  * translates. Any other event — an API Gateway request, another trigger wired by mistake — is
  * refused with a thrown error naming what it got, as the search function's adapter does.
  */
+import { engineBroken } from '../engine/index.js';
 import type { SqsBatchResponse, SqsEvent } from '../jobs/index.js';
+import { jsonLinesLogger } from '../log/logger.js';
 import { UnsupportedEventError } from './adapter.js';
 import { classifyEvent } from './event-kind.js';
 
@@ -43,6 +45,17 @@ export function sqsBatchHandler(
       throw new UnsupportedEventError(
         `refusing ${describe(event)}: this function is fed by an SQS event-source mapping and takes SQS batches ({"Records": [{"eventSource": "aws:sqs", "messageId", "receiptHandle", "body", "attributes"}, ...]}) only; check the triggers wired to it`,
       );
-    return core(event);
+    const response = await core(event);
+    const broken = engineBroken();
+    if (broken) {
+      // The engine trapped in this batch and cannot run again here. Exiting makes Lambda start a
+      // fresh environment; this invocation then counts as failed and its messages come back after
+      // the visibility timeout, by when their outcome is recorded and they are acknowledged.
+      jsonLinesLogger().error('the engine stopped; exiting for a fresh environment', {
+        error: broken.message,
+      });
+      process.exit(1);
+    }
+    return response;
   };
 }

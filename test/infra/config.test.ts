@@ -84,7 +84,9 @@ describe('infra config', () => {
       efsProvisionedThroughputMibps: '10',
       logRetentionDays: '30',
       reservedConcurrency: '5',
+      jobsAlarmEmail: 'ops@example.org',
     });
+    assert.equal(cfg.jobsAlarmEmail, 'ops@example.org');
     assert.equal(cfg.azCount, 3);
     assert.equal(cfg.loaderEnabled, true);
     assert.equal(cfg.apiKeyRequired, true);
@@ -124,6 +126,9 @@ describe('infra config', () => {
     rejects({ apiThrottlingRateLimit: '0' }, 'apiThrottlingRateLimit');
     rejects({ region: 'mars' }, 'region');
     rejects({ nope: '1' } as never, 'nope');
+    rejects({ jobsAlarmEmail: 'ops' }, 'jobsAlarmEmail must be an e-mail address', '"ops"');
+    rejects({ jobsAlarmEmail: 'a b@example.org' }, 'jobsAlarmEmail');
+    rejects({ jobsEnabled: 'false', jobsAlarmEmail: 'ops@example.org' }, 'jobsEnabled is false');
   });
 
   it('accepts only mount paths Lambda accepts (^/mnt/[A-Za-z0-9._-]+$)', () => {

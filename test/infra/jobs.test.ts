@@ -25,6 +25,10 @@ const T = {
   permission: 'aws:lambda/permission:Permission',
   policy: 'aws:iam/policy:Policy',
   lifecycle: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+  key: 'aws:kms/key:Key',
+  topic: 'aws:sns/topic:Topic',
+  topicPolicy: 'aws:sns/topicPolicy:TopicPolicy',
+  subscription: 'aws:sns/topicSubscription:TopicSubscription',
   sg: 'aws:ec2/securityGroup:SecurityGroup',
 };
 const ARN = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${name}`;
@@ -54,6 +58,7 @@ describe('infra: the job pipeline under mocks', function () {
   let iam: MockRun;
   let off: MockRun;
   let s3: MockRun;
+  let mailed: MockRun;
 
   before(async () => {
     run = await runProgramUnderMocks({
@@ -65,6 +70,10 @@ describe('infra: the job pipeline under mocks', function () {
     s3 = await runProgramUnderMocks({
       preview: false,
       config: { indexStorage: 's3', jobsWorkerTmpMb: '4096' },
+    });
+    mailed = await runProgramUnderMocks({
+      preview: false,
+      config: { jobsAlarmEmail: 'ops@example.org' },
     });
   });
 
@@ -97,6 +106,56 @@ describe('infra: the job pipeline under mocks', function () {
     assert.equal(control.inputs['fifoThroughputLimit'], 'perMessageGroupId');
   });
 
+  it("e-mails the alarms through a topic encrypted with a key only this account's alarms may use, when asked", () => {
+    for (const type of [T.key, T.topic, T.topicPolicy, T.subscription])
+      assert.equal(byType(run, type).length, 0, `no ${type} without jobsAlarmEmail`);
+    for (const a of byType(run, T.alarm)) assert.equal(a.inputs['alarmActions'], undefined);
+
+    const key = one(mailed, T.key, 'sir-jobs-alarms-key');
+    assert.equal(key.inputs['enableKeyRotation'], true);
+    const topic = one(mailed, T.topic, 'sir-jobs-alarms-topic');
+    const keyArn = 'arn:aws:kms:us-east-1:123456789012:key/sir-jobs-alarms-key';
+    const topicArn = 'arn:aws:sns:us-east-1:123456789012:sir-jobs-alarms-topic';
+    assert.equal(topic.inputs['kmsMasterKeyId'], keyArn);
+    const sub = one(mailed, T.subscription, 'sir-jobs-alarms-email');
+    assert.deepEqual(
+      [sub.inputs['topic'], sub.inputs['protocol'], sub.inputs['endpoint']],
+      [topicArn, 'email', 'ops@example.org'],
+    );
+    const ownAlarms = {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:*' },
+    };
+    const keyPolicy = JSON.parse(String(key.inputs['policy']));
+    const cloudwatch = keyPolicy.Statement.filter(
+      (s: any) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+    assert.deepEqual(
+      cloudwatch.map((s: any) => [s.Action, s.Condition]),
+      [[['kms:Decrypt', 'kms:GenerateDataKey'], ownAlarms]],
+    );
+    for (const s of keyPolicy.Statement)
+      for (const action of [s.Action].flat()) assert.doesNotMatch(action, /\*/);
+    const topicPolicy = JSON.parse(
+      String(one(mailed, T.topicPolicy, 'sir-jobs-alarms-topic-policy').inputs['policy']),
+    );
+    const [allow, deny] = topicPolicy.Statement;
+    assert.deepEqual(
+      [allow.Principal, allow.Action, allow.Resource, allow.Condition],
+      [{ Service: 'cloudwatch.amazonaws.com' }, 'sns:Publish', topicArn, ownAlarms],
+    );
+    assert.deepEqual(
+      [deny.Effect, deny.Condition],
+      ['Deny', { Bool: { 'aws:SecureTransport': 'false' } }],
+    );
+    const alarms = byType(mailed, T.alarm);
+    assert.equal(alarms.length, 3);
+    for (const a of alarms) {
+      assert.deepEqual(a.inputs['alarmActions'], [topicArn]);
+      assert.deepEqual(a.inputs['okActions'], [topicArn]);
+    }
+  });
+
   it("hides a received message for 6 × its consumer's timeout", () => {
     const visibility = (role: string) =>
       one(run, T.queue, `sir-jobs-${role}`).inputs['visibilityTimeoutSeconds'];
@@ -123,22 +182,22 @@ describe('infra: the job pipeline under mocks', function () {
     );
   });
 
-  it('feeds each function from its queue with partial batch responses; the task mapping caps the workers', () => {
+  it('feeds each function from its queue with partial batch responses; only the task mapping is capped', () => {
     const mappings = byType(run, T.mapping);
     const fnArn = (n: string) => `arn:aws:lambda:us-east-1:123456789012:function:sir-jobs-${n}`;
-    // Registration order follows when each function's inputs resolve: compare as a set.
     const seen = mappings
       .map((m) => [
         m.inputs['eventSourceArn'],
         m.inputs['functionName'],
         m.inputs['batchSize'],
-        (m.inputs['scalingConfig'] as any).maximumConcurrency,
+        m.inputs['scalingConfig'],
       ])
-      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+    // A cap would keep the quiet control and reduce queues from scaling down to 2 pollers.
     assert.deepEqual(seen, [
-      [ARN('sir-jobs-control.fifo'), fnArn('coordinator'), 10, 2],
-      [ARN('sir-jobs-reduce'), fnArn('reduce'), 1, 2],
-      [ARN('sir-jobs-task'), fnArn('worker'), 1, 7],
+      [ARN('sir-jobs-control.fifo'), fnArn('coordinator'), 10, undefined],
+      [ARN('sir-jobs-reduce'), fnArn('reduce'), 1, undefined],
+      [ARN('sir-jobs-task'), fnArn('worker'), 1, { maximumConcurrency: 7 }],
     ]);
     for (const m of mappings)
       assert.deepEqual(m.inputs['functionResponseTypes'], ['ReportBatchItemFailures']);

@@ -10,6 +10,7 @@ import {
   checkEveryQueueHasDeadLetter,
   checkQueueVisibility,
   noWildcardSqsActions,
+  snsEncrypted,
   sqsEncrypted,
   sqsPartialBatchResponses,
   efsAccessPointOnly,
@@ -190,11 +191,14 @@ describe('infra policy pack', () => {
     fails(lambdaIndexStorage, TYPES.lambda, env({ INDEX_STORAGE: 'nfs' }));
   });
 
-  it('sqs-encrypted, sqs-partial-batch-responses and no-wildcard-sqs-actions', () => {
+  it('sqs-encrypted, sns-encrypted, sqs-partial-batch-responses and no-wildcard-sqs-actions', () => {
     passes(sqsEncrypted, TYPES.queue, { sqsManagedSseEnabled: true });
     passes(sqsEncrypted, TYPES.queue, { kmsMasterKeyId: 'alias/aws/sqs' });
     fails(sqsEncrypted, TYPES.queue, {});
     fails(sqsEncrypted, TYPES.queue, { sqsManagedSseEnabled: false });
+    passes(snsEncrypted, TYPES.snsTopic, { kmsMasterKeyId: 'arn:aws:kms:us-east-1:1:key/k' });
+    fails(snsEncrypted, TYPES.snsTopic, {});
+    fails(snsEncrypted, TYPES.snsTopic, { kmsMasterKeyId: '' });
     const sqs = 'arn:aws:sqs:us-east-1:123456789012:q';
     passes(sqsPartialBatchResponses, TYPES.eventSourceMapping, {
       eventSourceArn: sqs,
@@ -304,11 +308,16 @@ describe('infra policy pack', () => {
     assert.deepEqual(checkQueueVisibility(stack), []);
   });
 
-  it('passes the whole program, loader and IAM auth on', async function () {
+  it('passes the whole program, loader, IAM auth and alarm e-mail on', async function () {
     this.timeout(60_000);
     const run = await runProgramUnderMocks({
       preview: false,
-      config: { indexStorage: 'efs', loaderEnabled: 'true', apiKeyRequired: 'true' },
+      config: {
+        indexStorage: 'efs',
+        loaderEnabled: 'true',
+        apiKeyRequired: 'true',
+        jobsAlarmEmail: 'ops@example.org',
+      },
     });
     const found = run.resources.flatMap((r) =>
       RULES.flatMap((rule) =>
@@ -319,6 +328,10 @@ describe('infra policy pack', () => {
     assert.deepEqual(checkEveryBucketBlocked(run.resources), []);
     const stack = run.resources.map((r) => ({ type: r.type, props: r.props }));
     assert.ok(stack.filter((r) => r.type === TYPES.queue).length === 6, 'the job queues are there');
+    assert.ok(
+      stack.some((r) => r.type === TYPES.snsTopic),
+      'the alarm topic is there',
+    );
     assert.deepEqual(checkEveryQueueHasDeadLetter(stack), []);
     assert.deepEqual(checkQueueVisibility(stack), []);
     assert.equal(stack.filter((r) => r.type === TYPES.eventSourceMapping).length, 3);

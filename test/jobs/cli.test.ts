@@ -18,6 +18,7 @@ describe('sir jobs (processes)', function () {
   this.timeout(180_000);
   const tmp = tempDir('sir-jobs-cli-');
   const corpus = join(tmp, 'corpus.jsonl');
+  const submitBuild = ['jobs', 'submit', 'build', '--corpus', corpus, '--chunk-mb', '1'];
   let server: Child;
   let url: string;
 
@@ -50,20 +51,7 @@ describe('sir jobs (processes)', function () {
   });
 
   it('submit --watch builds and publishes the first version; status, list, retry', async () => {
-    const r = await run([
-      'jobs',
-      'submit',
-      'build',
-      '--corpus',
-      corpus,
-      '--chunk-mb',
-      '1',
-      '--policy',
-      'AlwaysOne',
-      '--watch',
-      '--api',
-      url,
-    ]);
+    const r = await run([...submitBuild, '--policy', 'AlwaysOne', '--watch', '--api', url]);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /submitted job (build-[0-9a-f]{24}) \(build-index, \d+ task\(s\)\)/);
     assert.match(r.stdout, /job build-[0-9a-f]{24} {2}succeeded/);
@@ -91,17 +79,7 @@ describe('sir jobs (processes)', function () {
     assert.equal(job.tasks.done, job.tasks.total);
     const list = await run(['jobs', 'list', '--api', url]);
     assert.match(list.stdout, new RegExp(`^${id} {2}succeeded`, 'm'));
-    const again = await run([
-      'jobs',
-      'submit',
-      'build',
-      '--corpus',
-      corpus,
-      '--chunk-mb',
-      '1',
-      '--api',
-      url,
-    ]);
+    const again = await run([...submitBuild, '--api', url]);
     assert.equal(again.code, 0);
     assert.match(again.out, new RegExp(`already submitted: job ${id} is succeeded`));
     const retry = await run(['jobs', 'retry', id, '--api', url]);
@@ -230,17 +208,7 @@ describe('sir jobs (processes)', function () {
     ];
 
     it('stages the corpus (progress bar), then submits to the queues and watches', async () => {
-      const r = await run([
-        'jobs',
-        'submit',
-        'build',
-        '--corpus',
-        corpus,
-        '--chunk-mb',
-        '1',
-        '--watch',
-        ...target(),
-      ]);
+      const r = await run([...submitBuild, '--watch', ...target()]);
       assert.equal(r.code, 0, r.out);
       assert.match(
         r.out,

@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { buildLambdas } from '../../scripts/build-lambdas.js';
 import { INDEX_FILE, buildIndex } from '../../runtime/engine/index.js';
 import type { JobStatusView } from '../../runtime/jobs/index.js';
+import { keys } from '../../runtime/jobs/keys.js';
+import { exists, putJson } from '../../runtime/jobs/objects.js';
 import { ExecutionEnvironments } from '../../runtime/local/environments.js';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { OTHER_TRIGGERS, apiGatewayV2 as v2, sqsEvent } from '../fixtures/lambda-events.js';
@@ -171,5 +173,31 @@ describe('job pipeline: built Lambda bundles', function () {
       };
       assert.deepEqual(r.batchItemFailures, [{ itemIdentifier: 'm-1' }], body);
     }
+  });
+
+  it('the reduce function acknowledges, without work, a message whose failure is recorded', async () => {
+    // After the engine traps the reduce records the failure and its environment exits; the message
+    // comes back once after the visibility timeout and must not run the reduce again.
+    const reduce = load('jobs-reduce');
+    const id = 'build-0123456789abcdef01234567';
+    const ctx = pipeline.coordinatorContext;
+    const failed = { generation: 0, attempt: 1, message: 'out of memory', permanent: true, at: '' };
+    await putJson(ctx, keys.reduceFailed(id), failed);
+    const deliver = async (generation: number) =>
+      (
+        (await reduce.invoke({
+          Records: [
+            {
+              ...sqsEvent.Records[0]!,
+              messageId: `r-${generation}`,
+              body: JSON.stringify({ v: 1, type: 'reduce', job: id, generation }),
+            },
+          ],
+        } as never)) as { batchItemFailures: unknown[] }
+      ).batchItemFailures;
+    assert.deepEqual(await deliver(0), [], 'the recorded generation is acknowledged');
+    assert.equal(await exists(ctx, keys.result(id)), false);
+    // A later generation (a retry) is not covered by the old record: here its job is unknown.
+    assert.deepEqual(await deliver(1), [{ itemIdentifier: 'r-1' }]);
   });
 });
