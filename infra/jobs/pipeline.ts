@@ -108,6 +108,12 @@ export interface S3JobStore {
   bucketArn: pulumi.Input<string>;
   /** The store's key prefix (`INDEX_PREFIX`), e.g. `store/`. */
   prefix: string;
+  /**
+   * The reduce function's /tmp, MB: it writes the merged index there before publishing it (and a
+   * redelivery's activation downloads it there to verify), so it is sized like the search
+   * function's for the stack's `indexMaxMb`.
+   */
+  ephemeralStorageMb: number;
 }
 
 export type JobStoreArgs = EfsJobStore | S3JobStore;
@@ -375,7 +381,7 @@ export class JobPipeline extends pulumi.ComponentResource {
         ...storeEnv,
         [JOBS_ENV.keep]: String(args.versionsToKeep),
       },
-      ...(store.kind === 'efs' ? { efs: store } : {}),
+      ...(store.kind === 'efs' ? { efs: store } : { ephemeralStorageMb: store.ephemeralStorageMb }),
     });
 
     // Only the task mapping is capped. A cap turns off Lambda's scaling down to 2 pollers on a

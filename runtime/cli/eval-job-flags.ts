@@ -30,7 +30,9 @@ export const EVAL_JOB_FLAG_OPTIONS = {
 
 export const EVAL_JOB_FLAGS_HELP = `Evaluation options (submit eval):
   --index WHICH          live (the store's live version), a version id, a built index folder
-                         or file, or its URL (s3://... or file:///...)
+                         or file, or its URL (s3://... or file:///...); a folder is read in
+                         place (--api) or staged like sir upload stages an index (--stack);
+                         in AWS live and version ids need an s3 stack (on efs, give a folder)
   --queries FILE|URL     the test queries (BEIR queries.jsonl or TSV id<TAB>text)
   --qrels FILE|URL       the test judgements (BEIR TSV or TREC qrels)
   --run "RANKER P=V,V Q=V,V"
