@@ -339,7 +339,7 @@ export function parseConfig(raw: RawConfig): StackConfig {
   // A bundled index is the function's artifact: no job can publish into it (see README, Jobs).
   if (cfg.jobsEnabled && cfg.indexStorage === 'bundled')
     fail(
-      `jobsEnabled is true${jobs === undefined ? ' (the default)' : ''} but indexStorage is bundled: the index ships inside the search function, where no build job can publish and no evaluation can read it; set jobsEnabled false (build with sir index, ship with indexPath), or use indexStorage s3 or efs for jobs`,
+      `jobsEnabled is true${jobs === undefined ? ' (the default)' : ''} but indexStorage is bundled: the index ships inside the search function, where no build job can publish and no evaluation can read it; set jobsEnabled false (build with sir index, publish with sir upload --stack), or use indexStorage s3 or efs for jobs`,
     );
   const workers = get('jobsMaxWorkers');
   if (workers !== undefined) cfg.jobsMaxWorkers = integer('jobsMaxWorkers', workers, 2, 1000);

@@ -37,6 +37,7 @@ const graph = {
     parent: label(r.parent),
     dependencies: r.dependencies.map(label).sort(),
     inputs: r.inputs,
+    ...(r.ignoreChanges.length > 0 ? { ignoreChanges: r.ignoreChanges } : {}),
   })),
   outputs: run.outputs,
 };

@@ -8,6 +8,11 @@ const outputs = createStack();
 
 export const apiUrl = outputs.apiUrl;
 export const docsUrl = outputs.docsUrl;
+export const indexStorage = outputs.indexStorage;
+export const indexBucket = outputs.indexBucket;
+export const indexPrefix = outputs.indexPrefix;
+export const versionsToKeep = outputs.versionsToKeep;
+export const searchFunctionName = outputs.searchFunctionName;
 export const efsId = outputs.efsId;
 export const accessPointArn = outputs.accessPointArn;
 export const loaderInstanceId = outputs.loaderInstanceId;

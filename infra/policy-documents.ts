@@ -218,6 +218,8 @@ export interface UploaderPolicyArgs {
   accountId: string;
   /** The stack's name: the value of `LOADER_TAG_KEY` on its loader. */
   stack: string;
+  /** On a `bundled` stack: the search function's unqualified ARN, which uploaders publish to. */
+  searchFunctionArn?: string;
 }
 
 /**
@@ -246,6 +248,7 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
     ...(a.storePrefix !== undefined
       ? storeWriterStatements(a.stagingBucketArn, a.storePrefix)
       : []),
+    ...(a.searchFunctionArn !== undefined ? [functionPublisherStatement(a.searchFunctionArn)] : []),
     {
       Sid: 'RunTheLoaderAgent',
       Effect: 'Allow',
@@ -299,6 +302,32 @@ function storeListing(bucketArn: string, prefix: string): PolicyStatement {
     Action: 's3:ListBucket',
     Resource: bucketArn,
     Condition: { StringLike: { 's3:prefix': [`${prefix}CURRENT`, `${prefix}versions/*`] } },
+  };
+}
+
+/** What `sir upload`, `sir rollback` and `sir versions` call on a `bundled` stack's function. */
+export const FUNCTION_PUBLISHER_ACTIONS = [
+  'lambda:UpdateFunctionCode',
+  'lambda:GetFunctionConfiguration',
+  'lambda:PublishVersion',
+  'lambda:ListVersionsByFunction',
+  'lambda:GetAlias',
+  'lambda:UpdateAlias',
+] as const;
+
+/**
+ * On a `bundled` stack, on top of staging (Lambda reads the artifact from `staging/` with the
+ * caller's own `s3:GetObject`): replace the search function's code, wait for it, publish it as a
+ * version, list the versions, and read and move its aliases — on that one function, its versions
+ * and aliases (`function:NAME:*`, the qualified ARNs), and no other. Nothing that creates,
+ * deletes or reconfigures a function, and no `lambda:InvokeFunction`.
+ */
+export function functionPublisherStatement(functionArn: string): PolicyStatement {
+  return {
+    Sid: 'PublishSearchFunctionVersions',
+    Effect: 'Allow',
+    Action: [...FUNCTION_PUBLISHER_ACTIONS],
+    Resource: [functionArn, `${functionArn}:*`],
   };
 }
 

@@ -2,8 +2,9 @@
  * The whole stack, wired: config → staging (and job results) bucket → by `indexStorage`: on
  * `efs`, network (its S3 endpoint admits the buckets) → security groups → index store → (loader);
  * on `s3` the store is the staging bucket's `store/` prefix; on `bundled` the index ships in the
- * function → uploaders' policy → search API → (job pipeline on `efs` and `s3`, publishing through
- * the store, adding `/jobs` routes to the search API's HTTP API). `index.ts` calls this
+ * function → search API → uploaders' policy (naming the bundled function) → (job pipeline on
+ * `efs` and `s3`, publishing through the store, adding `/jobs` routes to the search API's HTTP
+ * API). `index.ts` calls this
  * once for `pulumi up`; tests and `npm run infra:graph` call it under mocks, so they exercise
  * exactly what `pulumi up` runs.
  */
@@ -35,6 +36,8 @@ export interface StackOutputs {
   indexPrefix: pulumi.Output<string> | undefined;
   /** Versions a publish keeps (the loader's, or `sir upload`'s on `s3`). */
   versionsToKeep: pulumi.Output<number>;
+  /** `bundled` only: the search function whose versions `sir upload --stack` publishes. */
+  searchFunctionName: pulumi.Output<string> | undefined;
   /** `efs` only. */
   efsId: pulumi.Output<string> | undefined;
   accessPointArn: pulumi.Output<string> | undefined;
@@ -87,15 +90,6 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       )
     : undefined;
   const efs = config.indexStorage === 'efs' ? efsTier(config, staging, results, opts) : undefined;
-  const uploaders = new UploadAccess(
-    `${STACK_PREFIX}-uploaders`,
-    {
-      stagingBucketArn: staging.bucketArn,
-      region: config.region,
-      ...(config.indexStorage === 's3' ? { storePrefix: S3_STORE_PREFIX } : {}),
-    },
-    opts,
-  );
 
   let index: IndexSource;
   if (efs !== undefined) index = efs.index;
@@ -124,6 +118,16 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
       logRetentionDays: config.logRetentionDays,
       iamAuth: config.apiKeyRequired,
       index,
+    },
+    opts,
+  );
+  const uploaders = new UploadAccess(
+    `${STACK_PREFIX}-uploaders`,
+    {
+      stagingBucketArn: staging.bucketArn,
+      region: config.region,
+      ...(config.indexStorage === 's3' ? { storePrefix: S3_STORE_PREFIX } : {}),
+      ...(config.indexStorage === 'bundled' ? { searchFunctionArn: api.functionArn } : {}),
     },
     opts,
   );
@@ -184,6 +188,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     indexBucket: config.indexStorage === 's3' ? staging.bucketName : undefined,
     indexPrefix: config.indexStorage === 's3' ? pulumi.output(S3_STORE_PREFIX) : undefined,
     versionsToKeep: pulumi.output(config.versionsToKeep),
+    searchFunctionName: config.indexStorage === 'bundled' ? api.functionName : undefined,
     efsId: efs?.store.fileSystemId,
     accessPointArn: efs?.store.accessPointArn,
     loaderInstanceId: efs?.loader?.instanceId,

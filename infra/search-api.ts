@@ -6,9 +6,11 @@
  *   ClientWrite), from private subnets where it can open nothing but NFS to the mount targets;
  * - `s3`: outside any VPC, the store in the bucket, readable only under `versions/` and `CURRENT`,
  *   downloaded into ephemeral storage sized for two versions;
- * - `bundled`: outside any VPC, the index inside the function's artifact (`index/` beside `app/`);
- *   every change publishes a function version, and the API calls the `live` alias, which
- *   `pulumi up` moves to the new version in one step (requests in flight finish on the old one).
+ * - `bundled`: outside any VPC, the index inside the function's artifact (`index/` beside `app/`,
+ *   runtime/upload/bundled-artifact.ts); the API calls the `live` alias. `pulumi up` creates it on
+ *   the version it publishes from `indexPath`; from then on `sir upload --stack` and
+ *   `sir rollback --stack` own it (each publish is a function version, the alias moves in one step
+ *   and requests in flight finish on the old one), so Pulumi ignores the alias's version.
  *
  * The API has one `$default` stage with throttling and JSON access logs;
  * every path goes to the Lambda, which owns routing, 404s and problem+json errors.
@@ -20,7 +22,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { repoPath, SEARCH_LAMBDA_DIR } from './artifacts.js';
-import { BUNDLED_INDEX_DIR } from '../runtime/lambda/index-env.js';
+import { BUNDLED_HANDLER, LIVE_ALIAS, bundledLayout } from '../runtime/upload/bundled-artifact.js';
 import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_OPTIONS, LAMBDA_RUNTIME } from './lambda-platform.js';
 import {
   assumeRolePolicy,
@@ -60,11 +62,6 @@ export type IndexSource =
       /** The built index folder shipped as `index/` in the artifact. */
       indexPath: string;
     };
-
-/** The alias the API calls on a bundled stack; `pulumi up` moves it to each new version. */
-export const LIVE_ALIAS = 'live';
-/** Where the search bundle sits inside a bundled artifact (the index goes beside it). */
-export const BUNDLED_APP_DIR = 'app';
 
 /** API Gateway cuts an HTTP API integration at 30 s whatever the Lambda's timeout. */
 export const MAX_INTEGRATION_TIMEOUT_MS = 30_000;
@@ -114,6 +111,8 @@ export class SearchApi extends pulumi.ComponentResource {
   public readonly url: pulumi.Output<string>;
   /** The search Lambda's name, for logs and `aws lambda invoke`. */
   public readonly functionName: pulumi.Output<string>;
+  /** The search Lambda's (unqualified) ARN, for the uploaders' policy on a bundled stack. */
+  public readonly functionArn: pulumi.Output<string>;
   /** ARN of the policy granting `execute-api:Invoke`, when IAM auth is on. */
   public readonly invokePolicyArn?: pulumi.Output<string>;
   /** The HTTP API's id, for routes other components add (the job pipeline's `/jobs`). */
@@ -188,11 +187,14 @@ export class SearchApi extends pulumi.ComponentResource {
         architectures: [LAMBDA_ARCHITECTURE],
         ...(index.kind === 'bundled'
           ? {
-              handler: `${BUNDLED_APP_DIR}/index.handler`,
-              code: new pulumi.asset.AssetArchive({
-                [BUNDLED_APP_DIR]: app,
-                [BUNDLED_INDEX_DIR]: new pulumi.asset.FileArchive(index.indexPath),
-              }),
+              handler: BUNDLED_HANDLER,
+              code: new pulumi.asset.AssetArchive(
+                Object.fromEntries(
+                  Object.entries(bundledLayout(index.indexPath, repoPath(SEARCH_LAMBDA_DIR))).map(
+                    ([folder, local]) => [folder, new pulumi.asset.FileArchive(local)],
+                  ),
+                ),
+              ),
               publish: true,
             }
           : { handler: 'index.handler', code: app }),
@@ -223,13 +225,17 @@ export class SearchApi extends pulumi.ComponentResource {
       },
     );
     this.functionName = fn.name;
-    // Bundled: the API calls the alias, so a new version goes live in one step and can be moved back.
+    this.functionArn = fn.arn;
+    // Bundled: the API calls the alias, so a new version goes live in one step and can be moved
+    // back. Pulumi sets it once, on the version published from indexPath; afterwards the CLI moves
+    // it (and records the version it replaced in its description), so a later `pulumi up` — even
+    // one that publishes new code, or runs with --refresh — never moves it back behind the CLI.
     const alias =
       index.kind === 'bundled'
         ? new aws.lambda.Alias(
             `${name}-live`,
             { name: LIVE_ALIAS, functionName: fn.name, functionVersion: fn.version },
-            { parent: this },
+            { parent: this, ignoreChanges: ['functionVersion', 'description'] },
           )
         : undefined;
 

@@ -1,7 +1,8 @@
 /**
  * UploadAccess: the managed policy for the people (or CI roles) who run `sir upload` and
  * `sir rollback --stack` — stage under `staging/` in this stack's bucket (on an `s3` stack, publish
- * under the store's prefix there too), run `AWS-RunShellScript`
+ * under the store's prefix there too; on a `bundled` stack, publish the search function's versions
+ * and move its alias), run `AWS-RunShellScript`
  * on this stack's loader, read the command's output — output as `uploadPolicyArn`, the way
  * `invokePolicyArn` is output for searchers. It exists whether the loader is on or off (it names
  * the loader by its tag, not its id), so attaching it once survives switching the loader off and on.
@@ -15,6 +16,8 @@ export interface UploadAccessArgs {
   region: string;
   /** On an `s3` stack: the index store's prefix in that bucket, which uploaders publish into. */
   storePrefix?: string;
+  /** On a `bundled` stack: the search function, whose versions and alias uploaders publish. */
+  searchFunctionArn?: pulumi.Input<string>;
 }
 
 export class UploadAccess extends pulumi.ComponentResource {
@@ -29,8 +32,8 @@ export class UploadAccess extends pulumi.ComponentResource {
       {
         description: `Lets a caller run sir upload and sir rollback --stack ${pulumi.getStack()}`,
         policy: pulumi
-          .all([args.stagingBucketArn, caller.accountId])
-          .apply(([stagingBucketArn, accountId]) =>
+          .all([args.stagingBucketArn, caller.accountId, args.searchFunctionArn])
+          .apply(([stagingBucketArn, accountId, searchFunctionArn]) =>
             toJson(
               uploaderPolicy({
                 stagingBucketArn,
@@ -38,6 +41,7 @@ export class UploadAccess extends pulumi.ComponentResource {
                 region: args.region,
                 stack: pulumi.getStack(),
                 ...(args.storePrefix !== undefined ? { storePrefix: args.storePrefix } : {}),
+                ...(searchFunctionArn !== undefined ? { searchFunctionArn } : {}),
               }),
             ),
           ),

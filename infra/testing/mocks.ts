@@ -43,6 +43,8 @@ export interface RecordedResource {
   secretInputs: string[];
   /** Inputs plus what the provider computes (ARNs, URLs): the properties a stack policy sees. */
   props: Record<string, unknown>;
+  /** Inputs `pulumi up` leaves alone once the resource exists (`ignoreChanges`). */
+  ignoreChanges: string[];
 }
 
 export class UnexpectedCallError extends Error {
@@ -177,6 +179,7 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -297,6 +300,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
           inputs: inputsByKey.get(`${req.getType()}::${req.getName()}`) ?? {},
           parent: req.getParent(),
           dependencies: req.getDependenciesList(),
+          ignoreChanges: req.getIgnorechangesList(),
           secretInputs: secretInputNames(req.getObject()?.toJavaScript() ?? {}),
           props: propsByKey.get(`${req.getType()}::${req.getName()}`) ?? {},
         });

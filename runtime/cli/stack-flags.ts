@@ -3,6 +3,7 @@
  * help, their checks, and their translation into the upload core's `StackRequest`.
  */
 import { CliError } from './command.js';
+import { repoPath, SEARCH_LAMBDA_DIR } from '../../infra/artifacts.js';
 import { type StackContext, resolveStack } from '../upload/index.js';
 
 export const STACK_FLAG_OPTIONS = {
@@ -10,6 +11,7 @@ export const STACK_FLAG_OPTIONS = {
   outputs: { type: 'string' },
   'local-store': { type: 'string' },
   's3-endpoint': { type: 'string' },
+  'lambda-endpoint': { type: 'string' },
 } as const;
 
 export const STACK_FLAGS_HELP = `  --stack NAME           the Pulumi stack to act on (required)
@@ -18,13 +20,16 @@ export const STACK_FLAGS_HELP = `  --stack NAME           the Pulumi stack to ac
   --local-store DIR      efs stacks: run the loader agent here, as a child process, on the
                          store DIR (with --s3-endpoint: a local stand-in for the whole stack)
   --s3-endpoint URL      S3-compatible endpoint for the stack's buckets (e.g. fauxqs): the
-                         staging bucket, and the store of an s3 stack`;
+                         staging bucket, and the store of an s3 stack
+  --lambda-endpoint URL  bundled stacks: a Lambda API endpoint standing in for AWS
+                         (e.g. moto_server)`;
 
 export interface StackFlags {
   stack?: string;
   outputs?: string;
   'local-store'?: string;
   's3-endpoint'?: string;
+  'lambda-endpoint'?: string;
 }
 
 /** Checks the flags (usage errors name the flag) and resolves the stack they name. */
@@ -50,12 +55,21 @@ export function stackFromFlags(
       `--s3-endpoint must be an http(s) URL such as http://127.0.0.1:4566, got "${s3Endpoint}"`,
       2,
     );
+  const lambdaEndpoint = flags['lambda-endpoint'];
+  if (lambdaEndpoint !== undefined && !/^https?:\/\/[^/]+/.test(lambdaEndpoint))
+    throw new CliError(
+      `--lambda-endpoint must be an http(s) URL such as http://127.0.0.1:5000, got "${lambdaEndpoint}"`,
+      2,
+    );
   return resolveStack({
     stack: flags.stack,
     ...(flags.outputs !== undefined ? { outputsFile: flags.outputs } : {}),
     ...(s3Endpoint !== undefined
       ? { local: { s3Endpoint, ...(storeDir !== undefined ? { storeDir } : {}) } }
       : {}),
+    ...(lambdaEndpoint !== undefined ? { lambdaEndpoint } : {}),
+    // A bundled stack's artifact carries the search bundle built beside this sir (npm run build).
+    searchBundleDir: repoPath(SEARCH_LAMBDA_DIR),
     ...options,
   });
 }

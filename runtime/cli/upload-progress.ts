@@ -44,6 +44,8 @@ export function progressOn(io: CliIO): (e: UploadEvent) => void {
         return line(`publishing on ${e.on}`);
       case 'agent-line':
         return line(`loader: ${e.line}`);
+      case 'step':
+        return line(e.line);
       case 'live': {
         const a = e.agent;
         return line(

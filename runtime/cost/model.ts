@@ -147,7 +147,7 @@ export function recommendTier(costs: readonly TierCost[]): Recommendation {
   const s3 = costs.find((c) => c.tier === 's3')!;
   const reason =
     best.tier === 'bundled'
-      ? `no storage to pay for: the index ships with the code; a new version is a pulumi up (s3 costs $${s3.monthly.toFixed(2)}/month here and publishes with sir upload)`
+      ? `no storage to pay for: the index ships with the code; a new version is a sir upload --stack (s3 costs $${s3.monthly.toFixed(2)}/month here and publishes with sir upload)`
       : best.tier === 's3'
         ? `cheapest that fits at this size: S3 storage at $${PRICES.s3StorageGbMonth}/GB-month, no VPC, no loader; sir upload publishes`
         : 'the only tier that fits, or the cheapest at this workload';

@@ -1,5 +1,6 @@
 /**
- * Local Lambda execution environments for the pipeline's functions. `ExecutionEnvironments` keeps
+ * Local Lambda execution environments for the pipeline's functions (and, in the bundled tier's test,
+ * for the search function's versions). `ExecutionEnvironments` keeps
  * up to `size` child processes, each running one handler module and one invocation at a time (as a
  * Lambda environment does), starts them on demand and reuses them warm. An invocation that runs
  * past `timeoutSeconds` has its environment killed, as Lambda does; so does one whose process dies
@@ -65,7 +66,8 @@ export class ExecutionEnvironments implements Invoker {
     return [...this.#envs].filter((e) => e.busy).map((e) => e.child.pid!);
   }
 
-  async invoke(event: SqsEvent): Promise<unknown> {
+  /** Runs one invocation: an SQS batch for the pipeline's functions, any event for others. */
+  async invoke(event: SqsEvent | object): Promise<unknown> {
     if (this.#closed) throw new Error(`${this.#o.name}: environments are closed`);
     const env = await this.#acquire();
     const id = ++this.#next;

@@ -55,7 +55,26 @@ export {
 } from './upload.js';
 export { waitForVersion } from './verify-health.js';
 export {
+  type BundledResult,
+  type BundledTarget,
+  type BundledVersion,
+  bundledArtifactKey,
+  indexVersionOf,
+  listBundledVersions,
+  publishBundled,
+  rollbackBundled,
+} from './bundled-publish.js';
+export {
+  BUNDLED_APP_DIR,
+  BUNDLED_HANDLER,
+  LIVE_ALIAS,
+  bundledArtifactProblem,
+  bundledLayout,
+  zipBundledArtifact,
+} from './bundled-artifact.js';
+export {
   type BucketStack,
+  type FunctionStack,
   type LoaderStack,
   type StackContext,
   type StackRequest,

@@ -19,6 +19,8 @@ export interface UploadTarget {
   /** The `s3` tier's store: bucket and key prefix. */
   indexBucket?: string;
   indexPrefix?: string;
+  /** The `bundled` tier's search function, whose versions a publish adds. */
+  searchFunctionName?: string;
   /** Versions a publish keeps (the stack's `versionsToKeep`), when the stack exports it. */
   versionsToKeep?: number;
   /** Absent only when the loader is not used (local transport, or not an `efs` stack). */
@@ -115,6 +117,8 @@ const HOW_TO_GET: Record<string, string> = {
     'turn the loader on: pulumi config set serverless-ir:loaderEnabled true && pulumi up',
   indexBucket: 'run pulumi up on this stack (an s3 stack exports its index bucket)',
   indexPrefix: 'run pulumi up on this stack (an s3 stack exports its index prefix)',
+  searchFunctionName:
+    'run pulumi up with a current version of the program (a bundled stack exports its search function)',
 };
 
 export function validateOutputs(
@@ -140,6 +144,7 @@ export function validateOutputs(
     'apiUrl',
     ...(requireLoader && storage === 'efs' ? ['loaderInstanceId'] : []),
     ...(storage === 's3' ? ['indexBucket', 'indexPrefix'] : []),
+    ...(storage === 'bundled' ? ['searchFunctionName'] : []),
   ];
   for (const key of needed) {
     const v = o[key];
@@ -171,6 +176,7 @@ export function validateOutputs(
     target.indexBucket = o.indexBucket as string;
     target.indexPrefix = o.indexPrefix as string;
   }
+  if (storage === 'bundled') target.searchFunctionName = o.searchFunctionName as string;
   if (keep !== undefined) target.versionsToKeep = keep as number;
   if (typeof o.loaderInstanceId === 'string' && o.loaderInstanceId !== '')
     target.loaderInstanceId = o.loaderInstanceId;

@@ -2,16 +2,18 @@
  * What the upload and rollback commands act on: the stack's outputs, an S3 client for its staging
  * bucket and, by the stack's `indexStorage`: on `efs`, the transport that runs the loader agent
  * (SSM in AWS; a local child process on a store on this machine, with an S3-compatible endpoint
- * standing in for the bucket); on `s3`, the store in the bucket itself, written directly. A
- * `bundled` stack publishes with `pulumi up` and is refused here with a sentence saying so.
+ * standing in for the bucket); on `s3`, the store in the bucket itself, written directly; on
+ * `bundled`, the search function, published to through the Lambda API (bundled-publish.ts).
  */
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { checkIndexVersion } from '../engine/index.js';
 import { DEFAULT_KEEP, S3IndexStore, silentLogger } from '../store/index.js';
+import type { BundledTarget } from './bundled-publish.js';
 import { LocalTransport } from './local-transport.js';
 import type { LoaderTransport } from './loader-transport.js';
-import { makeS3Client } from './s3.js';
+import { localEndpointConfig, makeS3Client } from './s3.js';
 import { SsmTransport } from './ssm-transport.js';
 import { type PulumiRunner, type UploadTarget, readStackOutputs } from './stack-outputs.js';
 import { STAGING_PREFIX } from './loader-contract.js';
@@ -27,6 +29,10 @@ export interface StackRequest {
    * buckets (staging, and the `s3` tier's store) at `s3Endpoint`.
    */
   local?: { storeDir?: string; s3Endpoint: string };
+  /** A Lambda API endpoint standing in for AWS (moto_server), for a `bundled` stack. */
+  lambdaEndpoint?: string;
+  /** The built search bundle a `bundled` stack's artifact carries (`dist/lambda/search`). */
+  searchBundleDir?: string;
   /** Start the local agent detached (`--no-wait`). */
   background?: boolean;
   /** Versions kept: the local agent's, or an `s3` stack's when it exports no versionsToKeep. */
@@ -55,7 +61,13 @@ export interface BucketStack extends StackCommon {
   keep: number;
 }
 
-export type StackContext = LoaderStack | BucketStack;
+/** A `bundled` stack: a version is a function version behind the `live` alias. */
+export interface FunctionStack extends StackCommon {
+  storage: 'bundled';
+  function: BundledTarget;
+}
+
+export type StackContext = LoaderStack | BucketStack | FunctionStack;
 
 export async function resolveStack({
   stack,
@@ -64,6 +76,8 @@ export async function resolveStack({
   background = false,
   keep = DEFAULT_KEEP,
   pulumi,
+  lambdaEndpoint,
+  searchBundleDir,
 }: StackRequest): Promise<StackContext> {
   const target = await readStackOutputs({
     stack,
@@ -76,11 +90,31 @@ export async function resolveStack({
     region: target.region,
     ...(local !== undefined ? { endpoint: local.s3Endpoint } : {}),
   });
-  if (target.indexStorage === 'bundled')
-    throw new UploadError(
-      'invalid-option',
-      `stack "${stack}" keeps its index inside the search Lambda (indexStorage bundled): publish a version with pulumi config set serverless-ir:indexPath DIR && pulumi up, and roll back by setting indexPath to the previous folder (or switch the stack to indexStorage s3 for sir upload)`,
-    );
+  if (target.indexStorage === 'bundled') {
+    if (searchBundleDir === undefined)
+      throw new UploadError(
+        'invalid-option',
+        `stack "${stack}" keeps its index inside the search function (indexStorage bundled), and this sir has no search bundle to ship with it; run sir from the repository after npm run build`,
+      );
+    const lambda = new LambdaClient({
+      region: target.region,
+      maxAttempts: 5,
+      ...(lambdaEndpoint !== undefined ? localEndpointConfig(lambdaEndpoint) : {}),
+    });
+    return {
+      storage: 'bundled',
+      target,
+      s3,
+      prefix,
+      function: {
+        lambda,
+        functionName: target.searchFunctionName!,
+        s3,
+        bucket: target.stagingBucket,
+        bundleDir: searchBundleDir,
+      },
+    };
+  }
   if (target.indexStorage === 's3') {
     const store = new S3IndexStore({
       client: s3,

@@ -11,6 +11,7 @@ export type UploadErrorCode =
   | 'checksum-mismatch'
   | 'loader-failed'
   | 'transport-failed'
+  | 'lambda-failed'
   | 'verify-timeout';
 
 export class UploadError extends Error {

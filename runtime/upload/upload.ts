@@ -61,6 +61,8 @@ export type UploadEvent =
   | { type: 'publishing'; on: string }
   /** One line the loader agent printed. */
   | { type: 'agent-line'; line: string }
+  /** One step of a publish that runs here (a bundled stack's Lambda API calls). */
+  | { type: 'step'; line: string }
   | { type: 'live'; agent: AgentResult }
   | { type: 'verifying'; url: string; version: string }
   | { type: 'verified'; version: string; seconds: number };

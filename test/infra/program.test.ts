@@ -503,6 +503,7 @@ for (const preview of [false, true]) {
         indexStorage: 'efs',
         indexBucket: undefined,
         indexPrefix: undefined,
+        searchFunctionName: undefined,
         versionsToKeep: 3,
         efsId: 'sir-store-fs-id',
         accessPointArn:

@@ -154,6 +154,34 @@ for (const preview of [false, true]) {
       assert.ok(!doc.Statement.some((st) => st['Sid'] === 'PublishIndexVersions'));
     });
 
+    it('bundled: uploaders may publish versions of the search function and move its alias, nothing more', () => {
+      const doc = parse(only(bundled, 'aws:iam/policy:Policy').inputs['policy']);
+      const fn = 'arn:aws:lambda:us-east-1:123456789012:function:sir-api-search';
+      const lambda = doc.Statement.filter((st) =>
+        [st['Action']].flat().some((a: string) => a.startsWith('lambda:')),
+      );
+      assert.deepEqual(lambda, [
+        {
+          Sid: 'PublishSearchFunctionVersions',
+          Effect: 'Allow',
+          Action: [
+            'lambda:UpdateFunctionCode',
+            'lambda:GetFunctionConfiguration',
+            'lambda:PublishVersion',
+            'lambda:ListVersionsByFunction',
+            'lambda:GetAlias',
+            'lambda:UpdateAlias',
+          ],
+          Resource: [fn, `${fn}:*`],
+        },
+      ]);
+      assert.equal(bundled.outputs['searchFunctionName'], 'sir-api-search');
+      // The s3 and efs stacks' uploaders get no Lambda action at all.
+      const s3Doc = parse(only(s3, 'aws:iam/policy:Policy').inputs['policy']);
+      assert.ok(!JSON.stringify(s3Doc).includes('lambda:'));
+      assert.equal(s3.outputs['searchFunctionName'], undefined);
+    });
+
     it('bundled: the API calls the live alias of the published version', () => {
       const alias = only(bundled, 'aws:lambda/alias:Alias').inputs;
       assert.deepEqual(alias, {
@@ -167,6 +195,11 @@ for (const preview of [false, true]) {
         /function:sir-api-search:live\/invocations$/,
       );
       assert.equal(only(bundled, 'aws:lambda/permission:Permission').inputs['qualifier'], 'live');
+      // After creation the CLI owns the alias: pulumi up never moves it back (README's drift rule).
+      assert.deepEqual(only(bundled, 'aws:lambda/alias:Alias').ignoreChanges, [
+        'functionVersion',
+        'description',
+      ]);
     });
   });
 }

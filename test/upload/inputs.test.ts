@@ -83,7 +83,7 @@ describe('upload: inputs', () => {
     );
   });
 
-  it('reads the storage tier: an s3 stack needs its bucket and no loader; a bundled one is refused', async () => {
+  it('reads the storage tier: an s3 stack needs its bucket, a bundled one its function, neither a loader', async () => {
     const { loaderInstanceId: _, ...noLoader } = full;
     const s3 = { ...noLoader, indexStorage: 's3', indexBucket: 'ib', indexPrefix: 'store/' };
     const where = { stack: 'dev', where: 'outputs', requireLoader: true };
@@ -105,11 +105,39 @@ describe('upload: inputs', () => {
       () => validateOutputs({ ...full, indexStorage: 'nfs' }, where),
       /indexStorage must be one of bundled, s3, efs, got "nfs"/,
     );
+    assert.deepEqual(
+      validateOutputs(
+        { ...noLoader, indexStorage: 'bundled', searchFunctionName: 'sir-api-search-1a2b' },
+        where,
+      ),
+      {
+        stack: 'dev',
+        stagingBucket: 'b',
+        region: 'eu-west-1',
+        apiUrl: 'https://x.execute-api.eu-west-1.amazonaws.com',
+        indexStorage: 'bundled',
+        searchFunctionName: 'sir-api-search-1a2b',
+      },
+    );
     const bundled = join(tmp, 'bundled.json');
     writeFileSync(bundled, JSON.stringify({ ...noLoader, indexStorage: 'bundled' }));
     const r = await sir(['upload', '--stack', 'dev', '--outputs', bundled, '--index', tmp]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /keeps its index inside the search Lambda .* serverless-ir:indexPath/);
+    assert.match(
+      r.stderr,
+      /^sir upload: .*searchFunctionName missing: run pulumi up with a current version of the program/m,
+    );
+    const mixed = await sir(['rollback', '--store', tmp, '--to', 'up-1']);
+    assert.equal(mixed.code, 2, mixed.stderr);
+    assert.match(mixed.stderr, /--to applies to --stack NAME on a bundled stack/);
+    const efs = join(tmp, 'efs.json');
+    writeFileSync(efs, JSON.stringify(full));
+    const notBundled = await sir(['rollback', '--stack', 'dev', '--outputs', efs, '--to', 'up-1']);
+    assert.equal(notBundled.code, 2, notBundled.stderr);
+    assert.match(notBundled.stderr, /--to applies to bundled stacks; stack dev is an efs stack/);
+    const badEndpoint = await sir(['versions', '--stack', 'dev', '--lambda-endpoint', 'moto']);
+    assert.equal(badEndpoint.code, 2, badEndpoint.stderr);
+    assert.match(badEndpoint.stderr, /--lambda-endpoint must be an http\(s\) URL/);
   });
 
   it('reports an unreadable or invalid --outputs file', async () => {

@@ -169,5 +169,12 @@ describe('s3 tier: sir upload, the built Lambda, rollback, on fauxqs', function 
     );
     // The Lambda's /tmp holds the served version only: replaced ones and refused downloads are gone.
     assert.deepEqual(readdirSync(join(tmp, 'lambda-tmp')), [vA]);
+
+    // sir versions --stack reads the same store: A live, the damaged one listed as broken.
+    const listed = await sir(['versions', ...stackArgs, '--json']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const rows = JSON.parse(listed.stdout) as Array<{ version: string; live: boolean }>;
+    assert.deepEqual(rows.find((r) => r.live)?.version, vA);
+    assert.ok(rows.some((r) => r.version === vB));
   });
 });

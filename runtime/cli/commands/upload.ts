@@ -1,6 +1,7 @@
 /**
  * `sir upload --stack NAME (--index DIR | --corpus FILE [analyzer options])`: stages a new index
- * version in the stack's staging bucket and publishes it on EFS through the loader (runtime/upload/).
+ * version in the stack's staging bucket and publishes it on EFS through the loader, straight into
+ * the bucket of an s3 stack, or as a new function version of a bundled stack (runtime/upload/).
  */
 import { existsSync, statSync } from 'node:fs';
 import {
@@ -16,10 +17,12 @@ import { BUILD_FLAGS_HELP, BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../
 import { STACK_FLAGS_HELP, STACK_FLAG_OPTIONS, stackFromFlags } from '../stack-flags.js';
 import { progressOn } from '../upload-progress.js';
 import {
+  type AgentResult,
   DEFAULT_PART_BYTES,
   MIN_PART_BYTES,
   prepareCorpusUpload,
   prepareIndexUpload,
+  publishBundled,
   publishToStore,
   runUpload,
   waitForVersion,
@@ -41,8 +44,14 @@ The loader must be on (pulumi config set serverless-ir:loaderEnabled true && pul
 
 On an s3 stack (indexStorage s3) there is no loader: the version is published straight into the
 stack's bucket (a corpus is indexed here first), checked, and made live by a conditional write of
-CURRENT; search Lambdas download it on their next check. A bundled stack publishes with
-pulumi up (serverless-ir:indexPath) instead.
+CURRENT; search Lambdas download it on their next check.
+
+On a bundled stack (indexStorage bundled) the index ships inside the search function: the index
+is checked (it must open and pass every checksum), zipped with the search bundle this sir was
+built with (npm run build; refused above Lambda's 250 MB unzipped), staged in the bucket, and
+becomes the function's code (UpdateFunctionCode), a new function version (PublishVersion, the
+index version id in its description), and live when the "live" alias the API calls moves to it:
+requests in flight finish on the old version, none fails. Takes --index only.
 
 Options:
 ${STACK_FLAGS_HELP}
@@ -128,21 +137,33 @@ Example:
       values.index !== undefined
         ? await prepareIndexUpload(values.index)
         : await prepareCorpusUpload(values.corpus!, build!);
-    if (stack.storage === 's3') {
+    if (stack.storage !== 'efs') {
       if (values['no-wait'])
         throw new CliError(
-          `--no-wait applies to the loader of an efs stack; stack ${stack.target.stack} is an s3 stack, published directly`,
+          `--no-wait applies to the loader of an efs stack; stack ${stack.target.stack} is an ${stack.storage} stack, published directly`,
           2,
         );
-      io.stderr.write(
-        `publishing version ${upload.version} (${upload.kind}) into ${stack.store.location}\n`,
-      );
-      const agent = await publishToStore(stack.store, upload, {
-        keep: stack.keep,
-        ...(build !== undefined ? { build } : {}),
-        log: (line) => io.stderr.write(`${line}\n`),
-      });
       const report = progressOn(io);
+      let agent: AgentResult;
+      let functionVersion: string | undefined;
+      if (stack.storage === 's3') {
+        io.stderr.write(
+          `publishing version ${upload.version} (${upload.kind}) into ${stack.store.location}\n`,
+        );
+        agent = await publishToStore(stack.store, upload, {
+          keep: stack.keep,
+          ...(build !== undefined ? { build } : {}),
+          log: (line) => io.stderr.write(`${line}\n`),
+        });
+      } else {
+        const {
+          functionVersion: fv,
+          previousFunctionVersion: _,
+          ...result
+        } = await publishBundled(stack.function, upload, report);
+        agent = result;
+        functionVersion = fv;
+      }
       report({ type: 'live', agent });
       let verifiedAfterSeconds: number | undefined;
       if (values.verify !== undefined) {
@@ -154,7 +175,7 @@ Example:
       }
       if (values.json)
         io.stdout.write(
-          `${JSON.stringify({ stack: stack.target.stack, version: agent.version, agent, ...(verifiedAfterSeconds !== undefined ? { verifiedAfterSeconds } : {}) }, null, 2)}\n`,
+          `${JSON.stringify({ stack: stack.target.stack, version: agent.version, agent, ...(functionVersion !== undefined ? { functionVersion } : {}), ...(verifiedAfterSeconds !== undefined ? { verifiedAfterSeconds } : {}) }, null, 2)}\n`,
         );
       else
         io.stdout.write(
