@@ -18,10 +18,12 @@ export interface StackConfig {
   /** AWS region every resource goes to. Default `us-east-1`. */
   region: string;
   /**
-   * The storage tier of the index. Default `efs`: the job pipeline (on by default) builds and
-   * publishes indexes onto EFS, and any index size fits. `s3` (no VPC, EFS or loader; `sir upload`
-   * publishes into the bucket) and `bundled` (`indexPath` inside the function, up to Lambda's
-   * 250 MB unzipped) cost less for a small index, and run without the job pipeline.
+   * The storage tier of the index. Default `efs`: any index size fits (no /tmp copy per cold
+   * start), and a default must not change under existing stacks (a new default would replace
+   * their store on the next `pulumi up`). `s3` (no VPC, EFS or loader; `sir upload` and build
+   * jobs publish into the bucket; up to `indexMaxMb`) costs less for a small index; `bundled`
+   * (`indexPath` inside the function, up to Lambda's 250 MB unzipped) runs without the job
+   * pipeline. README "Storage tiers" compares them.
    */
   indexStorage: IndexStorage;
   /** `bundled` only: the built index folder shipped with the function. Default '' (none). */
@@ -74,6 +76,12 @@ export interface StackConfig {
   jobsMaxWorkers: number;
   /** Memory of a map worker in MB, 512–10240 (≥ 1769 is one full vCPU). Default 2048. */
   jobsWorkerMemoryMb: number;
+  /**
+   * A map worker's /tmp (ephemeral storage) in MB, 512–10240: an evaluation's worker reads the
+   * whole index there, so it bounds the index an evaluation may read (a larger one is refused at
+   * submission). Above 512 MB Lambda bills it per GB-second. Default 2048.
+   */
+  jobsWorkerTmpMb: number;
   /** Timeout of a map worker in seconds, 30–900; the task queue's visibility is 6× this. Default 300. */
   jobsWorkerTimeoutSeconds: number;
   /** Memory of the reduce function in MB, 512–10240: it merges every segment of a build. Default 4096. */
@@ -110,6 +118,7 @@ export const DEFAULTS: Readonly<StackConfig> = Object.freeze({
   jobsEnabled: true,
   jobsMaxWorkers: 10,
   jobsWorkerMemoryMb: 2048,
+  jobsWorkerTmpMb: 2048,
   jobsWorkerTimeoutSeconds: DEFAULT_TIMEOUTS.worker,
   jobsReduceMemoryMb: 4096,
   jobsResultsExpirationDays: 30,
@@ -327,15 +336,19 @@ export function parseConfig(raw: RawConfig): StackConfig {
 
   const jobs = get('jobsEnabled');
   if (jobs !== undefined) cfg.jobsEnabled = boolean('jobsEnabled', jobs);
-  if (cfg.jobsEnabled && cfg.indexStorage !== 'efs')
+  // A bundled index is the function's artifact: no job can publish into it (see README, Jobs).
+  if (cfg.jobsEnabled && cfg.indexStorage === 'bundled')
     fail(
-      `jobsEnabled is true${jobs === undefined ? ' (the default)' : ''} but indexStorage is ${cfg.indexStorage}: the job pipeline publishes the indexes it builds onto EFS; set jobsEnabled false (or indexStorage efs)`,
+      `jobsEnabled is true${jobs === undefined ? ' (the default)' : ''} but indexStorage is bundled: the index ships inside the search function, where no build job can publish and no evaluation can read it; set jobsEnabled false (build with sir index, publish with sir upload --stack), or use indexStorage s3 or efs for jobs`,
     );
   const workers = get('jobsMaxWorkers');
   if (workers !== undefined) cfg.jobsMaxWorkers = integer('jobsMaxWorkers', workers, 2, 1000);
   const workerMemory = get('jobsWorkerMemoryMb');
   if (workerMemory !== undefined)
     cfg.jobsWorkerMemoryMb = integer('jobsWorkerMemoryMb', workerMemory, 512, 10240);
+  const workerTmp = get('jobsWorkerTmpMb');
+  if (workerTmp !== undefined)
+    cfg.jobsWorkerTmpMb = integer('jobsWorkerTmpMb', workerTmp, 512, 10240);
   const workerTimeout = get('jobsWorkerTimeoutSeconds');
   if (workerTimeout !== undefined)
     cfg.jobsWorkerTimeoutSeconds = integer('jobsWorkerTimeoutSeconds', workerTimeout, 30, 900);

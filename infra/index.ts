@@ -29,3 +29,4 @@ export const jobsControlDlqUrl = outputs.jobsControlDlqUrl;
 export const jobsReduceDlqUrl = outputs.jobsReduceDlqUrl;
 export const jobsDlqAlarmNames = outputs.jobsDlqAlarmNames;
 export const jobsPolicyArn = outputs.jobsPolicyArn;
+export const jobsWorkerTmpMb = outputs.jobsWorkerTmpMb;

@@ -278,21 +278,31 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
  * published yet) instead of 403 for a `CURRENT` that does not exist.
  */
 export function indexReaderPolicy(bucketArn: string, prefix: string): PolicyDocument {
-  return document(
+  return document(...indexReaderStatements(bucketArn, prefix));
+}
+
+/** Reading an `s3` store (versions and `CURRENT`), for the search Lambda and the jobs API alike. */
+function indexReaderStatements(bucketArn: string, prefix: string): PolicyStatement[] {
+  return [
     {
       Sid: 'ReadIndexVersionsAndCurrent',
       Effect: 'Allow',
       Action: 's3:GetObject',
       Resource: [`${bucketArn}/${prefix}versions/*`, `${bucketArn}/${prefix}CURRENT`],
     },
-    {
-      Sid: 'TellMissingFromDenied',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: bucketArn,
-      Condition: { StringLike: { 's3:prefix': [`${prefix}CURRENT`, `${prefix}versions/*`] } },
-    },
-  );
+    storeListing(bucketArn, prefix),
+  ];
+}
+
+/** `s3:ListBucket` limited to the store's keys: listing versions, and 404 (not 403) for a missing one. */
+function storeListing(bucketArn: string, prefix: string): PolicyStatement {
+  return {
+    Sid: 'TellMissingFromDenied',
+    Effect: 'Allow',
+    Action: 's3:ListBucket',
+    Resource: bucketArn,
+    Condition: { StringLike: { 's3:prefix': [`${prefix}CURRENT`, `${prefix}versions/*`] } },
+  };
 }
 
 /** What `sir upload`, `sir rollback` and `sir versions` call on a `bundled` stack's function. */
@@ -366,6 +376,12 @@ export interface JobPolicyArgs {
   resultsBucketArn: string;
   stagingBucketArn: string;
   queues: JobQueueArns;
+  /**
+   * An `s3` stack's index store: the reduce step publishes into it, the API (and job users)
+   * resolve an evaluation's `live` or version id in it, the workers read the resolved index file.
+   * Absent on `efs`, where the reduce step mounts the store instead.
+   */
+  indexStore?: { bucketArn: string; prefix: string };
 }
 
 /** What an event-source mapping needs to feed a function from `queueArn`. */
@@ -410,6 +426,16 @@ export function jobWorkerPolicy(a: JobPolicyArgs): PolicyDocument {
       Action: 's3:GetObject',
       Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
     },
+    ...(a.indexStore
+      ? [
+          {
+            Sid: 'ReadIndexVersions',
+            Effect: 'Allow' as const,
+            Action: 's3:GetObject',
+            Resource: `${a.indexStore.bucketArn}/${a.indexStore.prefix}versions/*`,
+          },
+        ]
+      : []),
     listResults(a.resultsBucketArn),
     {
       Sid: 'WriteTaskOutputs',
@@ -447,14 +473,43 @@ export function jobCoordinatorPolicy(a: JobPolicyArgs): PolicyDocument {
   );
 }
 
-/** The reduce step: a reduce message in, the job's outputs read, its result written (no SQS sends). */
+/**
+ * The reduce step: a reduce message in, the job's outputs read, its result written (no SQS
+ * sends); on an `s3` stack also the store's publish: write (and, for retention, delete) under
+ * `versions/`, read and conditionally replace `CURRENT`, list the store's keys — nothing else in
+ * the bucket (not the staged uploads beside it).
+ */
 export function jobReducePolicy(a: JobPolicyArgs): PolicyDocument {
-  return document(consumeQueue('ConsumeReduce', a.queues.reduce), listResults(a.resultsBucketArn), {
-    Sid: 'ReadOutputsWriteResults',
-    Effect: 'Allow',
-    Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-    Resource: objects(a.resultsBucketArn, JOBS_PREFIX),
-  });
+  return document(
+    consumeQueue('ConsumeReduce', a.queues.reduce),
+    listResults(a.resultsBucketArn),
+    {
+      Sid: 'ReadOutputsWriteResults',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: objects(a.resultsBucketArn, JOBS_PREFIX),
+    },
+    ...(a.indexStore ? storePublisherStatements(a.indexStore.bucketArn, a.indexStore.prefix) : []),
+  );
+}
+
+/** What a publisher to an `s3` stack's store does, and only that (the store's layout, s3-store.ts). */
+function storePublisherStatements(bucketArn: string, prefix: string): PolicyStatement[] {
+  return [
+    {
+      Sid: 'PublishIndexVersions',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+      Resource: `${bucketArn}/${prefix}versions/*`,
+    },
+    {
+      Sid: 'FlipCurrent',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `${bucketArn}/${prefix}CURRENT`,
+    },
+    storeListing(bucketArn, prefix),
+  ];
 }
 
 /** Submitting, reading and retrying jobs: what the jobs API function does, and `sir jobs --stack`. */
@@ -487,6 +542,8 @@ function jobClientStatements(a: JobPolicyArgs): PolicyStatement[] {
       Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
     },
     { Sid: 'SeeInputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: a.stagingBucketArn },
+    // An evaluation's `live` or version id, resolved in an `s3` stack's store: read-only.
+    ...(a.indexStore ? indexReaderStatements(a.indexStore.bucketArn, a.indexStore.prefix) : []),
   ];
 }
 

@@ -2,8 +2,9 @@
  * The whole stack, wired: config → staging (and job results) bucket → by `indexStorage`: on
  * `efs`, network (its S3 endpoint admits the buckets) → security groups → index store → (loader);
  * on `s3` the store is the staging bucket's `store/` prefix; on `bundled` the index ships in the
- * function → search API → uploaders' policy (naming the bundled function) → (job pipeline, `efs` only, adding `/jobs` routes to
- * the search API's HTTP API). `index.ts` calls this
+ * function → search API → uploaders' policy (naming the bundled function) → (job pipeline on
+ * `efs` and `s3`, publishing through the store, adding `/jobs` routes to the search API's HTTP
+ * API). `index.ts` calls this
  * once for `pulumi up`; tests and `npm run infra:graph` call it under mocks, so they exercise
  * exactly what `pulumi up` runs.
  */
@@ -15,7 +16,7 @@ import { loadConfig, type StackConfig } from './config.js';
 import { ephemeralStorageMb } from '../runtime/cost/model.js';
 import { type IndexStorage, S3_STORE_PREFIX } from '../runtime/lambda/index-env.js';
 import { IndexStore } from './index-store.js';
-import { JobPipeline } from './jobs/pipeline.js';
+import { JobPipeline, type JobStoreArgs } from './jobs/pipeline.js';
 import { JobResults } from './jobs/results-bucket.js';
 import { Loader } from './loader.js';
 import { Network } from './network.js';
@@ -60,6 +61,8 @@ export interface StackOutputs {
   jobsDlqAlarmNames: pulumi.Output<string[]> | undefined;
   /** Attach it to whoever runs jobs. */
   jobsPolicyArn: pulumi.Output<string> | undefined;
+  /** A worker's /tmp in MB: `sir jobs --stack` refuses a larger index for an evaluation. */
+  jobsWorkerTmpMb: pulumi.Output<number> | undefined;
 }
 
 /** Base name of every component; child names derive from it. */
@@ -78,8 +81,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     { expirationDays: config.stagingExpirationDays },
     opts,
   );
-  // Before the network: the reduce step writes it from the VPC, so the S3 endpoint names it.
-  // The pipeline publishes onto EFS, so config.ts allows it on the efs tier only.
+  // Before the network: on efs the reduce step writes it from the VPC, so the S3 endpoint names it.
   const results = config.jobsEnabled
     ? new JobResults(
         `${STACK_PREFIX}-job-results`,
@@ -130,28 +132,45 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     opts,
   );
 
+  // The reduce step publishes through the store: EFS from the VPC, or the s3 tier's bucket
+  // (config.ts refuses jobs on bundled, whose index is the function's artifact).
+  const jobStore: JobStoreArgs | undefined = efs
+    ? {
+        kind: 'efs',
+        mountPath: config.indexMountPath,
+        privateSubnetIds: efs.network.privateSubnetIds,
+        reduceSecurityGroupId: efs.security.reduceSecurityGroupId!,
+        fileSystemArn: efs.store.fileSystemArn,
+        accessPointArn: efs.store.accessPointArn,
+        mountTargets: efs.store.mountTargets,
+        networkReady: [...efs.network.s3Route, ...efs.security.reduceRules],
+      }
+    : index.kind === 's3'
+      ? {
+          kind: 's3',
+          bucketName: index.bucketName,
+          bucketArn: index.bucketArn,
+          prefix: index.prefix,
+          ephemeralStorageMb: index.ephemeralStorageMb,
+        }
+      : undefined;
   const jobs =
-    results && efs
+    results && jobStore
       ? new JobPipeline(
           `${STACK_PREFIX}-jobs`,
           {
             maxWorkers: config.jobsMaxWorkers,
             workerMemoryMb: config.jobsWorkerMemoryMb,
             workerTimeoutSeconds: config.jobsWorkerTimeoutSeconds,
+            workerTmpMb: config.jobsWorkerTmpMb,
             reduceMemoryMb: config.jobsReduceMemoryMb,
             logRetentionDays: config.logRetentionDays,
-            mountPath: config.indexMountPath,
+            store: jobStore,
             versionsToKeep: config.versionsToKeep,
             resultsBucketName: results.bucketName,
             resultsBucketArn: results.bucketArn,
             stagingBucketName: staging.bucketName,
             stagingBucketArn: staging.bucketArn,
-            privateSubnetIds: efs.network.privateSubnetIds,
-            reduceSecurityGroupId: efs.security.reduceSecurityGroupId!,
-            fileSystemArn: efs.store.fileSystemArn,
-            accessPointArn: efs.store.accessPointArn,
-            mountTargets: efs.store.mountTargets,
-            networkReady: [...efs.network.s3Route, ...efs.security.reduceRules],
             apiId: api.apiId,
             apiExecutionArn: api.executionArn,
             iamAuth: config.apiKeyRequired,
@@ -186,6 +205,7 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
     jobsReduceDlqUrl: jobs?.reduceDlqUrl,
     jobsDlqAlarmNames: jobs?.dlqAlarmNames,
     jobsPolicyArn: jobs?.userPolicyArn,
+    jobsWorkerTmpMb: jobs ? pulumi.output(config.jobsWorkerTmpMb) : undefined,
   };
 }
 

@@ -6,12 +6,16 @@
  *                    │                     ▲                            │                  │
  *                    └── results bucket ◀──┼── job state (one writer) ◀─┘                  │
  *                                          └──────────── outcomes ◀────────────────────────┘
- *                          coordinator ──▶ reduce ─▶ reduce (in the VPC: EFS; reports through S3)
+ *                          coordinator ──▶ reduce ─▶ reduce (publishes to the store; reports through S3)
  *
  * - Outside the VPC (SQS and S3 without interface endpoints, so the idle cost stays at zero): the
- *   jobs API, the coordinator and the map workers. In the VPC, only the reduce function: it writes
- *   the index store on EFS; its event-source mapping polls SQS for it (Lambda's service does, with
- *   the function's role), it sends nothing to SQS and reports through S3 (the gateway endpoint).
+ *   jobs API, the coordinator and the map workers. The reduce function publishes through the store
+ *   interface: on an `efs` stack it runs in the VPC with the store mounted, its event-source
+ *   mapping polls SQS for it (Lambda's service does, with the function's role), it sends nothing
+ *   to SQS and reports through S3 (the gateway endpoint); on an `s3` stack it runs outside any VPC
+ *   and writes the store's `versions/` and `CURRENT` in the bucket, reporting the same way (one
+ *   code path). There the jobs API reads the store too (read-only), to resolve an evaluation's
+ *   `live` or version id, and the workers read the resolved index file.
  * - Every queue has a dead-letter queue (`maxReceiveCount` 5), a CloudWatch alarm on its depth,
  *   SSE, and a visibility timeout of 6 × its consumer's timeout; with `jobsAlarmEmail` the alarms
  *   e-mail through an encrypted SNS topic. Mappings report partial batch failures; the task
@@ -62,23 +66,18 @@ export interface JobPipelineArgs {
   maxWorkers: number;
   workerMemoryMb: number;
   workerTimeoutSeconds: number;
+  /** A worker's /tmp (ephemeral storage), MB: the largest index an evaluation may read. */
+  workerTmpMb: number;
   reduceMemoryMb: number;
   logRetentionDays: number;
-  /** Where the reduce function mounts the index store (`INDEX_DIR`). */
-  mountPath: string;
+  /** Where the index store is, which decides where the reduce function runs. */
+  store: JobStoreArgs;
   versionsToKeep: number;
   resultsBucketName: pulumi.Input<string>;
   resultsBucketArn: pulumi.Input<string>;
   /** Job inputs come from here (objects under `staging/`), and nowhere else. */
   stagingBucketName: pulumi.Input<string>;
   stagingBucketArn: pulumi.Input<string>;
-  privateSubnetIds: pulumi.Input<string[]>;
-  reduceSecurityGroupId: pulumi.Input<string>;
-  fileSystemArn: pulumi.Input<string>;
-  accessPointArn: pulumi.Input<string>;
-  mountTargets: pulumi.Resource[];
-  /** The reduce function's security-group rules and S3 route; it is created after them. */
-  networkReady: pulumi.Resource[];
   /** The stack's HTTP API, which gets the `/jobs` routes. */
   apiId: pulumi.Input<string>;
   apiExecutionArn: pulumi.Input<string>;
@@ -87,6 +86,37 @@ export interface JobPipelineArgs {
   alarmEmail: string;
   region: string;
 }
+
+/** The index store of an `efs` stack: the reduce function mounts it from the VPC. */
+export interface EfsJobStore {
+  kind: 'efs';
+  /** Where the reduce function mounts it (`INDEX_DIR`). */
+  mountPath: string;
+  privateSubnetIds: pulumi.Input<string[]>;
+  reduceSecurityGroupId: pulumi.Input<string>;
+  fileSystemArn: pulumi.Input<string>;
+  accessPointArn: pulumi.Input<string>;
+  mountTargets: pulumi.Resource[];
+  /** The reduce function's security-group rules and S3 route; it is created after them. */
+  networkReady: pulumi.Resource[];
+}
+
+/** The index store of an `s3` stack: a prefix of a bucket, reached without a VPC. */
+export interface S3JobStore {
+  kind: 's3';
+  bucketName: pulumi.Input<string>;
+  bucketArn: pulumi.Input<string>;
+  /** The store's key prefix (`INDEX_PREFIX`), e.g. `store/`. */
+  prefix: string;
+  /**
+   * The reduce function's /tmp, MB: it writes the merged index there before publishing it (and a
+   * redelivery's activation downloads it there to verify), so it is sized like the search
+   * function's for the stack's `indexMaxMb`.
+   */
+  ephemeralStorageMb: number;
+}
+
+export type JobStoreArgs = EfsJobStore | S3JobStore;
 
 interface QueuePair {
   queue: aws.sqs.Queue;
@@ -109,6 +139,7 @@ export class JobPipeline extends pulumi.ComponentResource {
   constructor(name: string, args: JobPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super('serverless-ir:infra:JobPipeline', name, {}, opts);
     const parent = { parent: this };
+    const { store } = args;
     const timeouts: Record<JobFunction, number> = {
       ...DEFAULT_TIMEOUTS,
       worker: args.workerTimeoutSeconds,
@@ -177,13 +208,17 @@ export class JobPipeline extends pulumi.ComponentResource {
         queues.task.deadLetter.arn,
         queues.control.deadLetter.arn,
         queues.reduce.deadLetter.arn,
+        store.kind === 's3' ? store.bucketArn : '',
       ])
       .apply(
-        ([results, staging, task, control, reduce, taskDlq, controlDlq, reduceDlq]) =>
+        ([results, staging, task, control, reduce, taskDlq, controlDlq, reduceDlq, indexBucket]) =>
           ({
             resultsBucketArn: results,
             stagingBucketArn: staging,
             queues: { task, control, reduce, taskDlq, controlDlq, reduceDlq },
+            ...(store.kind === 's3'
+              ? { indexStore: { bucketArn: indexBucket, prefix: store.prefix } }
+              : {}),
           }) satisfies JobPolicyArgs,
       );
 
@@ -192,9 +227,20 @@ export class JobPipeline extends pulumi.ComponentResource {
       [JOBS_ENV.taskQueue]: queues.task.queue.url,
       [JOBS_ENV.controlQueue]: queues.control.queue.url,
       [JOBS_ENV.reduceQueue]: queues.reduce.queue.url,
-      [JOBS_ENV.inputBuckets]: args.stagingBucketName,
+      // On `s3` the store's bucket too: an evaluation's resolved index is read from it (IAM
+      // narrows each function to its prefixes).
+      [JOBS_ENV.inputBuckets]:
+        store.kind === 's3'
+          ? pulumi
+              .all([args.stagingBucketName, store.bucketName])
+              .apply((names) => [...new Set(names)].join(','))
+          : args.stagingBucketName,
       NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
     };
+    /** Where the store is, for the functions that use it (reduce: publish; API: resolve). */
+    const storeEnv: Record<string, pulumi.Input<string>> = store.kind === 's3'
+      ? { [JOBS_ENV.indexBucket]: store.bucketName, [JOBS_ENV.indexPrefix]: store.prefix }
+      : { [JOBS_ENV.indexDir]: store.mountPath };
     const dlqEnv = {
       [JOBS_ENV.taskDlq]: queues.task.deadLetter.url,
       [JOBS_ENV.controlDlq]: queues.control.deadLetter.url,
@@ -210,8 +256,10 @@ export class JobPipeline extends pulumi.ComponentResource {
         memoryMb: number;
         timeoutSeconds: number;
         variables: Record<string, pulumi.Input<string>>;
-        /** In the VPC with the index store mounted read-write (the reduce function only). */
-        efs?: boolean;
+        /** In the VPC with the index store mounted read-write (the reduce function on `efs`). */
+        efs?: EfsJobStore;
+        /** /tmp beyond Lambda's default 512 MB. */
+        ephemeralStorageMb?: number;
       },
     ): aws.lambda.Function => {
       const role = new aws.iam.Role(
@@ -245,7 +293,7 @@ export class JobPipeline extends pulumi.ComponentResource {
             {
               role: role.id,
               policy: pulumi
-                .all([args.fileSystemArn, args.accessPointArn])
+                .all([o.efs.fileSystemArn, o.efs.accessPointArn])
                 .apply(([fs, ap]) => toJson(efsClientPolicy(fs, ap, true))),
             },
             parent,
@@ -270,19 +318,22 @@ export class JobPipeline extends pulumi.ComponentResource {
           timeout: o.timeoutSeconds,
           environment: { variables: o.variables },
           loggingConfig: { logFormat: 'JSON', logGroup: logs.name },
+          ...(o.ephemeralStorageMb !== undefined
+            ? { ephemeralStorage: { size: o.ephemeralStorageMb } }
+            : {}),
           ...(o.efs
             ? {
-                fileSystemConfig: { arn: args.accessPointArn, localMountPath: args.mountPath },
+                fileSystemConfig: { arn: o.efs.accessPointArn, localMountPath: o.efs.mountPath },
                 vpcConfig: {
-                  subnetIds: args.privateSubnetIds,
-                  securityGroupIds: [args.reduceSecurityGroupId],
+                  subnetIds: o.efs.privateSubnetIds,
+                  securityGroupIds: [o.efs.reduceSecurityGroupId],
                 },
               }
             : {}),
         },
         {
           parent: this,
-          dependsOn: [...grants, ...(o.efs ? [...args.mountTargets, ...args.networkReady] : [])],
+          dependsOn: [...grants, ...(o.efs ? [...o.efs.mountTargets, ...o.efs.networkReady] : [])],
         },
       );
     };
@@ -292,7 +343,13 @@ export class JobPipeline extends pulumi.ComponentResource {
       policy: jobApiPolicy,
       memoryMb: JOBS_SMALL_FUNCTION_MEMORY_MB,
       timeoutSeconds: MAX_INTEGRATION_TIMEOUT_MS / 1000,
-      variables: { ...env, ...dlqEnv },
+      // On `efs` the API cannot reach the store (EFS needs the VPC): `live` is refused there.
+      variables: {
+        ...env,
+        ...dlqEnv,
+        ...(store.kind === 's3' ? storeEnv : {}),
+        [JOBS_ENV.workerTmpMb]: String(args.workerTmpMb),
+      },
     });
     const worker = fn('worker', {
       description: 'builds one chunk of a corpus into a segment (outside the VPC)',
@@ -300,6 +357,7 @@ export class JobPipeline extends pulumi.ComponentResource {
       memoryMb: args.workerMemoryMb,
       timeoutSeconds: timeouts.worker,
       variables: env,
+      ephemeralStorageMb: args.workerTmpMb,
     });
     const coordinator = fn('coordinator', {
       description: "the one writer of a job's state; releases tasks and the reduce step",
@@ -309,17 +367,21 @@ export class JobPipeline extends pulumi.ComponentResource {
       variables: env,
     });
     const reduce = fn('reduce', {
-      description: 'merges the segments and publishes on EFS (in the VPC, no route to SQS)',
+      description:
+        store.kind === 'efs'
+          ? 'merges the segments and publishes on EFS (in the VPC, no route to SQS)'
+          : "merges the segments and publishes into the store's bucket (outside the VPC)",
       policy: jobReducePolicy,
       memoryMb: args.reduceMemoryMb,
       timeoutSeconds: timeouts.reduce,
       variables: {
         ...env,
+        // Reports through S3 on both tiers: one code path, whatever the network allows.
         [JOBS_ENV.sendToSqs]: 'false',
-        [JOBS_ENV.indexDir]: args.mountPath,
+        ...storeEnv,
         [JOBS_ENV.keep]: String(args.versionsToKeep),
       },
-      efs: true,
+      ...(store.kind === 'efs' ? { efs: store } : { ephemeralStorageMb: store.ephemeralStorageMb }),
     });
 
     // Only the task mapping is capped. A cap turns off Lambda's scaling down to 2 pollers on a

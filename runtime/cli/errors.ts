@@ -1,12 +1,14 @@
 /**
  * The one translation of failures into what `sir` prints: a sentence on one line and an exit code
  * (2 for bad usage, 1 for bad input or a failed operation). The core modules throw their own
- * typed errors (`EngineError`, `StoreError`, `UploadError`, `EvalInputError`, `ServeError`) or Node's file-system
+ * typed errors (`EngineError`, `StoreError`, `UploadError`, `EvalInputError`, `ServeError`, and
+ * `JobError` from a job submitted straight to a stack's queues) or Node's file-system
  * errors; `main.ts` passes whatever a command throws through `toCliError`, so commands never wrap
  * errors themselves. Anything it does not recognise is a bug and keeps its stack trace.
  */
 import { EngineError } from '../engine/index.js';
 import { EvalInputError } from '../eval/index.js';
+import { JobError } from '../jobs/index.js';
 import { ServeError } from '../server/index.js';
 import { StoreError } from '../store/index.js';
 import { UploadError } from '../upload/index.js';
@@ -77,7 +79,12 @@ export function toCliError(err: unknown): CliError | undefined {
   if (err instanceof CliError) return err;
   if (err instanceof EngineError)
     return new CliError(err.message, err.code === 'bad-query' ? 2 : 1);
-  if (err instanceof StoreError || err instanceof UploadError || err instanceof EvalInputError)
+  if (
+    err instanceof StoreError ||
+    err instanceof UploadError ||
+    err instanceof EvalInputError ||
+    err instanceof JobError
+  )
     return new CliError(err.message, 1);
   if (err instanceof ServeError)
     return new CliError(

@@ -5,9 +5,8 @@
  * checked by the job's own validation (the ranker table), so the CLI and `POST /jobs` say the same.
  */
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { CliError, numberFlag } from './command.js';
-import { INDEX_FILE, MAX_WINDOW } from '../engine/index.js';
+import { MAX_WINDOW } from '../engine/index.js';
 import { DEFAULT_RUN_DEPTH } from '../eval/index.js';
 import { DEFAULT_SHARDS, EVALUATE, MAX_SHARDS } from '../jobs/index.js';
 import { isVersionId } from '../store/index.js';
@@ -31,7 +30,9 @@ export const EVAL_JOB_FLAG_OPTIONS = {
 
 export const EVAL_JOB_FLAGS_HELP = `Evaluation options (submit eval):
   --index WHICH          live (the store's live version), a version id, a built index folder
-                         or file, or its URL (s3://... or file:///...)
+                         or file, or its URL (s3://... or file:///...); a folder is read in
+                         place (--api) or staged like sir upload stages an index (--stack);
+                         in AWS live and version ids need an s3 stack (on efs, give a folder)
   --queries FILE|URL     the test queries (BEIR queries.jsonl or TSV id<TAB>text)
   --qrels FILE|URL       the test judgements (BEIR TSV or TREC qrels)
   --run "RANKER P=V,V Q=V,V"
@@ -79,10 +80,14 @@ export function parseRunSpec(
   return { ranker, grid };
 }
 
-/** The request the flags ask for; `inputUrl` turns a local file into a URL the target can read. */
+/**
+ * The request the flags ask for; `inputUrl` turns a local file into a URL the target can read,
+ * `indexUrl` a built index folder into the URL of its index file (staged for a stack).
+ */
 export async function evalRequestFromFlags(
   values: EvalJobFlagValues,
   inputUrl: (file: string) => Promise<string>,
+  indexUrl: (dir: string) => Promise<string>,
 ): Promise<Record<string, unknown>> {
   const str = (k: keyof typeof EVAL_JOB_FLAG_OPTIONS) => values[k] as string | undefined;
   const need = (k: 'queries' | 'qrels' | 'index', what: string) => {
@@ -101,7 +106,7 @@ export async function evalRequestFromFlags(
     );
   const request: Record<string, unknown> = {
     kind: EVALUATE,
-    index: await indexUrl(index, inputUrl),
+    index: await indexInput(index, inputUrl, indexUrl),
     queries: await inputUrl(queries),
     qrels: await inputUrl(qrels),
     runs,
@@ -157,15 +162,21 @@ export async function evalRequestFromFlags(
   return request;
 }
 
-/** `live` and version ids as they are; a local folder is its index file; URLs as they are. */
-async function indexUrl(
+/**
+ * `live` and URLs as they are; an existing local folder is a built index (its `index.sir`), an
+ * existing file an index file; otherwise a version id of the store. A local path wins over a
+ * version id of the same spelling: it is what the user can see.
+ */
+async function indexInput(
   index: string,
   inputUrl: (file: string) => Promise<string>,
+  indexUrl: (dir: string) => Promise<string>,
 ): Promise<string> {
-  if (index === 'live' || isVersionId(index) || /^[a-z][a-z0-9+.-]*:\/\//i.test(index))
-    return index;
+  if (index === 'live' || /^[a-z][a-z0-9+.-]*:\/\//i.test(index)) return index;
   const stat = statSync(index, { throwIfNoEntry: false });
-  if (stat === undefined)
+  if (stat === undefined) {
+    if (isVersionId(index)) return index;
     throw new CliError(`--index ${index} is not live, a version id, a URL, or an existing index`);
-  return inputUrl(stat.isDirectory() ? join(index, INDEX_FILE) : index);
+  }
+  return stat.isDirectory() ? indexUrl(index) : inputUrl(index);
 }

@@ -19,10 +19,15 @@ import {
   STAGING_PREFIX,
   makeS3Client,
   prepareCorpusUpload,
+  prepareIndexUpload,
+  type StagedUpload,
   readRawStackOutputs,
   stageVersion,
 } from '../upload/index.js';
 import { silentLogger } from '../log/logger.js';
+import { INDEX_FILE } from '../engine/index.js';
+import { S3_STORE_PREFIX } from '../lambda/index-env.js';
+import { S3IndexStore } from '../store/index.js';
 import { CliError, type CliIO } from './command.js';
 import { progressOn } from './upload-progress.js';
 
@@ -51,6 +56,8 @@ export interface JobsTarget {
   description: string;
   /** Turns `--corpus FILE|URL` into the URL the pipeline reads (staging a local file for a stack). */
   inputUrl(corpus: string, io: CliIO): Promise<string>;
+  /** The URL of a built index folder's index file (staging the folder for a stack). */
+  indexUrl(dir: string, io: CliIO): Promise<string>;
 }
 
 export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget> {
@@ -73,6 +80,7 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
       description: base,
       inputUrl: async (corpus) =>
         isUrl(corpus) ? corpus : pathToFileURL(path.resolve(corpus)).href,
+      indexUrl: async (dir) => pathToFileURL(path.join(path.resolve(dir), INDEX_FILE)).href,
     };
   }
   if (flags.endpoint !== undefined && !/^https?:\/\/[^/]+/.test(flags.endpoint))
@@ -80,6 +88,10 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
   const outputs = await stackOutputs(flags.stack!, flags.outputs);
   const endpoint = flags.endpoint;
   const s3 = makeS3Client({ region: outputs.region, ...(endpoint ? { endpoint } : {}) });
+  const index =
+    outputs.indexStorage === 's3' && outputs.indexBucket
+      ? { bucket: outputs.indexBucket, prefix: outputs.indexPrefix ?? S3_STORE_PREFIX }
+      : undefined;
   const service = new JobsService(
     makeContext({
       s3,
@@ -93,23 +105,42 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
         ...(outputs.jobsControlDlqUrl ? { controlDlq: outputs.jobsControlDlqUrl } : {}),
         ...(outputs.jobsReduceDlqUrl ? { reduceDlq: outputs.jobsReduceDlqUrl } : {}),
       },
-      inputs: { buckets: [outputs.stagingBucket] },
+      inputs: { buckets: [...new Set([outputs.stagingBucket, ...(index ? [index.bucket] : [])])] },
+      // An `s3` stack's store, read-only: an evaluation of `live` or a version id resolves there.
+      ...(index
+        ? {
+            store: new S3IndexStore({
+              client: s3,
+              bucket: index.bucket,
+              prefix: index.prefix,
+              logger: silentLogger,
+            }),
+          }
+        : {}),
+      ...(outputs.jobsWorkerTmpMb !== undefined ? { workerTmpMb: outputs.jobsWorkerTmpMb } : {}),
       log: silentLogger,
     }),
   );
   return {
     api: service,
     description: `stack ${flags.stack}`,
-    async inputUrl(corpus, io) {
-      if (isUrl(corpus)) return corpus;
-      const upload = await prepareCorpusUpload(corpus, {});
-      await stageVersion(
-        { upload, s3, bucket: outputs.stagingBucket, prefix: STAGING_PREFIX },
-        progressOn(io),
-      );
-      return `s3://${outputs.stagingBucket}/${STAGING_PREFIX}${upload.version}/${upload.files[0]!.path}`;
-    },
+    inputUrl: async (corpus, io) =>
+      isUrl(corpus) ? corpus : stage(await prepareCorpusUpload(corpus, {}), io),
+    // The folder as `sir upload` stages an index: every file, content-addressed, resumable.
+    indexUrl: async (dir, io) => stage(await prepareIndexUpload(dir), io, INDEX_FILE),
   };
+  /** Stages `upload` (progress bar, resumable); the URL of its `file` (default: its only one). */
+  async function stage(upload: StagedUpload, io: CliIO, file = upload.files[0]!.path) {
+    if (!upload.files.some((f) => f.path === file))
+      throw new CliError(
+        `${upload.manifest.source?.index ?? 'the folder'} has no ${file}; expected the output folder of sir index --out DIR`,
+      );
+    await stageVersion(
+      { upload, s3, bucket: outputs.stagingBucket, prefix: STAGING_PREFIX },
+      progressOn(io),
+    );
+    return `s3://${outputs.stagingBucket}/${STAGING_PREFIX}${upload.version}/${file}`;
+  }
 }
 
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
@@ -122,10 +153,20 @@ const REQUIRED = [
   'jobsControlQueueUrl',
   'jobsReduceQueueUrl',
 ] as const;
-const OPTIONAL = ['jobsTaskDlqUrl', 'jobsControlDlqUrl', 'jobsReduceDlqUrl'] as const;
+const OPTIONAL = [
+  'jobsTaskDlqUrl',
+  'jobsControlDlqUrl',
+  'jobsReduceDlqUrl',
+  'indexStorage',
+  'indexBucket',
+  'indexPrefix',
+] as const;
 
 type StackJobOutputs = Record<(typeof REQUIRED)[number], string> &
-  Partial<Record<(typeof OPTIONAL)[number], string>>;
+  Partial<Record<(typeof OPTIONAL)[number], string>> & {
+    /** A worker's /tmp, MB: an evaluation of a larger index is refused before it is submitted. */
+    jobsWorkerTmpMb?: number;
+  };
 
 async function stackOutputs(
   stack: string,
@@ -143,9 +184,11 @@ async function stackOutputs(
     throw new CliError(
       `${raw.where} has no ${missing.join(', ')}: the stack has no job pipeline yet; run pulumi up with this version of the program (jobsEnabled is true by default)`,
     );
-  const out: Record<string, string> = {};
+  const out: Record<string, string | number> = {};
   for (const k of [...REQUIRED, ...OPTIONAL])
     if (typeof o[k] === 'string' && o[k] !== '') out[k] = o[k] as string;
+  const tmp = o.jobsWorkerTmpMb;
+  if (typeof tmp === 'number' && Number.isInteger(tmp) && tmp > 0) out.jobsWorkerTmpMb = tmp;
   return out as StackJobOutputs;
 }
 

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { jsonLinesLogger, type Logger } from '../log/logger.js';
-import { IndexStore } from '../store/index.js';
+import { join } from 'node:path';
+import { IndexStore, S3IndexStore, type VersionStore } from '../store/index.js';
+import { S3_STORE_PREFIX } from '../lambda/index-env.js';
 import { localEndpointConfig, makeS3Client } from '../upload/index.js';
 import type { InputAccess } from './inputs.js';
 import { JOBS_ENV } from './environment.js';
@@ -30,8 +32,11 @@ export interface JobsContext {
   resultsBucket: string;
   queues: QueueUrls;
   inputs: InputAccess;
-  /** The index store a build publishes to (reduce only). */
-  store?: IndexStore;
+  /**
+   * The index store: a build publishes to it (reduce), an evaluation of `live` or a version id
+   * resolves through it (API). A directory (EFS, or locally) or an S3 store (an `s3` stack).
+   */
+  store?: VersionStore;
   /** Versions the store keeps after a publish. */
   keep?: number;
   /** Deliveries after which a message goes to its dead-letter queue. */
@@ -41,6 +46,11 @@ export interface JobsContext {
   /** Memory the engine's builder may hold before spilling, per task (MiB). */
   memoryBudgetMb: number;
   tmpDir: string;
+  /**
+   * A map worker's /tmp in MB (its ephemeral storage): an evaluation reads its whole index there,
+   * so a larger index is refused at submission. Absent: no limit (locally).
+   */
+  workerTmpMb?: number;
   log: Logger;
   now: () => Date;
 }
@@ -95,10 +105,29 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContex
   const region = env[JOBS_ENV.region] ?? 'us-east-1';
   const endpoint = env[JOBS_ENV.endpoint] || undefined;
   const indexDir = env[JOBS_ENV.indexDir];
+  const indexBucket = env[JOBS_ENV.indexBucket];
+  if (indexDir && indexBucket)
+    throw new Error(
+      `${JOBS_ENV.indexDir} and ${JOBS_ENV.indexBucket} are both set; an index store is a directory or a bucket, not both`,
+    );
   const optional = (name: string) => env[name] || undefined;
   const roots = list(JOBS_ENV.inputRoots);
+  const s3 = endpoint
+    ? makeS3Client({ region, endpoint })
+    : new S3Client({ region, maxAttempts: 5 });
+  const tmpDir = tmpdir();
+  let store: VersionStore | undefined;
+  if (indexDir) store = new IndexStore(indexDir);
+  else if (indexBucket)
+    store = new S3IndexStore({
+      client: s3,
+      bucket: indexBucket,
+      prefix: env[JOBS_ENV.indexPrefix] ?? S3_STORE_PREFIX,
+      cacheDir: join(tmpDir, 'sir-store-cache'),
+    });
+  const workerTmpMb = env[JOBS_ENV.workerTmpMb];
   return makeContext({
-    s3: endpoint ? makeS3Client({ region, endpoint }) : new S3Client({ region, maxAttempts: 5 }),
+    s3,
     ...(env[JOBS_ENV.sendToSqs] === 'false' ? {} : { sqs: makeSqsClient(region, endpoint) }),
     resultsBucket: need(JOBS_ENV.resultsBucket),
     queues: {
@@ -110,7 +139,8 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContex
       ...(optional(JOBS_ENV.reduceDlq) ? { reduceDlq: optional(JOBS_ENV.reduceDlq)! } : {}),
     },
     inputs: { buckets: list(JOBS_ENV.inputBuckets), ...(roots.length ? { fileRoots: roots } : {}) },
-    ...(indexDir ? { store: new IndexStore(indexDir) } : {}),
+    ...(store !== undefined ? { store } : {}),
+    ...(workerTmpMb ? { workerTmpMb: number(JOBS_ENV.workerTmpMb, 512) } : {}),
     ...(env[JOBS_ENV.keep] ? { keep: number(JOBS_ENV.keep, 3) } : {}),
     maxReceiveCount: number(JOBS_ENV.maxReceiveCount, MAX_RECEIVE_COUNT),
     retryBaseSeconds: number(JOBS_ENV.retryBaseSeconds, DEFAULT_RETRY_BASE_SECONDS),

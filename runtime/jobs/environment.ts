@@ -8,7 +8,10 @@
  *     JOBS_INPUT_BUCKETS       comma-separated buckets inputs may come from (the staging bucket)
  *     JOBS_INPUT_ROOTS         comma-separated folders file:// inputs may come from (local only)
  *     JOBS_SEND_TO_SQS         "false" in the reduce function (no route to SQS)
- *     INDEX_DIR, VERSIONS_TO_KEEP   the index store (reduce)
+ *     INDEX_DIR, VERSIONS_TO_KEEP   the index store on a directory (EFS): reduce
+ *     INDEX_BUCKET, INDEX_PREFIX    the index store in S3 (an `s3` stack): reduce (read-write) and
+ *                              the API (read-only, for an evaluation's `live` or version id)
+ *     JOBS_WORKER_TMP_MB       a map worker's /tmp, MB: the largest index an evaluation may read
  *     JOBS_RETRY_BASE_SECONDS, JOBS_TASK_MEMORY_MB, JOBS_MAX_RECEIVE_COUNT
  *     SIR_AWS_ENDPOINT         an S3/SQS endpoint such as the local stand-in's (absent in AWS)
  *     AWS_REGION               set by Lambda
@@ -25,6 +28,9 @@ export const JOBS_ENV = {
   inputRoots: 'JOBS_INPUT_ROOTS',
   sendToSqs: 'JOBS_SEND_TO_SQS',
   indexDir: 'INDEX_DIR',
+  indexBucket: 'INDEX_BUCKET',
+  indexPrefix: 'INDEX_PREFIX',
+  workerTmpMb: 'JOBS_WORKER_TMP_MB',
   keep: 'VERSIONS_TO_KEEP',
   retryBaseSeconds: 'JOBS_RETRY_BASE_SECONDS',
   memoryMb: 'JOBS_TASK_MEMORY_MB',

@@ -48,8 +48,11 @@ export interface JobKind<R extends CanonicalRequest = CanonicalRequest> {
   resolve?(ctx: JobsContext, request: R): Promise<R>;
   /** The inputs whose content identifies the job: request field and URL. */
   inputs(request: R): Array<{ field: string; url: string }>;
-  /** Checks what the schema cannot (needs the inputs' sizes); throws `JobError`. */
-  validate?(request: R, inputs: InputRef[]): void;
+  /**
+   * Checks what the schema cannot (needs the inputs' sizes, or what the stack can hold, such as a
+   * worker's /tmp); throws `JobError`.
+   */
+  validate?(request: R, inputs: InputRef[], ctx: JobsContext): void;
   /** How many map tasks the job has. */
   taskCount(request: R, inputs: InputRef[]): number;
   /** Runs map task `task`; idempotent (writes deterministic keys). */

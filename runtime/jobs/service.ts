@@ -61,7 +61,7 @@ export class JobsService implements JobsApi {
     const canonical = kind.canonical(parsed.data);
     const request = kind.resolve ? await kind.resolve(this.ctx, canonical) : canonical;
     const inputs = await this.#describeInputs(kind, request);
-    kind.validate?.(request, inputs);
+    kind.validate?.(request, inputs, this.ctx);
     return this.#create(kind, request, inputs);
   }
 
@@ -100,7 +100,7 @@ export class JobsService implements JobsApi {
     const kind = kindOf(record.kind)!;
     const inputs = await this.#describeInputs(kind, record.request);
     if (inputs.some((input, i) => input.sha256 !== record.inputs[i]?.sha256)) {
-      kind.validate?.(record.request, inputs);
+      kind.validate?.(record.request, inputs, this.ctx);
       const created = await this.#create(kind, record.request, inputs);
       return { job: created.job, retriedAs: created.job.id };
     }

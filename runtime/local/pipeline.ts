@@ -37,8 +37,13 @@ export const LOCAL_RESULTS_BUCKET = 'sir-local-results';
 const QUEUE_BASE = 'sir-jobs';
 
 export interface LocalPipelineOptions {
-  /** The index store build jobs publish to. */
-  storeDir: string;
+  /** The index store build jobs publish to: a folder (as on an `efs` stack)… */
+  storeDir?: string;
+  /**
+   * …or, instead, an S3 store in the staging bucket under this prefix (e.g. `store/`), as an `s3`
+   * stack keeps it: the reduce function publishes there, the API resolves `live` there.
+   */
+  storePrefix?: string;
   /** Concurrent map workers (the task mapping's maximum concurrency). Default 2. */
   workers?: number;
   /** Folders `file://` inputs may come from. Default: the current directory. */
@@ -109,6 +114,8 @@ async function createQueue(
 export async function startLocalPipeline(o: LocalPipelineOptions): Promise<LocalPipeline> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...o.timeouts };
   const workers = o.workers ?? 2;
+  if ((o.storeDir === undefined) === (o.storePrefix === undefined))
+    throw new Error('give the local pipeline one index store: storeDir or storePrefix');
   if (!Number.isInteger(workers) || workers < 1)
     throw new Error(`workers must be an integer of at least 1, got ${workers}`);
   const aws = await startLocalAws();
@@ -123,12 +130,16 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
 
     // The store is readable too: an evaluation of `live` or a version reads its index file.
     // (`sir serve` creates the store after the pipeline starts: a missing one is taken as named.)
-    const storeDir = path.resolve(o.storeDir);
+    const storeDir = o.storeDir !== undefined ? path.resolve(o.storeDir) : undefined;
     const real = (dir: string) => (existsSync(dir) ? realpathSync(dir) : dir);
     const roots = [
       ...(o.inputRoots ?? [process.cwd()]).map((r) => realpathSync(path.resolve(r))),
-      real(storeDir),
+      ...(storeDir !== undefined ? [real(storeDir)] : []),
     ];
+    const storeEnv: Record<string, string> =
+      storeDir !== undefined
+        ? { [JOBS_ENV.indexDir]: storeDir }
+        : { [JOBS_ENV.indexBucket]: LOCAL_STAGING_BUCKET, [JOBS_ENV.indexPrefix]: o.storePrefix! };
     const env: Record<string, string> = {
       [JOBS_ENV.region]: aws.region,
       [JOBS_ENV.endpoint]: aws.endpoint,
@@ -147,7 +158,7 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
     };
     const reduceEnv = {
       ...env,
-      [JOBS_ENV.indexDir]: storeDir,
+      ...storeEnv,
       [JOBS_ENV.sendToSqs]: 'false',
       ...(o.keep !== undefined ? { [JOBS_ENV.keep]: String(o.keep) } : {}),
     };
@@ -200,7 +211,7 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       reduce: mapping('reduce', reducers, 1),
     };
     // The API resolves an evaluation's `index: "live"` through the store.
-    const apiCtx = contextFromEnv({ ...env, [JOBS_ENV.indexDir]: storeDir });
+    const apiCtx = contextFromEnv({ ...env, ...storeEnv });
     if (output) apiCtx.log = lineLogger(output);
     return {
       service: new JobsService(apiCtx),

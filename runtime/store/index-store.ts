@@ -23,6 +23,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   fsyncDir,
   fsyncFile,
@@ -191,6 +192,17 @@ export class IndexStore implements VersionStore {
 
   history(): Promise<HistoryEntry[]> {
     return readHistory(this.historyFile);
+  }
+
+  /** From `HISTORY`, or `CURRENT` itself (a crash between the two leaves `HISTORY` one flip behind). */
+  async wasLive(id: string): Promise<boolean> {
+    return (
+      (await this.readCurrent()) === id || (await this.history()).some((h) => h.version === id)
+    );
+  }
+
+  fileUrl(id: string, file: string): string {
+    return pathToFileURL(path.join(this.versionDir(id), ...file.split('/'))).href;
   }
 
   /** The version `rollback()` would make live: the one live before the current one (see history.ts). */

@@ -6,7 +6,9 @@
  *
  *     versions/<id>/<path>          immutable; the index files
  *     versions/<id>/manifest.json   written last, with If-None-Match: * — the version exists iff it does
- *     CURRENT                       "<id>\n"; metadata `previous`: the version live before it
+ *     CURRENT                       "<id>\n"; metadata `previous`: the version live before it,
+ *                                   `live-before`: the versions live before this one, newest
+ *                                   first, the last LIVE_BEFORE_KEPT (what `wasLive` reads)
  *
  * Invariants, under concurrent writers and a writer killed at any instant:
  * - a version is visible only once its manifest is, and the manifest is written after every file;
@@ -64,6 +66,13 @@ export const S3_VERSIONS_PREFIX = 'versions/';
 export const S3_CURRENT_KEY = 'CURRENT';
 /** Retries of a publish's or activation's flip when another writer flipped first. */
 const FLIP_ATTEMPTS = 20;
+/**
+ * Versions `CURRENT`'s `live-before` metadata lists: ids of up to 21 characters, so 32 of them
+ * stay well inside S3's 2 KB of user metadata. A redelivered reduce step asks within seconds, a
+ * window no stack flips 32 times in.
+ */
+export const LIVE_BEFORE_KEPT = 32;
+const LIVE_BEFORE = 'live-before';
 
 export interface S3IndexStoreOptions {
   client: S3Client;
@@ -82,6 +91,8 @@ interface CurrentObject {
   id: string | undefined;
   /** The `previous` metadata: the version live before this one. */
   previous: string | undefined;
+  /** The `live-before` metadata: the versions live before this one, newest first. */
+  liveBefore: string[];
   /** Absent when there is no CURRENT yet. */
   etag: string | undefined;
 }
@@ -90,6 +101,7 @@ interface CurrentObject {
 interface RawCurrent {
   text: string;
   previous: string | undefined;
+  liveBefore: string | undefined;
   etag: string | undefined;
 }
 
@@ -148,6 +160,16 @@ export class S3IndexStore implements VersionStore {
 
   async has(id: string): Promise<boolean> {
     return (await this.#getText(`${this.#versionPrefix(id)}${MANIFEST_FILE}`)) !== undefined;
+  }
+
+  /** From `CURRENT` and its `live-before` list (the last LIVE_BEFORE_KEPT flips). */
+  async wasLive(id: string): Promise<boolean> {
+    const cur = await this.#readCurrentObject();
+    return cur.id === id || cur.previous === id || cur.liveBefore.includes(id);
+  }
+
+  fileUrl(id: string, file: string): string {
+    return `s3://${this.bucket}/${this.#versionPrefix(id)}${file}`;
   }
 
   async readManifest(id: string): Promise<Manifest> {
@@ -460,10 +482,12 @@ export class S3IndexStore implements VersionStore {
             error: errorMessage(err),
             version: id,
           });
-          cur = { id: undefined, previous: undefined, etag: raw?.etag };
+          cur = { id: undefined, previous: undefined, liveBefore: [], etag: raw?.etag };
         }
       }
       if (cur.id === id) return { previous: cur.id, changed: false };
+      const liveBefore =
+        cur.id === undefined ? [] : [cur.id, ...cur.liveBefore].slice(0, LIVE_BEFORE_KEPT);
       try {
         await this.#s3.send(
           new PutObjectCommand({
@@ -472,7 +496,9 @@ export class S3IndexStore implements VersionStore {
             Body: `${id}\n`,
             ContentType: 'text/plain',
             CacheControl: 'no-store',
-            ...(cur.id !== undefined ? { Metadata: { previous: cur.id } } : {}),
+            ...(cur.id !== undefined
+              ? { Metadata: { previous: cur.id, [LIVE_BEFORE]: liveBefore.join(',') } }
+              : {}),
             ...(cur.etag !== undefined ? { IfMatch: cur.etag } : { IfNoneMatch: '*' }),
           }),
         );
@@ -507,11 +533,17 @@ export class S3IndexStore implements VersionStore {
       throw err;
     }
     const text = (await out.Body?.transformToString('utf8')) ?? '';
-    return { text, previous: out.Metadata?.previous, etag: out.ETag };
+    return {
+      text,
+      previous: out.Metadata?.previous,
+      liveBefore: out.Metadata?.[LIVE_BEFORE],
+      etag: out.ETag,
+    };
   }
 
   #parseCurrent(raw: RawCurrent | undefined): CurrentObject {
-    if (raw === undefined) return { id: undefined, previous: undefined, etag: undefined };
+    if (raw === undefined)
+      return { id: undefined, previous: undefined, liveBefore: [], etag: undefined };
     const id = raw.text.trim();
     if (!isVersionId(id))
       throw new StoreError(
@@ -520,7 +552,8 @@ export class S3IndexStore implements VersionStore {
       );
     const previous =
       raw.previous !== undefined && isVersionId(raw.previous) ? raw.previous : undefined;
-    return { id, previous, etag: raw.etag };
+    const liveBefore = (raw.liveBefore ?? '').split(',').filter(isVersionId);
+    return { id, previous, liveBefore, etag: raw.etag };
   }
 
   async #getBody(key: string): Promise<Readable | undefined> {

@@ -85,6 +85,16 @@ export interface VersionStore extends VersionSource {
   current(): Promise<string | undefined>;
   /** Whether version `id` exists with a manifest (it may still fail verification). */
   has(id: string): Promise<boolean>;
+  /**
+   * Whether `id` has been live at some point (it may be live now): what a redelivered publisher
+   * (the jobs' reduce step) asks to tell "committed and flipped" from "committed, never flipped".
+   */
+  wasLive(id: string): Promise<boolean>;
+  /**
+   * The URL of file `file` of version `id`, for readers that fetch it themselves (an evaluation
+   * job's workers): `file:///…/versions/<id>/<file>` or `s3://bucket/<prefix>versions/<id>/<file>`.
+   */
+  fileUrl(id: string, file: string): string;
   readManifest(id: string): Promise<Manifest>;
   /** Verifies a version's files against its manifest (`missing-version` if it does not exist). */
   verify(id: string): Promise<Manifest>;

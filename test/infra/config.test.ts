@@ -161,9 +161,21 @@ describe('infra config', () => {
     rejects({ ...s3, indexStorage: 'bundled', indexPath: 'x', efsBackups: 'true' }, 'efsBackups');
     rejects({ indexMaxMb: '50' }, 'indexMaxMb');
     rejects({ ...s3, indexMaxMb: '0' }, 'indexMaxMb');
-    // The job pipeline publishes onto EFS: refused elsewhere, even as the default.
-    rejects({ indexStorage: 's3' }, 'jobsEnabled is true (the default)', 'indexStorage is s3');
-    rejects({ ...s3, jobsEnabled: 'true' }, 'jobsEnabled is true but', 'set jobsEnabled false');
+    // The job pipeline publishes through the store: on efs and s3 alike (the default, on)…
+    assert.equal(parseConfig({ indexStorage: 's3' }).jobsEnabled, true);
+    assert.equal(parseConfig({ ...s3, jobsEnabled: 'true' }).jobsEnabled, true);
+    // …but a bundled index is the function's artifact: refused, even as the default.
+    const bundled = { indexStorage: 'bundled', indexPath: './built' };
+    rejects(bundled, 'jobsEnabled is true (the default)', 'indexStorage is bundled');
+    rejects(
+      { ...bundled, jobsEnabled: 'true' },
+      'jobsEnabled is true but',
+      'set jobsEnabled false',
+    );
+    // A worker's /tmp bounds the index an evaluation may read: Lambda's 512–10240 MB.
+    assert.equal(parseConfig({}).jobsWorkerTmpMb, 2048);
+    assert.equal(parseConfig({ jobsWorkerTmpMb: '10240' }).jobsWorkerTmpMb, 10240);
+    rejects({ jobsWorkerTmpMb: '511' }, 'jobsWorkerTmpMb must be an integer from 512 to 10240');
     // The defaults spelled out (Pulumi.dev.yaml) are fine on every tier.
     assert.equal(parseConfig({ ...s3, loaderEnabled: 'false', azCount: '2' }).indexStorage, 's3');
   });

@@ -57,6 +57,7 @@ describe('infra: the job pipeline under mocks', function () {
   let run: MockRun;
   let iam: MockRun;
   let off: MockRun;
+  let s3: MockRun;
   let mailed: MockRun;
 
   before(async () => {
@@ -66,6 +67,10 @@ describe('infra: the job pipeline under mocks', function () {
     });
     iam = await runProgramUnderMocks({ preview: false, config: { apiKeyRequired: 'true' } });
     off = await runProgramUnderMocks({ preview: false, config: { jobsEnabled: 'false' } });
+    s3 = await runProgramUnderMocks({
+      preview: false,
+      config: { indexStorage: 's3', jobsWorkerTmpMb: '4096' },
+    });
     mailed = await runProgramUnderMocks({
       preview: false,
       config: { jobsAlarmEmail: 'ops@example.org' },
@@ -237,6 +242,111 @@ describe('infra: the job pipeline under mocks', function () {
     assert.equal(worker[JOBS_ENV.resultsBucket], 'sir-job-results-bucket-mock');
     assert.equal(worker[JOBS_ENV.inputBuckets], 'sir-staging-bucket-mock');
     assert.equal(worker[JOBS_ENV.sendToSqs], undefined);
+    // The API cannot reach EFS: it gets no store (an evaluation of `live` is refused there).
+    const api = (one(run, T.lambda, 'sir-jobs-api').inputs['environment'] as any).variables;
+    for (const v of [JOBS_ENV.indexDir, JOBS_ENV.indexBucket]) assert.equal(api[v], undefined, v);
+  });
+
+  it("sizes a worker's /tmp from jobsWorkerTmpMb and tells the API, which refuses larger indexes", () => {
+    const tmp = (stack: MockRun) =>
+      (one(stack, T.lambda, 'sir-jobs-worker').inputs['ephemeralStorage'] as any).size;
+    assert.equal(tmp(run), 2048);
+    assert.equal(tmp(s3), 4096);
+    const api = (one(s3, T.lambda, 'sir-jobs-api').inputs['environment'] as any).variables;
+    assert.equal(api[JOBS_ENV.workerTmpMb], '4096');
+    assert.equal(s3.outputs['jobsWorkerTmpMb'], 4096);
+  });
+
+  describe('on an s3 stack', () => {
+    const STAGING = 'arn:aws:s3:::sir-staging-bucket-mock';
+
+    it('runs every function outside any VPC; the reduce and API name the store in the bucket', () => {
+      for (const name of ['api', 'worker', 'coordinator', 'reduce']) {
+        const fn = one(s3, T.lambda, `sir-jobs-${name}`);
+        assert.equal(fn.inputs['vpcConfig'], undefined, name);
+        assert.equal(fn.inputs['fileSystemConfig'], undefined, name);
+        assert.match(
+          String(one(s3, T.attachment, `sir-jobs-${name}-basics`).inputs['policyArn']),
+          /AWSLambdaBasicExecutionRole$/,
+        );
+      }
+      assert.equal(byType(s3, 'aws:ec2/vpc:Vpc').length, 0);
+      assert.equal(byType(s3, T.sg).length, 0);
+      const env = (name: string) =>
+        (one(s3, T.lambda, `sir-jobs-${name}`).inputs['environment'] as any).variables;
+      for (const name of ['reduce', 'api']) {
+        assert.equal(env(name)[JOBS_ENV.indexBucket], 'sir-staging-bucket-mock', name);
+        assert.equal(env(name)[JOBS_ENV.indexPrefix], 'store/', name);
+        assert.equal(env(name)[JOBS_ENV.indexDir], undefined, name);
+      }
+      assert.equal(env('reduce')[JOBS_ENV.sendToSqs], 'false');
+      // The merged index passes through /tmp: sized like the search function's (indexMaxMb).
+      assert.deepEqual(
+        one(s3, T.lambda, 'sir-jobs-reduce').inputs['ephemeralStorage'],
+        one(s3, T.lambda, 'sir-api-search').inputs['ephemeralStorage'],
+      );
+      assert.equal(env('reduce')[JOBS_ENV.keep], '3');
+      for (const name of ['worker', 'coordinator'])
+        assert.equal(env(name)[JOBS_ENV.indexBucket], undefined, name);
+      assert.equal(env('worker')[JOBS_ENV.inputBuckets], 'sir-staging-bucket-mock');
+      assert.equal(s3.resources.filter((r) => r.name === 'sir-jobs-reduce-efs').length, 0);
+    });
+
+    it("gives the reduce step the store's versions and CURRENT, the API and workers only reads", () => {
+      const reduce = grants(s3, 'sir-jobs-reduce-access');
+      assert.deepEqual(reduce['s3:PutObject'], [
+        `${RESULTS}/jobs/*`,
+        `${STAGING}/store/CURRENT`,
+        `${STAGING}/store/versions/*`,
+      ]);
+      assert.deepEqual(reduce['s3:DeleteObject'], [`${STAGING}/store/versions/*`]);
+      assert.deepEqual(reduce['s3:GetObject'], [
+        `${RESULTS}/jobs/*`,
+        `${STAGING}/store/CURRENT`,
+        `${STAGING}/store/versions/*`,
+      ]);
+      const doc = JSON.parse(
+        String(one(s3, T.rolePolicy, 'sir-jobs-reduce-access').inputs['policy']),
+      );
+      const list = doc.Statement.find(
+        (st: any) => st.Action === 's3:ListBucket' && st.Resource === STAGING,
+      );
+      assert.deepEqual(list.Condition, {
+        StringLike: { 's3:prefix': ['store/CURRENT', 'store/versions/*'] },
+      });
+      const api = grants(s3, 'sir-jobs-api-access');
+      assert.deepEqual(
+        api['s3:GetObject']!.filter((r) => r.includes('/store/')),
+        [`${STAGING}/store/CURRENT`, `${STAGING}/store/versions/*`],
+      );
+      assert.equal(api['s3:DeleteObject'], undefined);
+      assert.ok(!(api['s3:PutObject'] ?? []).some((r) => r.includes('/store/')));
+      const worker = grants(s3, 'sir-jobs-worker-access');
+      assert.deepEqual(
+        worker['s3:GetObject']!.filter((r) => r.includes('/store/')),
+        [`${STAGING}/store/versions/*`],
+      );
+      assert.ok(!(worker['s3:PutObject'] ?? []).some((r) => r.includes(STAGING)));
+      const users = JSON.parse(String(one(s3, T.policy, 'sir-jobs-users').inputs['policy']));
+      const reads = users.Statement.filter((st: any) => st.Sid === 'ReadIndexVersionsAndCurrent');
+      assert.equal(reads.length, 1, 'sir jobs --stack resolves live too');
+      // Nothing on efs reads the store's bucket prefix.
+      for (const name of ['worker', 'api', 'reduce'])
+        assert.ok(
+          !JSON.stringify(grants(run, `sir-jobs-${name}-access`)).includes('/store/'),
+          name,
+        );
+    });
+  });
+
+  it('refuses jobs on a bundled stack, saying why and what to do', async () => {
+    await assert.rejects(
+      runProgramUnderMocks({
+        preview: false,
+        config: { indexStorage: 'bundled', indexPath: '/nonexistent' },
+      }),
+      /jobsEnabled is true \(the default\) but indexStorage is bundled: the index ships inside the search function/,
+    );
   });
 
   it('gives each role the SQS actions its code calls on its own queues, and nothing wider', () => {

@@ -292,6 +292,29 @@ describe('infra policy pack', () => {
     passes(efsEncrypted, TYPES.lambda, {});
   });
 
+  /** Every rule and stack-wide check over the program's resources; the resources as the pack sees them. */
+  const passesWholeProgram = (run: Awaited<ReturnType<typeof runProgramUnderMocks>>) => {
+    const found = run.resources.flatMap((r) =>
+      RULES.flatMap((rule) =>
+        violations(rule, r.type, r.inputs).map((v) => `${r.name}: ${rule.name}: ${v}`),
+      ),
+    );
+    assert.deepEqual(found, []);
+    assert.deepEqual(checkEveryBucketBlocked(run.resources), []);
+    const stack = run.resources.map((r) => ({ type: r.type, props: r.props }));
+    assert.ok(stack.filter((r) => r.type === TYPES.queue).length === 6, 'the job queues are there');
+    assert.deepEqual(checkEveryQueueHasDeadLetter(stack), []);
+    assert.deepEqual(checkQueueVisibility(stack), []);
+    return stack;
+  };
+
+  it('passes the whole program on an s3 stack with the job pipeline', async function () {
+    this.timeout(60_000);
+    passesWholeProgram(
+      await runProgramUnderMocks({ preview: false, config: { indexStorage: 's3' } }),
+    );
+  });
+
   it('passes the whole program, loader, IAM auth and alarm e-mail on', async function () {
     this.timeout(60_000);
     const run = await runProgramUnderMocks({
@@ -303,21 +326,11 @@ describe('infra policy pack', () => {
         jobsAlarmEmail: 'ops@example.org',
       },
     });
-    const found = run.resources.flatMap((r) =>
-      RULES.flatMap((rule) =>
-        violations(rule, r.type, r.inputs).map((v) => `${r.name}: ${rule.name}: ${v}`),
-      ),
-    );
-    assert.deepEqual(found, []);
-    assert.deepEqual(checkEveryBucketBlocked(run.resources), []);
-    const stack = run.resources.map((r) => ({ type: r.type, props: r.props }));
-    assert.ok(stack.filter((r) => r.type === TYPES.queue).length === 6, 'the job queues are there');
+    const stack = passesWholeProgram(run);
     assert.ok(
       stack.some((r) => r.type === TYPES.snsTopic),
       'the alarm topic is there',
     );
-    assert.deepEqual(checkEveryQueueHasDeadLetter(stack), []);
-    assert.deepEqual(checkQueueVisibility(stack), []);
     assert.equal(stack.filter((r) => r.type === TYPES.eventSourceMapping).length, 3);
     const checked = new Set(
       run.resources.map((r) => r.type).filter((t) => RULES.some((rule) => rule.types.includes(t))),

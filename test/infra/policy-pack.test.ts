@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { POLICIES } from '../../infra/policies/rules.js';
 import { LAMBDA_RUNTIME } from '../../infra/lambda-platform.js';
+import { runProgramUnderMocks } from '../../infra/testing/mocks.js';
 import { buildPolicyPack, POLICY_PACK_DIR } from '../../scripts/build-policy-pack.js';
 
 const require = createRequire(import.meta.url);
@@ -134,5 +135,15 @@ describe('infra policy pack, started as the Pulumi host starts it', function () 
     assert.deepEqual(await analyze('aws:efs/fileSystem:FileSystem', { encrypted: false }), [
       'efs-encrypted: EFS file systems are encrypted at rest.\nEFS file system must set encrypted: true',
     ]);
+  });
+
+  it('finds nothing in any resource of an s3 stack with the job pipeline', async () => {
+    const run = await runProgramUnderMocks({ preview: false, config: { indexStorage: 's3' } });
+    assert.ok(run.resources.some((r) => r.name === 'sir-jobs-reduce'));
+    for (const r of run.resources) {
+      // What the engine sends: plain JSON properties (undefined ones absent).
+      const props = JSON.parse(JSON.stringify(r.inputs)) as Record<string, unknown>;
+      assert.deepEqual(await analyze(r.type, props), [], `${r.type} ${r.name}`);
+    }
   });
 });

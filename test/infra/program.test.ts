@@ -528,6 +528,7 @@ for (const preview of [false, true]) {
           'sir-jobs-reduce-dlq-alarm',
         ],
         jobsPolicyArn: 'arn:aws:iam::123456789012:policy/sir-jobs-users',
+        jobsWorkerTmpMb: 2048,
       });
     });
   });

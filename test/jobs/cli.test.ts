@@ -198,16 +198,17 @@ describe('sir jobs (processes)', function () {
     });
     after(() => pipeline?.close());
 
+    const target = () => [
+      '--stack',
+      'local',
+      '--outputs',
+      outputs,
+      '--endpoint',
+      pipeline.aws.endpoint,
+    ];
+
     it('stages the corpus (progress bar), then submits to the queues and watches', async () => {
-      const target = [
-        '--stack',
-        'local',
-        '--outputs',
-        outputs,
-        '--endpoint',
-        pipeline.aws.endpoint,
-      ];
-      const r = await run([...submitBuild, '--watch', ...target]);
+      const r = await run([...submitBuild, '--watch', ...target()]);
       assert.equal(r.code, 0, r.out);
       assert.match(
         r.out,
@@ -226,6 +227,57 @@ describe('sir jobs (processes)', function () {
       assert.match(
         bad.out,
         /has no jobsResultsBucket, jobsTaskQueueUrl, jobsControlQueueUrl, jobsReduceQueueUrl: the stack has no job pipeline yet/,
+      );
+    });
+
+    it('submit eval --index DIR stages the built index folder, then evaluates it', async () => {
+      const built = join(tmp, 'built');
+      const index = await run(['index', corpus, '--out', built]);
+      assert.equal(index.code, 0, index.out);
+      const queries = join(tmp, 'queries.jsonl');
+      writeFileSync(
+        queries,
+        ['w1 w2', 'w3 w5'].map((text, i) => JSON.stringify({ _id: `q${i}`, text })).join('\n') +
+          '\n',
+      );
+      const qrels = join(tmp, 'qrels.tsv');
+      writeFileSync(qrels, 'query-id\tcorpus-id\tscore\nq0\tdoc-1\t1\nq1\tdoc-2\t1\n');
+      const evaluate = (which: string) =>
+        run([
+          'jobs',
+          'submit',
+          'eval',
+          '--index',
+          which,
+          '--queries',
+          queries,
+          '--qrels',
+          qrels,
+          '--run',
+          'bm25 k1=0.9,1.2',
+          '--watch',
+          ...target(),
+        ]);
+      const r = await evaluate(built);
+      assert.equal(r.code, 0, r.out);
+      assert.match(
+        r.out,
+        /staging version up-[0-9a-f]{16} \(index, 1 file\(s\), [\d.]+ [KM]B\) to s3:\/\/sir-local-staging\/staging\//,
+      );
+      assert.match(r.stdout, /succeeded/);
+      const id = /job (eval-[0-9a-f]{24})/.exec(r.out)![1]!;
+      const status = await run(['jobs', 'status', id, '--json', ...target()]);
+      const job = JSON.parse(status.stdout) as { request: { indexUrl: string } };
+      assert.match(
+        job.request.indexUrl,
+        /^s3:\/\/sir-local-staging\/staging\/up-[0-9a-f]{16}\/index\.sir$/,
+      );
+      // This stack's outputs name no S3 store (an efs stack): `live` is refused with what to do.
+      const live = await evaluate('live');
+      assert.equal(live.code, 1);
+      assert.match(
+        live.out,
+        /^sir jobs: index: "live" names a version of the index store, which this service cannot read .*sir jobs submit eval --index DIR --stack NAME/m,
       );
     });
   });

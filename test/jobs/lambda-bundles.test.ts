@@ -5,10 +5,11 @@
  * bundle answering API Gateway events.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildLambdas } from '../../scripts/build-lambdas.js';
+import { INDEX_FILE, buildIndex } from '../../runtime/engine/index.js';
 import type { JobStatusView } from '../../runtime/jobs/index.js';
 import { keys } from '../../runtime/jobs/keys.js';
 import { exists, putJson } from '../../runtime/jobs/objects.js';
@@ -27,11 +28,15 @@ describe('job pipeline: built Lambda bundles', function () {
   let sizes: Record<string, number>;
   let pipeline: LocalPipeline;
   const envs: ExecutionEnvironments[] = [];
-  const load = (name: string) => {
+  const load = (name: string, env: Record<string, string> = {}) => {
     const e = new ExecutionEnvironments({
       name,
       module: bundle(name),
-      env: { ...pipeline.env, JOBS_SEND_TO_SQS: name === 'jobs-reduce' ? 'false' : 'true' },
+      env: {
+        ...pipeline.env,
+        JOBS_SEND_TO_SQS: name === 'jobs-reduce' ? 'false' : 'true',
+        ...env,
+      },
       size: 1,
       timeoutSeconds: 60,
       output: () => {},
@@ -112,6 +117,47 @@ describe('job pipeline: built Lambda bundles', function () {
       statusCode: number;
     };
     assert.equal(search.statusCode, 503, 'the jobs function has no index');
+  });
+
+  it("the API refuses an evaluation of an index larger than a worker's /tmp: 400 naming both", async () => {
+    const built = join(tmp, 'big');
+    const docs = join(tmp, 'big.jsonl');
+    writeFileSync(
+      docs,
+      syntheticDocs(8000, 3)
+        .map((d) => JSON.stringify(d))
+        .join('\n') + '\n',
+    );
+    buildIndex(docs, built);
+    const mib = statSync(join(built, INDEX_FILE)).size / (1024 * 1024);
+    assert.ok(mib > 1, `${mib} MiB`);
+    const queries = join(tmp, 'q.jsonl');
+    writeFileSync(queries, '{"_id":"q","text":"w1"}\n');
+    const qrels = join(tmp, 'qrels.tsv');
+    writeFileSync(qrels, 'q\tdoc-1\t1\n');
+    const api = load('jobs-api', { JOBS_WORKER_TMP_MB: '1' });
+    const r = (await api.invoke(
+      v2(
+        'POST',
+        '/jobs',
+        '',
+        JSON.stringify({
+          kind: 'evaluate',
+          index: pathToFileURL(built).href,
+          queries: pathToFileURL(queries).href,
+          qrels: pathToFileURL(qrels).href,
+          runs: [{ ranker: 'bm25' }],
+        }),
+      ) as never,
+    )) as { statusCode: number; headers: Record<string, string>; body: string };
+    assert.equal(r.statusCode, 400, r.body);
+    assert.match(r.headers['content-type']!, /problem\+json/);
+    assert.match(
+      (JSON.parse(r.body) as { detail: string }).detail,
+      new RegExp(
+        `index: \\S+ is ${mib.toFixed(1)} MiB, more than a worker's 1 MiB of /tmp \\(stack config jobsWorkerTmpMb\\); raise jobsWorkerTmpMb`,
+      ),
+    );
   });
 
   it('a malformed task message goes to the dead-letter queue, not into a job', async () => {

@@ -97,6 +97,29 @@ export function storeSuite(
       await store.release(r.version);
     });
 
+    it('knows which versions were ever live (wasLive) and where each file is (fileUrl)', async () => {
+      const a = await publish('a');
+      const b = await publish('b');
+      // A version committed but never made live, as a publisher killed between the two leaves it.
+      const id = 'never-flipped';
+      for (const f of ['index.sir', 'docs.bin'])
+        await h.overwrite(id, f, await h.read(a.version, f));
+      const manifest = { ...(await store.readManifest(a.version)), version: id };
+      await h.overwrite(id, 'manifest.json', JSON.stringify(manifest));
+      assert.equal(await store.has(id), true);
+      assert.equal(await store.wasLive(id), false);
+      assert.equal(await store.wasLive(a.version), true);
+      assert.equal(await store.wasLive(b.version), true);
+      await store.activate(id);
+      await store.rollback();
+      assert.equal(await store.current(), b.version);
+      assert.equal(await store.wasLive(id), true);
+      assert.equal(await store.wasLive('not-here'), false);
+      const url = store.fileUrl(a.version, 'index.sir');
+      assert.match(url, /^(file|s3):\/\//);
+      assert.ok(url.endsWith(`versions/${a.version}/index.sir`), url);
+    });
+
     it('publishes nested folders and replaces a manifest.json found in the built folder', async () => {
       const dir = await built('nested', { 'seg/0.dat': 'zero' });
       await fs.writeFile(path.join(dir, 'manifest.json'), '{"stale": true}');

@@ -14,7 +14,10 @@ storeSuite('directory', async (tmp) => {
   return {
     spec: `dir:${root}`,
     open: (o = {}) => openStore(`dir:${root}`, { logger: silentLogger, ...o }),
-    overwrite: (id, name, content) => fs.writeFile(file(id, name), content),
+    overwrite: async (id, name, content) => {
+      await fs.mkdir(path.dirname(file(id, name)), { recursive: true });
+      await fs.writeFile(file(id, name), content);
+    },
     read: (id, name) => fs.readFile(file(id, name), 'utf8'),
     close: async () => {},
   };

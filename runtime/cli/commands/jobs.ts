@@ -192,7 +192,11 @@ export const jobsCommand: Command = {
             throw usage(`${buildOnly.map((k) => `--${k}`).join(', ')} go with submit build`);
           const target = await resolveJobsTarget(values);
           const request = {
-            ...(await evalRequestFromFlags(values, (file) => target.inputUrl(file, io))),
+            ...(await evalRequestFromFlags(
+              values,
+              (file) => target.inputUrl(file, io),
+              (dir) => target.indexUrl(dir, io),
+            )),
             ...(values.policy !== undefined ? { policy: parsePolicy(values.policy) } : {}),
           };
           return submitted(target, request);

@@ -1,23 +1,21 @@
 /**
  * The build-index reduce step: merge the tasks' segments in corpus order with the engine's merger
  * (`mergeSegments`, which reads each segment file in place and writes the index to a file as it
- * goes, never holding either whole) (so document numbers equal one `sir index` run over the whole
- * corpus), then either publish the
- * index as the store's new live version — through the store's front door, `stagePartial` into
- * `.partial/` and `commitPartial`'s atomic `CURRENT` flip, exactly as `sir publish` — or keep it in
- * the results bucket beside a store manifest.
+ * goes, never holding either whole, so document numbers equal one `sir index` run over the whole
+ * corpus), then either publish the index as the store's new live version — through the store
+ * interface's `publish`, exactly as `sir publish` does: the directory store on EFS, or the S3
+ * store on an `s3` stack — or keep it in the results bucket beside a store manifest.
  *
- * Redelivered, it does no harm: the version id is the job id, so a second commit finds the version
- * there and only makes it live if it never was.
+ * Redelivered, it does no harm: the version id is the job id, so a second publish finds the
+ * version there and only makes it live if it never was (`wasLive`).
  */
-import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { INDEX_FILE, mergeSegments } from '../../engine/index.js';
 import {
-  type IndexStore,
   MANIFEST_FILE,
   StoreError,
+  type VersionStore,
   createManifest,
   hashFile,
   writeManifest,
@@ -96,9 +94,9 @@ async function reduceIn(
   if (job.request.publish) {
     if (ctx.store === undefined)
       throw new Error(
-        'this reduce function has no index store to publish to (INDEX_DIR is not set)',
+        'this reduce function has no index store to publish to (neither INDEX_DIR nor INDEX_BUCKET is set)',
       );
-    result.published = await publishVersion(ctx.store, job.id, index, {
+    result.published = await publishVersion(ctx.store, job.id, dirname(index), {
       ...(ctx.keep !== undefined ? { keep: ctx.keep } : {}),
       source,
     });
@@ -136,24 +134,21 @@ async function mergeTaskSegments(
   return index;
 }
 
+/** Publishes the built folder `builtDir` (the merged index alone) as version `version`. */
 async function publishVersion(
-  store: IndexStore,
+  store: VersionStore,
   version: string,
-  index: string,
+  builtDir: string,
   options: { keep?: number; source: Record<string, string> },
 ): Promise<NonNullable<BuildResult['published']>> {
-  const partial = await store.stagePartial({ version });
   try {
-    await copyFile(index, join(partial.dir, INDEX_FILE), constants.COPYFILE_EXCL);
-    const r = await store.commitPartial(partial, options);
+    const r = await store.publish(builtDir, { ...options, version });
     return { version, ...(r.previous !== undefined ? { previous: r.previous } : {}) };
   } catch (err) {
-    await store.abandonPartial(partial);
     if (!(err instanceof StoreError && err.code === 'version-exists')) throw err;
     // Committed by an earlier delivery of this step. Live once already: leave CURRENT alone (a
     // later publish or a rollback may have moved it since); never live: finish the flip.
-    if ((await store.history()).some((h) => h.version === version))
-      return { version, alreadyLive: true };
+    if (await store.wasLive(version)) return { version, alreadyLive: true };
     const a = await store.activate(version);
     return { version, ...(a.previous !== undefined ? { previous: a.previous } : {}) };
   }

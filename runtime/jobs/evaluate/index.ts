@@ -11,7 +11,8 @@ import { isVersionId } from '../../store/index.js';
 import type { JobsContext } from '../context.js';
 import { JobError } from '../job-error.js';
 import type { JobKind } from '../kind.js';
-import { taskCount } from './cells.js';
+import { INPUT, taskCount } from './cells.js';
+import { MIB } from '../build-index/map.js';
 import { type EvaluateTaskRecord, runEvaluateTask } from './map.js';
 import { reduceEvaluate } from './reduce.js';
 import {
@@ -45,11 +46,19 @@ export const evaluateKind: JobKind<EvaluateRequest> = {
       );
     return inputs;
   },
-  validate(request, inputs) {
+  validate(request, inputs, ctx) {
     evaluateKind.inputs(request).forEach(({ field }, i) => {
       if (inputs[i]!.bytes === 0)
         throw new JobError('invalid-request', `${field}: ${inputs[i]!.url} is empty`, field);
     });
+    // A worker reads the whole index into its /tmp: refuse now what no worker could hold.
+    const index = inputs[INPUT.index]!;
+    if (ctx.workerTmpMb !== undefined && index.bytes > ctx.workerTmpMb * MIB)
+      throw new JobError(
+        'input-refused',
+        `index: ${index.url} is ${(index.bytes / MIB).toFixed(1)} MiB, more than a worker's ${ctx.workerTmpMb} MiB of /tmp (stack config jobsWorkerTmpMb); raise jobsWorkerTmpMb (up to 10240) and run pulumi up, or evaluate a smaller index`,
+        'index',
+      );
   },
   taskCount: (request) => taskCount(request),
   runTask: (ctx, job, task) => runEvaluateTask(ctx, job, task),
@@ -58,8 +67,10 @@ export const evaluateKind: JobKind<EvaluateRequest> = {
 
 /**
  * Turns `index` into the URL of an index file: `live` and version ids through the store (the
- * version live NOW is the one evaluated, and its id is recorded), a `file://` folder into its
- * `index.sir`; `s3://` URLs are taken as they are.
+ * version live NOW is the one evaluated, and its id is recorded) — a `file://` URL in a directory
+ * store, an `s3://` URL in an S3 store, whose objects carry the manifest's SHA-256, so the job is
+ * identified by the index's content either way; a `file://` folder into its `index.sir`; other
+ * `s3://` URLs are taken as they are.
  */
 async function resolveIndex(ctx: JobsContext, request: EvaluateRequest): Promise<EvaluateRequest> {
   const { index } = request;
@@ -67,7 +78,7 @@ async function resolveIndex(ctx: JobsContext, request: EvaluateRequest): Promise
     if (ctx.store === undefined)
       throw new JobError(
         'input-refused',
-        `index: "${index}" names a version of the index store, which this service cannot read; give a built index's URL instead (s3://BUCKET/KEY/index.sir, e.g. a build job's output with "publish": false, or locally file:///PATH)`,
+        `index: "${index}" names a version of the index store, which this service cannot read (on an efs stack the store is on EFS, out of the jobs API's reach); evaluate a built index instead: \`sir jobs submit eval --index DIR --stack NAME\` stages a local one, a build job with "publish": false leaves one at s3://BUCKET/jobs/ID/output/index.sir (locally file:///PATH works too)`,
         'index',
       );
     const version = index === LIVE_INDEX ? await ctx.store.current() : index;
@@ -79,8 +90,14 @@ async function resolveIndex(ctx: JobsContext, request: EvaluateRequest): Promise
       );
     if (!(await ctx.store.has(version)))
       throw new JobError('not-found', `index: the store has no version ${version}`, 'index');
-    const file = join(ctx.store.versionDir(version), INDEX_FILE);
-    return { ...request, indexVersion: version, indexUrl: pathToFileURL(file).href };
+    const manifest = await ctx.store.readManifest(version);
+    if (!manifest.files.some((f) => f.path === INDEX_FILE))
+      throw new JobError(
+        'input-unreadable',
+        `index: version ${version} of the store has no ${INDEX_FILE}; it is not an index this engine built`,
+        'index',
+      );
+    return { ...request, indexVersion: version, indexUrl: ctx.store.fileUrl(version, INDEX_FILE) };
   }
   if (index.startsWith('file:')) {
     let path: string | undefined;
