@@ -151,7 +151,6 @@ export function createStack(config: StackConfig = loadConfig()): StackOutputs {
           bucketName: index.bucketName,
           bucketArn: index.bucketArn,
           prefix: index.prefix,
-          ephemeralStorageMb: index.ephemeralStorageMb,
         }
       : undefined;
   const jobs =

@@ -37,6 +37,7 @@ import {
   visibilityTimeoutSeconds,
 } from '../../runtime/jobs/queues.js';
 import { JOB_LAMBDA_DIRS, repoPath } from '../artifacts.js';
+import { LIMITS } from '../../runtime/cost/prices.js';
 import { AlarmTopic } from './alarm-topic.js';
 import {
   JOBS_SMALL_FUNCTION_MEMORY_MB,
@@ -108,12 +109,6 @@ export interface S3JobStore {
   bucketArn: pulumi.Input<string>;
   /** The store's key prefix (`INDEX_PREFIX`), e.g. `store/`. */
   prefix: string;
-  /**
-   * The reduce function's /tmp, MB: it writes the merged index there before publishing it (and a
-   * redelivery's activation downloads it there to verify), so it is sized like the search
-   * function's for the stack's `indexMaxMb`.
-   */
-  ephemeralStorageMb: number;
 }
 
 export type JobStoreArgs = EfsJobStore | S3JobStore;
@@ -381,7 +376,12 @@ export class JobPipeline extends pulumi.ComponentResource {
         ...storeEnv,
         [JOBS_ENV.keep]: String(args.versionsToKeep),
       },
-      ...(store.kind === 'efs' ? { efs: store } : { ephemeralStorageMb: store.ephemeralStorageMb }),
+      // The merge stages about three times the index in /tmp: the segments, the index's lazy
+      // sections, the merged file. Lambda's largest /tmp bounds a build at about 3.3 GB, near
+      // the engine's own ceiling; its price (per GB-second above 512 MB, only while the reduce
+      // runs) is about 0.5% of the reduce's memory at the default 4096 MB.
+      ephemeralStorageMb: LIMITS.lambdaEphemeralMaxMb,
+      ...(store.kind === 'efs' ? { efs: store } : {}),
     });
 
     // Only the task mapping is capped. A cap turns off Lambda's scaling down to 2 pollers on a

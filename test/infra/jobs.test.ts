@@ -280,11 +280,11 @@ describe('infra: the job pipeline under mocks', function () {
         assert.equal(env(name)[JOBS_ENV.indexDir], undefined, name);
       }
       assert.equal(env('reduce')[JOBS_ENV.sendToSqs], 'false');
-      // The merged index passes through /tmp: sized like the search function's (indexMaxMb).
-      assert.deepEqual(
-        one(s3, T.lambda, 'sir-jobs-reduce').inputs['ephemeralStorage'],
-        one(s3, T.lambda, 'sir-api-search').inputs['ephemeralStorage'],
-      );
+      // The merge stages about three times the index in /tmp: Lambda's largest, on either tier.
+      for (const stack of [s3, run])
+        assert.deepEqual(one(stack, T.lambda, 'sir-jobs-reduce').inputs['ephemeralStorage'], {
+          size: 10_240,
+        });
       assert.equal(env('reduce')[JOBS_ENV.keep], '3');
       for (const name of ['worker', 'coordinator'])
         assert.equal(env(name)[JOBS_ENV.indexBucket], undefined, name);
