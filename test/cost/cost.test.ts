@@ -57,7 +57,9 @@ describe('cost: the storage tier model', () => {
   });
 });
 
-describe('cost: sir cost as a process', () => {
+describe('cost: sir cost as a process', function () {
+  // Five `sir` processes in one test: on a loaded 2-core machine each start took over 6 s.
+  this.timeout(120_000);
   const run = (args: string[]) =>
     spawnSync(process.execPath, [SIR, 'cost', ...args], { encoding: 'utf8' });
 
