@@ -577,38 +577,34 @@ export class S3IndexStore implements VersionStore {
   async #listVersionNames(): Promise<string[]> {
     const base = `${this.prefix}${S3_VERSIONS_PREFIX}`;
     const names: string[] = [];
-    let token: string | undefined;
-    do {
-      const out = await this.#s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: base,
-          Delimiter: '/',
-          ...(token !== undefined ? { ContinuationToken: token } : {}),
-        }),
-      );
-      for (const p of out.CommonPrefixes ?? [])
+    for await (const page of this.#pages(base, '/'))
+      for (const p of page.CommonPrefixes ?? [])
         if (p.Prefix !== undefined) names.push(p.Prefix.slice(base.length, -1));
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
-    } while (token !== undefined);
     return names;
   }
 
   async #listKeys(prefix: string): Promise<string[]> {
     const keys: string[] = [];
+    for await (const page of this.#pages(prefix))
+      for (const o of page.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+    return keys;
+  }
+
+  /** Every page of a listing under `prefix` (grouped by `delimiter` when given). */
+  async *#pages(prefix: string, delimiter?: string) {
     let token: string | undefined;
     do {
       const out = await this.#s3.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: prefix,
+          ...(delimiter !== undefined ? { Delimiter: delimiter } : {}),
           ...(token !== undefined ? { ContinuationToken: token } : {}),
         }),
       );
-      for (const o of out.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
+      yield out;
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token !== undefined);
-    return keys;
   }
 
   async #deleteKeys(keys: string[]): Promise<void> {
