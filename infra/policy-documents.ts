@@ -7,7 +7,13 @@
  * for `ssm:GetCommandInvocation`, which supports no resource-level permissions, and in a key
  * policy, where `*` means the key itself.
  */
-import { CACHE_PREFIX, JOBS_PREFIX, RECENT_PREFIX } from '../runtime/jobs/keys.js';
+import {
+  CACHE_PREFIX,
+  CACHED_INDEX_PREFIX,
+  JOBS_PREFIX,
+  RECENT_PREFIX,
+  RESOLVE_PREFIX,
+} from '../runtime/jobs/keys.js';
 import { STAGING_PREFIX, TOOLING_PREFIX } from '../runtime/upload/loader-contract.js';
 
 export { STAGING_PREFIX, TOOLING_PREFIX };
@@ -379,7 +385,9 @@ export interface JobPolicyArgs {
   /**
    * An `s3` stack's index store: the reduce step publishes into it, the API (and job users)
    * resolve an evaluation's `live` or version id in it, the workers read the resolved index file.
-   * Absent on `efs`, where the reduce step mounts the store instead.
+   * Absent on `efs`, where the reduce step mounts the store instead: the API asks it over the
+   * reduce queue which version `live` is, and it copies that version's index file to
+   * `cache/index/` for the workers (runtime/jobs/evaluate/resolve-index.ts).
    */
   indexStore?: { bucketArn: string; prefix: string };
 }
@@ -489,7 +497,16 @@ export function jobReducePolicy(a: JobPolicyArgs): PolicyDocument {
       Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
       Resource: objects(a.resultsBucketArn, JOBS_PREFIX),
     },
-    ...(a.indexStore ? storePublisherStatements(a.indexStore.bucketArn, a.indexStore.prefix) : []),
+    ...(a.indexStore
+      ? storePublisherStatements(a.indexStore.bucketArn, a.indexStore.prefix)
+      : [
+          {
+            Sid: 'AnswerResolvesCopyIndexesOut',
+            Effect: 'Allow' as const,
+            Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+            Resource: objects(a.resultsBucketArn, RESOLVE_PREFIX, CACHED_INDEX_PREFIX),
+          },
+        ]),
   );
 }
 
@@ -542,8 +559,24 @@ function jobClientStatements(a: JobPolicyArgs): PolicyStatement[] {
       Resource: objects(a.stagingBucketArn, STAGING_PREFIX),
     },
     { Sid: 'SeeInputs', Effect: 'Allow', Action: 's3:ListBucket', Resource: a.stagingBucketArn },
-    // An evaluation's `live` or version id, resolved in an `s3` stack's store: read-only.
-    ...(a.indexStore ? indexReaderStatements(a.indexStore.bucketArn, a.indexStore.prefix) : []),
+    // An evaluation's `live` or version id: resolved in an `s3` stack's store, read-only, or by
+    // an `efs` stack's reduce function, asked over its queue and answering in the results bucket.
+    ...(a.indexStore
+      ? indexReaderStatements(a.indexStore.bucketArn, a.indexStore.prefix)
+      : [
+          {
+            Sid: 'AskTheReduceToResolve',
+            Effect: 'Allow' as const,
+            Action: 'sqs:SendMessage',
+            Resource: a.queues.reduce,
+          },
+          {
+            Sid: 'ReadResolvedIndexes',
+            Effect: 'Allow' as const,
+            Action: 's3:GetObject',
+            Resource: objects(a.resultsBucketArn, RESOLVE_PREFIX, CACHED_INDEX_PREFIX),
+          },
+        ]),
   ];
 }
 

@@ -338,11 +338,12 @@ export class JobPipeline extends pulumi.ComponentResource {
       policy: jobApiPolicy,
       memoryMb: JOBS_SMALL_FUNCTION_MEMORY_MB,
       timeoutSeconds: MAX_INTEGRATION_TIMEOUT_MS / 1000,
-      // On `efs` the API cannot reach the store (EFS needs the VPC): `live` is refused there.
+      // On `efs` the API cannot reach the store (EFS needs the VPC): it asks the reduce function,
+      // which mounts it, which version `live` is (runtime/jobs/evaluate/resolve-index.ts).
       variables: {
         ...env,
         ...dlqEnv,
-        ...(store.kind === 's3' ? storeEnv : {}),
+        ...(store.kind === 's3' ? storeEnv : { [JOBS_ENV.resolveIndexVia]: 'reduce' }),
         [JOBS_ENV.workerTmpMb]: String(args.workerTmpMb),
       },
     });

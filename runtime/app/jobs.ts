@@ -165,6 +165,9 @@ export function mountJobs(app: OpenAPIHono, jobs: JobsApi | undefined): void {
           err.message,
           err.field ? [{ field: err.field, message: err.message }] : [],
           err.code,
+          err.retryAfterSeconds !== undefined
+            ? { 'retry-after': String(err.retryAfterSeconds) }
+            : {},
         );
       throw err;
     }

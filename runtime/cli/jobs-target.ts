@@ -12,6 +12,7 @@ import {
   type JobStatusView,
   type RetryOutcome,
   type SubmitOutcome,
+  inputBuckets,
   makeContext,
   makeSqsClient,
 } from '../jobs/index.js';
@@ -105,8 +106,14 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
         ...(outputs.jobsControlDlqUrl ? { controlDlq: outputs.jobsControlDlqUrl } : {}),
         ...(outputs.jobsReduceDlqUrl ? { reduceDlq: outputs.jobsReduceDlqUrl } : {}),
       },
-      inputs: { buckets: [...new Set([outputs.stagingBucket, ...(index ? [index.bucket] : [])])] },
-      // An `s3` stack's store, read-only: an evaluation of `live` or a version id resolves there.
+      inputs: {
+        buckets: inputBuckets(
+          [outputs.stagingBucket, ...(index ? [index.bucket] : [])],
+          outputs.jobsResultsBucket,
+        ),
+      },
+      // An `s3` stack's store, read-only: an evaluation of `live` or a version id resolves there;
+      // an `efs` stack's store only its reduce function mounts: it resolves them.
       ...(index
         ? {
             store: new S3IndexStore({
@@ -116,7 +123,7 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
               logger: silentLogger,
             }),
           }
-        : {}),
+        : { resolveViaReduce: { waitMs: CLI_RESOLVE_WAIT_MS } }),
       ...(outputs.jobsWorkerTmpMb !== undefined ? { workerTmpMb: outputs.jobsWorkerTmpMb } : {}),
       log: silentLogger,
     }),
@@ -142,6 +149,13 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
     return `s3://${outputs.stagingBucket}/${STAGING_PREFIX}${upload.version}/${file}`;
   }
 }
+
+/**
+ * How long `sir jobs submit eval --index live --stack` waits for an `efs` stack's reduce function
+ * to say which version is live (and copy it out for the workers): a cold start in the VPC and a
+ * copy of a few GB at S3's speed, with room to spare. Not the API's 20 s: no gateway limits it.
+ */
+const CLI_RESOLVE_WAIT_MS = 5 * 60_000;
 
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 
@@ -233,16 +247,18 @@ export class HttpJobsApi implements JobsApi {
   }
 
   /**
-   * One request; a GET the server turned away as busy (503 with `Retry-After`, as `sir serve`'s
-   * request queue does while local workers hold the CPU) is asked again after the time it names,
-   * up to `BUSY_RETRIES` times, so `--watch` outlasts a busy moment. GETs only: they change nothing.
+   * One request; one the server turned away for now (503 with `Retry-After`: `sir serve`'s request
+   * queue while local workers hold the CPU, an `efs` stack's API still waiting to learn which
+   * version `live` is) is asked again after the time it names, up to `BUSY_RETRIES` times, so
+   * `--watch` outlasts a busy moment. GETs and submissions only: a GET changes nothing, and
+   * submitting the same request again is the same job.
    */
   async #fetch(method: string, route: string, body?: unknown): Promise<Response> {
+    const repeatable = method === 'GET' || (method === 'POST' && route === '/jobs');
     for (let attempt = 0; ; attempt++) {
       const res = await this.#fetchOnce(method, route, body);
       const wait = Number(res.headers.get('retry-after') ?? Number.NaN);
-      if (method !== 'GET' || res.status !== 503 || !(wait >= 0) || attempt >= BUSY_RETRIES)
-        return res;
+      if (!repeatable || res.status !== 503 || !(wait >= 0) || attempt >= BUSY_RETRIES) return res;
       await res.body?.cancel();
       await new Promise((r) => setTimeout(r, Math.min(wait, MAX_BUSY_WAIT_S) * 1000));
     }

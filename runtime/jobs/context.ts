@@ -37,6 +37,12 @@ export interface JobsContext {
    * resolves through it (API). A directory (EFS, or locally) or an S3 store (an `s3` stack).
    */
   store?: VersionStore;
+  /**
+   * Without `store`, on an `efs` stack: `live` and version ids are resolved by the reduce function
+   * (evaluate/resolve-index.ts); an answer is awaited this long before the caller is told to ask
+   * again.
+   */
+  resolveViaReduce?: { waitMs: number };
   /** Versions the store keeps after a publish. */
   keep?: number;
   /** Deliveries after which a message goes to its dead-letter queue. */
@@ -56,6 +62,12 @@ export interface JobsContext {
 }
 
 export const DEFAULT_RETRY_BASE_SECONDS = 10;
+/**
+ * How long the jobs API waits for the reduce function to resolve `live`: API Gateway gives the
+ * whole request 30 s, and a cold reduce in the VPC copying a large version may take longer — the
+ * copy goes on, and the next submission finds it.
+ */
+export const API_RESOLVE_WAIT_MS = 20_000;
 export const DEFAULT_TASK_MEMORY_MB = 256;
 
 export function makeSqsClient(region: string, endpoint?: string): SQSClient {
@@ -80,6 +92,15 @@ export function makeContext(
     now: () => new Date(),
     ...parts,
   };
+}
+
+/**
+ * The buckets inputs may come from: those given, and the results bucket, whose indexes — a build's
+ * kept output, a store version copied out (`cache/index/`) — an evaluation reads. IAM narrows
+ * each function to its prefixes.
+ */
+export function inputBuckets(given: string[], resultsBucket: string): string[] {
+  return [...new Set([...given, resultsBucket])];
 }
 
 /** The context of a pipeline function, from its environment. Throws naming a missing variable. */
@@ -126,10 +147,18 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContex
       cacheDir: join(tmpDir, 'sir-store-cache'),
     });
   const workerTmpMb = env[JOBS_ENV.workerTmpMb];
+  const resolveVia = env[JOBS_ENV.resolveIndexVia];
+  if (resolveVia !== undefined && resolveVia !== '' && resolveVia !== 'reduce')
+    throw new Error(`${JOBS_ENV.resolveIndexVia} must be "reduce" or unset, got "${resolveVia}"`);
+  if (resolveVia === 'reduce' && store !== undefined)
+    throw new Error(
+      `${JOBS_ENV.resolveIndexVia}=reduce is for a function without the index store; this one has it (${indexDir ? JOBS_ENV.indexDir : JOBS_ENV.indexBucket})`,
+    );
+  const resultsBucket = need(JOBS_ENV.resultsBucket);
   return makeContext({
     s3,
     ...(env[JOBS_ENV.sendToSqs] === 'false' ? {} : { sqs: makeSqsClient(region, endpoint) }),
-    resultsBucket: need(JOBS_ENV.resultsBucket),
+    resultsBucket,
     queues: {
       task: need(JOBS_ENV.taskQueue),
       control: need(JOBS_ENV.controlQueue),
@@ -138,8 +167,12 @@ export function contextFromEnv(env: NodeJS.ProcessEnv = process.env): JobsContex
       ...(optional(JOBS_ENV.controlDlq) ? { controlDlq: optional(JOBS_ENV.controlDlq)! } : {}),
       ...(optional(JOBS_ENV.reduceDlq) ? { reduceDlq: optional(JOBS_ENV.reduceDlq)! } : {}),
     },
-    inputs: { buckets: list(JOBS_ENV.inputBuckets), ...(roots.length ? { fileRoots: roots } : {}) },
+    inputs: {
+      buckets: inputBuckets(list(JOBS_ENV.inputBuckets), resultsBucket),
+      ...(roots.length ? { fileRoots: roots } : {}),
+    },
     ...(store !== undefined ? { store } : {}),
+    ...(resolveVia === 'reduce' ? { resolveViaReduce: { waitMs: API_RESOLVE_WAIT_MS } } : {}),
     ...(workerTmpMb ? { workerTmpMb: number(JOBS_ENV.workerTmpMb, 512) } : {}),
     ...(env[JOBS_ENV.keep] ? { keep: number(JOBS_ENV.keep, 3) } : {}),
     maxReceiveCount: number(JOBS_ENV.maxReceiveCount, MAX_RECEIVE_COUNT),

@@ -11,6 +11,8 @@
  *     INDEX_DIR, VERSIONS_TO_KEEP   the index store on a directory (EFS): reduce
  *     INDEX_BUCKET, INDEX_PREFIX    the index store in S3 (an `s3` stack): reduce (read-write) and
  *                              the API (read-only, for an evaluation's `live` or version id)
+ *     JOBS_RESOLVE_INDEX_VIA   "reduce" in the API of an `efs` stack: `live` and version ids are
+ *                              resolved by the reduce function, which alone mounts the store
  *     JOBS_WORKER_TMP_MB       a map worker's /tmp, MB: the largest index an evaluation may read
  *     JOBS_RETRY_BASE_SECONDS, JOBS_TASK_MEMORY_MB, JOBS_MAX_RECEIVE_COUNT
  *     SIR_AWS_ENDPOINT         an S3/SQS endpoint such as the local stand-in's (absent in AWS)
@@ -30,6 +32,7 @@ export const JOBS_ENV = {
   indexDir: 'INDEX_DIR',
   indexBucket: 'INDEX_BUCKET',
   indexPrefix: 'INDEX_PREFIX',
+  resolveIndexVia: 'JOBS_RESOLVE_INDEX_VIA',
   workerTmpMb: 'JOBS_WORKER_TMP_MB',
   keep: 'VERSIONS_TO_KEEP',
   retryBaseSeconds: 'JOBS_RETRY_BASE_SECONDS',

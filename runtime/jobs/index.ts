@@ -12,6 +12,7 @@ export {
   type JobsContext,
   type QueueUrls,
   contextFromEnv,
+  inputBuckets,
   makeContext,
   makeSqsClient,
   DEFAULT_RETRY_BASE_SECONDS,

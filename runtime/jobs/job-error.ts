@@ -27,6 +27,8 @@ export class JobError extends Error {
     message: string,
     /** The request field at fault, when there is one. */
     readonly field?: string,
+    /** For `unavailable`: when asking again may succeed (HTTP `Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'JobError';

@@ -13,10 +13,14 @@
  *     jobs/<id>/result.json           the result, created once by the reduce step
  *     recent/<inverted time>-<id>     one empty marker per job, so the newest list first
  *     cache/segments/<key>.json       which job's segment holds a chunk's index, by the chunk's content
+ *     cache/index/<sha256>.sir        a version of an `efs` stack's store, copied out for the workers
+ *     resolve/<request>.json          the reduce function's answer to a resolve message
  */
 export const JOBS_PREFIX = 'jobs/';
 export const RECENT_PREFIX = 'recent/';
 export const CACHE_PREFIX = 'cache/';
+export const CACHED_INDEX_PREFIX = `${CACHE_PREFIX}index/`;
+export const RESOLVE_PREFIX = 'resolve/';
 
 const job = (id: string) => `${JOBS_PREFIX}${id}/`;
 
@@ -32,6 +36,8 @@ export const keys = {
   output: (id: string, file: string) => `${job(id)}output/${file}`,
   result: (id: string) => `${job(id)}result.json`,
   cachedSegment: (key: string) => `${CACHE_PREFIX}segments/${key}.json`,
+  cachedIndex: (sha256: string) => `${CACHED_INDEX_PREFIX}${sha256}.sir`,
+  resolved: (request: string) => `${RESOLVE_PREFIX}${request}.json`,
   /** Newest first in lexical order: 13 digits of (10^13 − 1 − ms since 1970). */
   recent: (id: string, submittedAtMs: number) =>
     `${RECENT_PREFIX}${String(9_999_999_999_999 - submittedAtMs).padStart(13, '0')}-${id}`,

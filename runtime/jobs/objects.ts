@@ -15,7 +15,6 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { open } from 'node:fs/promises';
 import { isNotFound } from '../upload/index.js';
 import type { JobsContext } from './context.js';
 
@@ -94,42 +93,16 @@ export async function getBytes(
   return r.Body!.transformToByteArray();
 }
 
-/**
- * Puts bytes of any size, or a file's (`{ file }`, read a part at a time, never whole): one
- * PutObject up to `PART_BYTES`, a multipart upload above.
- */
+/** Puts bytes of any size: one PutObject up to `PART_BYTES`, a multipart upload above. */
 export async function putBytes(
   ctx: Pick<JobsContext, 's3' | 'resultsBucket'>,
   key: string,
-  body: Uint8Array | { file: string },
-): Promise<void> {
-  if (!(body instanceof Uint8Array)) {
-    const handle = await open(body.file, 'r');
-    try {
-      const { size } = await handle.stat();
-      return await putParts(ctx, key, size, async (at, length) => {
-        const buf = Buffer.allocUnsafe(length);
-        const { bytesRead } = await handle.read(buf, 0, length, at);
-        if (bytesRead !== length) throw new Error(`${body.file} ends before byte ${at + length}`);
-        return buf;
-      });
-    } finally {
-      await handle.close();
-    }
-  }
-  return putParts(ctx, key, body.length, async (at, length) => body.subarray(at, at + length));
-}
-
-/** Puts `size` bytes whose range [at, at + length) `part` gives. */
-async function putParts(
-  ctx: Pick<JobsContext, 's3' | 'resultsBucket'>,
-  key: string,
-  size: number,
-  part: (at: number, length: number) => Promise<Uint8Array>,
+  body: Uint8Array,
 ): Promise<void> {
   const Bucket = ctx.resultsBucket;
+  const size = body.length;
   if (size <= PART_BYTES) {
-    await ctx.s3.send(new PutObjectCommand({ Bucket, Key: key, Body: await part(0, size) }));
+    await ctx.s3.send(new PutObjectCommand({ Bucket, Key: key, Body: body }));
     return;
   }
   const { UploadId } = await ctx.s3.send(new CreateMultipartUploadCommand({ Bucket, Key: key }));
@@ -142,7 +115,7 @@ async function putParts(
           Key: key,
           UploadId,
           PartNumber: n,
-          Body: await part(at, Math.min(PART_BYTES, size - at)),
+          Body: body.subarray(at, Math.min(at + PART_BYTES, size)),
         }),
       );
       parts.push({ PartNumber: n, ETag: uploaded.ETag });

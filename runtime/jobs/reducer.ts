@@ -6,6 +6,10 @@
  * up) for `GET /jobs/{id}` to read. A permanent failure (the corpus has no documents, a document
  * id appears in two chunks) is failed at once; others are retried until the last delivery, which
  * records the failure and lets the message go to the dead-letter queue.
+ *
+ * The same queue carries `resolve` messages: on an `efs` stack the jobs API asks the reduce
+ * function, the only one that mounts the store, which version an evaluation's `live` names
+ * (evaluate/resolve-index.ts).
  */
 import type { JobsContext } from './context.js';
 import { errorMessage } from '../log/logger.js';
@@ -13,6 +17,7 @@ import { loadJob } from './job-record.js';
 import { keys } from './keys.js';
 import { PermanentTaskError, type TaskRecord } from './kind.js';
 import { kindOf } from './kinds.js';
+import { answerResolve } from './evaluate/resolve-index.js';
 import type { ReduceMessage } from './messages.js';
 import { exists, getJson, putJson } from './objects.js';
 import { EngineError } from '../engine/index.js';
@@ -28,8 +33,8 @@ import {
 import type { ErrorRecord } from './worker.js';
 
 export function handleReduceBatch(ctx: JobsContext, event: SqsEvent): Promise<SqsBatchResponse> {
-  return eachParsed(ctx, ctx.queues.reduce, event, 'reduce', (message, record) =>
-    reduceOne(ctx, message, record),
+  return eachParsed(ctx, ctx.queues.reduce, event, ['reduce', 'resolve'], (message, record) =>
+    message.type === 'resolve' ? answerResolve(ctx, message) : reduceOne(ctx, message, record),
   );
 }
 

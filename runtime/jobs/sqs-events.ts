@@ -15,6 +15,7 @@ import {
   type ControlMessage,
   type PipelineMessage,
   type ReduceMessage,
+  type ResolveMessage,
   type TaskMessage,
   deduplicationId,
   parseMessage,
@@ -82,22 +83,23 @@ export async function eachMessage(
 }
 
 /**
- * `eachMessage` for a queue of one message type: a body that does not parse as `type` is logged and
- * left for the dead-letter queue (no delivery would parse it better); the others go to `fn`.
+ * `eachMessage` for a queue of the message `types`: a body that does not parse as one of them is
+ * logged and left for the dead-letter queue (no delivery would parse it better); the others go to
+ * `fn`.
  */
 export function eachParsed<T extends PipelineMessage['type']>(
   ctx: JobsContext,
   queueUrl: string,
   event: SqsEvent,
-  type: T,
+  types: readonly T[],
   fn: (message: Extract<PipelineMessage, { type: T }>, record: SqsRecord) => Promise<Outcome>,
 ): Promise<SqsBatchResponse> {
   return eachMessage(ctx, queueUrl, event, async (record) => {
     let message: Extract<PipelineMessage, { type: T }>;
     try {
-      message = parseMessage(record.body, [type]);
+      message = parseMessage(record.body, types);
     } catch (err) {
-      ctx.log.error(`malformed ${type} message`, { error: errorMessage(err) });
+      ctx.log.error(`malformed ${types.join(' or ')} message`, { error: errorMessage(err) });
       return 'dead';
     }
     return fn(message, record);
@@ -184,12 +186,15 @@ export async function sendTasks(ctx: JobsContext, messages: TaskMessage[]): Prom
   }
 }
 
-export async function sendReduce(ctx: JobsContext, message: ReduceMessage): Promise<void> {
+export async function sendReduce(
+  ctx: JobsContext,
+  message: ReduceMessage | ResolveMessage,
+): Promise<void> {
   await needSqs(ctx).send(
     new SendMessageCommand({
       QueueUrl: ctx.queues.reduce,
       MessageBody: JSON.stringify(message),
-      MessageGroupId: message.job,
+      MessageGroupId: message.type === 'reduce' ? message.job : message.request,
     }),
   );
 }

@@ -45,7 +45,7 @@ export interface ErrorRecord {
 }
 
 export function handleTaskBatch(ctx: JobsContext, event: SqsEvent): Promise<SqsBatchResponse> {
-  return eachParsed(ctx, ctx.queues.task, event, 'task', (message, record) =>
+  return eachParsed(ctx, ctx.queues.task, event, ['task'], (message, record) =>
     runOne(ctx, message, record),
   );
 }

@@ -44,6 +44,11 @@ export interface LocalPipelineOptions {
    * stack keeps it: the reduce function publishes there, the API resolves `live` there.
    */
   storePrefix?: string;
+  /**
+   * With `storeDir`: give the API no store, as on an `efs` stack in AWS, where only the reduce
+   * function mounts it — `live` and version ids are then resolved by the reduce function.
+   */
+  apiWithoutStore?: boolean;
   /** Concurrent map workers (the task mapping's maximum concurrency). Default 2. */
   workers?: number;
   /** Folders `file://` inputs may come from. Default: the current directory. */
@@ -116,6 +121,8 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
   const workers = o.workers ?? 2;
   if ((o.storeDir === undefined) === (o.storePrefix === undefined))
     throw new Error('give the local pipeline one index store: storeDir or storePrefix');
+  if (o.apiWithoutStore && o.storeDir === undefined)
+    throw new Error('apiWithoutStore stands in for an efs stack: it goes with storeDir');
   if (!Number.isInteger(workers) || workers < 1)
     throw new Error(`workers must be an integer of at least 1, got ${workers}`);
   const aws = await startLocalAws();
@@ -210,8 +217,11 @@ export async function startLocalPipeline(o: LocalPipelineOptions): Promise<Local
       control: mapping('control', coordinator, 1),
       reduce: mapping('reduce', reducers, 1),
     };
-    // The API resolves an evaluation's `index: "live"` through the store.
-    const apiCtx = contextFromEnv({ ...env, ...storeEnv });
+    // The API resolves an evaluation's `index: "live"` through the store, or asks the reduce.
+    const apiCtx = contextFromEnv({
+      ...env,
+      ...(o.apiWithoutStore ? { [JOBS_ENV.resolveIndexVia]: 'reduce' } : storeEnv),
+    });
     if (output) apiCtx.log = lineLogger(output);
     return {
       service: new JobsService(apiCtx),

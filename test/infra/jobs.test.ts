@@ -279,6 +279,11 @@ describe('infra: the job pipeline under mocks', function () {
         assert.equal(env(name)[JOBS_ENV.indexPrefix], 'store/', name);
         assert.equal(env(name)[JOBS_ENV.indexDir], undefined, name);
       }
+      // The API reads the store itself here; on efs it asks the reduce function.
+      assert.equal(env('api')[JOBS_ENV.resolveIndexVia], undefined);
+      const efsApi = (one(run, T.lambda, 'sir-jobs-api').inputs['environment'] as any).variables;
+      assert.equal(efsApi[JOBS_ENV.resolveIndexVia], 'reduce');
+      assert.equal(efsApi[JOBS_ENV.indexDir], undefined);
       assert.equal(env('reduce')[JOBS_ENV.sendToSqs], 'false');
       // The merge stages about three times the index in /tmp: Lambda's largest, on either tier.
       for (const stack of [s3, run])
@@ -367,9 +372,31 @@ describe('infra: the job pipeline under mocks', function () {
     const reduce = grants(run, 'sir-jobs-reduce-access');
     assert.deepEqual(reduce['sqs:ReceiveMessage'], [ARN('sir-jobs-reduce')]);
     assert.equal(reduce['sqs:SendMessage'], undefined, 'the reduce step has no route to SQS');
-    assert.deepEqual(reduce['s3:PutObject'], [`${RESULTS}/jobs/*`]);
+    // On efs it answers the API's resolve messages and copies store versions out for the workers.
+    assert.deepEqual(reduce['s3:PutObject'], [
+      `${RESULTS}/cache/index/*`,
+      `${RESULTS}/jobs/*`,
+      `${RESULTS}/resolve/*`,
+    ]);
     const api = grants(run, 'sir-jobs-api-access');
-    assert.deepEqual(api['sqs:SendMessage'], [ARN('sir-jobs-control.fifo')]);
+    assert.deepEqual(api['sqs:SendMessage'], [
+      ARN('sir-jobs-control.fifo'),
+      ARN('sir-jobs-reduce'),
+    ]);
+    assert.deepEqual(
+      api['s3:GetObject']!.filter((r) => r.startsWith(RESULTS)),
+      [
+        `${RESULTS}/cache/index/*`,
+        `${RESULTS}/jobs/*`,
+        `${RESULTS}/recent/*`,
+        `${RESULTS}/resolve/*`,
+      ],
+    );
+    assert.equal(api['s3:PutObject']!.filter((r) => /cache|resolve/.test(r)).length, 0);
+    // An s3 stack's API reads the store itself: it never asks the reduce.
+    assert.deepEqual(grants(s3, 'sir-jobs-api-access')['sqs:SendMessage'], [
+      ARN('sir-jobs-control.fifo'),
+    ]);
     assert.equal(api['sqs:ReceiveMessage'], undefined);
     for (const g of [worker, coordinator, reduce, api])
       for (const action of Object.keys(g)) assert.ok(!action.includes('*'), action);
@@ -425,6 +452,7 @@ describe('infra: the job pipeline under mocks', function () {
       ['jobs/', 30],
       ['recent/', 30],
       ['cache/', 30],
+      ['resolve/', 1],
     ]);
     one(
       run,

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
+import { IndexStore } from '../../runtime/store/index.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
 import { type Child, sir, sirChild } from '../upload/helpers.js';
 import { sirRun } from '../fixtures/sir.js';
@@ -193,6 +194,7 @@ describe('sir jobs (processes)', function () {
           jobsControlQueueUrl: e.JOBS_CONTROL_QUEUE_URL,
           jobsReduceQueueUrl: e.JOBS_REDUCE_QUEUE_URL,
           jobsTaskDlqUrl: e.JOBS_TASK_DLQ_URL,
+          indexStorage: 'efs',
         }),
       );
     });
@@ -272,12 +274,34 @@ describe('sir jobs (processes)', function () {
         job.request.indexUrl,
         /^s3:\/\/sir-local-staging\/staging\/up-[0-9a-f]{16}\/index\.sir$/,
       );
-      // This stack's outputs name no S3 store (an efs stack): `live` is refused with what to do.
+      // An efs stack: the reduce function, which alone mounts the store, says which version is
+      // live and copies its index file out for the workers, once per content.
       const live = await evaluate('live');
-      assert.equal(live.code, 1);
+      assert.equal(live.code, 0, live.out);
+      assert.match(live.stdout, /succeeded/);
+      const liveId = /job (eval-[0-9a-f]{24})/.exec(live.out)![1]!;
+      const liveJob = JSON.parse(
+        (await run(['jobs', 'status', liveId, '--json', ...target()])).stdout,
+      ).request as { indexVersion: string; indexUrl: string };
+      const store = new IndexStore(join(tmp, 'stack-store'));
+      const current = await store.current();
+      assert.equal(liveJob.indexVersion, current);
+      const { files } = await store.readManifest(current!);
+      const sha256 = files.find((f) => f.path === 'index.sir')!.sha256;
+      assert.equal(liveJob.indexUrl, `s3://sir-local-results/cache/index/${sha256}.sir`);
+      // The version by its id reads the same copy; an unknown version is refused in the answer.
+      const byId = await evaluate(current!);
+      assert.equal(byId.code, 0, byId.out);
+      const byIdJob = /job (eval-[0-9a-f]{24})/.exec(byId.out)![1]!;
+      const request = JSON.parse(
+        (await run(['jobs', 'status', byIdJob, '--json', ...target()])).stdout,
+      ).request as { indexUrl: string };
+      assert.equal(request.indexUrl, liveJob.indexUrl);
+      const unknown = await evaluate('20990101T000000Z-0000');
+      assert.equal(unknown.code, 1);
       assert.match(
-        live.out,
-        /^sir jobs: index: "live" names a version of the index store, which this service cannot read .*sir jobs submit eval --index DIR --stack NAME/m,
+        unknown.out,
+        /^sir jobs: index: the store has no version 20990101T000000Z-0000$/m,
       );
     });
   });

@@ -1,6 +1,7 @@
 /**
  * The jobs routes of the app (through `app.request`), over the real `JobsService` on the local
- * stand-in: 202 + Location for a new job, 200 for the same request again, status and list, retry
+ * stand-in: 202 + Location for a new job, 200 for the same request again, a kept index evaluated,
+ * status and list, retry
  * refused on a job that has not failed, and every bad input a 4xx problem+json naming the field.
  */
 import assert from 'node:assert/strict';
@@ -14,6 +15,7 @@ import type { JobStatusView } from '../../runtime/jobs/index.js';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
 import { buildFixtureIndex } from '../app/helpers.js';
+import { waitForJob } from './helpers.js';
 
 type App = ReturnType<typeof createApp>;
 
@@ -117,10 +119,30 @@ describe('jobs HTTP API', function () {
     assert.deepEqual(Object.keys(done.queue ?? {}).sort(), ['deadLetters', 'inFlight', 'waiting']);
     assert.ok(done.finishedAt && done.startedAt && done.seconds > 0);
 
+    // The kept index is an evaluation's input as it stands: it carries its SHA-256.
+    const queries = join(tmp, 'kept-q.jsonl');
+    writeFileSync(queries, '{"_id":"q","text":"w1"}\n');
+    const qrels = join(tmp, 'kept-qrels.tsv');
+    writeFileSync(qrels, 'q\tdoc-1\t1\n');
+    const kept = String((done.result?.output as { index: string }).index);
+    const evaluation = await post('/jobs', {
+      kind: 'evaluate',
+      index: kept,
+      queries: pathToFileURL(queries).href,
+      qrels: pathToFileURL(qrels).href,
+      runs: [{ ranker: 'bm25' }],
+    });
+    assert.equal(evaluation.status, 202, await evaluation.clone().text());
+    const evaluated = await waitForJob(
+      pipeline.service,
+      ((await evaluation.json()) as JobStatusView).id,
+    );
+    assert.equal(evaluated.status, 'succeeded', JSON.stringify(evaluated.error));
+
     const list = (await (await app.request('/jobs?limit=5')).json()) as { jobs: JobStatusView[] };
     assert.deepEqual(
       list.jobs.map((j) => j.id),
-      [job.id],
+      [evaluated.id, job.id],
     );
     const retry = await app.request(`/jobs/${job.id}/retry`, { method: 'POST' });
     const refused = await problem(retry, 409);

@@ -1,8 +1,9 @@
 /**
  * `sir jobs --api`'s HTTP client against a server that is busy for a moment (503 with
- * `Retry-After`, as `sir serve`'s request queue answers while local workers hold the CPU): a GET —
- * what `--watch` repeats — is asked again after the named time; a POST is not (it would submit
- * twice), and a 503 without `Retry-After` is an error at once.
+ * `Retry-After`, as `sir serve`'s request queue answers while local workers hold the CPU, or an
+ * `efs` stack's API while its reduce function resolves `live`): a GET — what `--watch` repeats —
+ * and a submission — the same request is the same job — are asked again after the named time; a
+ * retry is not (it would act twice), and a 503 without `Retry-After` is an error at once.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -48,13 +49,21 @@ describe('sir jobs --api: a busy server', () => {
     assert.equal(seen.length, 4);
   });
 
-  it('does not repeat a POST, nor a 503 that names no time to wait', async () => {
+  it('submits again after Retry-After: the same request is the same job', async () => {
+    busyFor = 2;
+    const { job } = await new HttpJobsApi(base).submit({ kind: 'evaluate' });
+    assert.equal(job.status, 'running');
+    assert.deepEqual(seen, ['POST /jobs', 'POST /jobs', 'POST /jobs']);
+  });
+
+  it('does not repeat a retry, nor a 503 that names no time to wait', async () => {
     busyFor = 1;
+    const id = 'eval-0123456789abcdef01234567';
     await assert.rejects(
-      new HttpJobsApi(base).submit({ kind: 'evaluate' }),
+      new HttpJobsApi(base).retry(id),
       (e: unknown) => e instanceof CliError && /waited behind others/.test(e.message),
     );
-    assert.deepEqual(seen, ['POST /jobs']);
+    assert.deepEqual(seen, [`POST /jobs/${id}/retry`]);
     busyFor = 1;
     retryAfter = undefined;
     await assert.rejects(new HttpJobsApi(base).get('eval-0123456789abcdef01234567'), CliError);

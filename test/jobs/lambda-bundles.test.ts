@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildLambdas } from '../../scripts/build-lambdas.js';
 import { INDEX_FILE, buildIndex } from '../../runtime/engine/index.js';
-import type { JobStatusView } from '../../runtime/jobs/index.js';
+import { JOBS_ENV, type JobStatusView } from '../../runtime/jobs/index.js';
 import { keys } from '../../runtime/jobs/keys.js';
-import { exists, putJson } from '../../runtime/jobs/objects.js';
+import { exists, getJson, putJson } from '../../runtime/jobs/objects.js';
 import { ExecutionEnvironments } from '../../runtime/local/environments.js';
+import { IndexStore } from '../../runtime/store/index.js';
 import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
 import { OTHER_TRIGGERS, apiGatewayV2 as v2, sqsEvent } from '../fixtures/lambda-events.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
@@ -158,6 +159,103 @@ describe('job pipeline: built Lambda bundles', function () {
         `index: \\S+ is ${mib.toFixed(1)} MiB, more than a worker's 1 MiB of /tmp \\(stack config jobsWorkerTmpMb\\); raise jobsWorkerTmpMb`,
       ),
     );
+  });
+
+  describe('on an efs stack, where only the reduce function mounts the store', () => {
+    const evaluateLive = (index = 'live') => {
+      const queries = join(tmp, 'live-q.jsonl');
+      writeFileSync(queries, '{"_id":"q","text":"w1 w2"}\n');
+      const qrels = join(tmp, 'live-qrels.tsv');
+      writeFileSync(qrels, 'q\tdoc-1\t1\n');
+      return v2(
+        'POST',
+        '/jobs',
+        '',
+        JSON.stringify({
+          kind: 'evaluate',
+          index,
+          queries: pathToFileURL(queries).href,
+          qrels: pathToFileURL(qrels).href,
+          runs: [{ ranker: 'bm25' }],
+        }),
+      ) as never;
+    };
+    type ApiAnswer = { statusCode: number; headers: Record<string, string>; body: string };
+    const storeDir = () => join(tmp, 'store');
+
+    it('the API asks the reduce which version is live; the job runs on its copy', async () => {
+      const api = load('jobs-api', { [JOBS_ENV.resolveIndexVia]: 'reduce' });
+      const r = (await api.invoke(evaluateLive())) as ApiAnswer;
+      assert.equal(r.statusCode, 202, r.body);
+      const job = JSON.parse(r.body) as JobStatusView & {
+        request: { indexUrl: string; indexVersion: string };
+      };
+      const store = new IndexStore(storeDir());
+      const current = (await store.current())!;
+      const sha256 = (await store.readManifest(current)).files.find(
+        (f) => f.path === INDEX_FILE,
+      )!.sha256;
+      assert.equal(job.request.indexVersion, current);
+      assert.equal(
+        job.request.indexUrl,
+        `s3://${pipeline.resultsBucket}/${keys.cachedIndex(sha256)}`,
+      );
+      const done = await waitForJob(pipeline.service, job.id);
+      assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    });
+
+    it('the reduce answers a resolve message once and dead-letters a malformed one', async () => {
+      const reduce = load('jobs-reduce', { [JOBS_ENV.indexDir]: storeDir() });
+      const ctx = pipeline.coordinatorContext;
+      const deliver = async (body: unknown) =>
+        (
+          (await reduce.invoke({
+            Records: [{ ...sqsEvent.Records[0]!, messageId: 's-1', body: JSON.stringify(body) }],
+          } as never)) as { batchItemFailures: unknown[] }
+        ).batchItemFailures;
+      const request = '0123456789abcdef01234567';
+      const message = { v: 1, type: 'resolve', request, index: 'live' };
+      assert.deepEqual(await deliver(message), []);
+      const first = (await getJson<{ version: string; url: string }>(ctx, keys.resolved(request)))!;
+      assert.equal(first.value.version, await new IndexStore(storeDir()).current());
+      assert.match(first.value.url, /^s3:\/\/sir-local-results\/cache\/index\/[0-9a-f]{64}\.sir$/);
+      // Delivered again: acknowledged, the answer untouched.
+      assert.deepEqual(await deliver(message), []);
+      assert.equal((await getJson(ctx, keys.resolved(request)))!.etag, first.etag);
+      // A version the store does not have: answered with the sentence the submitter gets.
+      const other = 'fedcba9876543210fedcba98';
+      assert.deepEqual(await deliver({ ...message, request: other, index: 'v-none' }), []);
+      assert.deepEqual((await getJson(ctx, keys.resolved(other)))!.value, {
+        error: {
+          code: 'not-found',
+          message: 'index: the store has no version v-none',
+          field: 'index',
+        },
+      });
+      for (const bad of [
+        { ...message, request: '../x' },
+        { ...message, index: '../versions' },
+        { ...message, index: 7 },
+      ])
+        assert.deepEqual(await deliver(bad), [{ itemIdentifier: 's-1' }], JSON.stringify(bad));
+    });
+
+    it('the API answers 503 with Retry-After when the reduce does not answer in time', async function () {
+      this.timeout(120_000);
+      await pipeline.mappings.reduce.stop(); // (the last test of the file to need it)
+      const api = load('jobs-api', { [JOBS_ENV.resolveIndexVia]: 'reduce' });
+      const started = Date.now();
+      const r = (await api.invoke(evaluateLive())) as ApiAnswer;
+      assert.equal(r.statusCode, 503, r.body);
+      assert.equal(r.headers['retry-after'], '10');
+      assert.match(r.headers['content-type']!, /problem\+json/);
+      assert.match(
+        (JSON.parse(r.body) as { detail: string }).detail,
+        /^index: the reduce function, which alone mounts this stack's store on EFS, has not said within 20 s which version "live" is .*submit the same request again/,
+      );
+      const took = Date.now() - started;
+      assert.ok(took >= 20_000 && took < 29_000, `${took} ms: inside API Gateway's 30 s`);
+    });
   });
 
   it('a malformed task message goes to the dead-letter queue, not into a job', async () => {

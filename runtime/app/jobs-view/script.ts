@@ -39,8 +39,18 @@ export const JOBS_VIEW_JS = `(() => {
     status.className = '';
     status.textContent = 'Submitting…';
     try {
-      const r = await fetch('/jobs', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(request()) });
-      const body = await r.json().catch(() => ({}));
+      const req = JSON.stringify(request());
+      let r, body;
+      // A 503 with Retry-After (an efs stack resolving "live", a busy server): the same request
+      // is the same job, so it is submitted again after the time named, a few times.
+      for (let attempt = 0; ; attempt++) {
+        r = await fetch('/jobs', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: req });
+        body = await r.json().catch(() => ({}));
+        const wait = Number(r.headers.get('retry-after'));
+        if (r.status !== 503 || !(wait >= 0) || attempt >= 10) break;
+        status.textContent = 'Waiting: ' + (body.detail || r.statusText) + ' Submitting again in ' + Math.min(wait, 10) + ' s…';
+        await new Promise((done) => setTimeout(done, Math.min(wait, 10) * 1000));
+      }
       if (!r.ok) throw new Error(body.detail || r.statusText);
       status.textContent = (r.status === 202 ? 'Submitted job ' : 'Already submitted: job ') + body.id;
       location.hash = 'job=' + body.id;

@@ -18,6 +18,7 @@ import {
   type VersionStore,
   createManifest,
   hashFile,
+  putFile,
   writeManifest,
 } from '../../store/index.js';
 import type { JobsContext } from '../context.js';
@@ -163,7 +164,13 @@ async function keepInBucket(
 ): Promise<NonNullable<BuildResult['output']>> {
   const manifest = await createManifest(dir, { version: id, source });
   await writeManifest(dir, manifest);
-  await putBytes(ctx, keys.output(id, INDEX_FILE), { file: join(dir, INDEX_FILE) });
+  // With its SHA-256 in the object's metadata, as an evaluation's input must carry it.
+  const file = manifest.files.find((f) => f.path === INDEX_FILE)!;
+  await putFile(ctx.s3, ctx.resultsBucket, keys.output(id, INDEX_FILE), {
+    local: join(dir, INDEX_FILE),
+    bytes: file.bytes,
+    sha256: file.sha256,
+  });
   await putBytes(
     ctx,
     keys.output(id, MANIFEST_FILE),

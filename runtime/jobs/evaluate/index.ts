@@ -7,14 +7,15 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { INDEX_FILE } from '../../engine/index.js';
-import { isVersionId } from '../../store/index.js';
 import type { JobsContext } from '../context.js';
 import { JobError } from '../job-error.js';
+import { isStoreIndexName } from '../messages.js';
 import type { JobKind } from '../kind.js';
 import { INPUT, taskCount } from './cells.js';
 import { MIB } from '../build-index/map.js';
 import { type EvaluateTaskRecord, runEvaluateTask } from './map.js';
 import { reduceEvaluate } from './reduce.js';
+import { type ResolvedIndex, resolveThroughReduce, storeIndexFile } from './resolve-index.js';
 import {
   EVALUATE,
   type EvaluateInput,
@@ -22,8 +23,6 @@ import {
   EvaluateRequestSchema,
   canonicalEvaluateRequest,
 } from './request.js';
-
-export const LIVE_INDEX = 'live';
 
 export const evaluateKind: JobKind<EvaluateRequest> = {
   name: EVALUATE,
@@ -67,37 +66,28 @@ export const evaluateKind: JobKind<EvaluateRequest> = {
 
 /**
  * Turns `index` into the URL of an index file: `live` and version ids through the store (the
- * version live NOW is the one evaluated, and its id is recorded) — a `file://` URL in a directory
- * store, an `s3://` URL in an S3 store, whose objects carry the manifest's SHA-256, so the job is
- * identified by the index's content either way; a `file://` folder into its `index.sir`; other
- * `s3://` URLs are taken as they are.
+ * version live NOW is the one evaluated, and its id is recorded) — read here where the store is
+ * reachable (a `file://` URL in a directory store, an `s3://` URL in an S3 store, whose objects
+ * carry the manifest's SHA-256), or resolved by the reduce function on an `efs` stack
+ * (resolve-index.ts) — so the job is identified by the index's content either way; a `file://`
+ * folder into its `index.sir`; other `s3://` URLs are taken as they are.
  */
 async function resolveIndex(ctx: JobsContext, request: EvaluateRequest): Promise<EvaluateRequest> {
   const { index } = request;
-  if (index === LIVE_INDEX || isVersionId(index)) {
-    if (ctx.store === undefined)
+  if (isStoreIndexName(index)) {
+    let resolved: ResolvedIndex;
+    if (ctx.store !== undefined) {
+      const { version } = await storeIndexFile(ctx.store, index);
+      resolved = { version, url: ctx.store.fileUrl(version, INDEX_FILE) };
+    } else if (ctx.resolveViaReduce !== undefined)
+      resolved = await resolveThroughReduce(ctx, index, ctx.resolveViaReduce);
+    else
       throw new JobError(
         'input-refused',
-        `index: "${index}" names a version of the index store, which this service cannot read (on an efs stack the store is on EFS, out of the jobs API's reach); evaluate a built index instead: \`sir jobs submit eval --index DIR --stack NAME\` stages a local one, a build job with "publish": false leaves one at s3://BUCKET/jobs/ID/output/index.sir (locally file:///PATH works too)`,
+        `index: "${index}" names a version of an index store, and this service has none; evaluate a built index instead: file:///PATH of its folder, or s3://BUCKET/KEY of its index.sir`,
         'index',
       );
-    const version = index === LIVE_INDEX ? await ctx.store.current() : index;
-    if (version === undefined)
-      throw new JobError(
-        'input-unreadable',
-        'index: the store has no live version yet; publish one (a build job or `sir publish`) or give a built index URL',
-        'index',
-      );
-    if (!(await ctx.store.has(version)))
-      throw new JobError('not-found', `index: the store has no version ${version}`, 'index');
-    const manifest = await ctx.store.readManifest(version);
-    if (!manifest.files.some((f) => f.path === INDEX_FILE))
-      throw new JobError(
-        'input-unreadable',
-        `index: version ${version} of the store has no ${INDEX_FILE}; it is not an index this engine built`,
-        'index',
-      );
-    return { ...request, indexVersion: version, indexUrl: ctx.store.fileUrl(version, INDEX_FILE) };
+    return { ...request, indexVersion: resolved.version, indexUrl: resolved.url };
   }
   if (index.startsWith('file:')) {
     let path: string | undefined;
