@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { CliError, numberFlag } from './command.js';
 import { MAX_WINDOW } from '../engine/index.js';
 import { DEFAULT_RUN_DEPTH } from '../eval/index.js';
-import { DEFAULT_SHARDS, EVALUATE, MAX_SHARDS } from '../jobs/index.js';
+import { DEFAULT_SHARDS, EVALUATE, LIVE_INDEX, MAX_SHARDS } from '../jobs/index.js';
 import { isVersionId } from '../store/index.js';
 
 export const EVAL_JOB_FLAG_OPTIONS = {
@@ -32,7 +32,8 @@ export const EVAL_JOB_FLAGS_HELP = `Evaluation options (submit eval):
   --index WHICH          live (the store's live version), a version id, a built index folder
                          or file, or its URL (s3://... or file:///...); a folder is read in
                          place (--api) or staged like sir upload stages an index (--stack);
-                         in AWS live and version ids need an s3 stack (on efs, give a folder)
+                         on an efs stack the reduce function resolves live and version ids
+                         and copies the index out for the workers (up to 5 minutes)
   --queries FILE|URL     the test queries (BEIR queries.jsonl or TSV id<TAB>text)
   --qrels FILE|URL       the test judgements (BEIR TSV or TREC qrels)
   --run "RANKER P=V,V Q=V,V"
@@ -172,7 +173,7 @@ async function indexInput(
   inputUrl: (file: string) => Promise<string>,
   indexUrl: (dir: string) => Promise<string>,
 ): Promise<string> {
-  if (index === 'live' || /^[a-z][a-z0-9+.-]*:\/\//i.test(index)) return index;
+  if (index === LIVE_INDEX || /^[a-z][a-z0-9+.-]*:\/\//i.test(index)) return index;
   const stat = statSync(index, { throwIfNoEntry: false });
   if (stat === undefined) {
     if (isVersionId(index)) return index;
