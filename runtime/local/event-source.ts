@@ -54,7 +54,10 @@ export class EventSourceMapping {
 
   constructor(readonly options: EventSourceOptions) {}
 
+  /** Starts polling (again, after `stop`, as a disabled mapping is enabled again). */
   start(): this {
+    this.#stopped = false;
+    this.#loops = [];
     for (let i = 0; i < this.options.maxConcurrency; i++) this.#loops.push(this.#poll());
     return this;
   }

@@ -3,7 +3,8 @@
  * status` (table, --json, --out DIR) over HTTP, then the page's jobs view in a real headless
  * Chromium — the job opened from the list, the table sorted by a click, the heat map, sweeps and
  * per-query difference drawn, a second evaluation submitted from the form and watched to its end —
- * under the view's 'self'-only CSP with no violation and no request leaving 127.0.0.1.
+ * under the view's 'self'-only CSP with no violation and no request leaving 127.0.0.1; and, as on
+ * an `efs` stack, the form waiting through the API's 503 while the reduce function is away.
  * Screenshots go to test-output/screenshots/ (gitignored).
  */
 import assert from 'node:assert/strict';
@@ -11,6 +12,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { createApp, openLiveIndex } from '../../runtime/app/index.js';
+import { type LocalPipeline, startLocalPipeline } from '../../runtime/local/pipeline.js';
+import { silentLogger } from '../../runtime/log/logger.js';
+import { listen, type RunningServer } from '../../runtime/server/index.js';
 import { launchChromium } from '../fixtures/chromium.js';
 import { syntheticDocs, tempDir } from '../fixtures/corpus.js';
 import { requireChromium } from '../fixtures/external.js';
@@ -174,7 +179,8 @@ describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a 
       });
       page.on('pageerror', (err) => violations.push(err.message));
       await page.route('**/*', (route) => {
-        if (!route.request().url().startsWith(url)) outside.push(route.request().url());
+        if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(route.request().url()))
+          outside.push(route.request().url());
         return route.continue();
       });
     });
@@ -238,6 +244,58 @@ describe('evaluation jobs: sir jobs submit eval, status, and the jobs view in a 
     });
 
     it('no CSP violation, no request outside 127.0.0.1', () => {
+      assert.deepEqual(violations, []);
+      assert.deepEqual(outside, []);
+    });
+  });
+
+  describe('on an efs stack, where the API asks the reduce function which version is live', () => {
+    let pipeline: LocalPipeline | undefined;
+    let served: RunningServer | undefined;
+    before(async function () {
+      requireChromium(this);
+      const store = join(tmp, 'efs-store');
+      assert.equal((await run(['index', join(tmp, 'corpus.jsonl'), '--store', store])).code, 0);
+      pipeline = await startLocalPipeline({
+        storeDir: store,
+        apiWithoutStore: true,
+        inputRoots: [tmp],
+        output: () => {},
+      });
+      const app = createApp({
+        index: openLiveIndex(store, { store: true }),
+        jobs: pipeline.service,
+        log: silentLogger,
+      });
+      served = await listen({ fetch: app.fetch, host: '127.0.0.1', port: 0, log: silentLogger });
+    });
+    after(async () => {
+      await served?.close();
+      await pipeline?.close();
+    });
+
+    it('the form waits through a 503 with Retry-After and submits again by itself', async () => {
+      // The reduce's mapping off: the API's 20 s wait for an answer runs out.
+      await pipeline!.mappings.reduce.stop();
+      await page.goto(`${served!.url}/jobs-view`);
+      assert.equal(await page.inputValue('#index'), 'live');
+      await page.fill('#queries', pathToFileURL(join(tmp, 'queries.tsv')).href);
+      await page.fill('#qrels', pathToFileURL(join(tmp, 'qrels.tsv')).href);
+      await page.fill('#runs', JSON.stringify([{ ranker: 'bm25', grid: { k1: [0.5, 1.0] } }]));
+      await page.getByRole('button', { name: 'Submit' }).click();
+      const waiting = page.locator('#submit-status', { hasText: /^Waiting: / });
+      await waiting.waitFor({ timeout: 40_000 });
+      assert.match(
+        (await waiting.textContent())!,
+        /has not said within 20 s which version "live" is .*submit again by themselves\)\. Submitting again in 10 s…$/,
+      );
+      await page.screenshot({ path: join(SHOTS, 'jobs-view-efs-waiting.png'), fullPage: true });
+      pipeline!.mappings.reduce.start();
+      await page
+        .locator('#submit-status', { hasText: /Submitted job eval-/ })
+        .waitFor({ timeout: 60_000 });
+      await page.locator('#result:not([hidden])').waitFor({ timeout: 120_000 });
+      assert.match((await page.locator('#job-status').textContent())!, /succeeded/);
       assert.deepEqual(violations, []);
       assert.deepEqual(outside, []);
     });

@@ -251,7 +251,7 @@ describe('job pipeline: built Lambda bundles', function () {
       assert.match(r.headers['content-type']!, /problem\+json/);
       assert.match(
         (JSON.parse(r.body) as { detail: string }).detail,
-        /^index: the reduce function, which alone mounts this stack's store on EFS, has not said within 20 s which version "live" is .*submit the same request again/,
+        /^index: the reduce function, which alone mounts this stack's store on EFS, has not said within 20 s which version "live" is .*the same request submitted again in a moment is answered once it has/,
       );
       const took = Date.now() - started;
       assert.ok(took >= 20_000 && took < 29_000, `${took} ms: inside API Gateway's 30 s`);

@@ -48,7 +48,7 @@ export const JOBS_VIEW_JS = `(() => {
         body = await r.json().catch(() => ({}));
         const wait = Number(r.headers.get('retry-after'));
         if (r.status !== 503 || !(wait >= 0) || attempt >= 10) break;
-        status.textContent = 'Waiting: ' + (body.detail || r.statusText) + ' Submitting again in ' + Math.min(wait, 10) + ' s…';
+        status.textContent = 'Waiting: ' + (body.detail || r.statusText) + '. Submitting again in ' + Math.min(wait, 10) + ' s…';
         await new Promise((done) => setTimeout(done, Math.min(wait, 10) * 1000));
       }
       if (!r.ok) throw new Error(body.detail || r.statusText);
