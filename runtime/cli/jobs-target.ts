@@ -59,6 +59,8 @@ export interface JobsTarget {
   inputUrl(corpus: string, io: CliIO): Promise<string>;
   /** The URL of a built index folder's index file (staging the folder for a stack). */
   indexUrl(dir: string, io: CliIO): Promise<string>;
+  /** An `efs` stack: `live` and version ids are resolved by its reduce function, which takes a while. */
+  resolvesThroughReduce?: boolean;
 }
 
 export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget> {
@@ -131,6 +133,7 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
   return {
     api: service,
     description: `stack ${flags.stack}`,
+    ...(index ? {} : { resolvesThroughReduce: true }),
     inputUrl: async (corpus, io) =>
       isUrl(corpus) ? corpus : stage(await prepareCorpusUpload(corpus, {}), io),
     // The folder as `sir upload` stages an index: every file, content-addressed, resumable.
@@ -155,7 +158,7 @@ export async function resolveJobsTarget(flags: TargetFlags): Promise<JobsTarget>
  * to say which version is live (and copy it out for the workers): a cold start in the VPC and a
  * copy of a few GB at S3's speed, with room to spare. Not the API's 20 s: no gateway limits it.
  */
-const CLI_RESOLVE_WAIT_MS = 5 * 60_000;
+export const CLI_RESOLVE_WAIT_MS = 5 * 60_000;
 
 const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 

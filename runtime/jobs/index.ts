@@ -45,7 +45,7 @@ export {
 } from './policies.js';
 export { type InputAccess, type InputRef, describeInput, locateInput } from './inputs.js';
 export { JOBS_PREFIX, keys } from './keys.js';
-export { JOB_ID_PATTERN, LIVE_INDEX } from './messages.js';
+export { JOB_ID_PATTERN, LIVE_INDEX, isStoreIndexName } from './messages.js';
 export { type JobRecord, PIPELINE_VERSION, jobId } from './job-record.js';
 export { KINDS } from './kinds.js';
 export { JobRequestSchema, KIND_NAMES } from './request-schema.js';

@@ -278,6 +278,10 @@ describe('sir jobs (processes)', function () {
       // live and copies its index file out for the workers, once per content.
       const live = await evaluate('live');
       assert.equal(live.code, 0, live.out);
+      assert.match(
+        live.out,
+        /^asking stack local's reduce function, which mounts the store on EFS, which version "live" is/m,
+      );
       assert.match(live.stdout, /succeeded/);
       const liveId = /job (eval-[0-9a-f]{24})/.exec(live.out)![1]!;
       const liveJob = JSON.parse(

@@ -12,10 +12,16 @@ import {
   type JobStatusView,
   MAX_CHUNK_MB,
   type PolicySpec,
+  isStoreIndexName,
 } from '../../jobs/index.js';
 import { BUILD_FLAG_OPTIONS, type BuildFlagValues, buildOptionsFromFlags } from '../build-flags.js';
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { TARGET_FLAGS_HELP, TARGET_FLAG_OPTIONS, resolveJobsTarget } from '../jobs-target.js';
+import {
+  CLI_RESOLVE_WAIT_MS,
+  TARGET_FLAGS_HELP,
+  TARGET_FLAG_OPTIONS,
+  resolveJobsTarget,
+} from '../jobs-target.js';
 import { describeJob, watchJob } from '../jobs-report.js';
 import {
   EVAL_JOB_FLAGS_HELP,
@@ -170,6 +176,11 @@ export const jobsCommand: Command = {
       target: Awaited<ReturnType<typeof resolveJobsTarget>>,
       request: object,
     ) => {
+      const index = (request as { index?: unknown }).index;
+      if (target.resolvesThroughReduce && typeof index === 'string' && isStoreIndexName(index))
+        io.stderr.write(
+          `asking ${target.description}'s reduce function, which mounts the store on EFS, which version "${index}" is (it copies the index out for the workers once per version: up to ${CLI_RESOLVE_WAIT_MS / 60_000} minutes)\n`,
+        );
       const { created, job } = await target.api.submit(request);
       io.stderr.write(
         created
