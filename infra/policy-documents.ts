@@ -231,11 +231,14 @@ export interface UploaderPolicyArgs {
 /**
  * What the people who run `sir upload` and `sir rollback --stack` need, and nothing more: stage
  * files under `staging/` (resumable, so also read them back and abort unfinished multipart uploads),
- * run `AWS-RunShellScript` on this stack's loader — any instance carrying the loader tag with this
- * stack's name, so the policy survives the loader being replaced or switched off and on — and read
- * the command's output.
+ * then publish: on an `s3` stack into the store's prefix, on a `bundled` stack the search
+ * function's versions, on an `efs` stack (the only one with a loader) by running
+ * `AWS-RunShellScript` on this stack's loader — any instance carrying the loader tag with this
+ * stack's name, so the policy survives the loader being replaced or switched off and on — and
+ * reading the command's output.
  */
 export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
+  const efs = a.storePrefix === undefined && a.searchFunctionArn === undefined;
   return document(
     {
       Sid: 'StageVersions',
@@ -255,6 +258,12 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
       ? storeWriterStatements(a.stagingBucketArn, a.storePrefix)
       : []),
     ...(a.searchFunctionArn !== undefined ? [functionPublisherStatement(a.searchFunctionArn)] : []),
+    ...(efs ? loaderAgentStatements(a) : []),
+  );
+}
+
+function loaderAgentStatements(a: UploaderPolicyArgs): PolicyStatement[] {
+  return [
     {
       Sid: 'RunTheLoaderAgent',
       Effect: 'Allow',
@@ -274,7 +283,7 @@ export function uploaderPolicy(a: UploaderPolicyArgs): PolicyDocument {
       Action: 'ssm:GetCommandInvocation',
       Resource: '*',
     },
-  );
+  ];
 }
 
 /**

@@ -105,6 +105,19 @@ describe('infra policy documents', () => {
     }
   });
 
+  it('uploaders of an s3 or bundled stack, which has no loader, get no SSM action', () => {
+    const base = { stagingBucketArn: BUCKET, region: 'eu-west-1', accountId: '1', stack: 'dev' };
+    for (const tier of [
+      { storePrefix: 'store/' },
+      { searchFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:sir-search' },
+    ]) {
+      const doc = uploaderPolicy({ ...base, ...tier });
+      const all = doc.Statement.flatMap(actions);
+      assert.ok(!all.some((a) => a.startsWith('ssm:')), JSON.stringify(tier));
+      assert.ok(!doc.Statement.some((s) => resources(s).includes('*')), JSON.stringify(tier));
+    }
+  });
+
   it('staging bucket policy denies every non-TLS request on the bucket and its objects', () => {
     const [deny] = tlsOnlyBucketPolicy(BUCKET).Statement;
     assert.equal(deny!.Effect, 'Deny');
