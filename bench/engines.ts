@@ -191,6 +191,11 @@ function buildProbe(): void {
   run(process.execPath, ['--import', 'tsx', 'scripts/build-lambdas.ts']);
   rmSync(LAMBDA, { recursive: true, force: true });
   cpSync(join(ROOT, 'dist', 'lambda', 'search'), LAMBDA, { recursive: true });
+  bundleProbe();
+}
+
+/** Bundles the probe `first-query.ts` for plain node; returns its path. */
+export function bundleProbe(): string {
   buildSync({
     entryPoints: [join(BENCH, 'first-query.ts')],
     outfile: PROBE,
@@ -201,6 +206,7 @@ function buildProbe(): void {
     minify: true,
     logLevel: 'warning',
   });
+  return PROBE;
 }
 
 export function ourIndexDir(c: Corpus): string {

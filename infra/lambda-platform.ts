@@ -17,7 +17,7 @@ export const MIN_LAMBDA_NODE_MAJOR = 22;
 export const LAMBDA_ARCHITECTURE = 'arm64';
 /**
  * NODE_OPTIONS of every function: stack traces in the logs point into the TypeScript sources
- * through the source map `npm run build` writes beside each bundle (`index.mjs.map`).
+ * through the source maps `npm run build` writes beside each bundle's files (`index.mjs.map`, ...).
  */
 export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 /**

@@ -1,7 +1,8 @@
 /**
  * `npm run build`: bundles each Lambda — search, and the job pipeline's jobs-api, jobs-worker,
- * jobs-coordinator and jobs-reduce — with esbuild into `dist/lambda/<name>/index.mjs` (ESM for the
- * stack's Node.js runtime, minified, with a source map `index.mjs.map` — mappings only, no sources —
+ * jobs-coordinator and jobs-reduce — with esbuild into `dist/lambda/<name>/index.mjs` and the chunks
+ * it imports on demand (ESM for the stack's Node.js runtime, minified, each with a source map
+ * `*.mjs.map` — mappings only, no sources —
  * that the functions' `--enable-source-maps` turns into readable stack traces) and copies
  * index-core's `.wasm` beside it, where the engine looks first (and, for search, Swagger UI's
  * JS/CSS, which `/docs` serves from beside the code). Prints each function's zipped size and fails
@@ -55,8 +56,14 @@ export async function buildLambdas(
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     await build({
-      entryPoints: [join(ROOT, entry)],
-      outfile: join(out, 'index.mjs'),
+      entryPoints: { index: join(ROOT, entry) },
+      outdir: out,
+      outExtension: { '.js': '.mjs' },
+      // Code only some paths reach (the AWS SDK behind the search function's `s3` tier) goes into
+      // chunks beside index.mjs that Node parses when they are first imported, not at every cold
+      // start. Beside it, not below: the engine finds its .wasm next to its own module.
+      splitting: true,
+      chunkNames: '[name]-[hash]',
       bundle: true,
       format: 'esm',
       platform: 'node',

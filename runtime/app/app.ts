@@ -13,7 +13,10 @@ import { requestId } from 'hono/request-id';
 import { EngineError, PARAM_NAMES, type SearchIndex } from '../engine/index.js';
 import type { JobsApi } from '../jobs/contract.js';
 import { jsonLinesLogger, type Logger } from '../log/logger.js';
-import { StoreError, type LoadedIndex } from '../store/index.js';
+// The store's parts by file, not through its index: that would load the AWS SDK (the S3 store)
+// into every cold start of the search Lambda.
+import type { LoadedIndex } from '../store/live-index.js';
+import { StoreError } from '../store/store-error.js';
 import { mountDocs } from './docs.js';
 import { mountJobs } from './jobs.js';
 import { mountJobsView } from './jobs-view/index.js';

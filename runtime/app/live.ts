@@ -8,13 +8,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SearchIndex } from '../engine/index.js';
-import {
-  CURRENT_FILE,
-  IndexStore,
-  LiveIndex,
-  type Logger,
-  type VersionSource,
-} from '../store/index.js';
+// The store's parts by file, not through its index, which would load the AWS SDK (see app.ts).
+import { CURRENT_FILE, IndexStore } from '../store/index-store.js';
+import { LiveIndex } from '../store/live-index.js';
+import type { VersionSource } from '../store/version-store.js';
+import type { Logger } from '../log/logger.js';
 
 export function openLiveIndex(
   where: string | VersionSource,

@@ -4,7 +4,7 @@
  * `parseMessage` checks a body before anything acts on it, so a malformed message fails with a
  * sentence (and ends in the dead-letter queue) instead of doing something half-way.
  */
-import { isVersionId } from '../store/index.js';
+import { isVersionId } from '../store/version-id.js';
 
 export const MESSAGE_VERSION = 1;
 

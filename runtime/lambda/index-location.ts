@@ -16,8 +16,6 @@
  */
 import path from 'node:path';
 import { openLiveIndex } from '../app/live.js';
-import { S3IndexStore } from '../store/index.js';
-import { makeS3Client } from '../upload/s3.js';
 import {
   BUNDLED_INDEX_DIR,
   DEFAULT_EFS_DIR,
@@ -34,11 +32,15 @@ function checkIntervalMs(raw: string | undefined): { checkIntervalMs?: number } 
   return { checkIntervalMs: Number(raw) };
 }
 
-/** The live index the environment describes, and the hint a 503 gives before anything is published. */
-export function liveIndexFromEnv(env: Env): {
+/**
+ * The live index the environment describes, and the hint a 503 gives before anything is published.
+ * The AWS SDK is imported only on `s3`: loading it costs a cold start more than a hundred ms that
+ * the `efs` and `bundled` tiers would spend for nothing.
+ */
+export async function liveIndexFromEnv(env: Env): Promise<{
   index: ReturnType<typeof openLiveIndex>;
   unpublishedHint: string;
-} {
+}> {
   const storage = env.INDEX_STORAGE || 'efs';
   if (!(INDEX_STORAGE_KINDS as readonly string[]).includes(storage))
     throw new Error(
@@ -61,6 +63,10 @@ export function liveIndexFromEnv(env: Env): {
   const endpoint = env.INDEX_S3_ENDPOINT;
   if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint))
     throw new Error(`INDEX_S3_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  const [{ S3IndexStore }, { makeS3Client }] = await Promise.all([
+    import('../store/s3-store.js'),
+    import('../upload/s3.js'),
+  ]);
   const store = new S3IndexStore({
     client: makeS3Client({
       region: env.AWS_REGION || 'us-east-1',

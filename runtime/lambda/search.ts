@@ -7,4 +7,4 @@ import { createApp } from '../app/app.js';
 import { apiGatewayHandler } from './adapter.js';
 import { liveIndexFromEnv } from './index-location.js';
 
-export const handler = apiGatewayHandler(createApp(liveIndexFromEnv(process.env)));
+export const handler = apiGatewayHandler(createApp(await liveIndexFromEnv(process.env)));

@@ -2,7 +2,8 @@
  * The BUILT bundle (dist/lambda/search/index.mjs) as Lambda runs it: `INDEX_DIR` an index store that
  * starts empty (503 until the first publish, which is then picked up), real-shaped API Gateway v2
  * and v1 events, malformed ones (400), other triggers' events (refused with an error naming them),
- * and stack traces mapped to the sources under the functions' NODE_OPTIONS.
+ * stack traces mapped to the sources under the functions' NODE_OPTIONS, and no AWS SDK parsed at
+ * a cold start that does not read S3.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -77,6 +78,26 @@ describe('lambda: built bundle with API Gateway events', function () {
   it('is under 2 MB zipped, source map included', () => {
     assert.ok(zipped > 0 && zipped < 2 * 1024 * 1024, String(zipped));
     assert.ok(readdirSync(join(process.cwd(), 'dist/lambda/search')).includes('index.mjs.map'));
+  });
+
+  it('loads the AWS SDK only on the s3 tier: the cold start of efs and bundled parses none of it', () => {
+    // The files index.mjs imports statically, transitively; the s3 tier's store comes by import().
+    const dir = join(process.cwd(), 'dist/lambda/search');
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      const code = readFileSync(join(dir, file), 'utf8');
+      for (const m of code.matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.mjs)"/g)) visit(m[1]!);
+    };
+    visit('index.mjs');
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+    // The S3 client's own error class marks the SDK's code.
+    const sdk = chunks.filter((f) =>
+      readFileSync(join(dir, f), 'utf8').includes('S3ServiceException'),
+    );
+    assert.ok(sdk.length > 0, 'the S3 store ships in a chunk of its own');
+    for (const f of sdk) assert.ok(!reached.has(f), `${f} is imported at every cold start`);
   });
 
   it('answers 503 "no index published yet" on an empty store, then serves the first publish', async () => {
