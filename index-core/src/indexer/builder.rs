@@ -204,7 +204,7 @@ impl IndexBuilder {
             field.total_tokens += length as u64;
             field.unique.push(unique);
         }
-        for (name, value) in doc.column_values(&self.options.fields) {
+        for (name, value) in doc.column_values() {
             seg.columns.set(name, value);
         }
         seg.columns.end_doc();
