@@ -174,29 +174,25 @@ impl IndexBuilder {
             // in a document is stored as is, so the sources after the gap pay a longer varint —
             // fewer terms pay it when the short sources (a title) come after the long one.
             self.spans.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            // Append each token to its term's postings in position order — the sources as laid
+            // out, each in token order — so a term's positions in a document come out ascending
+            // without sorting the tokens.
             let mut base = 0u32;
+            let mut unique = 0u32;
             for &(end, start, stop) in &self.spans {
-                for t in &mut self.tokens[start..stop] {
-                    t.1 += base;
+                for &(term, position) in &self.tokens[start..stop] {
+                    let list = &mut field.lists[term as usize];
+                    if list.docs.last() != Some(&doc_id) {
+                        list.docs.push(doc_id);
+                        list.tfs.push(0);
+                        unique += 1;
+                    }
+                    if let Some(tf) = list.tfs.last_mut() {
+                        *tf += 1;
+                    }
+                    list.positions.push(position + base);
                 }
                 base = base.saturating_add(end).saturating_add(POSITION_GAP);
-            }
-            // Group the field's tokens by term; positions stay ascending within a term.
-            self.tokens.sort_unstable();
-            let mut unique = 0u32;
-            let mut i = 0;
-            while i < self.tokens.len() {
-                let term = self.tokens[i].0;
-                let mut j = i;
-                let list = &mut field.lists[term as usize];
-                while j < self.tokens.len() && self.tokens[j].0 == term {
-                    list.positions.push(self.tokens[j].1);
-                    j += 1;
-                }
-                list.docs.push(doc_id);
-                list.tfs.push((j - i) as u32);
-                unique += 1;
-                i = j;
             }
             seg.postings_heap += unique as usize * 8 + self.tokens.len() * 4;
             let length = self.tokens.len() as u32;
