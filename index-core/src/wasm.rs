@@ -128,8 +128,16 @@ impl IndexBuilder {
     /// `options`: JSON of `BuildOptions` (fields, fieldMode, stemmer, stopwords, memoryBudgetMb).
     #[wasm_bindgen(constructor)]
     pub fn new(options: &str) -> Result<IndexBuilder, JsError> {
+        let options = BuildOptions::from_json(options).map_err(js)?;
+        // Grow the WebAssembly memory once, by the budget the builder will fill before a flush,
+        // and hand it back to the allocator, which reuses it: grown piecemeal, the memory grows
+        // a few hundred times over a large segment, and V8 answers each growth with a full
+        // garbage collection — half of `sir index`'s time on 100k documents (bench/PROFILE.md).
+        // Untouched pages cost no resident memory; if the memory cannot grow that far, the
+        // builder grows it as it goes, as before.
+        let _ = Vec::<u8>::new().try_reserve_exact(options.memory_budget);
         Ok(IndexBuilder {
-            inner: Builder::new(BuildOptions::from_json(options).map_err(js)?),
+            inner: Builder::new(options),
         })
     }
 

@@ -2,6 +2,7 @@
 
 use super::document::CorpusDocument;
 use super::options::BuildOptions;
+use super::terms::TermDictionary;
 use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
 use crate::postings::PostingList;
@@ -9,8 +10,7 @@ use crate::query::MAX_PHRASE_SPAN;
 use crate::segment::{
     ColumnsWriter, DocStoreWriter, IdsWriter, IndexSink, IndexingSettings, SegmentWriter, VecSink,
 };
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 
 /// Estimated bytes per distinct term beyond its text (hash entry + empty posting list).
 const TERM_OVERHEAD: usize = 96;
@@ -19,39 +19,31 @@ const TERM_OVERHEAD: usize = 96;
 /// whose stop words leave gaps of their own.
 pub(crate) const POSITION_GAP: u32 = MAX_PHRASE_SPAN + 1;
 
-/// FxHash (rustc's hasher): a multiply-rotate per 8 bytes. The term dictionary hashes every token;
-/// its keys are the corpus' own words, not adversarial input reaching a server, so SipHash's
-/// flooding resistance buys nothing here and costs a tenth of the build.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+/// One field of the documents since the last flush, inverted in memory.
+struct FieldInProgress {
+    terms: TermDictionary,
+    /// Postings by term id.
+    lists: Vec<PostingList>,
+    lengths: Vec<u32>,
+    total_tokens: u64,
+    unique: Vec<u32>,
+}
 
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+impl FieldInProgress {
+    fn new() -> Self {
+        FieldInProgress {
+            terms: TermDictionary::new(),
+            lists: Vec::new(),
+            lengths: Vec::new(),
+            total_tokens: 0,
+            unique: Vec::new(),
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
-type TermIds = HashMap<String, u32, BuildHasherDefault<FxHasher>>;
-
 /// The documents since the last flush, inverted in memory.
 struct SegmentInProgress {
-    dictionaries: Vec<TermIds>,
-    lists: Vec<PostingList>,
-    lengths: Vec<Vec<u32>>,
-    total_tokens: Vec<u64>,
-    unique: Vec<Vec<u32>>,
+    fields: Vec<FieldInProgress>,
     store: DocStoreWriter,
     ids: IdsWriter,
     columns: ColumnsWriter,
@@ -62,11 +54,7 @@ struct SegmentInProgress {
 impl SegmentInProgress {
     fn new(fields: usize) -> Self {
         SegmentInProgress {
-            dictionaries: vec![TermIds::default(); fields],
-            lists: Vec::new(),
-            lengths: vec![Vec::new(); fields],
-            total_tokens: vec![0; fields],
-            unique: vec![Vec::new(); fields],
+            fields: (0..fields).map(|_| FieldInProgress::new()).collect(),
             store: DocStoreWriter::default(),
             ids: IdsWriter::default(),
             columns: ColumnsWriter::default(),
@@ -163,27 +151,20 @@ impl IndexBuilder {
         }
         let seg = &mut self.segment;
         let doc_id = seg.docs;
-        for (f, (_, sources)) in self.fields.iter().enumerate() {
+        for ((_, sources), field) in self.fields.iter().zip(&mut seg.fields) {
             self.tokens.clear();
             self.spans.clear();
-            let dictionary = &mut seg.dictionaries[f];
-            let lists = &mut seg.lists;
             let tokens = &mut self.tokens;
             let heap = &mut seg.postings_heap;
             for source in sources {
                 if let Some(text) = doc.text(source) {
                     let start = tokens.len();
                     let end = self.analyzer.analyze(text, 0, |t| {
-                        let id = match dictionary.get(t.term) {
-                            Some(&id) => id,
-                            None => {
-                                let id = lists.len() as u32;
-                                lists.push(PostingList::default());
-                                dictionary.insert(t.term.to_string(), id);
-                                *heap += TERM_OVERHEAD + t.term.len();
-                                id
-                            }
-                        };
+                        let (id, new) = field.terms.intern(t.term.as_bytes());
+                        if new {
+                            field.lists.push(PostingList::default());
+                            *heap += TERM_OVERHEAD + t.term.len();
+                        }
                         tokens.push((id, t.position));
                     });
                     self.spans.push((end, start, tokens.len()));
@@ -193,37 +174,33 @@ impl IndexBuilder {
             // in a document is stored as is, so the sources after the gap pay a longer varint —
             // fewer terms pay it when the short sources (a title) come after the long one.
             self.spans.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            // Append each token to its term's postings in position order — the sources as laid
+            // out, each in token order — so a term's positions in a document come out ascending
+            // without sorting the tokens.
             let mut base = 0u32;
+            let mut unique = 0u32;
             for &(end, start, stop) in &self.spans {
-                for t in &mut self.tokens[start..stop] {
-                    t.1 += base;
+                for &(term, position) in &self.tokens[start..stop] {
+                    let list = &mut field.lists[term as usize];
+                    if list.docs.last() != Some(&doc_id) {
+                        list.docs.push(doc_id);
+                        list.tfs.push(0);
+                        unique += 1;
+                    }
+                    if let Some(tf) = list.tfs.last_mut() {
+                        *tf += 1;
+                    }
+                    list.positions.push(position + base);
                 }
                 base = base.saturating_add(end).saturating_add(POSITION_GAP);
             }
-            // Group the field's tokens by term; positions stay ascending within a term.
-            self.tokens.sort_unstable();
-            let mut unique = 0u32;
-            let mut i = 0;
-            while i < self.tokens.len() {
-                let term = self.tokens[i].0;
-                let mut j = i;
-                let list = &mut seg.lists[term as usize];
-                while j < self.tokens.len() && self.tokens[j].0 == term {
-                    list.positions.push(self.tokens[j].1);
-                    j += 1;
-                }
-                list.docs.push(doc_id);
-                list.tfs.push((j - i) as u32);
-                unique += 1;
-                i = j;
-            }
             seg.postings_heap += unique as usize * 8 + self.tokens.len() * 4;
             let length = self.tokens.len() as u32;
-            seg.lengths[f].push(self.options.norms.length(length));
-            seg.total_tokens[f] += length as u64;
-            seg.unique[f].push(unique);
+            field.lengths.push(self.options.norms.length(length));
+            field.total_tokens += length as u64;
+            field.unique.push(unique);
         }
-        for (name, value) in doc.column_values(&self.options.fields) {
+        for (name, value) in doc.column_values() {
             seg.columns.set(name, value);
         }
         seg.columns.end_doc();
@@ -284,6 +261,7 @@ impl IndexBuilder {
             ));
         }
         let seg = std::mem::replace(&mut self.segment, SegmentInProgress::new(self.fields.len()));
+        let mut fields = seg.fields;
         let mut writer = SegmentWriter::new(
             self.fields.clone(),
             IndexingSettings {
@@ -291,17 +269,20 @@ impl IndexBuilder {
                 norms: self.options.norms,
                 position_gap: POSITION_GAP,
             },
-            seg.total_tokens,
-            seg.lengths,
-            seg.unique,
+            fields.iter().map(|f| f.total_tokens).collect(),
+            fields
+                .iter_mut()
+                .map(|f| std::mem::take(&mut f.lengths))
+                .collect(),
+            fields
+                .iter_mut()
+                .map(|f| std::mem::take(&mut f.unique))
+                .collect(),
         );
-        let mut lists = seg.lists;
-        for (f, dictionary) in seg.dictionaries.into_iter().enumerate() {
-            let mut terms: Vec<(String, u32)> = dictionary.into_iter().collect();
-            terms.sort_unstable();
-            for (term, id) in terms {
-                let list = std::mem::take(&mut lists[id as usize]);
-                writer.add_term(f as u32, term.as_bytes(), &list, sink)?;
+        for (f, field) in fields.iter_mut().enumerate() {
+            for id in field.terms.ids_by_term() {
+                let list = std::mem::take(&mut field.lists[id as usize]);
+                writer.add_term(f as u32, field.terms.term(id), &list, sink)?;
             }
         }
         writer.finish(seg.store, seg.ids, seg.columns, sink)

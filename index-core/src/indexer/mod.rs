@@ -13,6 +13,7 @@ mod builder;
 mod document;
 mod merger;
 mod options;
+mod terms;
 
 pub use builder::IndexBuilder;
 pub use merger::IndexMerger;
