@@ -240,6 +240,16 @@ impl<'a> PostingCursor<'a> {
         (&self.docs[self.at..self.len], &self.tfs[self.at..self.len])
     }
 
+    /// The last doc id of the current block (`DOC_END` past the last block).
+    #[inline]
+    pub(crate) fn block_end(&self) -> u32 {
+        if self.len == 0 {
+            DOC_END
+        } else {
+            self.docs[self.len - 1]
+        }
+    }
+
     /// Moves to the first posting of the next block (`DOC_END` after the last).
     pub(crate) fn next_block(&mut self) -> Result<u32> {
         self.load_block(self.block + 1)?;

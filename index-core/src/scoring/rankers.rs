@@ -311,6 +311,27 @@ impl TermScorer {
         }
     }
 
+    /// Whether `score(tf, len, unique)` may exceed `floor`: false only when it does not, up to a
+    /// few units in the last place (callers compare with a margin far wider). BM25 answers
+    /// without its division — the pruned search asks this of every posting of a dense term and
+    /// scores only the few that pass.
+    #[inline]
+    pub(crate) fn may_exceed(&self, tf: u32, len: u32, unique: u32, floor: f64) -> bool {
+        match self.kind {
+            Scorer::Bm25 {
+                weight,
+                base,
+                per_token,
+            } => {
+                // score = weight·tf / denominator, and the denominator is positive: tf ≥ 1, base and
+                // per_token ≥ 0 (k1 ≥ 0, 0 ≤ b ≤ 1).
+                let tf = tf as f64;
+                weight * tf > floor * (base + per_token * len as f64 + tf)
+            }
+            _ => self.score(tf, len, unique) > floor,
+        }
+    }
+
     /// Whether `score` reads the document's distinct-term count (only absolute discount does).
     #[inline]
     pub(crate) fn needs_unique(&self) -> bool {
@@ -591,6 +612,39 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn may_exceed_agrees_with_the_score_outside_the_last_bits() {
+        let mut rng = crate::testing::Rng::new(17);
+        let mut rankers = all_rankers();
+        rankers.push(Ranker::Bm25 { k1: 0.0, b: 1.0 });
+        rankers.push(Ranker::Bm25 { k1: 3.0, b: 0.0 });
+        for r in rankers {
+            let scorer = r.scorer(&stats());
+            for _ in 0..20_000 {
+                let tf = 1 + rng.below(50) as u32;
+                let len = tf + rng.below(3000) as u32;
+                let unique = 1 + rng.below(len as u64) as u32;
+                let s = scorer.score(tf, len, unique);
+                // Floors just around the score, and far from it on both sides.
+                let floor = s * [0.5, 1.0 - 1e-12, 1.0 + 1e-12, 2.0][rng.below(4) as usize]
+                    - [0.0, 1.0][rng.below(2) as usize];
+                let near = (s - floor).abs() <= 1e-12 * s.abs().max(1.0);
+                if !near {
+                    assert_eq!(
+                        scorer.may_exceed(tf, len, unique, floor),
+                        s > floor,
+                        "{:?} tf {} len {} floor {}",
+                        r,
+                        tf,
+                        len,
+                        floor
+                    );
+                }
+            }
+            assert!(scorer.may_exceed(1, 10, 5, f64::NEG_INFINITY));
         }
     }
 

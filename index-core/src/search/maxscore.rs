@@ -40,25 +40,29 @@ pub(crate) fn top_k(
     k: usize,
     after: Option<(f64, u32)>,
 ) -> Result<Vec<(u32, f64)>> {
-    let mut top = TopK::new(k);
+    let mut c = Collector {
+        top: TopK::new(k),
+        after,
+        theta: f64::NEG_INFINITY,
+        contributions: vec![0.0; plan.terms.len()],
+    };
+    c.theta = c.top.threshold();
     if plan.impossible || plan.terms.is_empty() || k == 0 {
-        return Ok(top.into_sorted());
+        return Ok(c.top.into_sorted());
     }
     if plan.required.is_empty() {
-        windows(plan, &mut top, after)?;
+        windows(plan, &mut c)?;
     } else {
-        driven(plan, &mut top, after)?;
+        driven(plan, &mut c)?;
     }
-    Ok(top.into_sorted())
+    Ok(c.top.into_sorted())
 }
 
-/// Term indices by ascending `bounds`, ties by index (so every run orders them alike).
-fn sort_by_bound(order: &mut [usize], bounds: &[f64]) {
-    order.sort_by(|&a, &b| bounds[a].partial_cmp(&bounds[b]).unwrap().then(a.cmp(&b)));
-}
+/// Documents per sub-window of the bulk path: its scores fit in 32 KiB, its bitset in 512 bytes.
+const BULK_DOCS: u32 = 4096;
 
-/// How many of `order`'s terms (a prefix; `prefix[i]` the sum of the first i bounds) cannot, with
-/// the prior, lift a document above `theta`.
+/// How many of `prefix`'s terms (`prefix[i]` the sum of the first i bounds) cannot, with the
+/// prior, lift a document above `theta`.
 fn non_essential(prefix: &[f64], prior_bound: f64, theta: f64) -> usize {
     let n = prefix.len() - 1;
     (0..n)
@@ -66,9 +70,57 @@ fn non_essential(prefix: &[f64], prior_bound: f64, theta: f64) -> usize {
         .count()
 }
 
-fn prefix_sums(order: &[usize], bounds: &[f64], prefix: &mut [f64]) {
-    for (i, &t) in order.iter().enumerate() {
-        prefix[i + 1] = prefix[i] + bounds[t];
+/// Terms ordered by ascending bound (over a window, or over the index), with prefix sums:
+/// `order[..essential]` together cannot lift a document above θ.
+struct Partition {
+    bounds: Vec<f64>,
+    order: Vec<usize>,
+    prefix: Vec<f64>,
+    essential: usize,
+}
+
+impl Partition {
+    fn new(bounds: Vec<f64>) -> Partition {
+        let n = bounds.len();
+        let mut p = Partition {
+            bounds,
+            order: (0..n).collect(),
+            prefix: vec![0.0; n + 1],
+            essential: 0,
+        };
+        p.sort();
+        p
+    }
+
+    /// Orders the terms by `bounds` (ties by index, so every run orders them alike).
+    fn sort(&mut self) {
+        let bounds = &self.bounds;
+        self.order
+            .sort_by(|&a, &b| bounds[a].partial_cmp(&bounds[b]).unwrap().then(a.cmp(&b)));
+        for (i, &t) in self.order.iter().enumerate() {
+            self.prefix[i + 1] = self.prefix[i] + bounds[t];
+        }
+    }
+
+    fn update(&mut self, prior_bound: f64, theta: f64) {
+        self.essential = non_essential(&self.prefix, prior_bound, theta);
+    }
+
+    /// The bound of the non-essential terms and the prior: what a document of the essential terms
+    /// may add to their scores.
+    fn rest(&self, prior_bound: f64) -> f64 {
+        self.prefix[self.essential] + prior_bound
+    }
+
+    /// Offers `doc`, whose essential terms' cursors rest on it or past it; re-partitions when the
+    /// threshold rises.
+    fn offer(&mut self, plan: &mut Plan, doc: u32, c: &mut Collector) -> Result<()> {
+        let (checked, leading) = self.order.split_at(self.essential);
+        let checked_sum = self.prefix[self.essential];
+        if c.offer(plan, doc, leading, checked, &self.bounds, checked_sum)? {
+            self.update(plan.prior_bound, c.theta);
+        }
+        Ok(())
     }
 }
 
@@ -92,23 +144,15 @@ fn window_bound(term: &mut ScoringTerm, lo: u32, hi: u32) -> f64 {
     bound
 }
 
-/// Without required clauses: candidates are the documents of the window's essential terms.
-fn windows(plan: &mut Plan, top: &mut TopK, after: Option<(f64, u32)>) -> Result<()> {
+/// Without required clauses: candidates are the documents of each window's essential terms.
+fn windows(plan: &mut Plan, c: &mut Collector) -> Result<()> {
     let n = plan.terms.len();
     // Over the whole index: the terms that can no longer lead decide where the next window may
     // start, and when none can, the search is over.
-    let max_scores: Vec<f64> = plan.terms.iter().map(|t| t.max_score).collect();
-    let mut global: Vec<usize> = (0..n).collect();
-    sort_by_bound(&mut global, &max_scores);
-    let mut global_prefix = vec![0.0; n + 1];
-    prefix_sums(&global, &max_scores, &mut global_prefix);
-
-    let mut bounds = vec![0.0; n];
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut prefix = vec![0.0; n + 1];
-    let mut contributions = vec![0.0f64; n];
+    let mut global = Partition::new(plan.terms.iter().map(|t| t.max_score).collect());
+    let mut window = Partition::new(vec![0.0; n]);
+    let mut bulk = Bulk::default();
     let min_window = MIN_WINDOW_PER_TERM.saturating_mul(n as u32);
-    let mut theta = top.threshold();
     let mut lo = plan
         .terms
         .iter()
@@ -125,67 +169,159 @@ fn windows(plan: &mut Plan, top: &mut TopK, after: Option<(f64, u32)>) -> Result
         }
         hi = hi.max(lo.saturating_add(min_window - 1)).min(DOC_END - 1);
         for (t, term) in plan.terms.iter_mut().enumerate() {
-            bounds[t] = window_bound(term, lo, hi);
+            window.bounds[t] = window_bound(term, lo, hi);
         }
-        sort_by_bound(&mut order, &bounds);
-        prefix_sums(&order, &bounds, &mut prefix);
-        let mut essential = non_essential(&prefix, plan.prior_bound, theta);
-        if essential < n {
-            for &t in &order[essential..] {
-                plan.terms[t].cursor.seek(lo)?;
+        window.sort();
+        window.update(plan.prior_bound, c.theta);
+        for &t in &window.order[window.essential..] {
+            plan.terms[t].cursor.seek(lo)?;
+        }
+        let mut from = lo;
+        while window.essential < n && from <= hi {
+            if bulk.split(plan, &window) > 1 {
+                from = bulk.run(plan, &mut window, c, from, hi)?;
+                continue;
             }
-        }
-        while essential < n {
-            let doc = if essential == n - 1 {
-                let rest = prefix[essential] + plan.prior_bound;
-                next_competitive(plan, order[essential], hi, rest, theta)?
-            } else {
-                order[essential..]
-                    .iter()
-                    .map(|&t| plan.terms[t].cursor.doc())
-                    .min()
-                    .unwrap_or(DOC_END)
-            };
+            let lead = window.order[n - 1];
+            let doc = next_competitive(plan, lead, hi, window.rest(plan.prior_bound), c.theta)?;
             if doc > hi {
                 break;
             }
-            // The filter bit is checked before scoring; the other constraints only for survivors.
-            if plan.passes_filters(doc) {
-                let (checked, leading) = order.split_at(essential);
-                let hit = evaluate(
-                    plan,
-                    doc,
-                    leading,
-                    checked,
-                    &bounds,
-                    prefix[essential],
-                    theta,
-                    &mut contributions,
-                )?;
-                if let Some(hit) = hit.filter(|h| after_cursor(after, h)) {
-                    if top.push(hit) {
-                        theta = top.threshold();
-                        essential = non_essential(&prefix, plan.prior_bound, theta);
-                    }
-                }
-            }
-            for &t in &order[essential..] {
-                let c = &mut plan.terms[t].cursor;
-                if c.doc() == doc {
-                    c.advance()?;
-                }
+            window.offer(plan, doc, c)?;
+            let cursor = &mut plan.terms[lead].cursor;
+            if cursor.doc() == doc {
+                cursor.advance()?;
             }
         }
-        let leaders = non_essential(&global_prefix, plan.prior_bound, theta);
+        global.update(plan.prior_bound, c.theta);
         // No document after this window holds a leading term before the first leader's next
         // document (cursors never pass a document of a later window without resting on it).
-        lo = global[leaders..]
+        lo = global.order[global.essential..]
             .iter()
             .map(|&t| plan.terms[t].cursor.doc())
             .min()
             .map_or(DOC_END, |next| next.max(hi + 1));
     }
     Ok(())
+}
+
+/// A non-essential term is scanned with the essential ones when its document frequency is at most
+/// this many times theirs: evaluating candidates one by one and seeking it costs more than adding
+/// its postings in bulk once it is about as dense as they are.
+const SCAN_DENSITY: u32 = 2;
+
+/// Several terms to scan, a sub-window at a time: every scanned posting's score is added into a
+/// per-document accumulator (independent work, no merging of cursors), and only documents whose
+/// sum with the other terms' bounds could beat θ are evaluated — their scores recomputed in
+/// canonical order, so the sums here only select. The scanned terms are the essential ones and the
+/// non-essential ones about as dense (`SCAN_DENSITY`); the others are sought per candidate.
+#[derive(Default)]
+struct Bulk {
+    scores: Vec<f64>,
+    seen: Vec<u64>,
+    scan: Vec<usize>,
+    /// The terms not scanned, ascending by bound, and the sum of their bounds.
+    seek: Vec<usize>,
+    seek_sum: f64,
+}
+
+impl Bulk {
+    /// Splits the window's terms into those to scan and those to seek; returns how many to scan.
+    fn split(&mut self, plan: &Plan, window: &Partition) -> usize {
+        let essential = &window.order[window.essential..];
+        let densest = essential
+            .iter()
+            .map(|&t| plan.terms[t].cursor.doc_freq())
+            .max()
+            .unwrap_or(0);
+        let limit = densest.saturating_mul(SCAN_DENSITY);
+        self.scan.clear();
+        self.seek.clear();
+        self.seek_sum = 0.0;
+        for (i, &t) in window.order.iter().enumerate() {
+            if i >= window.essential || plan.terms[t].cursor.doc_freq() <= limit {
+                self.scan.push(t);
+            } else {
+                self.seek.push(t);
+                self.seek_sum += window.bounds[t];
+            }
+        }
+        self.scan.len()
+    }
+
+    /// Runs the sub-window of `split`'s terms from their next document to the first end of one's
+    /// current block (at most `BULK_DOCS` documents, at most `hi`); returns where the next one
+    /// starts.
+    fn run(
+        &mut self,
+        plan: &mut Plan,
+        window: &mut Partition,
+        c: &mut Collector,
+        from: u32,
+        hi: u32,
+    ) -> Result<u32> {
+        if self.scores.is_empty() {
+            self.scores = vec![0.0; BULK_DOCS as usize];
+            self.seen = vec![0; BULK_DOCS as usize / 64];
+        }
+        let mut start = DOC_END;
+        for &t in &self.scan {
+            start = start.min(plan.terms[t].cursor.seek(from)?);
+        }
+        if start > hi {
+            return Ok(hi + 1);
+        }
+        let mut upto = hi.min(start.saturating_add(BULK_DOCS - 1));
+        for &t in &self.scan {
+            let cursor = &plan.terms[t].cursor;
+            if cursor.doc() <= upto {
+                upto = upto.min(cursor.block_end());
+            }
+        }
+        let segment = plan.segment;
+        for &t in &self.scan {
+            let term = &mut plan.terms[t];
+            let (field, unique) = (term.field, term.scorer.needs_unique());
+            let scorer = &term.scorer;
+            let (docs, tfs) = term.cursor.block_postings();
+            let inside = docs.partition_point(|&d| d <= upto);
+            for (&doc, &tf) in docs[..inside].iter().zip(tfs) {
+                let u = if unique {
+                    segment.unique_terms(field, doc)
+                } else {
+                    0
+                };
+                let at = (doc - start) as usize;
+                self.scores[at] += scorer.score(tf, segment.field_length(field, doc), u);
+                self.seen[at / 64] |= 1 << (at % 64);
+            }
+        }
+        let n = plan.terms.len();
+        let rest = self.seek_sum + plan.prior_bound;
+        let words = (upto - start) as usize / 64 + 1;
+        for w in 0..words {
+            let mut bits = std::mem::take(&mut self.seen[w]);
+            while bits != 0 {
+                let at = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let sum = std::mem::take(&mut self.scores[at]);
+                if window.essential < n && sum + rest + margin(c.theta) > c.theta {
+                    let doc = start + at as u32;
+                    for &t in &self.scan {
+                        plan.terms[t].cursor.seek(doc)?;
+                    }
+                    let bounds = &window.bounds;
+                    if c.offer(plan, doc, &self.scan, &self.seek, bounds, self.seek_sum)? {
+                        window.update(plan.prior_bound, c.theta);
+                    }
+                }
+            }
+        }
+        for &t in &self.scan {
+            plan.terms[t].cursor.seek(upto + 1)?;
+        }
+        Ok(upto + 1)
+    }
 }
 
 /// With one essential term, `lead`: moves its cursor to its next document up to `hi` that passes
@@ -198,31 +334,27 @@ fn next_competitive(plan: &mut Plan, lead: usize, hi: u32, rest: f64, theta: f64
     let bits = plan.allowed.as_deref().map(Vec::as_slice);
     let term = &mut plan.terms[lead];
     let (field, unique) = (term.field, term.scorer.needs_unique());
-    let slack = margin(theta);
+    // A document is skipped when its lead score is at most `floor` (≈ θ − margin − rest): it then
+    // falls short of θ by the margin, far more than `may_exceed`'s last-bit rounding.
+    let floor = theta - margin(theta) - rest;
     loop {
         if term.cursor.doc() > hi {
             return Ok(term.cursor.doc());
         }
         let scorer = &term.scorer;
         let (docs, tfs) = term.cursor.block_postings();
-        let inside = docs.partition_point(|&d| d <= hi);
-        let competitive = (0..inside).find(|&i| {
-            let doc = docs[i];
-            allowed(bits, doc) && {
-                let u = if unique {
-                    segment.unique_terms(field, doc)
-                } else {
-                    0
-                };
-                let s = scorer.score(tfs[i], segment.field_length(field, doc), u);
-                s + rest + slack > theta
-            }
+        let next = docs.iter().zip(tfs).position(|(&doc, &tf)| {
+            doc > hi
+                || allowed(bits, doc) && {
+                    let u = if unique {
+                        segment.unique_terms(field, doc)
+                    } else {
+                        0
+                    };
+                    scorer.may_exceed(tf, segment.field_length(field, doc), u, floor)
+                }
         });
-        match competitive.or(if inside < docs.len() {
-            Some(inside)
-        } else {
-            None
-        }) {
+        match next {
             Some(i) => {
                 let doc = docs[i];
                 return term.cursor.seek(doc);
@@ -236,101 +368,95 @@ fn next_competitive(plan: &mut Plan, lead: usize, hi: u32, rest: f64, theta: f64
 
 /// With required clauses: candidates come from the cheapest one, and every term is checked
 /// against its bounds.
-fn driven(plan: &mut Plan, top: &mut TopK, after: Option<(f64, u32)>) -> Result<()> {
+fn driven(plan: &mut Plan, c: &mut Collector) -> Result<()> {
     let mut driver = match plan.candidates() {
         Some(u) => u,
         None => return Ok(()),
     };
+    let all = Partition::new(plan.terms.iter().map(|t| t.max_score).collect());
     let n = plan.terms.len();
-    let bounds: Vec<f64> = plan.terms.iter().map(|t| t.max_score).collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    sort_by_bound(&mut order, &bounds);
-    let mut prefix = vec![0.0; n + 1];
-    prefix_sums(&order, &bounds, &mut prefix);
-    let mut contributions = vec![0.0f64; n];
-    let mut theta = top.threshold();
     loop {
         let doc = driver.doc();
         if doc == DOC_END {
             return Ok(());
         }
-        if plan.passes_filters(doc) {
-            let hit = evaluate(
-                plan,
-                doc,
-                &[],
-                &order,
-                &bounds,
-                prefix[n],
-                theta,
-                &mut contributions,
-            )?;
-            if let Some(hit) = hit.filter(|h| after_cursor(after, h)) {
-                if top.push(hit) {
-                    theta = top.threshold();
-                }
-            }
-        }
+        c.offer(plan, doc, &[], &all.order, &all.bounds, all.prefix[n])?;
         driver.advance_past(doc)?;
     }
 }
 
-/// Scores `doc` unless it provably cannot beat `theta`. The `leading` terms' cursors rest on `doc`
-/// or past it; the `checked` terms (ascending by bound, their `bounds` summing to `checked_sum`)
-/// are sought to `doc` from the strongest down while the bound still allows the document. Returns
-/// the hit when the document passes every constraint and may beat `theta`.
-#[allow(clippy::too_many_arguments)]
-fn evaluate(
-    plan: &mut Plan,
-    doc: u32,
-    leading: &[usize],
-    checked: &[usize],
-    bounds: &[f64],
-    checked_sum: f64,
+/// The top k so far, the threshold θ a document must beat, and per-term scratch.
+struct Collector {
+    top: TopK,
+    after: Option<(f64, u32)>,
     theta: f64,
-    contributions: &mut [f64],
-) -> Result<Option<Hit>> {
-    let mut partial = 0.0;
-    for &t in leading {
-        if plan.terms[t].cursor.doc() == doc {
-            let s = plan.term_score(t, doc);
-            contributions[t] = s;
-            partial += s;
+    contributions: Vec<f64>,
+}
+
+impl Collector {
+    /// Scores `doc` unless it fails the filters or provably cannot beat θ, and keeps it if it
+    /// ranks; returns whether θ rose. The `leading` terms' cursors rest on `doc` or past it; the
+    /// `checked` terms (ascending by bound, their `bounds` summing to `checked_sum`) are sought to
+    /// `doc` from the strongest down while the bound still allows the document.
+    fn offer(
+        &mut self,
+        plan: &mut Plan,
+        doc: u32,
+        leading: &[usize],
+        checked: &[usize],
+        bounds: &[f64],
+        checked_sum: f64,
+    ) -> Result<bool> {
+        // The filter bit is checked before scoring; the other constraints only for survivors.
+        if !plan.passes_filters(doc) {
+            return Ok(false);
         }
+        let theta = self.theta;
+        let mut partial = 0.0;
+        for &t in leading {
+            if plan.terms[t].cursor.doc() == doc {
+                let s = plan.term_score(t, doc);
+                self.contributions[t] = s;
+                partial += s;
+            }
+        }
+        let mut bound = partial + checked_sum + plan.doc_prior(doc);
+        let mut alive = true;
+        for &t in checked.iter().rev() {
+            if bound + margin(theta) <= theta {
+                alive = false;
+                break;
+            }
+            let term = &mut plan.terms[t];
+            let block_bound = term
+                .cursor
+                .block_for(doc)
+                .map_or(0.0, |b| term.block_bounds[b]);
+            bound += block_bound - bounds[t];
+            if bound + margin(theta) <= theta {
+                alive = false;
+                break;
+            }
+            if term.cursor.seek(doc)? == doc {
+                let s = plan.term_score(t, doc);
+                self.contributions[t] = s;
+                bound += s - block_bound;
+            } else {
+                bound -= block_bound;
+            }
+        }
+        let mut rose = false;
+        if alive && bound + margin(theta) > theta && plan.accepts(doc)? {
+            let hit = Hit {
+                score: plan.total(&self.contributions, doc),
+                doc,
+            };
+            if after_cursor(self.after, &hit) && self.top.push(hit) {
+                self.theta = self.top.threshold();
+                rose = true;
+            }
+        }
+        self.contributions.iter_mut().for_each(|c| *c = 0.0);
+        Ok(rose)
     }
-    let mut bound = partial + checked_sum + plan.doc_prior(doc);
-    let mut alive = true;
-    for &t in checked.iter().rev() {
-        if bound + margin(theta) <= theta {
-            alive = false;
-            break;
-        }
-        let term = &mut plan.terms[t];
-        let block_bound = term
-            .cursor
-            .block_for(doc)
-            .map_or(0.0, |b| term.block_bounds[b]);
-        bound += block_bound - bounds[t];
-        if bound + margin(theta) <= theta {
-            alive = false;
-            break;
-        }
-        if term.cursor.seek(doc)? == doc {
-            let s = plan.term_score(t, doc);
-            contributions[t] = s;
-            bound += s - block_bound;
-        } else {
-            bound -= block_bound;
-        }
-    }
-    let hit = if alive && bound + margin(theta) > theta && plan.accepts(doc)? {
-        Some(Hit {
-            score: plan.total(contributions, doc),
-            doc,
-        })
-    } else {
-        None
-    };
-    contributions.iter_mut().for_each(|c| *c = 0.0);
-    Ok(hit)
 }
