@@ -311,6 +311,29 @@ impl TermScorer {
         }
     }
 
+    /// `score` of every (tf, len, unique) triple into `out` (`uniques` may be empty when
+    /// `needs_unique` is false): one loop per ranker, whose BM25 divisions the compiler can run
+    /// in vector lanes — lane-wise IEEE arithmetic, so the same bits as `score`.
+    pub(crate) fn score_all(&self, tfs: &[u32], lens: &[u32], uniques: &[u32], out: &mut [f64]) {
+        match self.kind {
+            Scorer::Bm25 {
+                weight,
+                base,
+                per_token,
+            } => {
+                for ((o, &tf), &len) in out.iter_mut().zip(tfs).zip(lens) {
+                    let tf = tf as f64;
+                    *o = weight * tf / (base + per_token * len as f64 + tf);
+                }
+            }
+            _ => {
+                for (i, ((o, &tf), &len)) in out.iter_mut().zip(tfs).zip(lens).enumerate() {
+                    *o = self.score(tf, len, uniques.get(i).copied().unwrap_or(0));
+                }
+            }
+        }
+    }
+
     /// Whether `score(tf, len, unique)` may exceed `floor`: false only when it does not, up to a
     /// few units in the last place (callers compare with a margin far wider). BM25 answers
     /// without its division — the pruned search asks this of every posting of a dense term and
@@ -611,6 +634,27 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn score_all_gives_the_bits_of_score() {
+        let mut rng = crate::testing::Rng::new(23);
+        for r in all_rankers() {
+            let scorer = r.scorer(&stats());
+            let tfs: Vec<u32> = (0..200).map(|_| 1 + rng.below(40) as u32).collect();
+            let lens: Vec<u32> = tfs.iter().map(|&tf| tf + rng.below(2000) as u32).collect();
+            let uniques: Vec<u32> = lens
+                .iter()
+                .map(|&l| 1 + rng.below(l as u64) as u32)
+                .collect();
+            let mut out = vec![0.0; tfs.len()];
+            let u: &[u32] = if scorer.needs_unique() { &uniques } else { &[] };
+            scorer.score_all(&tfs, &lens, u, &mut out);
+            for i in 0..tfs.len() {
+                let one = scorer.score(tfs[i], lens[i], if u.is_empty() { 0 } else { uniques[i] });
+                assert_eq!(out[i].to_bits(), one.to_bits(), "{:?} at {}", r, i);
             }
         }
     }

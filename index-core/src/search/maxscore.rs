@@ -21,7 +21,7 @@
 use super::plan::{allowed, Plan, ScoringTerm};
 use super::topk::{after_cursor, Hit, TopK};
 use crate::error::Result;
-use crate::postings::DOC_END;
+use crate::postings::{BLOCK_LEN, DOC_END};
 
 /// Relative slack for comparing sums of bounds with the threshold (bounds are sums of f64 in a
 /// different order than the canonical score).
@@ -279,20 +279,36 @@ impl Bulk {
             }
         }
         let segment = plan.segment;
+        let mut lens = [0u32; BLOCK_LEN];
+        let mut uniques = [0u32; BLOCK_LEN];
+        let mut scores = [0.0f64; BLOCK_LEN];
         for &t in &self.scan {
             let term = &mut plan.terms[t];
             let (field, unique) = (term.field, term.scorer.needs_unique());
             let scorer = &term.scorer;
             let (docs, tfs) = term.cursor.block_postings();
             let inside = docs.partition_point(|&d| d <= upto);
-            for (&doc, &tf) in docs[..inside].iter().zip(tfs) {
-                let u = if unique {
-                    segment.unique_terms(field, doc)
-                } else {
-                    0
-                };
+            let docs = &docs[..inside];
+            for (len, &doc) in lens.iter_mut().zip(docs) {
+                *len = segment.field_length(field, doc);
+            }
+            let uniques = if unique {
+                for (u, &doc) in uniques.iter_mut().zip(docs) {
+                    *u = segment.unique_terms(field, doc);
+                }
+                &uniques[..inside]
+            } else {
+                &[]
+            };
+            scorer.score_all(
+                &tfs[..inside],
+                &lens[..inside],
+                uniques,
+                &mut scores[..inside],
+            );
+            for (&doc, &score) in docs.iter().zip(&scores) {
                 let at = (doc - start) as usize;
-                self.scores[at] += scorer.score(tf, segment.field_length(field, doc), u);
+                self.scores[at] += score;
                 self.seen[at / 64] |= 1 << (at % 64);
             }
         }
