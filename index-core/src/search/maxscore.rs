@@ -223,6 +223,10 @@ struct Bulk {
     /// The terms not scanned, ascending by bound, and the sum of their bounds.
     seek: Vec<usize>,
     seek_sum: f64,
+    /// One block's lengths, distinct-term counts and scores.
+    lens: Vec<u32>,
+    uniques: Vec<u32>,
+    block_scores: Vec<f64>,
 }
 
 impl Bulk {
@@ -263,6 +267,9 @@ impl Bulk {
         if self.scores.is_empty() {
             self.scores = vec![0.0; BULK_DOCS as usize];
             self.seen = vec![0; BULK_DOCS as usize / 64];
+            self.lens = vec![0; BLOCK_LEN];
+            self.uniques = vec![0; BLOCK_LEN];
+            self.block_scores = vec![0.0; BLOCK_LEN];
         }
         let mut start = DOC_END;
         for &t in &self.scan {
@@ -279,9 +286,7 @@ impl Bulk {
             }
         }
         let segment = plan.segment;
-        let mut lens = [0u32; BLOCK_LEN];
-        let mut uniques = [0u32; BLOCK_LEN];
-        let mut scores = [0.0f64; BLOCK_LEN];
+        let (lens, uniques, scores) = (&mut self.lens, &mut self.uniques, &mut self.block_scores);
         for &t in &self.scan {
             let term = &mut plan.terms[t];
             let (field, unique) = (term.field, term.scorer.needs_unique());
@@ -306,7 +311,7 @@ impl Bulk {
                 uniques,
                 &mut scores[..inside],
             );
-            for (&doc, &score) in docs.iter().zip(&scores) {
+            for (&doc, &score) in docs.iter().zip(scores.iter()) {
                 let at = (doc - start) as usize;
                 self.scores[at] += score;
                 self.seen[at / 64] |= 1 << (at % 64);
