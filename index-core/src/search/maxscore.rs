@@ -160,11 +160,14 @@ fn windows(plan: &mut Plan, c: &mut Collector) -> Result<()> {
         .min()
         .unwrap_or(DOC_END);
     while lo != DOC_END {
-        // The window [lo, hi]: to the end of the first block to end, at least `min_window` long.
+        // The window [lo, hi]: to the end of the first block of the last window's essential
+        // terms to end (as Lucene: a dense term that cannot lead does not cut windows short), at
+        // least `min_window` long.
         let mut hi = DOC_END - 1;
-        for term in plan.terms.iter_mut() {
-            if let Some(b) = term.cursor.block_for(lo) {
-                hi = hi.min(term.cursor.block_last_doc(b));
+        for &t in &window.order[window.essential..] {
+            let cursor = &mut plan.terms[t].cursor;
+            if let Some(b) = cursor.block_for(lo) {
+                hi = hi.min(cursor.block_last_doc(b));
             }
         }
         hi = hi.max(lo.saturating_add(min_window - 1)).min(DOC_END - 1);
