@@ -281,24 +281,24 @@ impl TermScorer {
     /// See `Ranker::term_score`: the same value, from the prepared constants.
     #[inline]
     pub(crate) fn score(&self, tf: u32, len: u32, unique: u32) -> f64 {
-        let len = len as f64;
+        let len_f = len as f64;
         match self.kind {
             Scorer::Bm25 {
                 weight,
                 base,
                 per_token,
             } => {
-                let tf = tf as f64;
-                weight * tf / (base + per_token * len + tf)
+                let (numerator, denominator) = bm25_fraction(weight, base, per_token, tf, len);
+                numerator / denominator
             }
             Scorer::Pivoted {
                 weight,
                 base,
                 per_token,
-            } => self.tf_factor(tf) / (base + per_token * len) * weight,
+            } => self.tf_factor(tf) / (base + per_token * len_f) * weight,
             Scorer::Dirichlet { .. } => self.tf_factor(tf),
             Scorer::JelinekMercer { weight, per_tf } => {
-                weight * (1.0 + tf as f64 * per_tf / len.max(1.0)).ln()
+                weight * (1.0 + tf as f64 * per_tf / len_f.max(1.0)).ln()
             }
             Scorer::AbsoluteDiscount {
                 weight,
@@ -322,8 +322,8 @@ impl TermScorer {
                 per_token,
             } => {
                 for ((o, &tf), &len) in out.iter_mut().zip(tfs).zip(lens) {
-                    let tf = tf as f64;
-                    *o = weight * tf / (base + per_token * len as f64 + tf);
+                    let (numerator, denominator) = bm25_fraction(weight, base, per_token, tf, len);
+                    *o = numerator / denominator;
                 }
             }
             _ => {
@@ -346,10 +346,9 @@ impl TermScorer {
                 base,
                 per_token,
             } => {
-                // score = weight·tf / denominator, and the denominator is positive: tf ≥ 1, base and
-                // per_token ≥ 0 (k1 ≥ 0, 0 ≤ b ≤ 1).
-                let tf = tf as f64;
-                weight * tf > floor * (base + per_token * len as f64 + tf)
+                // The denominator is positive: tf ≥ 1, base and per_token ≥ 0 (k1 ≥ 0, 0 ≤ b ≤ 1).
+                let (numerator, denominator) = bm25_fraction(weight, base, per_token, tf, len);
+                numerator > floor * denominator
             }
             _ => self.score(tf, len, unique) > floor,
         }
@@ -360,6 +359,14 @@ impl TermScorer {
     pub(crate) fn needs_unique(&self) -> bool {
         matches!(self.kind, Scorer::AbsoluteDiscount { .. })
     }
+}
+
+/// BM25's score as numerator and denominator, `weight·tf / (base + per_token·len + tf)`: one
+/// expression for `score`, `score_all` and `may_exceed`, so that they agree to the bit.
+#[inline(always)]
+fn bm25_fraction(weight: f64, base: f64, per_token: f64, tf: u32, len: u32) -> (f64, f64) {
+    let tf = tf as f64;
+    (weight * tf, base + per_token * len as f64 + tf)
 }
 
 fn names(list: impl Iterator<Item = &'static str>) -> String {
