@@ -170,7 +170,7 @@ function agreement(c: CorpusReport): string {
 const COUNTED_NEXT =
   'exact counting is a bitset OR of every posting of every term (half the time of a counted query in the profile): count a term whose postings are dense from its document frequency and OR only the sparse ones, and unpack the blocks with SIMD128 (bench/PROFILE.md)';
 const TOP_NEXT =
-  'top-k time is BM25 per candidate (term_score) and block unpacking (bench/PROFILE.md): score a whole block at once from a per-length-byte cache of the length norm, as Lucene and tantivy do, and unpack with SIMD128';
+  "top-k time is unpacking and scoring the blocks of dense terms, whose block bounds (largest tf with shortest length) stay above the threshold where Lucene's competitive (tf, norm) pairs let it skip them (bench/PROFILE.md): record per-block impacts, and a block layout that SIMD128 can unpack (both index format changes)";
 const BUILD_NEXT =
   "the build is the term dictionary's hash lookups (a third of the time: a cache miss to each heap-allocated term) and per-term posting growth (bench/PROFILE.md): intern terms into one arena with inline short keys, and grow postings in pooled slices as Lucene's ByteBlockPool does";
 const OPEN_NEXT =

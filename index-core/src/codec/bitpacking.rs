@@ -49,11 +49,6 @@ pub(crate) fn pack(values: &[u32], bits: u8, out: &mut Vec<u8>) {
 pub(crate) const MAX_UNPACK: usize = 128;
 
 /// Decodes `out.len()` (≤ `MAX_UNPACK`) values packed at `bits` from the start of `data`.
-///
-/// The packed bytes are first copied into a zero-padded stack buffer, so the loop reads whole
-/// 32-bit words without bounds concerns; a 64-bit accumulator then yields one value per step with
-/// one load per 32 bits — far fewer loads and shifts than a window per value, which matters most
-/// in WebAssembly.
 pub(crate) fn unpack(data: &[u8], bits: u8, out: &mut [u32]) -> Result<()> {
     if bits > 32 {
         return Err(Error::corrupt(format!(
@@ -76,26 +71,32 @@ pub(crate) fn unpack(data: &[u8], bits: u8, out: &mut [u32]) -> Result<()> {
 
 /// `unpack` for input already checked: `bits` ≤ 32, `out.len()` ≤ `MAX_UNPACK` and `data` holds
 /// `packed_len(out.len(), bits)` bytes (panics otherwise, never reads out of bounds).
+///
+/// A 64-bit accumulator yields one value per step and is refilled with one 32-bit load per 32
+/// bits — far fewer loads and shifts than a window per value, which matters most in WebAssembly.
+/// Loads read the packed bytes in place; only the last, partial word is assembled byte by byte
+/// (zero-padding a copy of the whole run cost more than the unpacking in WebAssembly).
 pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
-    let need = packed_len(out.len(), bits);
+    let packed = &data[..packed_len(out.len(), bits)];
     if bits == 0 {
         out.iter_mut().for_each(|v| *v = 0);
         return;
     }
-    let mut padded = [0u8; MAX_UNPACK * 4 + 4];
-    padded[..need].copy_from_slice(&data[..need]);
+    let word = |pos: usize| -> u32 {
+        match packed.get(pos..pos + 4) {
+            Some(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            None => packed[pos.min(packed.len())..]
+                .iter()
+                .rev()
+                .fold(0, |w, &b| (w << 8) | b as u32),
+        }
+    };
     let mask: u64 = (1u64 << bits) - 1;
     let bits = bits as u32;
     let (mut acc, mut have, mut pos) = (0u64, 0u32, 0usize);
     for v in out.iter_mut() {
         if have < bits {
-            let w = u32::from_le_bytes([
-                padded[pos],
-                padded[pos + 1],
-                padded[pos + 2],
-                padded[pos + 3],
-            ]);
-            acc |= (w as u64) << have;
+            acc |= (word(pos) as u64) << have;
             have += 32;
             pos += 4;
         }

@@ -2,8 +2,8 @@
 //!
 //! `PostingCursor` is the iterator search uses: `doc()` is the current doc id (`DOC_END` when
 //! exhausted), `advance()` moves to the next posting, `seek(target)` to the first doc ≥ target,
-//! skipping whole blocks through their metas without decoding them. `block_meta_for(target)`
-//! ("shallow advance") reports the bounds of the block that would hold `target`, without moving.
+//! skipping whole blocks through their metas without decoding them. `block_for(target)`
+//! ("shallow advance") names the block that would hold `target`, without moving.
 
 use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
 use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds};
@@ -231,6 +231,25 @@ impl<'a> PostingCursor<'a> {
         &self.docs[self.at..self.len]
     }
 
+    /// The doc ids and term frequencies from the current posting to the end of its block.
+    #[inline]
+    pub(crate) fn block_postings(&mut self) -> (&[u32], &[u32]) {
+        if !self.tfs_decoded {
+            self.decode_tfs();
+        }
+        (&self.docs[self.at..self.len], &self.tfs[self.at..self.len])
+    }
+
+    /// The last doc id of the current block (`DOC_END` past the last block).
+    #[inline]
+    pub(crate) fn block_end(&self) -> u32 {
+        if self.len == 0 {
+            DOC_END
+        } else {
+            self.docs[self.len - 1]
+        }
+    }
+
     /// Moves to the first posting of the next block (`DOC_END` after the last).
     pub(crate) fn next_block(&mut self) -> Result<u32> {
         self.load_block(self.block + 1)?;
@@ -260,9 +279,11 @@ impl<'a> PostingCursor<'a> {
         Ok(self.doc)
     }
 
-    /// The meta of the block that holds `target` if this term contains it (the first block whose
-    /// last doc is ≥ target), or `None` past the last block. Does not move the cursor.
-    pub(crate) fn block_meta_for(&mut self, target: u32) -> Option<BlockMeta> {
+    /// The index of the block that holds `target` if this term contains it (the first block whose
+    /// last doc is ≥ target), or `None` past the last block: a "shallow advance", which reads only
+    /// the skip data and does not move the cursor. Targets must not decrease between calls.
+    #[inline]
+    pub(crate) fn block_for(&mut self, target: u32) -> Option<usize> {
         let blocks = self.postings.block_count();
         if self.shallow < self.block {
             self.shallow = self.block;
@@ -271,10 +292,16 @@ impl<'a> PostingCursor<'a> {
             self.shallow += 1;
         }
         if self.shallow < blocks {
-            Some(self.postings.block_meta(self.shallow))
+            Some(self.shallow)
         } else {
             None
         }
+    }
+
+    /// The last doc id of block `b` (< `block_count`).
+    #[inline]
+    pub(crate) fn block_last_doc(&self, b: usize) -> u32 {
+        self.postings.last_doc(b)
     }
 
     /// Decodes the positions of the current doc into `out` (cleared first); `data` are the term's
@@ -393,9 +420,13 @@ mod tests {
                 .copied()
                 .find(|&d| d >= target)
                 .unwrap_or(DOC_END);
-            // block bounds never under-report: the block meta for target covers `expect`
-            if let Some(m) = c.block_meta_for(target) {
-                assert!(m.last_doc >= expect);
+            // the shallow advance never passes `expect`: the block it names holds it
+            match c.block_for(target) {
+                Some(b) => {
+                    assert!(c.block_last_doc(b) >= expect);
+                    assert!(b == 0 || c.block_last_doc(b - 1) < expect);
+                }
+                None => assert_eq!(expect, DOC_END),
             }
             assert_eq!(c.seek(target).unwrap(), expect);
             if expect != DOC_END {

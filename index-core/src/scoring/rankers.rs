@@ -281,24 +281,24 @@ impl TermScorer {
     /// See `Ranker::term_score`: the same value, from the prepared constants.
     #[inline]
     pub(crate) fn score(&self, tf: u32, len: u32, unique: u32) -> f64 {
-        let len = len as f64;
+        let len_f = len as f64;
         match self.kind {
             Scorer::Bm25 {
                 weight,
                 base,
                 per_token,
             } => {
-                let tf = tf as f64;
-                weight * tf / (base + per_token * len + tf)
+                let (numerator, denominator) = bm25_fraction(weight, base, per_token, tf, len);
+                numerator / denominator
             }
             Scorer::Pivoted {
                 weight,
                 base,
                 per_token,
-            } => self.tf_factor(tf) / (base + per_token * len) * weight,
+            } => self.tf_factor(tf) / (base + per_token * len_f) * weight,
             Scorer::Dirichlet { .. } => self.tf_factor(tf),
             Scorer::JelinekMercer { weight, per_tf } => {
-                weight * (1.0 + tf as f64 * per_tf / len.max(1.0)).ln()
+                weight * (1.0 + tf as f64 * per_tf / len_f.max(1.0)).ln()
             }
             Scorer::AbsoluteDiscount {
                 weight,
@@ -311,11 +311,62 @@ impl TermScorer {
         }
     }
 
+    /// `score` of every (tf, len, unique) triple into `out` (`uniques` may be empty when
+    /// `needs_unique` is false): one loop per ranker, whose BM25 divisions the compiler can run
+    /// in vector lanes — lane-wise IEEE arithmetic, so the same bits as `score`.
+    pub(crate) fn score_all(&self, tfs: &[u32], lens: &[u32], uniques: &[u32], out: &mut [f64]) {
+        match self.kind {
+            Scorer::Bm25 {
+                weight,
+                base,
+                per_token,
+            } => {
+                for ((o, &tf), &len) in out.iter_mut().zip(tfs).zip(lens) {
+                    let (numerator, denominator) = bm25_fraction(weight, base, per_token, tf, len);
+                    *o = numerator / denominator;
+                }
+            }
+            _ => {
+                for (i, ((o, &tf), &len)) in out.iter_mut().zip(tfs).zip(lens).enumerate() {
+                    *o = self.score(tf, len, uniques.get(i).copied().unwrap_or(0));
+                }
+            }
+        }
+    }
+
+    /// Whether `score(tf, len, unique)` may exceed `floor`: false only when it does not, up to a
+    /// few units in the last place (callers compare with a margin far wider). BM25 answers
+    /// without its division — the pruned search asks this of every posting of a dense term and
+    /// scores only the few that pass.
+    #[inline]
+    pub(crate) fn may_exceed(&self, tf: u32, len: u32, unique: u32, floor: f64) -> bool {
+        match self.kind {
+            Scorer::Bm25 {
+                weight,
+                base,
+                per_token,
+            } => {
+                // The denominator is positive: tf ≥ 1, base and per_token ≥ 0 (k1 ≥ 0, 0 ≤ b ≤ 1).
+                let (numerator, denominator) = bm25_fraction(weight, base, per_token, tf, len);
+                numerator > floor * denominator
+            }
+            _ => self.score(tf, len, unique) > floor,
+        }
+    }
+
     /// Whether `score` reads the document's distinct-term count (only absolute discount does).
     #[inline]
     pub(crate) fn needs_unique(&self) -> bool {
         matches!(self.kind, Scorer::AbsoluteDiscount { .. })
     }
+}
+
+/// BM25's score as numerator and denominator, `weight·tf / (base + per_token·len + tf)`: one
+/// expression for `score`, `score_all` and `may_exceed`, so that they agree to the bit.
+#[inline(always)]
+fn bm25_fraction(weight: f64, base: f64, per_token: f64, tf: u32, len: u32) -> (f64, f64) {
+    let tf = tf as f64;
+    (weight * tf, base + per_token * len as f64 + tf)
 }
 
 fn names(list: impl Iterator<Item = &'static str>) -> String {
@@ -591,6 +642,60 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn score_all_gives_the_bits_of_score() {
+        let mut rng = crate::testing::Rng::new(23);
+        for r in all_rankers() {
+            let scorer = r.scorer(&stats());
+            let tfs: Vec<u32> = (0..200).map(|_| 1 + rng.below(40) as u32).collect();
+            let lens: Vec<u32> = tfs.iter().map(|&tf| tf + rng.below(2000) as u32).collect();
+            let uniques: Vec<u32> = lens
+                .iter()
+                .map(|&l| 1 + rng.below(l as u64) as u32)
+                .collect();
+            let mut out = vec![0.0; tfs.len()];
+            let u: &[u32] = if scorer.needs_unique() { &uniques } else { &[] };
+            scorer.score_all(&tfs, &lens, u, &mut out);
+            for i in 0..tfs.len() {
+                let one = scorer.score(tfs[i], lens[i], if u.is_empty() { 0 } else { uniques[i] });
+                assert_eq!(out[i].to_bits(), one.to_bits(), "{:?} at {}", r, i);
+            }
+        }
+    }
+
+    #[test]
+    fn may_exceed_agrees_with_the_score_outside_the_last_bits() {
+        let mut rng = crate::testing::Rng::new(17);
+        let mut rankers = all_rankers();
+        rankers.push(Ranker::Bm25 { k1: 0.0, b: 1.0 });
+        rankers.push(Ranker::Bm25 { k1: 3.0, b: 0.0 });
+        for r in rankers {
+            let scorer = r.scorer(&stats());
+            for _ in 0..20_000 {
+                let tf = 1 + rng.below(50) as u32;
+                let len = tf + rng.below(3000) as u32;
+                let unique = 1 + rng.below(len as u64) as u32;
+                let s = scorer.score(tf, len, unique);
+                // Floors just around the score, and far from it on both sides.
+                let floor = s * [0.5, 1.0 - 1e-12, 1.0 + 1e-12, 2.0][rng.below(4) as usize]
+                    - [0.0, 1.0][rng.below(2) as usize];
+                let near = (s - floor).abs() <= 1e-12 * s.abs().max(1.0);
+                if !near {
+                    assert_eq!(
+                        scorer.may_exceed(tf, len, unique, floor),
+                        s > floor,
+                        "{:?} tf {} len {} floor {}",
+                        r,
+                        tf,
+                        len,
+                        floor
+                    );
+                }
+            }
+            assert!(scorer.may_exceed(1, 10, 5, f64::NEG_INFINITY));
         }
     }
 

@@ -1,9 +1,13 @@
-//! Top-k by dynamic pruning: MaxScore (Turtle & Flood, 1995) with block-max bounds.
+//! Top-k by dynamic pruning: block-max MaxScore (Turtle & Flood, 1995; per window as in
+//! Chakrabarti et al., 2011, and Lucene's `MaxScoreBulkScorer`).
 //!
-//! Terms are ordered by their largest possible score. Once k hits are held with threshold θ, the
-//! longest prefix of terms whose bounds sum (plus the prior's bound) to at most θ is
+//! Documents are taken in windows of doc ids that end where the first of the terms' blocks ends
+//! (so each term's bound over the window is the bound of one or two blocks, read from the block
+//! metas). In each window terms are ordered by that bound; once k hits are held with threshold θ,
+//! the longest prefix of terms whose bounds sum (plus the prior's bound) to at most θ is
 //! "non-essential": a document containing only those terms cannot enter the results, so
-//! candidates come from the essential terms alone. For each candidate, non-essential terms are
+//! candidates come from the essential terms alone, and a window where every term is
+//! non-essential is skipped without decoding a block. For each candidate, non-essential terms are
 //! checked from the strongest down, and the candidate is dropped as soon as its partial score plus
 //! the remaining bounds — refined to the bound of the block that would hold the document — cannot
 //! beat θ. When clauses are required, candidates come from the cheapest required clause instead
@@ -14,15 +18,18 @@
 //! against floating-point rounding, and kept scores are recomputed in canonical term order, so the
 //! results equal `exhaustive` bit for bit (property-tested in `tests`).
 
-use super::constraint::Union;
-use super::plan::Plan;
+use super::plan::{allowed, Plan, ScoringTerm};
 use super::topk::{after_cursor, Hit, TopK};
 use crate::error::Result;
-use crate::postings::DOC_END;
+use crate::postings::{BLOCK_LEN, DOC_END};
 
 /// Relative slack for comparing sums of bounds with the threshold (bounds are sums of f64 in a
 /// different order than the canonical score).
 const BOUND_MARGIN: f64 = 1e-9;
+
+/// Fewest doc ids a window spans, per scoring term: with many terms one of them soon ends a
+/// block, and windows shorter than this cost more in bounds than they save (Lucene's choice).
+const MIN_WINDOW_PER_TERM: u32 = 32;
 
 fn margin(theta: f64) -> f64 {
     BOUND_MARGIN * (1.0 + theta.abs())
@@ -33,114 +40,447 @@ pub(crate) fn top_k(
     k: usize,
     after: Option<(f64, u32)>,
 ) -> Result<Vec<(u32, f64)>> {
-    let mut top = TopK::new(k);
-    if plan.impossible || plan.terms.is_empty() || k == 0 {
-        return Ok(top.into_sorted());
-    }
-    let n = plan.terms.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        plan.terms[a]
-            .max_score
-            .partial_cmp(&plan.terms[b].max_score)
-            .unwrap()
-            .then(a.cmp(&b))
-    });
-    // prefix[i] = sum of the bounds of order[..i]
-    let mut prefix = vec![0.0; n + 1];
-    for i in 0..n {
-        prefix[i + 1] = prefix[i] + plan.terms[order[i]].max_score;
-    }
-    let mut driver: Option<Union> = if plan.required.is_empty() {
-        None
-    } else {
-        plan.candidates()
+    let mut c = Collector {
+        top: TopK::new(k),
+        after,
+        theta: f64::NEG_INFINITY,
+        contributions: vec![0.0; plan.terms.len()],
     };
-    // In required mode every term is checked against the driver's candidates (essential = none).
-    let mut essential = if driver.is_some() { n } else { 0 };
-    let mut contributions = vec![0.0f64; n];
-    let mut theta = top.threshold();
+    c.theta = c.top.threshold();
+    if plan.impossible || plan.terms.is_empty() || k == 0 {
+        return Ok(c.top.into_sorted());
+    }
+    if plan.required.is_empty() {
+        windows(plan, &mut c)?;
+    } else {
+        driven(plan, &mut c)?;
+    }
+    Ok(c.top.into_sorted())
+}
 
-    loop {
-        let doc = match &driver {
-            Some(u) => u.doc(),
-            None => order[essential..]
-                .iter()
-                .map(|&t| plan.terms[t].cursor.doc())
-                .min()
-                .unwrap_or(DOC_END),
+/// Documents per sub-window of the bulk path: its scores fit in 32 KiB, its bitset in 512 bytes.
+const BULK_DOCS: u32 = 4096;
+
+/// How many of `prefix`'s terms (`prefix[i]` the sum of the first i bounds) cannot, with the
+/// prior, lift a document above `theta`.
+fn non_essential(prefix: &[f64], prior_bound: f64, theta: f64) -> usize {
+    let n = prefix.len() - 1;
+    (0..n)
+        .take_while(|&i| prefix[i + 1] + prior_bound + margin(theta) <= theta)
+        .count()
+}
+
+/// Terms ordered by ascending bound (over a window, or over the index), with prefix sums:
+/// `order[..essential]` together cannot lift a document above θ.
+struct Partition {
+    bounds: Vec<f64>,
+    order: Vec<usize>,
+    prefix: Vec<f64>,
+    essential: usize,
+}
+
+impl Partition {
+    fn new(bounds: Vec<f64>) -> Partition {
+        let n = bounds.len();
+        let mut p = Partition {
+            bounds,
+            order: (0..n).collect(),
+            prefix: vec![0.0; n + 1],
+            essential: 0,
         };
-        if doc == DOC_END {
-            break;
-        }
-        // The filter bit is checked before scoring; the other constraints only for survivors.
-        if plan.passes_filters(doc) {
-            let mut partial = 0.0;
-            for &t in &order[essential..] {
-                if plan.terms[t].cursor.doc() == doc {
-                    let s = plan.term_score(t, doc);
-                    contributions[t] = s;
-                    partial += s;
-                }
-            }
-            let mut bound = partial + prefix[essential] + plan.doc_prior(doc);
-            let mut pruned = false;
-            for i in (0..essential).rev() {
-                let t = order[i];
-                if bound + margin(theta) <= theta {
-                    pruned = true;
-                    break;
-                }
-                let term = &mut plan.terms[t];
-                let block_bound = match term.cursor.block_meta_for(doc) {
-                    Some(m) => term.scorer.score(m.max_tf, m.min_len, m.min_unique),
-                    None => 0.0,
-                };
-                bound += block_bound - term.max_score;
-                if bound + margin(theta) <= theta {
-                    pruned = true;
-                    break;
-                }
-                if term.cursor.seek(doc)? == doc {
-                    let s = plan.term_score(t, doc);
-                    contributions[t] = s;
-                    bound += s - block_bound;
-                } else {
-                    bound -= block_bound;
-                }
-            }
-            if !pruned && bound + margin(theta) > theta && plan.accepts(doc)? {
-                let hit = Hit {
-                    score: plan.total(&contributions, doc),
-                    doc,
-                };
-                if after_cursor(after, &hit) && top.push(hit) {
-                    theta = top.threshold();
-                    if driver.is_none() {
-                        while essential < n
-                            && prefix[essential + 1] + plan.prior_bound + margin(theta) <= theta
-                        {
-                            essential += 1;
-                        }
-                    }
-                }
-            }
-            contributions.iter_mut().for_each(|c| *c = 0.0);
-        }
-        match driver.as_mut() {
-            Some(u) => u.advance_past(doc)?,
-            None => {
-                for &t in &order[essential..] {
-                    let c = &mut plan.terms[t].cursor;
-                    if c.doc() == doc {
-                        c.advance()?;
-                    }
-                }
-            }
-        }
-        if driver.is_none() && essential == n {
-            break; // no term can lift a document above θ any more
+        p.sort();
+        p
+    }
+
+    /// Orders the terms by `bounds` (ties by index, so every run orders them alike).
+    fn sort(&mut self) {
+        let bounds = &self.bounds;
+        self.order
+            .sort_by(|&a, &b| bounds[a].partial_cmp(&bounds[b]).unwrap().then(a.cmp(&b)));
+        for (i, &t) in self.order.iter().enumerate() {
+            self.prefix[i + 1] = self.prefix[i] + bounds[t];
         }
     }
-    Ok(top.into_sorted())
+
+    fn update(&mut self, prior_bound: f64, theta: f64) {
+        self.essential = non_essential(&self.prefix, prior_bound, theta);
+    }
+
+    /// The bound of the non-essential terms and the prior: what a document of the essential terms
+    /// may add to their scores.
+    fn rest(&self, prior_bound: f64) -> f64 {
+        self.prefix[self.essential] + prior_bound
+    }
+
+    /// Offers `doc`, whose essential terms' cursors rest on it or past it; re-partitions when the
+    /// threshold rises.
+    fn offer(&mut self, plan: &mut Plan, doc: u32, c: &mut Collector) -> Result<()> {
+        let (checked, leading) = self.order.split_at(self.essential);
+        let checked_sum = self.prefix[self.essential];
+        if c.offer(plan, doc, leading, checked, &self.bounds, checked_sum)? {
+            self.update(plan.prior_bound, c.theta);
+        }
+        Ok(())
+    }
+}
+
+/// The largest score `term` gives a document in `[lo, hi]`: the bound of every block that may
+/// hold one (0 when none does).
+fn window_bound(term: &mut ScoringTerm, lo: u32, hi: u32) -> f64 {
+    if term.cursor.doc() > hi {
+        return 0.0;
+    }
+    let first = match term.cursor.block_for(lo) {
+        Some(b) => b,
+        None => return 0.0,
+    };
+    let mut bound = term.block_bounds[first];
+    let mut b = first + 1;
+    // Block b holds docs after the last doc of block b - 1.
+    while b < term.block_bounds.len() && term.cursor.block_last_doc(b - 1) < hi {
+        bound = bound.max(term.block_bounds[b]);
+        b += 1;
+    }
+    bound
+}
+
+/// Without required clauses: candidates are the documents of each window's essential terms.
+fn windows(plan: &mut Plan, c: &mut Collector) -> Result<()> {
+    let n = plan.terms.len();
+    // Over the whole index: the terms that can no longer lead decide where the next window may
+    // start, and when none can, the search is over.
+    let mut global = Partition::new(plan.terms.iter().map(|t| t.max_score).collect());
+    let mut window = Partition::new(vec![0.0; n]);
+    let mut bulk = Bulk::default();
+    let min_window = MIN_WINDOW_PER_TERM.saturating_mul(n as u32);
+    let mut lo = plan
+        .terms
+        .iter()
+        .map(|t| t.cursor.doc())
+        .min()
+        .unwrap_or(DOC_END);
+    while lo != DOC_END {
+        // The window [lo, hi]: to the end of the first block of the last window's essential
+        // terms to end (as Lucene: a dense term that cannot lead does not cut windows short), at
+        // least `min_window` long.
+        let mut hi = DOC_END - 1;
+        for &t in &window.order[window.essential..] {
+            let cursor = &mut plan.terms[t].cursor;
+            if let Some(b) = cursor.block_for(lo) {
+                hi = hi.min(cursor.block_last_doc(b));
+            }
+        }
+        hi = hi.max(lo.saturating_add(min_window - 1)).min(DOC_END - 1);
+        for (t, term) in plan.terms.iter_mut().enumerate() {
+            window.bounds[t] = window_bound(term, lo, hi);
+        }
+        window.sort();
+        window.update(plan.prior_bound, c.theta);
+        for &t in &window.order[window.essential..] {
+            plan.terms[t].cursor.seek(lo)?;
+        }
+        let mut from = lo;
+        while window.essential < n && from <= hi {
+            if bulk.split(plan, &window) > 1 {
+                from = bulk.run(plan, &mut window, c, from, hi)?;
+                continue;
+            }
+            let lead = window.order[n - 1];
+            let doc = next_competitive(plan, lead, hi, window.rest(plan.prior_bound), c.theta)?;
+            if doc > hi {
+                break;
+            }
+            window.offer(plan, doc, c)?;
+            let cursor = &mut plan.terms[lead].cursor;
+            if cursor.doc() == doc {
+                cursor.advance()?;
+            }
+        }
+        global.update(plan.prior_bound, c.theta);
+        // No document after this window holds a leading term before the first leader's next
+        // document (cursors never pass a document of a later window without resting on it).
+        lo = global.order[global.essential..]
+            .iter()
+            .map(|&t| plan.terms[t].cursor.doc())
+            .min()
+            .map_or(DOC_END, |next| next.max(hi + 1));
+    }
+    Ok(())
+}
+
+/// A non-essential term is scanned with the essential ones when its document frequency is at most
+/// this many times theirs: evaluating candidates one by one and seeking it costs more than adding
+/// its postings in bulk once it is about as dense as they are.
+const SCAN_DENSITY: u32 = 2;
+
+/// Several terms to scan, a sub-window at a time: every scanned posting's score is added into a
+/// per-document accumulator (independent work, no merging of cursors), and only documents whose
+/// sum with the other terms' bounds could beat θ are evaluated — their scores recomputed in
+/// canonical order, so the sums here only select. The scanned terms are the essential ones and the
+/// non-essential ones about as dense (`SCAN_DENSITY`); the others are sought per candidate.
+#[derive(Default)]
+struct Bulk {
+    scores: Vec<f64>,
+    seen: Vec<u64>,
+    scan: Vec<usize>,
+    /// The terms not scanned, ascending by bound, and the sum of their bounds.
+    seek: Vec<usize>,
+    seek_sum: f64,
+    /// One block's lengths, distinct-term counts and scores.
+    lens: Vec<u32>,
+    uniques: Vec<u32>,
+    block_scores: Vec<f64>,
+}
+
+impl Bulk {
+    /// Splits the window's terms into those to scan and those to seek; returns how many to scan.
+    fn split(&mut self, plan: &Plan, window: &Partition) -> usize {
+        let essential = &window.order[window.essential..];
+        let densest = essential
+            .iter()
+            .map(|&t| plan.terms[t].cursor.doc_freq())
+            .max()
+            .unwrap_or(0);
+        let limit = densest.saturating_mul(SCAN_DENSITY);
+        self.scan.clear();
+        self.seek.clear();
+        self.seek_sum = 0.0;
+        for (i, &t) in window.order.iter().enumerate() {
+            if i >= window.essential || plan.terms[t].cursor.doc_freq() <= limit {
+                self.scan.push(t);
+            } else {
+                self.seek.push(t);
+                self.seek_sum += window.bounds[t];
+            }
+        }
+        self.scan.len()
+    }
+
+    /// Runs the sub-window of `split`'s terms from their next document to the first end of one's
+    /// current block (at most `BULK_DOCS` documents, at most `hi`); returns where the next one
+    /// starts.
+    fn run(
+        &mut self,
+        plan: &mut Plan,
+        window: &mut Partition,
+        c: &mut Collector,
+        from: u32,
+        hi: u32,
+    ) -> Result<u32> {
+        if self.scores.is_empty() {
+            self.scores = vec![0.0; BULK_DOCS as usize];
+            self.seen = vec![0; BULK_DOCS as usize / 64];
+            self.lens = vec![0; BLOCK_LEN];
+            self.uniques = vec![0; BLOCK_LEN];
+            self.block_scores = vec![0.0; BLOCK_LEN];
+        }
+        let mut start = DOC_END;
+        for &t in &self.scan {
+            start = start.min(plan.terms[t].cursor.seek(from)?);
+        }
+        if start > hi {
+            return Ok(hi + 1);
+        }
+        let mut upto = hi.min(start.saturating_add(BULK_DOCS - 1));
+        for &t in &self.scan {
+            let cursor = &plan.terms[t].cursor;
+            if cursor.doc() <= upto {
+                upto = upto.min(cursor.block_end());
+            }
+        }
+        let segment = plan.segment;
+        let (lens, uniques, scores) = (&mut self.lens, &mut self.uniques, &mut self.block_scores);
+        for &t in &self.scan {
+            let term = &mut plan.terms[t];
+            let (field, unique) = (term.field, term.scorer.needs_unique());
+            let scorer = &term.scorer;
+            let (docs, tfs) = term.cursor.block_postings();
+            let inside = docs.partition_point(|&d| d <= upto);
+            let docs = &docs[..inside];
+            for (len, &doc) in lens.iter_mut().zip(docs) {
+                *len = segment.field_length(field, doc);
+            }
+            let uniques = if unique {
+                for (u, &doc) in uniques.iter_mut().zip(docs) {
+                    *u = segment.unique_terms(field, doc);
+                }
+                &uniques[..inside]
+            } else {
+                &[]
+            };
+            scorer.score_all(
+                &tfs[..inside],
+                &lens[..inside],
+                uniques,
+                &mut scores[..inside],
+            );
+            for (&doc, &score) in docs.iter().zip(scores.iter()) {
+                let at = (doc - start) as usize;
+                self.scores[at] += score;
+                self.seen[at / 64] |= 1 << (at % 64);
+            }
+        }
+        let n = plan.terms.len();
+        let rest = self.seek_sum + plan.prior_bound;
+        let words = (upto - start) as usize / 64 + 1;
+        for w in 0..words {
+            let mut bits = std::mem::take(&mut self.seen[w]);
+            while bits != 0 {
+                let at = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let sum = std::mem::take(&mut self.scores[at]);
+                if window.essential < n && sum + rest + margin(c.theta) > c.theta {
+                    let doc = start + at as u32;
+                    for &t in &self.scan {
+                        plan.terms[t].cursor.seek(doc)?;
+                    }
+                    let bounds = &window.bounds;
+                    if c.offer(plan, doc, &self.scan, &self.seek, bounds, self.seek_sum)? {
+                        window.update(plan.prior_bound, c.theta);
+                    }
+                }
+            }
+        }
+        for &t in &self.scan {
+            plan.terms[t].cursor.seek(upto + 1)?;
+        }
+        Ok(upto + 1)
+    }
+}
+
+/// With one essential term, `lead`: moves its cursor to its next document up to `hi` that passes
+/// the filters and whose score with `rest` (the other terms' bounds and the prior's) could beat
+/// `theta`, or else to its first document past `hi`; returns the document it rests on. A block's
+/// documents are scored in one tight loop (independent divisions overlap), not one candidate at a
+/// time: a dense term's documents mostly fall short.
+fn next_competitive(plan: &mut Plan, lead: usize, hi: u32, rest: f64, theta: f64) -> Result<u32> {
+    let segment = plan.segment;
+    let bits = plan.allowed.as_deref().map(Vec::as_slice);
+    let term = &mut plan.terms[lead];
+    let (field, unique) = (term.field, term.scorer.needs_unique());
+    // A document is skipped when its lead score is at most `floor` (≈ θ − margin − rest): it then
+    // falls short of θ by the margin, far more than `may_exceed`'s last-bit rounding.
+    let floor = theta - margin(theta) - rest;
+    loop {
+        if term.cursor.doc() > hi {
+            return Ok(term.cursor.doc());
+        }
+        let scorer = &term.scorer;
+        let (docs, tfs) = term.cursor.block_postings();
+        let next = docs.iter().zip(tfs).position(|(&doc, &tf)| {
+            doc > hi
+                || allowed(bits, doc) && {
+                    let u = if unique {
+                        segment.unique_terms(field, doc)
+                    } else {
+                        0
+                    };
+                    scorer.may_exceed(tf, segment.field_length(field, doc), u, floor)
+                }
+        });
+        match next {
+            Some(i) => {
+                let doc = docs[i];
+                return term.cursor.seek(doc);
+            }
+            None => {
+                term.cursor.next_block()?;
+            }
+        }
+    }
+}
+
+/// With required clauses: candidates come from the cheapest one, and every term is checked
+/// against its bounds.
+fn driven(plan: &mut Plan, c: &mut Collector) -> Result<()> {
+    let mut driver = match plan.candidates() {
+        Some(u) => u,
+        None => return Ok(()),
+    };
+    let all = Partition::new(plan.terms.iter().map(|t| t.max_score).collect());
+    let n = plan.terms.len();
+    loop {
+        let doc = driver.doc();
+        if doc == DOC_END {
+            return Ok(());
+        }
+        c.offer(plan, doc, &[], &all.order, &all.bounds, all.prefix[n])?;
+        driver.advance_past(doc)?;
+    }
+}
+
+/// The top k so far, the threshold θ a document must beat, and per-term scratch.
+struct Collector {
+    top: TopK,
+    after: Option<(f64, u32)>,
+    theta: f64,
+    contributions: Vec<f64>,
+}
+
+impl Collector {
+    /// Scores `doc` unless it fails the filters or provably cannot beat θ, and keeps it if it
+    /// ranks; returns whether θ rose. The `leading` terms' cursors rest on `doc` or past it; the
+    /// `checked` terms (ascending by bound, their `bounds` summing to `checked_sum`) are sought to
+    /// `doc` from the strongest down while the bound still allows the document.
+    fn offer(
+        &mut self,
+        plan: &mut Plan,
+        doc: u32,
+        leading: &[usize],
+        checked: &[usize],
+        bounds: &[f64],
+        checked_sum: f64,
+    ) -> Result<bool> {
+        // The filter bit is checked before scoring; the other constraints only for survivors.
+        if !plan.passes_filters(doc) {
+            return Ok(false);
+        }
+        let theta = self.theta;
+        let mut partial = 0.0;
+        for &t in leading {
+            if plan.terms[t].cursor.doc() == doc {
+                let s = plan.term_score(t, doc);
+                self.contributions[t] = s;
+                partial += s;
+            }
+        }
+        let mut bound = partial + checked_sum + plan.doc_prior(doc);
+        let mut alive = true;
+        for &t in checked.iter().rev() {
+            if bound + margin(theta) <= theta {
+                alive = false;
+                break;
+            }
+            let term = &mut plan.terms[t];
+            let block_bound = term
+                .cursor
+                .block_for(doc)
+                .map_or(0.0, |b| term.block_bounds[b]);
+            bound += block_bound - bounds[t];
+            if bound + margin(theta) <= theta {
+                alive = false;
+                break;
+            }
+            if term.cursor.seek(doc)? == doc {
+                let s = plan.term_score(t, doc);
+                self.contributions[t] = s;
+                bound += s - block_bound;
+            } else {
+                bound -= block_bound;
+            }
+        }
+        let mut rose = false;
+        if alive && bound + margin(theta) > theta && plan.accepts(doc)? {
+            let hit = Hit {
+                score: plan.total(&self.contributions, doc),
+                doc,
+            };
+            if after_cursor(self.after, &hit) && self.top.push(hit) {
+                self.theta = self.top.threshold();
+                rose = true;
+            }
+        }
+        self.contributions.iter_mut().for_each(|c| *c = 0.0);
+        Ok(rose)
+    }
 }

@@ -17,6 +17,9 @@ pub(crate) struct ScoringTerm<'a> {
     pub(crate) cursor: PostingCursor<'a>,
     /// The largest score this term gives any document (max over its blocks' bounds).
     pub(crate) max_score: f64,
+    /// The largest score this term gives any document of each of its blocks (from the block's
+    /// metas), computed once with `max_score`: pruning reads them per window and per candidate.
+    pub(crate) block_bounds: Rc<[f64]>,
 }
 
 pub(crate) struct Plan<'a> {
@@ -130,17 +133,18 @@ impl<'a> Plan<'a> {
             };
             let postings = segment.postings(&entry)?;
             let scorer = self.ranker.scorer(&stats);
-            let max_score = (0..postings.block_count())
+            let block_bounds: Rc<[f64]> = (0..postings.block_count())
                 .map(|b| {
                     let m = postings.block_meta(b);
                     scorer.score(m.max_tf, m.min_len, m.min_unique)
                 })
-                .fold(0.0, f64::max);
+                .collect();
             self.terms.push(ScoringTerm {
                 field,
                 scorer,
                 cursor: postings.cursor()?,
-                max_score,
+                max_score: block_bounds.iter().copied().fold(0.0, f64::max),
+                block_bounds,
             });
         }
         if self.ranker.has_prior() {
@@ -219,9 +223,7 @@ impl<'a> Plan<'a> {
     /// Whether `doc` passes the metadata filters (a bit test; true without filters).
     #[inline]
     pub(crate) fn passes_filters(&self, doc: u32) -> bool {
-        self.allowed.as_ref().map_or(true, |bits| {
-            bits[doc as usize / 64] & (1u64 << (doc % 64)) != 0
-        })
+        allowed(self.allowed.as_deref().map(Vec::as_slice), doc)
     }
 
     /// Whether `doc` passes the filters and the required and excluded clauses.
@@ -277,6 +279,14 @@ impl<'a> Plan<'a> {
     pub(crate) fn total(&self, contributions: &[f64], doc: u32) -> f64 {
         contributions.iter().sum::<f64>() + self.doc_prior(doc)
     }
+}
+
+/// Whether `doc`'s bit is set in the filter bitset `bits` (true without filters).
+#[inline]
+pub(crate) fn allowed(bits: Option<&[u64]>, doc: u32) -> bool {
+    bits.map_or(true, |bits| {
+        bits[doc as usize / 64] & (1u64 << (doc % 64)) != 0
+    })
 }
 
 /// The field ids a name resolves to, with a sentence naming the index's fields otherwise.

@@ -188,3 +188,22 @@ fn pruned_top_k_equals_exhaustive_on_random_corpora() {
         }
     }
 }
+
+/// Terms spanning dozens of blocks: windows skipped whole, one dense lead scored block by block,
+/// several dense terms summed in bulk, a rare term leading a dense one sought per candidate.
+#[test]
+fn pruned_top_k_equals_exhaustive_over_many_blocks() {
+    let mut rng = Rng::new(20261202);
+    let seg = super::build(&corpus(&mut rng, 6000), "{}", None);
+    let rare = |rng: &mut Rng| format!("w{}", 40 + rng.below(20));
+    for i in 0..80 {
+        let q = match i % 4 {
+            0 => word(&mut rng),
+            1 => format!("{} {}", word(&mut rng), word(&mut rng)),
+            2 => format!("{} {} {}", rare(&mut rng), word(&mut rng), word(&mut rng)),
+            _ => (0..6).map(|_| word(&mut rng)).collect::<Vec<_>>().join(" "),
+        };
+        let o = options(&mut rng);
+        check(&seg, &q, &o, &mut rng);
+    }
+}
