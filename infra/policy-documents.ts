@@ -9,7 +9,9 @@
  */
 import {
   CACHE_PREFIX,
+  CACHED_EVAL_PREFIX,
   CACHED_INDEX_PREFIX,
+  CACHED_SEGMENTS_PREFIX,
   JOBS_PREFIX,
   RECENT_PREFIX,
   RESOLVE_PREFIX,
@@ -455,10 +457,22 @@ export function jobWorkerPolicy(a: JobPolicyArgs): PolicyDocument {
       : []),
     listResults(a.resultsBucketArn),
     {
+      Sid: 'ReadTaskInputsAndCaches',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: objects(a.resultsBucketArn, JOBS_PREFIX, CACHE_PREFIX),
+    },
+    // Not `cache/index/`: later jobs trust a store version copied there by the reduce function.
+    {
       Sid: 'WriteTaskOutputs',
       Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-      Resource: objects(a.resultsBucketArn, JOBS_PREFIX, CACHE_PREFIX),
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      Resource: objects(
+        a.resultsBucketArn,
+        JOBS_PREFIX,
+        CACHED_SEGMENTS_PREFIX,
+        CACHED_EVAL_PREFIX,
+      ),
     },
   );
 }

@@ -20,6 +20,8 @@ export const JOBS_PREFIX = 'jobs/';
 export const RECENT_PREFIX = 'recent/';
 export const CACHE_PREFIX = 'cache/';
 export const CACHED_INDEX_PREFIX = `${CACHE_PREFIX}index/`;
+export const CACHED_SEGMENTS_PREFIX = `${CACHE_PREFIX}segments/`;
+export const CACHED_EVAL_PREFIX = `${CACHE_PREFIX}eval/`;
 export const RESOLVE_PREFIX = 'resolve/';
 
 const job = (id: string) => `${JOBS_PREFIX}${id}/`;
@@ -35,7 +37,7 @@ export const keys = {
   reduceFailed: (id: string) => `${job(id)}reduce/failed.json`,
   output: (id: string, file: string) => `${job(id)}output/${file}`,
   result: (id: string) => `${job(id)}result.json`,
-  cachedSegment: (key: string) => `${CACHE_PREFIX}segments/${key}.json`,
+  cachedSegment: (key: string) => `${CACHED_SEGMENTS_PREFIX}${key}.json`,
   cachedIndex: (sha256: string) => `${CACHED_INDEX_PREFIX}${sha256}.sir`,
   resolved: (request: string) => `${RESOLVE_PREFIX}${request}.json`,
   /** Newest first in lexical order: 13 digits of (10^13 − 1 − ms since 1970). */

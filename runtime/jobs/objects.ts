@@ -1,7 +1,7 @@
 /**
  * The results bucket as the pipeline uses it: JSON documents read with their ETag, created only if
  * absent (`If-None-Match: *`) or replaced only if unchanged (`If-Match`), and large bytes (segments,
- * built indexes) in multipart uploads. Every function takes the bucket from the context.
+ * run files) in multipart uploads; built indexes go up from their files with the store's `putFile`. Every function takes the bucket from the context.
  */
 import {
   AbortMultipartUploadCommand,

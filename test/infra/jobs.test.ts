@@ -363,6 +363,12 @@ describe('infra: the job pipeline under mocks', function () {
       `${RESULTS}/jobs/*`,
       'arn:aws:s3:::sir-staging-bucket-mock/staging/*',
     ]);
+    // Workers read every cache but write only their own: not the store versions in cache/index/.
+    assert.deepEqual(worker['s3:PutObject'], [
+      `${RESULTS}/cache/eval/*`,
+      `${RESULTS}/cache/segments/*`,
+      `${RESULTS}/jobs/*`,
+    ]);
     const coordinator = grants(run, 'sir-jobs-coordinator-access');
     assert.deepEqual(coordinator['sqs:ReceiveMessage'], [ARN('sir-jobs-control.fifo')]);
     assert.deepEqual(coordinator['sqs:SendMessage'], [

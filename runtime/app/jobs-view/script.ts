@@ -46,7 +46,8 @@ export const JOBS_VIEW_JS = `(() => {
       for (let attempt = 0; ; attempt++) {
         r = await fetch('/jobs', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: req });
         body = await r.json().catch(() => ({}));
-        const wait = Number(r.headers.get('retry-after'));
+        const retryAfter = r.headers.get('retry-after');
+        const wait = retryAfter === null ? NaN : Number(retryAfter);
         if (r.status !== 503 || !(wait >= 0) || attempt >= 10) break;
         status.textContent = 'Waiting: ' + (body.detail || r.statusText) + '. Submitting again in ' + Math.min(wait, 10) + ' s…';
         await new Promise((done) => setTimeout(done, Math.min(wait, 10) * 1000));

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { configurationId, type Configuration } from '../../eval/index.js';
 import { canonicalJson } from '../canonical-json.js';
-import { CACHE_PREFIX, keys } from '../keys.js';
+import { CACHED_EVAL_PREFIX, keys } from '../keys.js';
 import type { EngineVersion } from '../job-record.js';
 import type { InputRef } from '../inputs.js';
 import { type EvaluateRequest, testConfigurations, tuningConfigurations } from './request.js';
@@ -96,8 +96,8 @@ export function cellKey(
 
 /** A cell's outputs, filed by content for any later job. */
 export const cellKeys = {
-  metrics: (cell: string) => `${CACHE_PREFIX}eval/${cell}.json`,
-  run: (cell: string) => `${CACHE_PREFIX}eval/${cell}.trec`,
+  metrics: (cell: string) => `${CACHED_EVAL_PREFIX}${cell}.json`,
+  run: (cell: string) => `${CACHED_EVAL_PREFIX}${cell}.trec`,
 };
 
 /** Task t's copy of its cell in the job's own folder: all the reduce step reads (and may read). */

@@ -29,10 +29,16 @@ export interface ResolvedIndex {
 
 /** The reduce function's answer: the index, or the error the submitter is given. */
 type ResolveAnswer =
-  ResolvedIndex | { error: { code: JobErrorCode; message: string; field?: string } };
+  | ResolvedIndex
+  | { error: { code: JobErrorCode; message: string; field?: string; retryAfterSeconds?: number } };
 
 /** Seconds a caller told to ask again waits first. */
 const RETRY_AFTER_SECONDS = 10;
+/**
+ * How long a copy's lease holds off other copies of the same content: the reduce function's
+ * default timeout, after which its holder cannot still be copying.
+ */
+const COPY_LEASE_MS = 15 * 60_000;
 
 /** `index` (`live` or a version id) in `store`: the version and its index file's manifest entry. */
 export async function storeIndexFile(
@@ -70,8 +76,10 @@ export async function resolveThroughReduce(
   for (let delay = 100; ; delay = Math.min(2 * delay, 1000)) {
     const answer = (await getJson<ResolveAnswer>(ctx, keys.resolved(request)))?.value;
     if (answer !== undefined) {
-      if ('error' in answer)
-        throw new JobError(answer.error.code, answer.error.message, answer.error.field);
+      if ('error' in answer) {
+        const { code, message, field, retryAfterSeconds } = answer.error;
+        throw new JobError(code, message, field, retryAfterSeconds);
+      }
       return answer;
     }
     if (Date.now() + delay > deadline) break;
@@ -107,6 +115,9 @@ export async function answerResolve(ctx: JobsContext, m: ResolveMessage): Promis
               code: err.code,
               message: err.message,
               ...(err.field ? { field: err.field } : {}),
+              ...(err.retryAfterSeconds !== undefined
+                ? { retryAfterSeconds: err.retryAfterSeconds }
+                : {}),
             },
           }
         : {
@@ -114,6 +125,8 @@ export async function answerResolve(ctx: JobsContext, m: ResolveMessage): Promis
               code: 'unavailable',
               message: `index: the reduce function could not resolve "${m.index}": ${errorMessage(err)}`,
               field: 'index',
+              // A version pruned while it was copied, a failing S3 request: asking again may work.
+              retryAfterSeconds: RETRY_AFTER_SECONDS,
             },
           };
     ctx.log.warn('resolve failed', { index: m.index, error: answer.error.message });
@@ -125,19 +138,39 @@ export async function answerResolve(ctx: JobsContext, m: ResolveMessage): Promis
 /** Copies a version's index file to `cache/index/<sha256>.sir` unless there; its `s3://` URL. */
 async function copyOut(ctx: JobsContext, fileUrl: string, file: ManifestFile): Promise<string> {
   const key = keys.cachedIndex(file.sha256);
-  if (!(await exists(ctx, key))) {
-    const started = Date.now();
+  if (await exists(ctx, key)) return `s3://${ctx.resultsBucket}/${key}`;
+  // One copy per content at a time: submissions repeated while a large copy runs (each a new
+  // resolve message) wait for it instead of starting more. A lease older than a reduce's timeout,
+  // or released by a failed copy, is taken over.
+  const lease = `${key}.copying`;
+  const now = () => ctx.now().getTime();
+  if ((await putJson(ctx, lease, { at: now() }, { ifNoneMatch: true })) === undefined) {
+    const held = (await getJson<{ at: number }>(ctx, lease))?.value.at ?? 0;
+    if (now() - held < COPY_LEASE_MS)
+      throw new JobError(
+        'unavailable',
+        `index: the version's index file is being copied out for the workers (for ${Math.round((now() - held) / 1000)} s so far); the same request submitted again in a moment is answered once it is there`,
+        'index',
+        RETRY_AFTER_SECONDS,
+      );
+    await putJson(ctx, lease, { at: now() });
+  }
+  const started = Date.now();
+  try {
     // putFile checks the bytes sent against the manifest's SHA-256 before completing the object.
     await putFile(ctx.s3, ctx.resultsBucket, key, {
       local: fileURLToPath(fileUrl),
       bytes: file.bytes,
       sha256: file.sha256,
     });
-    ctx.log.info('index copied out of the store', {
-      key,
-      bytes: file.bytes,
-      ms: Date.now() - started,
-    });
+  } catch (err) {
+    await putJson(ctx, lease, { at: 0 }).catch(() => undefined); // released: the next one copies
+    throw err;
   }
+  ctx.log.info('index copied out of the store', {
+    key,
+    bytes: file.bytes,
+    ms: Date.now() - started,
+  });
   return `s3://${ctx.resultsBucket}/${key}`;
 }
