@@ -48,8 +48,11 @@ const submit = createRoute({
     200: json(JobStatusSchema, 'The job this request already is'),
     400: problem('Invalid request or input; `errors` names the field'),
     413: problem('Body over 64 KB'),
+    404: problem('`index` names a version the store does not have'),
     415: problem('Body is not application/json'),
-    503: unavailable,
+    503: problem(
+      'Jobs are not run by this server; or, on an efs stack, the index named by `index` is still being resolved: submit again after `Retry-After` seconds',
+    ),
   },
 });
 

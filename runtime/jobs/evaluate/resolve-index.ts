@@ -87,7 +87,7 @@ export async function resolveThroughReduce(
   }
   throw new JobError(
     'unavailable',
-    `index: the reduce function, which alone mounts this stack's store on EFS, has not said within ${Math.round(waitMs / 1000)} s which version "${index}" is (a cold start in the VPC, or a large version being copied out for the workers); the same request submitted again in a moment is answered once it has (sir jobs and the jobs page submit again by themselves)`,
+    `index: the reduce function, which alone mounts this stack's store on EFS, has not said within ${Math.round(waitMs / 1000)} s which version "${index}" is (a cold start in the VPC, or a large version being copied out for the workers); the same request submitted again in a moment is answered once it has (sir jobs --api and the jobs page submit again by themselves)`,
     'index',
     RETRY_AFTER_SECONDS,
   );
