@@ -22,6 +22,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { repoPath, SEARCH_LAMBDA_DIR } from './artifacts.js';
+import { type EfsMount, efsMountArgs, efsMountDependencies } from './efs-mount.js';
 import { BUNDLED_HANDLER, LIVE_ALIAS, bundledLayout } from '../runtime/upload/bundled-artifact.js';
 import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_OPTIONS, LAMBDA_RUNTIME } from './lambda-platform.js';
 import {
@@ -35,19 +36,7 @@ import {
 
 /** Where the search Lambda reads its index, with what each tier needs. */
 export type IndexSource =
-  | {
-      kind: 'efs';
-      /** `/mnt/<name>`; also handed to the handler as `INDEX_DIR`. */
-      mountPath: string;
-      privateSubnetIds: pulumi.Input<string[]>;
-      lambdaSecurityGroupId: pulumi.Input<string>;
-      fileSystemArn: pulumi.Input<string>;
-      accessPointArn: pulumi.Input<string>;
-      /** The function is created only once every mount target exists (Lambda checks at create time). */
-      mountTargets: pulumi.Resource[];
-      /** The security-group rules its NFS traffic needs; the function is created after them. */
-      networkReady: pulumi.Resource[];
-    }
+  | ({ kind: 'efs' } & EfsMount)
   | {
       kind: 's3';
       bucketName: pulumi.Input<string>;
@@ -202,15 +191,7 @@ export class SearchApi extends pulumi.ComponentResource {
         timeout: args.timeoutSeconds,
         reservedConcurrentExecutions: args.reservedConcurrency,
         environment: { variables: indexEnvironment(index) },
-        ...(index.kind === 'efs'
-          ? {
-              fileSystemConfig: { arn: index.accessPointArn, localMountPath: index.mountPath },
-              vpcConfig: {
-                subnetIds: index.privateSubnetIds,
-                securityGroupIds: [index.lambdaSecurityGroupId],
-              },
-            }
-          : {}),
+        ...(index.kind === 'efs' ? efsMountArgs(index) : {}),
         ...(index.kind === 's3' ? { ephemeralStorage: { size: index.ephemeralStorageMb } } : {}),
         loggingConfig: { logFormat: 'JSON', logGroup: functionLogs.name },
       },
@@ -218,10 +199,7 @@ export class SearchApi extends pulumi.ComponentResource {
       // let its first invocation reach the mount targets.
       {
         parent: this,
-        dependsOn: [
-          ...(index.kind === 'efs' ? [...index.mountTargets, ...index.networkReady] : []),
-          ...access,
-        ],
+        dependsOn: [...(index.kind === 'efs' ? efsMountDependencies(index) : []), ...access],
       },
     );
     this.functionName = fn.name;

@@ -26,6 +26,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { JOBS_ENV } from '../../runtime/jobs/environment.js';
+import { type EfsMount, efsMountArgs, efsMountDependencies } from '../efs-mount.js';
 import {
   DEFAULT_TIMEOUTS,
   DLQ_RETENTION_SECONDS,
@@ -89,18 +90,7 @@ export interface JobPipelineArgs {
 }
 
 /** The index store of an `efs` stack: the reduce function mounts it from the VPC. */
-export interface EfsJobStore {
-  kind: 'efs';
-  /** Where the reduce function mounts it (`INDEX_DIR`). */
-  mountPath: string;
-  privateSubnetIds: pulumi.Input<string[]>;
-  reduceSecurityGroupId: pulumi.Input<string>;
-  fileSystemArn: pulumi.Input<string>;
-  accessPointArn: pulumi.Input<string>;
-  mountTargets: pulumi.Resource[];
-  /** The reduce function's security-group rules and S3 route; it is created after them. */
-  networkReady: pulumi.Resource[];
-}
+export type EfsJobStore = { kind: 'efs' } & EfsMount;
 
 /** The index store of an `s3` stack: a prefix of a bucket, reached without a VPC. */
 export interface S3JobStore {
@@ -316,19 +306,11 @@ export class JobPipeline extends pulumi.ComponentResource {
           ...(o.ephemeralStorageMb !== undefined
             ? { ephemeralStorage: { size: o.ephemeralStorageMb } }
             : {}),
-          ...(o.efs
-            ? {
-                fileSystemConfig: { arn: o.efs.accessPointArn, localMountPath: o.efs.mountPath },
-                vpcConfig: {
-                  subnetIds: o.efs.privateSubnetIds,
-                  securityGroupIds: [o.efs.reduceSecurityGroupId],
-                },
-              }
-            : {}),
+          ...(o.efs ? efsMountArgs(o.efs) : {}),
         },
         {
           parent: this,
-          dependsOn: [...grants, ...(o.efs ? [...o.efs.mountTargets, ...o.efs.networkReady] : [])],
+          dependsOn: [...grants, ...(o.efs ? efsMountDependencies(o.efs) : [])],
         },
       );
     };
