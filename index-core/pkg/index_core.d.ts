@@ -29,8 +29,8 @@ export class Index {
   free(): void;
 /**
 * Reads the envelope and the core sections of `file` and checks them (format version,
-* checksums, analysis); fails with a sentence otherwise. Positions and stored documents are
-* read later, each piece checked on its own.
+* checksums, analysis); fails with a sentence otherwise. Postings, positions and stored
+* documents are read later, each piece checked on its own.
 * @param {any} file
 */
   constructor(file: any);

@@ -240,8 +240,8 @@ pub struct Index {
 #[wasm_bindgen]
 impl Index {
     /// Reads the envelope and the core sections of `file` and checks them (format version,
-    /// checksums, analysis); fails with a sentence otherwise. Positions and stored documents are
-    /// read later, each piece checked on its own.
+    /// checksums, analysis); fails with a sentence otherwise. Postings, positions and stored
+    /// documents are read later, each piece checked on its own.
     #[wasm_bindgen(constructor)]
     pub fn open(file: IndexFile) -> Result<Index, JsError> {
         Ok(Index {

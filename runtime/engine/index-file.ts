@@ -1,6 +1,6 @@
 /**
  * The engine's view of an index file: its size and positional reads. The engine reads the core of
- * an index once at open and the rest (positions, stored document blocks) a piece at a time while
+ * an index once at open and the rest (postings, positions, stored document blocks) a piece at a time while
  * serving, so an open index keeps its file open: `close()` when the index is freed.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Where the engine writes an index (its `IndexFileSink`), so that no index is ever held whole in
- * WebAssembly's memory or in a Buffer. The engine appends the lazy sections (positions, stored
+ * WebAssembly's memory or in a Buffer. The engine appends the lazy sections (postings, positions, stored
  * document blocks: most of an index's bytes) as it produces them to a temporary file each, in the
  * build's scratch folder; at the end it appends the index file in order — header, section table,
  * core sections — and asks for each temporary file to be spliced in (copied a chunk at a time),
@@ -14,7 +14,7 @@ import { writing } from './build-files.js';
 
 /** The engine's streams: the index file, and the lazy sections by their section kind. */
 const FILE = 0;
-const STAGED: Partial<Record<number, string>> = { 8: 'positions', 9: 'stored' };
+const STAGED: Partial<Record<number, string>> = { 7: 'postings', 8: 'positions', 9: 'stored' };
 const COPY_CHUNK = 4 << 20;
 
 export interface IndexFileSink {

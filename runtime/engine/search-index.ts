@@ -1,6 +1,6 @@
 /**
  * `SearchIndex`: an opened index — a typed handle over index-core's `Index`. Opening reads and
- * checks the core of `DIR/index.sir` (dictionary, postings, lengths, ids, columns); positions and
+ * checks the core of `DIR/index.sir` (dictionary, lengths, ids, columns); postings, positions and
  * stored documents are read from the file when a query needs them, each piece checked against its
  * own checksum. `free()` releases the WebAssembly memory and closes the file when the host knows
  * the index is no longer used (the live index swap does).

@@ -1,7 +1,7 @@
 /**
  * What a cold start reads, through the entry the Lambda handler and `sir serve` use
- * (`openLiveIndex` on a store): the core of the file, not the positions and stored documents —
- * a return to hash-then-load would read the whole file at least once and fail here.
+ * (`openLiveIndex` on a store): the core of the file, not the postings, positions and stored
+ * documents — a return to hash-then-load would read the whole file at least once and fail here.
  */
 import assert from 'node:assert/strict';
 import { rmSync, statSync } from 'node:fs';
@@ -15,7 +15,7 @@ describe('app/openLiveIndex: what a cold start reads', () => {
   const tmp = tempDir();
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('reads the core of the live version only, then a few stored blocks per page', async () => {
+  it("reads the core of the live version only, then the query terms' postings and a few stored blocks per page", async () => {
     const built = join(tmp, 'built');
     buildIndex(writeCorpus(syntheticDocs(4000), tmp), built, { fields: ['title', 'text'] });
     const storeDir = join(tmp, 'store');
@@ -26,18 +26,27 @@ describe('app/openLiveIndex: what a cold start reads', () => {
     try {
       await live.with(({ value: index }) => {
         const sizes = index.sectionSizes();
-        const lazy = sizes.positions! + sizes['stored documents']!;
-        assert.ok(lazy > fileBytes / 2, `positions and stored documents are most of the file`);
+        const lazy = sizes.postings! + sizes.positions! + sizes['stored documents']!;
+        assert.ok(lazy > fileBytes / 2, `postings, positions and stored documents are most of it`);
         const atOpen = index.bytesRead;
         assert.ok(atOpen <= fileBytes - lazy, `open read ${atOpen} of ${fileBytes} bytes`);
 
         const result = index.search('w1 w2', { size: 10 });
         assert.equal(result.hits.length, 10);
+        // The query read its two terms' postings, and a second one reads nothing more.
+        const postingsRead = index.bytesRead - atOpen;
+        assert.ok(
+          postingsRead > 0 && postingsRead < sizes.postings! / 10,
+          `two terms' postings are ${postingsRead} bytes`,
+        );
+        const afterFirst = index.bytesRead;
+        index.search('w1 w2', { size: 10 });
+        assert.equal(index.bytesRead, afterFirst, 'postings are read once, then kept');
         index.pageHits(
           result.hits.map((h) => h.doc),
           result.terms,
         );
-        const perPage = index.bytesRead - atOpen;
+        const perPage = index.bytesRead - afterFirst;
         assert.ok(perPage > 0 && perPage < 10 * 64 * 1024, `a page read ${perPage} bytes`);
       });
     } finally {

@@ -249,7 +249,7 @@ describe('sir CLI: file-system failures', function () {
         { code: (await c.exit) ?? -1, stderr: c.output() },
         1,
         // The segment, or one of its lazy sections staged beside it while it is written.
-        /^sir index: cannot write .*segment-\d+\.sir(\.(positions|stored)\.[0-9a-f]+\.tmp)?: no space left on the device \(ENOSPC\)\n$/,
+        /^sir index: cannot write .*segment-\d+\.sir(\.(postings|positions|stored)\.[0-9a-f]+\.tmp)?: no space left on the device \(ENOSPC\)\n$/,
       );
       assert.deepEqual(readdirSync(disk), []);
       assert.equal(existsSync(out), false, 'the folder the build made is removed');

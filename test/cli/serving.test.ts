@@ -4,11 +4,14 @@
  * serves an index folder. Both stop on SIGINT with status 0.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildIndex } from '../../runtime/engine/index.js';
 import { tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
 import { sirChild } from '../fixtures/sir.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('sir demo', function () {
   this.timeout(180_000);
@@ -50,6 +53,20 @@ describe('sir demo', function () {
     const { demo, url } = await serveDemo();
     assert.doesNotMatch(demo.output(), /building the demo corpus/);
     assert.equal((await fetch(`${url}/health`)).status, 200);
+    demo.child.kill('SIGINT');
+    assert.equal(await demo.exit, 0);
+  });
+
+  it('rebuilds an index that an earlier format version wrote, saying why', async () => {
+    copyFileSync(join(ROOT, 'index-core/tests/samples/v2.sir'), join(dir, 'index', 'index.sir'));
+    const { demo, url } = await serveDemo();
+    assert.match(
+      demo.output(),
+      /the demo index in \S+ does not open: the index has format version 2, this build reads version 3[^\n]*; rebuilding it\n/,
+    );
+    assert.match(demo.output(), /indexed 16,618 paragraphs/);
+    const health = (await (await fetch(`${url}/health`)).json()) as { docCount: number };
+    assert.equal(health.docCount, 16_618);
     demo.child.kill('SIGINT');
     assert.equal(await demo.exit, 0);
   });

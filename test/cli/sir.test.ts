@@ -185,7 +185,7 @@ describe('sir CLI', () => {
     writeFileSync(join(damaged, INDEX_FILE), bytes);
     assert.match(
       (await sir('search', '--index', damaged, 'tax')).err,
-      /format version 7, this build reads version 2: rebuild the index with `sir index`/,
+      /format version 7, this build reads version 3: rebuild the index with `sir index`/,
     );
   });
 

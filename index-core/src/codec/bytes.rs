@@ -46,18 +46,6 @@ impl<'a> Bytes<'a> {
     pub(crate) fn f64(&self, at: usize) -> Result<f64> {
         Ok(f64::from_bits(self.u64(at)?))
     }
-
-    /// An offset stored as u64, checked to fit this platform's `usize` (wasm32 is 32-bit).
-    pub(crate) fn offset(&self, at: usize) -> Result<usize> {
-        let v = self.u64(at)?;
-        if v > usize::MAX as u64 {
-            return Err(Error::corrupt(format!(
-                "{}: offset {} does not fit in memory",
-                self.what, v
-            )));
-        }
-        Ok(v as usize)
-    }
 }
 
 /// Appends little-endian values to a growing section.

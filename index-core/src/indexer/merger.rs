@@ -1,7 +1,7 @@
 //! `IndexMerger`: segments in, one index out, doc ids renumbered in the order segments were added.
 
 use crate::error::{Error, Result};
-use crate::postings::PostingList;
+use crate::postings::{PostingList, TermPostings};
 use crate::segment::{
     ColumnsWriter, DocStoreWriter, IdsWriter, IndexSink, IndexingSettings, Segment, SegmentWriter,
     TermEntry, VecSink,
@@ -122,7 +122,7 @@ impl IndexMerger {
                     let e = seg.term_entry(next[s])?;
                     if (e.field, e.term) == (key.0, key.1.as_slice()) {
                         let positions = seg.read_positions(&e)?;
-                        seg.postings(&e)?
+                        TermPostings::new(e.doc_freq, &seg.read_postings(&e)?)?
                             .decode_into(bases[s], &positions, &mut list)?;
                         next[s] += 1;
                     }

@@ -43,7 +43,6 @@ pub(crate) fn serialize_postings(
         "tf positions per doc"
     );
 
-    postings.align(4);
     let postings_offset = postings.len() as u64;
     let positions_offset = positions.len() as u64;
     let blocks = (n + BLOCK_LEN - 1) / BLOCK_LEN;

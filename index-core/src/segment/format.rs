@@ -11,8 +11,8 @@
 //! the header is a damaged file, not a file of another version.
 //!
 //! Core sections are read into memory and checked against their CRC-32 when the index is opened.
-//! Lazy sections (positions, stored document blocks) stay in the file: each piece read on demand is
-//! checked against its own CRC-32 (in the term dictionary, in the stored block table), and the
+//! Lazy sections (postings, positions, stored document blocks) stay in the file: each piece read on
+//! demand is checked against its own CRC-32 (in the term dictionary, in the stored block table), and the
 //! table's CRC-32 of the whole section is checked by a full verification (`Segment::verify_all`).
 
 #[cfg(test)]
@@ -25,21 +25,21 @@ use crate::error::{Error, Result};
 pub(crate) const MAGIC: &[u8; 8] = b"SIRINDEX";
 /// Bumped on any change a reader of the previous version could misread. Saved sample indexes of
 /// every version live in `index-core/tests/samples/`.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 16;
 const TABLE_ENTRY_LEN: usize = 24;
 const FOOTER_LEN: usize = 16;
 
-/// The sections of format version 2, in file order: the seven core sections, then the two lazy ones.
+/// The sections of format version 3, in file order: the six core sections, then the three lazy ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SectionKind {
     Meta = 1,
     Terms = 2,
-    Postings = 3,
-    DocStats = 4,
-    Ids = 5,
-    Columns = 6,
-    StoreIndex = 7,
+    DocStats = 3,
+    Ids = 4,
+    Columns = 5,
+    StoreIndex = 6,
+    Postings = 7,
     Positions = 8,
     StoreData = 9,
 }
@@ -47,11 +47,11 @@ pub(crate) enum SectionKind {
 pub(crate) const SECTIONS: [SectionKind; 9] = [
     SectionKind::Meta,
     SectionKind::Terms,
-    SectionKind::Postings,
     SectionKind::DocStats,
     SectionKind::Ids,
     SectionKind::Columns,
     SectionKind::StoreIndex,
+    SectionKind::Postings,
     SectionKind::Positions,
     SectionKind::StoreData,
 ];
@@ -73,7 +73,10 @@ impl SectionKind {
 
     /// Read piece by piece on demand rather than at open.
     pub(crate) fn is_lazy(self) -> bool {
-        matches!(self, SectionKind::Positions | SectionKind::StoreData)
+        matches!(
+            self,
+            SectionKind::Postings | SectionKind::Positions | SectionKind::StoreData
+        )
     }
 }
 
@@ -155,6 +158,7 @@ pub(crate) fn assemble(sections: &[Vec<u8>]) -> Vec<u8> {
     let mut lazy = Vec::new();
     for (kind, data) in SECTIONS.iter().zip(sections).filter(|(k, _)| k.is_lazy()) {
         let stream = match kind {
+            SectionKind::Postings => Stream::Postings,
             SectionKind::Positions => Stream::Positions,
             _ => Stream::StoredDocuments,
         };

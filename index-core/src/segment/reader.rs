@@ -1,5 +1,6 @@
 //! `Segment`: an opened index. The core sections live in memory, read and checked once at open;
-//! positions and stored documents are read from the file on demand, each piece checked on its own.
+//! postings, positions and stored documents are read from the file on demand, each piece checked
+//! on its own.
 
 use super::columns::ColumnReader;
 use super::docstore::StoreReader;
@@ -12,6 +13,7 @@ use crate::analysis::Analyzer;
 use crate::codec::{crc32, crc32_append, Bytes};
 use crate::error::{Error, Result};
 use crate::postings::TermPostings;
+use once_cell::unsync::OnceCell;
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -20,11 +22,15 @@ use std::rc::Rc;
 /// One term dictionary record.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TermEntry<'a> {
+    /// The record's place in the dictionary.
+    index: usize,
     pub(crate) field: u32,
     pub(crate) term: &'a [u8],
     pub(crate) doc_freq: u32,
     pub(crate) coll_freq: u64,
-    postings_offset: usize,
+    postings_offset: u64,
+    postings_len: u32,
+    postings_crc: u32,
     positions_offset: u64,
     positions_len: u32,
     positions_crc: u32,
@@ -58,6 +64,9 @@ pub struct Segment {
     term_count: usize,
     /// Where the doc stats start in `core` (read per scored document).
     doc_stats: usize,
+    /// Postings of the terms read so far, checked, by dictionary record (16 bytes per term beside
+    /// its 56-byte record).
+    postings: Vec<OnceCell<Box<[u8]>>>,
     /// Positions of the terms read so far (by their offset in the positions section), checked.
     positions: RefCell<HashMap<u64, Rc<[u8]>>>,
 }
@@ -117,6 +126,7 @@ impl Segment {
             meta,
             term_count: 0,
             doc_stats: 0,
+            postings: Vec::new(),
             positions: RefCell::new(HashMap::new()),
         };
         seg.term_count = {
@@ -125,6 +135,7 @@ impl Segment {
             terms.slice(8, n * TERM_RECORD_LEN)?;
             n
         };
+        seg.postings = (0..seg.term_count).map(|_| OnceCell::new()).collect();
         seg.doc_stats = (seg.entry(SectionKind::DocStats).offset - seg.core_start) as usize;
         let stats_len = seg.meta.fields.len() * seg.meta.doc_count as usize * 8;
         if seg.core_section(SectionKind::DocStats).len() != stats_len {
@@ -235,6 +246,12 @@ impl Segment {
         }
     }
 
+    /// Where in the file a term's postings start (tests that damage them).
+    #[cfg(test)]
+    pub(crate) fn postings_file_offset(&self, e: &TermEntry) -> u64 {
+        self.entry(SectionKind::Postings).offset + e.postings_offset
+    }
+
     pub(crate) fn term_count(&self) -> usize {
         self.term_count
     }
@@ -244,6 +261,7 @@ impl Segment {
         let at = 8 + i * TERM_RECORD_LEN;
         let keys = 8 + self.term_count * TERM_RECORD_LEN;
         Ok(TermEntry {
+            index: i,
             field: terms.u32(at)?,
             term: terms.slice(
                 keys + terms.u32(at + 4)? as usize,
@@ -251,10 +269,12 @@ impl Segment {
             )?,
             doc_freq: terms.u32(at + 12)?,
             coll_freq: terms.u64(at + 16)?,
-            postings_offset: terms.offset(at + 24)?,
-            positions_offset: terms.u64(at + 32)?,
-            positions_len: terms.u32(at + 40)?,
-            positions_crc: terms.u32(at + 44)?,
+            postings_offset: terms.u64(at + 24)?,
+            postings_len: terms.u32(at + 32)?,
+            postings_crc: terms.u32(at + 36)?,
+            positions_offset: terms.u64(at + 40)?,
+            positions_len: terms.u32(at + 48)?,
+            positions_crc: terms.u32(at + 52)?,
         })
     }
 
@@ -273,14 +293,26 @@ impl Segment {
         Ok(None)
     }
 
+    /// A term's postings, read from the file and checked against the dictionary's CRC-32 on first
+    /// use, then kept for later queries.
     pub(crate) fn postings(&self, e: &TermEntry) -> Result<TermPostings<'_>> {
-        let postings = self.core_section(SectionKind::Postings);
-        if e.postings_offset > postings.len() {
-            return Err(Error::corrupt(
-                "a term's postings start past the end of their section",
-            ));
-        }
-        TermPostings::new(e.doc_freq, &postings[e.postings_offset..])
+        let cell = self
+            .postings
+            .get(e.index)
+            .ok_or_else(|| Error::corrupt("a term record past the dictionary's end"))?;
+        let bytes = cell.get_or_try_init(|| self.read_postings(e).map(Vec::into_boxed_slice))?;
+        TermPostings::new(e.doc_freq, bytes)
+    }
+
+    /// A term's postings read from the file and checked, not kept (merging reads each once).
+    pub(crate) fn read_postings(&self, e: &TermEntry) -> Result<Vec<u8>> {
+        self.read_checked(
+            SectionKind::Postings,
+            e,
+            e.postings_offset,
+            e.postings_len,
+            e.postings_crc,
+        )
     }
 
     /// A term's positions, read from the file and checked against the dictionary's CRC-32 on first
@@ -298,14 +330,29 @@ impl Segment {
 
     /// A term's positions read from the file and checked, not kept (merging reads each once).
     pub(crate) fn read_positions(&self, e: &TermEntry) -> Result<Vec<u8>> {
-        let bytes = self.read_lazy(
+        self.read_checked(
             SectionKind::Positions,
+            e,
             e.positions_offset,
-            e.positions_len as usize,
-        )?;
-        if crc32(&bytes) != e.positions_crc {
+            e.positions_len,
+            e.positions_crc,
+        )
+    }
+
+    /// One term's piece of a lazy section, checked against the CRC-32 of its dictionary record.
+    fn read_checked(
+        &self,
+        kind: SectionKind,
+        e: &TermEntry,
+        offset: u64,
+        len: u32,
+        crc: u32,
+    ) -> Result<Vec<u8>> {
+        let bytes = self.read_lazy(kind, offset, len as usize)?;
+        if crc32(&bytes) != crc {
             return Err(Error::corrupt(format!(
-                "the positions of term \"{}\" fail their checksum: the index file is damaged",
+                "the {} of term \"{}\" fail their checksum: the index file is damaged",
+                kind.name(),
                 String::from_utf8_lossy(e.term)
             )));
         }

@@ -1,12 +1,12 @@
-//! Where a written index goes: a sink of three streams, so that no index is ever held whole.
+//! Where a written index goes: a sink of four streams, so that no index is ever held whole.
 //!
-//! The lazy sections (positions, stored document blocks) are most of an index's bytes and are
+//! The lazy sections (postings, positions, stored document blocks) are most of an index's bytes and are
 //! produced long before the file's header can be written (the section table needs every section's
 //! length and CRC-32). A writer appends them, as they are produced, to a stream of their own; when
 //! everything is known it appends the file itself to the `File` stream — header, section table and
 //! core sections, then each lazy section spliced in from its stream, then the footer. In Node the
 //! lazy streams are temporary files and `File` the index file (`runtime/engine/index-sink.ts`);
-//! natively `VecSink` keeps all three in memory. Either way the file's bytes are the same.
+//! natively `VecSink` keeps all four in memory. Either way the file's bytes are the same.
 
 use crate::codec::crc32_append;
 use crate::error::Result;
@@ -16,6 +16,8 @@ use crate::error::Result;
 pub enum Stream {
     /// The index file, in file order.
     File = 0,
+    /// The postings section (its section kind in FORMAT.md).
+    Postings = 7,
     /// The positions section (its section kind in FORMAT.md).
     Positions = 8,
     /// The stored document blocks (its section kind in FORMAT.md).
@@ -36,6 +38,7 @@ pub trait IndexSink {
 #[derive(Default)]
 pub struct VecSink {
     pub file: Vec<u8>,
+    pub postings: Vec<u8>,
     pub positions: Vec<u8>,
     pub stored: Vec<u8>,
 }
@@ -44,6 +47,7 @@ impl VecSink {
     fn stream(&mut self, stream: Stream) -> &mut Vec<u8> {
         match stream {
             Stream::File => &mut self.file,
+            Stream::Postings => &mut self.postings,
             Stream::Positions => &mut self.positions,
             Stream::StoredDocuments => &mut self.stored,
         }

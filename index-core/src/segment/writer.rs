@@ -3,14 +3,15 @@
 //! Call order: `new` with the schema and every document's field statistics, then `add_term` once
 //! per (field, term) in ascending (field, term bytes) order — asserted, since the dictionary is
 //! binary-searched — then `finish` with the stored documents, ids and columns. Sections are
-//! written core first (meta, terms, postings, doc stats, ids, columns, stored documents index),
-//! then the lazy ones (positions, stored document blocks), so that opening reads one range.
+//! written core first (meta, terms, doc stats, ids, columns, stored documents index), then the
+//! lazy ones (postings, positions, stored document blocks), so that opening reads one range.
 //!
-//! Everything goes to an `IndexSink`: positions are appended to their stream a megabyte at a time
-//! while terms are added, the stored blocks by the `DocStoreWriter`, and `finish` writes the file
-//! around them. The core sections are held until `finish` (the section table needs their lengths);
-//! of the lazy ones only what is not yet appended: under a megabyte of positions, and the stored
-//! blocks a builder's in-memory segment holds within its memory budget (a merge copies blocks on).
+//! Everything goes to an `IndexSink`: postings and positions are appended to their streams a
+//! megabyte at a time while terms are added, the stored blocks by the `DocStoreWriter`, and
+//! `finish` writes the file around them. The core sections are held until `finish` (the section
+//! table needs their lengths); of the lazy ones only what is not yet appended: under a megabyte of
+//! postings and of positions, and the stored blocks a builder's in-memory segment holds within its
+//! memory budget (a merge copies blocks on).
 
 use super::columns::ColumnsWriter;
 use super::docstore::DocStoreWriter;
@@ -25,7 +26,7 @@ use crate::postings::{serialize_postings, FieldStats, PostingList};
 use crate::scoring::Norms;
 
 /// Size of one term dictionary record.
-pub(crate) const TERM_RECORD_LEN: usize = 48;
+pub(crate) const TERM_RECORD_LEN: usize = 56;
 
 /// How a segment's documents were indexed, beyond its fields: recorded in the meta section.
 #[derive(Clone, Debug)]
@@ -44,7 +45,9 @@ pub(crate) struct SegmentWriter {
     unique: Vec<Vec<u32>>,
     records: ByteWriter,
     keys: Vec<u8>,
+    /// Postings not yet appended to the sink; they follow the `postings_written` ones.
     postings: ByteWriter,
+    postings_written: SectionStream,
     /// Positions not yet appended to the sink; they follow the `positions_written` ones.
     positions: ByteWriter,
     positions_written: SectionStream,
@@ -74,6 +77,7 @@ impl SegmentWriter {
             records: ByteWriter::default(),
             keys: Vec::new(),
             postings: ByteWriter::default(),
+            postings_written: SectionStream::new(Stream::Postings),
             positions: ByteWriter::default(),
             positions_written: SectionStream::new(Stream::Positions),
             term_count: 0,
@@ -100,6 +104,7 @@ impl SegmentWriter {
             unique_terms: &self.unique[field as usize],
         };
         let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
+        let postings = &self.postings.buf[t.postings_offset as usize..];
         let positions = &self.positions.buf[t.positions_offset as usize..];
         let r = &mut self.records;
         r.u32(field);
@@ -107,21 +112,20 @@ impl SegmentWriter {
         r.u32(term.len() as u32);
         r.u32(t.doc_freq);
         r.u64(t.coll_freq);
-        r.u64(t.postings_offset);
+        r.u64(self.postings_written.len + t.postings_offset);
+        r.u32(postings.len() as u32);
+        r.u32(crc32(postings));
         r.u64(self.positions_written.len + t.positions_offset);
         r.u32(positions.len() as u32);
         r.u32(crc32(positions));
         self.keys.extend_from_slice(term);
         self.term_count += 1;
-        if self.positions.len() >= STREAM_CHUNK {
-            self.drain_positions(sink)?;
+        if self.postings.len() >= STREAM_CHUNK {
+            drain(&mut self.postings_written, &mut self.postings, sink)?;
         }
-        Ok(())
-    }
-
-    fn drain_positions(&mut self, sink: &mut dyn IndexSink) -> Result<()> {
-        self.positions_written.write(sink, &self.positions.buf)?;
-        self.positions.buf.clear();
+        if self.positions.len() >= STREAM_CHUNK {
+            drain(&mut self.positions_written, &mut self.positions, sink)?;
+        }
         Ok(())
     }
 
@@ -133,7 +137,8 @@ impl SegmentWriter {
         columns: ColumnsWriter,
         sink: &mut dyn IndexSink,
     ) -> Result<()> {
-        self.drain_positions(sink)?;
+        drain(&mut self.postings_written, &mut self.postings, sink)?;
+        drain(&mut self.positions_written, &mut self.positions, sink)?;
         let doc_count = self.lengths.first().map_or(0, Vec::len) as u32;
         let mut terms = ByteWriter::default();
         terms.u32(self.term_count);
@@ -186,13 +191,23 @@ impl SegmentWriter {
             &[
                 &meta,
                 &terms.buf,
-                &self.postings.buf,
                 &doc_stats.buf,
                 &ids.finish(),
                 &columns,
                 &store_index,
             ],
-            &[&self.positions_written, &store_data],
+            &[&self.postings_written, &self.positions_written, &store_data],
         )
     }
+}
+
+/// Appends what `pending` holds of a lazy section to its stream.
+fn drain(
+    written: &mut SectionStream,
+    pending: &mut ByteWriter,
+    sink: &mut dyn IndexSink,
+) -> Result<()> {
+    written.write(sink, &pending.buf)?;
+    pending.buf.clear();
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! A damaged, truncated or foreign file is refused with a sentence — never a panic, never results.
-//! Damage in the core is refused at open; damage in a lazy section (positions, stored blocks) is
-//! found when the damaged piece is read, or by a full verification, and fails only that piece.
+//! Damage in the core is refused at open; damage in a lazy section (postings, positions, stored
+//! blocks) is found when the damaged piece is read, or by a full verification, and fails only that
+//! piece.
 
 use super::{build, doc};
 use crate::error::ErrorKind;
@@ -43,11 +44,11 @@ fn round_trip_opens_and_reports_sections() {
     assert_eq!(seg.size_bytes(), bytes.len() as u64);
     let total: u64 = seg.section_sizes().iter().map(|s| s.1).sum();
     assert!(total < bytes.len() as u64);
-    // Opening read the core, not the stored documents or positions.
+    // Opening read the core, not the postings, positions or stored documents.
     let lazy: u64 = seg
         .section_sizes()
         .iter()
-        .filter(|s| s.0 == "positions" || s.0 == "stored documents")
+        .filter(|s| ["postings", "positions", "stored documents"].contains(&s.0))
         .map(|s| s.1)
         .sum();
     assert!(
@@ -124,20 +125,20 @@ fn a_flipped_byte_anywhere_is_refused() {
 fn wrong_version_and_foreign_files_say_so() {
     let mut bytes = sample_bytes();
     let footer_version = bytes.len() - 12;
-    bytes[8] = 3;
-    bytes[footer_version] = 3;
+    bytes[8] = 4;
+    bytes[footer_version] = 4;
     let e = Segment::open(bytes.clone()).err().unwrap();
     assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
     assert!(
-        e.message.contains("format version 3") && e.message.contains("reads version 2"),
+        e.message.contains("format version 4") && e.message.contains("reads version 3"),
         "{}",
         e.message
     );
     // Header and footer disagreeing is damage, not another version.
-    bytes[footer_version] = 2;
+    bytes[footer_version] = 3;
     let e = Segment::open(bytes).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Corrupt);
-    assert!(e.message.contains("footer version 2"), "{}", e.message);
+    assert!(e.message.contains("footer version 3"), "{}", e.message);
     let e = Segment::open(b"{\"not\": \"an index\"} plus some more bytes".to_vec())
         .err()
         .unwrap();
@@ -172,27 +173,62 @@ fn analysis_this_build_cannot_reproduce_is_refused() {
     }
 }
 
-/// A file of format version 1 (no per-block checksums) is refused with a sentence saying what to do.
+/// Files of earlier format versions (1: no per-block checksums; 2: postings read at open) are
+/// refused with a sentence saying what to do.
 #[test]
-fn version_1_sample_is_refused_with_what_to_do() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v1.sir"))
-        .expect("tests/samples/v1.sir");
-    let e = Segment::open(bytes).err().unwrap();
-    assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
+fn earlier_version_samples_are_refused_with_what_to_do() {
+    for version in [1, 2] {
+        let bytes = std::fs::read(format!(
+            "{}/tests/samples/v{}.sir",
+            env!("CARGO_MANIFEST_DIR"),
+            version
+        ))
+        .expect("the sample of an earlier version");
+        let e = Segment::open(bytes).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
+        assert!(
+            e.message.contains(&format!("format version {}", version))
+                && e.message.contains("reads version 3")
+                && e.message.contains("sir index"),
+            "{}",
+            e.message
+        );
+    }
+}
+
+/// Damage in one term's postings is found when a query first reads them: that term's queries fail
+/// with `corrupt-index`, every other term still answers, and a full verification finds it.
+#[test]
+fn damaged_postings_fail_only_their_terms_queries() {
+    let bytes = sample_bytes();
+    let reference = Segment::open(bytes.clone()).unwrap();
+    let search = |seg: &Segment, q: &str| {
+        crate::search::search(
+            seg,
+            &crate::search::SearchRequest::from_json(q, "{}").unwrap(),
+        )
+    };
+    let w3 = reference.find_term(0, b"w3").unwrap().unwrap();
+    let mut damaged = bytes.clone();
+    damaged[reference.postings_file_offset(&w3) as usize] ^= 0x10;
+    let seg = Segment::open(damaged).unwrap();
+    let e = search(&seg, "w3").expect_err("damaged postings answered");
+    assert_eq!(e.kind, ErrorKind::Corrupt);
     assert!(
-        e.message.contains("format version 1")
-            && e.message.contains("reads version 2")
-            && e.message.contains("sir index"),
+        e.message.contains("postings of term \"w3\""),
         "{}",
         e.message
     );
+    let other = search(&seg, "w4").unwrap();
+    assert_eq!(other.hits, search(&reference, "w4").unwrap().hits);
+    assert_eq!(seg.verify_all().unwrap_err().kind, ErrorKind::Corrupt);
 }
 
-/// The saved sample of format version 2 must keep opening and answering the same way.
+/// The saved sample of format version 3 must keep opening and answering the same way.
 #[test]
-fn saved_version_2_sample_still_reads() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v2.sir"))
-        .expect("tests/samples/v2.sir");
+fn saved_version_3_sample_still_reads() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v3.sir"))
+        .expect("tests/samples/v3.sir");
     let seg = Segment::open(bytes).unwrap();
     seg.verify_all().unwrap();
     assert_eq!(seg.meta().doc_count, 400);

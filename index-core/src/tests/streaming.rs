@@ -71,24 +71,40 @@ impl IndexSink for Recorder {
 }
 
 #[test]
-fn a_merge_writes_the_same_bytes_as_the_whole_in_memory_writer() {
-    // Written by the writer that assembled the whole file in memory (before streaming): a merge
-    // of 11 segments of 37 documents, and a single segment.
+fn a_merge_writes_the_same_bytes_as_the_saved_samples() {
+    // The bytes are pinned (written when format version 3 came): a merge of 11 segments of 37
+    // documents, and a single segment, must not change unless the format version does.
     let corpus = corpus();
     assert_eq!(
         merger(&segments(&corpus, 37)).finish().unwrap(),
-        sample("v2-merged-11-segments.sir")
+        sample("v3-merged-11-segments.sir")
     );
-    // `v2.sir` is one segment passed through the merger.
+    // `v3.sir` is one segment passed through the merger.
     assert_eq!(
         merger(&segments(&corpus, 400)).finish().unwrap(),
-        sample("v2.sir")
+        sample("v3.sir")
     );
+}
+
+/// Writes the merged sample of the current version (with `write_current_sample`, when the format
+/// version is bumped): `cargo test --release -- --ignored write_merged_sample`
+#[test]
+#[ignore]
+fn write_merged_sample() {
+    std::fs::write(
+        format!(
+            "{}/tests/samples/v{}-merged-11-segments.sir",
+            env!("CARGO_MANIFEST_DIR"),
+            crate::segment::FORMAT_VERSION
+        ),
+        merger(&segments(&corpus(), 37)).finish().unwrap(),
+    )
+    .unwrap();
 }
 
 #[test]
 fn the_sink_receives_the_lazy_sections_in_bounded_pieces_then_the_file_in_order() {
-    // Enough distinct text that positions and stored blocks each pass two megabytes.
+    // Enough distinct text that postings, positions and stored blocks each pass two megabytes.
     let mut rng = crate::testing::Rng::new(7);
     let corpus: Vec<String> = (0..40_000)
         .map(|i| {
@@ -104,9 +120,10 @@ fn the_sink_receives_the_lazy_sections_in_bounded_pieces_then_the_file_in_order(
     assert_eq!(recorder.inner.file, whole, "the same file through any sink");
     assert_eq!(
         recorder.splices,
-        vec![Stream::Positions, Stream::StoredDocuments]
+        vec![Stream::Postings, Stream::Positions, Stream::StoredDocuments]
     );
-    // Lazy pieces are bounded (a chunk plus at most one term's positions or one block), and the
+    // Lazy pieces are bounded (a chunk plus at most one term's postings or positions, or one
+    // block), and the
     // file is written only after the last of them.
     let first_file = recorder
         .calls
@@ -116,7 +133,7 @@ fn the_sink_receives_the_lazy_sections_in_bounded_pieces_then_the_file_in_order(
     assert!(recorder.calls[first_file..]
         .iter()
         .all(|c| c.0 == Stream::File));
-    for stream in [Stream::Positions, Stream::StoredDocuments] {
+    for stream in [Stream::Postings, Stream::Positions, Stream::StoredDocuments] {
         let pieces: Vec<usize> = recorder
             .calls
             .iter()
@@ -132,6 +149,7 @@ fn the_sink_receives_the_lazy_sections_in_bounded_pieces_then_the_file_in_order(
     }
     let seg = Segment::open(whole).unwrap();
     seg.verify_all().unwrap();
+    assert!(seg.section_bytes(SectionKind::Postings).len() > 2 << 20);
     assert!(seg.section_bytes(SectionKind::Positions).len() > 2 << 20);
     assert!(seg.section_bytes(SectionKind::StoreData).len() > 2 << 20);
     assert_eq!(seg.meta().doc_count, 40_000);

