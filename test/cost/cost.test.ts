@@ -88,6 +88,29 @@ describe('cost: sir cost as a process', function () {
       assert.equal(table.status, 0, table.stderr);
       assert.match(table.stdout, /^bundled .* no: index \+ bundle is \d+ MB, over/m);
       assert.match(table.stdout, /recommended: s3 — /);
+      // One heading over each value.
+      const lines = table.stdout.split('\n');
+      const header = lines
+        .find((l) => l.startsWith('TIER'))!
+        .trim()
+        .split(/ {2,}/);
+      assert.deepEqual(header, [
+        'TIER',
+        'IDLE/MONTH',
+        'PER COLD START',
+        'COLD START NETWORK*',
+        'PER 1M QUERIES',
+        'POLLING/MONTH',
+        'MONTH',
+        'FITS',
+      ]);
+      assert.equal(
+        lines
+          .find((l) => l.startsWith('s3 '))!
+          .trim()
+          .split(/ {2,}/).length,
+        8,
+      );
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

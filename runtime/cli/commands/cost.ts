@@ -113,6 +113,7 @@ Example:
         'PER COLD START',
         'COLD START NETWORK*',
         'PER 1M QUERIES',
+        'POLLING/MONTH',
         'MONTH',
         'FITS',
       ],
