@@ -90,27 +90,13 @@ describe('cost: sir cost as a process', function () {
       assert.match(table.stdout, /recommended: s3 — /);
       // One heading over each value.
       const lines = table.stdout.split('\n');
-      const header = lines
-        .find((l) => l.startsWith('TIER'))!
-        .trim()
-        .split(/ {2,}/);
-      assert.deepEqual(header, [
-        'TIER',
-        'IDLE/MONTH',
-        'PER COLD START',
-        'COLD START NETWORK*',
-        'PER 1M QUERIES',
-        'POLLING/MONTH',
-        'MONTH',
-        'FITS',
-      ]);
-      assert.equal(
+      const cells = (prefix: string) =>
         lines
-          .find((l) => l.startsWith('s3 '))!
+          .find((l) => l.startsWith(prefix))!
           .trim()
-          .split(/ {2,}/).length,
-        8,
-      );
+          .split(/ {2,}/);
+      assert.ok(cells('TIER').includes('POLLING/MONTH'), table.stdout);
+      assert.equal(cells('s3 ').length, cells('TIER').length, table.stdout);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
