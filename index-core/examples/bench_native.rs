@@ -3,7 +3,7 @@
 //! `cargo run --release --example bench_native -- INDEX.sir QUERIES.txt [ROUNDS]`
 //!
 //! QUERIES.txt holds one query per line. The index is opened from its file as the runtime opens
-//! it (the core read and checked; positions and stored blocks read on demand). Runs every query as a plain top-10 query, counted up
+//! it (the core read and checked; postings, positions and stored blocks read on demand). Runs every query as a plain top-10 query, counted up
 //! to 1,000 (Lucene's default threshold) and with the exact total, after one warm-up round, `ROUNDS` times (default 3), and prints one JSON
 //! line: p50/p99 in microseconds for both modes, and a checksum of the returned doc ids so the
 //! caller can check the native hits equal the WebAssembly ones.

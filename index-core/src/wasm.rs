@@ -48,11 +48,12 @@ impl ReadAt for IndexFile {
 
 #[wasm_bindgen]
 extern "C" {
-    /// The host's destination for an index being written (`IndexSink`): the index file and two
+    /// The host's destination for an index being written (`IndexSink`): the index file and three
     /// temporary files for the lazy sections (`runtime/engine/index-sink.ts`).
     pub type IndexFileSink;
 
-    /// Appends `bytes` to stream `stream` (0: the file; 8: positions; 9: stored documents).
+    /// Appends `bytes` to stream `stream` (0: the file; 7: postings; 8: positions; 9: stored
+    /// documents).
     #[wasm_bindgen(method, catch)]
     fn append(this: &IndexFileSink, stream: u32, bytes: &[u8]) -> Result<(), JsValue>;
 

@@ -98,7 +98,8 @@ export interface IndexInfo {
 
 export interface OpenOptions {
   /**
-   * `core` (default): check the core at open, and positions and stored blocks as they are read.
+   * `core` (default): check the core at open, and postings, positions and stored blocks as they
+   * are read.
    * `all`: also read the rest of the file through and check it before returning, so that a damaged
    * file is refused now rather than when a query reaches the damage.
    */

@@ -4,7 +4,7 @@
  * serves an index folder. Both stop on SIGINT with status 0.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIndex } from '../../runtime/engine/index.js';
@@ -59,14 +59,26 @@ describe('sir demo', function () {
 
   it('rebuilds an index that an earlier format version wrote, saying why', async () => {
     copyFileSync(join(ROOT, 'index-core/tests/samples/v2.sir'), join(dir, 'index', 'index.sir'));
+    const versions = () => readdirSync(join(dir, 'store', 'versions')).sort();
+    const before = versions();
     const { demo, url } = await serveDemo();
     assert.match(
       demo.output(),
       /the demo index in \S+ does not open: the index has format version 2, this build reads version 3[^\n]*; rebuilding it\n/,
     );
     assert.match(demo.output(), /indexed 16,618 paragraphs/);
-    const health = (await (await fetch(`${url}/health`)).json()) as { docCount: number };
+    // The rebuilt index is published as a new version, and that version is served.
+    const after = versions();
+    assert.equal(after.length, before.length + 1);
+    const health = (await (await fetch(`${url}/health`)).json()) as {
+      docCount: number;
+      version: string;
+    };
     assert.equal(health.docCount, 16_618);
+    assert.equal(
+      health.version,
+      after.find((v) => !before.includes(v)),
+    );
     demo.child.kill('SIGINT');
     assert.equal(await demo.exit, 0);
   });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ephemeralStorageMb, recommendTier, tierCost, TIERS } from '../../runtime/cost/model.js';
 import { PRICES } from '../../runtime/cost/prices.js';
-import { buildIndex } from '../../runtime/engine/index.js';
+import { buildIndex, SearchIndex } from '../../runtime/engine/index.js';
 import { SIR } from '../fixtures/sir.js';
 
 const close = (a: number, b: number) =>
@@ -80,6 +80,11 @@ describe('cost: sir cost as a process', function () {
       assert.deepEqual([out.workload.indexBytes, out.workload.indexFiles], [bytes, 1]);
       const read = out.workload.coldStartReadBytes;
       assert.ok(read > 0 && read <= bytes, `a cold start reads ${read} of ${bytes} bytes`);
+      // More than the open alone: the first query reads its terms' postings and its hits' block.
+      const opened = SearchIndex.open(join(tmp, 'index'));
+      const atOpen = opened.bytesRead;
+      opened.free();
+      assert.ok(read > atOpen, `a first query reads more than the open's ${atOpen} bytes`);
       assert.deepEqual(
         out.tiers.map((t) => t.tier),
         ['bundled', 's3', 'efs'],

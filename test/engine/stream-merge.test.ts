@@ -20,7 +20,7 @@ const sha256 = (dir: string) =>
     .update(readFileSync(join(dir, 'index.sir')))
     .digest('hex');
 
-describe('engine: a streamed merge writes the bytes the in-memory writer did', function () {
+describe('engine: a streamed merge writes the bytes it wrote when the format version came', function () {
   this.timeout(300_000);
   let corpus: string;
   before(() => {

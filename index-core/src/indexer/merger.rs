@@ -49,9 +49,9 @@ impl IndexMerger {
         Ok(sink.file)
     }
 
-    /// Merges the segments into one index written to `sink`. The positions and the stored blocks
-    /// (copied as they are, a block at a time) go to the sink as they are produced; the merged core
-    /// sections are held until the end.
+    /// Merges the segments into one index written to `sink`. The postings, the positions and the
+    /// stored blocks (copied as they are, a block at a time) go to the sink as they are produced;
+    /// the merged core sections are held until the end.
     pub fn finish_into(self, sink: &mut dyn IndexSink) -> Result<()> {
         let first = self
             .segments

@@ -6,8 +6,8 @@
 //! segments into the final index, renumbering doc ids in segment order. A corpus that fits in the
 //! budget never touches a merge. Both write to an `IndexSink`: the merge holds the core sections of
 //! the segments being merged and of its output — bounded by what serving the index needs anyway,
-//! since the core is searched from memory — while positions and stored blocks pass through a
-//! megabyte at a time.
+//! since the core is searched from memory — while postings, positions and stored blocks pass
+//! through a megabyte at a time.
 
 mod builder;
 mod document;

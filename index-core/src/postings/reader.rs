@@ -1,4 +1,4 @@
-//! Reads one term's postings in place from the index buffer.
+//! Reads one term's postings in place from their bytes (read from the file on first use).
 //!
 //! `PostingCursor` is the iterator search uses: `doc()` is the current doc id (`DOC_END` when
 //! exhausted), `advance()` moves to the next posting, `seek(target)` to the first doc ≥ target,
@@ -30,8 +30,8 @@ pub(crate) struct TermPostings<'a> {
 }
 
 impl<'a> TermPostings<'a> {
-    /// `postings` starts at this term's offset and may run to the end of its section; `doc_freq`
-    /// tells how many blocks there are.
+    /// `postings` are this term's bytes (they may run on past them); `doc_freq` tells how many
+    /// blocks there are.
     pub(crate) fn new(doc_freq: u32, postings: &'a [u8]) -> Result<Self> {
         let blocks = (doc_freq as usize + BLOCK_LEN - 1) / BLOCK_LEN;
         let meta_len = blocks * BLOCK_META_LEN;

@@ -64,8 +64,8 @@ pub struct Segment {
     term_count: usize,
     /// Where the doc stats start in `core` (read per scored document).
     doc_stats: usize,
-    /// Postings of the terms read so far, checked, by dictionary record (16 bytes per term beside
-    /// its 56-byte record).
+    /// Postings of the terms read so far, checked, by dictionary record (a pointer and a length per
+    /// term beside its 56-byte record).
     postings: Vec<OnceCell<Box<[u8]>>>,
     /// Positions of the terms read so far (by their offset in the positions section), checked.
     positions: RefCell<HashMap<u64, Rc<[u8]>>>,
@@ -79,7 +79,7 @@ impl Segment {
 
     /// Reads the envelope and the core sections (one read), checks every core section's CRC-32,
     /// the meta (including that this build can reproduce the index's analysis) and the tables'
-    /// sizes. Positions and stored documents are read later, when a query needs them.
+    /// sizes. Postings, positions and stored documents are read later, when a query needs them.
     pub fn open_file(file: Box<dyn ReadAt>) -> Result<Segment> {
         let file = CountedFile {
             file,
@@ -132,7 +132,10 @@ impl Segment {
         seg.term_count = {
             let terms = Bytes::new(seg.core_section(SectionKind::Terms), "the terms section");
             let n = terms.u32(0)? as usize;
-            terms.slice(8, n * TERM_RECORD_LEN)?;
+            let records = n
+                .checked_mul(TERM_RECORD_LEN)
+                .ok_or_else(|| Error::corrupt("the terms section names more terms than fit"))?;
+            terms.slice(8, records)?;
             n
         };
         seg.postings = (0..seg.term_count).map(|_| OnceCell::new()).collect();
@@ -169,7 +172,8 @@ impl Segment {
         self.file.len()
     }
 
-    /// Bytes read from the file so far: the core at open, then positions and stored blocks.
+    /// Bytes read from the file so far: the core at open, then postings, positions and stored
+    /// blocks.
     pub fn bytes_read(&self) -> u64 {
         self.file.read.get()
     }

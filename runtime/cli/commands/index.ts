@@ -30,8 +30,8 @@ A UTF-8 byte-order mark is skipped; CR-only line ends are refused by name. It re
 documents had each field; a field no document has is refused, naming the keys the corpus has.
 
 Segments beyond --memory-mb are spilled to a scratch folder in the system's temporary folder
-(TMPDIR), removed when the build ends; merging them stages the index's positions and stored
-documents there too (allow about twice the index's size). Only DIR/index.sir is written into
+(TMPDIR), removed when the build ends; merging them stages the index's postings, positions and
+stored documents there too (allow about twice the index's size). Only DIR/index.sir is written into
 --out, under a temporary name until it is complete; a failed or killed build leaves nothing there.
 
 Options:
