@@ -106,10 +106,56 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
     }
 }
 
+/// Value `i` of a run packed at `bits`, under `unpack_in_bounds`' precondition for a run of more
+/// than `i` values: one value without decoding the run, for a caller that needs one term
+/// frequency of a block (a candidate checked against a term), not all 128.
+pub(crate) fn unpack_one(data: &[u8], bits: u8, i: usize) -> u32 {
+    if bits == 0 {
+        return 0;
+    }
+    let bit = i * bits as usize;
+    let (start, end) = (bit / 8, packed_len(i + 1, bits));
+    let window = match data.get(start..start + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        None => data[start..end]
+            .iter()
+            .rev()
+            .fold(0, |w, &b| (w << 8) | b as u64),
+    };
+    ((window >> (bit % 8)) & ((1u64 << bits) - 1)) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::Rng;
+
+    #[test]
+    fn unpack_one_reads_each_value_of_every_width() {
+        let mut rng = Rng::new(11);
+        for bits in 0..=32u8 {
+            let max = if bits == 32 {
+                u32::MAX
+            } else {
+                (1u32 << bits).wrapping_sub(1)
+            };
+            let values: Vec<u32> = (0..128).map(|_| rng.next() as u32 & max).collect();
+            for n in [1usize, 5, 128] {
+                let mut packed = Vec::new();
+                pack(&values[..n], bits, &mut packed);
+                for (i, &v) in values[..n].iter().enumerate() {
+                    assert_eq!(
+                        unpack_one(&packed, bits, i),
+                        v,
+                        "bits {} n {} i {}",
+                        bits,
+                        n,
+                        i
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn round_trip_all_widths_and_lengths() {

@@ -6,7 +6,7 @@
 //! ("shallow advance") names the block that would hold `target`, without moving.
 
 use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
-use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds};
+use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, unpack_one};
 use crate::error::{Error, Result};
 
 /// A block's skip data and score-bound statistics (24 bytes on disk, six little-endian u32).
@@ -126,8 +126,8 @@ pub(crate) struct PostingCursor<'a> {
     at: usize,
     docs: [u32; BLOCK_LEN],
     tfs: [u32; BLOCK_LEN],
-    /// The block's packed tfs, decoded only when a tf is first asked for: counting and skipping
-    /// never need them.
+    /// The block's packed tfs, decoded only when the block's postings are scanned (`block_postings`,
+    /// `positions`); `tf` reads one in place. Counting and skipping never need them.
     tf_data: &'a [u8],
     tf_bits: u8,
     tfs_decoded: bool,
@@ -142,11 +142,14 @@ impl<'a> PostingCursor<'a> {
     }
 
     #[inline]
-    pub(crate) fn tf(&mut self) -> u32 {
-        if !self.tfs_decoded {
-            self.decode_tfs();
+    pub(crate) fn tf(&self) -> u32 {
+        if self.tfs_decoded {
+            self.tfs[self.at]
+        } else {
+            // One candidate's tf (the common case: a term sought to a candidate) is read in place;
+            // decoding the block's 128 cost more than the rest of its evaluation.
+            unpack_one(self.tf_data, self.tf_bits, self.at) + 1
         }
-        self.tfs[self.at]
     }
 
     fn decode_tfs(&mut self) {
