@@ -78,12 +78,15 @@ fn count_union(plan: &mut Plan, limit: u64) -> Result<u64> {
     }
     let n = plan.segment.meta().doc_count;
     let mut cursors: Vec<_> = plan.terms.iter().map(|t| t.cursor.clone()).collect();
-    let mut bits = vec![0u64; WINDOW_DOCS as usize / 64];
+    // No window spans more documents than the index holds: a small index zeroes a small bitset.
+    let window = WINDOW_DOCS.min(n);
+    let mut bits = vec![0u64; (window as usize + 63) / 64];
     let mut total = 0u64;
     let mut lo = 0u32;
     while lo < n && total <= limit {
-        let hi = lo.saturating_add(WINDOW_DOCS).min(n);
-        bits.iter_mut().for_each(|w| *w = 0);
+        let hi = lo.saturating_add(window).min(n);
+        let words = ((hi - lo) as usize + 63) / 64;
+        bits[..words].iter_mut().for_each(|w| *w = 0);
         for c in cursors.iter_mut() {
             while c.doc() < hi {
                 let docs = c.block_docs();
@@ -99,7 +102,6 @@ fn count_union(plan: &mut Plan, limit: u64) -> Result<u64> {
                 }
             }
         }
-        let words = ((hi - lo) as usize + 63) / 64;
         if let Some(allowed) = &plan.allowed {
             let first = lo as usize / 64;
             for (w, a) in bits[..words].iter_mut().zip(&allowed[first..first + words]) {

@@ -261,16 +261,12 @@ impl Segment {
     }
 
     pub(crate) fn term_entry(&self, i: usize) -> Result<TermEntry<'_>> {
-        let terms = Bytes::new(self.core_section(SectionKind::Terms), "the terms section");
-        let at = 8 + i * TERM_RECORD_LEN;
-        let keys = 8 + self.term_count * TERM_RECORD_LEN;
+        let (terms, at) = self.term_record(i);
+        let (field, term) = self.term_key(i)?;
         Ok(TermEntry {
             index: i,
-            field: terms.u32(at)?,
-            term: terms.slice(
-                keys + terms.u32(at + 4)? as usize,
-                terms.u32(at + 8)? as usize,
-            )?,
+            field,
+            term,
             doc_freq: terms.u32(at + 12)?,
             coll_freq: terms.u64(at + 16)?,
             postings_offset: terms.u64(at + 24)?,
@@ -282,16 +278,32 @@ impl Segment {
         })
     }
 
+    /// The terms section and where record `i` starts in it.
+    fn term_record(&self, i: usize) -> (Bytes<'_>, usize) {
+        let terms = Bytes::new(self.core_section(SectionKind::Terms), "the terms section");
+        (terms, 8 + i * TERM_RECORD_LEN)
+    }
+
+    /// Record `i`'s field and term: all the binary search compares, without the rest of the record.
+    fn term_key(&self, i: usize) -> Result<(u32, &[u8])> {
+        let (terms, at) = self.term_record(i);
+        let keys = 8 + self.term_count * TERM_RECORD_LEN;
+        let key = terms.slice(
+            keys + terms.u32(at + 4)? as usize,
+            terms.u32(at + 8)? as usize,
+        )?;
+        Ok((terms.u32(at)?, key))
+    }
+
     /// Binary search of the dictionary for `(field, term)`.
     pub(crate) fn find_term(&self, field: u32, term: &[u8]) -> Result<Option<TermEntry<'_>>> {
         let (mut lo, mut hi) = (0usize, self.term_count);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let e = self.term_entry(mid)?;
-            match (e.field, e.term).cmp(&(field, term)) {
+            match self.term_key(mid)?.cmp(&(field, term)) {
                 Ordering::Less => lo = mid + 1,
                 Ordering::Greater => hi = mid,
-                Ordering::Equal => return Ok(Some(e)),
+                Ordering::Equal => return self.term_entry(mid).map(Some),
             }
         }
         Ok(None)
