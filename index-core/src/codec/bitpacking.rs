@@ -85,10 +85,7 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
     let word = |pos: usize| -> u32 {
         match packed.get(pos..pos + 4) {
             Some(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-            None => packed[pos.min(packed.len())..]
-                .iter()
-                .rev()
-                .fold(0, |w, &b| (w << 8) | b as u32),
+            None => le_tail(&packed[pos.min(packed.len())..]) as u32,
         }
     };
     let mask: u64 = (1u64 << bits) - 1;
@@ -117,12 +114,16 @@ pub(crate) fn unpack_one(data: &[u8], bits: u8, i: usize) -> u32 {
     let (start, end) = (bit / 8, packed_len(i + 1, bits));
     let window = match data.get(start..start + 8) {
         Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
-        None => data[start..end]
-            .iter()
-            .rev()
-            .fold(0, |w, &b| (w << 8) | b as u64),
+        None => le_tail(&data[start..end]),
     };
     ((window >> (bit % 8)) & ((1u64 << bits) - 1)) as u32
+}
+
+/// The little-endian number in `bytes` (at most 8), the bytes past the run's end reading as zero:
+/// the last load of a packed run, which a full-width load would read past.
+#[inline]
+fn le_tail(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |w, &b| (w << 8) | b as u64)
 }
 
 #[cfg(test)]
