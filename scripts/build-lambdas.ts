@@ -13,11 +13,11 @@
  * `npm install`); Pulumi zips it into the staging bucket (the loader contract's tooling key). And
  * `dist/policy-pack/`, the CrossGuard pack (scripts/build-policy-pack.ts).
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { zipSync } from 'fflate';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOADER_TOOLING_DIR } from '../infra/artifacts.js';
 import { LAMBDA_NODE_MAJOR } from '../infra/lambda-platform.js';
@@ -36,6 +36,27 @@ const LAMBDAS: Record<string, string> = {
   'jobs-reduce': 'runtime/lambda/jobs-reduce.ts',
 };
 const LOADER_DIR = join(ROOT, LOADER_TOOLING_DIR);
+
+/**
+ * zod's namespace re-exports its error messages in every language it ships (`z.locales`, 260 KB
+ * of the 450 KB zod brings), which no tree-shaking can drop from a namespace, and every cold start
+ * would parse. The app speaks English only (zod's default, which zod imports by its own path), so
+ * the bundles get a `locales` with English alone.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), '../locales/en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 // Some dependencies still call require() for node builtins; give ESM a require.
 const REQUIRE_BANNER =
   "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);";
@@ -73,6 +94,7 @@ export async function buildLambdas(
       sourcesContent: false,
       legalComments: 'none',
       banner: { js: REQUIRE_BANNER },
+      plugins: [englishOnlyZod],
       logLevel: 'warning',
     });
     copyFileSync(WASM, join(out, 'index_core_bg.wasm'));

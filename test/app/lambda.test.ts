@@ -100,6 +100,20 @@ describe('lambda: built bundle with API Gateway events', function () {
     for (const f of sdk) assert.ok(!reached.has(f), `${f} is imported at every cold start`);
   });
 
+  it("carries zod's English messages only, not the other languages every cold start would parse", async () => {
+    const dir = join(process.cwd(), 'dist/lambda/search');
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    // German's "expected" (zod/v4/locales/de.js), one of the languages the build leaves out.
+    assert.doesNotMatch(code, /erwartet/);
+    // zod's English messages still reach the client, in the problem's `errors`.
+    const r = await handler(v2('GET', '/search', 'q=union&size=0'), {});
+    const body = JSON.parse(r.body) as { errors: { field: string; message: string }[] };
+    assert.match(body.errors[0]!.message, /Too small: expected number to be >=1/, r.body);
+  });
+
   it('answers 503 "no index published yet" on an empty store, then serves the first publish', async () => {
     for (const ev of [
       v2('GET', '/health'),
