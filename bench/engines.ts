@@ -142,20 +142,33 @@ const readTops = (path: string, n: number): string[][] =>
     .slice(0, n)
     .map((l) => (l ? l.split(' ') : []));
 
-/** Runs `once` `times` times, logging each; returns the results. */
-function repeat<T>(times: number, once: (i: number) => T): T[] {
-  return Array.from({ length: times }, (_, i) => once(i));
+/**
+ * One engine's measurement on one corpus, as steps: it yields before each timed process, so that
+ * run.ts can take the engines' processes in turn (wasm, native, Lucene, tantivy, wasm, …) instead
+ * of each engine's all at once. A slow minute on a shared machine then falls on every engine
+ * rather than on one, and the ratios between them survive it. Processes never overlap.
+ */
+export type Measurement<T> = Generator<void, T, void>;
+
+/** Runs `once` `times` times, yielding before each; returns the results. */
+function* repeat<T>(times: number, once: (i: number) => T): Measurement<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < times; i++) {
+    yield;
+    out.push(once(i));
+  }
+  return out;
 }
 
 /** The query processes of an engine with ours-query's protocol, reduced to one result. */
-function queryRuns(
+function* queryRuns(
   s: Settings,
   c: Corpus,
   label: string,
   once: (topsOut: string, first: boolean) => QueryRun,
-): { q: QueryRun; tops: string[][]; openMs: number; counted: Latency; top: Latency } {
+): Measurement<{ q: QueryRun; tops: string[][]; openMs: number; counted: Latency; top: Latency }> {
   const tops = join(WORK, `${c.name}-${label}-tops.txt`);
-  const runs = repeat(s.runs, (i) => {
+  const runs = yield* repeat(s.runs, (i) => {
     const r = once(tops, i === 0);
     s.log(
       `${c.name}: ${label} query run ${i + 1}/${s.runs}: open ${r.openMs.toFixed(1)} ms, top10+total mean ${r.counted.mean.toFixed(0)} µs, top10 mean ${r.top.mean.toFixed(0)} µs`,
@@ -172,8 +185,8 @@ function queryRuns(
 }
 
 /** Wall time of `firstRuns` fresh processes answering the corpus' first query. */
-function firstAnswer(s: Settings, cmd: string, args: string[], env = {}): number {
-  return median(repeat(s.firstRuns, () => run(cmd, args, { env }).ms));
+function* firstAnswer(s: Settings, cmd: string, args: string[], env = {}): Measurement<number> {
+  return median(yield* repeat(s.firstRuns, () => run(cmd, args, { env }).ms));
 }
 
 // ---------------------------------------------------------------- index-core (wasm, native)
@@ -219,11 +232,16 @@ function sirIndex(c: Corpus, out: string, threads: number, extra: string[] = [])
   return run(process.execPath, [...args, ...extra]).ms / 1e3;
 }
 
-export function benchWasm(s: Settings, c: Corpus): EngineResult & { checksum?: string } {
+/** `built` is called once the index that native queries too is in place. */
+export function* benchWasm(
+  s: Settings,
+  c: Corpus,
+  built: () => void,
+): Measurement<EngineResult & { checksum?: string }> {
   const dir = ourIndexDir(c);
-  const buildS = (threads: number, out: string) =>
-    median(
-      repeat(s.runs, (i) => {
+  const buildS = function* (threads: number, out: string): Measurement<number> {
+    return median(
+      yield* repeat(s.runs, (i) => {
         const secs = sirIndex(c, out, threads);
         s.log(
           `${c.name}: wasm build (${threads} thread${threads > 1 ? 's' : ''}) run ${i + 1}/${s.runs}: ${secs.toFixed(2)} s (sir index --threads ${threads})`,
@@ -231,9 +249,11 @@ export function benchWasm(s: Settings, c: Corpus): EngineResult & { checksum?: s
         return secs;
       }),
     );
-  const build1 = buildS(1, dir);
+  };
+  const build1 = yield* buildS(1, dir);
+  built();
   const dir2 = join(WORK, `${c.name}-wasm-index-2`);
-  const build2 = buildS(2, dir2);
+  const build2 = yield* buildS(2, dir2);
   rmSync(dir2, { recursive: true, force: true });
   const indexBytes = statSync(join(dir, 'index.sir')).size;
   const query = (index: string, tops: string, rounds: number, flag: string[]) =>
@@ -249,7 +269,7 @@ export function benchWasm(s: Settings, c: Corpus): EngineResult & { checksum?: s
         ...flag,
       ]).out,
     );
-  const r = queryRuns(s, c, 'wasm', (tops, first) =>
+  const r = yield* queryRuns(s, c, 'wasm', (tops, first) =>
     query(dir, tops, s.rounds, first ? ['--exact'] : []),
   );
   // The agreement with Lucene: the same corpus built with Lucene's one-byte lengths.
@@ -263,7 +283,7 @@ export function benchWasm(s: Settings, c: Corpus): EngineResult & { checksum?: s
   const store = join(WORK, `${c.name}-store`);
   rmSync(store, { recursive: true, force: true });
   run(process.execPath, ['bin/sir.mjs', 'publish', '--store', store, '--index', dir]);
-  const probes = repeat(s.firstRuns, () => {
+  const probes = yield* repeat(s.firstRuns, () => {
     const { out, ms } = run(process.execPath, [PROBE, LAMBDA_BUNDLE, c.queries[0]!], {
       env: { INDEX_DIR: store },
     });
@@ -292,11 +312,19 @@ export function benchWasm(s: Settings, c: Corpus): EngineResult & { checksum?: s
   };
 }
 
-export function benchNative(
+/**
+ * Queries the index the wasm measurement builds: `index()` says whether it is built yet (this
+ * waits, yielding, until it is), or will not be. The result's checksum of top-10 doc ids is for
+ * run.ts to compare with wasm's.
+ */
+export function* benchNative(
   s: Settings,
   c: Corpus,
-  wasmChecksum: string | undefined,
-): EngineResult {
+  index: () => 'building' | 'built' | 'failed',
+): Measurement<EngineResult & { checksum: string }> {
+  while (index() === 'building') yield;
+  if (index() === 'failed')
+    throw new Error(`no index to query: the wasm build of ${c.name} failed`);
   const coreDir = join(ROOT, 'index-core');
   run('cargo', ['build', '--quiet', '--release', '--example', 'bench_native'], { cwd: coreDir });
   const bin = join(coreDir, 'target', 'release', 'examples', 'bench_native');
@@ -310,7 +338,7 @@ export function benchNative(
     countP99: number;
     checksum: string;
   };
-  const runs = repeat(s.runs, (i) => {
+  const runs = yield* repeat(s.runs, (i) => {
     const n = lastJson<NativeRun>(
       run(bin, [join(ourIndexDir(c), 'index.sir'), c.queryFile, String(s.rounds)]).out,
     );
@@ -326,7 +354,7 @@ export function benchNative(
     ),
     top: medianLatency(runs),
     openMs: median(runs.map((n) => n.openMs)),
-    sameHitsAsWasm: wasmChecksum !== undefined && runs[0]!.checksum === wasmChecksum,
+    checksum: runs[0]!.checksum,
     note: 'same index file as wasm; one warm-up round (bench_native)',
   };
 }
@@ -456,18 +484,18 @@ export function buildTantivy(s: Settings): [External, External] {
  * Builds the index with 1 and 2 threads (`runs` fresh processes each) with `builder`, then opens
  * and queries the 1-thread index with each of `queriers` (fresh processes too).
  */
-export function benchExternal(
+export function* benchExternal(
   s: Settings,
   c: Corpus,
   builder: External,
   queriers: External[],
-): EngineResult[] {
+): Measurement<EngineResult[]> {
   const dir = (t: number) => join(WORK, `${c.name}-${builder.engine}-index-${t}`);
   const builds = new Map<number, { s: number; r: BuildRun }[]>();
   for (const threads of [1, 2]) {
     builds.set(
       threads,
-      repeat(s.runs, (i) => {
+      yield* repeat(s.runs, (i) => {
         const { out, ms } = run(
           builder.cmd,
           [...builder.args, 'build', c.path, dir(threads), String(threads)],
@@ -483,15 +511,16 @@ export function benchExternal(
   }
   rmSync(dir(2), { recursive: true, force: true });
   const one = builds.get(1)!;
-  return queriers.map((q) => {
-    const r = queryRuns(s, c, q.engine, (tops) =>
+  const results: EngineResult[] = [];
+  for (const q of queriers) {
+    const r = yield* queryRuns(s, c, q.engine, (tops) =>
       lastJson<QueryRun>(
         run(q.cmd, [...q.args, 'query', dir(1), c.queryFile, String(s.rounds), tops], {
           env: q.env,
         }).out,
       ),
     );
-    return {
+    results.push({
       engine: q.engine,
       label: q.label,
       docs: r.q.docs,
@@ -500,13 +529,14 @@ export function benchExternal(
       buildS: median(one.map((b) => b.s)),
       build2S: median(builds.get(2)!.map((b) => b.s)),
       openMs: r.openMs,
-      firstMs: firstAnswer(s, q.cmd, [...q.args, 'first', dir(1), c.queries[0]!], q.env),
+      firstMs: yield* firstAnswer(s, q.cmd, [...q.args, 'first', dir(1), c.queries[0]!], q.env),
       indexBytes: median(one.map((b) => b.r.indexBytes)),
       tops: r.tops,
       withHits: r.q.withHits,
       totalHits: r.q.totalHits,
-    };
-  });
+    });
+  }
+  return results;
 }
 
 // ---------------------------------------------------------------- JavaScript libraries
@@ -523,8 +553,8 @@ interface LibRun {
   tops: string[][];
 }
 
-export function benchLib(s: Settings, c: Corpus, lib: string): EngineResult {
-  const runs = repeat(s.runs, (i) => {
+export function* benchLib(s: Settings, c: Corpus, lib: string): Measurement<EngineResult> {
+  const runs = yield* repeat(s.runs, (i) => {
     const out = join(WORK, `${c.name}-${lib}.json`);
     run(
       process.execPath,

@@ -311,7 +311,7 @@ export function render(info: RunInfo, corpora: CorpusReport[], method: string): 
     `Command: \`${info.command}\`; ${info.date}; ${Math.round(info.seconds)} s in all.`,
     `Machine: ${info.machine}; load average ${info.loadBefore} before, ${info.loadAfter} after (the machine is shared: numbers are as good as its quietest minutes).`,
     `Versions: ${info.versions.join('; ')}.`,
-    `Each engine runs alone, in fresh processes: ${info.runs} build processes and ${info.runs} query processes per engine (medians of their numbers), ${info.rounds} timed rounds per query after 3 warm-up passes, ${info.firstRuns} first-answer processes.`,
+    `Each engine runs alone, in fresh processes: ${info.runs} build processes and ${info.runs} query processes per engine (medians of their numbers), ${info.rounds} timed rounds per query after 3 warm-up passes, ${info.firstRuns} first-answer processes; the engines' processes are taken in turn (wasm, native, Lucene, tantivy, the libraries, then wasm again), never two at once.`,
     '',
     ...info.notes.map((n) => `${n}\n`),
     ...corpora.map(corpusSection),

@@ -4,7 +4,7 @@
  * 100 queries, one process per measurement, short library caps; it writes bench/.work/quick/.
  *
  * For each corpus (the generated Zipf corpus, then SciFact when ../shared/data/scifact is there),
- * every engine runs alone, in fresh processes (engines.ts): index-core wasm and native, Lucene,
+ * every engine runs alone, in fresh processes, the engines' processes taken in turn (engines.ts): index-core wasm and native, Lucene,
  * tantivy (as released and with BM25 patched to k1 0.9 b 0.4), MiniSearch, Orama, lunr and
  * FlexSearch. Writes bench/RESULTS.md (report.ts) and bench/results.json; keeps its working files
  * (corpus, indexes, builds of Lucene and tantivy) in bench/.work/.
@@ -29,12 +29,14 @@ import {
   buildLucene,
   buildTantivy,
   ENGINES,
+  ourIndexDir,
   JS_LIBS,
   ROOT,
   WORK,
   type Corpus,
   type EngineResult,
   type External,
+  type Measurement,
   type Settings,
 } from './engines.js';
 import { render, type CorpusReport } from './report.js';
@@ -137,57 +139,105 @@ function corpus(name: string, path: string, queries: string[]): Corpus {
 }
 
 /**
- * Runs every picked engine on the corpus, one at a time; a failing engine becomes a failed column.
- * The corpus' report joins `reports` at once and `save` runs after every engine, so a run cut
- * short still leaves what it measured.
+ * Runs every picked engine on the corpus, taking their processes in turn (engines.ts,
+ * `Measurement`): never two at once, but no engine's runs bunched into one stretch of the machine's
+ * minutes. A failing engine becomes a failed column. The corpus' report joins `reports` at once
+ * and `save` runs as each engine finishes, so a run cut short still leaves what it measured.
  */
 function benchCorpus(c: Corpus, reports: CorpusReport[], save: () => void): void {
   const counts = countDocuments(c.path);
   log(
     `${c.name}: ${counts.docs} documents (${counts.distinct} distinct), ${c.queries.length} queries`,
   );
-  const results: EngineResult[] = [];
-  reports.push({
+  const report: CorpusReport = {
     name: c.name,
     docs: counts.docs,
     distinctDocs: counts.distinct,
     corpusBytes: statSync(c.path).size,
     queries: c.queries.length,
     distinctQueries: new Set(c.queries.map((q) => q.toLowerCase())).size,
-    engines: results,
-  });
-  const attempt = (engine: string, label: string, fn: () => EngineResult | EngineResult[]) => {
-    try {
-      results.push(...[fn()].flat());
-    } catch (err) {
-      const error = (err as Error).message.split('\n')[0]!.slice(0, 300);
-      log(`${c.name}: ${engine} failed: ${error}`);
-      results.push({ engine, label, error });
-    }
-    save();
+    engines: [],
   };
-  let wasmChecksum: string | undefined;
+  reports.push(report);
+  // Native queries the index the wasm measurement builds (or one an earlier run left).
+  let wasmIndex: 'building' | 'built' | 'failed' = engines.includes('wasm')
+    ? 'building'
+    : existsSync(join(ourIndexDir(c), 'index.sir'))
+      ? 'built'
+      : 'failed';
+  type Checked = EngineResult & { checksum?: string };
+  const picked: { engine: string; label: string; steps: () => Measurement<Checked | Checked[]> }[] =
+    [];
   if (engines.includes('wasm'))
-    attempt('wasm', 'index-core wasm', () => {
-      const r = benchWasm(settings, c);
-      wasmChecksum = r.checksum;
-      delete r.checksum;
-      return r;
+    picked.push({
+      engine: 'wasm',
+      label: 'index-core wasm',
+      steps: () => benchWasm(settings, c, () => (wasmIndex = 'built')),
     });
   if (engines.includes('native'))
-    attempt('native', 'index-core native', () => benchNative(settings, c, wasmChecksum));
+    picked.push({
+      engine: 'native',
+      label: 'index-core native',
+      steps: () => benchNative(settings, c, () => wasmIndex),
+    });
   if (engines.includes('lucene'))
-    attempt('lucene', 'Lucene', () => {
-      built.lucene ??= buildLucene(settings);
-      return benchExternal(settings, c, built.lucene, [built.lucene]);
+    picked.push({
+      engine: 'lucene',
+      label: 'Lucene',
+      steps: function* () {
+        built.lucene ??= buildLucene(settings);
+        return yield* benchExternal(settings, c, built.lucene, [built.lucene]);
+      },
     });
   if (engines.includes('tantivy'))
-    attempt('tantivy-k09b04', 'tantivy', () => {
-      built.tantivy ??= buildTantivy(settings);
-      return benchExternal(settings, c, built.tantivy[0]!, built.tantivy);
+    picked.push({
+      engine: 'tantivy-k09b04',
+      label: 'tantivy',
+      steps: function* () {
+        built.tantivy ??= buildTantivy(settings);
+        return yield* benchExternal(settings, c, built.tantivy[0]!, built.tantivy);
+      },
     });
   for (const lib of JS_LIBS)
-    if (engines.includes(lib)) attempt(lib, lib, () => benchLib(settings, c, lib));
+    if (engines.includes(lib))
+      picked.push({ engine: lib, label: lib, steps: () => benchLib(settings, c, lib) });
+
+  // Each engine's results in its slot, so the report's columns keep this order.
+  const slots: Checked[][] = picked.map(() => []);
+  const publish = () => {
+    const wasm = slots.flat().find((r) => r.engine === 'wasm');
+    report.engines = slots
+      .flat()
+      .map(({ checksum, ...r }) =>
+        r.engine === 'native'
+          ? { ...r, sameHitsAsWasm: !!checksum && checksum === wasm?.checksum }
+          : r,
+      );
+    save();
+  };
+  let live = picked.map((p, i) => ({ ...p, i, steps: p.steps() }));
+  while (live.length > 0) {
+    for (const e of live) {
+      let done = false;
+      try {
+        const step = e.steps.next();
+        if (step.done) {
+          slots[e.i] = [step.value].flat();
+          done = true;
+        }
+      } catch (err) {
+        const error = (err as Error).message.split('\n')[0]!.slice(0, 300);
+        log(`${c.name}: ${e.engine} failed: ${error}`);
+        slots[e.i] = [{ engine: e.engine, label: e.label, error }];
+        done = true;
+      }
+      if (done) {
+        if (e.engine === 'wasm' && wasmIndex === 'building') wasmIndex = 'failed';
+        live = live.filter((x) => x !== e);
+        publish();
+      }
+    }
+  }
 }
 
 /** Lucene and tantivy, built once per run. */
