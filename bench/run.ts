@@ -4,9 +4,9 @@
  * 100 queries, one process per measurement, short library caps; it writes bench/.work/quick/.
  *
  * For each corpus (the generated Zipf corpus, then SciFact when ../shared/data/scifact is there),
- * every engine runs alone, in fresh processes, the engines' processes taken in turn (engines.ts): index-core wasm and native, Lucene,
- * tantivy (as released and with BM25 patched to k1 0.9 b 0.4), MiniSearch, Orama, lunr and
- * FlexSearch. Writes bench/RESULTS.md (report.ts) and bench/results.json; keeps its working files
+ * every engine runs alone, in fresh processes, the engines' processes taken in turn (engines.ts):
+ * index-core wasm and native, Lucene, tantivy (as released and with BM25 patched to k1 0.9 b 0.4),
+ * MiniSearch, Orama, lunr and FlexSearch. Writes bench/RESULTS.md (report.ts) and bench/results.json; keeps its working files
  * (corpus, indexes, builds of Lucene and tantivy) in bench/.work/.
  *
  * Env: BENCH_RUNS (fresh processes per engine and measurement, 3), BENCH_ENGINES (subset of
