@@ -4,8 +4,9 @@
 //! `[i*bits, (i+1)*bits)` of a little-endian bit stream, least significant bit first; the run takes
 //! `ceil(n*bits/8)` bytes. Width 0 means every value is 0 and takes no bytes.
 //!
-//! The decoder reads an unaligned 64-bit window per value, which is branch-free and fast in
-//! WebAssembly; the encoder is the plain mirror image.
+//! A whole block of 128 values decodes through code specialised for its width (`unpack_block`),
+//! any other run through one general loop over a 64-bit accumulator, and a single value through
+//! one unaligned 64-bit window (`unpack_one`); the encoder is the plain mirror image.
 
 use crate::error::{Error, Result};
 
@@ -82,6 +83,9 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
         out.iter_mut().for_each(|v| *v = 0);
         return;
     }
+    if let Ok(block) = <&mut [u32; MAX_UNPACK]>::try_from(&mut *out) {
+        return unpack_block(packed, bits, block);
+    }
     let word = |pos: usize| -> u32 {
         match packed.get(pos..pos + 4) {
             Some(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
@@ -101,6 +105,51 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
         acc >>= bits;
         have -= bits;
     }
+}
+
+/// A whole block of `MAX_UNPACK` values at `bits` (1..=32), from exactly its packed bytes: every
+/// posting list's blocks but its last. 32 values at width `B` fill `B` 32-bit words exactly, so
+/// the block is four such groups and, for a width known at compile time, every shift and mask of
+/// a group is a constant — the loop unrolls into a few branch-free instructions per value (the
+/// shape of Lucene's generated `ForUtil`), where the general loop above tests its accumulator for
+/// every value. The layout is the same; only the decoder is specialised.
+fn unpack_block(packed: &[u8], bits: u8, out: &mut [u32; MAX_UNPACK]) {
+    macro_rules! by_width {
+        ($($b:literal)*) => {
+            match bits {
+                $($b => {
+                    for (group, values) in packed.chunks_exact(4 * $b).zip(out.chunks_exact_mut(32)) {
+                        unpack_group::<$b>(group, values.try_into().expect("32 values"));
+                    }
+                })*
+                _ => unreachable!("unpack_block is called with 1..=32 bits"),
+            }
+        };
+    }
+    by_width!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32);
+}
+
+/// 32 values at width `B` from the `4 * B` bytes that hold them.
+#[inline(always)]
+fn unpack_group<const B: u32>(group: &[u8], out: &mut [u32; 32]) {
+    // With the length known, every load below is at a constant offset proven in bounds.
+    assert_eq!(group.len(), 4 * B as usize);
+    let word = |k: usize| u32::from_le_bytes(group[4 * k..4 * k + 4].try_into().expect("4 bytes"));
+    let mask = if B == 32 { u32::MAX } else { (1u32 << B) - 1 };
+    // Written out for each of the 32 values (the optimiser leaves a loop of 32 rolled), so that
+    // every word index, shift and crossing test is a constant and folds away.
+    macro_rules! values {
+        ($($j:literal)*) => {$({
+            let (k, off) = (($j * B / 32) as usize, $j * B % 32);
+            let mut x = word(k) >> off;
+            // A value that crosses into the next word; one that ends a word never reads past it.
+            if off + B > 32 {
+                x |= word(k + 1) << (32 - off);
+            }
+            out[$j] = x & mask;
+        })*};
+    }
+    values!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
 }
 
 /// Value `i` of a run packed at `bits`, under `unpack_in_bounds`' precondition for a run of more
