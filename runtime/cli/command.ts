@@ -12,11 +12,8 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** A subcommand's module; its word and one-line summary are `main.ts`'s table. */
 export interface Command {
-  /** The word after `sir`. */
-  name: string;
-  /** One line for `sir --help`. */
-  summary: string;
   /** The full `sir NAME --help` text: usage line, options with defaults, an example. */
   help: string;
   /** Runs the command; resolves to the process exit code. Throws `CliError` for bad usage or input. */

@@ -6,12 +6,14 @@
  * errors; `main.ts` passes whatever a command throws through `toCliError`, so commands never wrap
  * errors themselves. Anything it does not recognise is a bug and keeps its stack trace.
  */
-import { EngineError } from '../engine/index.js';
-import { EvalInputError } from '../eval/index.js';
-import { JobError } from '../jobs/index.js';
-import { ServeError } from '../server/index.js';
-import { StoreError } from '../store/index.js';
-import { UploadError } from '../upload/index.js';
+// Each from its own module, not the packages' indexes: \`sir --help\` and \`sir index\` do not
+// import the server, the job pipeline and the AWS SDK to recognise their errors.
+import { EngineError } from '../engine/engine-error.js';
+import { EvalInputError } from '../eval/input-error.js';
+import { JobError } from '../jobs/job-error.js';
+import { ServeError } from '../server/serve-error.js';
+import { StoreError } from '../store/store-error.js';
+import { UploadError } from '../upload/upload-error.js';
 import { CliError } from './command.js';
 
 /** What each file-system error class means, in words. */

@@ -9,7 +9,7 @@ import { CliError, numberFlag } from './command.js';
 import { MAX_WINDOW } from '../engine/index.js';
 import { DEFAULT_RUN_DEPTH } from '../eval/index.js';
 import { DEFAULT_SHARDS, EVALUATE, LIVE_INDEX, MAX_SHARDS } from '../jobs/index.js';
-import { isVersionId } from '../store/index.js';
+import { isVersionId } from '../store/version-id.js';
 
 export const EVAL_JOB_FLAG_OPTIONS = {
   index: { type: 'string' },

@@ -5,36 +5,83 @@
  */
 import type { CliIO, Command } from './command.js';
 import { toCliError } from './errors.js';
-import { indexCommand } from './commands/index.js';
-import { searchCommand } from './commands/search.js';
-import { analyzeCommand } from './commands/analyze.js';
-import { runCommand } from './commands/run.js';
-import { evalCommand } from './commands/eval.js';
-import { publishCommand } from './commands/publish.js';
-import { versionsCommand } from './commands/versions.js';
-import { costCommand } from './commands/cost.js';
-import { rollbackCommand } from './commands/rollback.js';
-import { serveCommand } from './commands/serve.js';
-import { demoCommand } from './commands/demo.js';
-import { uploadCommand } from './commands/upload.js';
-import { loaderAgentCommand } from './commands/loader-agent.js';
-import { jobsCommand } from './commands/jobs.js';
 
-export const COMMANDS: readonly Command[] = [
-  indexCommand,
-  searchCommand,
-  analyzeCommand,
-  runCommand,
-  evalCommand,
-  publishCommand,
-  versionsCommand,
-  costCommand,
-  rollbackCommand,
-  serveCommand,
-  demoCommand,
-  uploadCommand,
-  loaderAgentCommand,
-  jobsCommand,
+/**
+ * Each subcommand's word and `sir --help` line. Its module is imported only when it runs or shows
+ * its help: `sir index` does not wait for the server's, the store's or the AWS SDK's imports
+ * (the whole table took 600 ms to import, `sir index` alone 150).
+ */
+const COMMANDS: readonly { name: string; summary: string; load(): Promise<Command> }[] = [
+  {
+    name: 'index',
+    summary: 'Build an index from a JSONL corpus',
+    load: async () => (await import('./commands/index.js')).indexCommand,
+  },
+  {
+    name: 'search',
+    summary: 'Search an index from the command line',
+    load: async () => (await import('./commands/search.js')).searchCommand,
+  },
+  {
+    name: 'analyze',
+    summary: "Show how an index's analyzer turns text into the terms it indexes and searches",
+    load: async () => (await import('./commands/analyze.js')).analyzeCommand,
+  },
+  {
+    name: 'run',
+    summary: 'Run a query set and write a TREC run file',
+    load: async () => (await import('./commands/run.js')).runCommand,
+  },
+  {
+    name: 'eval',
+    summary: 'Evaluate a ranker against relevance judgements (nDCG@10, MAP, P@10, R@k, MRR)',
+    load: async () => (await import('./commands/eval.js')).evalCommand,
+  },
+  {
+    name: 'publish',
+    summary: 'Publish a built index as a new store version and make it live',
+    load: async () => (await import('./commands/publish.js')).publishCommand,
+  },
+  {
+    name: 'versions',
+    summary: 'List the index versions in a store and show which one is live',
+    load: async () => (await import('./commands/versions.js')).versionsCommand,
+  },
+  {
+    name: 'cost',
+    summary: 'Model the monthly cost of each storage tier (bundled, s3, efs) for an index',
+    load: async () => (await import('./commands/cost.js')).costCommand,
+  },
+  {
+    name: 'rollback',
+    summary: 'Make the previously live index version live again',
+    load: async () => (await import('./commands/rollback.js')).rollbackCommand,
+  },
+  {
+    name: 'serve',
+    summary: 'Serve the search API, docs and search page for an index or a store',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'Build (first run) and serve a demo index of the State of the Union addresses',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
+  },
+  {
+    name: 'upload',
+    summary: 'Upload an index version to a stack through its loader and make it live',
+    load: async () => (await import('./commands/upload.js')).uploadCommand,
+  },
+  {
+    name: 'loader-agent',
+    summary: 'On the loader: publish a staged version onto the store, or roll back',
+    load: async () => (await import('./commands/loader-agent.js')).loaderAgentCommand,
+  },
+  {
+    name: 'jobs',
+    summary: 'Submit, follow, list and retry pipeline jobs (parallel builds, evaluations)',
+    load: async () => (await import('./commands/jobs.js')).jobsCommand,
+  },
 ];
 
 function usage(): string {
@@ -57,11 +104,12 @@ export async function main(
     io.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`sir: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.help);
     return 0;
@@ -71,7 +119,7 @@ export async function main(
   } catch (err) {
     const failure = toCliError(err);
     if (failure === undefined) throw err;
-    io.stderr.write(`sir ${command.name}: ${failure.message}\n`);
+    io.stderr.write(`sir ${name}: ${failure.message}\n`);
     return failure.exitCode;
   }
 }

@@ -5,7 +5,8 @@
 import { CliError, type CliIO } from './command.js';
 import { checkIndexVersion } from '../engine/index.js';
 import { jsonLinesLogger } from '../log/logger.js';
-import { IndexStore } from '../store/index.js';
+// From its module, not the store's index, which also exports the S3 store and so the AWS SDK.
+import { IndexStore } from '../store/index-store.js';
 
 export function openStoreFlag(dir: string | undefined, io: CliIO): IndexStore {
   if (dir === undefined || dir === '')

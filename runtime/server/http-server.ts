@@ -13,6 +13,7 @@ import { problemForClientError } from './client-errors.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 import { RequestQueue } from './request-queue.js';
 import { answerAndClose, problemJson } from './raw-response.js';
+import { ServeError } from './serve-error.js';
 
 export interface HttpServerOptions {
   /** The application: a WHATWG fetch handler, e.g. `app.fetch`. */
@@ -35,17 +36,6 @@ export interface RunningServer {
   refused(): { connections: number; queue: number };
   /** Stops accepting, lets requests in progress finish (at most `graceMs`), then closes everything. */
   close(graceMs?: number): Promise<void>;
-}
-
-/** A failure to start listening, with a sentence for the user. */
-export class ServeError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = 'ServeError';
-  }
 }
 
 /** Node's "where the connection is": the response in progress on a socket, if any (internal field). */

@@ -13,7 +13,8 @@ import { openLiveIndex } from '../app/live.js';
 import type { JobsApi } from '../jobs/contract.js';
 import type { Logger } from '../log/logger.js';
 import { IndexStore, StoreError } from '../store/index.js';
-import { listen, ServeError, type RunningServer } from './http-server.js';
+import { listen, type RunningServer } from './http-server.js';
+import { ServeError } from './serve-error.js';
 import type { ServerLimits } from './limits.js';
 
 export interface ServeIndexOptions {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,6 +7,7 @@ import { main } from '../../runtime/cli/main.js';
 import { INDEX_FILE } from '../../runtime/engine/index.js';
 import { tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
 import { SCIFACT_DIR, requireSciFact } from '../fixtures/external.js';
+import { SIR } from '../fixtures/sir.js';
 
 /** Runs `sir ARGS` in-process with captured output. */
 async function sir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -35,20 +37,51 @@ describe('sir CLI', () => {
 
   it('lists commands and shows help for each', async () => {
     const r = await sir('--help');
-    for (const c of [
-      'index',
-      'search',
-      'analyze',
-      'run',
-      'eval',
-      'publish',
-      'versions',
-      'rollback',
-    ])
-      assert.match(r.out, new RegExp(`\\n  ${c} `));
-    const h = await sir('search', '--help');
-    assert.match(h.out, /--ranker NAME/);
+    const listed = [...r.out.matchAll(/^ {2}([a-z-]+) +(.+)$/gm)];
+    assert.deepEqual(
+      listed.map((m) => m[1]),
+      [
+        'index',
+        'search',
+        'analyze',
+        'run',
+        'eval',
+        'publish',
+        'versions',
+        'cost',
+        'rollback',
+        'serve',
+        'demo',
+        'upload',
+        'loader-agent',
+        'jobs',
+      ],
+    );
+    // The table's words and the modules it loads agree: each help is the command's own.
+    for (const [, name, summary] of listed) {
+      assert.ok(summary!.length < 80, summary);
+      const h = await sir(name!, '--help');
+      assert.equal(h.code, 0);
+      assert.match(h.out, new RegExp(`^Usage: sir ${name} `));
+    }
+    assert.match((await sir('search', '--help')).out, /--ranker NAME/);
     assert.equal((await sir('bogus')).code, 2);
+  });
+
+  it('imports only the command it runs: no server, job pipeline or AWS SDK for sir index', () => {
+    // A resolve hook in the child names every package it loads.
+    const hook = `import { registerHooks } from 'node:module';
+registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/(hono|@hono|@aws-sdk|zod)\\//.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; } });`;
+    const corpus = writeCorpus(TINY_CORPUS);
+    for (const args of [['--help'], ['index', corpus, '--out', tempDir()]]) {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, SIR, ...args],
+        { encoding: 'utf8' },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /LOADED/, `sir ${args[0]}`);
+    }
   });
 
   it('indexes with plain progress lines when not on a terminal', async () => {

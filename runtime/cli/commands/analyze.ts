@@ -7,8 +7,6 @@ import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
 import { openIndexFlag } from '../open-index.js';
 
 export const analyzeCommand: Command = {
-  name: 'analyze',
-  summary: "Show how an index's analyzer turns text into the terms it indexes and searches",
   help: `Usage: sir analyze --index DIR [--json] "TEXT"
 
 Runs TEXT through the analyzer the index was built with and prints each indexed term with the

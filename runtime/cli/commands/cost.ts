@@ -9,11 +9,10 @@ import { formatBytes } from '../progress.js';
 import { formatTable } from '../table.js';
 import { TIERS, type Workload, recommendTier, tierCost } from '../../cost/model.js';
 import { SearchIndex } from '../../engine/index.js';
-import { DEFAULT_KEEP, createManifest } from '../../store/index.js';
+import { createManifest } from '../../store/manifest.js';
+import { DEFAULT_KEEP } from '../../store/retention.js';
 
 export const costCommand: Command = {
-  name: 'cost',
-  summary: 'Model the monthly cost of each storage tier (bundled, s3, efs) for an index',
   help: `Usage: sir cost (--index DIR | --index-mb N) [--queries-per-month N]
                 [--cold-starts-per-month N] [--versions N] [--memory-mb N] [--query-ms N] [--json]
 

@@ -13,8 +13,6 @@ import { ProgressBar } from '../progress.js';
 import { DEFAULT_WORKERS, startServer, untilSignal } from '../serving.js';
 
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'Build (first run) and serve a demo index of the State of the Union addresses',
   help: `Usage: sir demo [--dir DIR] [--rebuild]
 
 First run: builds a paragraph corpus from the U.S. State of the Union addresses

@@ -12,9 +12,6 @@ import {
 } from '../../eval/index.js';
 
 export const evalCommand: Command = {
-  name: 'eval',
-  summary:
-    'Evaluate a ranker against relevance judgements (nDCG@10, MAP, P@10, R@100, R@1000, MRR)',
   help: `Usage: sir eval --index DIR --queries QUERIES --qrels QRELS [ranker options] [--json] [--run-out FILE]
 
 Runs the judged queries and scores the ranking with trec_eval's semantics: ties broken by

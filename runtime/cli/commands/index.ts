@@ -19,8 +19,6 @@ import { openStoreFlag } from '../store-flag.js';
 import { buildIndexParallel, describeFieldDocs } from '../../engine/index.js';
 
 export const indexCommand: Command = {
-  name: 'index',
-  summary: 'Build an index from a JSONL corpus',
   help: `Usage: sir index CORPUS.jsonl (--out DIR | --store DIR) [options]
 
 Builds a search index from a JSONL corpus: one JSON object per line with "_id" or "id"

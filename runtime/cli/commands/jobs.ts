@@ -117,8 +117,6 @@ export function parsePolicy(value: string): PolicySpec {
 }
 
 export const jobsCommand: Command = {
-  name: 'jobs',
-  summary: 'Submit, follow, list and retry pipeline jobs (parallel index builds, evaluations)',
   help: HELP,
   async run(argv: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseFlags(argv, {

@@ -5,7 +5,7 @@
  * with the result.
  */
 import { CliError, type CliIO, type Command, parseFlags } from '../command.js';
-import { DEFAULT_KEEP } from '../../store/index.js';
+import { DEFAULT_KEEP } from '../../store/retention.js';
 import {
   LOADER_ENV_FILE,
   LOADER_ENV_VARS as VAR,
@@ -18,8 +18,6 @@ import {
 } from '../../upload/index.js';
 
 export const loaderAgentCommand: Command = {
-  name: 'loader-agent',
-  summary: 'On the loader: publish a staged version onto the store, or roll back',
   help: `Usage: sir loader-agent publish --version V [settings]
        sir loader-agent rollback [settings]
 

@@ -3,13 +3,11 @@
  * of the store and makes it live — the same operation the loader runs on EFS.
  */
 import { CliError, type CliIO, type Command, numberFlag, parseFlags } from '../command.js';
-import { DEFAULT_KEEP } from '../../store/index.js';
+import { DEFAULT_KEEP } from '../../store/retention.js';
 import { formatBytes } from '../progress.js';
 import { openStoreFlag } from '../store-flag.js';
 
 export const publishCommand: Command = {
-  name: 'publish',
-  summary: 'Publish a built index as a new store version and make it live',
   help: `Usage: sir publish --store DIR --index BUILT [--keep N] [--json]
 
 Copies the built index folder BUILT (the output of \`sir index\`) into the index store DIR as a

@@ -13,8 +13,6 @@ import { openStoreFlag } from '../store-flag.js';
 import { rollbackBundled, runAgent } from '../../upload/index.js';
 
 export const rollbackCommand: Command = {
-  name: 'rollback',
-  summary: 'Make the previously live index version live again',
   help: `Usage: sir rollback --store DIR [--json]
        sir rollback --stack NAME [--to VERSION] [--outputs FILE] [--json]
 

@@ -6,8 +6,6 @@ import { RUN_FLAGS_HELP, RUN_FLAG_OPTIONS, runSettings, runWithProgress } from '
 import { readJudgedQueries, writeRun } from '../../eval/index.js';
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'Run a query set and write a TREC run file',
   help: `Usage: sir run --index DIR --queries QUERIES [--qrels QRELS] --out RUN.trec [--k 1000] [ranker options]
 
 Runs every query (BEIR queries.jsonl or TSV id<TAB>text; with --qrels, only the judged ones)

@@ -5,8 +5,6 @@ import { rankerFlagHelp, rankerFlagSpec, rankerOptions } from '../ranker-flags.j
 import { DEFAULT_COUNT_LIMIT, MAX_WINDOW } from '../../engine/index.js';
 
 export const searchCommand: Command = {
-  name: 'search',
-  summary: 'Search an index from the command line',
   help: `Usage: sir search --index DIR [--k N] [--ranker NAME] [ranker options] [--json] "QUERY"
 
 Query syntax: words are optional and ranked; "a phrase" must appear as written; +word must

@@ -12,8 +12,6 @@ import { DEFAULT_WORKERS, startServer, untilSignal } from '../serving.js';
 const seconds = (ms: number) => `${ms / 1000}`;
 
 export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'Serve the search API, docs and search page for an index or a store',
   help: `Usage: sir serve (--index DIR | --store DIR) [--port N] [--host H] [limits]
 
 Serves the search app (the same one the Lambda runs): GET / (search page), GET|POST /search,

@@ -29,8 +29,6 @@ import {
 } from '../../upload/index.js';
 
 export const uploadCommand: Command = {
-  name: 'upload',
-  summary: 'Upload an index version to a stack through its loader and make it live',
   help: `Usage: sir upload --stack NAME (--index DIR | --corpus FILE [analyzer options])
                   [--outputs FILE] [--no-wait] [--verify URL] [--json]
 

@@ -13,8 +13,6 @@ import type { VersionInfo } from '../../store/index.js';
 import { type BundledVersion, listBundledVersions } from '../../upload/index.js';
 
 export const versionsCommand: Command = {
-  name: 'versions',
-  summary: 'List the index versions in a store and show which one is live',
   help: `Usage: sir versions --store DIR [--json]
        sir versions --stack NAME [--outputs FILE] [--json]
 
