@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusStart } from './corpus-start.js';
 import { engineCall } from './engine-error.js';
-import { fileReader } from './index-file.js';
+import { sequentialFileReader } from './index-file.js';
 import { copyIndexFile, writeIndexWith } from './index-sink.js';
 import { engine } from './wasm-module.js';
 
@@ -160,7 +160,7 @@ export function mergeSegments(segments: string[], path: string, scratch: string)
   if (segments.length === 1) return copyIndexFile(segments[0]!, path);
   const core = engine();
   const merger = new core.IndexMerger();
-  const files = segments.map(fileReader);
+  const files = segments.map(sequentialFileReader);
   try {
     for (const file of files) {
       const segment = engineCall(() => new core.Index(file));

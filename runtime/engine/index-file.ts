@@ -71,6 +71,46 @@ export function fileReader(path: string): IndexFileReader {
   };
 }
 
+/** Bytes `sequentialFileReader` reads at once into each window, and how many windows it keeps. */
+const WINDOW_BYTES = 256 << 10;
+const WINDOWS = 3;
+
+/**
+ * `fileReader` for a reader that goes through the file in order, as a merge does (each segment's
+ * postings and positions term by term, then its stored blocks): a read is served from one of a few
+ * windows of the file, each filled by one system call, instead of a call per term — which was a
+ * quarter of a two-segment merge's time. It holds at most `WINDOWS` × 256 KiB; reads larger than a
+ * window go straight to the file. Queries jump about the file and keep `fileReader`.
+ */
+export function sequentialFileReader(path: string): IndexFileReader {
+  const file = fileReader(path);
+  // Most recently used first.
+  const windows: { start: number; bytes: Uint8Array }[] = [];
+  return {
+    size: file.size,
+    get bytesRead() {
+      return file.bytesRead;
+    },
+    takeReadError: () => file.takeReadError(),
+    readAt(offset: number, into: Uint8Array) {
+      if (into.length > WINDOW_BYTES) return file.readAt(offset, into);
+      const end = offset + into.length;
+      let i = windows.findIndex((w) => offset >= w.start && end <= w.start + w.bytes.length);
+      if (i < 0) {
+        if (end > file.size) throw new Error(`${path} ends at ${file.size}, before ${end}`);
+        const buffer =
+          windows.length < WINDOWS ? new ArrayBuffer(WINDOW_BYTES) : windows.pop()!.bytes.buffer;
+        const bytes = new Uint8Array(buffer, 0, Math.min(WINDOW_BYTES, file.size - offset));
+        file.readAt(offset, bytes);
+        windows.unshift({ start: offset, bytes });
+      } else if (i > 0) windows.unshift(...windows.splice(i, 1));
+      const w = windows[0]!;
+      into.set(w.bytes.subarray(offset - w.start, end - w.start));
+    },
+    close: () => file.close(),
+  };
+}
+
 /** Positional reads of an index already in memory. */
 export function bufferReader(bytes: Uint8Array): IndexFileReader {
   let bytesRead = 0;
