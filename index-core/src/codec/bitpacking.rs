@@ -6,7 +6,8 @@
 //!
 //! A whole block of 128 values decodes through code specialised for its width (`unpack_block`),
 //! any other run through one general loop over a 64-bit accumulator, and a single value through
-//! one unaligned 64-bit window (`unpack_one`); the encoder is the plain mirror image.
+//! one unaligned 64-bit window (`unpack_one`); the encoder is the plain mirror image. A decoder
+//! also undoes, in the same pass, what postings store instead of their values (`Finish`).
 
 use crate::error::{Error, Result};
 
@@ -49,8 +50,37 @@ pub(crate) fn pack(values: &[u32], bits: u8, out: &mut Vec<u8>) {
 /// Most values one `unpack` call decodes (a postings block).
 pub(crate) const MAX_UNPACK: usize = 128;
 
-/// Decodes `out.len()` (≤ `MAX_UNPACK`) values packed at `bits` from the start of `data`.
-pub(crate) fn unpack(data: &[u8], bits: u8, out: &mut [u32]) -> Result<()> {
+/// What a decoder makes of each value, a const parameter of `unpack` and `unpack_in_bounds`:
+/// postings store doc ids as gaps less one and term frequencies less one, and undoing that while
+/// the value is in a register saves a second pass over the block.
+pub(crate) struct Finish;
+
+impl Finish {
+    /// The values as packed (the tests' view of a run).
+    #[cfg(test)]
+    pub(crate) const RAW: u8 = 0;
+    /// Each value plus one (term frequencies).
+    pub(crate) const PLUS_ONE: u8 = 1;
+    /// Each value a gap less one from the previous doc id, the first from `base` (doc ids).
+    pub(crate) const DOC_GAPS: u8 = 2;
+}
+
+#[inline(always)]
+fn finish<const F: u8>(v: u32, base: &mut u32) -> u32 {
+    match F {
+        Finish::PLUS_ONE => v.wrapping_add(1),
+        Finish::DOC_GAPS => {
+            let doc = base.wrapping_add(v);
+            *base = doc.wrapping_add(1);
+            doc
+        }
+        _ => v,
+    }
+}
+
+/// Decodes `out.len()` (≤ `MAX_UNPACK`) values packed at `bits` from the start of `data`, each
+/// finished as `F` says (`base`: the first doc id's, for `Finish::DOC_GAPS`).
+pub(crate) fn unpack<const F: u8>(data: &[u8], bits: u8, base: u32, out: &mut [u32]) -> Result<()> {
     if bits > 32 {
         return Err(Error::corrupt(format!(
             "a postings block has bit width {} (at most 32)",
@@ -66,7 +96,7 @@ pub(crate) fn unpack(data: &[u8], bits: u8, out: &mut [u32]) -> Result<()> {
     if data.len() < need {
         return Err(Error::corrupt("a postings block is truncated"));
     }
-    unpack_in_bounds(data, bits, out);
+    unpack_in_bounds::<F>(data, bits, base, out);
     Ok(())
 }
 
@@ -77,14 +107,14 @@ pub(crate) fn unpack(data: &[u8], bits: u8, out: &mut [u32]) -> Result<()> {
 /// bits — far fewer loads and shifts than a window per value, which matters most in WebAssembly.
 /// Loads read the packed bytes in place; only the last, partial word is assembled byte by byte
 /// (zero-padding a copy of the whole run cost more than the unpacking in WebAssembly).
-pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
+pub(crate) fn unpack_in_bounds<const F: u8>(data: &[u8], bits: u8, mut base: u32, out: &mut [u32]) {
     let packed = &data[..packed_len(out.len(), bits)];
     if bits == 0 {
-        out.iter_mut().for_each(|v| *v = 0);
+        out.iter_mut().for_each(|v| *v = finish::<F>(0, &mut base));
         return;
     }
     if let Ok(block) = <&mut [u32; MAX_UNPACK]>::try_from(&mut *out) {
-        return unpack_block(packed, bits, block);
+        return unpack_block::<F>(packed, bits, base, block);
     }
     let word = |pos: usize| -> u32 {
         match packed.get(pos..pos + 4) {
@@ -101,7 +131,7 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
             have += 32;
             pos += 4;
         }
-        *v = (acc & mask) as u32;
+        *v = finish::<F>((acc & mask) as u32, &mut base);
         acc >>= bits;
         have -= bits;
     }
@@ -113,13 +143,13 @@ pub(crate) fn unpack_in_bounds(data: &[u8], bits: u8, out: &mut [u32]) {
 /// a group is a constant — the loop unrolls into a few branch-free instructions per value (the
 /// shape of Lucene's generated `ForUtil`), where the general loop above tests its accumulator for
 /// every value. The layout is the same; only the decoder is specialised.
-fn unpack_block(packed: &[u8], bits: u8, out: &mut [u32; MAX_UNPACK]) {
+fn unpack_block<const F: u8>(packed: &[u8], bits: u8, mut base: u32, out: &mut [u32; MAX_UNPACK]) {
     macro_rules! by_width {
         ($($b:literal)*) => {
             match bits {
                 $($b => {
                     for (group, values) in packed.chunks_exact(4 * $b).zip(out.chunks_exact_mut(32)) {
-                        unpack_group::<$b>(group, values.try_into().expect("32 values"));
+                        unpack_group::<$b, F>(group, &mut base, values.try_into().expect("32 values"));
                     }
                 })*
                 _ => unreachable!("unpack_block is called with 1..=32 bits"),
@@ -131,7 +161,7 @@ fn unpack_block(packed: &[u8], bits: u8, out: &mut [u32; MAX_UNPACK]) {
 
 /// 32 values at width `B` from the `4 * B` bytes that hold them.
 #[inline(always)]
-fn unpack_group<const B: u32>(group: &[u8], out: &mut [u32; 32]) {
+fn unpack_group<const B: u32, const F: u8>(group: &[u8], base: &mut u32, out: &mut [u32; 32]) {
     // With the length known, every load below is at a constant offset proven in bounds.
     assert_eq!(group.len(), 4 * B as usize);
     let word = |k: usize| u32::from_le_bytes(group[4 * k..4 * k + 4].try_into().expect("4 bytes"));
@@ -146,7 +176,7 @@ fn unpack_group<const B: u32>(group: &[u8], out: &mut [u32; 32]) {
             if off + B > 32 {
                 x |= word(k + 1) << (32 - off);
             }
-            out[$j] = x & mask;
+            out[$j] = finish::<F>(x & mask, base);
         })*};
     }
     values!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
@@ -230,8 +260,33 @@ mod tests {
                 pack(&values, bits, &mut buf);
                 assert_eq!(buf.len(), 3 + packed_len(n, bits));
                 let mut out = vec![0u32; n];
-                unpack(&buf[3..], bits, &mut out).unwrap();
+                unpack::<{ Finish::RAW }>(&buf[3..], bits, 0, &mut out).unwrap();
                 assert_eq!(out, values, "bits {} n {}", bits, n);
+            }
+        }
+    }
+
+    #[test]
+    fn finishing_equals_a_second_pass_at_every_width() {
+        let mut rng = Rng::new(13);
+        for bits in 0..=32u8 {
+            let max = ((1u64 << bits) - 1) as u32;
+            for n in [1usize, 100, 128] {
+                let values: Vec<u32> = (0..n).map(|_| rng.next() as u32 & max & 0xFFFF).collect();
+                let mut packed = Vec::new();
+                pack(&values, bits, &mut packed);
+                let base = rng.next() as u32 % 1000;
+                let mut docs = vec![0u32; n];
+                unpack::<{ Finish::DOC_GAPS }>(&packed, bits, base, &mut docs).unwrap();
+                let mut next = base;
+                for (&gap, &doc) in values.iter().zip(&docs) {
+                    assert_eq!(doc, next + gap, "bits {} n {}", bits, n);
+                    next = doc + 1;
+                }
+                let mut tfs = vec![0u32; n];
+                unpack_in_bounds::<{ Finish::PLUS_ONE }>(&packed, bits, 0, &mut tfs);
+                let plus: Vec<u32> = values.iter().map(|v| v + 1).collect();
+                assert_eq!(tfs, plus, "bits {} n {}", bits, n);
             }
         }
     }
@@ -250,7 +305,7 @@ mod tests {
         let mut buf = Vec::new();
         pack(&[5, 6, 7], 3, &mut buf);
         let mut out = [0u32; 3];
-        assert!(unpack(&buf[..buf.len() - 1], 3, &mut out).is_err());
-        assert!(unpack(&buf, 33, &mut out).is_err());
+        assert!(unpack::<{ Finish::RAW }>(&buf[..buf.len() - 1], 3, 0, &mut out).is_err());
+        assert!(unpack::<{ Finish::RAW }>(&buf, 33, 0, &mut out).is_err());
     }
 }

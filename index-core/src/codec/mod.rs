@@ -10,7 +10,9 @@ mod bytes;
 mod crc32;
 mod varint;
 
-pub(crate) use bitpacking::{bits_needed, pack, packed_len, unpack, unpack_in_bounds, unpack_one};
+pub(crate) use bitpacking::{
+    bits_needed, pack, packed_len, unpack, unpack_in_bounds, unpack_one, Finish,
+};
 pub(crate) use bytes::{ByteWriter, Bytes};
 pub(crate) use crc32::{crc32, crc32_append};
 pub(crate) use varint::{read_varint, write_varint};

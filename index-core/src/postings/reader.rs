@@ -6,7 +6,7 @@
 //! ("shallow advance") names the block that would hold `target`, without moving.
 
 use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
-use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, unpack_one};
+use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, unpack_one, Finish};
 use crate::error::{Error, Result};
 
 /// A block's skip data and score-bound statistics (24 bytes on disk, six little-endian u32).
@@ -154,8 +154,8 @@ impl<'a> PostingCursor<'a> {
 
     fn decode_tfs(&mut self) {
         // load_block checked that tf_data holds the packed tfs, so this cannot fail.
-        unpack_in_bounds(self.tf_data, self.tf_bits, &mut self.tfs[..self.len]);
-        self.tfs[..self.len].iter_mut().for_each(|t| *t += 1);
+        let tfs = &mut self.tfs[..self.len];
+        unpack_in_bounds::<{ Finish::PLUS_ONE }>(self.tf_data, self.tf_bits, 0, tfs);
         self.tfs_decoded = true;
     }
 
@@ -185,7 +185,12 @@ impl<'a> PostingCursor<'a> {
             .ok_or_else(|| Error::corrupt("a postings block starts past the end of its section"))?;
         let (doc_bits, tf_bits) = (data[0], data[1]);
         let doc_bytes = packed_len(len, doc_bits.min(32));
-        unpack(&data[2..], doc_bits, &mut self.docs[..len])?;
+        let base = if b == 0 {
+            0
+        } else {
+            self.postings.last_doc(b - 1).wrapping_add(1)
+        };
+        unpack::<{ Finish::DOC_GAPS }>(&data[2..], doc_bits, base, &mut self.docs[..len])?;
         let tf_data = data.get(2 + doc_bytes..).unwrap_or(&[]);
         if tf_bits > 32 || tf_data.len() < packed_len(len, tf_bits) {
             return Err(Error::corrupt(
@@ -195,16 +200,6 @@ impl<'a> PostingCursor<'a> {
         self.tf_data = tf_data;
         self.tf_bits = tf_bits;
         self.tfs_decoded = false;
-        let mut base = if b == 0 {
-            0
-        } else {
-            self.postings.last_doc(b - 1).wrapping_add(1)
-        };
-        for i in 0..len {
-            let d = base.wrapping_add(self.docs[i]);
-            self.docs[i] = d;
-            base = d.wrapping_add(1);
-        }
         if self.docs[len - 1] != meta.last_doc {
             return Err(Error::corrupt(
                 "a postings block does not end at the doc id its skip data names",
