@@ -152,6 +152,13 @@ export function cutRanges(
 }
 
 /**
+ * What a merge's read windows hold in all (`sequentialFileReader`'s three per segment): 256 KiB
+ * windows up to 85 segments, smaller ones beyond, so that a reduce merging thousands of small
+ * segments does not hold hundreds of megabytes of them (at least 4 KiB each).
+ */
+const MERGE_READ_BYTES = 64 << 20;
+
+/**
  * Merges segment files, in order, into the index file `path` (created: it must not exist; a single
  * segment is its own index, copied), staging the merge's lazy sections in `scratch`; returns the
  * index's size. A failed merge leaves neither `path` nor anything in `scratch`.
@@ -160,7 +167,8 @@ export function mergeSegments(segments: string[], path: string, scratch: string)
   if (segments.length === 1) return copyIndexFile(segments[0]!, path);
   const core = engine();
   const merger = new core.IndexMerger();
-  const files = segments.map(sequentialFileReader);
+  const windowBytes = Math.max(4 << 10, Math.floor(MERGE_READ_BYTES / (3 * segments.length)));
+  const files = segments.map((s) => sequentialFileReader(s, windowBytes));
   try {
     for (const file of files) {
       const segment = engineCall(() => new core.Index(file));

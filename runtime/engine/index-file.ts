@@ -71,18 +71,23 @@ export function fileReader(path: string): IndexFileReader {
   };
 }
 
-/** Bytes `sequentialFileReader` reads at once into each window, and how many windows it keeps. */
-const WINDOW_BYTES = 256 << 10;
+/** How many windows `sequentialFileReader` keeps, and their largest size. */
 const WINDOWS = 3;
+const MAX_WINDOW_BYTES = 256 << 10;
 
 /**
  * `fileReader` for a reader that goes through the file in order, as a merge does (each segment's
  * postings and positions term by term, then its stored blocks): a read is served from one of a few
  * windows of the file, each filled by one system call, instead of a call per term — which was a
- * quarter of a two-segment merge's time. It holds at most `WINDOWS` × 256 KiB; reads larger than a
- * window go straight to the file. Queries jump about the file and keep `fileReader`.
+ * quarter of a two-segment merge's time. It holds at most `WINDOWS` windows of `windowBytes` (at
+ * most 256 KiB; a merge of many segments gives each less); reads larger than a window go straight
+ * to the file. Queries jump about the file and keep `fileReader`.
  */
-export function sequentialFileReader(path: string): IndexFileReader {
+export function sequentialFileReader(
+  path: string,
+  windowBytes = MAX_WINDOW_BYTES,
+): IndexFileReader {
+  const window = Math.min(MAX_WINDOW_BYTES, Math.max(1, Math.floor(windowBytes)));
   const file = fileReader(path);
   // Most recently used first.
   const windows: { start: number; bytes: Uint8Array }[] = [];
@@ -93,14 +98,14 @@ export function sequentialFileReader(path: string): IndexFileReader {
     },
     takeReadError: () => file.takeReadError(),
     readAt(offset: number, into: Uint8Array) {
-      if (into.length > WINDOW_BYTES) return file.readAt(offset, into);
+      if (into.length > window) return file.readAt(offset, into);
       const end = offset + into.length;
       let i = windows.findIndex((w) => offset >= w.start && end <= w.start + w.bytes.length);
       if (i < 0) {
         if (end > file.size) throw new Error(`${path} ends at ${file.size}, before ${end}`);
         const buffer =
-          windows.length < WINDOWS ? new ArrayBuffer(WINDOW_BYTES) : windows.pop()!.bytes.buffer;
-        const bytes = new Uint8Array(buffer, 0, Math.min(WINDOW_BYTES, file.size - offset));
+          windows.length < WINDOWS ? new ArrayBuffer(window) : windows.pop()!.bytes.buffer;
+        const bytes = new Uint8Array(buffer, 0, Math.min(window, file.size - offset));
         file.readAt(offset, bytes);
         windows.unshift({ start: offset, bytes });
       } else if (i > 0) windows.unshift(...windows.splice(i, 1));
