@@ -6,7 +6,7 @@
  * errors; `main.ts` passes whatever a command throws through `toCliError`, so commands never wrap
  * errors themselves. Anything it does not recognise is a bug and keeps its stack trace.
  */
-// Each from its own module, not the packages' indexes: \`sir --help\` and \`sir index\` do not
+// Each from its own module, not the packages' indexes: `sir --help` and `sir index` do not
 // import the server, the job pipeline and the AWS SDK to recognise their errors.
 import { EngineError } from '../engine/engine-error.js';
 import { EvalInputError } from '../eval/input-error.js';
