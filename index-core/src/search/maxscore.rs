@@ -167,7 +167,15 @@ fn windows(plan: &mut Plan, c: &mut Collector) -> Result<()> {
         // terms to end (as Lucene: a dense term that cannot lead does not cut windows short), at
         // least `min_window` long.
         let mut hi = DOC_END - 1;
-        for &t in &window.order[window.essential..] {
+        // When the last window had none (every term fell below θ there), the terms that can
+        // still lead anywhere cut it instead: else it would run to the end of the index, past
+        // every block bound that could have skipped a block.
+        let cutting = if window.essential < n {
+            &window.order[window.essential..]
+        } else {
+            &global.order[global.essential..]
+        };
+        for &t in cutting {
             let cursor = &mut plan.terms[t].cursor;
             if let Some(b) = cursor.block_for(lo) {
                 hi = hi.min(cursor.block_last_doc(b));
