@@ -93,6 +93,8 @@ export interface IndexInfo {
   analyzer: { stemmer: string; stopwords: string | string[]; [key: string]: unknown };
   /** How document lengths were recorded: `exact`, or Lucene's one byte (`lucene`). */
   norms: 'exact' | 'lucene';
+  /** The ranker and parameters under which each postings block stores its exact score bound. */
+  blockMax: { ranker: 'bm25'; k1: number; b: number };
   columns: { name: string; kind: 'number' | 'keyword' }[];
 }
 

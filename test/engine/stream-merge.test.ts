@@ -2,7 +2,7 @@
  * The engine writes segments and merged indexes through a sink (`index-sink.ts`): the lazy
  * sections are staged in the build's scratch folder and spliced into the file, which is never held
  * whole. The bytes must not change unless the format version does: the digests below were taken
- * when format version 3 came (the version-2 ones from the writer that assembled the whole file in
+ * when format version 4 came (the version-2 ones from the writer that assembled the whole file in
  * WebAssembly memory, before streaming, matched the streamed files). A merge that
  * fails partway leaves neither a staged file nor a partial index.
  */
@@ -32,23 +32,23 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
     const out = tempDir();
     const r = buildIndex(corpus, out, { memoryBudgetMb: 1 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), '08a8fdae36df1425f5e2d455d03c0a339c9a3ae89c558d95a9f32d75874edeff');
+    assert.equal(sha256(out), '756b3e896433f0dea83b27f17d424eefaaa55812a2236b28b35edf5b62238e50');
   });
 
   it('one segment, copied as it is', () => {
     const out = tempDir();
     assert.equal(buildIndex(corpus, out).segments, 1);
-    assert.equal(sha256(out), '71e117245c39769e4d500a44c1d25eff548dca05cccac9cc355e0dafcf768748');
+    assert.equal(sha256(out), '6fd2f5a844f2a52d341cfea349f7cfb8582e79f9087a6207a79cbf37b5886e10');
   });
 
   it('two threads, with 20 and with 2 segments; the index verifies and answers', async () => {
     const out = tempDir();
     const r = await buildIndexParallel(corpus, out, { memoryBudgetMb: 1, threads: 2 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), '07abc6c983375e38e9820b2ad068e190cb5454b18f20670ef10e7d98e397282e');
+    assert.equal(sha256(out), '51b95b6b10b89ba005d1c7f49b3e4cfe393e0b758c68abc7c2caeade79fe49a4');
     const out2 = tempDir();
     assert.equal((await buildIndexParallel(corpus, out2, { threads: 2 })).segments, 2);
-    assert.equal(sha256(out2), '45e76b15d4a56948514e1e25dc32b19faebb7146720210fb24924bda7be68f1f');
+    assert.equal(sha256(out2), '8446ecfa294668d35a90af7e08392e42cf9278b41f8774c850c905d5dcac7ef0');
     const index = SearchIndex.open(out2, { verify: 'all' });
     try {
       assert.equal(index.info.docCount, 20_000);
@@ -61,8 +61,8 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
   it('sir index on SciFact, one and two threads, merged from 4 MB segments', async function () {
     requireExternal(this, 'SciFact', SCIFACT_DIR, 'see test/fixtures/external.ts');
     const expected = {
-      1: 'f37d8fb7ecfeac1813c4984d3a761825af788204d3a23663ca4c3a8bea0f6938',
-      2: '04a0ec85b73613a3301d9d1361ba499e35e4280c5608c16aac0f8f2b089615a2',
+      1: 'e347a776021f6f8353916c72cd8248ae5d5dc101d18b3fed68d0994a61db0a96',
+      2: '7c36f8dd73d8894d9dfcc33c7852667e79b5e06c32e70d31ffe6ec65b3cc2f13',
     };
     for (const threads of [1, 2] as const) {
       const out = join(tempDir(), 'out');

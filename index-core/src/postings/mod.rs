@@ -2,9 +2,11 @@
 //!
 //! A term's postings are a sorted list of doc ids with a term frequency each, cut into blocks of
 //! `BLOCK_LEN` documents. Every block has a fixed-size `BlockMeta` — its last doc id (to skip
-//! without decoding), where its data and positions start, and the statistics that bound the score
-//! any of its documents can reach (largest tf, shortest document, fewest distinct terms). Top-k
-//! search reads only these metas to skip blocks that cannot enter the results.
+//! without decoding), where its data and positions start, and what bounds the score any of its
+//! documents can reach: the largest BM25 saturation of its documents under the default parameters
+//! (an exact bound for the default ranker), and for every other ranker the (largest tf, shortest
+//! document, fewest distinct terms) corner. Top-k search reads only these metas to skip blocks that
+//! cannot enter the results.
 //!
 //! `serializer` writes a `PostingList` (built in memory or decoded during a merge) in this layout;
 //! `reader` walks it in place, straight from the index buffer. The byte layout is in FORMAT.md.
@@ -20,7 +22,7 @@ pub(crate) use serializer::{serialize_postings, FieldStats};
 pub(crate) const BLOCK_LEN: usize = 128;
 
 /// Size in bytes of one `BlockMeta` record.
-pub(crate) const BLOCK_META_LEN: usize = 24;
+pub(crate) const BLOCK_META_LEN: usize = 28;
 
 /// The doc id returned by a cursor that has run past its last posting.
 pub(crate) const DOC_END: u32 = u32::MAX;

@@ -18,6 +18,9 @@ pub(crate) struct BlockMeta {
     pub(crate) max_tf: u32,
     pub(crate) min_len: u32,
     pub(crate) min_unique: u32,
+    /// The largest BM25 saturation of the block's documents under the index's block-max
+    /// parameters, rounded up.
+    pub(crate) max_saturation: f32,
 }
 
 /// A term's postings as stored: the block metas and the packed blocks. (Its positions are read
@@ -66,6 +69,7 @@ impl<'a> TermPostings<'a> {
             max_tf: w(3),
             min_len: w(4),
             min_unique: w(5),
+            max_saturation: f32::from_bits(w(6)),
         }
     }
 
@@ -364,12 +368,18 @@ mod tests {
         list
     }
 
+    /// BM25's saturation under the default parameters, for lengths averaging about 18.
+    fn saturation() -> crate::scoring::Bm25Saturation {
+        crate::scoring::Bm25Saturation::new(0.9, 0.4, 18.0)
+    }
+
     fn write(list: &PostingList, n_docs: usize) -> (Vec<u8>, Vec<u8>) {
         let lengths: Vec<u32> = (0..n_docs as u32).map(|d| 10 + d % 17).collect();
         let unique: Vec<u32> = (0..n_docs as u32).map(|d| 5 + d % 7).collect();
         let stats = FieldStats {
             lengths: &lengths,
             unique_terms: &unique,
+            saturation: saturation(),
         };
         let (mut p, mut q) = (ByteWriter::default(), ByteWriter::default());
         p.bytes(&[9, 9, 9]); // the term need not start the section
@@ -447,6 +457,19 @@ mod tests {
             assert_eq!(m.max_tf, *tfs.iter().max().unwrap());
             assert_eq!(m.min_len, chunk.iter().map(|d| 10 + d % 17).min().unwrap());
             assert_eq!(m.min_unique, chunk.iter().map(|d| 5 + d % 7).min().unwrap());
+            // The stored BM25 maximum: above every document's saturation, by rounding only.
+            let best = chunk
+                .iter()
+                .zip(tfs)
+                .map(|(d, &tf)| saturation().of(tf, 10 + d % 17))
+                .fold(0.0, f64::max);
+            let stored = f64::from(m.max_saturation);
+            assert!(
+                stored > best && stored <= best * (1.0 + 1e-6),
+                "{} for {}",
+                stored,
+                best
+            );
             assert_eq!(m.last_doc, *chunk.last().unwrap());
         }
     }

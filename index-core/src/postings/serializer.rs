@@ -7,11 +7,26 @@
 
 use super::{PostingList, BLOCK_LEN};
 use crate::codec::{bits_needed, pack, write_varint, ByteWriter};
+use crate::scoring::Bm25Saturation;
 
 /// Per-document statistics of one field, needed to compute each block's score bounds.
 pub(crate) struct FieldStats<'a> {
     pub(crate) lengths: &'a [u32],
     pub(crate) unique_terms: &'a [u32],
+    /// BM25's saturation under the stored block maxima's parameters and this field's average
+    /// length.
+    pub(crate) saturation: Bm25Saturation,
+}
+
+/// The smallest `f32` strictly above `x` (finite, ≥ 0): a stored maximum that stays a bound
+/// whichever way the query's arithmetic rounds.
+fn f32_above(x: f64) -> f32 {
+    let rounded = x as f32;
+    if f64::from(rounded) > x {
+        rounded
+    } else {
+        f32::from_bits(rounded.to_bits() + 1)
+    }
 }
 
 /// Where a serialized term landed, for its dictionary entry.
@@ -65,6 +80,7 @@ pub(crate) fn serialize_postings(
         let docs = &list.docs[lo..hi];
         let mut base = next_base;
         let (mut max_tf, mut min_len, mut min_unique) = (0u32, u32::MAX, u32::MAX);
+        let mut max_saturation = 0f64;
         for i in 0..len {
             gaps[i] = docs[i] - base;
             base = docs[i] + 1;
@@ -73,6 +89,8 @@ pub(crate) fn serialize_postings(
             max_tf = max_tf.max(list.tfs[lo + i]);
             min_len = min_len.min(stats.lengths[d]);
             min_unique = min_unique.min(stats.unique_terms[d]);
+            max_saturation =
+                max_saturation.max(stats.saturation.of(list.tfs[lo + i], stats.lengths[d]));
         }
         next_base = base;
         let data_offset = data.len() as u32;
@@ -106,6 +124,7 @@ pub(crate) fn serialize_postings(
             max_tf,
             min_len,
             min_unique,
+            f32_above(max_saturation).to_bits(),
         ]
         .iter()
         .enumerate()

@@ -13,6 +13,42 @@ pub const ABSOLUTE_DISCOUNT_DELTA: f64 = 0.7;
 /// The ranker a search uses when it names none.
 pub const DEFAULT_RANKER: &str = "bm25";
 
+/// The BM25 parameters (k1, b) under which an index stores each block's exact maximum: the
+/// default ranker's. The index's meta records them, so that stored maxima are never paired with
+/// other parameters, should the defaults change.
+pub(crate) const BLOCK_MAX_BM25: (f64, f64) = (BM25_K1, BM25_B);
+
+/// A field's average length as the scorers take it (`TermStats::avg_len`); the writer computes
+/// the stored block maxima with the same value.
+pub(crate) fn average_length(total_tokens: u64, doc_count: u32) -> f64 {
+    (total_tokens as f64 / doc_count as f64).max(1e-9)
+}
+
+/// BM25's saturation `tf / (tf + k1·(1 − b) + k1·b·len/avg_len)`: a document's BM25 score for a
+/// term divided by the term's weight (`idf·qtf·(k1 + 1)`). Its largest value over a block, stored
+/// with the block, times a query term's weight is the block's exact bound — where the (largest
+/// tf, shortest length) corner lies above nearly every block of a dense term.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bm25Saturation {
+    base: f64,
+    per_token: f64,
+}
+
+impl Bm25Saturation {
+    pub(crate) fn new(k1: f64, b: f64, avg_len: f64) -> Bm25Saturation {
+        Bm25Saturation {
+            base: k1 * (1.0 - b),
+            per_token: k1 * b / avg_len,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn of(&self, tf: u32, len: u32) -> f64 {
+        let (numerator, denominator) = bm25_fraction(1.0, self.base, self.per_token, tf, len);
+        numerator / denominator
+    }
+}
+
 /// One parameter of a ranker: its name (on the CLI, in the HTTP API, in `params`), its default,
 /// the closed range `[min, max]` of accepted values, and what it does in one line.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -354,6 +390,16 @@ impl TermScorer {
         }
     }
 
+    /// The bound of a block whose largest BM25 saturation (`Bm25Saturation`, under this scorer's
+    /// parameters) is `saturation`; `None` for the other rankers.
+    #[inline]
+    pub(crate) fn saturation_bound(&self, saturation: f64) -> Option<f64> {
+        match self.kind {
+            Scorer::Bm25 { weight, .. } => Some(weight * saturation),
+            _ => None,
+        }
+    }
+
     /// Whether `score` reads the document's distinct-term count (only absolute discount does).
     #[inline]
     pub(crate) fn needs_unique(&self) -> bool {
@@ -477,10 +523,11 @@ impl Ranker {
             Ranker::Bm25 { k1, b } => {
                 let idf = (1.0 + (st.num_docs - st.doc_freq + 0.5) / (st.doc_freq + 0.5)).ln();
                 let qtf = (BM25_K3 + 1.0) * st.query_weight / (BM25_K3 + st.query_weight);
+                let Bm25Saturation { base, per_token } = Bm25Saturation::new(k1, b, st.avg_len);
                 Scorer::Bm25 {
                     weight: idf * qtf * (k1 + 1.0),
-                    base: k1 * (1.0 - b),
-                    per_token: k1 * b / st.avg_len,
+                    base,
+                    per_token,
                 }
             }
             Ranker::Pivoted { s } => {

@@ -5,7 +5,7 @@ use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
 use crate::query::{filter_bitset, parse_query, plain_words, ClauseText, Occur, MAX_PHRASE_SPAN};
-use crate::scoring::{Ranker, TermScorer, TermStats};
+use crate::scoring::{average_length, Ranker, TermScorer, TermStats};
 use crate::segment::Segment;
 use std::rc::Rc;
 
@@ -118,6 +118,11 @@ impl<'a> Plan<'a> {
             }
         }
         let num_docs = meta.doc_count as f64;
+        // The blocks' stored maxima bound this ranker's scores exactly when it is the one they
+        // were computed for; any other ranker or parameters take the (largest tf, shortest
+        // length, fewest distinct terms) corner, a looser bound.
+        let (k1, b) = meta.block_max_bm25;
+        let stored_maxima = self.ranker == Ranker::Bm25 { k1, b };
         for ((field, term), weight) in weights {
             let entry = match segment.find_term(field, term.as_bytes())? {
                 Some(e) => e,
@@ -126,7 +131,7 @@ impl<'a> Plan<'a> {
             let fm = &meta.fields[field as usize];
             let stats = TermStats {
                 num_docs,
-                avg_len: (fm.total_tokens as f64 / num_docs).max(1e-9),
+                avg_len: average_length(fm.total_tokens, meta.doc_count),
                 doc_freq: entry.doc_freq as f64,
                 collection_prob: entry.coll_freq as f64 / (fm.total_tokens as f64).max(1.0),
                 query_weight: weight,
@@ -136,7 +141,10 @@ impl<'a> Plan<'a> {
             let block_bounds: Rc<[f64]> = (0..postings.block_count())
                 .map(|b| {
                     let m = postings.block_meta(b);
-                    scorer.score(m.max_tf, m.min_len, m.min_unique)
+                    match scorer.saturation_bound(f64::from(m.max_saturation)) {
+                        Some(bound) if stored_maxima => bound,
+                        _ => scorer.score(m.max_tf, m.min_len, m.min_unique),
+                    }
                 })
                 .collect();
             self.terms.push(ScoringTerm {
@@ -386,4 +394,65 @@ fn analyze_clauses(segment: &Segment, request: &SearchRequest) -> Result<Vec<Ana
         ));
     }
     Ok(clauses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Plan;
+    use crate::postings::{BLOCK_LEN, DOC_END};
+    use crate::search::SearchRequest;
+
+    /// Each block's bound and the best score a document of the block gets, for the query's one
+    /// term.
+    fn bounds_and_maxima(seg: &crate::segment::Segment, options: &str) -> Vec<(f64, f64)> {
+        let request = SearchRequest::from_json("w1", options).unwrap();
+        let mut plan = Plan::build(seg, &request).unwrap();
+        let bounds = plan.terms[0].block_bounds.clone();
+        let mut maxima = vec![f64::NEG_INFINITY; bounds.len()];
+        let mut i = 0;
+        while plan.terms[0].cursor.doc() != DOC_END {
+            let doc = plan.terms[0].cursor.doc();
+            let score = plan.term_score(0, doc);
+            maxima[i / BLOCK_LEN] = maxima[i / BLOCK_LEN].max(score);
+            i += 1;
+            plan.terms[0].cursor.advance().unwrap();
+        }
+        bounds.iter().copied().zip(maxima).collect()
+    }
+
+    /// The default ranker takes each block's stored maximum: an upper bound, within rounding of
+    /// the best document's score. Other parameters take the corner (largest tf, shortest length),
+    /// which lies well above it on most blocks of a frequent term.
+    #[test]
+    fn the_default_rankers_block_bounds_are_the_block_maxima() {
+        let mut rng = crate::testing::Rng::new(3);
+        let corpus: Vec<String> = (0..3000)
+            .map(|i| {
+                let words: Vec<&str> = (0..1 + rng.below(60))
+                    .map(|_| if rng.chance(0.2) { "w1" } else { "w2" })
+                    .collect();
+                crate::tests::doc(&format!("d{}", i), "", &words.join(" "))
+            })
+            .collect();
+        let seg = crate::tests::build(&corpus.join("\n"), "{}", Some(1000));
+        let exact = bounds_and_maxima(&seg, "{}");
+        assert!(exact.len() > 10, "{} blocks", exact.len());
+        for &(bound, best) in &exact {
+            assert!(
+                bound >= best && bound <= best * (1.0 + 1e-6),
+                "{} for {}",
+                bound,
+                best
+            );
+        }
+        let corner = bounds_and_maxima(&seg, r#"{"params":{"k1":1.2}}"#);
+        let loose = corner.iter().filter(|&&(b, best)| b > best * 1.01).count();
+        assert!(corner.iter().all(|&(b, best)| b >= best));
+        assert!(
+            loose > corner.len() / 2,
+            "{} of {} loose",
+            loose,
+            corner.len()
+        );
+    }
 }

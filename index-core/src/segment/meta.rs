@@ -35,6 +35,8 @@ pub struct IndexMeta {
     pub norms: Norms,
     /// The position gap left between two source fields indexed into one field (no phrase spans it).
     pub position_gap: u32,
+    /// The BM25 (k1, b) under which each postings block stores its exact maximum.
+    pub(crate) block_max_bm25: (f64, f64),
     pub(crate) columns: Vec<ColumnMeta>,
 }
 
@@ -68,6 +70,7 @@ impl IndexMeta {
             "analyzer": analyzer_json(&self.analyzer),
             "norms": self.norms.name(),
             "positionGap": self.position_gap,
+            "blockMax": { "ranker": "bm25", "k1": self.block_max_bm25.0, "b": self.block_max_bm25.1 },
             "columns": self.columns.iter().map(|c| json!({
                 "name": c.name, "kind": c.kind.name(), "offset": c.offset, "length": c.length,
             })).collect::<Vec<_>>(),
@@ -159,12 +162,24 @@ impl IndexMeta {
             .and_then(Value::as_str)
             .and_then(Norms::parse)
             .ok_or_else(|| bad("norms"))?;
+        let block_max = v.get("blockMax").ok_or_else(|| bad("blockMax"))?;
+        let param = |k: &str| {
+            block_max
+                .get(k)
+                .and_then(Value::as_f64)
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| bad("blockMax"))
+        };
+        if block_max.get("ranker").and_then(Value::as_str) != Some("bm25") {
+            return Err(bad("blockMax.ranker"));
+        }
         Ok(IndexMeta {
             doc_count: u64_of(&v, "docCount")? as u32,
             fields,
             analyzer: AnalyzerConfig { stemmer, stopwords },
             norms,
             position_gap: u64_of(&v, "positionGap")? as u32,
+            block_max_bm25: (param("k1")?, param("b")?),
             columns,
         })
     }

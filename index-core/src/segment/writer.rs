@@ -23,7 +23,7 @@ use crate::analysis::AnalyzerConfig;
 use crate::codec::{crc32, ByteWriter};
 use crate::error::Result;
 use crate::postings::{serialize_postings, FieldStats, PostingList};
-use crate::scoring::Norms;
+use crate::scoring::{average_length, Bm25Saturation, Norms, BLOCK_MAX_BM25};
 
 /// Size of one term dictionary record.
 pub(crate) const TERM_RECORD_LEN: usize = 56;
@@ -99,9 +99,16 @@ impl SegmentWriter {
             );
         }
         self.last = Some((field, term.to_vec()));
+        let f = field as usize;
+        let (k1, b) = BLOCK_MAX_BM25;
         let stats = FieldStats {
-            lengths: &self.lengths[field as usize],
-            unique_terms: &self.unique[field as usize],
+            lengths: &self.lengths[f],
+            unique_terms: &self.unique[f],
+            saturation: Bm25Saturation::new(
+                k1,
+                b,
+                average_length(self.total_tokens[f], self.lengths[f].len() as u32),
+            ),
         };
         let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
         let postings = &self.postings.buf[t.postings_offset as usize..];
@@ -174,6 +181,7 @@ impl SegmentWriter {
             analyzer: self.settings.analyzer,
             norms: self.settings.norms,
             position_gap: self.settings.position_gap,
+            block_max_bm25: BLOCK_MAX_BM25,
             columns: column_metas
                 .into_iter()
                 .map(|(name, kind, offset, length)| ColumnMeta {

@@ -125,20 +125,20 @@ fn a_flipped_byte_anywhere_is_refused() {
 fn wrong_version_and_foreign_files_say_so() {
     let mut bytes = sample_bytes();
     let footer_version = bytes.len() - 12;
-    bytes[8] = 4;
-    bytes[footer_version] = 4;
+    bytes[8] = 5;
+    bytes[footer_version] = 5;
     let e = Segment::open(bytes.clone()).err().unwrap();
     assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
     assert!(
-        e.message.contains("format version 4") && e.message.contains("reads version 3"),
+        e.message.contains("format version 5") && e.message.contains("reads version 4"),
         "{}",
         e.message
     );
     // Header and footer disagreeing is damage, not another version.
-    bytes[footer_version] = 3;
+    bytes[footer_version] = 4;
     let e = Segment::open(bytes).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Corrupt);
-    assert!(e.message.contains("footer version 3"), "{}", e.message);
+    assert!(e.message.contains("footer version 4"), "{}", e.message);
     let e = Segment::open(b"{\"not\": \"an index\"} plus some more bytes".to_vec())
         .err()
         .unwrap();
@@ -147,6 +147,38 @@ fn wrong_version_and_foreign_files_say_so() {
         "{}",
         e.message
     );
+}
+
+/// The meta records the BM25 parameters of the blocks' stored maxima; a meta without them, or with
+/// them for another ranker or not as numbers, is damage.
+#[test]
+fn the_block_maxima_parameters_are_recorded_and_checked() {
+    let seg = Segment::open(sample_bytes()).unwrap();
+    let json = seg.meta().to_json();
+    assert_eq!(
+        json["blockMax"],
+        serde_json::json!({"ranker": "bm25", "k1": 0.9, "b": 0.4})
+    );
+    let mut missing = json.clone();
+    missing.as_object_mut().unwrap().remove("blockMax");
+    for (changed, field) in [
+        (missing, "blockMax"),
+        (
+            with(&json, "ranker", serde_json::json!("dirichlet")),
+            "blockMax.ranker",
+        ),
+        (with(&json, "k1", serde_json::json!("0.9")), "blockMax"),
+    ] {
+        let e = crate::segment::IndexMeta::parse(changed.to_string().as_bytes()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Corrupt);
+        assert!(e.message.ends_with(field), "{}", e.message);
+    }
+}
+
+fn with(meta: &serde_json::Value, key: &str, value: serde_json::Value) -> serde_json::Value {
+    let mut changed = meta.clone();
+    changed["blockMax"][key] = value;
+    changed
 }
 
 /// An index whose analysis this build cannot reproduce (another tokenizer, folding or possessive
@@ -173,11 +205,11 @@ fn analysis_this_build_cannot_reproduce_is_refused() {
     }
 }
 
-/// Files of earlier format versions (1: no per-block checksums; 2: postings read at open) are
-/// refused with a sentence saying what to do.
+/// Files of earlier format versions (1: no per-block checksums; 2: postings read at open; 3: no
+/// exact block maxima) are refused with a sentence saying what to do.
 #[test]
 fn earlier_version_samples_are_refused_with_what_to_do() {
-    for version in [1, 2] {
+    for version in [1, 2, 3] {
         let bytes = std::fs::read(format!(
             "{}/tests/samples/v{}.sir",
             env!("CARGO_MANIFEST_DIR"),
@@ -188,7 +220,7 @@ fn earlier_version_samples_are_refused_with_what_to_do() {
         assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
         assert!(
             e.message.contains(&format!("format version {}", version))
-                && e.message.contains("reads version 3")
+                && e.message.contains("reads version 4")
                 && e.message.contains("sir index"),
             "{}",
             e.message
@@ -224,11 +256,11 @@ fn damaged_postings_fail_only_their_terms_queries() {
     assert_eq!(seg.verify_all().unwrap_err().kind, ErrorKind::Corrupt);
 }
 
-/// The saved sample of format version 3 must keep opening and answering the same way.
+/// The saved sample of format version 4 must keep opening and answering the same way.
 #[test]
-fn saved_version_3_sample_still_reads() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v3.sir"))
-        .expect("tests/samples/v3.sir");
+fn saved_version_4_sample_still_reads() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v4.sir"))
+        .expect("tests/samples/v4.sir");
     let seg = Segment::open(bytes).unwrap();
     seg.verify_all().unwrap();
     assert_eq!(seg.meta().doc_count, 400);
