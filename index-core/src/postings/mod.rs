@@ -14,6 +14,8 @@
 mod reader;
 mod serializer;
 
+#[cfg(test)]
+pub(crate) use reader::BLOCKS_DECODED;
 pub(crate) use reader::{PostingCursor, TermPostings};
 pub(crate) use serializer::{serialize_postings, FieldStats};
 

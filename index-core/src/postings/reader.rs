@@ -9,7 +9,14 @@ use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
 use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, unpack_one, Finish};
 use crate::error::{Error, Result};
 
-/// A block's skip data and score-bound statistics (24 bytes on disk, six little-endian u32).
+#[cfg(test)]
+thread_local! {
+    /// Blocks decoded on this thread: tests check that pruning skips blocks, not only scores.
+    pub(crate) static BLOCKS_DECODED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// A block's skip data and score-bound statistics (28 bytes on disk: six little-endian u32, then
+/// an f32).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct BlockMeta {
     pub(crate) last_doc: u32,
@@ -168,6 +175,8 @@ impl<'a> PostingCursor<'a> {
     }
 
     fn load_block(&mut self, b: usize) -> Result<()> {
+        #[cfg(test)]
+        BLOCKS_DECODED.with(|n| n.set(n.get() + 1));
         self.block = b;
         self.at = 0;
         if b >= self.postings.block_count() {

@@ -18,8 +18,9 @@ pub(crate) struct FieldStats<'a> {
     pub(crate) saturation: Bm25Saturation,
 }
 
-/// The smallest `f32` strictly above `x` (finite, ≥ 0): a stored maximum that stays a bound
-/// whichever way the query's arithmetic rounds.
+/// The smallest `f32` strictly above `x` (finite, ≥ 0): the stored maximum is never below the
+/// largest saturation as computed here (the query's product adds a slack for its own roundings:
+/// `TermScorer::saturation_bound`).
 fn f32_above(x: f64) -> f32 {
     let rounded = x as f32;
     if f64::from(rounded) > x {

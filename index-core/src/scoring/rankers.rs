@@ -391,11 +391,15 @@ impl TermScorer {
     }
 
     /// The bound of a block whose largest BM25 saturation (`Bm25Saturation`, under this scorer's
-    /// parameters) is `saturation`; `None` for the other rankers.
+    /// parameters, stored rounded up) is `saturation`; `None` for the other rankers. A score is
+    /// `weight·tf / denominator` and the bound `weight · saturation`: their last bits may round
+    /// apart (four roundings in all), so the bound takes a relative slack far above that and far
+    /// below anything that would cost pruning.
     #[inline]
     pub(crate) fn saturation_bound(&self, saturation: f64) -> Option<f64> {
+        const ROUNDING_SLACK: f64 = 1e-12;
         match self.kind {
-            Scorer::Bm25 { weight, .. } => Some(weight * saturation),
+            Scorer::Bm25 { weight, .. } => Some(weight * saturation * (1.0 + ROUNDING_SLACK)),
             _ => None,
         }
     }

@@ -495,3 +495,52 @@ impl Collector {
         Ok(rose)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::postings::BLOCKS_DECODED;
+    use crate::search::{search, SearchRequest};
+
+    /// One frequent term, top 10: with the blocks' stored maxima (the default ranker) only the
+    /// blocks that can hold a top document are decoded; with other parameters the corner bound
+    /// (largest tf, shortest document) lies above most blocks, and most are.
+    #[test]
+    fn a_frequent_terms_top_10_decodes_only_the_blocks_that_can_hold_one() {
+        let mut rng = crate::testing::Rng::new(17);
+        let corpus: Vec<String> = (0..20_000)
+            .map(|i| {
+                // As in most text: a frequent word, a few times a document, in documents of many
+                // lengths; the best are the rare short ones that hold it most.
+                let tf = rng.below(4) as usize;
+                let mut words = vec!["w1"; tf];
+                words.resize(tf + 5 + rng.below(500) as usize, "w2");
+                crate::tests::doc(&format!("d{}", i), "", &words.join(" "))
+            })
+            .collect();
+        let seg = crate::tests::build(&corpus.join("\n"), "{}", None);
+        let blocks = (seg.find_term(0, b"w1").unwrap().unwrap().doc_freq as usize + 127) / 128;
+        let decoded = |options: &str| {
+            let request = SearchRequest::from_json("w1", options).unwrap();
+            BLOCKS_DECODED.with(|n| n.set(0));
+            assert_eq!(search(&seg, &request).unwrap().hits.len(), 10);
+            BLOCKS_DECODED.with(|n| n.get())
+        };
+        let exact = decoded(r#"{"size":10,"count":false}"#);
+        let corner = decoded(r#"{"size":10,"count":false,"params":{"k1":1.2}}"#);
+        // About half of this corpus' 118 blocks hold a document tied with the tenth best (its
+        // lengths and tfs are few), and a block can be passed over only below θ.
+        assert!(blocks > 100, "{} blocks", blocks);
+        assert!(
+            exact * 3 < blocks * 2,
+            "{} of {} blocks decoded",
+            exact,
+            blocks
+        );
+        assert!(
+            exact * 3 < corner * 2,
+            "{} with the corner bound, {} with maxima",
+            corner,
+            exact
+        );
+    }
+}

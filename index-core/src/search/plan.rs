@@ -141,12 +141,21 @@ impl<'a> Plan<'a> {
             let block_bounds: Rc<[f64]> = (0..postings.block_count())
                 .map(|b| {
                     let m = postings.block_meta(b);
-                    match scorer.saturation_bound(f64::from(m.max_saturation)) {
-                        Some(bound) if stored_maxima => bound,
-                        _ => scorer.score(m.max_tf, m.min_len, m.min_unique),
+                    let saturation = f64::from(m.max_saturation);
+                    match scorer.saturation_bound(saturation) {
+                        // A saturation lies in (0, 1]; anything else (only a forged file, its
+                        // checksum valid, holds one) would prune wrongly or not order at all.
+                        Some(_) if stored_maxima && !(saturation > 0.0 && saturation <= 1.0) => {
+                            Err(Error::corrupt(format!(
+                                "the postings of term \"{}\" store the block maximum {}, not a BM25 saturation: the index file is damaged",
+                                term, saturation
+                            )))
+                        }
+                        Some(bound) if stored_maxima => Ok(bound),
+                        _ => Ok(scorer.score(m.max_tf, m.min_len, m.min_unique)),
                     }
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             self.terms.push(ScoringTerm {
                 field,
                 scorer,

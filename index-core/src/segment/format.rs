@@ -30,7 +30,7 @@ const HEADER_LEN: usize = 16;
 const TABLE_ENTRY_LEN: usize = 24;
 const FOOTER_LEN: usize = 16;
 
-/// The sections of format version 3, in file order: the six core sections, then the three lazy ones.
+/// The sections, in file order: the six core sections, then the three lazy ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SectionKind {
     Meta = 1,
