@@ -142,17 +142,17 @@ impl<'a> Plan<'a> {
                 .map(|b| {
                     let m = postings.block_meta(b);
                     let saturation = f64::from(m.max_saturation);
+                    if !stored_maxima {
+                        return Ok(scorer.score(m.max_tf, m.min_len, m.min_unique));
+                    }
+                    // A saturation lies in (0, 1]; anything else (only a forged file, its
+                    // checksum valid, holds one) would prune wrongly or not order at all.
                     match scorer.saturation_bound(saturation) {
-                        // A saturation lies in (0, 1]; anything else (only a forged file, its
-                        // checksum valid, holds one) would prune wrongly or not order at all.
-                        Some(_) if stored_maxima && !(saturation > 0.0 && saturation <= 1.0) => {
-                            Err(Error::corrupt(format!(
-                                "the postings of term \"{}\" store the block maximum {}, not a BM25 saturation: the index file is damaged",
-                                term, saturation
-                            )))
-                        }
-                        Some(bound) if stored_maxima => Ok(bound),
-                        _ => Ok(scorer.score(m.max_tf, m.min_len, m.min_unique)),
+                        Some(bound) if saturation > 0.0 && saturation <= 1.0 => Ok(bound),
+                        _ => Err(Error::corrupt(format!(
+                            "the postings of term \"{}\" store the block maximum {}, not a BM25 saturation: the index file is damaged",
+                            term, saturation
+                        ))),
                     }
                 })
                 .collect::<Result<_>>()?;

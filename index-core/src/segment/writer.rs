@@ -43,6 +43,8 @@ pub(crate) struct SegmentWriter {
     total_tokens: Vec<u64>,
     lengths: Vec<Vec<u32>>,
     unique: Vec<Vec<u32>>,
+    /// Each field's BM25 saturation for the blocks' stored maxima (its average length fixed).
+    saturation: Vec<Bm25Saturation>,
     records: ByteWriter,
     keys: Vec<u8>,
     /// Postings not yet appended to the sink; they follow the `postings_written` ones.
@@ -68,12 +70,19 @@ impl SegmentWriter {
         assert_eq!(fields.len(), lengths.len());
         assert_eq!(fields.len(), unique.len());
         assert_eq!(fields.len(), total_tokens.len());
+        let (k1, b) = BLOCK_MAX_BM25;
+        let saturation = total_tokens
+            .iter()
+            .zip(&lengths)
+            .map(|(&total, l)| Bm25Saturation::new(k1, b, average_length(total, l.len() as u32)))
+            .collect();
         SegmentWriter {
             fields,
             settings,
             total_tokens,
             lengths,
             unique,
+            saturation,
             records: ByteWriter::default(),
             keys: Vec::new(),
             postings: ByteWriter::default(),
@@ -100,15 +109,10 @@ impl SegmentWriter {
         }
         self.last = Some((field, term.to_vec()));
         let f = field as usize;
-        let (k1, b) = BLOCK_MAX_BM25;
         let stats = FieldStats {
             lengths: &self.lengths[f],
             unique_terms: &self.unique[f],
-            saturation: Bm25Saturation::new(
-                k1,
-                b,
-                average_length(self.total_tokens[f], self.lengths[f].len() as u32),
-            ),
+            saturation: self.saturation[f],
         };
         let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
         let postings = &self.postings.buf[t.postings_offset as usize..];
