@@ -129,6 +129,9 @@ impl<'a> TermPostings<'a> {
     }
 }
 
+/// How many postings `seek` steps through one by one before it bisects the rest of the block.
+const NEAR: usize = 8;
+
 #[derive(Clone)]
 pub(crate) struct PostingCursor<'a> {
     postings: TermPostings<'a>,
@@ -283,9 +286,14 @@ impl<'a> PostingCursor<'a> {
         if self.doc == DOC_END {
             return Ok(DOC_END);
         }
-        while self.docs[self.at] < target {
-            self.at += 1;
-        }
+        // The block's last doc is ≥ target. Most seeks land within a few postings; a far one (a
+        // block just loaded, a sparse candidate) is found by bisection.
+        let docs = &self.docs[self.at..self.len];
+        self.at += if docs.len() > NEAR && docs[NEAR - 1] < target {
+            NEAR + docs[NEAR..].partition_point(|&d| d < target)
+        } else {
+            docs.iter().take_while(|&&d| d < target).count()
+        };
         self.doc = self.docs[self.at];
         Ok(self.doc)
     }
