@@ -256,6 +256,64 @@ fn damaged_postings_fail_only_their_terms_queries() {
     assert_eq!(seg.verify_all().unwrap_err().kind, ErrorKind::Corrupt);
 }
 
+/// A block maximum that is not a BM25 saturation (only a forged file holds one: every checksum
+/// valid) fails its term's queries with `corrupt-index` — not a panic in the sort, not pruning by
+/// it — and every other term still answers.
+#[test]
+fn a_forged_block_maximum_fails_its_terms_queries() {
+    use crate::codec::crc32;
+    use crate::segment::{assemble, SectionKind, SECTIONS};
+    let bytes = sample_bytes();
+    let reference = Segment::open(bytes.clone()).unwrap();
+    let w3 = reference.find_term(0, b"w3").unwrap().unwrap();
+    let postings = reference.read_postings(&w3).unwrap();
+    let find = |haystack: &[u8], needle: &[u8]| {
+        let at: Vec<usize> = (0..=haystack.len() - needle.len())
+            .filter(|&i| haystack[i..i + needle.len()] == *needle)
+            .collect();
+        assert_eq!(at.len(), 1, "the bytes to forge are not unique");
+        at[0]
+    };
+    let search = |seg: &Segment, q: &str| {
+        crate::search::search(
+            seg,
+            &crate::search::SearchRequest::from_json(q, "{}").unwrap(),
+        )
+    };
+    for forged in [f32::NAN, 0.0, -0.5, 1.5, f32::INFINITY] {
+        // The first block's meta opens the term's postings; its saturation is the seventh word.
+        let mut changed = postings.clone();
+        changed[24..28].copy_from_slice(&forged.to_bits().to_le_bytes());
+        let sections: Vec<Vec<u8>> = SECTIONS
+            .iter()
+            .map(|&k| {
+                let mut section = reference.section_bytes(k);
+                let (old, new) = match k {
+                    SectionKind::Postings => (postings.clone(), changed.clone()),
+                    SectionKind::Terms => (
+                        crc32(&postings).to_le_bytes().to_vec(),
+                        crc32(&changed).to_le_bytes().to_vec(),
+                    ),
+                    _ => return section,
+                };
+                let at = find(&section, &old);
+                section[at..at + old.len()].copy_from_slice(&new);
+                section
+            })
+            .collect();
+        let seg = Segment::open(assemble(&sections)).unwrap();
+        let e = search(&seg, "w3").expect_err("a forged maximum answered");
+        assert_eq!(e.kind, ErrorKind::Corrupt, "{}", forged);
+        assert!(
+            e.message.contains("term \"w3\"") && e.message.contains("not a BM25 saturation"),
+            "{}",
+            e.message
+        );
+        let other = search(&seg, "w4").unwrap();
+        assert_eq!(other.hits, search(&reference, "w4").unwrap().hits);
+    }
+}
+
 /// The saved sample of format version 4 must keep opening and answering the same way.
 #[test]
 fn saved_version_4_sample_still_reads() {
