@@ -10,17 +10,17 @@ import { compress } from 'hono/compress';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
-import { EngineError, PARAM_NAMES, type SearchIndex } from '../engine/index.js';
+import { EngineError } from '../engine/index.js';
 import type { JobsApi } from '../jobs/contract.js';
 import { jsonLinesLogger, type Logger } from '../log/logger.js';
 // The store's parts by file, not through its index: that would load the AWS SDK (the S3 store)
 // into every cold start of the search Lambda.
-import type { LoadedIndex } from '../store/live-index.js';
 import { StoreError } from '../store/store-error.js';
 import { mountDocs } from './docs.js';
+import { MAX_BODY_BYTES } from './limits.js';
 import { mountJobs } from './jobs.js';
 import { mountJobsView } from './jobs-view/index.js';
-import { emitSearchMetrics } from './observe.js';
+import { logRequest } from './observe.js';
 import { searchPage } from './page.js';
 import { malformedUrlProblem } from './percent-encoding.js';
 import { Problem, badField, renderProblem } from './problem.js';
@@ -29,18 +29,12 @@ import {
   DocIdParamSchema,
   DocumentSchema,
   HealthSchema,
-  MAX_BODY_BYTES,
   problemResponse,
   SearchBodySchema,
   SearchQuerySchema,
   SearchResponseSchema,
 } from './schemas.js';
-import { documentParts, runSearch, type RequestForm, type SearchRequest } from './search.js';
-
-/** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
-export interface IndexSource {
-  with<R>(fn: (index: LoadedIndex<SearchIndex>) => R | Promise<R>): Promise<R>;
-}
+import { answerSearch, documentParts, searchRequestFromQuery, type IndexSource } from './search.js';
 
 export interface AppOptions {
   index: IndexSource;
@@ -152,15 +146,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    const fields = {
+    logRequest(log, {
       requestId: c.get('requestId'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      ms: Math.round((performance.now() - started) * 100) / 100,
-    };
-    if (c.res.status >= 500) log.error('request', fields);
-    else log.info('request', fields);
+      startedMs: started,
+    });
   });
   app.use('*', async (c, next) => {
     const malformed = malformedUrlProblem(c.req.url, (path) =>
@@ -205,50 +197,16 @@ export function createApp(options: AppOptions): OpenAPIHono {
       await next();
     });
 
-  const search = async (method: string, req: SearchRequest, requestId: string) =>
-    options.index.with((loaded) => {
-      const started = performance.now();
-      const form: RequestForm = method === 'POST' ? 'json' : 'query';
-      const out = runSearch(loaded, req, '/search', form, {
-        titleField: options.titleField,
-        log,
-        requestId,
-      });
-      emitSearchMetrics(log, {
-        latencyMs: performance.now() - started,
-        hits: out.hits.length,
-        total: out.total,
-        method,
-        requestId,
-        version: loaded.version,
-      });
-      return out;
-    });
+  const shaping = (requestId: string) => ({ titleField: options.titleField, log, requestId });
 
   app.openapi(searchGet, async (c) => {
-    const q = c.req.valid('query');
-    // The ranker parameters are top-level query keys, one per name in the ranker table.
-    const given = q as Record<string, unknown>;
-    const params = Object.fromEntries(
-      PARAM_NAMES.filter((n) => given[n] !== undefined).map((n) => [n, given[n] as number]),
-    );
-    const req: SearchRequest = {
-      q: q.q,
-      page: q.page,
-      size: q.size,
-      ranker: q.ranker,
-      params,
-      fields: q.fields?.split(','),
-      filters: q.filter === undefined ? undefined : Array.isArray(q.filter) ? q.filter : [q.filter],
-      cursor: q.cursor,
-      exact_total: q.exact_total === undefined ? undefined : q.exact_total === 'true',
-    };
-    return c.json(await search('GET', req, c.get('requestId')), 200);
+    const req = searchRequestFromQuery(c.req.valid('query'));
+    return c.json(await answerSearch(options.index, 'GET', req, shaping(c.get('requestId'))), 200);
   });
 
   app.openapi(searchPost, async (c) => {
-    const b = c.req.valid('json');
-    return c.json(await search('POST', b, c.get('requestId')), 200);
+    const req = c.req.valid('json');
+    return c.json(await answerSearch(options.index, 'POST', req, shaping(c.get('requestId'))), 200);
   });
 
   app.openapi(documentGet, async (c) => {

@@ -7,6 +7,22 @@ import type { Logger } from '../log/logger.js';
 
 export const METRIC_NAMESPACE = 'serverless-ir';
 
+/** The line every request leaves when it is answered (an error line for a 5xx). */
+export function logRequest(
+  log: Logger,
+  r: { requestId: string; method: string; path: string; status: number; startedMs: number },
+): void {
+  const fields = {
+    requestId: r.requestId,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    ms: Math.round((performance.now() - r.startedMs) * 100) / 100,
+  };
+  if (r.status >= 500) log.error('request', fields);
+  else log.info('request', fields);
+}
+
 /** An EMF record: CloudWatch turns `SearchLatency` and `Hits` into metrics, dimensioned by method. */
 export function emitSearchMetrics(
   log: Logger,

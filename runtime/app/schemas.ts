@@ -19,11 +19,7 @@ import {
   rankerOfParam,
   type RankerParamSpec,
 } from '../engine/index.js';
-
-export const MAX_Q = 1024;
-export const MAX_SIZE = 100;
-export const DEFAULT_SIZE = 10;
-export const MAX_BODY_BYTES = 64 * 1024;
+import { DEFAULT_SIZE, MAX_BODY_BYTES, MAX_FILTERS, MAX_Q, MAX_SIZE } from './limits.js';
 
 /** What an empty query parameter is told. */
 const EMPTY = 'is empty; give a value or leave the parameter out';
@@ -123,7 +119,7 @@ export const SearchQuerySchema = z.object({
     .optional()
     .openapi({ param: { name: 'fields', in: 'query' }, description: ACCEPTED.fields }),
   filter: z
-    .union([queryString(MAX_Q), z.array(queryString(MAX_Q)).max(32)])
+    .union([queryString(MAX_Q), z.array(queryString(MAX_Q)).max(MAX_FILTERS)])
     .optional()
     .openapi({
       param: { name: 'filter', in: 'query' },

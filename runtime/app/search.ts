@@ -22,8 +22,9 @@ import {
 import type { LoadedIndex } from '../store/index.js';
 import type { Logger } from '../log/logger.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { emitSearchMetrics } from './observe.js';
 import { badField } from './problem.js';
-import { DEFAULT_SIZE } from './schemas.js';
+import { DEFAULT_SIZE } from './limits.js';
 import { renderSnippet } from './snippet.js';
 
 export interface SearchRequest {
@@ -91,6 +92,69 @@ export function documentParts(
       .join('\n\n'),
     metadata: Object.fromEntries(Object.entries(stored).filter(([k]) => !hidden.has(k))),
   };
+}
+
+/** What the app reads the index through; `LiveIndex<SearchIndex>` is one. */
+export interface IndexSource {
+  with<R>(fn: (index: LoadedIndex<SearchIndex>) => R | Promise<R>): Promise<R>;
+}
+
+/**
+ * A `GET /search` query string once validated: the numbers parsed, the rest as written, and each
+ * ranker parameter a top-level key (one per name in the ranker table). The GET route's zod schema
+ * produces it, and so does the search Lambda's direct path (runtime/lambda/direct-search.ts).
+ */
+export type SearchQuery = {
+  q: string;
+  page?: number | undefined;
+  size?: number | undefined;
+  ranker?: RankerName | undefined;
+  fields?: string | undefined;
+  filter?: string | string[] | undefined;
+  cursor?: string | undefined;
+  exact_total?: 'true' | 'false' | undefined;
+} & Record<string, unknown>;
+
+/** The search request a validated query string asks for. */
+export function searchRequestFromQuery(q: SearchQuery): SearchRequest {
+  return {
+    q: q.q,
+    page: q.page,
+    size: q.size,
+    ranker: q.ranker,
+    params: Object.fromEntries(
+      PARAM_NAMES.filter((n) => q[n] !== undefined).map((n) => [n, q[n] as number]),
+    ),
+    fields: q.fields?.split(','),
+    filters: q.filter === undefined ? undefined : Array.isArray(q.filter) ? q.filter : [q.filter],
+    cursor: q.cursor,
+    exact_total: q.exact_total === undefined ? undefined : q.exact_total === 'true',
+  };
+}
+
+/**
+ * One search as the API answers it, GET or POST: the served version's page, and its latency and
+ * hit count as a metric. Every path that answers `/search` goes through here.
+ */
+export function answerSearch(
+  index: IndexSource,
+  method: 'GET' | 'POST',
+  req: SearchRequest,
+  shaping: HitShaping & { requestId: string },
+): Promise<SearchResponse> {
+  return index.with((loaded) => {
+    const started = performance.now();
+    const out = runSearch(loaded, req, '/search', method === 'POST' ? 'json' : 'query', shaping);
+    emitSearchMetrics(shaping.log, {
+      latencyMs: performance.now() - started,
+      hits: out.hits.length,
+      total: out.total,
+      method,
+      requestId: shaping.requestId,
+      version: loaded.version,
+    });
+    return out;
+  });
 }
 
 /** How the request was written: as a query string (GET) or a JSON body (POST); fields are named accordingly. */

@@ -3,7 +3,9 @@
  * It only translates. An event that is not an API Gateway request (a queue, bucket or schedule
  * wired to the function by mistake) is refused with a thrown error that names what it got, so the
  * misconfiguration fails loudly in the trigger's own retries and the function's error metrics; a
- * malformed API Gateway request gets a 400 problem+json naming the field, like any bad input.
+ * malformed API Gateway request gets a 400 problem+json naming the field, like any bad input. A
+ * function may put a direct path in front of the app (the search Lambda's `GET /search`,
+ * direct-search.ts); the app is then created on the first request that path leaves to it.
  */
 import { handle } from 'hono/aws-lambda';
 import { Problem, problemBody } from '../app/problem.js';
@@ -26,11 +28,15 @@ export interface LambdaResult {
 
 type App = Parameters<typeof handle>[0];
 
-/** `handle(app)` behind the event check: the handler the search Lambda exports. */
+/** Answers a payload 2.0 request itself, or returns undefined to leave it to the app. */
+export type DirectPath = (event: Record<string, unknown>) => Promise<LambdaResult | undefined>;
+
+/** `handle(app)` behind the event check, and behind `direct` when one is given. */
 export function apiGatewayHandler(
-  app: App,
+  app: () => App | Promise<App>,
+  direct?: DirectPath,
 ): (event: unknown, context: unknown) => Promise<LambdaResult> {
-  const translate = handle(app);
+  let translate: Promise<ReturnType<typeof handle>> | undefined;
   return async (event, context) => {
     const kind = classifyEvent(event);
     if (kind.kind === 'unsupported') {
@@ -39,7 +45,14 @@ export function apiGatewayHandler(
       );
     }
     if (kind.kind === 'malformed') return malformedResult(kind);
-    return (await translate(event as never, context as never)) as LambdaResult;
+    if (direct && kind.format === '2.0') {
+      const answered = await direct(event as Record<string, unknown>);
+      if (answered) return answered;
+    }
+    translate ??= Promise.resolve(app()).then((a) => handle(a));
+    return (await (
+      await translate
+    )(event as never, context as never)) as LambdaResult;
   };
 }
 

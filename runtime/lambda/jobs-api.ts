@@ -17,4 +17,4 @@ const app = createApp({
   jobs: new JobsService(contextFromEnv()),
 });
 
-export const handler = apiGatewayHandler(app);
+export const handler = apiGatewayHandler(() => app);

@@ -4,7 +4,7 @@
  * 30 s, 16 KiB of headers, unbounded connections); `sir serve` may face clients directly, so each
  * limit is chosen here and documented where it is declared.
  */
-import { MAX_Q } from '../app/schemas.js';
+import { MAX_Q } from '../app/limits.js';
 
 export interface ServerLimits {
   /**

@@ -80,8 +80,8 @@ describe('lambda: built bundle with API Gateway events', function () {
     assert.ok(readdirSync(join(process.cwd(), 'dist/lambda/search')).includes('index.mjs.map'));
   });
 
-  it('loads the AWS SDK only on the s3 tier: the cold start of efs and bundled parses none of it', () => {
-    // The files index.mjs imports statically, transitively; the s3 tier's store comes by import().
+  /** The chunks index.mjs imports statically, transitively: what every cold start parses. */
+  function parsedAtColdStart(): { reached: Set<string>; holding: (marker: string) => string[] } {
     const dir = join(process.cwd(), 'dist/lambda/search');
     const reached = new Set<string>();
     const visit = (file: string) => {
@@ -92,12 +92,24 @@ describe('lambda: built bundle with API Gateway events', function () {
     };
     visit('index.mjs');
     const chunks = readdirSync(dir).filter((f) => f.endsWith('.mjs'));
+    const holding = (marker: string) =>
+      chunks.filter((f) => readFileSync(join(dir, f), 'utf8').includes(marker));
+    return { reached, holding };
+  }
+
+  it('loads the AWS SDK only on the s3 tier: the cold start of efs and bundled parses none of it', () => {
+    const { reached, holding } = parsedAtColdStart();
     // The S3 client's own error class marks the SDK's code.
-    const sdk = chunks.filter((f) =>
-      readFileSync(join(dir, f), 'utf8').includes('S3ServiceException'),
-    );
+    const sdk = holding('S3ServiceException');
     assert.ok(sdk.length > 0, 'the S3 store ships in a chunk of its own');
     for (const f of sdk) assert.ok(!reached.has(f), `${f} is imported at every cold start`);
+  });
+
+  it('parses the app (Hono routes, zod) only for a request the direct GET /search path leaves to it', () => {
+    const { reached, holding } = parsedAtColdStart();
+    const zod = holding('ZodError');
+    assert.ok(zod.length > 0, 'zod ships in a chunk');
+    for (const f of zod) assert.ok(!reached.has(f), `${f} (zod) is imported at every cold start`);
   });
 
   it("carries zod's English messages only, not the other languages every cold start would parse", async () => {
@@ -144,6 +156,26 @@ describe('lambda: built bundle with API Gateway events', function () {
     const body = JSON.parse(r.body);
     assert.equal(body.hits.length, 3);
     for (const h of body.hits) assert.ok(h.metadata.year >= 1900);
+  });
+
+  it("answers a cold GET /search without loading Node's fetch implementation, then the app on demand", () => {
+    // A fresh process, as a cold Lambda: import the bundle, answer GET /search, and list the
+    // internal modules Node loaded; then a POST /search, which the app answers (and which loads it).
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});
+      const fetchLoaded = () => process.moduleLoadList.some((m) => m.includes('undici'));
+      const get = await handler(${JSON.stringify(v2('GET', '/search', 'q=liberty&size=2'))}, {});
+      const afterGet = fetchLoaded();
+      const post = await handler(${JSON.stringify(v2('POST', '/search', '', '{"q":"liberty","size":2}'))}, {});
+      console.error(JSON.stringify({ get: [get.statusCode, JSON.parse(get.body).hits.length, afterGet],
+        post: [post.statusCode, JSON.parse(post.body).hits.length, fetchLoaded()] }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, INDEX_DIR: storeDir },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stderr.trim().split('\n').pop()!) as Record<string, unknown>;
+    assert.deepEqual(seen, { get: [200, 2, false], post: [200, 2, true] }, r.stderr);
   });
 
   it('v2 POST with a base64-encoded JSON body', async () => {

@@ -14,7 +14,8 @@ import {
   engine,
   validateRankerParams,
 } from '../../runtime/engine/index.js';
-import { ACCEPTED, MAX_SIZE } from '../../runtime/app/schemas.js';
+import { MAX_SIZE } from '../../runtime/app/limits.js';
+import { ACCEPTED } from '../../runtime/app/schemas.js';
 import { main } from '../../runtime/cli/main.js';
 import { fixtureApp } from '../app/helpers.js';
 import { Writable } from 'node:stream';
