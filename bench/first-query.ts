@@ -2,8 +2,9 @@
  * Process start to first answer through the built search Lambda (`npm run build`), as a cold
  * Lambda runs it: `node first-query.mjs dist/lambda/search/index.mjs "query"` with `INDEX_DIR` an
  * index store holding the live version. The bench bundles this file with esbuild and runs it under
- * plain node. It imports the bundle (module init: the app, the live index over the store, the
- * engine), hands the handler an API Gateway v2 `GET /search` event, and prints JSON: `totalMs` from
+ * plain node. It imports the bundle (module init: the live index over the store, the engine, the
+ * direct `GET /search` path; the app only on a request that path leaves to it), hands the handler
+ * an API Gateway v2 `GET /search` event, and prints JSON: `totalMs` from
  * process start (performance.timeOrigin) to the answer, `startMs` until this script began,
  * `importMs` (the bundle's module init), `answerMs` (open on first use, search and the hit page),
  * and the first hit's id. A response other than 200 with hits fails the run.
