@@ -49,7 +49,14 @@ export function apiGatewayHandler(
       const answered = await direct(event as Record<string, unknown>);
       if (answered) return answered;
     }
-    translate ??= Promise.resolve(app()).then((a) => handle(a));
+    // Created once; a failure is not kept, so the next request tries again.
+    translate ??= Promise.resolve()
+      .then(app)
+      .then((a) => handle(a))
+      .catch((err: unknown) => {
+        translate = undefined;
+        throw err;
+      });
     return (await (
       await translate
     )(event as never, context as never)) as LambdaResult;

@@ -56,10 +56,11 @@ const PLAIN: Record<string, Plain> = {
 };
 
 /**
- * Characters a query string may hold as the URL parser leaves them (RFC 3986's query characters);
- * anything else (a space, a `#`, a tab) the app's `Request` would rewrite first.
+ * Characters a query string may hold as the URL parser leaves them (RFC 3986's query characters,
+ * but `?`, which a leading one makes the app read as part of the first name; `'` becomes `%27`,
+ * read back the same); anything else (a space, a `#`, a tab) the app's `Request` rewrites first.
  */
-const QUERY_CHARS = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
+const QUERY_CHARS = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*$/;
 
 /** The query, as the app's GET route would validate it; undefined when it might not. */
 function plainQuery(raw: string): SearchQuery | undefined {
@@ -109,8 +110,11 @@ export function directSearch(
 ): (event: Record<string, unknown>) => Promise<LambdaResult | undefined> {
   return async (event) => {
     const startedMs = performance.now();
+    // Checked by `classifyEvent` before: the headers, cookies and host make a `Request`, and a
+    // GET has no body. A payload 2.0 event with a multi-value map is answered in that shape.
     const http = (event['requestContext'] as { http: { method: string } }).http;
-    if (http.method !== 'GET' || event['rawPath'] !== '/search') return undefined;
+    if (http.method !== 'GET' || event['rawPath'] !== '/search' || event['multiValueHeaders'])
+      return undefined;
     // Header names as the app's `Headers` reads them: case-insensitive, the last one standing.
     const headers = new Map<string, string>();
     for (const [k, v] of Object.entries((event['headers'] ?? {}) as Record<string, unknown>))

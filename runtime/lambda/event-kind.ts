@@ -24,8 +24,12 @@ type Fields = Record<string, unknown>;
 const isObject = (v: unknown): v is Fields =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: Fields, key: string) => Object.hasOwn(o, key);
-/** RFC 9110 token: what an HTTP method may be. */
-const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110 token: what an HTTP method, or a header's name, may be. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What a header value (or a cookie) may not hold: NUL, CR, LF. */
+const FIELD_VALUE_REFUSED = /[\0\r\n]/;
+/** A host name, or an address, and a port: what keeps `https://HOST/path` a URL with that path. */
+const HOST = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
 
 /** Event sources that deliver `Records`, by their `eventSource`/`EventSource` value. */
 const RECORD_SOURCES: Record<string, string> = {
@@ -81,7 +85,7 @@ function checkPayload2(e: Fields): EventKind {
   const http = context['http'];
   if (!isObject(http))
     return bad('requestContext.http', `must be an object, got ${describeValue(http)}`);
-  if (typeof http['method'] !== 'string' || !METHOD.test(http['method']))
+  if (typeof http['method'] !== 'string' || !TOKEN.test(http['method']))
     return bad(
       'requestContext.http.method',
       `must be an HTTP method, got ${describeValue(http['method'])}`,
@@ -91,7 +95,7 @@ function checkPayload2(e: Fields): EventKind {
     return bad('rawPath', `must be a path starting with "/", got ${describeValue(path)}`);
   if (e['rawQueryString'] !== undefined && typeof e['rawQueryString'] !== 'string')
     return bad('rawQueryString', `must be a string, got ${describeValue(e['rawQueryString'])}`);
-  const headers = checkStringMap(e['headers'], false);
+  const headers = checkStringMap(e['headers'], false) ?? checkHeaderFields(e['headers']);
   if (headers) return bad('headers', headers);
   const cookies = e['cookies'];
   if (
@@ -99,13 +103,22 @@ function checkPayload2(e: Fields): EventKind {
     !(Array.isArray(cookies) && cookies.every((c) => typeof c === 'string'))
   )
     return bad('cookies', `must be an array of strings, got ${describeValue(cookies)}`);
-  return checkUrlAndBody(e, context, path, '2.0');
+  // They become one Cookie header, whose value must be bytes.
+  const cookie = (cookies as string[] | undefined)?.find(
+    (c) => FIELD_VALUE_REFUSED.test(c) || /[^\x00-\xff]/.test(c),
+  );
+  if (cookie !== undefined)
+    return bad(
+      'cookies',
+      `must be cookie strings of single bytes without CR, LF or NUL (percent-encode the rest); got ${describeValue(cookie)}`,
+    );
+  return checkUrlAndBody(e, context, path, http['method'], '2.0');
 }
 
 function checkPayload1(e: Fields): EventKind {
   const bad = malformed('1.0');
   const method = e['httpMethod'];
-  if (typeof method !== 'string' || !METHOD.test(method))
+  if (typeof method !== 'string' || !TOKEN.test(method))
     return bad('httpMethod', `must be an HTTP method, got ${describeValue(method)}`);
   const path = e['path'];
   if (typeof path !== 'string' || !path.startsWith('/'))
@@ -119,10 +132,12 @@ function checkPayload1(e: Fields): EventKind {
     ['queryStringParameters', false],
     ['multiValueQueryStringParameters', true],
   ] as const) {
-    const problem = checkStringMap(e[field], lists);
+    const problem =
+      checkStringMap(e[field], lists) ??
+      (field.endsWith('eaders') ? checkHeaderFields(e[field]) : undefined);
     if (problem) return bad(field, problem);
   }
-  return checkUrlAndBody(e, context, path, '1.0');
+  return checkUrlAndBody(e, context, path, method, '1.0');
 }
 
 /** What both formats check last: that host and path make a URL (the translation builds one), and the body. */
@@ -130,18 +145,17 @@ function checkUrlAndBody(
   e: Fields,
   context: Fields,
   path: string,
+  method: string,
   format: PayloadFormat,
 ): EventKind {
   const bad = malformed(format);
   const headers = e['headers'] as Fields | null | undefined;
-  const host = context['domainName'] ?? headers?.['host'] ?? headers?.['Host'];
+  // The host the translation takes: the context's domain name if it has one, else the header.
+  const fromContext = has(context, 'domainName');
+  const host = fromContext ? context['domainName'] : (headers?.['host'] ?? headers?.['Host']);
   const url = checkUrl(host, path);
-  if (url)
-    return bad(
-      context['domainName'] !== undefined ? 'requestContext.domainName' : 'headers.host',
-      url,
-    );
-  const body = checkBody(e);
+  if (url) return bad(fromContext ? 'requestContext.domainName' : 'headers.host', url);
+  const body = checkBody(e, method);
   return body ? bad(body.field, body.message) : { kind: 'api-gateway', format };
 }
 
@@ -159,9 +173,20 @@ function checkStringMap(value: unknown, lists: boolean): string | undefined {
   return undefined;
 }
 
+/** Header names that are tokens, and values a `Headers` takes (of a map already checked for types). */
+function checkHeaderFields(value: unknown): string | undefined {
+  for (const [name, v] of Object.entries((value ?? {}) as Fields)) {
+    if (!TOKEN.test(name)) return `"${name.slice(0, 40)}" is not a header name (an RFC 9110 token)`;
+    for (const item of Array.isArray(v) ? v : [v])
+      if (typeof item === 'string' && FIELD_VALUE_REFUSED.test(item))
+        return `"${name}" holds CR, LF or NUL, which no header value may`;
+  }
+  return undefined;
+}
+
 function checkUrl(host: unknown, path: string): string | undefined {
-  if (host !== undefined && typeof host !== 'string')
-    return `must be a host name, got ${describeValue(host)}`;
+  if (host !== undefined && (typeof host !== 'string' || !HOST.test(host)))
+    return `must be a host name (and port), got ${describeValue(host)}`;
   try {
     new URL(`https://${host ?? 'localhost'}${path}`);
     return undefined;
@@ -170,7 +195,7 @@ function checkUrl(host: unknown, path: string): string | undefined {
   }
 }
 
-function checkBody(e: Fields): { field: string; message: string } | undefined {
+function checkBody(e: Fields, method: string): { field: string; message: string } | undefined {
   const body = e['body'];
   const base64 = e['isBase64Encoded'];
   if (base64 !== undefined && typeof base64 !== 'boolean')
@@ -181,6 +206,8 @@ function checkBody(e: Fields): { field: string; message: string } | undefined {
   if (body === undefined || body === null) return undefined;
   if (typeof body !== 'string')
     return { field: 'body', message: `must be a string, got ${describeValue(body)}` };
+  if (body !== '' && (method === 'GET' || method === 'HEAD'))
+    return { field: 'body', message: `must be absent: a ${method} request has no body` };
   if (base64 === true) {
     try {
       atob(body); // what the translation decodes with; it throws on anything that is not base64

@@ -18,7 +18,7 @@ import { handle } from 'hono/aws-lambda';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import { MAX_Q } from '../../runtime/app/limits.js';
 import { silentLogger, type LogFields, type Logger } from '../../runtime/log/logger.js';
-import type { LambdaResult } from '../../runtime/lambda/adapter.js';
+import { apiGatewayHandler, type LambdaResult } from '../../runtime/lambda/adapter.js';
 import { directSearch } from '../../runtime/lambda/direct-search.js';
 import { apiGatewayV2 } from '../fixtures/lambda-events.js';
 import { buildFixtureIndex } from './helpers.js';
@@ -79,7 +79,11 @@ describe('search Lambda: the direct GET /search path answers as the app does', f
   let tmp: string;
   let live: ReturnType<typeof openLiveIndex>;
   let cursor: string;
-  let send: (query: string, headers?: Record<string, string>) => Promise<LambdaResult | undefined>;
+  let send: (
+    query: string,
+    headers?: Record<string, string>,
+    more?: Record<string, unknown>,
+  ) => Promise<LambdaResult | undefined>;
   let answered = 0;
   let left = 0;
 
@@ -90,8 +94,8 @@ describe('search Lambda: the direct GET /search path answers as the app does', f
     const viaApp = capture();
     const lane = directSearch({ index: live, log: direct.log });
     const app = handle(createApp({ index: live, log: viaApp.log }));
-    send = async (query, headers = {}) => {
-      const event = apiGatewayV2('GET', '/search', query);
+    send = async (query, headers = {}, more = {}) => {
+      const event = { ...apiGatewayV2('GET', '/search', query), ...more };
       event.headers = { ...event.headers, ...headers };
       direct.lines.length = 0;
       viaApp.lines.length = 0;
@@ -167,12 +171,15 @@ describe('search Lambda: the direct GET /search path answers as the app does', f
       'q=%ZZ',
       'q=%C3',
       'q=union#frag',
+      '?q=union',
       'q=union liberty',
       `q=${'a'.repeat(MAX_Q + 1)}`,
       `q=union${'&filter=year%3E1800'.repeat(33)}`,
     ];
     for (const q of others) assert.equal(await send(q), undefined, q);
     assert.equal(await send('q=union', { 'x-request-id': 'mine-1' }), undefined);
+    // A payload 2.0 event that carries a multi-value map gets its answer in that shape.
+    assert.equal(await send('q=union', {}, { multiValueHeaders: {} }), undefined);
   });
 
   it('answers generated query strings as the app does, or leaves them to it', async () => {
@@ -238,5 +245,29 @@ describe('search Lambda: the direct GET /search path answers as the app does', f
     );
     // Enough of each kind that the comparison means something.
     assert.ok(answered > 100 && left > 100, `answered ${answered}, left ${left}`);
+  });
+});
+
+describe('search Lambda: the app behind the direct path', () => {
+  it('is created on the first request left to it, once, and again after a creation that failed', async () => {
+    let created = 0;
+    let fail = true;
+    const handler = apiGatewayHandler(
+      async () => {
+        created++;
+        if (fail) throw new Error('the app could not be created');
+        return createApp({
+          index: { with: () => Promise.reject(new Error('no index in this test')) },
+          log: silentLogger,
+        });
+      },
+      async () => undefined,
+    );
+    const event = apiGatewayV2('GET', '/openapi.json');
+    await assert.rejects(handler(structuredClone(event), {}), /could not be created/);
+    fail = false;
+    for (let i = 0; i < 3; i++)
+      assert.equal((await handler(structuredClone(event), {})).statusCode, 200);
+    assert.equal(created, 2);
   });
 });
