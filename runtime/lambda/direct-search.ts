@@ -1,8 +1,8 @@
 /**
  * `GET /search` in the search Lambda, answered without the HTTP framework. Through Hono's adapter
- * a cold start loads Node's fetch implementation at its first `Request` (35–40 ms on the benchmark
- * machine) and parses zod with the routes' schemas (about 40 ms): together more than opening the
- * index, the query and the hit page. This path answers only what it can answer exactly as the app
+ * a cold start loads Node's fetch implementation at its first `Request` (40–55 ms on the benchmark
+ * machine) and parses zod with the routes' schemas (about 50 ms): together more than opening the
+ * index, the query and the hit page (bench/PROFILE.md, First answer, eighth pass). This path answers only what it can answer exactly as the app
  * does — a payload 2.0 `GET /search` whose parameters are all ones the query schema knows, each in
  * a plain form that schema accepts — through the same search, metric, request log and response
  * headers (a request id, CORS for any origin, the app's compression). Everything else goes to the
