@@ -1,8 +1,9 @@
 /**
  * What a Lambda event is, decided before anything translates it: an API Gateway request the app
  * can answer (HTTP API payload 2.0, or REST API payload 1.0), an API Gateway request that is
- * malformed (a field missing or of the wrong type, a body that is not the base64 it claims to be),
- * or something else entirely — a queue, bucket or schedule wired to the search function by mistake.
+ * malformed (a field missing or of the wrong type, a body that is not the base64 it claims to be,
+ * a header, cookie, host or body that no HTTP request could carry), or something else entirely —
+ * a queue, bucket or schedule wired to the search function by mistake.
  * A pure function over the event's shape, tested with the event shapes AWS documents.
  *
  * Application Load Balancer and VPC Lattice requests are HTTP too, but this stack never wires
@@ -134,7 +135,9 @@ function checkPayload1(e: Fields): EventKind {
   ] as const) {
     const problem =
       checkStringMap(e[field], lists) ??
-      (field.endsWith('eaders') ? checkHeaderFields(e[field]) : undefined);
+      (field === 'headers' || field === 'multiValueHeaders'
+        ? checkHeaderFields(e[field])
+        : undefined);
     if (problem) return bad(field, problem);
   }
   return checkUrlAndBody(e, context, path, method, '1.0');
