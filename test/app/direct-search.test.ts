@@ -17,34 +17,29 @@ import fc from 'fast-check';
 import { handle } from 'hono/aws-lambda';
 import { createApp, openLiveIndex } from '../../runtime/app/index.js';
 import { MAX_Q } from '../../runtime/app/limits.js';
-import { silentLogger, type LogFields, type Logger } from '../../runtime/log/logger.js';
+import { silentLogger } from '../../runtime/log/logger.js';
 import { apiGatewayHandler, type LambdaResult } from '../../runtime/lambda/adapter.js';
 import { directSearch } from '../../runtime/lambda/direct-search.js';
 import { apiGatewayV2 } from '../fixtures/lambda-events.js';
+import { captureLogger, type LogRecord } from '../store/helpers.js';
 import { buildFixtureIndex } from './helpers.js';
 
-type Line = [level: string, msg: string, fields: LogFields];
-
-/** A logger that keeps its lines, without what differs between two answers of one request. */
-function capture(): { log: Logger; lines: Line[] } {
-  const lines: Line[] = [];
-  const keep =
-    (level: string) =>
-    (msg: string, fields: LogFields = {}) => {
-      const { requestId, ms, SearchLatency, _aws, ...rest } = fields;
-      lines.push([
-        level,
-        msg,
-        {
-          ...rest,
-          requestId: typeof requestId,
-          ms: typeof ms,
-          SearchLatency: typeof SearchLatency,
-          _aws: _aws === undefined ? undefined : JSON.stringify(_aws).replace(/\d{13}/, 'T'),
-        },
-      ]);
+/** Log records without what differs between two answers of one request (ids, timings). */
+function comparable(records: LogRecord[]) {
+  return records.map(({ level, msg, fields = {} }) => {
+    const { requestId, ms, SearchLatency, _aws, ...rest } = fields;
+    return {
+      level,
+      msg,
+      fields: {
+        ...rest,
+        requestId: typeof requestId,
+        ms: typeof ms,
+        SearchLatency: typeof SearchLatency,
+        _aws: _aws === undefined ? undefined : JSON.stringify(_aws).replace(/\d{13}/, 'T'),
+      },
     };
-  return { log: { info: keep('info'), warn: keep('warn'), error: keep('error') }, lines };
+  });
 }
 
 /** An answer as a client sees it: the body decompressed and parsed, `took_ms` and the request id aside. */
@@ -90,26 +85,26 @@ describe('search Lambda: the direct GET /search path answers as the app does', f
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'sir-direct-'));
     live = openLiveIndex(buildFixtureIndex(tmp), { logger: silentLogger });
-    const direct = capture();
-    const viaApp = capture();
-    const lane = directSearch({ index: live, log: direct.log });
-    const app = handle(createApp({ index: live, log: viaApp.log }));
+    const direct = captureLogger();
+    const viaApp = captureLogger();
+    const lane = directSearch({ index: live, log: direct });
+    const app = handle(createApp({ index: live, log: viaApp }));
     send = async (query, headers = {}, more = {}) => {
       const event = { ...apiGatewayV2('GET', '/search', query), ...more };
       event.headers = { ...event.headers, ...headers };
-      direct.lines.length = 0;
-      viaApp.lines.length = 0;
+      direct.records.length = 0;
+      viaApp.records.length = 0;
       const mine = await lane(structuredClone(event));
       if (mine === undefined) {
         left++;
-        assert.deepEqual(direct.lines, [], 'a request left to the app leaves no line');
+        assert.deepEqual(direct.records, [], 'a request left to the app leaves no line');
         return undefined;
       }
       answered++;
       const theirs = (await app(structuredClone(event) as never, {} as never)) as LambdaResult;
       const context = `GET /search?${query} ${JSON.stringify(headers)}`;
       assert.deepEqual(seen(mine), seen(theirs), context);
-      assert.deepEqual(direct.lines, viaApp.lines, context);
+      assert.deepEqual(comparable(direct.records), comparable(viaApp.records), context);
       return mine;
     };
     const first = await send('q=union&size=2');
