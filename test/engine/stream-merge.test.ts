@@ -2,7 +2,7 @@
  * The engine writes segments and merged indexes through a sink (`index-sink.ts`): the lazy
  * sections are staged in the build's scratch folder and spliced into the file, which is never held
  * whole. The bytes must not change unless the format version does: the digests below were taken
- * when format version 4 came (the version-2 ones from the writer that assembled the whole file in
+ * when format version 5 came (the version-2 ones from the writer that assembled the whole file in
  * WebAssembly memory, before streaming, matched the streamed files). A merge that
  * fails partway leaves neither a staged file nor a partial index.
  */
@@ -32,23 +32,23 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
     const out = tempDir();
     const r = buildIndex(corpus, out, { memoryBudgetMb: 1 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), '756b3e896433f0dea83b27f17d424eefaaa55812a2236b28b35edf5b62238e50');
+    assert.equal(sha256(out), 'eb977d5923ef4bd9d226e36708015264ecabfb3060c4dfc1e42a9b88618e50f4');
   });
 
   it('one segment, copied as it is', () => {
     const out = tempDir();
     assert.equal(buildIndex(corpus, out).segments, 1);
-    assert.equal(sha256(out), '6fd2f5a844f2a52d341cfea349f7cfb8582e79f9087a6207a79cbf37b5886e10');
+    assert.equal(sha256(out), '78ca077d0f60f08d2f2f1ae4d25d445784ca862cfc05fd1e2a2153f0ead4a1bf');
   });
 
   it('two threads, with 20 and with 2 segments; the index verifies and answers', async () => {
     const out = tempDir();
     const r = await buildIndexParallel(corpus, out, { memoryBudgetMb: 1, threads: 2 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), '51b95b6b10b89ba005d1c7f49b3e4cfe393e0b758c68abc7c2caeade79fe49a4');
+    assert.equal(sha256(out), '4bd331b2bdc97e1a9682a334930d07227d025b974f6d44a09baf6919e8e72d43');
     const out2 = tempDir();
     assert.equal((await buildIndexParallel(corpus, out2, { threads: 2 })).segments, 2);
-    assert.equal(sha256(out2), '8446ecfa294668d35a90af7e08392e42cf9278b41f8774c850c905d5dcac7ef0');
+    assert.equal(sha256(out2), 'c184f36c3b58ed2f7d3ef85b5c4584e94b86c67e6b70a9b38aaa2d30677a1745');
     const index = SearchIndex.open(out2, { verify: 'all' });
     try {
       assert.equal(index.info.docCount, 20_000);
@@ -61,8 +61,8 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
   it('sir index on SciFact, one and two threads, merged from 4 MB segments', async function () {
     requireExternal(this, 'SciFact', SCIFACT_DIR, 'see test/fixtures/external.ts');
     const expected = {
-      1: 'e347a776021f6f8353916c72cd8248ae5d5dc101d18b3fed68d0994a61db0a96',
-      2: '7c36f8dd73d8894d9dfcc33c7852667e79b5e06c32e70d31ffe6ec65b3cc2f13',
+      1: 'cafa588f2294e831ab83e01bfe0e2e8d1539c56090e4fd0416e29e69b858d943',
+      2: 'efd7084653a9def8a6c083aa3588b7ec1eaf0d9294a2c1d8d50687551cc106d9',
     };
     for (const threads of [1, 2] as const) {
       const out = join(tempDir(), 'out');

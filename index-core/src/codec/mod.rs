@@ -2,10 +2,11 @@
 //!
 //! The primitives every section of the index file is made of: little-endian fixed-width integers,
 //! variable-length integers for positions, bit-packed blocks for doc-id gaps and term frequencies,
-//! and CRC-32 checksums. Each encoder sits beside its decoder and their round trip is property
+//! bit sets for dense blocks of doc ids, and CRC-32 checksums. Each encoder sits beside its decoder and their round trip is property
 //! tested. Nothing here knows about terms or documents.
 
 mod bitpacking;
+mod bitset;
 mod bytes;
 mod crc32;
 mod varint;
@@ -13,6 +14,7 @@ mod varint;
 pub(crate) use bitpacking::{
     bits_needed, pack, packed_len, unpack, unpack_in_bounds, unpack_one, Finish,
 };
+pub(crate) use bitset::{bitset_len, write_bitset, Bitset};
 pub(crate) use bytes::{ByteWriter, Bytes};
 pub(crate) use crc32::{crc32, crc32_append};
 pub(crate) use varint::{read_varint, write_varint};

@@ -23,6 +23,12 @@ pub(crate) use serializer::{serialize_postings, FieldStats};
 /// skipping block by block is fine-grained enough for block-max pruning.
 pub(crate) const BLOCK_LEN: usize = 128;
 
+/// The doc-bits byte of a block stored as a bit set (a width no packed block has): its documents
+/// are the set bits of the span from the block's base to its last doc, when that takes no more
+/// bytes than their packed gaps (Lucene's dense blocks, since 10.1). A seek into such a block is a
+/// bit scan, not a decode.
+pub(crate) const BITSET_BLOCK: u8 = u8::MAX;
+
 /// Size in bytes of one `BlockMeta` record.
 pub(crate) const BLOCK_META_LEN: usize = 28;
 

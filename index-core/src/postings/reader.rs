@@ -3,15 +3,18 @@
 //! `PostingCursor` is the iterator search uses: `doc()` is the current doc id (`DOC_END` when
 //! exhausted), `advance()` moves to the next posting, `seek(target)` to the first doc ≥ target,
 //! skipping whole blocks through their metas without decoding them. `block_for(target)`
-//! ("shallow advance") names the block that would hold `target`, without moving.
+//! ("shallow advance") names the block that would hold `target`, without moving. A block stored as
+//! a bit set is not decoded to be sought in: the cursor scans its bits, and decodes its doc ids
+//! only when its postings are scanned together (`block_docs`, `block_postings`).
 
-use super::{BLOCK_LEN, BLOCK_META_LEN, DOC_END};
-use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, unpack_one, Finish};
+use super::{BITSET_BLOCK, BLOCK_LEN, BLOCK_META_LEN, DOC_END};
+use crate::codec::{packed_len, read_varint, unpack, unpack_in_bounds, unpack_one, Bitset, Finish};
 use crate::error::{Error, Result};
 
 #[cfg(test)]
 thread_local! {
-    /// Blocks decoded on this thread: tests check that pruning skips blocks, not only scores.
+    /// Blocks whose doc ids were decoded on this thread (a bit set read in place is not): tests
+    /// check that pruning skips blocks, not only scores.
     pub(crate) static BLOCKS_DECODED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
@@ -117,6 +120,11 @@ impl<'a> TermPostings<'a> {
             len: 0,
             at: 0,
             docs: [0; BLOCK_LEN],
+            bits: Bitset::default(),
+            base: 0,
+            last: 0,
+            dense: false,
+            docs_decoded: true,
             tfs: [0; BLOCK_LEN],
             tf_data: &[],
             tf_bits: 0,
@@ -129,6 +137,35 @@ impl<'a> TermPostings<'a> {
     }
 }
 
+/// A block stored as a bit set, read in place: doc `base + i` holds the term for each set bit `i`
+/// (up to `last`).
+#[derive(Clone, Copy)]
+pub(crate) struct DenseBlock<'a> {
+    bits: Bitset<'a>,
+    pub(crate) base: u32,
+    pub(crate) last: u32,
+    tf_data: &'a [u8],
+    tf_bits: u8,
+}
+
+impl<'a> DenseBlock<'a> {
+    /// Which of the 64 documents from `first` hold the term (bit `i` for document `first + i`).
+    #[inline]
+    pub(crate) fn docs_from(&self, first: u32) -> u64 {
+        self.bits.bits_from(i64::from(first) - i64::from(self.base))
+    }
+
+    /// The term frequency of `doc`, which must hold the term.
+    #[inline]
+    pub(crate) fn tf(&self, doc: u32) -> u32 {
+        unpack_one(
+            self.tf_data,
+            self.tf_bits,
+            self.bits.rank((doc - self.base) as usize),
+        ) + 1
+    }
+}
+
 /// How many postings `seek` steps through one by one before it bisects the rest of the block.
 const NEAR: usize = 8;
 
@@ -138,7 +175,14 @@ pub(crate) struct PostingCursor<'a> {
     block: usize,
     len: usize,
     at: usize,
+    /// The block's doc ids, when `docs_decoded`; a block stored as a bit set is read from `bits`
+    /// (doc `base + i` for each set bit `i`) until its postings are scanned together.
     docs: [u32; BLOCK_LEN],
+    bits: Bitset<'a>,
+    base: u32,
+    last: u32,
+    dense: bool,
+    docs_decoded: bool,
     tfs: [u32; BLOCK_LEN],
     /// The block's packed tfs, decoded only when the block's postings are scanned (`block_postings`,
     /// `positions`); `tf` reads one in place. Counting and skipping never need them.
@@ -178,13 +222,13 @@ impl<'a> PostingCursor<'a> {
     }
 
     fn load_block(&mut self, b: usize) -> Result<()> {
-        #[cfg(test)]
-        BLOCKS_DECODED.with(|n| n.set(n.get() + 1));
         self.block = b;
         self.at = 0;
         if b >= self.postings.block_count() {
             self.doc = DOC_END;
             self.len = 0;
+            self.dense = false;
+            self.docs_decoded = true;
             return Ok(());
         }
         let meta = self.postings.block_meta(b);
@@ -200,13 +244,41 @@ impl<'a> PostingCursor<'a> {
             .filter(|d| d.len() >= 2)
             .ok_or_else(|| Error::corrupt("a postings block starts past the end of its section"))?;
         let (doc_bits, tf_bits) = (data[0], data[1]);
-        let doc_bytes = packed_len(len, doc_bits.min(32));
         let base = if b == 0 {
             0
         } else {
             self.postings.last_doc(b - 1).wrapping_add(1)
         };
-        unpack::<{ Finish::DOC_GAPS }>(&data[2..], doc_bits, base, &mut self.docs[..len])?;
+        let doc_bytes = if doc_bits == BITSET_BLOCK {
+            // A bit set is chosen only when it is no larger than the packed gaps (≤ 32 bits each).
+            let span = meta.last_doc.wrapping_sub(base) as usize + 1;
+            let bits = (span <= len * 32 && meta.last_doc >= base)
+                .then(|| Bitset::new(&data[2..], span, len))
+                .flatten()
+                .ok_or_else(|| {
+                    Error::corrupt(
+                        "a dense postings block's bit set is truncated or does not hold its documents",
+                    )
+                })?;
+            self.bits = bits;
+            self.dense = true;
+            self.docs_decoded = false;
+            self.doc = base + bits.next_set(0) as u32;
+            bits.byte_len()
+        } else {
+            #[cfg(test)]
+            BLOCKS_DECODED.with(|n| n.set(n.get() + 1));
+            unpack::<{ Finish::DOC_GAPS }>(&data[2..], doc_bits, base, &mut self.docs[..len])?;
+            if self.docs[len - 1] != meta.last_doc {
+                return Err(Error::corrupt(
+                    "a postings block does not end at the doc id its skip data names",
+                ));
+            }
+            self.dense = false;
+            self.docs_decoded = true;
+            self.doc = self.docs[0];
+            packed_len(len, doc_bits)
+        };
         let tf_data = data.get(2 + doc_bytes..).unwrap_or(&[]);
         if tf_bits > 32 || tf_data.len() < packed_len(len, tf_bits) {
             return Err(Error::corrupt(
@@ -216,14 +288,19 @@ impl<'a> PostingCursor<'a> {
         self.tf_data = tf_data;
         self.tf_bits = tf_bits;
         self.tfs_decoded = false;
-        if self.docs[len - 1] != meta.last_doc {
-            return Err(Error::corrupt(
-                "a postings block does not end at the doc id its skip data names",
-            ));
-        }
+        self.base = base;
+        self.last = meta.last_doc;
         self.len = len;
-        self.doc = self.docs[0];
         Ok(())
+    }
+
+    fn decode_docs(&mut self) {
+        if !self.docs_decoded {
+            #[cfg(test)]
+            BLOCKS_DECODED.with(|n| n.set(n.get() + 1));
+            self.bits.decode(self.base, &mut self.docs[..self.len]);
+            self.docs_decoded = true;
+        }
     }
 
     /// Moves to the next posting; `DOC_END` after the last.
@@ -231,7 +308,11 @@ impl<'a> PostingCursor<'a> {
     pub(crate) fn advance(&mut self) -> Result<u32> {
         self.at += 1;
         if self.at < self.len {
-            self.doc = self.docs[self.at];
+            self.doc = if self.docs_decoded {
+                self.docs[self.at]
+            } else {
+                self.base + self.bits.next_set((self.doc - self.base) as usize + 1) as u32
+            };
             Ok(self.doc)
         } else {
             self.load_block(self.block + 1)?;
@@ -241,17 +322,32 @@ impl<'a> PostingCursor<'a> {
 
     /// The doc ids from the current posting to the end of its block.
     #[inline]
-    pub(crate) fn block_docs(&self) -> &[u32] {
+    pub(crate) fn block_docs(&mut self) -> &[u32] {
+        self.decode_docs();
         &self.docs[self.at..self.len]
     }
 
     /// The doc ids and term frequencies from the current posting to the end of its block.
     #[inline]
     pub(crate) fn block_postings(&mut self) -> (&[u32], &[u32]) {
+        self.decode_docs();
         if !self.tfs_decoded {
             self.decode_tfs();
         }
         (&self.docs[self.at..self.len], &self.tfs[self.at..self.len])
+    }
+
+    /// The current block, when it is stored as a bit set: its postings can be intersected with
+    /// other documents a word at a time, without decoding it.
+    #[inline]
+    pub(crate) fn dense_block(&self) -> Option<DenseBlock<'a>> {
+        (self.dense && self.len > 0).then_some(DenseBlock {
+            bits: self.bits,
+            base: self.base,
+            last: self.last,
+            tf_data: self.tf_data,
+            tf_bits: self.tf_bits,
+        })
     }
 
     /// The last doc id of the current block (`DOC_END` past the last block).
@@ -260,7 +356,7 @@ impl<'a> PostingCursor<'a> {
         if self.len == 0 {
             DOC_END
         } else {
-            self.docs[self.len - 1]
+            self.last
         }
     }
 
@@ -283,10 +379,17 @@ impl<'a> PostingCursor<'a> {
         if b != self.block {
             self.load_block(b)?;
         }
-        if self.doc == DOC_END {
-            return Ok(DOC_END);
+        if self.doc >= target {
+            return Ok(self.doc);
         }
-        // The block's last doc is ≥ target. Most seeks land within a few postings; a far one (a
+        // The block's last doc is ≥ target. In a bit set that is the next set bit.
+        if !self.docs_decoded {
+            let bit = self.bits.next_set((target - self.base) as usize);
+            self.at = self.bits.rank(bit);
+            self.doc = self.base + bit as u32;
+            return Ok(self.doc);
+        }
+        // Most seeks land within a few postings; a far one (a
         // block just loaded, a sparse candidate) is found by bisection.
         let docs = &self.docs[self.at..self.len];
         self.at += if docs.len() > NEAR && docs[NEAR - 1] < target {
@@ -430,14 +533,44 @@ mod tests {
         }
     }
 
+    /// Whether block `b` of `p` (a term's postings) is stored as a bit set.
+    fn is_bitset(tp: &super::TermPostings, b: usize) -> bool {
+        let data = &tp.data[tp.block_meta(b).data_offset as usize..];
+        data[0] == crate::postings::BITSET_BLOCK
+    }
+
+    #[test]
+    fn dense_blocks_are_bit_sets_and_sparse_ones_packed() {
+        let mut rng = Rng::new(8);
+        // Every document: gaps of width 0, no bytes at all, smaller than any bit set.
+        for (density, bitsets) in [(0.02, false), (0.5, true), (1.0, false)] {
+            let list = random_list(&mut rng, 20_000, density);
+            let (p, _) = write(&list, 20_000);
+            let tp = super::TermPostings::new(list.docs.len() as u32, &p).unwrap();
+            let full = list.docs.len() / super::BLOCK_LEN;
+            assert!(
+                (0..full).all(|b| is_bitset(&tp, b) == bitsets),
+                "density {}",
+                density
+            );
+        }
+    }
+
     #[test]
     fn seek_lands_on_first_doc_at_or_after_target() {
-        let mut rng = Rng::new(3);
-        let list = random_list(&mut rng, 5000, 0.1);
+        for (seed, density) in [(3, 0.1), (4, 0.5), (6, 0.97)] {
+            seek_at_density(seed, density);
+        }
+    }
+
+    fn seek_at_density(seed: u64, density: f64) {
+        let mut rng = Rng::new(seed);
+        let list = random_list(&mut rng, 5000, density);
         let (p, _) = write(&list, 5000);
         let tp = super::TermPostings::new(list.docs.len() as u32, &p).unwrap();
         let mut target = 0u32;
         let mut c = tp.cursor().unwrap();
+        let step = if density > 0.3 { 20 } else { 300 };
         while target < 5100 {
             let expect = list
                 .docs
@@ -457,8 +590,31 @@ mod tests {
             if expect != DOC_END {
                 let i = list.docs.iter().position(|&d| d == expect).unwrap();
                 assert_eq!(c.tf(), list.tfs[i]);
+                // A bit set read in place agrees: the 64 documents from the target, each one's tf.
+                if let Some(block) = c.dense_block() {
+                    let held = block.docs_from(target);
+                    for k in 0..64 {
+                        let doc = target + k;
+                        let at = list.docs.binary_search(&doc);
+                        let inside = doc >= block.base && doc <= block.last;
+                        assert_eq!(held >> k & 1 == 1, inside && at.is_ok(), "doc {}", doc);
+                        if let (true, Ok(i)) = (inside, at) {
+                            assert_eq!(block.tf(doc), list.tfs[i]);
+                        }
+                    }
+                }
+                // Stepping on from a seek sees the same postings as the list.
+                if rng.chance(0.3) {
+                    assert_eq!(
+                        c.advance().unwrap(),
+                        *list.docs.get(i + 1).unwrap_or(&DOC_END)
+                    );
+                    if let Some(&next) = list.docs.get(i + 1) {
+                        target = next;
+                    }
+                }
             }
-            target += 1 + rng.below(300) as u32;
+            target += 1 + rng.below(step) as u32;
         }
     }
 
@@ -505,6 +661,24 @@ mod tests {
                 Ok(())
             });
             assert!(res.is_err(), "cut at {}", cut);
+        }
+        // A bit set whose bits do not add up to its block's documents, or that ends past the doc
+        // id its skip data names.
+        let tp = super::TermPostings::new(list.docs.len() as u32, &p).unwrap();
+        assert!(
+            is_bitset(&tp, 1),
+            "a block of a list this dense is a bit set"
+        );
+        let at = super::BLOCK_META_LEN * tp.block_count() + tp.block_meta(1).data_offset as usize;
+        for (byte, flip) in [(2, 0x10), (3, 0x80)] {
+            let mut damaged = p.clone();
+            damaged[at + byte] ^= flip;
+            let tp = super::TermPostings::new(list.docs.len() as u32, &damaged).unwrap();
+            let mut c = tp.cursor().unwrap();
+            let e = c
+                .seek(list.docs[super::BLOCK_LEN])
+                .expect_err("damage found");
+            assert!(e.message.contains("bit set"), "{}", e.message);
         }
     }
 }

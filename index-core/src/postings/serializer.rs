@@ -5,8 +5,10 @@
 //! `positions.len() == sum(tfs)` with positions ascending within each doc; it asserts all three,
 //! because a violation would silently corrupt rankings.
 
-use super::{PostingList, BLOCK_LEN};
-use crate::codec::{bits_needed, pack, write_varint, ByteWriter};
+use super::{PostingList, BITSET_BLOCK, BLOCK_LEN};
+use crate::codec::{
+    bits_needed, bitset_len, pack, packed_len, write_bitset, write_varint, ByteWriter,
+};
 use crate::scoring::Bm25Saturation;
 
 /// Per-document statistics of one field, needed to compute each block's score bounds.
@@ -79,6 +81,7 @@ pub(crate) fn serialize_postings(
         let hi = (lo + BLOCK_LEN).min(n);
         let len = hi - lo;
         let docs = &list.docs[lo..hi];
+        let block_base = next_base;
         let mut base = next_base;
         let (mut max_tf, mut min_len, mut min_unique) = (0u32, u32::MAX, u32::MAX);
         let mut max_saturation = 0f64;
@@ -97,9 +100,16 @@ pub(crate) fn serialize_postings(
         let data_offset = data.len() as u32;
         let doc_bits = bits_needed(gaps[..len].iter().copied().max().unwrap_or(0));
         let tf_bits = bits_needed(tfs[..len].iter().copied().max().unwrap_or(0));
-        data.push(doc_bits);
-        data.push(tf_bits);
-        pack(&gaps[..len], doc_bits, &mut data);
+        let span = (docs[len - 1] - block_base) as usize + 1;
+        if bitset_len(span) <= packed_len(len, doc_bits) {
+            data.push(BITSET_BLOCK);
+            data.push(tf_bits);
+            write_bitset(docs.iter().map(|&d| d - block_base), span, &mut data);
+        } else {
+            data.push(doc_bits);
+            data.push(tf_bits);
+            pack(&gaps[..len], doc_bits, &mut data);
+        }
         pack(&tfs[..len], tf_bits, &mut data);
 
         let block_pos_offset = (positions.len() - pos_start) as u32;

@@ -125,20 +125,20 @@ fn a_flipped_byte_anywhere_is_refused() {
 fn wrong_version_and_foreign_files_say_so() {
     let mut bytes = sample_bytes();
     let footer_version = bytes.len() - 12;
-    bytes[8] = 5;
-    bytes[footer_version] = 5;
+    bytes[8] = 6;
+    bytes[footer_version] = 6;
     let e = Segment::open(bytes.clone()).err().unwrap();
     assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
     assert!(
-        e.message.contains("format version 5") && e.message.contains("reads version 4"),
+        e.message.contains("format version 6") && e.message.contains("reads version 5"),
         "{}",
         e.message
     );
     // Header and footer disagreeing is damage, not another version.
-    bytes[footer_version] = 4;
+    bytes[footer_version] = 5;
     let e = Segment::open(bytes).err().unwrap();
     assert_eq!(e.kind, ErrorKind::Corrupt);
-    assert!(e.message.contains("footer version 4"), "{}", e.message);
+    assert!(e.message.contains("footer version 5"), "{}", e.message);
     let e = Segment::open(b"{\"not\": \"an index\"} plus some more bytes".to_vec())
         .err()
         .unwrap();
@@ -206,10 +206,10 @@ fn analysis_this_build_cannot_reproduce_is_refused() {
 }
 
 /// Files of earlier format versions (1: no per-block checksums; 2: postings read at open; 3: no
-/// exact block maxima) are refused with a sentence saying what to do.
+/// exact block maxima; 4: no dense blocks) are refused with a sentence saying what to do.
 #[test]
 fn earlier_version_samples_are_refused_with_what_to_do() {
-    for version in [1, 2, 3] {
+    for version in [1, 2, 3, 4] {
         let bytes = std::fs::read(format!(
             "{}/tests/samples/v{}.sir",
             env!("CARGO_MANIFEST_DIR"),
@@ -220,7 +220,7 @@ fn earlier_version_samples_are_refused_with_what_to_do() {
         assert_eq!(e.kind, ErrorKind::UnsupportedVersion);
         assert!(
             e.message.contains(&format!("format version {}", version))
-                && e.message.contains("reads version 4")
+                && e.message.contains("reads version 5")
                 && e.message.contains("sir index"),
             "{}",
             e.message
@@ -314,11 +314,11 @@ fn a_forged_block_maximum_fails_its_terms_queries() {
     }
 }
 
-/// The saved sample of format version 4 must keep opening and answering the same way.
+/// The saved sample of format version 5 must keep opening and answering the same way.
 #[test]
-fn saved_version_4_sample_still_reads() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v4.sir"))
-        .expect("tests/samples/v4.sir");
+fn saved_version_5_sample_still_reads() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v5.sir"))
+        .expect("tests/samples/v5.sir");
     let seg = Segment::open(bytes).unwrap();
     seg.verify_all().unwrap();
     assert_eq!(seg.meta().doc_count, 400);

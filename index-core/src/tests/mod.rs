@@ -71,11 +71,11 @@ pub(crate) fn forge_stored(bytes: Vec<u8>, doc: u32, forged: &[u8]) -> Vec<u8> {
 #[ignore]
 fn write_forged_sample() {
     let bytes =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v4.sir")).unwrap();
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v5.sir")).unwrap();
     std::fs::write(
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/samples/v4-forged-stored-document.sir"
+            "/tests/samples/v5-forged-stored-document.sir"
         ),
         forge_stored(bytes, 1, b"{\"_id\":\"d1\", this is not JSON"),
     )
