@@ -429,6 +429,15 @@ impl Bulk {
         }
         let n = plan.terms.len();
         let rest = self.seek_sum + plan.prior_bound;
+        // A sum above this may beat θ with the terms not scanned and the prior.
+        let floor = |window: &Partition, theta: f64| {
+            if window.essential < n {
+                theta - margin(theta) - rest
+            } else {
+                f64::INFINITY
+            }
+        };
+        let mut need = floor(window, c.theta);
         let words = (upto - start) as usize / 64 + 1;
         for w in 0..words {
             let mut bits = std::mem::take(&mut self.seen[w]);
@@ -436,7 +445,7 @@ impl Bulk {
                 let at = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let sum = std::mem::take(&mut self.scores[at]);
-                if window.essential < n && sum + rest + margin(c.theta) > c.theta {
+                if sum > need {
                     let doc = start + at as u32;
                     for &t in &self.scan {
                         plan.terms[t].cursor.seek(doc)?;
@@ -444,6 +453,7 @@ impl Bulk {
                     let bounds = &window.bounds;
                     if c.offer(plan, doc, &self.scan, &self.seek, bounds, self.seek_sum)? {
                         window.update(plan.prior_bound, c.theta);
+                        need = floor(window, c.theta);
                     }
                 }
             }
