@@ -162,7 +162,9 @@ mod tests {
         assert!(Bitset::new(&bytes, 10, 3).is_some());
         assert!(Bitset::new(&bytes, 10, 4).is_none(), "count");
         assert!(Bitset::new(&bytes, 11, 3).is_none(), "last bit not set");
-        assert!(Bitset::new(&bytes, 9, 3).is_none(), "a bit past the span");
+        let mut past = Vec::new();
+        write_bitset([0, 5, 8, 9].iter().copied(), 10, &mut past);
+        assert!(Bitset::new(&past, 9, 4).is_none(), "a bit past the span");
         assert!(Bitset::new(&bytes, 65, 3).is_none(), "truncated");
         assert!(Bitset::new(&bytes, 0, 0).is_none(), "empty span");
     }

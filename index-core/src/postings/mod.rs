@@ -6,7 +6,8 @@
 //! documents can reach: the largest BM25 saturation of its documents under the default parameters
 //! (an exact bound for the default ranker), and for every other ranker the (largest tf, shortest
 //! document, fewest distinct terms) corner. Top-k search reads only these metas to skip blocks that
-//! cannot enter the results.
+//! cannot enter the results. A block's doc ids are bit-packed gaps, or a bit set over the block's
+//! span when that is no larger (`BITSET_BLOCK`), which is read without decoding.
 //!
 //! `serializer` writes a `PostingList` (built in memory or decoded during a merge) in this layout;
 //! `reader` walks it in place, straight from the index buffer. The byte layout is in FORMAT.md.
