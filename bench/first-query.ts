@@ -4,13 +4,13 @@
  * index store holding the live version. The bench bundles this file with esbuild and runs it under
  * plain node. It imports the bundle (module init: the live index over the store, the engine, the
  * direct `GET /search` path; the app only on a request that path leaves to it), hands the handler
- * an API Gateway v2 `GET /search` event, and prints JSON: `totalMs` from
+ * an API Gateway v2 `GET /search` event with a Lambda context, and prints JSON: `totalMs` from
  * process start (performance.timeOrigin) to the answer, `startMs` until this script began,
  * `importMs` (the bundle's module init), `answerMs` (open on first use, search and the hit page),
  * and the first hit's id. A response other than 200 with hits fails the run.
  */
 import { pathToFileURL } from 'node:url';
-import { apiGatewayV2 } from '../test/fixtures/lambda-events.js';
+import { apiGatewayV2, lambdaContext } from '../test/fixtures/lambda-events.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
@@ -25,7 +25,7 @@ const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Han
 const tImported = performance.now();
 const r = await handler(
   apiGatewayV2('GET', '/search', new URLSearchParams({ q: query, size: '10' }).toString()),
-  {},
+  lambdaContext(),
 );
 const end = performance.now();
 const body = JSON.parse(r.body) as { hits?: { id: string }[] };

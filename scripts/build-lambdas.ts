@@ -16,7 +16,7 @@
 import { build, type Plugin } from 'esbuild';
 import { zipSync } from 'fflate';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOADER_TOOLING_DIR } from '../infra/artifacts.js';
@@ -57,7 +57,28 @@ const englishOnlyZod: Plugin = {
     }));
   },
 };
-// Some dependencies still call require() for node builtins; give ESM a require.
+/**
+ * Node's built-in modules through `require`, not `import`. An ESM import of a built-in makes Node
+ * build a module facade that reads every export once, which runs the built-in's lazy getters:
+ * `node:fs` alone then loads Node's streams, about 7 ms of a cold start (bench/PROFILE.md, First
+ * answer, tenth pass). Through `require` the getters stay lazy.
+ */
+const builtinsByRequire: Plugin = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) =>
+      // An `import()` stays one: it runs when its code does, and takes the facade then.
+      isBuiltin(args.path) && args.kind === 'import-statement' && args.namespace !== 'node-builtin'
+        ? { path: args.path, namespace: 'node-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'node-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+    }));
+  },
+};
+// Some dependencies still call require() for node builtins (and builtinsByRequire makes them all
+// do so); give ESM a require.
 const REQUIRE_BANNER =
   "import { createRequire as __sirCreateRequire } from 'node:module'; const require = __sirCreateRequire(import.meta.url);";
 /** Files copied beside a Lambda's bundle, by Lambda: the search app serves Swagger UI's assets at /docs. */
@@ -94,7 +115,7 @@ export async function buildLambdas(
       sourcesContent: false,
       legalComments: 'none',
       banner: { js: REQUIRE_BANNER },
-      plugins: [englishOnlyZod],
+      plugins: [englishOnlyZod, builtinsByRequire],
       logLevel: 'warning',
     });
     copyFileSync(WASM, join(out, 'index_core_bg.wasm'));

@@ -20,7 +20,7 @@ import { mountDocs } from './docs.js';
 import { MAX_BODY_BYTES } from './limits.js';
 import { mountJobs } from './jobs.js';
 import { mountJobsView } from './jobs-view/index.js';
-import { logRequest } from './observe.js';
+import { logRequest, newRequestId } from './observe.js';
 import { searchPage } from './page.js';
 import { malformedUrlProblem } from './percent-encoding.js';
 import { Problem, badField, renderProblem } from './problem.js';
@@ -142,7 +142,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
     defaultHook: (result) => (result.success ? undefined : zodProblem(result.error, result.target)),
   });
 
-  app.use('*', requestId());
+  app.use(
+    '*',
+    requestId({
+      generator: (c) =>
+        newRequestId((c.env as { lambdaContext?: unknown } | undefined)?.lambdaContext),
+    }),
+  );
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();

@@ -8,9 +8,10 @@
  *
  * The digest is a checksum, not a signature: anyone can mint a cursor for their own query, which
  * only positions a page of results they could read anyway. It makes an altered or transplanted
- * cursor fail with a 400 naming `cursor` before it reaches the engine.
+ * cursor fail with a 400 naming `cursor` before it reaches the engine. So it is 64-bit FNV-1a, not a
+ * hash from `node:crypto`, whose load would be about 12 ms of the search Lambda's cold start, where
+ * the first page already carries a cursor (bench/PROFILE.md, First answer).
  */
-import { createHash } from 'node:crypto';
 import { DEFAULT_RANKER, type RankerParams } from '../engine/index.js';
 import { badField } from './problem.js';
 
@@ -43,12 +44,18 @@ function queryKey(q: CursorQuery): string {
   return JSON.stringify([q.q, q.ranker ?? DEFAULT_RANKER, params, set(q.fields), set(q.filters)]);
 }
 
+/** 64-bit FNV-1a of the UTF-8 of `text`, big-endian. */
+export function fnv1a64(text: string): Buffer {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text, 'utf8'))
+    h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64BE(h);
+  return out;
+}
+
 function digest(query: CursorQuery, score: number, doc: number, version: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify([queryKey(query), score, doc, version]))
-    .digest()
-    .subarray(0, 12)
-    .toString('base64url');
+  return fnv1a64(JSON.stringify([queryKey(query), score, doc, version])).toString('base64url');
 }
 
 export function encodeCursor(c: Cursor, query: CursorQuery): string {

@@ -7,6 +7,16 @@ import type { Logger } from '../log/logger.js';
 
 export const METRIC_NAMESPACE = 'serverless-ir';
 
+/**
+ * The id a request is answered (`x-request-id`) and logged with, when the client sent none: in
+ * Lambda the invocation's own `awsRequestId`, which the function's START and REPORT log lines
+ * carry too, else a random UUID (from the global Web Crypto, loaded on first use).
+ */
+export function newRequestId(lambdaContext?: unknown): string {
+  const id = (lambdaContext as { awsRequestId?: unknown } | undefined)?.awsRequestId;
+  return typeof id === 'string' && /^[\w-]{1,255}$/.test(id) ? id : crypto.randomUUID();
+}
+
 /** The line every request leaves when it is answered (an error line for a 5xx). */
 export function logRequest(
   log: Logger,

@@ -9,10 +9,18 @@
  * build never leaves a half-written index, and a failed build removes its temporary file and the
  * folders it made.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+/**
+ * Eight random hex digits for a temporary name. From the global Web Crypto, loaded on first use:
+ * importing `node:crypto` here would put its load (about 12 ms) into every search cold start,
+ * which imports the engine but never builds (bench/PROFILE.md, First answer).
+ */
+export function randomSuffix(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString('hex');
+}
 
 /** The scratch folders of builds: `sir-build-<pid>-<random>` in the temporary folder. */
 const SCRATCH_PREFIX = 'sir-build-';
@@ -58,7 +66,7 @@ export function withScratch<T>(outDir: string, work: (scratch: string) => T): T 
  * it made if it fails), then renames it into place; returns what `write` returned.
  */
 export function writeIndexFile<T>(target: string, write: (temp: string) => T): T {
-  const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${target}.${randomSuffix()}.tmp`;
   try {
     const result = write(temp);
     renameSync(temp, target);

@@ -14,7 +14,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { withScratch, writeIndexFile } from './build-files.js';
 import {
   buildRange,
@@ -233,11 +233,14 @@ function noDocuments(): never {
 }
 
 /** Runs one range in a worker thread (tsx's loader registered in it, as bin/sir.mjs does). */
-function runWorker(
+async function runWorker(
   job: RangeJob,
   onProgress: (bytesRead: number, docs: number) => void,
   onStart: (worker: Worker) => void,
 ): Promise<RangeResult> {
+  // Imported here: the search Lambda imports the engine but never builds, and worker_threads
+  // loads Node's streams, some ms of its cold start (bench/PROFILE.md, First answer).
+  const { Worker } = await import('node:worker_threads');
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
   const source = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(
     new URL('./build-worker.ts', import.meta.url).href,

@@ -7,10 +7,9 @@
  * then writes the footer. Layout and checksums are the engine's (`index-core/src/segment/sink.rs`).
  * Staged files are named after the index they belong to (`segment-3.sir.positions.<random>.tmp`).
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writing } from './build-files.js';
+import { randomSuffix, writing } from './build-files.js';
 
 /** The engine's streams: the index file, and the lazy sections by their section kind. */
 const FILE = 0;
@@ -63,8 +62,7 @@ export function writeIndexWith(
       if (name === undefined) throw new Error(`the engine named no stream ${stream}`);
       let s = staged.get(stream);
       if (s === undefined) {
-        const random = randomBytes(4).toString('hex');
-        const file = join(scratch, `${basename(path)}.${name}.${random}.tmp`);
+        const file = join(scratch, `${basename(path)}.${name}.${randomSuffix()}.tmp`);
         s = { path: file, fd: attempt(file, () => openSync(file, 'wx+')) };
         staged.set(stream, s);
       }

@@ -29,7 +29,10 @@ export interface LambdaResult {
 type App = Parameters<typeof handle>[0];
 
 /** Answers a payload 2.0 request itself, or returns undefined to leave it to the app. */
-export type DirectPath = (event: Record<string, unknown>) => Promise<LambdaResult | undefined>;
+export type DirectPath = (
+  event: Record<string, unknown>,
+  lambdaContext: unknown,
+) => Promise<LambdaResult | undefined>;
 
 /** `handle(app)` behind the event check, and behind `direct` when one is given. */
 export function apiGatewayHandler(
@@ -46,7 +49,7 @@ export function apiGatewayHandler(
     }
     if (kind.kind === 'malformed') return malformedResult(kind);
     if (direct && kind.format === '2.0') {
-      const answered = await direct(event as Record<string, unknown>);
+      const answered = await direct(event as Record<string, unknown>, context);
       if (answered) return answered;
     }
     // Created once; a failure is not kept, so the next request tries again.

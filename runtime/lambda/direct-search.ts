@@ -10,13 +10,11 @@
  * of a value, and every error, so each problem is worded by the one place that words it.
  * test/app/direct-search.test.ts holds these answers to the app's, request by request.
  */
-import { randomUUID } from 'node:crypto';
-import { deflateSync, gzipSync } from 'node:zlib';
 import { parseAccept } from 'hono/utils/accept';
 import { RANKER_PARAMS, RANKER_TABLE } from '../engine/index.js';
 import type { Logger } from '../log/logger.js';
 import { MAX_FILTERS, MAX_Q, MAX_SIZE } from '../app/limits.js';
-import { logRequest } from '../app/observe.js';
+import { logRequest, newRequestId } from '../app/observe.js';
 import { malformedUrlProblem } from '../app/percent-encoding.js';
 import {
   answerSearch,
@@ -24,7 +22,7 @@ import {
   type IndexSource,
   type SearchQuery,
 } from '../app/search.js';
-import type { LambdaResult } from './adapter.js';
+import type { DirectPath, LambdaResult } from './adapter.js';
 
 /** A value as the query schema would take it, or undefined when it might not. */
 type Plain = (value: string) => string | number | undefined;
@@ -94,6 +92,15 @@ function compression(accept: string | undefined): 'gzip' | 'deflate' | undefined
   return best?.encoding;
 }
 
+/**
+ * `json` compressed and base64-encoded for API Gateway. node:zlib is imported here, when a client
+ * takes compression: it loads Node's streams, a few ms of a cold start (bench/PROFILE.md).
+ */
+async function compress(json: string, encoding: 'gzip' | 'deflate'): Promise<string> {
+  const { deflateSync, gzipSync } = await import('node:zlib');
+  return (encoding === 'gzip' ? gzipSync(json) : deflateSync(json)).toString('base64');
+}
+
 export interface DirectSearchOptions {
   index: IndexSource;
   log: Logger;
@@ -105,10 +112,8 @@ export interface DirectSearchOptions {
  * The direct path: the answer to a payload 2.0 event it can answer as the app would, or undefined
  * for the app to answer. The app it stands beside allows any origin (its default).
  */
-export function directSearch(
-  options: DirectSearchOptions,
-): (event: Record<string, unknown>) => Promise<LambdaResult | undefined> {
-  return async (event) => {
+export function directSearch(options: DirectSearchOptions): DirectPath {
+  return async (event, lambdaContext) => {
     const startedMs = performance.now();
     // Checked by `classifyEvent` before: the headers, cookies and host make a `Request`, and a
     // GET has no body. A payload 2.0 event with a multi-value map is answered in that shape.
@@ -124,7 +129,7 @@ export function directSearch(
       return undefined;
     const query = plainQuery((event['rawQueryString'] as string | undefined) ?? '');
     if (query === undefined) return undefined;
-    const requestId = randomUUID();
+    const requestId = newRequestId(lambdaContext);
     let out;
     try {
       out = await answerSearch(options.index, 'GET', searchRequestFromQuery(query), {
@@ -146,9 +151,7 @@ export function directSearch(
         vary: 'Accept-Encoding',
         'x-request-id': requestId,
       },
-      body: encoding
-        ? (encoding === 'gzip' ? gzipSync(json) : deflateSync(json)).toString('base64')
-        : json,
+      body: encoding ? await compress(json, encoding) : json,
       isBase64Encoded: encoding !== undefined,
     };
     logRequest(options.log, { requestId, method: 'GET', path: '/search', status: 200, startedMs });

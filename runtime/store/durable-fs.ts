@@ -4,14 +4,17 @@
  * returns, and `writeFileAtomic` replaces a file so that readers see either the old or the new
  * content, never a mix. These hold on local disks and on EFS (NFSv4.1, close-to-open consistency).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StoreError, isErrno } from './store-error.js';
 
-/** A short random suffix for temp and partial names, so concurrent writers never share a name. */
+/**
+ * A short random suffix for temp and partial names, so concurrent writers never share a name. From
+ * the global Web Crypto, which Node loads on first use: importing `node:crypto` would put its load
+ * (about 12 ms) in every search cold start, which only reads (bench/PROFILE.md, First answer).
+ */
 export function randomSuffix(bytes = 4): string {
-  return randomBytes(bytes).toString('hex');
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
 }
 
 /** Flushes a file's data and metadata to stable storage. */

@@ -8,10 +8,8 @@
  * every path is relative, `/`-separated, without `.`/`..`/empty segments; `manifest.json` itself
  * is never listed.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import {
   compareCodeUnits,
   listFilesRecursive,
@@ -50,6 +48,12 @@ export interface Manifest {
 
 /** Size and SHA-256 of one file, read as a stream so large index files never sit in memory. */
 export async function hashFile(file: string): Promise<{ bytes: number; sha256: string }> {
+  // Imported here: a search cold start reads manifests but never hashes, and node:crypto with
+  // Node's streams is about 12 ms of one (bench/PROFILE.md, First answer).
+  const [{ createHash }, { pipeline }] = await Promise.all([
+    import('node:crypto'),
+    import('node:stream/promises'),
+  ]);
   const hash = createHash('sha256');
   let bytes = 0;
   await pipeline(createReadStream(file), async function* (chunks: AsyncIterable<Buffer>) {

@@ -3,7 +3,7 @@
  * validated everywhere they are read or accepted, so that a hand-edited or corrupted `CURRENT` can
  * never make the store touch a path outside `versions/` (no `/`, no `..`, no leading dot).
  */
-import { randomBytes } from 'node:crypto';
+import { randomSuffix } from './durable-fs.js';
 import { StoreError } from './store-error.js';
 
 /** What a version id may look like: 1–128 characters, starting with a letter or digit. */
@@ -34,5 +34,5 @@ export function newVersionId(now: Date = new Date()): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+  return `${stamp}-${randomSuffix(2)}`;
 }

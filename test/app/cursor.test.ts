@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { createApp } from '../../runtime/app/index.js';
+import { fnv1a64 } from '../../runtime/app/cursor.js';
 import { IndexStore, LiveIndex, silentLogger } from '../../runtime/store/index.js';
 import { SearchIndex } from '../../runtime/engine/index.js';
 import { tempDir } from '../fixtures/corpus.js';
@@ -155,5 +156,16 @@ describe('app: a cursor from a replaced index version', function () {
       await live.close();
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+});
+
+describe('app: the cursor digest', () => {
+  it('is 64-bit FNV-1a (the published test vectors)', () => {
+    for (const [text, hex] of [
+      ['', 'cbf29ce484222325'],
+      ['a', 'af63dc4c8601ec8c'],
+      ['foobar', '85944171f73967e8'],
+    ])
+      assert.equal(fnv1a64(text).toString('hex'), hex, JSON.stringify(text));
   });
 });

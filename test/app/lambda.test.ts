@@ -20,6 +20,7 @@ import {
   apiGatewayV1 as v1,
   apiGatewayV2 as v2,
   sqsEvent,
+  lambdaContext,
 } from '../fixtures/lambda-events.js';
 import { buildFixtureIndex } from './helpers.js';
 
@@ -158,24 +159,38 @@ describe('lambda: built bundle with API Gateway events', function () {
     for (const h of body.hits) assert.ok(h.metadata.year >= 1900);
   });
 
-  it("answers a cold GET /search without loading Node's fetch implementation, then the app on demand", () => {
-    // A fresh process, as a cold Lambda: import the bundle, answer GET /search, and list the
-    // internal modules Node loaded; then a POST /search, which the app answers (and which loads it).
+  it("answers a cold GET /search without loading Node's fetch implementation, crypto, zlib or worker threads, then the app on demand", () => {
+    // A fresh process, as a cold Lambda: import the bundle, answer GET /search with the
+    // invocation's context, and list which of the built-in modules it has no use for Node loaded
+    // (each costs some ms of a cold start: bench/PROFILE.md); then a GET that takes gzip (zlib, on
+    // demand) and a POST /search, which the app answers (and which loads the rest).
     const script = `
       const { handler } = await import(${JSON.stringify(pathToFileURL(BUNDLE).href)});
-      const fetchLoaded = () => process.moduleLoadList.some((m) => m.includes('undici'));
-      const get = await handler(${JSON.stringify(v2('GET', '/search', 'q=liberty&size=2'))}, {});
-      const afterGet = fetchLoaded();
-      const post = await handler(${JSON.stringify(v2('POST', '/search', '', '{"q":"liberty","size":2}'))}, {});
-      console.error(JSON.stringify({ get: [get.statusCode, JSON.parse(get.body).hits.length, afterGet],
-        post: [post.statusCode, JSON.parse(post.body).hits.length, fetchLoaded()] }));`;
+      const loaded = () => ['internal/deps/undici/undici', 'crypto', 'zlib', 'worker_threads']
+        .filter((m) => process.moduleLoadList.includes('NativeModule ' + m));
+      const context = ${JSON.stringify(lambdaContext('5f8e7a2c-0b1d-4c3e-9f6a-7d8e9f0a1b2c'))};
+      const get = await handler(${JSON.stringify(v2('GET', '/search', 'q=liberty&size=2'))}, context);
+      const afterGet = loaded();
+      const gzipped = ${JSON.stringify(v2('GET', '/search', 'q=liberty&size=2'))};
+      gzipped.headers['accept-encoding'] = 'gzip';
+      const gz = await handler(gzipped, context);
+      const afterGzip = loaded();
+      const post = await handler(${JSON.stringify(v2('POST', '/search', '', '{"q":"liberty","size":2}'))}, context);
+      console.error(JSON.stringify({
+        get: [get.statusCode, JSON.parse(get.body).hits.length, get.headers['x-request-id'], afterGet],
+        gzip: [gz.statusCode, gz.headers['content-encoding'], afterGzip],
+        post: [post.statusCode, JSON.parse(post.body).hits.length, post.headers['x-request-id'], loaded()] }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       env: { ...process.env, INDEX_DIR: storeDir },
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
-    const seen = JSON.parse(r.stderr.trim().split('\n').pop()!) as Record<string, unknown>;
-    assert.deepEqual(seen, { get: [200, 2, false], post: [200, 2, true] }, r.stderr);
+    const seen = JSON.parse(r.stderr.trim().split('\n').pop()!) as Record<string, unknown[]>;
+    const id = '5f8e7a2c-0b1d-4c3e-9f6a-7d8e9f0a1b2c';
+    assert.deepEqual(seen.get, [200, 2, id, []], r.stderr);
+    assert.deepEqual(seen.gzip, [200, 'gzip', ['zlib']], r.stderr);
+    assert.deepEqual(seen.post!.slice(0, 3), [200, 2, id], r.stderr);
+    assert.ok((seen.post![3] as string[]).includes('internal/deps/undici/undici'), r.stderr);
   });
 
   it('v2 POST with a base64-encoded JSON body', async () => {
