@@ -904,6 +904,9 @@ function getImports() {
     imports.wbg.__wbg_readAt_5a411761c18cc8e7 = function() { return handleError(function (arg0, arg1, arg2, arg3) {
         getObject(arg0).readAt(arg1, getArrayU8FromWasm0(arg2, arg3));
     }, arguments) };
+    imports.wbg.__wbg_readInto_2a4ad950ba36ee98 = function() { return handleError(function (arg0, arg1, arg2, arg3) {
+        getObject(arg0).readInto(arg1, arg2, arg3 >>> 0);
+    }, arguments) };
     imports.wbg.__wbg_append_06c1426e77d9f5ea = function() { return handleError(function (arg0, arg1, arg2, arg3) {
         getObject(arg0).append(arg1 >>> 0, getArrayU8FromWasm0(arg2, arg3));
     }, arguments) };

@@ -27,6 +27,12 @@ extern "C" {
     /// Fills `into` with the file's bytes at `offset`; throws on a short read or an I/O error.
     #[wasm_bindgen(method, catch, js_name = readAt)]
     fn read_at(this: &IndexFile, offset: f64, into: &mut [u8]) -> Result<(), JsValue>;
+
+    /// Writes the `len` bytes at `offset` into this module's memory at address `at`; throws as
+    /// `readAt` does. A raw address, not a slice: the memory there is a new vector's capacity,
+    /// which Rust may not borrow as bytes before it is written.
+    #[wasm_bindgen(method, catch, js_name = readInto)]
+    fn read_into(this: &IndexFile, offset: f64, at: *mut u8, len: usize) -> Result<(), JsValue>;
 }
 
 impl ReadAt for IndexFile {
@@ -35,15 +41,26 @@ impl ReadAt for IndexFile {
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> crate::error::Result<()> {
-        IndexFile::read_at(self, offset as f64, buf).map_err(|e| {
-            Error::corrupt(format!(
-                "reading {} bytes of the index file at {} failed: {}",
-                buf.len(),
-                offset,
-                e.as_string().unwrap_or_else(|| format!("{:?}", e))
-            ))
-        })
+        IndexFile::read_at(self, offset as f64, buf).map_err(|e| read_failed(buf.len(), offset, e))
     }
+
+    fn read_vec(&self, offset: u64, len: usize) -> crate::error::Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(len);
+        IndexFile::read_into(self, offset as f64, buf.as_mut_ptr(), len)
+            .map_err(|e| read_failed(len, offset, e))?;
+        // SAFETY: the host wrote all `len` bytes of the capacity (a short read throws).
+        unsafe { buf.set_len(len) };
+        Ok(buf)
+    }
+}
+
+fn read_failed(len: usize, offset: u64, e: JsValue) -> Error {
+    Error::corrupt(format!(
+        "reading {} bytes of the index file at {} failed: {}",
+        len,
+        offset,
+        e.as_string().unwrap_or_else(|| format!("{:?}", e))
+    ))
 }
 
 #[wasm_bindgen]

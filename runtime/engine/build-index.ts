@@ -27,7 +27,7 @@ import {
 import { corpusStart } from './corpus-start.js';
 import { EngineError, engineCall } from './engine-error.js';
 import { fileReader } from './index-file.js';
-import { engine } from './wasm-module.js';
+import { engine, engineIndex } from './wasm-module.js';
 import { INDEX_FILE, type IndexInfo } from './search-index.js';
 
 export interface BuildOptions {
@@ -309,7 +309,7 @@ function refuseEmptyFields(
     const file = fileReader(indexPath);
     let info: IndexInfo;
     try {
-      const index = engineCall(() => new (engine().Index)(file));
+      const index = engineCall(() => engineIndex(file));
       try {
         info = JSON.parse(index.metaJson()) as IndexInfo;
       } finally {

@@ -10,7 +10,7 @@ import { corpusStart } from './corpus-start.js';
 import { engineCall } from './engine-error.js';
 import { sequentialFileReader } from './index-file.js';
 import { copyIndexFile, writeIndexWith } from './index-sink.js';
-import { engine } from './wasm-module.js';
+import { engine, engineIndex } from './wasm-module.js';
 
 export interface RangeJob {
   corpusPath: string;
@@ -171,7 +171,7 @@ export function mergeSegments(segments: string[], path: string, scratch: string)
   const files = segments.map((s) => sequentialFileReader(s, windowBytes));
   try {
     for (const file of files) {
-      const segment = engineCall(() => new core.Index(file));
+      const segment = engineCall(() => engineIndex(file));
       engineCall(() => merger.add(segment));
     }
     return writeIndexWith(path, scratch, (sink) => engineCall(() => merger.finish(sink)));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { EngineError, engineCall } from './engine-error.js';
 import { decodeHitPage, type PageHit } from './hit-page.js';
 import { bufferReader, fileReader, type IndexFileReader } from './index-file.js';
-import { engine } from './wasm-module.js';
+import { engine, engineIndex } from './wasm-module.js';
 import type { Index } from '../../index-core/pkg/index_core.js';
 import type { RankerName, RankerParams } from './rankers.js';
 
@@ -140,10 +140,9 @@ export class SearchIndex {
   }
 
   private static fromFile(file: IndexFileReader, options: OpenOptions): SearchIndex {
-    const core = engine();
     let index: Index | undefined;
     try {
-      index = engineCall(() => new core.Index(file));
+      index = engineCall(() => engineIndex(file));
       if (options.verify === 'all') engineCall(() => index!.verifyAll());
       return new SearchIndex(index, file);
     } catch (err) {

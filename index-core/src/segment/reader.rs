@@ -51,6 +51,11 @@ impl ReadAt for CountedFile {
         self.read.set(self.read.get() + buf.len() as u64);
         self.file.read_at(offset, buf)
     }
+
+    fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        self.read.set(self.read.get() + len as u64);
+        self.file.read_vec(offset, len)
+    }
 }
 
 pub struct Segment {
@@ -89,12 +94,8 @@ impl Segment {
         let core = sections.iter().filter(|s| !s.kind.is_lazy());
         let core_start = core.clone().map(|s| s.offset).min().unwrap_or(0);
         let core_end = core.map(|s| s.offset + s.len).max().unwrap_or(0);
-        let mut bytes = vec![
-            0u8;
-            usize::try_from(core_end - core_start).map_err(|_| {
-                Error::corrupt("the index's core sections do not fit in memory")
-            })?
-        ];
+        let core_len = usize::try_from(core_end - core_start)
+            .map_err(|_| Error::corrupt("the index's core sections do not fit in memory"))?;
         for s in &sections {
             if s.kind.is_lazy() && s.offset < core_end && s.offset + s.len > core_start {
                 return Err(Error::corrupt(format!(
@@ -103,7 +104,7 @@ impl Segment {
                 )));
             }
         }
-        file.read_at(core_start, &mut bytes)?;
+        let bytes = file.read_vec(core_start, core_len)?;
         let core_slice = |e: &SectionEntry| {
             let start = (e.offset - core_start) as usize;
             &bytes[start..start + e.len as usize]
@@ -212,9 +213,7 @@ impl Segment {
         {
             return Err(short_read(offset, len, e.len));
         }
-        let mut buf = vec![0u8; len];
-        self.file.read_at(e.offset + offset, &mut buf)?;
-        Ok(buf)
+        self.file.read_vec(e.offset + offset, len)
     }
 
     /// Reads every lazy section through and checks it against the section table's CRC-32: the

@@ -15,6 +15,15 @@ pub trait ReadAt {
     /// Fills `buf` with the bytes at `offset..offset + buf.len()`; a short read is an error.
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<()>;
 
+    /// The `len` bytes at `offset`, in a new vector; a short read is an error. This zero-fills a
+    /// buffer and reads into it; the WebAssembly host writes into the vector's capacity instead,
+    /// which spares the core read at open a pass over megabytes (bench/PROFILE.md, First answer).
+    fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        self.read_at(offset, &mut buf)?;
+        Ok(buf)
+    }
+
     /// Whether the file is empty (clippy's companion of `len`).
     fn is_empty(&self) -> bool {
         self.len() == 0
