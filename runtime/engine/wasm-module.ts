@@ -62,7 +62,7 @@ export function engine(): typeof core {
  * Opens an index over `file` (call it inside `engineCall`). The engine reads through `readAt`,
  * into a buffer it passes, and through `readInto`, straight into its memory at an address: a new
  * vector's capacity, which it then need not zero-fill first (index-core's `ReadAt::read_vec`;
- * about 4 ms of a cold open over 100k documents, bench/PROFILE.md, First answer).
+ * about 6 ms of a cold open over 100k documents, bench/PROFILE.md, First answer).
  */
 export function engineIndex(file: IndexFileReader): core.Index {
   const exports = engine();

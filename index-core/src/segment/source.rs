@@ -2,9 +2,10 @@
 //!
 //! `Segment` reads the core of an index (header, section table, footer and the core sections) once
 //! at open and keeps it in memory; stored documents and positions are read on demand, a block or a
-//! term at a time. `ReadAt` is that one operation. The runtime implements it over a file
-//! descriptor (`fs.readSync` at a position) in WebAssembly; natively a `std::fs::File` or a byte
-//! buffer (tests, the builder's in-memory segments) implement it.
+//! term at a time. `ReadAt` is that one operation (and its form that returns a new vector). The
+//! runtime implements it over a file descriptor (`fs.readSync` at a position) in WebAssembly;
+//! natively a `std::fs::File` or a byte buffer (tests, the builder's in-memory segments) implement
+//! it.
 
 use crate::error::{Error, Result};
 
