@@ -67,8 +67,9 @@ const builtinsByRequire: Plugin = {
   name: 'builtins-by-require',
   setup(b) {
     b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) =>
-      // An `import()` stays one: it runs when its code does, and takes the facade then.
-      isBuiltin(args.path) && args.kind === 'import-statement' && args.namespace !== 'node-builtin'
+      // An `import()` stays one: it runs when its code does, and takes the facade then. The
+      // `require` below is a require-call, so it resolves to Node's module itself.
+      isBuiltin(args.path) && args.kind === 'import-statement'
         ? { path: args.path, namespace: 'node-builtin' }
         : undefined,
     );
