@@ -352,6 +352,16 @@ impl<'a> PostingCursor<'a> {
         })
     }
 
+    pub(crate) fn block_count(&self) -> usize {
+        self.postings.block_count()
+    }
+
+    /// The index of the current block (`block_count` past the last).
+    #[inline]
+    pub(crate) fn block(&self) -> usize {
+        self.block
+    }
+
     /// The last doc id of the current block (`DOC_END` past the last block).
     #[inline]
     pub(crate) fn block_end(&self) -> u32 {

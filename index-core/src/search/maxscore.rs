@@ -21,7 +21,7 @@
 use super::plan::{allowed, Plan, ScoringTerm};
 use super::topk::{after_cursor, Hit, TopK};
 use crate::error::Result;
-use crate::postings::{BLOCK_LEN, DOC_END};
+use crate::postings::{PostingCursor, BLOCK_LEN, DOC_END};
 
 /// Relative slack for comparing sums of bounds with the threshold (bounds are sums of f64 in a
 /// different order than the canonical score).
@@ -59,9 +59,9 @@ pub(crate) fn top_k(
 }
 
 /// Documents per sub-window of the bulk path: its scores fit in 8 KiB, its bitset in 128 bytes.
-/// A sub-window also ends where a scanned term's block does, which on dense terms is well within
-/// this. The buffer is zeroed for each query: at 4,096 (32 KiB) SciFact's queries took 3% more
-/// instructions, the 100k corpus' the same (bench/PROFILE.md).
+/// A sub-window also ends where an essential term's block does, which on dense terms is well
+/// within this. The buffer is zeroed for each query: at 4,096 (32 KiB) SciFact's queries took 3%
+/// more instructions, the 100k corpus' the same (bench/PROFILE.md).
 const BULK_DOCS: u32 = 1024;
 
 /// How many of `prefix`'s terms (`prefix[i]` the sum of the first i bounds) cannot, with the
@@ -232,9 +232,11 @@ const SCAN_DENSITY: u32 = 4;
 /// θ with it and the terms after it (a bit test and one comparison for the others). Documents whose
 /// sum with the other terms' bounds could beat θ are then evaluated, their scores recomputed in
 /// canonical order, so the sums here only select. The non-essential terms about as dense as the
-/// essential ones (`SCAN_DENSITY`) are scanned; the others are sought per candidate.
+/// essential ones (`SCAN_DENSITY`) are scanned; the others are sought per candidate. A scanned
+/// non-essential term is read block by block through the sub-window, and a block where no sum so
+/// far (kept per 64 documents) can reach θ with the block's bound is passed over unread.
 #[derive(Default)]
-struct Bulk {
+struct Bulk<'a> {
     scores: Vec<f64>,
     seen: Vec<u64>,
     /// The essential terms, then the scanned non-essential ones by descending bound.
@@ -243,8 +245,11 @@ struct Bulk {
     /// The terms not scanned, ascending by bound, and the sum of their bounds.
     seek: Vec<usize>,
     seek_sum: f64,
-    /// The scanned non-essential terms' bounds in the current sub-window.
-    bounds: Vec<f64>,
+    /// The best sum so far in each word of `seen`.
+    best: Vec<f64>,
+    /// Per term, a second cursor that scans a non-essential term's blocks through a sub-window,
+    /// so that the term's own cursor stays where the sub-window's candidates will seek it.
+    scanners: Vec<Option<PostingCursor<'a>>>,
     /// One block's postings that can still count, lengths, distinct-term counts and scores.
     docs: Vec<u32>,
     tfs: Vec<u32>,
@@ -253,7 +258,7 @@ struct Bulk {
     block_scores: Vec<f64>,
 }
 
-impl Bulk {
+impl<'a> Bulk<'a> {
     /// Splits the window's terms into those to scan and those to seek; returns how many to scan.
     fn split(&mut self, plan: &Plan, window: &Partition) -> usize {
         let essential = &window.order[window.essential..];
@@ -280,13 +285,12 @@ impl Bulk {
         self.scan.len()
     }
 
-    /// Runs the sub-window of `split`'s terms from the essential terms' next document to the first
-    /// end of a block that holds it — an essential term's current block, or the block the skip
-    /// data names for a non-essential one (at most `BULK_DOCS` documents, at most `hi`); returns
+    /// Runs the sub-window of `split`'s terms from the essential terms' next document to the end
+    /// of the first of their blocks to end (at most `BULK_DOCS` documents, at most `hi`); returns
     /// where the next one starts.
     fn run(
         &mut self,
-        plan: &mut Plan,
+        plan: &mut Plan<'a>,
         window: &mut Partition,
         c: &mut Collector,
         from: u32,
@@ -300,6 +304,7 @@ impl Bulk {
             self.lens = vec![0; BLOCK_LEN];
             self.uniques = vec![0; BLOCK_LEN];
             self.block_scores = vec![0.0; BLOCK_LEN];
+            self.scanners = plan.terms.iter().map(|_| None).collect();
         }
         let essential = &self.scan[..self.essential];
         let mut start = DOC_END;
@@ -309,9 +314,9 @@ impl Bulk {
         if start > hi {
             return Ok(hi + 1);
         }
-        // Only the essential terms' documents can beat θ. The sub-window ends where one of their
-        // blocks does, or a non-essential term's (read from the skip data: such a block is
-        // decoded only when a document of the essential terms could still use it).
+        // Only the essential terms' documents can beat θ. A sub-window does not end where a
+        // non-essential term's block does: on a dense term that is every hundred-odd documents,
+        // and the sub-window's fixed costs (seeks, the candidate pass) would be paid that often.
         let mut upto = hi.min(start.saturating_add(BULK_DOCS - 1));
         for &t in essential {
             let cursor = &plan.terms[t].cursor;
@@ -319,112 +324,152 @@ impl Bulk {
                 upto = upto.min(cursor.block_end());
             }
         }
-        self.bounds.clear();
-        for &t in &self.scan[self.essential..] {
-            let term = &mut plan.terms[t];
-            let bound = match term.cursor.block_for(start) {
-                Some(b) => {
-                    upto = upto.min(term.cursor.block_last_doc(b));
-                    term.block_bounds[b]
-                }
-                None => 0.0,
-            };
-            self.bounds.push(bound);
-        }
-        // What the terms after the current one may add.
-        let mut after = self.seek_sum + plan.prior_bound + self.bounds.iter().sum::<f64>();
-        // The best sum so far.
-        let mut best = f64::NEG_INFINITY;
+        // What the terms after the current one may add (over the window; each term's block
+        // bounds refine its own below).
+        let scanned = &self.scan[self.essential..];
+        let mut after = self.seek_sum
+            + plan.prior_bound
+            + scanned.iter().map(|&t| window.bounds[t]).sum::<f64>();
+        // The best sum so far in each 64 documents of the sub-window (a word of `seen`).
+        let words = (upto - start) as usize / 64 + 1;
+        self.best.clear();
+        self.best.resize(words, f64::NEG_INFINITY);
         let segment = plan.segment;
         for (i, &t) in self.scan.iter().enumerate() {
             let term = &mut plan.terms[t];
             // A non-essential term counts only at a document of the essential terms whose sum with
             // it and the terms after it can beat θ; when none can, neither this term nor the rest
-            // can make a candidate.
-            let floor = if i < self.essential {
+            // can make a candidate. Its own bound is refined block by block below.
+            let needed = if i < self.essential {
                 None
             } else {
-                let bound = self.bounds[i - self.essential];
+                let bound = window.bounds[t];
                 after -= bound;
-                let floor = c.theta - margin(c.theta) - after - bound;
-                if best <= floor {
+                let needed = c.theta - margin(c.theta) - after;
+                if self.best.iter().all(|&b| b <= needed - bound) {
                     break;
                 }
-                term.cursor.seek(start)?;
-                Some(floor)
+                Some(needed)
             };
             let (field, unique) = (term.field, term.scorer.needs_unique());
-            let scorer = &term.scorer;
-            let (docs, tfs) = match (floor, term.cursor.dense_block()) {
-                (None, _) => {
-                    let (docs, tfs) = term.cursor.block_postings();
-                    let inside = docs.partition_point(|&d| d <= upto);
-                    (&docs[..inside], &tfs[..inside])
+            // An essential term's sub-window lies within its current block; a non-essential
+            // term is scanned by a second cursor, as its blocks may end inside the sub-window.
+            let cursor = match needed {
+                None => &mut term.cursor,
+                Some(_) => self.scanners[t].get_or_insert_with(|| term.cursor.clone()),
+            };
+            cursor.seek(start)?;
+            // Block by block, from the skip data: a block no sum so far can use is passed over
+            // without being read. `from` is where the term's next posting may be.
+            let (mut b, mut from) = (cursor.block(), cursor.doc());
+            while from <= upto {
+                let block_end = cursor.block_last_doc(b);
+                // Past this block, or past the sub-window when the block runs on.
+                let done = block_end >= upto || b + 1 == cursor.block_count();
+                let floor = needed.map(|n| n - term.block_bounds[b]);
+                let words_in = |doc: u32| (doc - start) as usize / 64;
+                let used = words_in(from)..=words_in(upto.min(block_end));
+                if floor.map_or(false, |f| self.best[used].iter().all(|&b| b <= f)) {
+                    if done {
+                        break;
+                    }
+                    (b, from) = (b + 1, block_end + 1);
+                    continue;
                 }
-                // A block stored as a bit set is intersected with the documents seen a word at a
-                // time, and only the documents kept have their tf read; it is not decoded.
-                (Some(floor), Some(block)) => {
-                    let mut kept = 0;
-                    let first = (term.cursor.doc() - start) as usize;
-                    let last = (upto.min(block.last) - start) as usize;
-                    for w in first / 64..=last / 64 {
-                        let mut bits = self.seen[w] & block.docs_from(start + w as u32 * 64);
-                        if w == first / 64 {
-                            bits &= u64::MAX << (first % 64);
+                if cursor.seek(from)? > upto {
+                    break;
+                }
+                let (docs, tfs) = match (floor, cursor.dense_block()) {
+                    (None, _) => {
+                        let (docs, tfs) = cursor.block_postings();
+                        let inside = docs.partition_point(|&d| d <= upto);
+                        (&docs[..inside], &tfs[..inside])
+                    }
+                    // A block stored as a bit set is intersected with the documents seen a word at
+                    // a time, and only the documents kept have their tf read; it is not decoded.
+                    (Some(floor), Some(block)) => {
+                        let mut kept = 0;
+                        let first = (cursor.doc() - start) as usize;
+                        let last = (upto.min(block.last) - start) as usize;
+                        for w in first / 64..=last / 64 {
+                            if self.best[w] <= floor {
+                                continue;
+                            }
+                            let mut bits = self.seen[w] & block.docs_from(start + w as u32 * 64);
+                            if w == first / 64 {
+                                bits &= u64::MAX << (first % 64);
+                            }
+                            if w == last / 64 {
+                                bits &= u64::MAX >> (63 - last % 64);
+                            }
+                            while bits != 0 {
+                                let at = w * 64 + bits.trailing_zeros() as usize;
+                                bits &= bits - 1;
+                                if self.scores[at] > floor {
+                                    let doc = start + at as u32;
+                                    self.docs[kept] = doc;
+                                    self.tfs[kept] = block.tf(doc);
+                                    kept += 1;
+                                }
+                            }
                         }
-                        if w == last / 64 {
-                            bits &= u64::MAX >> (63 - last % 64);
-                        }
-                        while bits != 0 {
-                            let at = w * 64 + bits.trailing_zeros() as usize;
-                            bits &= bits - 1;
-                            if self.scores[at] > floor {
-                                let doc = start + at as u32;
+                        (&self.docs[..kept], &self.tfs[..kept])
+                    }
+                    (Some(floor), None) => {
+                        let (docs, tfs) = cursor.block_postings();
+                        let inside = docs.partition_point(|&d| d <= upto);
+                        let mut kept = 0;
+                        for (&doc, &tf) in docs[..inside].iter().zip(&tfs[..inside]) {
+                            let at = (doc - start) as usize;
+                            if self.seen[at / 64] >> (at % 64) & 1 != 0 && self.scores[at] > floor {
                                 self.docs[kept] = doc;
-                                self.tfs[kept] = block.tf(doc);
+                                self.tfs[kept] = tf;
                                 kept += 1;
                             }
                         }
+                        (&self.docs[..kept], &self.tfs[..kept])
                     }
-                    (&self.docs[..kept], &self.tfs[..kept])
+                };
+                let inside = docs.len();
+                for (len, &doc) in self.lens.iter_mut().zip(docs) {
+                    *len = segment.field_length(field, doc);
                 }
-                (Some(floor), None) => {
-                    let (docs, tfs) = term.cursor.block_postings();
-                    let inside = docs.partition_point(|&d| d <= upto);
-                    let mut kept = 0;
-                    for (&doc, &tf) in docs[..inside].iter().zip(&tfs[..inside]) {
+                let uniques = if unique {
+                    for (u, &doc) in self.uniques.iter_mut().zip(docs) {
+                        *u = segment.unique_terms(field, doc);
+                    }
+                    &self.uniques[..inside]
+                } else {
+                    &[]
+                };
+                let scores = &mut self.block_scores[..inside];
+                term.scorer
+                    .score_all(tfs, &self.lens[..inside], uniques, scores);
+                // Documents ascend: a word's bits and best sum are kept in registers while its
+                // documents last, not read back from memory for each.
+                if let Some(&first) = docs.first() {
+                    let mut word = (first - start) as usize / 64;
+                    let (mut bits, mut best) = (self.seen[word], self.best[word]);
+                    for (&doc, &score) in docs.iter().zip(scores.iter()) {
                         let at = (doc - start) as usize;
-                        if self.seen[at / 64] >> (at % 64) & 1 != 0 && self.scores[at] > floor {
-                            self.docs[kept] = doc;
-                            self.tfs[kept] = tf;
-                            kept += 1;
+                        if at / 64 != word {
+                            (self.seen[word], self.best[word]) = (bits, best);
+                            word = at / 64;
+                            (bits, best) = (self.seen[word], self.best[word]);
                         }
+                        let sum = self.scores[at] + score;
+                        self.scores[at] = sum;
+                        if sum > best {
+                            best = sum;
+                        }
+                        bits |= 1 << (at % 64);
                     }
-                    (&self.docs[..kept], &self.tfs[..kept])
+                    (self.seen[word], self.best[word]) = (bits, best);
                 }
-            };
-            let inside = docs.len();
-            for (len, &doc) in self.lens.iter_mut().zip(docs) {
-                *len = segment.field_length(field, doc);
-            }
-            let uniques = if unique {
-                for (u, &doc) in self.uniques.iter_mut().zip(docs) {
-                    *u = segment.unique_terms(field, doc);
+                if done {
+                    break;
                 }
-                &self.uniques[..inside]
-            } else {
-                &[]
-            };
-            let scores = &mut self.block_scores[..inside];
-            scorer.score_all(tfs, &self.lens[..inside], uniques, scores);
-            for (&doc, &score) in docs.iter().zip(scores.iter()) {
-                let at = (doc - start) as usize;
-                let sum = self.scores[at] + score;
-                self.scores[at] = sum;
-                if sum > best {
-                    best = sum;
-                }
-                self.seen[at / 64] |= 1 << (at % 64);
+                (b, from) = (b + 1, block_end + 1);
             }
         }
         let n = plan.terms.len();
@@ -438,7 +483,6 @@ impl Bulk {
             }
         };
         let mut need = need_for(window, c.theta);
-        let words = (upto - start) as usize / 64 + 1;
         for w in 0..words {
             let mut bits = std::mem::take(&mut self.seen[w]);
             while bits != 0 {
