@@ -137,14 +137,15 @@ fn window_bound(term: &mut ScoringTerm, lo: u32, hi: u32) -> f64 {
         Some(b) => b,
         None => return 0.0,
     };
-    let mut bound = term.block_bounds[first];
+    let mut bound = term.block_maxima[first];
     let mut b = first + 1;
     // Block b holds docs after the last doc of block b - 1.
-    while b < term.block_bounds.len() && term.cursor.block_last_doc(b - 1) < hi {
-        bound = bound.max(term.block_bounds[b]);
+    while b < term.block_maxima.len() && term.cursor.block_last_doc(b - 1) < hi {
+        bound = bound.max(term.block_maxima[b]);
         b += 1;
     }
-    bound
+    // The scale is positive: the largest maximum makes the largest bound.
+    term.bound_scale * bound
 }
 
 /// Without required clauses: candidates are the documents of each window's essential terms.
@@ -352,6 +353,7 @@ impl<'a> Bulk<'a> {
                 Some(needed)
             };
             let (field, unique) = (term.field, term.scorer.needs_unique());
+            let (maxima, scale) = (&term.block_maxima, term.bound_scale);
             // An essential term's sub-window lies within its current block; a non-essential
             // term is scanned by a second cursor, as its blocks may end inside the sub-window.
             let cursor = match needed {
@@ -366,7 +368,7 @@ impl<'a> Bulk<'a> {
                 let block_end = cursor.block_last_doc(b);
                 // Past this block, or past the sub-window when the block runs on.
                 let done = block_end >= upto || b + 1 == cursor.block_count();
-                let floor = needed.map(|n| n - term.block_bounds[b]);
+                let floor = needed.map(|n| n - scale * maxima[b]);
                 let words_in = |doc: u32| (doc - start) as usize / 64;
                 let used = words_in(from)..=words_in(upto.min(block_end));
                 if floor.map_or(false, |f| self.best[used].iter().all(|&b| b <= f)) {
@@ -616,7 +618,7 @@ impl Collector {
             let block_bound = term
                 .cursor
                 .block_for(doc)
-                .map_or(0.0, |b| term.block_bounds[b]);
+                .map_or(0.0, |b| term.block_bound(b));
             bound += block_bound - bounds[t];
             if bound + margin(theta) <= theta {
                 alive = false;

@@ -17,9 +17,20 @@ pub(crate) struct ScoringTerm<'a> {
     pub(crate) cursor: PostingCursor<'a>,
     /// The largest score this term gives any document (max over its blocks' bounds).
     pub(crate) max_score: f64,
-    /// The largest score this term gives any document of each of its blocks (from the block's
-    /// metas), computed once with `max_score`: pruning reads them per window and per candidate.
-    pub(crate) block_bounds: Rc<[f64]>,
+    /// Per block, the largest score this term gives a document of it, divided by `bound_scale`:
+    /// the stored saturation maxima (kept by the segment across queries), or for other rankers
+    /// the (largest tf, shortest length, fewest distinct terms) corner's score.
+    pub(crate) block_maxima: Rc<[f64]>,
+    pub(crate) bound_scale: f64,
+}
+
+impl ScoringTerm<'_> {
+    /// The largest score this term gives a document of block `b`: pruning reads it per window
+    /// and per candidate.
+    #[inline]
+    pub(crate) fn block_bound(&self, b: usize) -> f64 {
+        self.bound_scale * self.block_maxima[b]
+    }
 }
 
 pub(crate) struct Plan<'a> {
@@ -138,30 +149,30 @@ impl<'a> Plan<'a> {
             };
             let postings = segment.postings(&entry)?;
             let scorer = self.ranker.scorer(&stats);
-            let block_bounds: Rc<[f64]> = (0..postings.block_count())
-                .map(|b| {
-                    let m = postings.block_meta(b);
-                    let saturation = f64::from(m.max_saturation);
-                    if !stored_maxima {
-                        return Ok(scorer.score(m.max_tf, m.min_len, m.min_unique));
-                    }
-                    // A saturation lies in (0, 1]; anything else (only a forged file, its
-                    // checksum valid, holds one) would prune wrongly or not order at all.
-                    match scorer.saturation_bound(saturation) {
-                        Some(bound) if saturation > 0.0 && saturation <= 1.0 => Ok(bound),
-                        _ => Err(Error::corrupt(format!(
-                            "the postings of term \"{}\" store the block maximum {}, not a BM25 saturation: the index file is damaged",
-                            term, saturation
-                        ))),
-                    }
-                })
-                .collect::<Result<_>>()?;
+            let (block_maxima, largest, bound_scale) = match scorer.saturation_bound(1.0) {
+                // A block's bound is its stored saturation maximum times the term's weight.
+                Some(scale) if stored_maxima => {
+                    let (maxima, largest) = segment.block_saturations(&entry)?;
+                    (maxima, largest, scale)
+                }
+                _ => {
+                    let corners: Rc<[f64]> = (0..postings.block_count())
+                        .map(|b| {
+                            let m = postings.block_meta(b);
+                            scorer.score(m.max_tf, m.min_len, m.min_unique)
+                        })
+                        .collect();
+                    let largest = corners.iter().copied().fold(0.0, f64::max);
+                    (corners, largest, 1.0)
+                }
+            };
             self.terms.push(ScoringTerm {
                 field,
                 scorer,
                 cursor: postings.cursor()?,
-                max_score: block_bounds.iter().copied().fold(0.0, f64::max),
-                block_bounds,
+                max_score: largest * bound_scale,
+                block_maxima,
+                bound_scale,
             });
         }
         if self.ranker.has_prior() {
@@ -416,7 +427,10 @@ mod tests {
     fn bounds_and_maxima(seg: &crate::segment::Segment, options: &str) -> Vec<(f64, f64)> {
         let request = SearchRequest::from_json("w1", options).unwrap();
         let mut plan = Plan::build(seg, &request).unwrap();
-        let bounds = plan.terms[0].block_bounds.clone();
+        let term = &plan.terms[0];
+        let bounds: Vec<f64> = (0..term.block_maxima.len())
+            .map(|b| term.block_bound(b))
+            .collect();
         let mut maxima = vec![f64::NEG_INFINITY; bounds.len()];
         let mut i = 0;
         while plan.terms[0].cursor.doc() != DOC_END {

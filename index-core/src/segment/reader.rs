@@ -58,6 +58,9 @@ impl ReadAt for CountedFile {
     }
 }
 
+/// A term's blocks' stored BM25 saturation maxima, and the largest of them.
+type BlockSaturations = (Rc<[f64]>, f64);
+
 pub struct Segment {
     file: CountedFile,
     /// The core sections' bytes: the file from the first core section to the end of the last.
@@ -74,6 +77,9 @@ pub struct Segment {
     postings: Vec<OnceCell<Box<[u8]>>>,
     /// Positions of the terms read so far (by their offset in the positions section), checked.
     positions: RefCell<HashMap<u64, Rc<[u8]>>>,
+    /// Per term queried so far (by dictionary record): its blocks' stored BM25 saturation maxima,
+    /// checked, and their largest.
+    saturations: RefCell<HashMap<usize, BlockSaturations>>,
 }
 
 impl Segment {
@@ -129,6 +135,7 @@ impl Segment {
             doc_stats: 0,
             postings: Vec::new(),
             positions: RefCell::new(HashMap::new()),
+            saturations: RefCell::new(HashMap::new()),
         };
         seg.term_count = {
             let terms = Bytes::new(seg.core_section(SectionKind::Terms), "the terms section");
@@ -317,6 +324,36 @@ impl Segment {
             .ok_or_else(|| Error::corrupt("a term record past the dictionary's end"))?;
         let bytes = cell.get_or_try_init(|| self.read_postings(e).map(Vec::into_boxed_slice))?;
         TermPostings::new(e.doc_freq, bytes)
+    }
+
+    /// A term's blocks' stored BM25 saturation maxima (what the default ranker's block bounds
+    /// scale) and the largest of them, read from its skip data and checked on first use, then
+    /// kept: planning a query over a dense term would otherwise read hundreds of block metas.
+    pub(crate) fn block_saturations(&self, e: &TermEntry) -> Result<BlockSaturations> {
+        if let Some(s) = self.saturations.borrow().get(&e.index) {
+            return Ok(s.clone());
+        }
+        let postings = self.postings(e)?;
+        let maxima: Rc<[f64]> = (0..postings.block_count())
+            .map(|b| {
+                let saturation = f64::from(postings.block_meta(b).max_saturation);
+                // A saturation lies in (0, 1]; anything else (only a forged file, its checksum
+                // valid, holds one) would prune wrongly or not order at all.
+                if saturation > 0.0 && saturation <= 1.0 {
+                    Ok(saturation)
+                } else {
+                    Err(Error::corrupt(format!(
+                        "the postings of term \"{}\" store the block maximum {}, not a BM25 saturation: the index file is damaged",
+                        String::from_utf8_lossy(e.term),
+                        saturation
+                    )))
+                }
+            })
+            .collect::<Result<_>>()?;
+        let largest = maxima.iter().copied().fold(0.0, f64::max);
+        let kept = (maxima, largest);
+        self.saturations.borrow_mut().insert(e.index, kept.clone());
+        Ok(kept)
     }
 
     /// A term's postings read from the file and checked, not kept (merging reads each once).
