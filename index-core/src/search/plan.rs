@@ -443,6 +443,30 @@ mod tests {
         bounds.iter().copied().zip(maxima).collect()
     }
 
+    /// A term's stored block maxima are read from its skip data and checked once per segment:
+    /// every later plan over the term shares them. Other parameters take their own corner bounds.
+    #[test]
+    fn block_maxima_are_read_once_per_segment() {
+        let corpus: Vec<String> = (0..2000)
+            .map(|i| crate::tests::doc(&format!("d{}", i), "", &"w1 w2 ".repeat(1 + i % 7)))
+            .collect();
+        let seg = crate::tests::build(&corpus.join("\n"), "{}", None);
+        let plan = |options: &str| {
+            Plan::build(&seg, &SearchRequest::from_json("w1", options).unwrap()).unwrap()
+        };
+        let (first, again, corner) = (
+            plan("{}"),
+            plan(r#"{"size":3}"#),
+            plan(r#"{"params":{"k1":1.2}}"#),
+        );
+        let [a, b, c] = [&first.terms[0], &again.terms[0], &corner.terms[0]];
+        assert!(a.block_maxima.len() > 10, "{} blocks", a.block_maxima.len());
+        assert!(std::rc::Rc::ptr_eq(&a.block_maxima, &b.block_maxima));
+        assert!(!std::rc::Rc::ptr_eq(&a.block_maxima, &c.block_maxima));
+        assert_eq!(c.bound_scale, 1.0);
+        assert!(a.max_score > 0.0 && a.max_score == b.max_score);
+    }
+
     /// The default ranker takes each block's stored maximum: an upper bound, within rounding of
     /// the best document's score. Other parameters take the corner (largest tf, shortest length),
     /// which lies well above it on most blocks of a frequent term.
