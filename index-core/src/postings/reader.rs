@@ -352,6 +352,7 @@ impl<'a> PostingCursor<'a> {
         })
     }
 
+    /// The term's number of blocks (from its document frequency).
     pub(crate) fn block_count(&self) -> usize {
         self.postings.block_count()
     }

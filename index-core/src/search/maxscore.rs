@@ -368,10 +368,11 @@ impl<'a> Bulk<'a> {
                 let block_end = cursor.block_last_doc(b);
                 // Past this block, or past the sub-window when the block runs on.
                 let done = block_end >= upto || b + 1 == cursor.block_count();
+                // The term's `block_bound(b)`, read from its fields: `cursor` may borrow the term.
                 let floor = needed.map(|n| n - scale * maxima[b]);
                 let words_in = |doc: u32| (doc - start) as usize / 64;
                 let used = words_in(from)..=words_in(upto.min(block_end));
-                if floor.map_or(false, |f| self.best[used].iter().all(|&b| b <= f)) {
+                if floor.map_or(false, |f| self.best[used].iter().all(|&best| best <= f)) {
                     if done {
                         break;
                     }
