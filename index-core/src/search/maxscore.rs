@@ -251,6 +251,9 @@ struct Bulk<'a> {
     /// Per term, a second cursor that scans a non-essential term's blocks through a sub-window,
     /// so that the term's own cursor stays where the sub-window's candidates will seek it.
     scanners: Vec<Option<PostingCursor<'a>>>,
+    /// Per term of `scan`, in its order, the scores it added in this sub-window: a candidate's
+    /// contributions are read back from them, not sought and scored again.
+    added: Vec<Added>,
     /// One block's postings that can still count, lengths, distinct-term counts and scores.
     docs: Vec<u32>,
     tfs: Vec<u32>,
@@ -307,6 +310,10 @@ impl<'a> Bulk<'a> {
             self.block_scores = vec![0.0; BLOCK_LEN];
             self.scanners = plan.terms.iter().map(|_| None).collect();
         }
+        if self.added.len() < self.scan.len() {
+            self.added.resize_with(self.scan.len(), Added::default);
+        }
+        self.added.iter_mut().for_each(Added::clear);
         let essential = &self.scan[..self.essential];
         let mut start = DOC_END;
         for &t in essential {
@@ -448,6 +455,7 @@ impl<'a> Bulk<'a> {
                 let scores = &mut self.block_scores[..inside];
                 term.scorer
                     .score_all(tfs, &self.lens[..inside], uniques, scores);
+                self.added[i].push(docs, scores);
                 // Documents ascend: a word's bits and best sum are kept in registers while its
                 // documents last, not read back from memory for each.
                 if let Some(&first) = docs.first() {
@@ -492,13 +500,19 @@ impl<'a> Bulk<'a> {
                 let at = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let sum = std::mem::take(&mut self.scores[at]);
-                if sum > need {
-                    let doc = start + at as u32;
-                    for &t in &self.scan {
-                        plan.terms[t].cursor.seek(doc)?;
+                let doc = start + at as u32;
+                if sum > need && plan.passes_filters(doc) {
+                    // Every score a scanned term gives this document was added here: a term's
+                    // posting passed over above leaves a sum that cannot exceed `need`.
+                    let mut partial = 0.0;
+                    for (&t, added) in self.scan.iter().zip(&mut self.added) {
+                        if let Some(s) = added.score_at(doc) {
+                            c.contributions[t] = s;
+                            partial += s;
+                        }
                     }
                     let bounds = &window.bounds;
-                    if c.offer(plan, doc, &self.scan, &self.seek, bounds, self.seek_sum)? {
+                    if c.complete(plan, doc, partial, &self.seek, bounds, self.seek_sum)? {
                         window.update(plan.prior_bound, c.theta);
                         need = need_for(window, c.theta);
                     }
@@ -509,6 +523,35 @@ impl<'a> Bulk<'a> {
             plan.terms[t].cursor.seek(upto + 1)?;
         }
         Ok(upto + 1)
+    }
+}
+
+/// The documents a scanned term added a score to in a sub-window, ascending, with those scores;
+/// read back in ascending order of the documents asked for.
+#[derive(Default)]
+struct Added {
+    docs: Vec<u32>,
+    scores: Vec<f64>,
+    next: usize,
+}
+
+impl Added {
+    fn clear(&mut self) {
+        self.docs.clear();
+        self.scores.clear();
+        self.next = 0;
+    }
+
+    fn push(&mut self, docs: &[u32], scores: &[f64]) {
+        self.docs.extend_from_slice(docs);
+        self.scores.extend_from_slice(scores);
+    }
+
+    /// The score added at `doc`, if any; `doc` is at least the one asked before.
+    fn score_at(&mut self, doc: u32) -> Option<f64> {
+        let docs = &self.docs[self.next..];
+        self.next += docs.iter().take_while(|&&d| d < doc).count();
+        (self.docs.get(self.next) == Some(&doc)).then(|| self.scores[self.next])
     }
 }
 
@@ -599,7 +642,6 @@ impl Collector {
         if !plan.passes_filters(doc) {
             return Ok(false);
         }
-        let theta = self.theta;
         let mut partial = 0.0;
         for &t in leading {
             if plan.terms[t].cursor.doc() == doc {
@@ -608,6 +650,21 @@ impl Collector {
                 partial += s;
             }
         }
+        self.complete(plan, doc, partial, checked, bounds, checked_sum)
+    }
+
+    /// `offer` of a document that passes the filters, its leading terms' contributions already
+    /// in `contributions` and summing to `partial`.
+    fn complete(
+        &mut self,
+        plan: &mut Plan,
+        doc: u32,
+        partial: f64,
+        checked: &[usize],
+        bounds: &[f64],
+        checked_sum: f64,
+    ) -> Result<bool> {
+        let theta = self.theta;
         let mut bound = partial + checked_sum + plan.doc_prior(doc);
         let mut alive = true;
         for &t in checked.iter().rev() {
