@@ -165,30 +165,21 @@ export class IndexMerger {
   finish(sink: any): void;
 }
 /**
-* One page of results: parallel arrays of doc ids and scores, best first.
+* One page of results, best first, read in two calls (each call and copy across the boundary
+* costs): `hits` and `terms`.
 */
 export class SearchHits {
   free(): void;
 /**
-* @returns {Uint32Array}
-*/
-  docs(): Uint32Array;
-/**
+* `[total (−1 when not counted), 1 when the total is exact (else 0: a lower bound), the n doc
+* ids, their n scores]` (a u32 doc id is exact in an f64); taken, so empty if asked again.
 * @returns {Float64Array}
 */
-  scores(): Float64Array;
+  hits(): Float64Array;
 /**
 * The query's analysed positive terms, newline-separated (for `pageHits`).
 */
   readonly terms: string;
-/**
-* Matching documents, or −1 when not counted.
-*/
-  readonly total: number;
-/**
-* False when counting stopped at its limit: `total` is then a lower bound.
-*/
-  readonly totalExact: boolean;
 }
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
@@ -226,10 +217,7 @@ export interface InitOutput {
   readonly index_lookupId: (a: number, b: number, c: number, d: number) => void;
   readonly index_analyzeJson: (a: number, b: number, c: number, d: number) => void;
   readonly __wbg_searchhits_free: (a: number) => void;
-  readonly searchhits_total: (a: number) => number;
-  readonly searchhits_totalExact: (a: number) => number;
-  readonly searchhits_docs: (a: number, b: number) => void;
-  readonly searchhits_scores: (a: number, b: number) => void;
+  readonly searchhits_hits: (a: number, b: number) => void;
   readonly searchhits_terms: (a: number, b: number) => void;
   readonly __wbindgen_malloc: (a: number) => number;
   readonly __wbindgen_realloc: (a: number, b: number, c: number) => number;

@@ -280,10 +280,6 @@ function passArray32ToWasm0(arg, malloc) {
     return ptr;
 }
 
-function getArrayU32FromWasm0(ptr, len) {
-    return getUint32Memory0().subarray(ptr / 4, ptr / 4 + len);
-}
-
 let cachedFloat64Memory0 = new Float64Array();
 
 function getFloat64Memory0() {
@@ -764,7 +760,8 @@ export class IndexMerger {
     }
 }
 /**
-* One page of results: parallel arrays of doc ids and scores, best first.
+* One page of results, best first, read in two calls (each call and copy across the boundary
+* costs): `hits` and `terms`.
 */
 export class SearchHits {
 
@@ -787,44 +784,14 @@ export class SearchHits {
         wasm.__wbg_searchhits_free(ptr);
     }
     /**
-    * Matching documents, or −1 when not counted.
-    * @returns {number}
-    */
-    get total() {
-        const ret = wasm.searchhits_total(this.ptr);
-        return ret;
-    }
-    /**
-    * False when counting stopped at its limit: `total` is then a lower bound.
-    * @returns {boolean}
-    */
-    get totalExact() {
-        const ret = wasm.searchhits_totalExact(this.ptr);
-        return ret !== 0;
-    }
-    /**
-    * @returns {Uint32Array}
-    */
-    docs() {
-        try {
-            const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-            wasm.searchhits_docs(retptr, this.ptr);
-            var r0 = getInt32Memory0()[retptr / 4 + 0];
-            var r1 = getInt32Memory0()[retptr / 4 + 1];
-            var v0 = getArrayU32FromWasm0(r0, r1).slice();
-            wasm.__wbindgen_free(r0, r1 * 4);
-            return v0;
-        } finally {
-            wasm.__wbindgen_add_to_stack_pointer(16);
-        }
-    }
-    /**
+    * `[total (−1 when not counted), 1 when the total is exact (else 0: a lower bound), the n doc
+    * ids, their n scores]` (a u32 doc id is exact in an f64); taken, so empty if asked again.
     * @returns {Float64Array}
     */
-    scores() {
+    hits() {
         try {
             const retptr = wasm.__wbindgen_add_to_stack_pointer(-16);
-            wasm.searchhits_scores(retptr, this.ptr);
+            wasm.searchhits_hits(retptr, this.ptr);
             var r0 = getInt32Memory0()[retptr / 4 + 0];
             var r1 = getInt32Memory0()[retptr / 4 + 1];
             var v0 = getArrayF64FromWasm0(r0, r1).slice();

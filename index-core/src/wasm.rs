@@ -307,11 +307,17 @@ impl Index {
     pub fn search(&self, query: &str, options: &str) -> Result<SearchHits, JsError> {
         let request = SearchRequest::from_json(query, options).map_err(js)?;
         let r = search(&self.segment, &request).map_err(js)?;
+        let mut hits = Vec::with_capacity(2 + 2 * r.hits.len());
+        hits.push(r.total.map_or(-1.0, |t| t.value as f64));
+        hits.push(if r.total.map_or(true, |t| t.exact) {
+            1.0
+        } else {
+            0.0
+        });
+        hits.extend(r.hits.iter().map(|h| h.0 as f64));
+        hits.extend(r.hits.iter().map(|h| h.1));
         Ok(SearchHits {
-            total: r.total.map_or(-1.0, |t| t.value as f64),
-            total_exact: r.total.map_or(true, |t| t.exact),
-            docs: r.hits.iter().map(|h| h.0).collect(),
-            scores: r.hits.iter().map(|h| h.1).collect(),
+            hits,
             terms: r.terms,
         })
     }
@@ -376,36 +382,20 @@ impl Index {
     }
 }
 
-/// One page of results: parallel arrays of doc ids and scores, best first.
+/// One page of results, best first, read in two calls (each call and copy across the boundary
+/// costs): `hits` and `terms`.
 #[wasm_bindgen]
 pub struct SearchHits {
-    total: f64,
-    total_exact: bool,
-    docs: Vec<u32>,
-    scores: Vec<f64>,
+    hits: Vec<f64>,
     terms: Vec<String>,
 }
 
 #[wasm_bindgen]
 impl SearchHits {
-    /// Matching documents, or −1 when not counted.
-    #[wasm_bindgen(getter)]
-    pub fn total(&self) -> f64 {
-        self.total
-    }
-
-    /// False when counting stopped at its limit: `total` is then a lower bound.
-    #[wasm_bindgen(getter, js_name = totalExact)]
-    pub fn total_exact(&self) -> bool {
-        self.total_exact
-    }
-
-    pub fn docs(&self) -> Vec<u32> {
-        self.docs.clone()
-    }
-
-    pub fn scores(&self) -> Vec<f64> {
-        self.scores.clone()
+    /// `[total (−1 when not counted), 1 when the total is exact (else 0: a lower bound), the n doc
+    /// ids, their n scores]` (a u32 doc id is exact in an f64); taken, so empty if asked again.
+    pub fn hits(&mut self) -> Vec<f64> {
+        std::mem::take(&mut self.hits)
     }
 
     /// The query's analysed positive terms, newline-separated (for `pageHits`).

@@ -155,11 +155,18 @@ export class SearchIndex {
   search(query: string, options: SearchOptions = {}): SearchResult {
     const r = this.call((index) => index.search(query, JSON.stringify(options)));
     try {
-      const docs = r.docs();
-      const scores = r.scores();
-      const hits: Hit[] = Array.from(docs, (doc, i) => ({ doc, score: scores[i]! }));
-      const terms = r.terms === '' ? [] : r.terms.split('\n');
-      return { total: r.total < 0 ? undefined : r.total, totalExact: r.totalExact, hits, terms };
+      // [total or −1, 1 when exact, n doc ids, n scores] (SearchHits.hits in index-core/src/wasm.rs).
+      const packed = r.hits();
+      const n = (packed.length - 2) / 2;
+      const hits: Hit[] = new Array<Hit>(n);
+      for (let i = 0; i < n; i++) hits[i] = { doc: packed[2 + i]!, score: packed[2 + n + i]! };
+      const termText = r.terms;
+      return {
+        total: packed[0]! < 0 ? undefined : packed[0],
+        totalExact: packed[1] === 1,
+        hits,
+        terms: termText === '' ? [] : termText.split('\n'),
+      };
     } finally {
       r.free();
     }

@@ -18,19 +18,28 @@ impl<'a> Bytes<'a> {
         Bytes { data, what }
     }
 
+    // Inlined: the dictionary's binary search reads three of these per step, and WebAssembly
+    // pays a call for each that is not (the error's formatting stays out of line).
+    #[inline]
     pub(crate) fn slice(&self, start: usize, len: usize) -> Result<&'a [u8]> {
         match start.checked_add(len) {
             Some(end) if end <= self.data.len() => Ok(&self.data[start..end]),
-            _ => Err(Error::corrupt(format!(
-                "{} is truncated: needs bytes {}..{} of {}",
-                self.what,
-                start,
-                start.saturating_add(len),
-                self.data.len()
-            ))),
+            _ => Err(self.truncated(start, len)),
         }
     }
 
+    #[cold]
+    fn truncated(&self, start: usize, len: usize) -> Error {
+        Error::corrupt(format!(
+            "{} is truncated: needs bytes {}..{} of {}",
+            self.what,
+            start,
+            start.saturating_add(len),
+            self.data.len()
+        ))
+    }
+
+    #[inline]
     pub(crate) fn u32(&self, at: usize) -> Result<u32> {
         let s = self.slice(at, 4)?;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
