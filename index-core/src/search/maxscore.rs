@@ -359,7 +359,11 @@ impl<'a> Bulk<'a> {
                 }
                 Some(needed)
             };
-            let (field, unique) = (term.field, term.scorer.needs_unique());
+            let (lengths, uniques) = (
+                segment.field_lengths(term.field),
+                segment.unique_term_counts(term.field),
+            );
+            let unique = term.scorer.needs_unique();
             let (maxima, scale) = (&term.block_maxima, term.bound_scale);
             // An essential term's sub-window lies within its current block; a non-essential
             // term is scanned by a second cursor, as its blocks may end inside the sub-window.
@@ -442,11 +446,11 @@ impl<'a> Bulk<'a> {
                 };
                 let inside = docs.len();
                 for (len, &doc) in self.lens.iter_mut().zip(docs) {
-                    *len = segment.field_length(field, doc);
+                    *len = lengths.get(doc);
                 }
                 let uniques = if unique {
                     for (u, &doc) in self.uniques.iter_mut().zip(docs) {
-                        *u = segment.unique_terms(field, doc);
+                        *u = uniques.get(doc);
                     }
                     &self.uniques[..inside]
                 } else {
@@ -564,7 +568,11 @@ fn next_competitive(plan: &mut Plan, lead: usize, hi: u32, rest: f64, theta: f64
     let segment = plan.segment;
     let bits = plan.allowed.as_deref().map(Vec::as_slice);
     let term = &mut plan.terms[lead];
-    let (field, unique) = (term.field, term.scorer.needs_unique());
+    let unique = term.scorer.needs_unique();
+    let (lengths, uniques) = (
+        segment.field_lengths(term.field),
+        segment.unique_term_counts(term.field),
+    );
     // A document is skipped when its lead score is at most `floor` (≈ θ − margin − rest): it then
     // falls short of θ by the margin, far more than `may_exceed`'s last-bit rounding.
     let floor = theta - margin(theta) - rest;
@@ -577,12 +585,8 @@ fn next_competitive(plan: &mut Plan, lead: usize, hi: u32, rest: f64, theta: f64
         let next = docs.iter().zip(tfs).position(|(&doc, &tf)| {
             doc > hi
                 || allowed(bits, doc) && {
-                    let u = if unique {
-                        segment.unique_terms(field, doc)
-                    } else {
-                        0
-                    };
-                    scorer.may_exceed(tf, segment.field_length(field, doc), u, floor)
+                    let u = if unique { uniques.get(doc) } else { 0 };
+                    scorer.may_exceed(tf, lengths.get(doc), u, floor)
                 }
         });
         match next {

@@ -424,24 +424,35 @@ impl Segment {
     }
 
     #[inline]
-    fn doc_stat(&self, field: u32, doc: u32, which: usize) -> u32 {
+    fn doc_stat(&self, field: u32, which: usize) -> DocStat<'_> {
         let n = self.meta.doc_count as usize;
-        // In bounds: open() checked the section size, callers pass doc < doc_count.
-        let at = self.doc_stats + ((field as usize * 2 + which) * n + doc as usize) * 4;
-        let b = &self.core[at..at + 4];
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        // In bounds: open() checked the section size.
+        let at = self.doc_stats + (field as usize * 2 + which) * n * 4;
+        DocStat(&self.core[at..at + n * 4])
     }
 
     /// Indexed tokens of `field` in `doc` (as the index's norms record them).
     #[inline]
     pub(crate) fn field_length(&self, field: u32, doc: u32) -> u32 {
-        self.doc_stat(field, doc, 0)
+        self.field_lengths(field).get(doc)
     }
 
     /// Distinct terms of `field` in `doc`.
     #[inline]
     pub(crate) fn unique_terms(&self, field: u32, doc: u32) -> u32 {
-        self.doc_stat(field, doc, 1)
+        self.unique_term_counts(field).get(doc)
+    }
+
+    /// `field_length` of every document, for a loop over many: the column is found once.
+    #[inline]
+    pub(crate) fn field_lengths(&self, field: u32) -> DocStat<'_> {
+        self.doc_stat(field, 0)
+    }
+
+    /// `unique_terms` of every document.
+    #[inline]
+    pub(crate) fn unique_term_counts(&self, field: u32) -> DocStat<'_> {
+        self.doc_stat(field, 1)
     }
 
     /// The stored JSON of `doc`, as it appeared in the corpus.
@@ -487,5 +498,19 @@ impl Segment {
 
     pub(crate) fn column_names(&self) -> Vec<&str> {
         self.meta.columns.iter().map(|c| c.name.as_str()).collect()
+    }
+}
+
+/// One field's count per document (its lengths or its distinct terms), little-endian u32s.
+#[derive(Clone, Copy)]
+pub(crate) struct DocStat<'a>(&'a [u8]);
+
+impl DocStat<'_> {
+    /// The count of `doc` (< the index's documents).
+    #[inline]
+    pub(crate) fn get(&self, doc: u32) -> u32 {
+        let at = doc as usize * 4;
+        let b = &self.0[at..at + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 }
