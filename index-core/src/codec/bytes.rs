@@ -18,8 +18,8 @@ impl<'a> Bytes<'a> {
         Bytes { data, what }
     }
 
-    // Inlined: the dictionary's binary search reads three of these per step, and WebAssembly
-    // pays a call for each that is not (the error's formatting stays out of line).
+    // Inlined, with the error's formatting out of line: WebAssembly pays a call for each read
+    // that is not (a term's record is read this way on every query).
     #[inline]
     pub(crate) fn slice(&self, start: usize, len: usize) -> Result<&'a [u8]> {
         match start.checked_add(len) {

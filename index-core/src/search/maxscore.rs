@@ -532,8 +532,8 @@ impl<'a> Bulk<'a> {
                 let sum = std::mem::take(&mut acc[at]);
                 let doc = start + at as u32;
                 if sum > need && plan.passes_filters(doc) {
-                    // Every score a scanned term gives this document was added here: a term's
-                    // posting passed over above leaves a sum that cannot exceed `need`.
+                    // Every score a scanned term gives this document was added here: a posting
+                    // passed over above leaves a sum that cannot exceed `need` (scores are ≥ 0).
                     let mut partial = 0.0;
                     for (&t, added) in scan.iter().zip(added.iter_mut()) {
                         if let Some(s) = added.score_at(doc) {
