@@ -65,6 +65,8 @@ export interface EngineResult {
   counted?: Latency;
   /** Top 10 only (the engine's fastest mode: Lucene's default threshold, tantivy's TopDocs). */
   top?: Latency;
+  /** wasm only: the hit page of the top 10 (`pageHits`: stored documents, titles, snippets). */
+  page?: Latency;
   /** Whole-process build time in seconds, one thread and two threads. */
   buildS?: number;
   build2S?: number;
@@ -98,6 +100,7 @@ interface QueryRun {
   totalHits: number;
   counted: Latency;
   top: Latency;
+  page?: Latency;
   exact?: number;
   checksum?: string;
   sections?: Record<string, number>;
@@ -166,7 +169,14 @@ function* queryRuns(
   c: Corpus,
   label: string,
   once: (topsOut: string, first: boolean) => QueryRun,
-): Measurement<{ q: QueryRun; tops: string[][]; openMs: number; counted: Latency; top: Latency }> {
+): Measurement<{
+  q: QueryRun;
+  tops: string[][];
+  openMs: number;
+  counted: Latency;
+  top: Latency;
+  page?: Latency;
+}> {
   const tops = join(WORK, `${c.name}-${label}-tops.txt`);
   const runs = yield* repeat(s.runs, (i) => {
     const r = once(tops, i === 0);
@@ -181,6 +191,7 @@ function* queryRuns(
     openMs: median(runs.map((r) => r.openMs)),
     counted: medianLatency(runs.map((r) => r.counted)),
     top: medianLatency(runs.map((r) => r.top)),
+    ...(runs.every((r) => r.page) ? { page: medianLatency(runs.map((r) => r.page!)) } : {}),
   };
 }
 
@@ -296,6 +307,7 @@ export function* benchWasm(
     docs: r.q.docs,
     counted: r.counted,
     top: r.top,
+    ...(r.page ? { page: r.page } : {}),
     buildS: build1,
     build2S: build2,
     openMs: r.openMs,

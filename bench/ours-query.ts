@@ -7,7 +7,8 @@
  * one line per query; the ids come from `pageHits`, the page-level call the app makes), times top
  * 10 with the exact total (`count: true`) and top 10 only — counted exactly up to Lucene's default
  * threshold of 1,000 and "at least" beyond, as Lucene's row is (`count: 1000`) — plain queries,
- * three warm-up passes then ROUNDS timed rounds, and prints one JSON line. With `--exact` it also
+ * and the hit page of each query's top 10 (`pageHits`: stored documents, titles, snippets, what the
+ * app adds to a search), three warm-up passes then ROUNDS timed rounds, and prints one JSON line. With `--exact` it also
  * checks every query's pruned top 10 against exhaustive scoring (the engine's `exhaustive` option)
  * and reports how many are equal; with `--tops-only` it writes the tops and times nothing (the
  * agreement run on the `--norms lucene` index).
@@ -49,6 +50,7 @@ let totalHits = 0;
 let exact = 0;
 // The same checksum of top-10 doc ids as index-core/examples/bench_native.rs prints.
 let checksum = 0n;
+const pages: { docs: number[]; terms: string[] }[] = [];
 const tops = queries.map((q) => {
   const r = index.search(q, counted);
   totalHits += r.total ?? 0;
@@ -59,11 +61,11 @@ const tops = queries.map((q) => {
     if (pruned.length === all.length && pruned.every((h, i) => h.doc === all[i]!.doc)) exact++;
   }
   for (const h of r.hits) checksum = (checksum * 1_000_003n + BigInt(h.doc + 1)) & (2n ** 64n - 1n);
-  const page = index.pageHits(
-    r.hits.map((h) => h.doc),
-    r.terms,
-  );
-  return page.map((h) => h.id).join(' ');
+  pages.push({ docs: r.hits.map((h) => h.doc), terms: r.terms });
+  return index
+    .pageHits(pages.at(-1)!.docs, r.terms)
+    .map((h) => h.id)
+    .join(' ');
 });
 writeFileSync(topsOut, tops.join('\n') + '\n');
 if (flag === '--tops-only') {
@@ -76,6 +78,9 @@ const countedTimes = await timeQueries(n, WARMUP_PASSES, rounds, (i) =>
   index.search(queries[i]!, counted),
 );
 const topTimes = await timeQueries(n, WARMUP_PASSES, rounds, (i) => index.search(queries[i]!, top));
+const pageTimes = await timeQueries(n, WARMUP_PASSES, rounds, (i) =>
+  index.pageHits(pages[i]!.docs, pages[i]!.terms),
+);
 console.log(
   JSON.stringify({
     docs: index.info.docCount,
@@ -87,6 +92,7 @@ console.log(
     checksum: String(checksum),
     counted: latency(countedTimes),
     top: latency(topTimes),
+    page: latency(pageTimes),
     sections: index.sectionSizes(),
   }),
 );

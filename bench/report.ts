@@ -67,6 +67,7 @@ function mainTable(c: CorpusReport, engines: EngineResult[]): string {
     row('top 10 only: mean / p99 µs', engines, (e) =>
       (JS_LIBS as readonly string[]).includes(e.engine) ? `${us(e.top)} ¹` : us(e.top),
     ),
+    row('hit page of the top 10: mean / p99 µs ³', engines, (e) => us(e.page)),
     row('build, 1 thread, s (whole process)', engines, (e) => num(e.buildS, 2)),
     row('build, 2 threads, s (whole process)', engines, (e) => num(e.build2S, 2)),
     row('open in a fresh process, ms', engines, (e) => num(e.openMs, 1)),
@@ -91,7 +92,9 @@ function mainTable(c: CorpusReport, engines: EngineResult[]): string {
     '\n\n¹ The JavaScript libraries score every match whatever is asked, so their one measurement is both rows' +
     ' (FlexSearch is not BM25). ² Wall clock from spawning a fresh process to its exit with the answer to the' +
     " corpus' first query (median of the first-answer runs); for wasm also from `performance.timeOrigin` to the" +
-    ' answer inside the esbuild bundle, as a cold Lambda runs it.' +
+    ' answer inside the esbuild bundle, as a cold Lambda runs it. ³ What the app adds to a search: the top' +
+    " 10's stored documents read and inflated, titles, snippets with the query's terms highlighted, external" +
+    ' ids (`pageHits`, one call per page); measured for index-core only.' +
     (notes.length ? ` Notes: ${notes.join('; ')}.` : '') +
     '\n'
   );

@@ -283,7 +283,8 @@ const METHOD = `
   threshold of 1,000 and "at least" past it (index-core \`count: 1000\`, Lucene's default; tantivy \`TopDocs\`, block-WAND,
   counts nothing). Lucene's
   query cache is off. index-core wasm is timed through \`SearchIndex.search\` (\`plain: true\`), so the JavaScript
-  wrapper is included; native is \`index-core/examples/bench_native.rs\` on the same index file. The JavaScript
+  wrapper is included; native is \`index-core/examples/bench_native.rs\` on the same index file. The hit page is
+  index-core's \`SearchIndex.pageHits\` of each query's top 10, timed the same way in the same process. The JavaScript
   libraries (\`bench/lib-runner.ts\`) keep their caps: a build stops after 75 s (measured on the documents indexed,
   marked "capped"), a first query pass after 45 s, then up to 5 rounds within 15 s.
 - Build: a whole process from start to exit, parent-timed: \`sir index CORPUS --out DIR --threads 1\` and \`--threads 2\`

@@ -84,7 +84,7 @@ describe('bench: index-core query runner (bench/ours-query.ts as a process)', fu
     assert.equal(r.queries, 21);
     assert.equal(r.exact, 21);
     assert.equal(r.withHits, 20, 'the made-up word "qqqq" has no hits');
-    for (const l of [r.counted, r.top])
+    for (const l of [r.counted, r.top, r.page])
       for (const k of ['mean', 'p50', 'p99']) assert.ok(Number.isFinite(l[k]) && l[k] > 0, k);
     const lines = readFileSync(tops, 'utf8').split('\n');
     assert.equal(lines.length, 22); // 21 lines and the final newline

@@ -10,9 +10,9 @@
 //! stored documents:        per block, DEFLATE (raw) of [length u32 | bytes] per document
 //! ```
 //! Documents are compressed in blocks of about `BLOCK_TARGET` bytes: big enough for DEFLATE to find
-//! the repetition between JSON lines, small enough that fetching ten hits reads and inflates ~10
-//! blocks. Each block carries its own CRC-32, checked whenever it is read, so a damaged block fails
-//! only the documents it holds. Blocks are self-contained, so merging segments copies them (and
+//! the repetition between JSON lines, small enough that fetching ten hits reads ~10 blocks, each
+//! inflated only as far as its last hit. Each block carries its own CRC-32, checked whenever it is
+//! read, so a damaged block fails only the documents it holds. Blocks are self-contained, so merging segments copies them (and
 //! their checksums) without recompressing.
 
 use super::format::SectionKind;
@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 use miniz_oxide::deflate::core::{
     compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
+use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
 
 const BLOCK_TARGET: usize = 16 * 1024;
 const BLOCK_RECORD_LEN: usize = 32;
@@ -273,20 +275,6 @@ impl<'a> StoreReader<'a> {
         Ok(lo - 1)
     }
 
-    /// A block read, checked and inflated.
-    fn inflate(&self, r: &BlockRecord) -> Result<Vec<u8>> {
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&self.compressed(r)?, r.raw_len as usize)
-            .ok()
-            .filter(|raw| raw.len() == r.raw_len as usize)
-            .ok_or_else(|| {
-                Error::corrupt(format!(
-                    "the stored documents block of documents {}..{} does not decompress",
-                    r.first_doc,
-                    r.first_doc as u64 + r.doc_count as u64
-                ))
-            })
-    }
-
     /// The stored bytes of each of `docs` (in order; `doc_count` bounds the ids), inflating each
     /// block once however many of the documents it holds.
     pub(crate) fn get_many(&self, docs: &[u32], doc_count: u32) -> Vec<Result<Vec<u8>>> {
@@ -308,15 +296,19 @@ impl<'a> StoreReader<'a> {
                 }
             }
         }
-        wanted.sort_unstable();
+        // Ascending documents within each block: each block is inflated once, as far as its last.
+        wanted.sort_unstable_by_key(|&(block, i)| (block, docs[i]));
+        let mut state = Box::<DecompressorOxide>::default();
         let mut at = 0;
         while at < wanted.len() {
             let block = wanted[at].0;
             let end = at + wanted[at..].iter().take_while(|w| w.0 == block).count();
-            let raw = self.record(block).and_then(|r| Ok((self.inflate(&r)?, r)));
+            let mut block = self
+                .record(block)
+                .and_then(|r| Ok(Inflating::new(self.compressed(&r)?, r, &mut state)));
             for &(_, i) in &wanted[at..end] {
-                out[i] = match &raw {
-                    Ok((raw, r)) => document_in_block(raw, r, docs[i]),
+                out[i] = match &mut block {
+                    Ok(block) => block.document(docs[i]),
                     Err(e) => Err(e.clone()),
                 };
             }
@@ -326,15 +318,84 @@ impl<'a> StoreReader<'a> {
     }
 }
 
-/// The bytes of `doc` inside its inflated block: `[length u32 | bytes]` per document.
-fn document_in_block(raw: &[u8], r: &BlockRecord, doc: u32) -> Result<Vec<u8>> {
-    let raw = Bytes::new(raw, "a stored documents block");
-    let mut at = 0usize;
-    for _ in r.first_doc..doc {
-        at = at
-            .checked_add(4 + raw.u32(at)? as usize)
-            .ok_or_else(|| Error::corrupt("a stored documents block is malformed"))?;
+/// A checked block inflated only as far as the documents asked for reach: a page's hit near the
+/// start of its block does not pay for the rest of it (inflating is most of a page's time).
+struct Inflating<'s> {
+    record: BlockRecord,
+    compressed: Vec<u8>,
+    consumed: usize,
+    /// The block's first `produced` bytes, then room for the rest.
+    raw: Vec<u8>,
+    produced: usize,
+    state: &'s mut DecompressorOxide,
+    /// The next document to find and where its `[length | bytes]` starts.
+    next: (u32, usize),
+}
+
+/// Inflated past what a document needs, so that reading a block's lengths does not stop the
+/// decompressor every few bytes.
+const INFLATE_STEP: usize = 2048;
+
+impl<'s> Inflating<'s> {
+    fn new(compressed: Vec<u8>, record: BlockRecord, state: &'s mut DecompressorOxide) -> Self {
+        state.init();
+        Inflating {
+            raw: vec![0; record.raw_len as usize],
+            next: (record.first_doc, 0),
+            record,
+            compressed,
+            consumed: 0,
+            produced: 0,
+            state,
+        }
     }
-    let len = raw.u32(at)? as usize;
-    Ok(raw.slice(at + 4, len)?.to_vec())
+
+    fn malformed(&self) -> Error {
+        let r = &self.record;
+        Error::corrupt(format!(
+            "the stored documents block of documents {}..{} does not decompress",
+            r.first_doc,
+            r.first_doc as u64 + r.doc_count as u64
+        ))
+    }
+
+    /// The block's bytes `at..at + len`, inflating as far as they reach.
+    fn bytes(&mut self, at: usize, len: usize) -> Result<&[u8]> {
+        let end = at.checked_add(len).filter(|&e| e <= self.raw.len());
+        let end = end.ok_or_else(|| self.malformed())?;
+        while self.produced < end {
+            let limit = end.max(self.produced + INFLATE_STEP).min(self.raw.len());
+            let (status, read, wrote) = decompress(
+                self.state,
+                &self.compressed[self.consumed..],
+                &mut self.raw[..limit],
+                self.produced,
+                inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+            );
+            self.consumed += read;
+            self.produced += wrote;
+            match status {
+                // Ends exactly where the block record says it does.
+                TINFLStatus::Done if self.produced == self.raw.len() => {}
+                TINFLStatus::HasMoreOutput if wrote > 0 => {}
+                _ => return Err(self.malformed()),
+            }
+        }
+        Ok(&self.raw[at..end])
+    }
+
+    /// The bytes of `doc` (of this block, at least the last one asked for).
+    fn document(&mut self, doc: u32) -> Result<Vec<u8>> {
+        let (mut at_doc, mut at) = self.next;
+        while at_doc < doc {
+            let len = self.bytes(at, 4)?;
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            at = at.checked_add(4 + len).ok_or_else(|| self.malformed())?;
+            at_doc += 1;
+        }
+        self.next = (doc, at);
+        let len = self.bytes(at, 4)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        Ok(self.bytes(at + 4, len)?.to_vec())
+    }
 }

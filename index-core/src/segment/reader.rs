@@ -460,8 +460,9 @@ impl Segment {
         self.stored_many(&[doc]).pop().expect("one result per doc")
     }
 
-    /// The stored JSON of each of `docs`, in order: every block read, checked and inflated once. A
-    /// block that fails its checksum or does not inflate fails only its own documents.
+    /// The stored JSON of each of `docs`, in order: every block read, checked and inflated once, as
+    /// far as the last of `docs` it holds. A block that fails its checksum fails only its own
+    /// documents; one that does not inflate, only those it cannot produce.
     pub fn stored_many(&self, docs: &[u32]) -> Vec<Result<Vec<u8>>> {
         match self.store() {
             Ok(store) => store.get_many(docs, self.meta.doc_count),

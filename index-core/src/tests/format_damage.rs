@@ -383,3 +383,67 @@ fn a_forged_stored_document_is_a_hit_without_a_body() {
     assert_eq!(shaped.title, "a title");
     assert_eq!(shaped.snippet.spans, vec![(0, 4)]);
 }
+
+/// A page's documents, asked in any order and more than once, are the documents asked for: each
+/// block is inflated once, only as far as the last of its documents asked.
+#[test]
+fn stored_documents_in_any_order_are_those_asked_for() {
+    let seg = Segment::open(sample_bytes()).unwrap();
+    let mut rng = Rng::new(3);
+    for _ in 0..50 {
+        let docs: Vec<u32> = (0..rng.below(12) + 1)
+            .map(|_| rng.below(410) as u32)
+            .collect();
+        for (&d, got) in docs.iter().zip(seg.stored_many(&docs)) {
+            match seg.stored(d) {
+                Ok(want) => assert_eq!(got.unwrap(), want, "doc {}", d),
+                Err(e) => assert_eq!(got.unwrap_err().kind, e.kind, "doc {}", d),
+            }
+        }
+    }
+}
+
+/// A stored block whose DEFLATE stream is damaged behind a valid checksum (only a forged file
+/// holds one) fails the documents it cannot produce with `corrupt-index`, never a panic; those
+/// inflated before the damage are still answered.
+#[test]
+fn a_forged_stored_block_fails_only_what_it_cannot_inflate() {
+    use crate::codec::crc32;
+    use crate::segment::{assemble, SectionKind, SECTIONS};
+    let reference = Segment::open(sample_bytes()).unwrap();
+    let index = reference.section_bytes(SectionKind::StoreIndex);
+    let field = |at: usize| u32::from_le_bytes(index[at..at + 4].try_into().unwrap());
+    // The first block's record: first doc, doc count, offset u64, compressed length, raw length, crc.
+    let (count, compressed) = (field(12), field(24) as usize);
+    let docs: Vec<u32> = (0..count).collect();
+    let mut failed_late = 0;
+    for fill in [0x00u8, 0xff, 0x5a] {
+        let mut data = reference.section_bytes(SectionKind::StoreData);
+        data[compressed * 3 / 4..compressed].fill(fill);
+        let mut index = index.clone();
+        index[32..36].copy_from_slice(&crc32(&data[..compressed]).to_le_bytes());
+        let sections: Vec<Vec<u8>> = SECTIONS
+            .iter()
+            .map(|&k| match k {
+                SectionKind::StoreIndex => index.clone(),
+                SectionKind::StoreData => data.clone(),
+                _ => reference.section_bytes(k),
+            })
+            .collect();
+        let seg = Segment::open(assemble(&sections)).unwrap();
+        let got = seg.stored_many(&docs);
+        assert_eq!(got[0].as_ref().unwrap(), &reference.stored(0).unwrap());
+        for (d, got) in got.iter().enumerate() {
+            if let Err(e) = got {
+                assert_eq!(e.kind, ErrorKind::Corrupt, "doc {}: {}", d, e.message);
+                assert!(e.message.contains("does not decompress"), "{}", e.message);
+            }
+        }
+        failed_late += got.iter().filter(|g| g.is_err()).count();
+        // One at a time, the same.
+        for (d, want) in docs.iter().zip(&got) {
+            assert_eq!(seg.stored(*d).is_ok(), want.is_ok(), "doc {}", d);
+        }
+    }
+    assert!(failed_late > 0, "the damage cost no document");
+}
