@@ -113,7 +113,7 @@ interface BuildRun {
 }
 
 /** Runs a process to its end; returns its stdout and wall time. Throws with its stderr's tail. */
-function run(
+export function run(
   cmd: string,
   args: string[],
   opts: { cwd?: string; env?: Record<string, string | undefined> } = {},
@@ -137,7 +137,7 @@ function run(
   return { out: r.stdout, ms };
 }
 
-const lastJson = <T>(out: string): T => JSON.parse(out.trim().split('\n').pop()!) as T;
+export const lastJson = <T>(out: string): T => JSON.parse(out.trim().split('\n').pop()!) as T;
 
 const readTops = (path: string, n: number): string[][] =>
   readFileSync(path, 'utf8')
@@ -397,11 +397,18 @@ export interface External {
   version: string;
 }
 
+const LUCENE_DIR = join(BENCH, 'lucene');
+
 export function buildLucene(s: Settings): External {
-  const home = javaHome();
-  const dir = join(BENCH, 'lucene');
   s.log('building bench/lucene (mvn -q package)');
-  run('mvn', ['-q', '-B', 'package'], { cwd: dir, env: { JAVA_HOME: home } });
+  run('mvn', ['-q', '-B', 'package'], { cwd: LUCENE_DIR, env: { JAVA_HOME: javaHome() } });
+  return luceneCommand();
+}
+
+/** The command line of the built bench/lucene program (`buildLucene` builds it). */
+export function luceneCommand(): External {
+  const home = javaHome();
+  const dir = LUCENE_DIR;
   const version = /<lucene\.version>([^<]+)</.exec(readFileSync(join(dir, 'pom.xml'), 'utf8'))![1]!;
   return {
     engine: 'lucene',

@@ -131,3 +131,15 @@ describe('bench: npm run bench refuses unknown arguments and engines', () => {
     assert.match(r.stderr, /bench: unknown engine elastic \(known: wasm, native, lucene, tantivy,/);
   });
 });
+
+describe('bench: bench/pairs.ts refuses a count it cannot run', () => {
+  for (const args of [['0'], ['six'], ['6', '7']])
+    it(`exits 2 with the usage on ${args.join(' ')}`, () => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/pairs.ts', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /usage: node --import tsx bench\/pairs\.ts \[PAIRS\]/);
+    });
+});

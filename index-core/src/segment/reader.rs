@@ -287,7 +287,7 @@ impl Segment {
     /// The terms section and where record `i` starts in it.
     fn term_record(&self, i: usize) -> (Bytes<'_>, usize) {
         let terms = Bytes::new(self.core_section(SectionKind::Terms), "the terms section");
-        (terms, 8 + i * TERM_RECORD_LEN)
+        (terms, record_offset(i))
     }
 
     /// Record `i`'s field and term: all the binary search compares, without the rest of the record.
@@ -296,12 +296,13 @@ impl Segment {
     #[inline]
     fn term_key(&self, i: usize) -> Result<(u32, &[u8])> {
         let terms = self.core_section(SectionKind::Terms);
-        let at = 8 + i * TERM_RECORD_LEN;
+        let at = record_offset(i);
         let key = terms.get(at..at + 12).and_then(|record| {
             let word = |k: usize| {
                 u32::from_le_bytes([record[k], record[k + 1], record[k + 2], record[k + 3]])
             };
-            let start = (8 + self.term_count * TERM_RECORD_LEN).checked_add(word(4) as usize)?;
+            // The terms' text follows the last record.
+            let start = record_offset(self.term_count).checked_add(word(4) as usize)?;
             let end = start.checked_add(word(8) as usize)?;
             Some((word(0), terms.get(start..end)?))
         });
@@ -500,6 +501,12 @@ impl Segment {
     pub(crate) fn column_names(&self) -> Vec<&str> {
         self.meta.columns.iter().map(|c| c.name.as_str()).collect()
     }
+}
+
+/// Where term record `i` starts in the terms section: after the count and a reserved word.
+#[inline]
+fn record_offset(i: usize) -> usize {
+    8 + i * TERM_RECORD_LEN
 }
 
 /// One field's count per document (its lengths or its distinct terms), little-endian u32s.
