@@ -173,7 +173,7 @@ function agreement(c: CorpusReport): string {
 const COUNTED_NEXT =
   'exact counting ORs every posting of every term into a bitset, the largest single cost of a counted query (bench/PROFILE.md): unpacking those blocks with SIMD128 needs a block layout built for it (four interleaved lanes, an index format change)';
 const TOP_NEXT =
-  "natively index-core is ahead of Lucene on both rows; the gap is WebAssembly's, 1.5–1.8× native on this machine (bench/PROFILE.md eleventh pass). The dense queries' sub-windows no longer end at every block of a dense non-essential term, and planning no longer reads every block meta (the densest queries about a tenth faster, p99 about a fifth). Native index-core answers the slowest queries (\"di da\", \"mo ro ka\") in about half Lucene's time. What would close it: scoring a block's postings in SIMD128 lanes with a block layout built for them (letting LLVM vectorise the whole module gained nothing), impacts one level up so that the dense queries' windows skip stretches of blocks, and less per-query overhead at the WebAssembly boundary (planning, allocation, the result's copies: about a tenth of the profile)";
+  "natively index-core is ahead of Lucene on both rows (bench/PROFILE.md); the gap is WebAssembly's. On a quiet machine the mean is about even and Lucene's p99 is ahead by about a fifth (bench/PROFILE.md, thirteenth pass: the full run and six alternating pairs agree). The slowest queries are the two-term dense ones (\"di da\", \"ni mi\"), where WebAssembly takes 2.2–2.4× native's time against 1.5–1.8× on the others; the native build is scalar there too, so the next step is reading what V8 makes of the bulk path's loops over bit-set blocks, then impacts one level up so that the dense queries' windows skip stretches of blocks";
 const BUILD_NEXT =
   "the build is parsing, analysing and appending postings (44% in `add_line`), the DEFLATE of stored blocks (12%) and the tokenizer (10%) (bench/PROFILE.md): append postings to pooled slices as Lucene's ByteBlockPool does instead of three growing vectors per term (realloc is 9% natively), and a faster tokenizer";
 const OPEN_NEXT =
@@ -191,7 +191,7 @@ const HOW_TO_CLOSE: Record<string, string> = {
   build2: BUILD_NEXT,
   open: OPEN_NEXT,
   first: FIRST_NEXT,
-  size: 'a denser stored-document or positions encoding',
+  size: 'a denser dictionary (fixed 56-byte term records: 21% of the SciFact index, whose terms mostly occur once), stored-document or positions encoding',
   lucene: LUCENE_NEXT,
 };
 
