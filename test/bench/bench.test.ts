@@ -143,3 +143,19 @@ describe('bench: bench/pairs.ts refuses a count it cannot run', () => {
       assert.match(r.stderr, /usage: node --import tsx bench\/pairs\.ts \[PAIRS\]/);
     });
 });
+
+describe('bench: bench/analysis-diff.ts refuses a command line it cannot run', () => {
+  for (const args of [[], ['corpus.jsonl'], ['corpus.jsonl', 'index', '0']])
+    it(`exits 2 with the usage on [${args.join(' ')}]`, () => {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'bench/analysis-diff.ts', ...args],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      assert.equal(r.status, 2);
+      assert.match(
+        r.stderr,
+        /usage: node --import tsx bench\/analysis-diff\.ts CORPUS\.jsonl INDEX_DIR/,
+      );
+    });
+});

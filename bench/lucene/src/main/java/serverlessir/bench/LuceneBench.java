@@ -309,6 +309,32 @@ public final class LuceneBench {
         id == null ? "{\"first\":null}" : "{\"first\":\"" + id.replace("\"", "\\\"") + "\"}");
   }
 
+  /**
+   * Writes each document's indexed terms (title, then text) to {@code out}, one line each: the id,
+   * a tab, the terms.
+   */
+  private static void terms(Path corpus, Path outFile) throws IOException {
+    Analyzer analyzer = new EnglishLikeIndexCore();
+    try (BufferedReader r = Files.newBufferedReader(corpus, StandardCharsets.UTF_8);
+        PrintWriter out =
+            new PrintWriter(Files.newBufferedWriter(outFile, StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.isBlank()) continue;
+        CorpusDoc d = parseLine(line);
+        List<String> terms = new ArrayList<>();
+        for (String value : new String[] {d.title(), d.text()}) {
+          try (TokenStream ts = analyzer.tokenStream("body", value)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) terms.add(term.toString());
+            ts.end();
+          }
+        }
+        out.println(d.id() + "\t" + String.join(" ", terms));
+      }
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     String cmd = args.length > 0 ? args[0] : "";
     if (cmd.equals("build") && args.length == 4) {
@@ -317,10 +343,12 @@ public final class LuceneBench {
       query(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Path.of(args[4]));
     } else if (cmd.equals("first") && args.length == 3) {
       first(Path.of(args[1]), args[2]);
+    } else if (cmd.equals("terms") && args.length == 3) {
+      terms(Path.of(args[1]), Path.of(args[2]));
     } else {
       System.err.println(
           "usage: lucene-bench build CORPUS INDEX_DIR THREADS | query INDEX_DIR QUERIES ROUNDS"
-              + " TOPS_OUT | first INDEX_DIR QUERY");
+              + " TOPS_OUT | first INDEX_DIR QUERY | terms CORPUS OUT");
       System.exit(2);
     }
   }
