@@ -24,7 +24,7 @@ export const BUILD_FLAGS_HELP = `  --fields LIST          (with --corpus) corpus
   --field-mode MODE      (with --corpus) combined (default) or separate
   --stemmer NAME         (with --corpus) porter (default) or none
   --stopwords WHICH      (with --corpus) lucene (default), none, or a file with one word per line
-  --norms HOW            (with --corpus) exact (default) or lucene document lengths
+  --norms HOW            (with --corpus) exact (default) or lucene (Lucene's lengths and query-term weights)
   --memory-mb N          (with --corpus) build memory on the loader before segments spill (default 256)
   --skip-bad             (with --corpus) skip malformed lines instead of failing`;
 

@@ -252,6 +252,10 @@ pub(crate) struct TermStats {
     pub(crate) collection_prob: f64,
     /// How many times the term appears in the query.
     pub(crate) query_weight: f64,
+    /// BM25 weights a repeated query term by its count, as Lucene's bag of words boosts it, instead
+    /// of through MeTA's query-term saturation (k3): an index built for Lucene's scores
+    /// (`--norms lucene`) reproduces its ranking.
+    pub(crate) lucene_query_weights: bool,
 }
 
 /// Term frequencies below this have their tf-only factor precomputed per query term.
@@ -526,7 +530,11 @@ impl Ranker {
         let kind = match *self {
             Ranker::Bm25 { k1, b } => {
                 let idf = (1.0 + (st.num_docs - st.doc_freq + 0.5) / (st.doc_freq + 0.5)).ln();
-                let qtf = (BM25_K3 + 1.0) * st.query_weight / (BM25_K3 + st.query_weight);
+                let qtf = if st.lucene_query_weights {
+                    st.query_weight
+                } else {
+                    (BM25_K3 + 1.0) * st.query_weight / (BM25_K3 + st.query_weight)
+                };
                 let Bm25Saturation { base, per_token } = Bm25Saturation::new(k1, b, st.avg_len);
                 Scorer::Bm25 {
                     weight: idf * qtf * (k1 + 1.0),
@@ -611,7 +619,27 @@ mod tests {
             doc_freq: 50.0,
             collection_prob: 0.001,
             query_weight: 1.0,
+            lucene_query_weights: false,
         }
+    }
+
+    /// A term twice in the query: MeTA's saturation weights it 501·2/502 times; an index for
+    /// Lucene's scores boosts it by its count, as Lucene's bag of words does.
+    #[test]
+    fn a_repeated_query_term_weighs_its_count_for_lucene_and_saturates_otherwise() {
+        let bm25 = Ranker::from_name("bm25", &RankerParams::default()).unwrap();
+        let score = |query_weight: f64, lucene_query_weights: bool| {
+            let st = TermStats {
+                query_weight,
+                lucene_query_weights,
+                ..stats()
+            };
+            bm25.scorer(&st).score(3, 120, 60)
+        };
+        assert_eq!(score(2.0, true), 2.0 * score(1.0, true));
+        assert_eq!(score(1.0, true), score(1.0, false));
+        let saturated = score(2.0, false) / score(1.0, false);
+        assert!((saturated - 1002.0 / 502.0).abs() < 1e-12, "{}", saturated);
     }
 
     fn all_rankers() -> Vec<Ranker> {

@@ -5,7 +5,7 @@ use super::request::SearchRequest;
 use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
 use crate::query::{filter_bitset, parse_query, plain_words, ClauseText, Occur, MAX_PHRASE_SPAN};
-use crate::scoring::{average_length, Ranker, TermScorer, TermStats};
+use crate::scoring::{average_length, Norms, Ranker, TermScorer, TermStats};
 use crate::segment::Segment;
 use std::rc::Rc;
 
@@ -146,6 +146,7 @@ impl<'a> Plan<'a> {
                 doc_freq: entry.doc_freq as f64,
                 collection_prob: entry.coll_freq as f64 / (fm.total_tokens as f64).max(1.0),
                 query_weight: weight,
+                lucene_query_weights: meta.norms == Norms::Lucene,
             };
             let postings = segment.postings(&entry)?;
             let scorer = self.ranker.scorer(&stats);

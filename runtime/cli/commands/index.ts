@@ -43,7 +43,8 @@ Options:
   --stopwords WHICH      lucene (default: Lucene's 33 English words), none, or a file with
                          one word per line
   --norms HOW            exact (default): rank with exact document lengths; lucene: with
-                         Lucene's one-byte lengths, to reproduce Lucene/Anserini scores
+                         Lucene's one-byte lengths, and a term repeated in a query weighted
+                         by its count, to reproduce Lucene/Anserini scores
   --memory-mb N          memory for the in-memory segments before they are written out and
                          merged later, shared by the threads (default 256)
   --threads N            worker threads building consecutive parts of the corpus, merged in

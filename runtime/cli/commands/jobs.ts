@@ -60,7 +60,7 @@ Submit options:
   --field-mode MODE      combined (default) or separate
   --stemmer NAME         porter (default) or none
   --stopwords WHICH      lucene (default), none, or a file with one word per line
-  --norms HOW            exact (default) or lucene document lengths
+  --norms HOW            exact (default) or lucene (Lucene's lengths and query-term weights)
   --skip-bad             skip malformed lines (reported) instead of failing the job
   --no-publish           keep the built index in the results bucket instead of publishing it
   --policy POLICY        AlwaysOne, StaticProportional:M (one worker per M tasks; default
