@@ -350,7 +350,8 @@ fn stored_documents_keep_crlf_line_ends() {
 }
 
 /// `norms: lucene` records Lucene's one-byte lengths: documents whose lengths share a byte tie,
-/// the average length stays exact, and the choice is recorded in the index.
+/// the average length stays exact, a repeated query term weighs its count (Lucene's scores), and
+/// the choice is recorded in the index.
 #[test]
 fn lucene_norms_quantise_lengths_and_are_recorded() {
     // 40 and 41 tokens share Lucene's length byte (both decode to 40); exact norms tell them apart.
@@ -379,6 +380,23 @@ fn lucene_norms_quantise_lengths_and_are_recorded() {
     let l = scores(&lucene);
     assert_eq!(l[0].1, l[1].1, "Lucene lengths: a tie, broken by doc id");
     assert_eq!(l[0].0, 0);
+    // A term twice in the query counts twice, as Lucene's bag of words boosts it; with exact
+    // norms BM25 saturates it (k3 = 500), 501·2/502 times.
+    let twice = |seg: &crate::segment::Segment| {
+        let one = search(seg, &SearchRequest::from_json("needle", "{}").unwrap()).unwrap();
+        let two = search(
+            seg,
+            &SearchRequest::from_json("needle needle", "{}").unwrap(),
+        )
+        .unwrap();
+        two.hits[0].1 / one.hits[0].1
+    };
+    assert_eq!(twice(&lucene), 2.0);
+    assert!(
+        (twice(&exact) - 1002.0 / 502.0).abs() < 1e-12,
+        "{}",
+        twice(&exact)
+    );
     let e = crate::indexer::BuildOptions::from_json(r#"{"norms":"bytes"}"#).unwrap_err();
     assert!(
         e.message.contains("\"exact\" or \"lucene\""),
