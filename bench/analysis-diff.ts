@@ -7,9 +7,9 @@
  *   node --import tsx bench/analysis-diff.ts CORPUS.jsonl INDEX_DIR [TOP]
  *
  * INDEX_DIR is any index built with the default analysis (`sir index`), whose analyzer is used;
- * bench/lucene must be built (`npm run bench` builds it). A document analysed differently has a
- * different length and may score differently, which is what keeps `--norms lucene` from
- * reproducing Lucene's ranking on every query.
+ * bench/lucene must be built (`npm run bench` builds it). A document analysed differently has
+ * another length and other terms, and moves the average length every score uses: `--norms lucene`
+ * reproduces Lucene's ranking only where the analysis is the same.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +50,7 @@ index.free();
 if (ours.length !== theirs.length)
   throw new Error(`${ours.length} documents analysed here, ${theirs.length} by Lucene`);
 
-/** The stretches where `a` and `b` differ, after their common prefix and suffix, per difference. */
+/** The stretches where `a` and `b` differ, each up to where they hold the same term again. */
 function differences(a: string[], b: string[]): [string, string][] {
   const out: [string, string][] = [];
   let i = 0;

@@ -408,8 +408,9 @@ export function buildLucene(s: Settings): External {
 /** The command line of the built bench/lucene program (`buildLucene` builds it). */
 export function luceneCommand(): External {
   const home = javaHome();
-  const dir = LUCENE_DIR;
-  const version = /<lucene\.version>([^<]+)</.exec(readFileSync(join(dir, 'pom.xml'), 'utf8'))![1]!;
+  const version = /<lucene\.version>([^<]+)</.exec(
+    readFileSync(join(LUCENE_DIR, 'pom.xml'), 'utf8'),
+  )![1]!;
   return {
     engine: 'lucene',
     label: `Lucene ${version}`,
@@ -421,7 +422,7 @@ export function luceneCommand(): External {
       'jdk.incubator.vector',
       '--enable-native-access=ALL-UNNAMED',
       '-jar',
-      join(dir, 'target', 'lucene-bench.jar'),
+      join(LUCENE_DIR, 'target', 'lucene-bench.jar'),
     ],
     version: `Lucene ${version} (${javaVersion(home)})`,
   };

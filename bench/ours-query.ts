@@ -7,11 +7,11 @@
  * one line per query; the ids come from `pageHits`, the page-level call the app makes), times top
  * 10 with the exact total (`count: true`) and top 10 only — counted exactly up to Lucene's default
  * threshold of 1,000 and "at least" beyond, as Lucene's row is (`count: 1000`) — plain queries,
- * and the hit page of each query's top 10 (`pageHits`: stored documents, titles, snippets, what the
- * app adds to a search), three warm-up passes then ROUNDS timed rounds, and prints one JSON line. With `--exact` it also
- * checks every query's pruned top 10 against exhaustive scoring (the engine's `exhaustive` option)
- * and reports how many are equal; with `--tops-only` it writes the tops and times nothing (the
- * agreement run on the `--norms lucene` index).
+ * and the hit page of each query's top 10 (`pageHits`: stored documents, titles, snippets, what
+ * the app adds to a search), three warm-up passes then ROUNDS timed rounds, and prints one JSON
+ * line. With `--exact` it also checks every query's pruned top 10 against exhaustive scoring (the
+ * engine's `exhaustive` option) and reports how many are equal; with `--tops-only` it writes the
+ * tops and times nothing (the agreement run on the `--norms lucene` index).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SearchIndex } from '../runtime/engine/index.js';

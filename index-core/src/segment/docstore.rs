@@ -12,8 +12,8 @@
 //! Documents are compressed in blocks of about `BLOCK_TARGET` bytes: big enough for DEFLATE to find
 //! the repetition between JSON lines, small enough that fetching ten hits reads ~10 blocks, each
 //! inflated only as far as its last hit. Each block carries its own CRC-32, checked whenever it is
-//! read, so a damaged block fails only the documents it holds. Blocks are self-contained, so merging segments copies them (and
-//! their checksums) without recompressing.
+//! read, so a damaged block fails only the documents it holds. Blocks are self-contained, so
+//! merging segments copies them (and their checksums) without recompressing.
 
 use super::format::SectionKind;
 use super::reader::Segment;
@@ -384,18 +384,22 @@ impl<'s> Inflating<'s> {
         Ok(&self.raw[at..end])
     }
 
+    /// The length of the document whose `[length | bytes]` starts at `at`.
+    fn length_at(&mut self, at: usize) -> Result<usize> {
+        let b = self.bytes(at, 4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    }
+
     /// The bytes of `doc` (of this block, at least the last one asked for).
     fn document(&mut self, doc: u32) -> Result<Vec<u8>> {
         let (mut at_doc, mut at) = self.next;
         while at_doc < doc {
-            let len = self.bytes(at, 4)?;
-            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            let len = self.length_at(at)?;
             at = at.checked_add(4 + len).ok_or_else(|| self.malformed())?;
             at_doc += 1;
         }
         self.next = (doc, at);
-        let len = self.bytes(at, 4)?;
-        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let len = self.length_at(at)?;
         Ok(self.bytes(at + 4, len)?.to_vec())
     }
 }

@@ -409,7 +409,7 @@ fn stored_documents_in_any_order_are_those_asked_for() {
 #[test]
 fn a_forged_stored_block_fails_only_what_it_cannot_inflate() {
     use crate::codec::crc32;
-    use crate::segment::{assemble, SectionKind, SECTIONS};
+    use crate::segment::SectionKind;
     let reference = Segment::open(sample_bytes()).unwrap();
     let index = reference.section_bytes(SectionKind::StoreIndex);
     let field = |at: usize| u32::from_le_bytes(index[at..at + 4].try_into().unwrap());
@@ -422,15 +422,7 @@ fn a_forged_stored_block_fails_only_what_it_cannot_inflate() {
         data[compressed * 3 / 4..compressed].fill(fill);
         let mut index = index.clone();
         index[32..36].copy_from_slice(&crc32(&data[..compressed]).to_le_bytes());
-        let sections: Vec<Vec<u8>> = SECTIONS
-            .iter()
-            .map(|&k| match k {
-                SectionKind::StoreIndex => index.clone(),
-                SectionKind::StoreData => data.clone(),
-                _ => reference.section_bytes(k),
-            })
-            .collect();
-        let seg = Segment::open(assemble(&sections)).unwrap();
+        let seg = Segment::open(super::with_store(&reference, index, data)).unwrap();
         let got = seg.stored_many(&docs);
         assert_eq!(got[0].as_ref().unwrap(), &reference.stored(0).unwrap());
         for (d, got) in got.iter().enumerate() {

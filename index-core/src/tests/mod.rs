@@ -43,7 +43,7 @@ pub(crate) fn doc(id: &str, title: &str, text: &str) -> String {
 /// again: what only a forged (or astronomically unlucky) file holds, for testing that readers
 /// survive it.
 pub(crate) fn forge_stored(bytes: Vec<u8>, doc: u32, forged: &[u8]) -> Vec<u8> {
-    use crate::segment::{assemble, DocStoreWriter, SectionKind, VecSink, SECTIONS};
+    use crate::segment::{DocStoreWriter, VecSink};
     let seg = Segment::open(bytes).unwrap();
     let mut store = DocStoreWriter::default();
     for d in 0..seg.meta().doc_count {
@@ -52,7 +52,13 @@ pub(crate) fn forge_stored(bytes: Vec<u8>, doc: u32, forged: &[u8]) -> Vec<u8> {
     }
     let mut sink = VecSink::default();
     let (index, _) = store.finish(&mut sink).unwrap();
-    let data = sink.stored;
+    with_store(&seg, index, sink.stored)
+}
+
+/// `seg`'s file with its stored documents' block table and blocks replaced by `index` and `data`
+/// (the file's own checksums recomputed; the blocks' are the caller's).
+pub(crate) fn with_store(seg: &Segment, index: Vec<u8>, data: Vec<u8>) -> Vec<u8> {
+    use crate::segment::{assemble, SectionKind, SECTIONS};
     let sections: Vec<Vec<u8>> = SECTIONS
         .iter()
         .map(|&k| match k {
