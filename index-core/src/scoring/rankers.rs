@@ -394,6 +394,47 @@ impl TermScorer {
         }
     }
 
+    /// Copies the postings (doc ids, tfs) whose score may exceed `floor` (`may_exceed`, with each
+    /// document's length and distinct-term count from `len_of`, `unique_of`) into the two slices
+    /// of `kept`; returns how many. The ranker is matched once, not per posting, and the copy is
+    /// branch-free: which postings pass is data the branch predictor cannot learn.
+    pub(crate) fn keep_exceeding(
+        &self,
+        (docs, tfs): (&[u32], &[u32]),
+        len_of: impl Fn(u32) -> u32,
+        unique_of: impl Fn(u32) -> u32,
+        floor: f64,
+        (kept_docs, kept_tfs): (&mut [u32], &mut [u32]),
+    ) -> usize {
+        let mut kept = 0;
+        let mut keep_where = |passes: &dyn Fn(u32, u32) -> bool| {
+            for (&doc, &tf) in docs.iter().zip(tfs) {
+                kept_docs[kept] = doc;
+                kept_tfs[kept] = tf;
+                kept += passes(doc, tf) as usize;
+            }
+        };
+        if let Scorer::Bm25 {
+            weight,
+            base,
+            per_token,
+        } = self.kind
+        {
+            keep_where(&|doc, tf| {
+                let (numerator, denominator) =
+                    bm25_fraction(weight, base, per_token, tf, len_of(doc));
+                numerator > floor * denominator
+            });
+        } else {
+            let unique = self.needs_unique();
+            keep_where(&|doc, tf| {
+                let u = if unique { unique_of(doc) } else { 0 };
+                self.score(tf, len_of(doc), u) > floor
+            });
+        }
+        kept
+    }
+
     /// The bound of a block whose largest BM25 saturation (`Bm25Saturation`, under this scorer's
     /// parameters, stored rounded up) is `saturation`; `None` for the other rankers. A score is
     /// `weight·tf / denominator` and the bound `weight · saturation`: their last bits may round
@@ -742,6 +783,46 @@ mod tests {
                 let one = scorer.score(tfs[i], lens[i], if u.is_empty() { 0 } else { uniques[i] });
                 assert_eq!(out[i].to_bits(), one.to_bits(), "{:?} at {}", r, i);
             }
+        }
+    }
+
+    #[test]
+    fn keep_exceeding_keeps_what_may_exceed_passes_in_order() {
+        let mut rng = crate::testing::Rng::new(29);
+        for r in all_rankers() {
+            let scorer = r.scorer(&stats());
+            let docs: Vec<u32> = (0..300).map(|d| d * 3).collect();
+            let tfs: Vec<u32> = docs.iter().map(|_| 1 + rng.below(40) as u32).collect();
+            let len_of = |doc: u32| 40 + doc % 997;
+            let unique_of = |doc: u32| 1 + doc % 31;
+            let median = {
+                let mut s: Vec<f64> = (0..docs.len())
+                    .map(|i| scorer.score(tfs[i], len_of(docs[i]), unique_of(docs[i])))
+                    .collect();
+                s.sort_by(f64::total_cmp);
+                s[s.len() / 2]
+            };
+            let (mut kept_docs, mut kept_tfs) = (vec![0; docs.len()], vec![0; docs.len()]);
+            let kept = scorer.keep_exceeding(
+                (&docs, &tfs),
+                len_of,
+                unique_of,
+                median,
+                (&mut kept_docs, &mut kept_tfs),
+            );
+            let expected: Vec<(u32, u32)> = docs
+                .iter()
+                .zip(&tfs)
+                .filter(|&(&d, &tf)| scorer.may_exceed(tf, len_of(d), unique_of(d), median))
+                .map(|(&d, &tf)| (d, tf))
+                .collect();
+            let got: Vec<(u32, u32)> = kept_docs[..kept]
+                .iter()
+                .copied()
+                .zip(kept_tfs[..kept].iter().copied())
+                .collect();
+            assert_eq!(got, expected, "{:?}", r);
+            assert!(kept > 0 && kept < docs.len(), "{:?}: {} kept", r, kept);
         }
     }
 

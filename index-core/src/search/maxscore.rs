@@ -228,7 +228,8 @@ fn windows(plan: &mut Plan, c: &mut Collector) -> Result<()> {
 const SCAN_DENSITY: u32 = 4;
 
 /// Several terms to scan, a sub-window at a time: every posting of an essential term adds its
-/// score into a per-document accumulator (independent work, no merging of cursors); a scanned
+/// score into a per-document accumulator (independent work, no merging of cursors) unless it
+/// falls short of θ with every other term at its bound (tested without a division); a scanned
 /// non-essential term adds its score only where a document of the essential terms can still beat
 /// θ with it and the terms after it (a bit test and one comparison for the others). Documents whose
 /// sum with the other terms' bounds could beat θ are then evaluated, their scores recomputed in
@@ -361,6 +362,7 @@ impl<'a> Bulk<'a> {
         let scanned = &scan[n_essential..];
         let mut after =
             seek_sum + plan.prior_bound + scanned.iter().map(|&t| window.bounds[t]).sum::<f64>();
+        let essential_sum = essential.iter().map(|&t| window.bounds[t]).sum::<f64>();
         // The best sum so far in each 64 documents of the sub-window (a word of `seen`).
         let words = (upto - start) as usize / 64 + 1;
         word_best.clear();
@@ -389,6 +391,11 @@ impl<'a> Bulk<'a> {
             );
             let unique = term.scorer.needs_unique();
             let (maxima, scale) = (&term.block_maxima, term.bound_scale);
+            // What an essential term's posting must exceed for its document to beat θ with every
+            // other term at its bound over the window. Not a positive number (NaN included, from
+            // bounds that overflowed): nothing to filter, every posting is scored.
+            let own_floor = c.theta - margin(c.theta) - (after + essential_sum - window.bounds[t]);
+            let filtering = own_floor > 0.0;
             // An essential term's sub-window lies within its current block; a non-essential
             // term is scanned by a second cursor, as its blocks may end inside the sub-window.
             let cursor = match needed {
@@ -418,10 +425,24 @@ impl<'a> Bulk<'a> {
                     break;
                 }
                 let (docs, tfs) = match (floor, cursor.dense_block()) {
-                    (None, _) => {
+                    (None, _) if !filtering => {
                         let (docs, tfs) = cursor.block_postings();
                         let inside = docs.partition_point(|&d| d <= upto);
                         (&docs[..inside], &tfs[..inside])
+                    }
+                    // An essential posting whose score is at most `own_floor` cannot make a
+                    // candidate with every other term at its bound: it is not scored or added.
+                    (None, _) => {
+                        let (docs, tfs) = cursor.block_postings();
+                        let inside = docs.partition_point(|&d| d <= upto);
+                        let kept = term.scorer.keep_exceeding(
+                            (&docs[..inside], &tfs[..inside]),
+                            |doc| lengths.get(doc),
+                            |doc| uniques.get(doc),
+                            own_floor,
+                            (kept_docs, kept_tfs),
+                        );
+                        (&kept_docs[..kept], &kept_tfs[..kept])
                     }
                     // A block stored as a bit set is intersected with the documents seen a word at
                     // a time, and only the documents kept have their tf read; it is not decoded.
