@@ -400,39 +400,30 @@ impl TermScorer {
     /// branch-free: which postings pass is data the branch predictor cannot learn.
     pub(crate) fn keep_exceeding(
         &self,
-        (docs, tfs): (&[u32], &[u32]),
+        postings: (&[u32], &[u32]),
         len_of: impl Fn(u32) -> u32,
         unique_of: impl Fn(u32) -> u32,
         floor: f64,
-        (kept_docs, kept_tfs): (&mut [u32], &mut [u32]),
+        kept: (&mut [u32], &mut [u32]),
     ) -> usize {
-        let mut kept = 0;
-        let mut keep_where = |passes: &dyn Fn(u32, u32) -> bool| {
-            for (&doc, &tf) in docs.iter().zip(tfs) {
-                kept_docs[kept] = doc;
-                kept_tfs[kept] = tf;
-                kept += passes(doc, tf) as usize;
-            }
-        };
         if let Scorer::Bm25 {
             weight,
             base,
             per_token,
         } = self.kind
         {
-            keep_where(&|doc, tf| {
+            keep_where(postings, kept, |doc, tf| {
                 let (numerator, denominator) =
                     bm25_fraction(weight, base, per_token, tf, len_of(doc));
                 numerator > floor * denominator
-            });
+            })
         } else {
             let unique = self.needs_unique();
-            keep_where(&|doc, tf| {
+            keep_where(postings, kept, |doc, tf| {
                 let u = if unique { unique_of(doc) } else { 0 };
                 self.score(tf, len_of(doc), u) > floor
-            });
+            })
         }
-        kept
     }
 
     /// The bound of a block whose largest BM25 saturation (`Bm25Saturation`, under this scorer's
@@ -454,6 +445,23 @@ impl TermScorer {
     pub(crate) fn needs_unique(&self) -> bool {
         matches!(self.kind, Scorer::AbsoluteDiscount { .. })
     }
+}
+
+/// `TermScorer::keep_exceeding`'s copy, generic over the test so that each ranker's is inlined
+/// (through a `dyn Fn` the WebAssembly build called it per posting).
+#[inline(always)]
+fn keep_where(
+    (docs, tfs): (&[u32], &[u32]),
+    (kept_docs, kept_tfs): (&mut [u32], &mut [u32]),
+    passes: impl Fn(u32, u32) -> bool,
+) -> usize {
+    let mut kept = 0;
+    for (&doc, &tf) in docs.iter().zip(tfs) {
+        kept_docs[kept] = doc;
+        kept_tfs[kept] = tf;
+        kept += passes(doc, tf) as usize;
+    }
+    kept
 }
 
 /// BM25's score as numerator and denominator, `weight·tf / (base + per_token·len + tf)`: one
