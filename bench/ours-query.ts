@@ -1,7 +1,7 @@
 /**
  * index-core through its TypeScript API (`SearchIndex`, WebAssembly) in a fresh process, the same
  * protocol as bench/lucene and bench/tantivy:
- * `node --import tsx bench/ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact | --tops-only]`.
+ * `node --import tsx bench/ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact | --tops-only | --slowest N]`.
  *
  * Opens the index (timed), writes each query's top-10 external ids to TOPS_OUT (space-separated,
  * one line per query; the ids come from `pageHits`, the page-level call the app makes), times top
@@ -11,25 +11,29 @@
  * the app adds to a search), three warm-up passes then ROUNDS timed rounds, and prints one JSON
  * line. With `--exact` it also checks every query's pruned top 10 against exhaustive scoring (the
  * engine's `exhaustive` option) and reports how many are equal; with `--tops-only` it writes the
- * tops and times nothing (the agreement run on the `--norms lucene` index).
+ * tops and times nothing (the agreement run on the `--norms lucene` index); with `--slowest N` the
+ * JSON also lists the N slowest queries of the top-10-only row, `[median µs, query]`, slowest first
+ * (how bench/PROFILE.md times single queries; `SIR_WASM=M.wasm` names another module to compare).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SearchIndex } from '../runtime/engine/index.js';
-import { latency, timeQueries, WARMUP_PASSES } from './stats.js';
+import { latency, median, timeQueries, WARMUP_PASSES } from './stats.js';
 
 const [dir, queryFile, roundsArg, topsOut, flag, ...rest] = process.argv.slice(2);
 const rounds = Number(roundsArg);
+const slowest = flag === '--slowest' ? Number(rest.shift()) : 0;
 if (
   !dir ||
   !queryFile ||
   !topsOut ||
   !Number.isInteger(rounds) ||
   rounds < 1 ||
-  (flag && flag !== '--exact' && flag !== '--tops-only') ||
+  (flag && flag !== '--exact' && flag !== '--tops-only' && flag !== '--slowest') ||
+  (flag === '--slowest' && !(Number.isInteger(slowest) && slowest >= 1)) ||
   rest.length
 ) {
   console.error(
-    'usage: ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact | --tops-only] (ROUNDS: an integer ≥ 1)',
+    'usage: ours-query.ts INDEX_DIR QUERIES.txt ROUNDS TOPS_OUT.txt [--exact | --tops-only | --slowest N] (ROUNDS, N: integers ≥ 1)',
   );
   process.exit(2);
 }
@@ -93,6 +97,14 @@ console.log(
     counted: latency(countedTimes),
     top: latency(topTimes),
     page: latency(pageTimes),
+    ...(slowest
+      ? {
+          slowest: topTimes
+            .map((t, i) => [median(t), queries[i]!] as const)
+            .sort((a, b) => b[0] - a[0])
+            .slice(0, slowest),
+        }
+      : {}),
     sections: index.sectionSizes(),
   }),
 );

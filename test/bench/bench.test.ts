@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildIndex } from '../../runtime/engine/index.js';
@@ -54,6 +54,17 @@ describe('bench: index-core query runner (bench/ours-query.ts as a process)', fu
   this.timeout(120_000);
   let dir: string;
   let queryFile: string;
+  const runner = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'bench/ours-query.ts', ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+  /** The runner's JSON line, after it exits 0. */
+  const numbers = (args: string[]) => {
+    const r = runner(args);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  };
   before(async () => {
     dir = tempDir('sir-bench-');
     const corpus = join(dir, 'corpus.jsonl');
@@ -65,21 +76,7 @@ describe('bench: index-core query runner (bench/ours-query.ts as a process)', fu
 
   it('prints its numbers, checks exactness and writes one top-10 line per query', () => {
     const tops = join(dir, 'tops.txt');
-    const out = execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/ours-query.ts',
-        join(dir, 'index'),
-        queryFile,
-        '2',
-        tops,
-        '--exact',
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    const r = JSON.parse(out.trim().split('\n').pop()!);
+    const r = numbers([join(dir, 'index'), queryFile, '2', tops, '--exact']);
     assert.equal(r.docs, 300);
     assert.equal(r.queries, 21);
     assert.equal(r.exact, 21);
@@ -96,12 +93,33 @@ describe('bench: index-core query runner (bench/ours-query.ts as a process)', fu
   });
 
   it('refuses a wrong command line with its usage (exit 2)', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/ours-query.ts', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    assert.equal(r.status, 2);
-    assert.match(r.stderr, /usage: ours-query\.ts INDEX_DIR QUERIES\.txt ROUNDS TOPS_OUT\.txt/);
+    const tops = join(dir, 'tops.txt');
+    for (const args of [
+      [dir],
+      [join(dir, 'index'), queryFile, '1', tops, '--slowest'],
+      [join(dir, 'index'), queryFile, '1', tops, '--slowest', '0'],
+      [join(dir, 'index'), queryFile, '1', tops, '--slowest', '2', 'extra'],
+    ]) {
+      const r = runner(args);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /usage: ours-query\.ts INDEX_DIR QUERIES\.txt ROUNDS TOPS_OUT\.txt/);
+    }
+  });
+
+  it('lists the slowest queries of the top-10-only row with --slowest N, slowest first', () => {
+    const r = numbers([
+      join(dir, 'index'),
+      queryFile,
+      '1',
+      join(dir, 'tops.txt'),
+      '--slowest',
+      '3',
+    ]);
+    const queries = readFileSync(queryFile, 'utf8').split('\n');
+    assert.equal(r.slowest.length, 3);
+    for (const [us, q] of r.slowest) assert.ok(us > 0 && queries.includes(q), `${us} ${q}`);
+    assert.ok(r.slowest[0][0] >= r.slowest[1][0] && r.slowest[1][0] >= r.slowest[2][0]);
+    assert.ok(r.slowest[0][0] >= r.top.p99, 'the slowest query is at least the 99th percentile');
   });
 });
 
