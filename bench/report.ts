@@ -177,7 +177,7 @@ const TOP_NEXT =
 const BUILD_NEXT =
   "the build is parsing, analysing and appending postings (44% in `add_line`), the DEFLATE of stored blocks (12%) and the tokenizer (10%) (bench/PROFILE.md): append postings to pooled slices as Lucene's ByteBlockPool does instead of three growing vectors per term (realloc is 9% natively), and a faster tokenizer";
 const OPEN_NEXT =
-  'open reads and checks the core (dictionary, lengths, ids, stored-block table: 5.8 MB of 82.9 MB at 100k) into WebAssembly memory where Lucene and tantivy map the file: reading the ids and the dictionary keys on demand too would leave the term records and the lengths';
+  'open reads and checks the core (dictionary, lengths, ids, stored-block table: 3.5 MB of 78.8 MB at 100k) into WebAssembly memory where Lucene and tantivy map the file: reading the ids and the dictionary on demand too would leave the lengths';
 const FIRST_NEXT =
   "from process start (bench/PROFILE.md, First answer, tenth pass): a cold GET /search is answered without Hono, zod, Node's fetch implementation, node:crypto, zlib or worker threads, and the core is read into WebAssembly memory without being zero-filled first (139 against 153 ms side by side). What is left is Node's own start (35–50 ms on this machine), the bundle's import with the engine's WebAssembly module (about 40 ms), the open (15 ms, 6 of it the core's CRC-32), and the first query and hit page before V8 has optimised anything (about 28 ms, a third of it compiling the search path): reading the ids and the dictionary keys on demand (see open) would cut the open";
 const LUCENE_NEXT =
@@ -191,7 +191,7 @@ const HOW_TO_CLOSE: Record<string, string> = {
   build2: BUILD_NEXT,
   open: OPEN_NEXT,
   first: FIRST_NEXT,
-  size: 'a denser dictionary (fixed 56-byte term records: 21% of the SciFact index, whose terms mostly occur once), stored-document or positions encoding',
+  size: "what the index holds beyond Lucene's is skip data and checksums: a meta per postings block (about ten bytes, with the block's exact BM25 bound) where Lucene keeps none for a term in fewer than 128 documents, and two CRC-32s per term so that a term's postings and positions are read and checked alone; positions pay two bytes for most first positions past the 256-position gap between source fields",
   lucene: LUCENE_NEXT,
 };
 

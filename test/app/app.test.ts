@@ -386,7 +386,7 @@ describe('app: hits from the fields the index records', () => {
     mkdirSync(dir);
     // Document d1 of this sample is stored as text that is not JSON, behind valid checksums.
     copyFileSync(
-      join(ROOT, 'index-core/tests/samples/v5-forged-stored-document.sir'),
+      join(ROOT, 'index-core/tests/samples/v6-forged-stored-document.sir'),
       join(dir, INDEX_FILE),
     );
     const logs: string[] = [];

@@ -64,7 +64,7 @@ describe('sir demo', function () {
     const { demo, url } = await serveDemo();
     assert.match(
       demo.output(),
-      /the demo index in \S+ does not open: the index has format version 2, this build reads version 5[^\n]*; rebuilding it\n/,
+      /the demo index in \S+ does not open: the index has format version 2, this build reads version 6[^\n]*; rebuilding it\n/,
     );
     assert.match(demo.output(), /indexed 16,618 paragraphs/);
     // The rebuilt index is published as a new version, and that version is served.

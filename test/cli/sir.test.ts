@@ -219,7 +219,7 @@ registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/
     writeFileSync(join(damaged, INDEX_FILE), bytes);
     assert.match(
       (await sir('search', '--index', damaged, 'tax')).err,
-      /format version 7, this build reads version 5: rebuild the index with `sir index`/,
+      /format version 7, this build reads version 6: rebuild the index with `sir index`/,
     );
   });
 

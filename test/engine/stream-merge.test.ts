@@ -2,7 +2,7 @@
  * The engine writes segments and merged indexes through a sink (`index-sink.ts`): the lazy
  * sections are staged in the build's scratch folder and spliced into the file, which is never held
  * whole. The bytes must not change unless the format version does: the digests below were taken
- * when format version 5 came (the version-2 ones from the writer that assembled the whole file in
+ * when format version 6 came (the version-2 ones from the writer that assembled the whole file in
  * WebAssembly memory, before streaming, matched the streamed files). A merge that
  * fails partway leaves neither a staged file nor a partial index.
  */
@@ -32,23 +32,23 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
     const out = tempDir();
     const r = buildIndex(corpus, out, { memoryBudgetMb: 1 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), 'eb977d5923ef4bd9d226e36708015264ecabfb3060c4dfc1e42a9b88618e50f4');
+    assert.equal(sha256(out), 'c5b82729c9fbc8f69b96414a829d82fe4ccc8d5750c81f1e813eb57d25091bf2');
   });
 
   it('one segment, copied as it is', () => {
     const out = tempDir();
     assert.equal(buildIndex(corpus, out).segments, 1);
-    assert.equal(sha256(out), '78ca077d0f60f08d2f2f1ae4d25d445784ca862cfc05fd1e2a2153f0ead4a1bf');
+    assert.equal(sha256(out), 'f88bf0b721b70b414b7ef00726e2b5c92c8b2b47f3593b4b399773a34591e49d');
   });
 
   it('two threads, with 20 and with 2 segments; the index verifies and answers', async () => {
     const out = tempDir();
     const r = await buildIndexParallel(corpus, out, { memoryBudgetMb: 1, threads: 2 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), '4bd331b2bdc97e1a9682a334930d07227d025b974f6d44a09baf6919e8e72d43');
+    assert.equal(sha256(out), '6c3fa768b10c2a6a1d426b0a475706f197ea99fa44768207e2339689fe96c2e7');
     const out2 = tempDir();
     assert.equal((await buildIndexParallel(corpus, out2, { threads: 2 })).segments, 2);
-    assert.equal(sha256(out2), 'c184f36c3b58ed2f7d3ef85b5c4584e94b86c67e6b70a9b38aaa2d30677a1745');
+    assert.equal(sha256(out2), '377276a0a1aee1be4fcd6c98652f6601061a0ac3a973361de3984c2e8ccc7780');
     const index = SearchIndex.open(out2, { verify: 'all' });
     try {
       assert.equal(index.info.docCount, 20_000);
@@ -61,8 +61,8 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
   it('sir index on SciFact, one and two threads, merged from 4 MB segments', async function () {
     requireExternal(this, 'SciFact', SCIFACT_DIR, 'see test/fixtures/external.ts');
     const expected = {
-      1: 'cafa588f2294e831ab83e01bfe0e2e8d1539c56090e4fd0416e29e69b858d943',
-      2: 'efd7084653a9def8a6c083aa3588b7ec1eaf0d9294a2c1d8d50687551cc106d9',
+      1: 'e9999aacedd60a8f4521b00285579c641e424753e55aa1b2deb441bf68ccbab1',
+      2: '2995a8c5d31a24212f68da56c08c81796743603b243889ae93cabc98f76d4fb2',
     };
     for (const threads of [1, 2] as const) {
       const out = join(tempDir(), 'out');

@@ -1,9 +1,14 @@
 //! Variable-length unsigned integers (LEB128: 7 bits per byte, high bit = more bytes follow).
-//! Used for position gaps, which are small and read rarely (phrase queries only).
+//! Used for position gaps (read only by phrases), and for the dictionary's records and the block
+//! metas, whose numbers are mostly small.
 
 use crate::error::{Error, Result};
 
-pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u32) {
+pub(crate) fn write_varint(out: &mut Vec<u8>, v: u32) {
+    write_varint64(out, u64::from(v));
+}
+
+pub(crate) fn write_varint64(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -13,19 +18,32 @@ pub(crate) fn write_varint(out: &mut Vec<u8>, mut v: u32) {
 
 /// Reads one value at `*at` and advances `*at`. At most 5 bytes; more is corruption.
 pub(crate) fn read_varint(data: &[u8], at: &mut usize) -> Result<u32> {
-    let mut v: u32 = 0;
+    read_leb128(data, at, 32).map(|v| v as u32)
+}
+
+/// Reads one value of up to 64 bits at `*at` and advances `*at`.
+pub(crate) fn read_varint64(data: &[u8], at: &mut usize) -> Result<u64> {
+    read_leb128(data, at, 64)
+}
+
+/// One LEB128 value that must fit in `bits` bits.
+#[inline]
+fn read_leb128(data: &[u8], at: &mut usize, bits: u32) -> Result<u64> {
+    let mut v: u64 = 0;
     let mut shift = 0;
     loop {
         let b = *data.get(*at).ok_or_else(|| {
-            Error::corrupt("positions are truncated inside a variable-length integer")
+            Error::corrupt("the index is truncated inside a variable-length integer")
         })?;
         *at += 1;
-        if shift == 28 && b > 0x0f {
-            return Err(Error::corrupt(
-                "positions hold a variable-length integer over 32 bits",
-            ));
+        let part = u64::from(b & 0x7f);
+        if shift >= bits || (bits - shift < 7 && part >> (bits - shift) != 0) {
+            return Err(Error::corrupt(format!(
+                "the index holds a variable-length integer over {} bits",
+                bits
+            )));
         }
-        v |= ((b & 0x7f) as u32) << shift;
+        v |= part << shift;
         if b & 0x80 == 0 {
             return Ok(v);
         }
@@ -67,5 +85,31 @@ mod tests {
         assert!(read_varint(&[0x80, 0x80], &mut at).is_err());
         let mut at = 0;
         assert!(read_varint(&[0xff, 0xff, 0xff, 0xff, 0x7f], &mut at).is_err());
+        let mut at = 0;
+        assert!(read_varint(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00], &mut at).is_err());
+        let mut at = 0;
+        let overlong = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02];
+        assert!(read_varint64(&overlong, &mut at).is_err());
+    }
+
+    #[test]
+    fn sixty_four_bits_round_trip() {
+        let values = [
+            0u64,
+            127,
+            128,
+            u64::from(u32::MAX) + 1,
+            u64::MAX - 1,
+            u64::MAX,
+        ];
+        let mut buf = Vec::new();
+        for &v in &values {
+            write_varint64(&mut buf, v);
+        }
+        let mut at = 0;
+        for &v in &values {
+            assert_eq!(read_varint64(&buf, &mut at).unwrap(), v);
+        }
+        assert_eq!(at, buf.len());
     }
 }

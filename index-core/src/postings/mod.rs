@@ -1,20 +1,22 @@
 //! postings/: which documents contain this term, how often, and where?
 //!
 //! A term's postings are a sorted list of doc ids with a term frequency each, cut into blocks of
-//! `BLOCK_LEN` documents. Every block has a fixed-size `BlockMeta` — its last doc id (to skip
-//! without decoding), where its data and positions start, and what bounds the score any of its
-//! documents can reach: the largest BM25 saturation of its documents under the default parameters
-//! (an exact bound for the default ranker), and for every other ranker the (largest tf, shortest
-//! document, fewest distinct terms) corner. Top-k search reads only these metas to skip blocks that
+//! `BLOCK_LEN` documents. Every block has a `BlockMeta` (varints in the file, fixed-size once read:
+//! `metas`) — its last doc id (to skip without decoding), where its data and positions start, and
+//! what bounds the score any of its documents can reach: the largest BM25 saturation of its
+//! documents under the default parameters (an exact bound for the default ranker), and for every
+//! other ranker the (largest tf, shortest document, fewest distinct terms) corner. Top-k search reads only these metas to skip blocks that
 //! cannot enter the results. A block's doc ids are bit-packed gaps, or a bit set over the block's
 //! span when that is no larger (`BITSET_BLOCK`), which is read without decoding.
 //!
 //! `serializer` writes a `PostingList` (built in memory or decoded during a merge) in this layout;
 //! `reader` walks it in place, straight from the index buffer. The byte layout is in FORMAT.md.
 
+mod metas;
 mod reader;
 mod serializer;
 
+pub(crate) use metas::expand;
 #[cfg(test)]
 pub(crate) use reader::BLOCKS_DECODED;
 pub(crate) use reader::{PostingCursor, TermPostings};
@@ -30,7 +32,7 @@ pub(crate) const BLOCK_LEN: usize = 128;
 /// bit scan, not a decode.
 pub(crate) const BITSET_BLOCK: u8 = u8::MAX;
 
-/// Size in bytes of one `BlockMeta` record.
+/// Size in bytes of one `BlockMeta` record as read (in the file they are variable: `metas`).
 pub(crate) const BLOCK_META_LEN: usize = 28;
 
 /// The doc id returned by a cursor that has run past its last posting.

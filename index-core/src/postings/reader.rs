@@ -18,8 +18,8 @@ thread_local! {
     pub(crate) static BLOCKS_DECODED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// A block's skip data and score-bound statistics (28 bytes on disk: six little-endian u32, then
-/// an f32).
+/// A block's skip data and score-bound statistics (in memory `BLOCK_META_LEN` bytes: six
+/// little-endian u32, then an f32; in the file varints, `metas`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct BlockMeta {
     pub(crate) last_doc: u32,
@@ -33,8 +33,39 @@ pub(crate) struct BlockMeta {
     pub(crate) max_saturation: f32,
 }
 
-/// A term's postings as stored: the block metas and the packed blocks. (Its positions are read
-/// separately, only for phrases: `Segment::positions`.)
+impl BlockMeta {
+    /// Reads the fixed record `write_fixed` wrote.
+    fn read_fixed(m: &[u8]) -> BlockMeta {
+        let w = |k: usize| u32::from_le_bytes([m[k * 4], m[k * 4 + 1], m[k * 4 + 2], m[k * 4 + 3]]);
+        BlockMeta {
+            last_doc: w(0),
+            data_offset: w(1),
+            positions_offset: w(2),
+            max_tf: w(3),
+            min_len: w(4),
+            min_unique: w(5),
+            max_saturation: f32::from_bits(w(6)),
+        }
+    }
+
+    /// Appends the fixed record of `BLOCK_META_LEN` bytes that `TermPostings` indexes.
+    pub(crate) fn write_fixed(&self, out: &mut Vec<u8>) {
+        for v in [
+            self.last_doc,
+            self.data_offset,
+            self.positions_offset,
+            self.max_tf,
+            self.min_len,
+            self.min_unique,
+            self.max_saturation.to_bits(),
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+}
+
+/// A term's postings as read (`metas::expand`): the fixed block metas and the packed blocks. (Its
+/// positions are read separately, only for phrases: `Segment::positions`.)
 #[derive(Clone, Copy)]
 pub(crate) struct TermPostings<'a> {
     pub(crate) doc_freq: u32,
@@ -43,8 +74,8 @@ pub(crate) struct TermPostings<'a> {
 }
 
 impl<'a> TermPostings<'a> {
-    /// `postings` are this term's bytes (they may run on past them); `doc_freq` tells how many
-    /// blocks there are.
+    /// `postings` are this term's bytes as `metas::expand` makes them (they may run on past
+    /// them); `doc_freq` tells how many blocks there are.
     pub(crate) fn new(doc_freq: u32, postings: &'a [u8]) -> Result<Self> {
         let blocks = (doc_freq as usize + BLOCK_LEN - 1) / BLOCK_LEN;
         let meta_len = blocks * BLOCK_META_LEN;
@@ -70,17 +101,7 @@ impl<'a> TermPostings<'a> {
     }
 
     pub(crate) fn block_meta(&self, b: usize) -> BlockMeta {
-        let m = &self.metas[b * BLOCK_META_LEN..(b + 1) * BLOCK_META_LEN];
-        let w = |k: usize| u32::from_le_bytes([m[k * 4], m[k * 4 + 1], m[k * 4 + 2], m[k * 4 + 3]]);
-        BlockMeta {
-            last_doc: w(0),
-            data_offset: w(1),
-            positions_offset: w(2),
-            max_tf: w(3),
-            min_len: w(4),
-            min_unique: w(5),
-            max_saturation: f32::from_bits(w(6)),
-        }
+        BlockMeta::read_fixed(&self.metas[b * BLOCK_META_LEN..(b + 1) * BLOCK_META_LEN])
     }
 
     /// Appends every posting, doc ids shifted by `base`, to `out` — sequentially, for merging;
@@ -518,7 +539,8 @@ mod tests {
         p.bytes(&[9, 9, 9]); // the term need not start the section
         let t = serialize_postings(list, &stats, &mut p, &mut q);
         (
-            p.buf[t.postings_offset as usize..].to_vec(),
+            crate::postings::expand(list.docs.len() as u32, &p.buf[t.postings_offset as usize..])
+                .unwrap(),
             q.buf[t.positions_offset as usize..].to_vec(),
         )
     }

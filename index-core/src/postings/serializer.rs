@@ -5,6 +5,8 @@
 //! `positions.len() == sum(tfs)` with positions ascending within each doc; it asserts all three,
 //! because a violation would silently corrupt rankings.
 
+use super::metas::write_metas;
+use super::reader::BlockMeta;
 use super::{PostingList, BITSET_BLOCK, BLOCK_LEN};
 use crate::codec::{
     bits_needed, bitset_len, pack, packed_len, write_bitset, write_varint, ByteWriter,
@@ -65,11 +67,8 @@ pub(crate) fn serialize_postings(
     let positions_offset = positions.len() as u64;
     let blocks = (n + BLOCK_LEN - 1) / BLOCK_LEN;
 
-    // Metas first (fixed size, so the reader can index them), then the packed blocks.
-    let meta_start = postings.len();
-    postings
-        .buf
-        .resize(meta_start + blocks * super::BLOCK_META_LEN, 0);
+    // Metas first (`metas::write_metas`), then the packed blocks.
+    let mut metas = Vec::with_capacity(blocks);
     let mut data = Vec::new();
     let mut gaps = [0u32; BLOCK_LEN];
     let mut tfs = [0u32; BLOCK_LEN];
@@ -127,22 +126,17 @@ pub(crate) fn serialize_postings(
             pos_cursor += tf;
         }
 
-        let m = &mut postings.buf[meta_start + b * super::BLOCK_META_LEN..];
-        for (k, v) in [
-            docs[len - 1],
+        metas.push(BlockMeta {
+            last_doc: docs[len - 1],
             data_offset,
-            block_pos_offset,
+            positions_offset: block_pos_offset,
             max_tf,
             min_len,
             min_unique,
-            f32_above(max_saturation).to_bits(),
-        ]
-        .iter()
-        .enumerate()
-        {
-            m[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
-        }
+            max_saturation: f32_above(max_saturation),
+        });
     }
+    write_metas(&metas, &mut postings.buf);
     postings.bytes(&data);
     SerializedTerm {
         doc_freq: n as u32,

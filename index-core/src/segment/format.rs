@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 pub(crate) const MAGIC: &[u8; 8] = b"SIRINDEX";
 /// Bumped on any change a reader of the previous version could misread. Saved sample indexes of
 /// every version live in `index-core/tests/samples/`.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const HEADER_LEN: usize = 16;
 const TABLE_ENTRY_LEN: usize = 24;
 const FOOTER_LEN: usize = 16;

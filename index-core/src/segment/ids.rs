@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! doc count u32 | 0 u32
-//! forward: per doc (offset u32, length u32) into the blob   — doc id → external id
-//! sorted:  doc ids ordered by external id bytes (u32 each)   — external id → doc id, by binary search
+//! forward: doc count + 1 offsets u32 into the blob, the first 0  — doc d's id: [offset d, offset d+1)
+//! sorted:  doc ids ordered by external id bytes (u32 each)  — external id → doc id, by bisection
 //! blob:    the ids' UTF-8 bytes, concatenated
 //! ```
 
@@ -12,33 +12,32 @@ use crate::error::{Error, Result};
 
 #[derive(Default)]
 pub(crate) struct IdsWriter {
-    spans: Vec<(u32, u32)>,
+    /// Where each id ends in the blob.
+    ends: Vec<u32>,
     blob: Vec<u8>,
 }
 
 impl IdsWriter {
     pub(crate) fn add(&mut self, id: &str) {
-        self.spans.push((self.blob.len() as u32, id.len() as u32));
         self.blob.extend_from_slice(id.as_bytes());
+        self.ends.push(self.blob.len() as u32);
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.blob.len() + self.spans.len() * 8
+        self.blob.len() + self.ends.len() * 4
     }
 
     pub(crate) fn finish(self) -> Vec<u8> {
-        let id = |d: u32| {
-            let (o, l) = self.spans[d as usize];
-            &self.blob[o as usize..(o + l) as usize]
-        };
-        let mut sorted: Vec<u32> = (0..self.spans.len() as u32).collect();
+        let start = |d: usize| d.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        let id = |d: u32| &self.blob[start(d as usize)..self.ends[d as usize] as usize];
+        let mut sorted: Vec<u32> = (0..self.ends.len() as u32).collect();
         sorted.sort_by(|&a, &b| id(a).cmp(id(b)));
         let mut out = ByteWriter::default();
-        out.u32(self.spans.len() as u32);
+        out.u32(self.ends.len() as u32);
         out.u32(0);
-        for &(o, l) in &self.spans {
-            out.u32(o);
-            out.u32(l);
+        out.u32(0);
+        for &end in &self.ends {
+            out.u32(end);
         }
         for d in sorted {
             out.u32(d);
@@ -63,7 +62,7 @@ impl<'a> IdsReader<'a> {
                 count, doc_count
             )));
         }
-        bytes.slice(8, count * 12)?;
+        bytes.slice(8, count * 8 + 4)?;
         Ok(IdsReader { bytes, count })
     }
 
@@ -74,17 +73,25 @@ impl<'a> IdsReader<'a> {
                 format!("doc {} does not exist (the index has {})", doc, self.count),
             ));
         }
-        let at = 8 + doc as usize * 8;
-        let (o, l) = (
+        let at = 8 + doc as usize * 4;
+        let (start, end) = (
             self.bytes.u32(at)? as usize,
             self.bytes.u32(at + 4)? as usize,
         );
-        let s = self.bytes.slice(8 + self.count * 12 + o, l)?;
+        let len = end
+            .checked_sub(start)
+            .ok_or_else(|| Error::corrupt("the ids section's offsets go backwards"))?;
+        let s = self.bytes.slice(self.blob() + start, len)?;
         std::str::from_utf8(s).map_err(|_| Error::corrupt("an id is not UTF-8"))
     }
 
+    /// Where the blob starts: after the count, the forward offsets and the sorted doc ids.
+    fn blob(&self) -> usize {
+        8 + (self.count + 1) * 4 + self.count * 4
+    }
+
     pub(crate) fn lookup(&self, id: &str) -> Result<Option<u32>> {
-        let sorted = 8 + self.count * 8;
+        let sorted = 8 + (self.count + 1) * 4;
         let (mut lo, mut hi) = (0usize, self.count);
         while lo < hi {
             let mid = (lo + hi) / 2;
@@ -96,5 +103,37 @@ impl<'a> IdsReader<'a> {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_damage_is_an_error() {
+        let ids = ["d2", "a", "été", "d10", "z9999"];
+        let mut w = IdsWriter::default();
+        for id in ids {
+            w.add(id);
+        }
+        let section = w.finish();
+        let r = IdsReader::new(&section, ids.len() as u32).unwrap();
+        for (doc, id) in ids.iter().enumerate() {
+            assert_eq!(r.id(doc as u32).unwrap(), *id);
+            assert_eq!(r.lookup(id).unwrap(), Some(doc as u32));
+        }
+        assert_eq!(r.lookup("d1").unwrap(), None);
+        assert!(r.id(5).is_err());
+        assert!(IdsReader::new(&section, 4).is_err());
+        // Doc 1's end before its start.
+        let mut backwards = section.clone();
+        backwards[16] = 0;
+        let e = IdsReader::new(&backwards, 5).unwrap().id(1).unwrap_err();
+        assert!(e.message.contains("backwards"), "{}", e.message);
+        assert!(IdsReader::new(&section[..section.len() - 1], 5)
+            .unwrap()
+            .id(4)
+            .is_err());
     }
 }

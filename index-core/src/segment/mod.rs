@@ -11,8 +11,9 @@
 //! a query needs them, each piece checked against its own CRC-32.
 //!
 //! `writer` assembles sections in call order and writes them to a `sink` (the lazy ones as they are
-//! produced, never held whole); `reader` is `Segment`; `docstore`, `ids` and `columns`
-//! are the writer/reader pairs of the stored documents, the id table and the metadata columns.
+//! produced, never held whole); `reader` is `Segment`; `terms`, `docstore`, `ids` and `columns`
+//! are the writer/reader pairs of the dictionary, the stored documents, the id table and the
+//! metadata columns.
 
 mod columns;
 mod docstore;
@@ -22,6 +23,7 @@ mod meta;
 mod reader;
 mod sink;
 mod source;
+mod terms;
 mod writer;
 
 pub(crate) use columns::{ColumnKind, ColumnReader, ColumnValue, ColumnsWriter};
@@ -32,7 +34,7 @@ pub(crate) use format::{assemble, SectionKind, SECTIONS};
 pub(crate) use ids::IdsWriter;
 pub use meta::{FieldMeta, IndexMeta};
 pub use reader::Segment;
-pub(crate) use reader::TermEntry;
 pub use sink::{IndexSink, Stream, VecSink};
 pub use source::ReadAt;
+pub(crate) use terms::TermEntry;
 pub(crate) use writer::{IndexingSettings, SegmentWriter};

@@ -8,33 +8,15 @@ use super::format::{read_envelope, SectionEntry, SectionKind};
 use super::ids::IdsReader;
 use super::meta::IndexMeta;
 use super::source::{short_read, ReadAt};
-use super::writer::TERM_RECORD_LEN;
+use super::terms::{TermEntry, TermsReader};
 use crate::analysis::Analyzer;
 use crate::codec::{crc32, crc32_append, Bytes};
 use crate::error::{Error, Result};
-use crate::postings::TermPostings;
+use crate::postings::{expand, TermPostings};
 use once_cell::unsync::OnceCell;
 use std::cell::{Cell, RefCell};
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// One term dictionary record.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct TermEntry<'a> {
-    /// The record's place in the dictionary.
-    index: usize,
-    pub(crate) field: u32,
-    pub(crate) term: &'a [u8],
-    pub(crate) doc_freq: u32,
-    pub(crate) coll_freq: u64,
-    postings_offset: u64,
-    postings_len: u32,
-    postings_crc: u32,
-    positions_offset: u64,
-    positions_len: u32,
-    positions_crc: u32,
-}
 
 /// The index file, counting the bytes read from it.
 struct CountedFile {
@@ -72,8 +54,8 @@ pub struct Segment {
     term_count: usize,
     /// Where the doc stats start in `core` (read per scored document).
     doc_stats: usize,
-    /// Postings of the terms read so far, checked, by dictionary record (a pointer and a length per
-    /// term beside its 56-byte record).
+    /// Postings of the terms read so far, checked and their metas expanded, by dictionary record
+    /// (a pointer and a length per term).
     postings: Vec<OnceCell<Box<[u8]>>>,
     /// Positions of the terms read so far (by their offset in the positions section), checked.
     positions: RefCell<HashMap<u64, Rc<[u8]>>>,
@@ -137,15 +119,7 @@ impl Segment {
             positions: RefCell::new(HashMap::new()),
             saturations: RefCell::new(HashMap::new()),
         };
-        seg.term_count = {
-            let terms = Bytes::new(seg.core_section(SectionKind::Terms), "the terms section");
-            let n = terms.u32(0)? as usize;
-            let records = n
-                .checked_mul(TERM_RECORD_LEN)
-                .ok_or_else(|| Error::corrupt("the terms section names more terms than fit"))?;
-            terms.slice(8, records)?;
-            n
-        };
+        seg.term_count = seg.terms()?.count();
         seg.postings = (0..seg.term_count).map(|_| OnceCell::new()).collect();
         seg.doc_stats = (seg.entry(SectionKind::DocStats).offset - seg.core_start) as usize;
         let stats_len = seg.meta.fields.len() * seg.meta.doc_count as usize * 8;
@@ -266,66 +240,18 @@ impl Segment {
         self.term_count
     }
 
+    fn terms(&self) -> Result<TermsReader<'_>> {
+        TermsReader::new(self.core_section(SectionKind::Terms))
+    }
+
+    /// Dictionary record `i` (< `term_count`).
     pub(crate) fn term_entry(&self, i: usize) -> Result<TermEntry<'_>> {
-        let (terms, at) = self.term_record(i);
-        let (field, term) = self.term_key(i)?;
-        Ok(TermEntry {
-            index: i,
-            field,
-            term,
-            doc_freq: terms.u32(at + 12)?,
-            coll_freq: terms.u64(at + 16)?,
-            postings_offset: terms.u64(at + 24)?,
-            postings_len: terms.u32(at + 32)?,
-            postings_crc: terms.u32(at + 36)?,
-            positions_offset: terms.u64(at + 40)?,
-            positions_len: terms.u32(at + 48)?,
-            positions_crc: terms.u32(at + 52)?,
-        })
+        self.terms()?.entry(i)
     }
 
-    /// The terms section and where record `i` starts in it.
-    fn term_record(&self, i: usize) -> (Bytes<'_>, usize) {
-        let terms = Bytes::new(self.core_section(SectionKind::Terms), "the terms section");
-        (terms, record_offset(i))
-    }
-
-    /// Record `i`'s field and term: all the binary search compares, without the rest of the record.
-    /// Read without `Bytes`, whose calls per field cost 4% of a query's time in WebAssembly on the
-    /// 100k benchmark (the dictionary's binary search reads three fields a step).
-    #[inline]
-    fn term_key(&self, i: usize) -> Result<(u32, &[u8])> {
-        let terms = self.core_section(SectionKind::Terms);
-        let at = record_offset(i);
-        let key = terms.get(at..at + 12).and_then(|record| {
-            let word = |k: usize| {
-                u32::from_le_bytes([record[k], record[k + 1], record[k + 2], record[k + 3]])
-            };
-            // The terms' text follows the last record.
-            let start = record_offset(self.term_count).checked_add(word(4) as usize)?;
-            let end = start.checked_add(word(8) as usize)?;
-            Some((word(0), terms.get(start..end)?))
-        });
-        key.ok_or_else(|| {
-            Error::corrupt(format!(
-                "the terms section is truncated: term {} or its text lies past its end",
-                i
-            ))
-        })
-    }
-
-    /// Binary search of the dictionary for `(field, term)`.
+    /// The dictionary's record of `(field, term)`, if it holds one.
     pub(crate) fn find_term(&self, field: u32, term: &[u8]) -> Result<Option<TermEntry<'_>>> {
-        let (mut lo, mut hi) = (0usize, self.term_count);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.term_key(mid)?.cmp(&(field, term)) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return self.term_entry(mid).map(Some),
-            }
-        }
-        Ok(None)
+        self.terms()?.find(field, term)
     }
 
     /// A term's postings, read from the file and checked against the dictionary's CRC-32 on first
@@ -369,15 +295,17 @@ impl Segment {
         Ok(kept)
     }
 
-    /// A term's postings read from the file and checked, not kept (merging reads each once).
+    /// A term's postings read from the file, checked and their block metas expanded
+    /// (`TermPostings` reads them), not kept (merging reads each once).
     pub(crate) fn read_postings(&self, e: &TermEntry) -> Result<Vec<u8>> {
-        self.read_checked(
+        let stored = self.read_checked(
             SectionKind::Postings,
             e,
             e.postings_offset,
             e.postings_len,
             e.postings_crc,
-        )
+        )?;
+        expand(e.doc_freq, &stored)
     }
 
     /// A term's positions, read from the file and checked against the dictionary's CRC-32 on first
@@ -501,12 +429,6 @@ impl Segment {
     pub(crate) fn column_names(&self) -> Vec<&str> {
         self.meta.columns.iter().map(|c| c.name.as_str()).collect()
     }
-}
-
-/// Where term record `i` starts in the terms section: after the count and a reserved word.
-#[inline]
-fn record_offset(i: usize) -> usize {
-    8 + i * TERM_RECORD_LEN
 }
 
 /// One field's count per document (its lengths or its distinct terms), little-endian u32s.

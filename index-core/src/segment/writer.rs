@@ -19,14 +19,12 @@ use super::format::write_file;
 use super::ids::IdsWriter;
 use super::meta::{ColumnMeta, FieldMeta, IndexMeta};
 use super::sink::{IndexSink, SectionStream, Stream, STREAM_CHUNK};
+use super::terms::TermsWriter;
 use crate::analysis::AnalyzerConfig;
-use crate::codec::{crc32, ByteWriter};
+use crate::codec::ByteWriter;
 use crate::error::Result;
 use crate::postings::{serialize_postings, FieldStats, PostingList};
 use crate::scoring::{average_length, Bm25Saturation, Norms, BLOCK_MAX_BM25};
-
-/// Size of one term dictionary record.
-pub(crate) const TERM_RECORD_LEN: usize = 56;
 
 /// How a segment's documents were indexed, beyond its fields: recorded in the meta section.
 #[derive(Clone, Debug)]
@@ -45,15 +43,13 @@ pub(crate) struct SegmentWriter {
     unique: Vec<Vec<u32>>,
     /// Each field's BM25 saturation for the blocks' stored maxima (its average length fixed).
     saturation: Vec<Bm25Saturation>,
-    records: ByteWriter,
-    keys: Vec<u8>,
+    terms: TermsWriter,
     /// Postings not yet appended to the sink; they follow the `postings_written` ones.
     postings: ByteWriter,
     postings_written: SectionStream,
     /// Positions not yet appended to the sink; they follow the `positions_written` ones.
     positions: ByteWriter,
     positions_written: SectionStream,
-    term_count: u32,
     last: Option<(u32, Vec<u8>)>,
 }
 
@@ -83,13 +79,11 @@ impl SegmentWriter {
             lengths,
             unique,
             saturation,
-            records: ByteWriter::default(),
-            keys: Vec::new(),
+            terms: TermsWriter::default(),
             postings: ByteWriter::default(),
             postings_written: SectionStream::new(Stream::Postings),
             positions: ByteWriter::default(),
             positions_written: SectionStream::new(Stream::Positions),
-            term_count: 0,
             last: None,
         }
     }
@@ -117,20 +111,14 @@ impl SegmentWriter {
         let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
         let postings = &self.postings.buf[t.postings_offset as usize..];
         let positions = &self.positions.buf[t.positions_offset as usize..];
-        let r = &mut self.records;
-        r.u32(field);
-        r.u32(self.keys.len() as u32);
-        r.u32(term.len() as u32);
-        r.u32(t.doc_freq);
-        r.u64(t.coll_freq);
-        r.u64(self.postings_written.len + t.postings_offset);
-        r.u32(postings.len() as u32);
-        r.u32(crc32(postings));
-        r.u64(self.positions_written.len + t.positions_offset);
-        r.u32(positions.len() as u32);
-        r.u32(crc32(positions));
-        self.keys.extend_from_slice(term);
-        self.term_count += 1;
+        self.terms.add(
+            field,
+            term,
+            t.doc_freq,
+            t.coll_freq,
+            (self.postings_written.len + t.postings_offset, postings),
+            (self.positions_written.len + t.positions_offset, positions),
+        );
         if self.postings.len() >= STREAM_CHUNK {
             drain(&mut self.postings_written, &mut self.postings, sink)?;
         }
@@ -151,11 +139,7 @@ impl SegmentWriter {
         drain(&mut self.postings_written, &mut self.postings, sink)?;
         drain(&mut self.positions_written, &mut self.positions, sink)?;
         let doc_count = self.lengths.first().map_or(0, Vec::len) as u32;
-        let mut terms = ByteWriter::default();
-        terms.u32(self.term_count);
-        terms.u32(0);
-        terms.bytes(&self.records.buf);
-        terms.bytes(&self.keys);
+        let terms = self.terms.finish();
 
         let mut doc_stats = ByteWriter::default();
         for f in 0..self.fields.len() {
@@ -202,7 +186,7 @@ impl SegmentWriter {
             sink,
             &[
                 &meta,
-                &terms.buf,
+                &terms,
                 &doc_stats.buf,
                 &ids.finish(),
                 &columns,

@@ -77,11 +77,11 @@ pub(crate) fn with_store(seg: &Segment, index: Vec<u8>, data: Vec<u8>) -> Vec<u8
 #[ignore]
 fn write_forged_sample() {
     let bytes =
-        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v5.sir")).unwrap();
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/samples/v6.sir")).unwrap();
     std::fs::write(
         concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/samples/v5-forged-stored-document.sir"
+            "/tests/samples/v6-forged-stored-document.sir"
         ),
         forge_stored(bytes, 1, b"{\"_id\":\"d1\", this is not JSON"),
     )
