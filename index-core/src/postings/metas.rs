@@ -8,6 +8,10 @@ use super::{BLOCK_LEN, BLOCK_META_LEN};
 use crate::codec::{read_varint, write_varint};
 use crate::error::{Error, Result};
 
+/// The fewest bytes a stored meta takes: one for each of the four varints every block has, and the
+/// saturation's four.
+const MIN_META: usize = 8;
+
 /// Appends `metas` as stored: per block its last doc (less the previous block's), its data's length
 /// (not for the last block, whose data runs to the end), its positions' offset less the previous
 /// block's (not for the first, at 0), max tf, min length, min distinct terms (varints) and the
@@ -32,9 +36,20 @@ pub(crate) fn write_metas(metas: &[BlockMeta], out: &mut Vec<u8>) {
 /// A term's postings as stored (its metas as `write_metas` wrote them, then its blocks' data) with
 /// the metas rewritten as fixed records, which `TermPostings` reads.
 pub(crate) fn expand(doc_freq: u32, stored: &[u8]) -> Result<Vec<u8>> {
-    let blocks = (doc_freq as usize + BLOCK_LEN - 1) / BLOCK_LEN;
+    // In u64: a forged doc freq must not wrap a 32-bit (WebAssembly) usize.
+    let blocks = ((u64::from(doc_freq) + BLOCK_LEN as u64 - 1) / BLOCK_LEN as u64) as usize;
     let damaged =
         || Error::corrupt("a term's block metas do not add up: the index file is damaged");
+    // A stored meta takes at least `MIN_META` bytes: a doc freq the bytes cannot hold is damage,
+    // found before it sizes an allocation.
+    if blocks
+        .checked_mul(MIN_META)
+        .map_or(true, |n| n > stored.len())
+    {
+        return Err(Error::corrupt(
+            "a term's postings are truncated: fewer bytes than its blocks' metas",
+        ));
+    }
     let mut out = Vec::with_capacity(blocks * BLOCK_META_LEN + stored.len());
     let mut at = 0;
     let (mut last_doc, mut data_offset, mut positions_offset) = (0u32, 0u32, 0u32);
@@ -139,6 +154,9 @@ mod tests {
         for cut in 0..stored.len() - 30 {
             assert!(expand(300, &stored[..cut]).is_err(), "cut at {}", cut);
         }
+        // A doc freq whose metas the bytes cannot hold: an error before any allocation.
+        let e = expand(u32::MAX, &stored).unwrap_err();
+        assert!(e.message.contains("fewer bytes"), "{}", e.message);
         // The last block's data starting past the data.
         assert!(expand(300, &stored[..stored.len() - 26]).is_err());
         // A block ending where the previous one did.

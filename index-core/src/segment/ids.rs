@@ -62,7 +62,12 @@ impl<'a> IdsReader<'a> {
                 count, doc_count
             )));
         }
-        bytes.slice(8, count * 8 + 4)?;
+        // Checked: a forged count must not wrap a 32-bit (WebAssembly) usize.
+        let tables = count.checked_mul(8).and_then(|n| n.checked_add(4));
+        bytes.slice(
+            8,
+            tables.ok_or_else(|| Error::corrupt("the ids section's count overflows"))?,
+        )?;
         Ok(IdsReader { bytes, count })
     }
 

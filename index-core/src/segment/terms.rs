@@ -116,18 +116,21 @@ impl<'a> TermsReader<'a> {
     /// Checks the counts and the block index's size; records are checked as they are read.
     pub(crate) fn new(section: &'a [u8]) -> Result<TermsReader<'a>> {
         let bytes = Bytes::new(section, "the terms section");
-        let count = bytes.u32(0)? as usize;
-        let blocks = bytes.u32(4)? as usize;
-        if blocks != block_count(count) {
+        let count = bytes.u32(0)?;
+        let blocks = bytes.u32(4)?;
+        // In u64: a forged count must not wrap a 32-bit (WebAssembly) usize.
+        let expected = (u64::from(count) + TERMS_PER_BLOCK as u64 - 1) / TERMS_PER_BLOCK as u64;
+        if u64::from(blocks) != expected {
             return Err(Error::corrupt(format!(
                 "the terms section holds {} terms in {} blocks, not {}: the index file is damaged",
-                count,
-                blocks,
-                block_count(count)
+                count, blocks, expected
             )));
         }
-        let index_len = blocks * INDEX_ENTRY_LEN;
+        let index_len = (blocks as usize)
+            .checked_mul(INDEX_ENTRY_LEN)
+            .ok_or_else(damaged)?;
         let index = bytes.slice(8, index_len)?;
+        let count = count as usize;
         Ok(TermsReader {
             count,
             index: Bytes::new(index, "the terms section's block index"),
@@ -334,6 +337,10 @@ mod tests {
             "{}",
             e.message
         );
+        // The most terms a count can name, with their block count: the block index is missing.
+        let mut most = section.clone();
+        most[..8].copy_from_slice(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0x10]);
+        assert!(TermsReader::new(&most).is_err());
         for cut in 0..section.len() {
             let r = match TermsReader::new(&section[..cut]) {
                 Ok(r) => r,
