@@ -50,7 +50,11 @@ pub(crate) fn expand(doc_freq: u32, stored: &[u8]) -> Result<Vec<u8>> {
             "a term's postings are truncated: fewer bytes than its blocks' metas",
         ));
     }
-    let mut out = Vec::with_capacity(blocks * BLOCK_META_LEN + stored.len());
+    let mut out = Vec::with_capacity(
+        blocks
+            .saturating_mul(BLOCK_META_LEN)
+            .saturating_add(stored.len()),
+    );
     let mut at = 0;
     let (mut last_doc, mut data_offset, mut positions_offset) = (0u32, 0u32, 0u32);
     for b in 0..blocks {

@@ -86,7 +86,11 @@ impl<'a> IdsReader<'a> {
         let len = end
             .checked_sub(start)
             .ok_or_else(|| Error::corrupt("the ids section's offsets go backwards"))?;
-        let s = self.bytes.slice(self.blob() + start, len)?;
+        let at = self
+            .blob()
+            .checked_add(start)
+            .ok_or_else(|| Error::corrupt("an id's offset lies past the ids section"))?;
+        let s = self.bytes.slice(at, len)?;
         std::str::from_utf8(s).map_err(|_| Error::corrupt("an id is not UTF-8"))
     }
 

@@ -57,8 +57,8 @@ pub struct Segment {
     /// Postings of the terms read so far, checked and their metas expanded, by dictionary record
     /// (a pointer and a length per term).
     postings: Vec<OnceCell<Box<[u8]>>>,
-    /// Positions of the terms read so far (by their offset in the positions section), checked.
-    positions: RefCell<HashMap<u64, Rc<[u8]>>>,
+    /// Positions of the terms read so far (by dictionary record), checked.
+    positions: RefCell<HashMap<usize, Rc<[u8]>>>,
     /// Per term queried so far (by dictionary record): its blocks' stored BM25 saturation maxima,
     /// checked, and their largest.
     saturations: RefCell<HashMap<usize, BlockSaturations>>,
@@ -311,13 +311,11 @@ impl Segment {
     /// A term's positions, read from the file and checked against the dictionary's CRC-32 on first
     /// use, then kept for later queries.
     pub(crate) fn positions(&self, e: &TermEntry) -> Result<Rc<[u8]>> {
-        if let Some(p) = self.positions.borrow().get(&e.positions_offset) {
+        if let Some(p) = self.positions.borrow().get(&e.index) {
             return Ok(p.clone());
         }
         let bytes: Rc<[u8]> = self.read_positions(e)?.into();
-        self.positions
-            .borrow_mut()
-            .insert(e.positions_offset, bytes.clone());
+        self.positions.borrow_mut().insert(e.index, bytes.clone());
         Ok(bytes)
     }
 

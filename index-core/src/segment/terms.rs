@@ -23,6 +23,8 @@ use std::cmp::Ordering;
 /// Records per block: a lookup reads up to this many after bisecting the blocks.
 const TERMS_PER_BLOCK: usize = 16;
 const INDEX_ENTRY_LEN: usize = 20;
+/// The fewest bytes a record takes: six one-byte varints (an empty term) and the two checksums.
+const MIN_RECORD: usize = 14;
 
 /// One term's record, with its offsets worked out.
 #[derive(Clone, Copy, Debug)]
@@ -131,10 +133,23 @@ impl<'a> TermsReader<'a> {
             .ok_or_else(damaged)?;
         let index = bytes.slice(8, index_len)?;
         let count = count as usize;
+        let records = &section[8 + index_len..];
+        // Each record takes at least MIN_RECORD bytes: a count the records cannot hold is damage,
+        // found before the reader sizes anything by it.
+        if count
+            .checked_mul(MIN_RECORD)
+            .map_or(true, |n| n > records.len())
+        {
+            return Err(Error::corrupt(format!(
+                "the terms section names {} terms but holds {} bytes of records: the index file is damaged",
+                count,
+                records.len()
+            )));
+        }
         Ok(TermsReader {
             count,
             index: Bytes::new(index, "the terms section's block index"),
-            records: &section[8 + index_len..],
+            records,
         })
     }
 
@@ -341,6 +356,15 @@ mod tests {
         let mut most = section.clone();
         most[..8].copy_from_slice(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0x10]);
         assert!(TermsReader::new(&most).is_err());
+        // A count its records cannot hold (at 14 bytes a record at least) is refused at once.
+        let e = TermsReader::new(&section[..8 + 3 * INDEX_ENTRY_LEN + 100])
+            .err()
+            .unwrap();
+        assert!(
+            e.message.contains("names 40 terms but holds 100 bytes"),
+            "{}",
+            e.message
+        );
         for cut in 0..section.len() {
             let r = match TermsReader::new(&section[..cut]) {
                 Ok(r) => r,
