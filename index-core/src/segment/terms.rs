@@ -13,8 +13,8 @@
 //! A term's postings and positions follow the previous term's in their sections, so only a block's
 //! first term carries offsets (in the block index): a term's are its block's plus the lengths of
 //! the records before it in the block. A lookup bisects the blocks by their first term, then reads
-//! at most a block's records: a fifth of the fixed records' bytes on a corpus whose terms mostly
-//! occur once, for a scan of a few records.
+//! at most a block's records: a third of the fixed records' bytes (format 5) on a corpus whose
+//! terms mostly occur once, for a scan of a few records.
 
 use crate::codec::{read_varint, read_varint64, write_varint, write_varint64, ByteWriter, Bytes};
 use crate::error::{Error, Result};
@@ -55,7 +55,6 @@ pub(crate) struct TermsWriter {
 }
 
 impl TermsWriter {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add(
         &mut self,
         field: u32,
