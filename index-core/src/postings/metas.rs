@@ -4,7 +4,7 @@
 //! indexes, once per term, when its postings are read.
 
 use super::reader::BlockMeta;
-use super::{BLOCK_LEN, BLOCK_META_LEN};
+use super::{block_count, BLOCK_META_LEN};
 use crate::codec::{read_varint, write_varint};
 use crate::error::{Error, Result};
 
@@ -36,8 +36,8 @@ pub(crate) fn write_metas(metas: &[BlockMeta], out: &mut Vec<u8>) {
 /// A term's postings as stored (its metas as `write_metas` wrote them, then its blocks' data) with
 /// the metas rewritten as fixed records, which `TermPostings` reads.
 pub(crate) fn expand(doc_freq: u32, stored: &[u8]) -> Result<Vec<u8>> {
-    // In u64: a forged doc freq must not wrap a 32-bit (WebAssembly) usize.
-    let blocks = ((u64::from(doc_freq) + BLOCK_LEN as u64 - 1) / BLOCK_LEN as u64) as usize;
+    // At most 2²⁵: fits any usize.
+    let blocks = block_count(doc_freq) as usize;
     let damaged =
         || Error::corrupt("a term's block metas do not add up: the index file is damaged");
     // A stored meta takes at least `MIN_META` bytes: a doc freq the bytes cannot hold is damage,

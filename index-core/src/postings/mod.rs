@@ -35,6 +35,12 @@ pub(crate) const BITSET_BLOCK: u8 = u8::MAX;
 /// Size in bytes of one `BlockMeta` record as read (in the file they are variable: `metas`).
 pub(crate) const BLOCK_META_LEN: usize = 28;
 
+/// How many blocks hold `doc_freq` postings. In u64: a doc freq near 2³² must not wrap a 32-bit
+/// (WebAssembly) usize to no blocks.
+pub(crate) fn block_count(doc_freq: u32) -> u64 {
+    (u64::from(doc_freq) + BLOCK_LEN as u64 - 1) / BLOCK_LEN as u64
+}
+
 /// The doc id returned by a cursor that has run past its last posting.
 pub(crate) const DOC_END: u32 = u32::MAX;
 

@@ -77,9 +77,7 @@ impl<'a> TermPostings<'a> {
     /// `postings` are this term's bytes as `metas::expand` makes them (they may run on past
     /// them); `doc_freq` tells how many blocks there are.
     pub(crate) fn new(doc_freq: u32, postings: &'a [u8]) -> Result<Self> {
-        // In u64: a doc freq near 2³² must not wrap a 32-bit (WebAssembly) usize to no blocks.
-        let blocks = (u64::from(doc_freq) + BLOCK_LEN as u64 - 1) / BLOCK_LEN as u64;
-        let meta_len = blocks * BLOCK_META_LEN as u64;
+        let meta_len = super::block_count(doc_freq) * BLOCK_META_LEN as u64;
         if doc_freq == 0 || (postings.len() as u64) < meta_len {
             return Err(Error::corrupt("a term's postings are truncated or empty"));
         }
