@@ -26,17 +26,21 @@ pub(crate) fn count(plan: &mut Plan, limit: Option<u64>) -> Result<Total> {
     } else {
         count_candidates(plan, limit)?
     };
-    Ok(if counted > limit {
-        Total {
+    Ok(total(counted, Some(limit)))
+}
+
+/// The total reported for `counted` matches under `limit`: "at least `limit`" beyond it.
+pub(crate) fn total(counted: u64, limit: Option<u64>) -> Total {
+    match limit {
+        Some(limit) if counted > limit => Total {
             value: limit,
             exact: false,
-        }
-    } else {
-        Total {
+        },
+        _ => Total {
             value: counted,
             exact: true,
-        }
-    })
+        },
+    }
 }
 
 /// Counts candidates of the cheapest required clause that every constraint accepts; stops past

@@ -18,7 +18,7 @@
 //! against floating-point rounding, and kept scores are recomputed in canonical term order, so the
 //! results equal `exhaustive` bit for bit (property-tested in `tests`).
 
-use super::plan::{allowed, Plan, ScoringTerm};
+use super::plan::{allowed, score_block, Plan, ScoringTerm};
 use super::topk::{after_cursor, Hit, TopK};
 use crate::error::Result;
 use crate::postings::{PostingCursor, BLOCK_LEN, DOC_END};
@@ -389,7 +389,6 @@ impl<'a> Bulk<'a> {
                 segment.field_lengths(term.field),
                 segment.unique_term_counts(term.field),
             );
-            let unique = term.scorer.needs_unique();
             let (maxima, scale) = (&term.block_maxima, term.bound_scale);
             // What an essential term's posting must exceed for its document to beat θ with every
             // other term at its bound over the window. Not a positive number (NaN included, from
@@ -489,21 +488,14 @@ impl<'a> Bulk<'a> {
                         (&kept_docs[..kept], &kept_tfs[..kept])
                     }
                 };
-                let inside = docs.len();
-                for (len, &doc) in lens_buf.iter_mut().zip(docs) {
-                    *len = lengths.get(doc);
-                }
-                let uniques = if unique {
-                    for (u, &doc) in uniques_buf.iter_mut().zip(docs) {
-                        *u = uniques.get(doc);
-                    }
-                    &uniques_buf[..inside]
-                } else {
-                    &[]
-                };
-                let scores = &mut block_buf[..inside];
-                term.scorer
-                    .score_all(tfs, &lens_buf[..inside], uniques, scores);
+                let scores = &mut block_buf[..docs.len()];
+                score_block(
+                    &term.scorer,
+                    (docs, tfs),
+                    (lengths, uniques),
+                    (lens_buf, uniques_buf),
+                    scores,
+                );
                 added[i].push(docs, scores);
                 // Documents ascend: a word's bits and best sum are kept in registers while its
                 // documents last, not read back from memory for each.

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::postings::PostingCursor;
 use crate::query::{filter_bitset, parse_query, plain_words, ClauseText, Occur, MAX_PHRASE_SPAN};
 use crate::scoring::{average_length, Norms, Ranker, TermScorer, TermStats};
-use crate::segment::Segment;
+use crate::segment::{DocStat, Segment};
 use std::rc::Rc;
 
 /// One (field, term) of the query that contributes to scores.
@@ -308,6 +308,32 @@ impl<'a> Plan<'a> {
     pub(crate) fn total(&self, contributions: &[f64], doc: u32) -> f64 {
         contributions.iter().sum::<f64>() + self.doc_prior(doc)
     }
+}
+
+/// Scores a block's `postings` (doc ids and tfs) of one term into `out`, each document's length
+/// and distinct terms read from the term's field's `columns` into `scratch` first (the distinct
+/// terms only when the scorer uses them).
+#[inline]
+pub(crate) fn score_block(
+    scorer: &TermScorer,
+    (docs, tfs): (&[u32], &[u32]),
+    (lengths, unique_counts): (DocStat<'_>, DocStat<'_>),
+    (lens, uniques): (&mut [u32], &mut [u32]),
+    out: &mut [f64],
+) {
+    let n = docs.len();
+    for (len, &doc) in lens.iter_mut().zip(docs) {
+        *len = lengths.get(doc);
+    }
+    let uniques: &[u32] = if scorer.needs_unique() {
+        for (u, &doc) in uniques.iter_mut().zip(docs) {
+            *u = unique_counts.get(doc);
+        }
+        &uniques[..n]
+    } else {
+        &[]
+    };
+    scorer.score_all(tfs, &lens[..n], uniques, &mut out[..n]);
 }
 
 /// Whether `doc`'s bit is set in the filter bitset `bits` (true without filters).

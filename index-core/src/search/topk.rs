@@ -67,10 +67,10 @@ impl TopK {
             self.heap.push(hit);
             return true;
         }
-        let worst = *self.heap.peek().expect("k > 0");
+        let mut worst = self.heap.peek_mut().expect("k > 0");
         if hit.rank_cmp(&worst) == Ordering::Less {
-            self.heap.pop();
-            self.heap.push(hit);
+            // Replaced in place: one sift down when `worst` drops, not a pop and a push.
+            *worst = hit;
             true
         } else {
             false

@@ -33,6 +33,7 @@ pub(crate) use format::FORMAT_VERSION;
 pub(crate) use format::{assemble, SectionKind, SECTIONS};
 pub(crate) use ids::IdsWriter;
 pub use meta::{FieldMeta, IndexMeta};
+pub(crate) use reader::DocStat;
 pub use reader::Segment;
 pub use sink::{IndexSink, Stream, VecSink};
 pub use source::ReadAt;

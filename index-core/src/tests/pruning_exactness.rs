@@ -1,9 +1,10 @@
-//! Property: dynamic pruning returns exactly — same docs, same order, bit-identical scores — what
-//! scoring every document returns, for random corpora, queries, rankers (the default, bounded by
-//! each block's stored maximum, and others by the block's corner), pages, filters and cursors;
-//! and counts, exact or up to a limit, agree with the number of documents the reference finds.
+//! Property: dynamic pruning, and the pass that scores every posting, return exactly — same docs,
+//! same order, bit-identical scores — what scoring every document returns, for random corpora,
+//! queries, rankers (the default, bounded by each block's stored maximum, and others by the
+//! block's corner), pages, filters and cursors; and counts, exact or up to a limit, agree with the
+//! number of documents the reference finds. Each way is checked, and the one `search` chooses.
 
-use crate::search::{search, Counting, SearchRequest, Total};
+use crate::search::{evaluate, search, Counting, Evaluation, SearchRequest, Total};
 use crate::segment::Segment;
 use crate::testing::Rng;
 
@@ -101,12 +102,22 @@ fn options(rng: &mut Rng) -> String {
 }
 
 fn check(seg: &Segment, q: &str, opts: &str, rng: &mut Rng) {
+    for how in [
+        Evaluation::Pruned,
+        Evaluation::Accumulated,
+        Evaluation::Chosen,
+    ] {
+        check_with(seg, q, opts, rng, how);
+    }
+}
+
+fn check_with(seg: &Segment, q: &str, opts: &str, rng: &mut Rng, how: Evaluation) {
     let pruned = SearchRequest::from_json(q, opts).unwrap();
     let mut exhaustive = pruned.clone();
     exhaustive.exhaustive = true;
-    let a = search(seg, &pruned).unwrap();
+    let a = evaluate(seg, &pruned, how).unwrap();
     let b = search(seg, &exhaustive).unwrap();
-    assert_eq!(a.hits, b.hits, "query {:?} options {}", q, opts);
+    assert_eq!(a.hits, b.hits, "{:?}: query {:?} options {}", how, q, opts);
     // The count equals the number of documents the reference finds at all.
     let mut everything = exhaustive.clone();
     everything.offset = 0;
@@ -118,7 +129,8 @@ fn check(seg: &Segment, q: &str, opts: &str, rng: &mut Rng) {
             value: matching,
             exact: true
         }),
-        "count for {:?} {}",
+        "{:?}: count for {:?} {}",
+        how,
         q,
         opts
     );
@@ -126,7 +138,7 @@ fn check(seg: &Segment, q: &str, opts: &str, rng: &mut Rng) {
     let limit = 1 + rng.below(matching + 3);
     let mut limited = pruned.clone();
     limited.count = Counting::UpTo(limit);
-    let c = search(seg, &limited).unwrap();
+    let c = evaluate(seg, &limited, how).unwrap();
     let expect = if matching <= limit {
         Total {
             value: matching,
@@ -141,12 +153,17 @@ fn check(seg: &Segment, q: &str, opts: &str, rng: &mut Rng) {
     assert_eq!(
         c.total,
         Some(expect),
-        "limit {} for {:?} {}",
+        "{:?}: limit {} for {:?} {}",
+        how,
         limit,
         q,
         opts
     );
-    assert_eq!(c.hits, a.hits, "hits with a count limit, {:?} {}", q, opts);
+    assert_eq!(
+        c.hits, a.hits,
+        "{:?}: hits with a count limit, {:?} {}",
+        how, q, opts
+    );
     // The cursor continues exactly where a page ends.
     if let Some(&(doc, score)) = a.hits.last() {
         let mut next = pruned.clone();
@@ -159,9 +176,10 @@ fn check(seg: &Segment, q: &str, opts: &str, rng: &mut Rng) {
         let from = pruned.offset + a.hits.len();
         let expect: Vec<_> = reference.into_iter().skip(from).take(pruned.size).collect();
         assert_eq!(
-            search(seg, &next).unwrap().hits,
+            evaluate(seg, &next, how).unwrap().hits,
             expect,
-            "cursor after {:?} {}",
+            "{:?}: cursor after {:?} {}",
+            how,
             q,
             opts
         );
