@@ -17,7 +17,7 @@ pub(crate) fn write_varint64(out: &mut Vec<u8>, mut v: u64) {
 }
 
 /// Reads one value at `*at` and advances `*at`. At most 5 bytes; more is corruption.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_varint(data: &[u8], at: &mut usize) -> Result<u32> {
     // Most values fit one byte (a dictionary record's field, term length, counts): read inline,
     // where WebAssembly would otherwise pay a call for each.
@@ -27,6 +27,11 @@ pub(crate) fn read_varint(data: &[u8], at: &mut usize) -> Result<u32> {
             return Ok(u32::from(b));
         }
     }
+    read_long_varint(data, at)
+}
+
+#[inline(never)]
+fn read_long_varint(data: &[u8], at: &mut usize) -> Result<u32> {
     read_leb128(data, at, 32).map(|v| v as u32)
 }
 

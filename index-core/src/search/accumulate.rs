@@ -12,6 +12,7 @@
 
 use super::plan::{score_block, Plan, ScoringTerm};
 use super::topk::{after_cursor, Hit, TopK};
+use super::zeros;
 use crate::error::Result;
 use crate::postings::{BLOCK_LEN, DOC_END};
 
@@ -45,12 +46,14 @@ pub(crate) fn top_k_counted(
         return Ok((top.into_sorted(), 0));
     }
     // Fixed-size, so that an index masked to the window needs no bounds check.
-    let mut sums = vec![0.0f64; WINDOW as usize].into_boxed_slice();
+    let mut sums = zeros::<f64>(WINDOW as usize).into_boxed_slice();
     let mut seen = [0u64; WINDOW as usize / 64];
     let (mut lens, mut uniques) = ([0u32; BLOCK_LEN], [0u32; BLOCK_LEN]);
     let mut scores = [0.0f64; BLOCK_LEN];
     let segment = plan.segment;
     let has_prior = plan.ranker.has_prior();
+    // Without filters or excluded clauses every document seen matches: counted a word at a time.
+    let every_match_counts = plan.allowed.is_none() && plan.excluded.is_empty();
     let mut theta = top.threshold();
     let next = |plan: &Plan| plan.terms.iter().map(|t| t.cursor.doc()).min();
     let mut lo = next(plan).unwrap_or(DOC_END);
@@ -97,16 +100,23 @@ pub(crate) fn top_k_counted(
         for (w, word) in seen.iter_mut().enumerate() {
             let mut bits = *word;
             *word = 0;
+            if every_match_counts {
+                count += u64::from(bits.count_ones());
+            }
             while bits != 0 {
                 let at = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let sum = sums[at];
                 sums[at] = 0.0;
                 let doc = lo + at as u32;
-                if !plan.passes_filters(doc) || (!plan.excluded.is_empty() && !plan.accepts(doc)?) {
-                    continue;
+                if !every_match_counts {
+                    if !plan.passes_filters(doc)
+                        || (!plan.excluded.is_empty() && !plan.accepts(doc)?)
+                    {
+                        continue;
+                    }
+                    count += 1;
                 }
-                count += 1;
                 let score = if has_prior {
                     sum + plan.doc_prior(doc)
                 } else {

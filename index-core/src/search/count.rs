@@ -10,6 +10,7 @@
 
 use super::plan::Plan;
 use super::request::Total;
+use super::zeros;
 use crate::error::Result;
 use crate::postings::DOC_END;
 
@@ -84,7 +85,7 @@ fn count_union(plan: &mut Plan, limit: u64) -> Result<u64> {
     let mut cursors: Vec<_> = plan.terms.iter().map(|t| t.cursor.clone()).collect();
     // No window spans more documents than the index holds: a small index zeroes a small bitset.
     let window = WINDOW_DOCS.min(n);
-    let mut bits = vec![0u64; (window as usize + 63) / 64];
+    let mut bits = zeros::<u64>((window as usize + 63) / 64);
     let mut total = 0u64;
     let mut lo = 0u32;
     while lo < n && total <= limit {

@@ -20,6 +20,7 @@
 
 use super::plan::{allowed, score_block, Plan, ScoringTerm};
 use super::topk::{after_cursor, Hit, TopK};
+use super::zeros;
 use crate::error::Result;
 use crate::postings::{PostingCursor, BLOCK_LEN, DOC_END};
 
@@ -302,13 +303,13 @@ impl<'a> Bulk<'a> {
         hi: u32,
     ) -> Result<u32> {
         if self.scores.is_empty() {
-            self.scores = vec![0.0; BULK_DOCS as usize];
-            self.seen = vec![0; BULK_DOCS as usize / 64];
-            self.docs = vec![0; BLOCK_LEN];
-            self.tfs = vec![0; BLOCK_LEN];
-            self.lens = vec![0; BLOCK_LEN];
-            self.uniques = vec![0; BLOCK_LEN];
-            self.block_scores = vec![0.0; BLOCK_LEN];
+            self.scores = zeros(BULK_DOCS as usize);
+            self.seen = zeros(BULK_DOCS as usize / 64);
+            self.docs = zeros(BLOCK_LEN);
+            self.tfs = zeros(BLOCK_LEN);
+            self.lens = zeros(BLOCK_LEN);
+            self.uniques = zeros(BLOCK_LEN);
+            self.block_scores = zeros(BLOCK_LEN);
             self.scanners = plan.terms.iter().map(|_| None).collect();
         }
         if self.added.len() < self.scan.len() {

@@ -24,6 +24,16 @@ pub use request::{Counting, SearchRequest, SearchResults, Total, MAX_WINDOW};
 use crate::error::{Error, Result};
 use crate::segment::Segment;
 
+/// `n` zeros for a query's scratch buffer, filled here rather than by `vec![0; n]`: that asks
+/// the allocator for zeroed memory, and in WebAssembly its zeroing is the prebuilt standard
+/// library's word-at-a-time loop (built without bulk memory), where a fill in this crate is one
+/// `memory.fill` (bench/PROFILE.md, sixteenth pass).
+pub(crate) fn zeros<T: Copy + Default>(n: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, T::default());
+    v
+}
+
 /// Runs `request` against `segment`: one plan, evaluated for the top k and, when asked, counted.
 pub fn search(segment: &Segment, request: &SearchRequest) -> Result<SearchResults> {
     evaluate(segment, request, Evaluation::Chosen)
