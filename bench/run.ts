@@ -278,7 +278,8 @@ const METHOD = `
   JavaScript libraries use \`bench/analyze.ts\`.
 - Query latency: each query process opens the index, takes its top 10s, then runs 3 warm-up passes and
   the timed rounds over all queries, per query the median of the rounds, then mean and p99 over queries (\`bench/stats.ts\`,
-  the same in Java and Rust). "Top 10 + exact total" counts every match (index-core \`count: true\`; Lucene
+  the same in Java and Rust). Every engine is timed from the query's text to its hits: analysis, term lookup and
+  search (Lucene and tantivy build their query inside the timed call, as index-core's search analyses its text). "Top 10 + exact total" counts every match (index-core \`count: true\`; Lucene
   total-hits threshold \`Integer.MAX_VALUE\`; tantivy \`(TopDocs, Count)\`); "top 10 only" counts up to Lucene's default
   threshold of 1,000 and "at least" past it (index-core \`count: 1000\`, Lucene's default; tantivy \`TopDocs\`, block-WAND,
   counts nothing). Lucene's
