@@ -171,7 +171,7 @@ function agreement(c: CorpusReport): string {
 
 // What bench/PROFILE.md found costs the most in each row that is behind, and so what would close it.
 const COUNTED_NEXT =
-  'exact counting ORs every posting of every term into a bitset, the largest single cost of a counted query (bench/PROFILE.md): unpacking those blocks with SIMD128 needs a block layout built for it (four interleaved lanes, an index format change)';
+  "a counted query of several short lists is scored and counted in one pass, as tantivy's union and Lucene's BooleanScorer do (bench/PROFILE.md, sixteenth pass); what is left on SciFact is the plan (analysis, dictionary lookups, cursors: about 19 of its 51 µs in WebAssembly) and WebAssembly's 1.6× over native on the pass's decoding and scoring, which a block layout SIMD128 decodes would cut (four interleaved lanes, an index format change)";
 const TOP_NEXT =
   'natively index-core is ahead of Lucene on both rows (bench/PROFILE.md); the gap is WebAssembly\'s, 1.5–1.8× native, and on this machine runs minutes apart swing by more than what is left (bench/PROFILE.md: compare `node --import tsx bench/pairs.ts 6`, the two engines alternated in the same minutes). The two-term dense queries ("di da") no longer lead the 99th percentile (fourteenth pass: their essential postings are tested without a division and scored only where they can count); the slowest now hold several essential terms ("dizo bapa basi baki bi bavo": 25 thousand postings scored and 23.6 thousand candidates offered for 99 that pass), their time spread over seeks, unpacking and the accumulator. Next: impacts one level up, so that a window skips stretches of blocks, and a block layout SIMD128 decodes';
 const BUILD_NEXT =

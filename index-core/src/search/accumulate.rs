@@ -27,9 +27,9 @@ pub(crate) fn applies(plan: &Plan) -> bool {
 
 /// Whether to score every posting rather than prune: several terms, none in more than a window of
 /// documents. Block-max pruning skips blocks, and such a term has few to skip; the pass's cost is
-/// bounded by its terms times a window. On SciFact (long queries, short lists) this cuts a
-/// counted query's time by a third; on the 100k corpus (Zipf terms, often in most documents) it
-/// picks the few queries of rare terms (bench/PROFILE.md, sixteenth pass).
+/// bounded by its terms times a window. On SciFact (long queries, short lists) this halves a
+/// counted query's time; on the 100k corpus (Zipf terms, often in most documents) it picks the
+/// few queries of rare terms (bench/PROFILE.md, sixteenth pass).
 pub(crate) fn worth_it(plan: &Plan) -> bool {
     plan.terms.len() >= 2 && plan.terms.iter().all(|t| t.cursor.doc_freq() <= WINDOW)
 }
@@ -45,8 +45,11 @@ pub(crate) fn top_k_counted(
     if plan.impossible || plan.terms.is_empty() {
         return Ok((top.into_sorted(), 0));
     }
-    // Fixed-size, so that an index masked to the window needs no bounds check.
-    let mut sums = zeros::<f64>(WINDOW as usize).into_boxed_slice();
+    // An array's length is known to the compiler: an index masked to the window needs no check.
+    let mut sums: Box<[f64; WINDOW as usize]> = zeros::<f64>(WINDOW as usize)
+        .into_boxed_slice()
+        .try_into()
+        .expect("WINDOW sums");
     let mut seen = [0u64; WINDOW as usize / 64];
     let (mut lens, mut uniques) = ([0u32; BLOCK_LEN], [0u32; BLOCK_LEN]);
     let mut scores = [0.0f64; BLOCK_LEN];
