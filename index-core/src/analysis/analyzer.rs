@@ -90,36 +90,56 @@ impl Analyzer {
     ///
     /// Allocates two small buffers per call, none per token.
     pub fn analyze<F: FnMut(Token)>(&self, text: &str, first_position: u32, mut sink: F) -> u32 {
-        let mut term = String::new();
-        let mut stem = Vec::new();
+        let mut scratch = TermScratch::default();
         let mut position = first_position;
-        for (start, end) in WordSpans::new(text) {
+        for (start, end) in words(text) {
             let token_position = position;
             position += 1;
-            term.clear();
-            push_term(&text[start..end], &mut term);
-            strip_possessive(&mut term);
-            if self.stop_words.contains(&term) {
-                continue;
+            if let Some(term) = self.term(&text[start..end], &mut scratch) {
+                sink(Token {
+                    term,
+                    position: token_position,
+                    start,
+                    end,
+                });
             }
-            let indexed = match self.config.stemmer {
-                Stemmer::Porter if term.is_ascii() => {
-                    stem.clear();
-                    stem.extend_from_slice(term.as_bytes());
-                    let len = porter::stem(&mut stem);
-                    std::str::from_utf8(&stem[..len]).expect("Porter rewrites ASCII into ASCII")
-                }
-                Stemmer::Porter | Stemmer::None => term.as_str(),
-            };
-            sink(Token {
-                term: indexed,
-                position: token_position,
-                start,
-                end,
-            });
         }
         position
     }
+
+    /// The term a word of [`words`] is indexed as, or `None` for a stop word. A function of the
+    /// word alone, which is what lets the builder remember it per spelling.
+    pub fn term<'s>(&self, word: &str, scratch: &'s mut TermScratch) -> Option<&'s str> {
+        let term = &mut scratch.term;
+        term.clear();
+        push_term(word, term);
+        strip_possessive(term);
+        if self.stop_words.contains(term) {
+            return None;
+        }
+        Some(match self.config.stemmer {
+            Stemmer::Porter if term.is_ascii() => {
+                let stem = &mut scratch.stem;
+                stem.clear();
+                stem.extend_from_slice(term.as_bytes());
+                let len = porter::stem(stem);
+                std::str::from_utf8(&stem[..len]).expect("Porter rewrites ASCII into ASCII")
+            }
+            Stemmer::Porter | Stemmer::None => term.as_str(),
+        })
+    }
+}
+
+/// The words of `text` as byte spans `(start, end)`, in order: each one token position.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    WordSpans::new(text)
+}
+
+/// [`Analyzer::term`]'s buffers, reused from word to word.
+#[derive(Default)]
+pub struct TermScratch {
+    term: String,
+    stem: Vec<u8>,
 }
 
 #[cfg(test)]

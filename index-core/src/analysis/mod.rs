@@ -15,5 +15,7 @@ mod possessive;
 mod stopwords;
 mod tokenizer;
 
-pub use analyzer::{Analyzer, AnalyzerConfig, Stemmer, StopWords, Token, FIXED_COMPONENTS};
+pub use analyzer::{
+    words, Analyzer, AnalyzerConfig, Stemmer, StopWords, TermScratch, Token, FIXED_COMPONENTS,
+};
 pub use stopwords::LUCENE_STOP_WORDS;
