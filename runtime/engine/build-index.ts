@@ -44,7 +44,10 @@ export interface BuildOptions {
   memoryBudgetMb?: number;
   /** Skip malformed lines instead of failing (they are reported). */
   skipBad?: boolean;
-  /** Worker threads for `buildIndexParallel` (default: the machine's cores). */
+  /**
+   * Worker threads for `buildIndexParallel` (default: the machine's cores), at most one per
+   * `MIN_BYTES_PER_THREAD` of corpus.
+   */
   threads?: number;
   /** Called after every chunk. */
   onProgress?: (p: BuildProgress) => void;
@@ -58,6 +61,8 @@ export interface BuildProgress {
 
 export interface BuildResult {
   docs: number;
+  /** The threads that built it (`buildIndexParallel` uses fewer on a small corpus). */
+  threads: number;
   segments: number;
   indexBytes: number;
   corpusBytes: number;
@@ -96,6 +101,7 @@ export function buildIndex(
     );
     return {
       docs: r.docs,
+      threads: 1,
       segments: r.segments.length,
       indexBytes: writeIndex(
         r.segments,
@@ -116,11 +122,17 @@ export function buildIndex(
 /** The worker script, when running from source (a bundle has none: it builds in one thread). */
 const WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 
-/** Below this, a corpus is built in one thread: starting workers would cost more than it saves. */
-const PARALLEL_MIN_BYTES = 4 << 20;
+/**
+ * The least corpus a worker thread is given. A worker's start (about 80 ms: a thread, tsx, the
+ * module) and the merge its segment adds cost about what building 8 MiB in parallel saves: the 100k
+ * corpus cut to 8, 16 and 32 MB built in 1.12×, 1.02× and 0.86× one thread's time on two
+ * (bench/PROFILE.md, seventeenth pass).
+ */
+const MIN_BYTES_PER_THREAD = 8 << 20;
 
 /**
- * Builds with `options.threads` worker threads (default: the machine's cores), each over one
+ * Builds with `options.threads` worker threads (default: the machine's cores), at most one per
+ * `MIN_BYTES_PER_THREAD` of corpus (a smaller corpus builds in this thread), each over one
  * consecutive range of the corpus, then merges their segments in corpus order. The index answers
  * every query exactly as a one-thread build does (doc ids follow the corpus either way); each
  * worker's memory budget is the budget divided by the threads.
@@ -131,9 +143,11 @@ export async function buildIndexParallel(
   options: BuildOptions = {},
 ): Promise<BuildResult> {
   const totalBytes = statSync(corpusPath).size;
-  const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-  if (threads === 1 || totalBytes < PARALLEL_MIN_BYTES || !existsSync(WORKER))
-    return buildIndex(corpusPath, outDir, options);
+  const threads = Math.min(
+    Math.max(1, Math.floor(options.threads ?? availableParallelism())),
+    Math.floor(totalBytes / MIN_BYTES_PER_THREAD),
+  );
+  if (threads <= 1 || !existsSync(WORKER)) return buildIndex(corpusPath, outDir, options);
   const started = performance.now();
   const ranges = cutRanges(corpusPath, totalBytes, threads);
   const budget = options.memoryBudgetMb ?? 256;
@@ -179,6 +193,7 @@ export async function buildIndexParallel(
     }));
     return {
       docs: results.reduce((a, r) => a + r.docs, 0),
+      threads: ranges.length,
       segments: segments.length,
       indexBytes: writeIndex(
         segments,

@@ -22,7 +22,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fsErrorSentence, toCliError } from '../../runtime/cli/errors.js';
 import { buildIndex } from '../../runtime/engine/index.js';
-import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
+import {
+  syntheticDocs,
+  tempDir,
+  TINY_CORPUS,
+  TWO_THREAD_DOCS,
+  writeCorpus,
+} from '../fixtures/corpus.js';
 import { SIR, sir, sirChild } from '../fixtures/sir.js';
 
 /**
@@ -237,9 +243,9 @@ describe('sir CLI: file-system failures', function () {
     });
 
     it('sir index --threads 2: a worker filling the scratch space fails in one line, as one thread does', async () => {
-      // Over the 4 MB below which one thread builds, so two workers spill. As a process, so that
-      // only the build sees TMPDIR (tsx, which runs the workers from source, caches nothing).
-      const large = writeCorpus(syntheticDocs(9_000), tempDir());
+      // Large enough for two workers, which spill. As a process, so that only the build sees
+      // TMPDIR (tsx, which runs the workers from source, caches nothing).
+      const large = writeCorpus(syntheticDocs(TWO_THREAD_DOCS), tempDir());
       const out = join(dir, 'threads-out');
       const c = sirChild(['index', large, '--out', out, '--threads', '2'], {
         TMPDIR: disk,

@@ -85,10 +85,14 @@ registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/
     }
   });
 
-  it('indexes with plain progress lines when not on a terminal', async () => {
-    const r = await sir('index', writeCorpus(TINY_CORPUS), '--out', tempDir());
+  it('indexes with plain progress lines when not on a terminal, saying how many threads built', async () => {
+    // --threads 4 asks for up to four; a corpus under 16 MiB builds in one.
+    const r = await sir('index', writeCorpus(TINY_CORPUS), '--out', tempDir(), '--threads', '4');
     assert.match(r.err, /indexing 100%/);
-    assert.match(r.err, /indexed 3 documents in [\d.]+ s \([\d,]+ docs\/s/);
+    assert.match(
+      r.err,
+      /indexed 3 documents in [\d.]+ s \([\d,]+ docs\/s, [\d.]+ MB\/s\), 1 thread, 1 segment, index /,
+    );
   });
 
   it('searches as a table and as JSON', async () => {

@@ -16,7 +16,13 @@ import {
   buildIndexParallel,
   type BuildOptions,
 } from '../../runtime/engine/index.js';
-import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
+import {
+  syntheticDocs,
+  tempDir,
+  TINY_CORPUS,
+  TWO_THREAD_DOCS,
+  writeCorpus,
+} from '../fixtures/corpus.js';
 import { sirChild } from '../fixtures/sir.js';
 
 const scratchOf = (pid: number) =>
@@ -119,15 +125,15 @@ describe('engine: buildIndex and the file system', function () {
   });
 
   it('the multi-threaded build keeps the contract: scratch outside OUT, byte-order mark, empty fields', async () => {
-    // Over the 4 MB below which one thread builds.
-    const docs = syntheticDocs(9_000);
+    const docs = syntheticDocs(TWO_THREAD_DOCS);
     const dir = tempDir();
     const corpus = join(dir, 'bom.jsonl');
     writeFileSync(corpus, '\uFEFF' + docs.map((d) => JSON.stringify(d)).join('\n') + '\n');
     const out = join(dir, 'idx');
     mkdirSync(join(out, '.segments'), { recursive: true });
     const r = await buildIndexParallel(corpus, out, { threads: 2, memoryBudgetMb: 2 });
-    assert.equal(r.docs, 9_000);
+    assert.equal(r.docs, TWO_THREAD_DOCS);
+    assert.equal(r.threads, 2);
     assert.ok(r.segments >= 2, `two workers, ${r.segments} segments`);
     assert.deepEqual(readdirSync(out).sort(), ['.segments', 'index.sir']);
     assert.deepEqual(scratchOf(process.pid), []);
@@ -151,7 +157,7 @@ describe('engine: buildIndex and the file system', function () {
 
   it('a thread whose part of the corpus is only skipped lines adds nothing and fails nothing', async () => {
     // The second half of the bytes is malformed lines: the second worker has no document.
-    const good = syntheticDocs(6_000);
+    const good = syntheticDocs(TWO_THREAD_DOCS / 2);
     const goodBytes = good.reduce((n, d) => n + JSON.stringify(d).length + 1, 0);
     const bad = Array.from(
       { length: Math.ceil(goodBytes / 1000) + 10 },
@@ -162,8 +168,9 @@ describe('engine: buildIndex and the file system', function () {
       threads: 2,
       skipBad: true,
     });
-    assert.equal(r.docs, 6_000);
+    assert.equal(r.threads, 2);
+    assert.equal(r.docs, TWO_THREAD_DOCS / 2);
     assert.equal(r.skipped.length, bad.length);
-    assert.equal(r.skipped[0]!.line, 6_001);
+    assert.equal(r.skipped[0]!.line, TWO_THREAD_DOCS / 2 + 1);
   });
 });

@@ -8,7 +8,13 @@ import {
   INDEX_FILE,
   SearchIndex,
 } from '../../runtime/engine/index.js';
-import { syntheticDocs, tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
+import {
+  syntheticDocs,
+  tempDir,
+  TINY_CORPUS,
+  TWO_THREAD_DOCS,
+  writeCorpus,
+} from '../fixtures/corpus.js';
 
 describe('engine binding (real WebAssembly module)', () => {
   let dir: string;
@@ -147,17 +153,18 @@ describe('engine binding (real WebAssembly module)', () => {
 
   it('builds with worker threads over consecutive ranges: the same answers as one thread', async function () {
     this.timeout(300_000);
-    // Over the 4 MB below which one thread builds; a bad line in the second half keeps its number.
-    const docs: Array<object | string> = syntheticDocs(9_000);
-    docs.splice(8_000, 0, '{oops');
+    // A bad line in the second half keeps its number.
+    const docs: Array<object | string> = syntheticDocs(TWO_THREAD_DOCS);
+    docs.splice(30_000, 0, '{oops');
     const corpus = writeCorpus(docs);
     const [one, two] = [tempDir(), tempDir()];
     const r1 = buildIndex(corpus, one, { skipBad: true });
     const r2 = await buildIndexParallel(corpus, two, { skipBad: true, threads: 2 });
     assert.equal(r2.docs, r1.docs);
+    assert.equal(r2.threads, 2);
     assert.ok(r2.segments >= 2, `two workers, ${r2.segments} segments`);
     assert.deepEqual(r2.skipped, r1.skipped);
-    assert.equal(r1.skipped[0]!.line, 8_001);
+    assert.equal(r1.skipped[0]!.line, 30_001);
     const [a, b] = [SearchIndex.open(one), SearchIndex.open(two)];
     try {
       for (const q of ['w1 w2', 'w17 w3 w250', 'w499', '"w1 w2"']) {
@@ -179,10 +186,10 @@ describe('engine binding (real WebAssembly module)', () => {
       b.free();
     }
     await assert.rejects(
-      buildIndexParallel(writeCorpus([...syntheticDocs(9_000), '{oops']), tempDir(), {
+      buildIndexParallel(writeCorpus([...syntheticDocs(TWO_THREAD_DOCS), '{oops']), tempDir(), {
         threads: 2,
       }),
-      (e: unknown) => e instanceof EngineError && /line 9001: invalid JSON/.test(e.message),
+      (e: unknown) => e instanceof EngineError && /line 34001: invalid JSON/.test(e.message),
     );
   });
 

@@ -48,7 +48,8 @@ Options:
   --memory-mb N          memory for the in-memory segments before they are written out and
                          merged later, shared by the threads (default 256)
   --threads N            worker threads building consecutive parts of the corpus, merged in
-                         order (default: the machine's cores; 1 builds in this thread)
+                         order (default: the machine's cores; 1 builds in this thread); at
+                         most one per 8 MiB of corpus, where a thread starts to pay
   --skip-bad             skip malformed lines (reported) instead of stopping at the first
   -h, --help             show this help
 
@@ -108,6 +109,7 @@ Example:
       bar.done(
         `indexed ${result.docs.toLocaleString('en-US')} documents in ${result.seconds.toFixed(2)} s ` +
           `(${Math.round(result.docs / result.seconds).toLocaleString('en-US')} docs/s, ${mbps.toFixed(1)} MB/s), ` +
+          `${result.threads} thread${result.threads > 1 ? 's' : ''}, ` +
           `${result.segments} segment${result.segments > 1 ? 's' : ''}, index ${formatBytes(result.indexBytes)}`,
       );
       io.stderr.write(`${describeFieldDocs(result.fieldDocs)}\n`);
