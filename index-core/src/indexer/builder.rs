@@ -32,7 +32,7 @@ struct FieldInProgress {
     words: TermDictionary,
     word_terms: Vec<u32>,
     /// Postings by term id.
-    lists: Vec<PostingList>,
+    lists: Vec<Inverted>,
     lengths: Vec<u32>,
     total_tokens: u64,
     unique: Vec<u32>,
@@ -48,6 +48,47 @@ impl FieldInProgress {
             lengths: Vec::new(),
             total_tokens: 0,
             unique: Vec::new(),
+        }
+    }
+}
+
+/// One term's postings since the last flush in one vector: for each document its id, its tf, then
+/// its positions. A token touches this header and the vector's tail; three vectors (docs, tfs,
+/// positions, as `PostingList` holds them) cost a cache miss each per token once the vocabulary
+/// outgrows the cache.
+#[derive(Default)]
+struct Inverted {
+    data: Vec<u32>,
+    /// Where the last document's tf is (its id just before it).
+    tf_at: usize,
+}
+
+impl Inverted {
+    /// Adds an occurrence at `position` in `doc` (documents in ascending order, positions
+    /// ascending within one); returns whether `doc` is new to the term.
+    #[inline]
+    fn add(&mut self, doc: u32, position: u32) -> bool {
+        let new = self.data.is_empty() || self.data[self.tf_at - 1] != doc;
+        if new {
+            self.tf_at = self.data.len() + 1;
+            self.data.extend_from_slice(&[doc, 0]);
+        }
+        self.data[self.tf_at] += 1;
+        self.data.push(position);
+        new
+    }
+
+    /// The postings as the segment writer takes them, into `list` (cleared first).
+    fn unpack_into(self, list: &mut PostingList) {
+        list.clear();
+        let mut at = 0;
+        while at < self.data.len() {
+            let (doc, tf) = (self.data[at], self.data[at + 1]);
+            list.docs.push(doc);
+            list.tfs.push(tf);
+            list.positions
+                .extend_from_slice(&self.data[at + 2..at + 2 + tf as usize]);
+            at += 2 + tf as usize;
         }
     }
 }
@@ -184,7 +225,7 @@ impl IndexBuilder {
                                 Some(t) => {
                                     let (id, new) = field.terms.intern(t.as_bytes());
                                     if new {
-                                        field.lists.push(PostingList::default());
+                                        field.lists.push(Inverted::default());
                                         *heap += TERM_OVERHEAD + t.len();
                                     }
                                     id
@@ -214,16 +255,9 @@ impl IndexBuilder {
             let mut unique = 0u32;
             for &(end, start, stop) in &self.spans {
                 for &(term, position) in &self.tokens[start..stop] {
-                    let list = &mut field.lists[term as usize];
-                    if list.docs.last() != Some(&doc_id) {
-                        list.docs.push(doc_id);
-                        list.tfs.push(0);
+                    if field.lists[term as usize].add(doc_id, position + base) {
                         unique += 1;
                     }
-                    if let Some(tf) = list.tfs.last_mut() {
-                        *tf += 1;
-                    }
-                    list.positions.push(position + base);
                 }
                 base = base.saturating_add(end).saturating_add(POSITION_GAP);
             }
@@ -312,9 +346,10 @@ impl IndexBuilder {
                 .map(|f| std::mem::take(&mut f.unique))
                 .collect(),
         );
+        let mut list = PostingList::default();
         for (f, field) in fields.iter_mut().enumerate() {
             for id in field.terms.ids_by_term() {
-                let list = std::mem::take(&mut field.lists[id as usize]);
+                std::mem::take(&mut field.lists[id as usize]).unpack_into(&mut list);
                 writer.add_term(f as u32, field.terms.term(id), &list, sink)?;
             }
         }
