@@ -190,6 +190,24 @@ impl<'a> WordSpans<'a> {
 
     /// Scans the word starting at `start` (a letter, digit or `_` followed by one) and returns its end.
     fn scan_word(&self, start: usize) -> usize {
+        // Most words are a run of ASCII letters and digits ended by an ASCII separator: no rule
+        // but the length limit applies, and the run is found a byte at a time. Anything else (a
+        // joining character, `_`, non-ASCII, the limit reached) goes through the rules from `start`.
+        let bytes = self.text.as_bytes();
+        let limit = bytes.len().min(start + MAX_TOKEN_UTF16_UNITS);
+        let mut end = start;
+        while end < limit && bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        match bytes.get(end) {
+            None => end,
+            Some(&b) if b.is_ascii() && ASCII_CLASSES[b as usize] == WordClass::Other => end,
+            _ => self.scan_word_by_rules(start),
+        }
+    }
+
+    /// `scan_word` applying UAX #29's rules to every character.
+    fn scan_word_by_rules(&self, start: usize) -> usize {
         let mut end = start;
         let mut units = 0;
         // The class of the last letter, digit or `_`, the one the UAX #29 rules look at.
@@ -481,5 +499,44 @@ mod tests {
         assert_eq!(term("ＡＢＣ１２"), "abc12");
         // The Kelvin sign lowercases to ASCII k, the Ångström sign to å, which folds.
         assert_eq!(term("\u{212A}\u{212B}"), "ka");
+    }
+
+    #[test]
+    fn the_ascii_run_ends_words_where_the_rules_do() {
+        // Random texts of runs of ASCII letters and digits (some past the length limit) between
+        // separators, joining characters, `_`, and non-ASCII letters and marks: from every letter
+        // or digit, the fast scan ends where the rules end.
+        let pieces = [
+            " ", " ", "-", ".", "'", ":", ",", ";", "_", "é", "\u{301}", "’", "中", "Ω", "\n", "/",
+        ];
+        let mut rng = crate::testing::Rng::new(11);
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            while text.len() < 600 {
+                if rng.chance(0.5) {
+                    let len = [1, 3, 8, 254, 255, 256, 300][rng.below(7) as usize];
+                    let len = if len > 8 && rng.chance(0.9) {
+                        1 + rng.below(8) as usize
+                    } else {
+                        len
+                    };
+                    for _ in 0..len {
+                        text.push(b"abcXYZ059"[rng.below(9) as usize] as char);
+                    }
+                } else {
+                    text.push_str(pieces[rng.below(pieces.len() as u64) as usize]);
+                }
+            }
+            let spans = WordSpans::new(&text);
+            for (i, c) in text.char_indices() {
+                if matches!(classify(c), WordClass::Letter | WordClass::Digit) {
+                    assert_eq!(
+                        spans.scan_word(i),
+                        spans.scan_word_by_rules(i),
+                        "{text:?} at {i}"
+                    );
+                }
+            }
+        }
     }
 }
