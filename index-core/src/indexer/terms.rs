@@ -32,18 +32,29 @@ pub(crate) struct TermDictionary {
     starts: Vec<usize>,
 }
 
+/// Up to 8 bytes of `bytes` from `at`, little-endian, zero padded. Whole words are loaded
+/// directly: copying a variable length into a buffer is a call to `memcpy` in WebAssembly.
+#[inline]
+fn word(bytes: &[u8], at: usize) -> u64 {
+    let len = bytes.len();
+    if at + 8 <= len {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+    } else if len >= 8 {
+        // The last 8 bytes, shifted down to start at `at`.
+        u64::from_le_bytes(bytes[len - 8..].try_into().expect("8 bytes")) >> (8 * (at + 8 - len))
+    } else {
+        bytes[at.min(len)..]
+            .iter()
+            .rev()
+            .fold(0, |w, &b| w << 8 | u64::from(b))
+    }
+}
+
 /// A term's inline key and hash.
 fn key_of(term: &[u8]) -> ([u64; 2], u64) {
-    let mut buf = [0u8; INLINE];
-    let n = term.len().min(INLINE);
-    buf[..n].copy_from_slice(&term[..n]);
-    let w0 = u64::from_le_bytes([
-        buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
-    ]);
+    let w0 = word(term, 0);
     if term.len() <= INLINE {
-        let w1 = u64::from_le_bytes([
-            buf[8], buf[9], buf[10], buf[11], buf[12], buf[13], buf[14], buf[15],
-        ]);
+        let w1 = if term.len() > 8 { word(term, 8) } else { 0 };
         ([w0, w1], short_hash([w0, w1], term.len()))
     } else {
         let mut h = term.len() as u64;
