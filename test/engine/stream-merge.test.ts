@@ -1,10 +1,11 @@
 /**
  * The engine writes segments and merged indexes through a sink (`index-sink.ts`): the lazy
  * sections are staged in the build's scratch folder and spliced into the file, which is never held
- * whole. The bytes must not change unless the format version does: the digests below were taken
- * when format version 6 came (the version-2 ones from the writer that assembled the whole file in
- * WebAssembly memory, before streaming, matched the streamed files). A merge that
- * fails partway leaves neither a staged file nor a partial index.
+ * whole. The bytes must not change unless the format version or the engine's writer does: the
+ * digests below were taken when the stored blocks' DEFLATE became index-core's own (2026-12-04,
+ * format version 6; the version-2 ones from the writer that assembled the whole file in
+ * WebAssembly memory, before streaming, matched the streamed files). A merge that fails partway
+ * leaves neither a staged file nor a partial index.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -31,27 +32,26 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
     const out = tempDir();
     const r = buildIndex(corpus, out, { memoryBudgetMb: 1 });
     assert.equal(r.segments, 20);
-    assert.equal(sha256(out), 'c5b82729c9fbc8f69b96414a829d82fe4ccc8d5750c81f1e813eb57d25091bf2');
+    assert.equal(sha256(out), '6d4fe4e0bc22504587afbd85f0cc1e487bf50353ba412a4b42e815a86935ce50');
   });
 
   it('one segment, copied as it is', () => {
     const out = tempDir();
     assert.equal(buildIndex(corpus, out).segments, 1);
-    assert.equal(sha256(out), 'f88bf0b721b70b414b7ef00726e2b5c92c8b2b47f3593b4b399773a34591e49d');
+    assert.equal(sha256(out), '627c74f5b38c684c6b589dda6f4a162a41e87cb178b72aa835f585b93a82a3aa');
   });
 
   it('two threads, with many and with 2 segments; the index verifies and answers', async () => {
-    // Two threads need 16 MiB: a corpus of its own, whose digests were taken with this format
-    // version's earlier writer too (the module before the builder analysed each spelling once).
+    // Two threads need 16 MiB: a corpus of its own.
     const large = writeCorpus(syntheticDocs(TWO_THREAD_DOCS));
     const out = tempDir();
     const r = await buildIndexParallel(large, out, { memoryBudgetMb: 1, threads: 2 });
     assert.deepEqual([r.threads, r.segments], [2, 36]);
-    assert.equal(sha256(out), '2b25ff44884bbb8bbff3dc85bc3e0fbe4261f650dc0247a860464832aa14861e');
+    assert.equal(sha256(out), 'b63aac9ae80feb640d624be2f40ce50202a71f772c56072b3c77e39fae7b3cd6');
     const out2 = tempDir();
     const r2 = await buildIndexParallel(large, out2, { threads: 2 });
     assert.deepEqual([r2.threads, r2.segments], [2, 2]);
-    assert.equal(sha256(out2), 'f398d9188791595ac8a4f5f54f435b4b18ceefaa254dc9206448b63e0feb05b4');
+    assert.equal(sha256(out2), '93417779f6864e833f5a4902793177c8e9cddcf1b5734e350e3acbcd2a045d82');
     const index = SearchIndex.open(out2, { verify: 'all' });
     try {
       assert.equal(index.info.docCount, TWO_THREAD_DOCS);
@@ -79,10 +79,7 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
       assert.match(c.output(), /, 1 thread, 6 segments, /, `--threads ${threads}`);
       assert.equal(
         sha256(out),
-        // Taken when the builder began to count the memory of the spellings it remembers: its
-        // segments fill 4 MB sooner (6, where there were 4 with e9999aac…), and stored blocks
-        // follow the segments (a merge copies them).
-        'cc00c7bec15e535c250f971f07cdca4677332d0d05be03b317da724b33c42d85',
+        '29057327b3338752897a2f14e8015699e1a7b9f0b849a33131aad40f57d28816',
         `--threads ${threads}`,
       );
     }

@@ -10,6 +10,7 @@ mod bitpacking;
 mod bitset;
 mod bytes;
 mod crc32;
+pub(crate) mod deflate;
 mod varint;
 
 pub(crate) use bitpacking::{

@@ -18,19 +18,14 @@
 use super::format::SectionKind;
 use super::reader::Segment;
 use super::sink::{IndexSink, SectionStream, Stream, STREAM_CHUNK};
+use crate::codec::deflate::Deflater;
 use crate::codec::{crc32, ByteWriter, Bytes};
 use crate::error::{Error, Result};
-use miniz_oxide::deflate::core::{
-    compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
-};
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
 
 const BLOCK_TARGET: usize = 16 * 1024;
 const BLOCK_RECORD_LEN: usize = 32;
-/// DEFLATE level 1 (greedy matching): a third of level 6's time for blocks about 20% larger, which
-/// the index can afford while build time cannot (measured in the commit that chose it).
-const COMPRESSION_LEVEL: u8 = 1;
 
 struct BlockRecord {
     first_doc: u32,
@@ -42,9 +37,9 @@ struct BlockRecord {
 }
 
 pub(crate) struct DocStoreWriter {
-    /// One compressor for every block: creating one allocates and clears ~300 KB of tables, which
-    /// cost more than the compression itself when done per 16 KB block.
-    compressor: Box<CompressorOxide>,
+    /// One compressor for every block (its tables are ~390 KB), made at the first block: a merge
+    /// copies blocks and compresses none.
+    compressor: Option<Box<Deflater>>,
     scratch: Vec<u8>,
     blocks: Vec<BlockRecord>,
     /// Compressed blocks not yet appended to the sink; they follow the `written` ones.
@@ -57,10 +52,8 @@ pub(crate) struct DocStoreWriter {
 
 impl Default for DocStoreWriter {
     fn default() -> Self {
-        // Raw DEFLATE (no zlib header), as `inflate::decompress_to_vec` reads it.
-        let flags = create_comp_flags_from_zip_params(COMPRESSION_LEVEL.into(), 0, 0);
         DocStoreWriter {
-            compressor: Box::new(CompressorOxide::new(flags)),
+            compressor: None,
             scratch: Vec::new(),
             blocks: Vec::new(),
             data: Vec::new(),
@@ -68,35 +61,6 @@ impl Default for DocStoreWriter {
             pending: Vec::new(),
             pending_docs: 0,
             docs: 0,
-        }
-    }
-}
-
-/// Compresses `input` with a reset `compressor` into `out` (cleared first).
-fn deflate(compressor: &mut CompressorOxide, input: &[u8], out: &mut Vec<u8>) {
-    compressor.reset();
-    out.clear();
-    out.resize(input.len() / 2 + 64, 0);
-    let (mut read, mut written) = (0, 0);
-    loop {
-        let (status, r, w) = compress(
-            compressor,
-            &input[read..],
-            &mut out[written..],
-            TDEFLFlush::Finish,
-        );
-        read += r;
-        written += w;
-        match status {
-            TDEFLStatus::Done => {
-                out.truncate(written);
-                return;
-            }
-            TDEFLStatus::Okay => {
-                let grow = out.len().max(64);
-                out.resize(out.len() + grow, 0);
-            }
-            other => unreachable!("DEFLATE into a growing buffer cannot fail: {:?}", other),
         }
     }
 }
@@ -119,7 +83,9 @@ impl DocStoreWriter {
             return;
         }
         let mut compressed = std::mem::take(&mut self.scratch);
-        deflate(&mut self.compressor, &self.pending, &mut compressed);
+        self.compressor
+            .get_or_insert_with(|| Box::new(Deflater::new()))
+            .compress(&self.pending, &mut compressed);
         self.push_block(
             self.docs - self.pending_docs,
             self.pending_docs,

@@ -1,6 +1,6 @@
 //! The writer streams an index through an `IndexSink`: the lazy sections go to their streams in
 //! bounded pieces as they are produced, and the file that comes out is byte for byte the saved
-//! samples of this format version (in version 2, the whole-in-memory writer's files).
+//! merged sample of this format version (in version 2, the whole-in-memory writer's file).
 
 use super::doc;
 use crate::error::{Error, Result};
@@ -72,19 +72,20 @@ impl IndexSink for Recorder {
 
 #[test]
 fn a_merge_writes_the_same_bytes_as_the_saved_samples() {
-    // The bytes are pinned (written when the format version came): a merge of 11 segments of 37
-    // documents, and a single segment, must not change unless the format version does.
+    // The bytes of a merge of 11 segments of 37 documents are pinned: they change with the format
+    // version, or with the writer of the stored blocks' DEFLATE (rewritten on 2026-12-04, when the
+    // sample was written again; `v6.sir`, from the version's first writer, must still read:
+    // `format_damage::saved_sample_of_this_version_still_reads`).
     let corpus = corpus();
     let version = crate::segment::FORMAT_VERSION;
     assert_eq!(
         merger(&segments(&corpus, 37)).finish().unwrap(),
         sample(&format!("v{}-merged-11-segments.sir", version))
     );
-    // `v6.sir` is one segment passed through the merger.
-    assert_eq!(
-        merger(&segments(&corpus, 400)).finish().unwrap(),
-        sample(&format!("v{}.sir", version))
-    );
+    // One segment passes through the merger unchanged.
+    let one = segments(&corpus, 400);
+    assert_eq!(one.len(), 1);
+    assert_eq!(merger(&one).finish().unwrap(), one[0]);
 }
 
 /// Writes the merged sample of the current version (with `write_current_sample`, when the format
