@@ -29,7 +29,7 @@ try {
   process.stdout.write(
     `${JSON.stringify({
       corpusMiB: Math.round(statSync(corpus).size / MiB),
-      threads,
+      threads: r.threads,
       memoryBudgetMb,
       docs: r.docs,
       segments: r.segments,

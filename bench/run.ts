@@ -289,7 +289,8 @@ const METHOD = `
   libraries (\`bench/lib-runner.ts\`) keep their caps: a build stops after 75 s (measured on the documents indexed,
   marked "capped"), a first query pass after 45 s, then up to 5 rounds within 15 s.
 - Build: a whole process from start to exit, parent-timed: \`sir index CORPUS --out DIR --threads 1\` and \`--threads 2\`
-  (worker threads building consecutive parts, merged in order), \`java -jar lucene-bench.jar build\` (writer RAM buffer 256 MB as index-core's budget, one thread with the
+  (worker threads building consecutive parts, merged in order; at most one per 8 MiB of corpus, so SciFact's
+  \`--threads 2\` builds in one thread), \`java -jar lucene-bench.jar build\` (writer RAM buffer 256 MB as index-core's budget, one thread with the
   serial merge scheduler; two threads feeding one \`IndexWriter\` with concurrent merges; force-merged to one segment as
   index-core writes one file), \`tantivy-bench build\` (256 MB writer budget, 1 or 2 indexing threads, merged to one
   segment). The JavaScript libraries' build time is taken inside their process (it includes reading and parsing).

@@ -131,6 +131,15 @@ const WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 const MIN_BYTES_PER_THREAD = 8 << 20;
 
 /**
+ * The threads a corpus of `bytes` is built with: `requested` (default, or not a finite number: the
+ * machine's cores) but at most one per `MIN_BYTES_PER_THREAD`, and at least one.
+ */
+export function threadsFor(bytes: number, requested?: number): number {
+  const asked = Number.isFinite(requested) ? Math.floor(requested!) : availableParallelism();
+  return Math.max(1, Math.min(asked, Math.floor(bytes / MIN_BYTES_PER_THREAD)));
+}
+
+/**
  * Builds with `options.threads` worker threads (default: the machine's cores), at most one per
  * `MIN_BYTES_PER_THREAD` of corpus (a smaller corpus builds in this thread), each over one
  * consecutive range of the corpus, then merges their segments in corpus order. The index answers
@@ -143,11 +152,8 @@ export async function buildIndexParallel(
   options: BuildOptions = {},
 ): Promise<BuildResult> {
   const totalBytes = statSync(corpusPath).size;
-  const threads = Math.min(
-    Math.max(1, Math.floor(options.threads ?? availableParallelism())),
-    Math.floor(totalBytes / MIN_BYTES_PER_THREAD),
-  );
-  if (threads <= 1 || !existsSync(WORKER)) return buildIndex(corpusPath, outDir, options);
+  const threads = threadsFor(totalBytes, options.threads);
+  if (threads === 1 || !existsSync(WORKER)) return buildIndex(corpusPath, outDir, options);
   const started = performance.now();
   const ranges = cutRanges(corpusPath, totalBytes, threads);
   const budget = options.memoryBudgetMb ?? 256;

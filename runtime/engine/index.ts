@@ -27,6 +27,7 @@ export {
   buildIndex,
   buildIndexParallel,
   describeFieldDocs,
+  threadsFor,
   type BuildOptions,
   type BuildProgress,
   type BuildResult,

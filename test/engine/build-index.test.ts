@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   EngineError,
   SearchIndex,
   buildIndex,
   buildIndexParallel,
+  threadsFor,
   type BuildOptions,
 } from '../../runtime/engine/index.js';
 import {
@@ -122,6 +123,19 @@ describe('engine: buildIndex and the file system', function () {
       );
       assert.deepEqual(readdirSync(out), []);
     }
+  });
+
+  it('starts at most one thread per 8 MiB, at least one, the cores when not asked', () => {
+    const MiB = 2 ** 20;
+    assert.equal(threadsFor(16 * MiB - 1, 2), 1);
+    assert.equal(threadsFor(16 * MiB, 2), 2);
+    assert.equal(threadsFor(100 * MiB, 3.7), 3);
+    assert.equal(threadsFor(0, 4), 1);
+    for (const asked of [0, -2]) assert.equal(threadsFor(100 * MiB, asked), 1, `${asked}`);
+    // Not a number of threads: the default.
+    for (const asked of [NaN, Infinity])
+      assert.equal(threadsFor(1e12, asked), availableParallelism(), `${asked}`);
+    assert.equal(threadsFor(1e12), availableParallelism());
   });
 
   it('the multi-threaded build keeps the contract: scratch outside OUT, byte-order mark, empty fields', async () => {

@@ -14,9 +14,10 @@ use std::collections::HashSet;
 
 /// Estimated bytes per distinct term beyond its text (hash entry + empty posting list).
 const TERM_OVERHEAD: usize = 96;
-/// Estimated bytes per distinct spelling beyond its text (hash entry + its term id).
+/// Bytes per distinct spelling beyond its text, at least: its slot (24 bytes in a table at most
+/// half full) and its term id.
 const WORD_OVERHEAD: usize = 52;
-/// `FieldInProgress::word_terms` of a stop word.
+/// `FieldInProgress::spelling_terms` of a stop word.
 const NO_TERM: u32 = u32::MAX;
 /// Positions left empty between two source fields indexed into one field (Lucene's position
 /// increment gap): more than any phrase spans, so no phrase matches across them — not even one
@@ -26,11 +27,11 @@ pub(crate) const POSITION_GAP: u32 = MAX_PHRASE_SPAN + 1;
 /// One field of the documents since the last flush, inverted in memory.
 struct FieldInProgress {
     terms: TermDictionary,
-    /// Each spelling of a word seen (`words`), and in `word_terms` by its id the term it is
-    /// indexed as (`NO_TERM` for a stop word): the analyzer runs once per spelling, not per token,
+    /// Each spelling of a word seen, and in `spelling_terms` by its id the term it is indexed as
+    /// (`NO_TERM` for a stop word): the analyzer runs once per spelling, not per token,
     /// and a token costs one lookup, as a term's did (a tenth of the build in WebAssembly).
-    words: TermDictionary,
-    word_terms: Vec<u32>,
+    spellings: TermDictionary,
+    spelling_terms: Vec<u32>,
     /// Postings by term id.
     lists: Vec<Inverted>,
     lengths: Vec<u32>,
@@ -42,8 +43,8 @@ impl FieldInProgress {
     fn new() -> Self {
         FieldInProgress {
             terms: TermDictionary::new(),
-            words: TermDictionary::new(),
-            word_terms: Vec::new(),
+            spellings: TermDictionary::new(),
+            spelling_terms: Vec::new(),
             lists: Vec::new(),
             lengths: Vec::new(),
             total_tokens: 0,
@@ -218,7 +219,7 @@ impl IndexBuilder {
                         let position = end;
                         end += 1;
                         let word = &text[from..to];
-                        let (id, new) = field.words.intern(word.as_bytes());
+                        let (id, new) = field.spellings.intern(word.as_bytes());
                         let term = if new {
                             *heap += WORD_OVERHEAD + word.len();
                             let term = match self.analyzer.term(word, &mut self.scratch) {
@@ -232,10 +233,10 @@ impl IndexBuilder {
                                 }
                                 None => NO_TERM,
                             };
-                            field.word_terms.push(term);
+                            field.spelling_terms.push(term);
                             term
                         } else {
-                            field.word_terms[id as usize]
+                            field.spelling_terms[id as usize]
                         };
                         if term != NO_TERM {
                             tokens.push((term, position));

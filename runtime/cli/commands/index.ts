@@ -49,7 +49,7 @@ Options:
                          merged later, shared by the threads (default 256)
   --threads N            worker threads building consecutive parts of the corpus, merged in
                          order (default: the machine's cores; 1 builds in this thread); at
-                         most one per 8 MiB of corpus, where a thread starts to pay
+                         most one per 8 MiB of corpus (below, a worker costs what it saves)
   --skip-bad             skip malformed lines (reported) instead of stopping at the first
   -h, --help             show this help
 
