@@ -48,6 +48,8 @@ const DIST_EXTRA: [u8; 30] = [
     0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
     13,
 ];
+/// The extra bits after code-length symbols 16, 17 and 18 (their repeat counts).
+const REPEAT_BITS: [u32; 3] = [2, 3, 7];
 /// The order code-length code lengths are sent in (rarely used lengths last, so they can be cut).
 const CODELEN_ORDER: [usize; CODELEN_SYMS] = [
     16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
@@ -552,14 +554,18 @@ impl Header {
             .rposition(|&s| h.codelen_lens[s] != 0)
             .map_or(0, |p| p + 1)
             .max(4);
-        let repeat_bits = [2u64, 3, 7];
         h.bits = 3 * h.codelen_count as u64
             + freq
                 .iter()
                 .enumerate()
                 .map(|(s, &f)| {
                     f as u64
-                        * (h.codelen_lens[s] as u64 + if s >= 16 { repeat_bits[s - 16] } else { 0 })
+                        * (h.codelen_lens[s] as u64
+                            + if s >= 16 {
+                                REPEAT_BITS[s - 16] as u64
+                            } else {
+                                0
+                            })
                 })
                 .sum::<u64>();
         h
@@ -577,11 +583,8 @@ impl Header {
         for &item in &self.items[..self.item_count] {
             let s = (item & 0xFF) as usize;
             bits.add(codelen_codes[s] as u32, self.codelen_lens[s] as u32);
-            match s {
-                16 => bits.add((item >> 8) as u32, 2),
-                17 => bits.add((item >> 8) as u32, 3),
-                18 => bits.add((item >> 8) as u32, 7),
-                _ => {}
+            if s >= 16 {
+                bits.add((item >> 8) as u32, REPEAT_BITS[s - 16]);
             }
             bits.flush();
         }
