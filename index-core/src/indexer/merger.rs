@@ -3,10 +3,25 @@
 use crate::error::{Error, Result};
 use crate::postings::{PostingList, TermPostings};
 use crate::segment::{
-    ColumnsWriter, DocStoreWriter, IdsWriter, IndexSink, IndexingSettings, Segment, SegmentWriter,
-    TermEntry, VecSink,
+    ColumnsWriter, DocStoreWriter, Entries, IdsWriter, InOrderReads, IndexSink, IndexingSettings,
+    Segment, SegmentWriter, TermEntry, VecSink,
 };
 use std::collections::HashSet;
+
+/// What the merge's read windows hold in all (two per segment, at most 1 MiB each): larger than
+/// the JavaScript side's windows of the same segment (`build-range.ts`), so its reads of them go
+/// straight to the file.
+const MERGE_WINDOWS_BYTES: usize = 64 << 20;
+
+/// One segment being merged: its dictionary's walk, the record at its head, its reads.
+struct MergeInput<'a> {
+    seg: &'a Segment,
+    /// The merged doc id of its first document.
+    base: u32,
+    entries: Entries<'a>,
+    head: Option<TermEntry<'a>>,
+    reads: InOrderReads,
+}
 
 #[derive(Default)]
 pub struct IndexMerger {
@@ -99,36 +114,43 @@ impl IndexMerger {
         };
         let mut writer = SegmentWriter::new(field_specs, settings, total_tokens, lengths, unique);
 
-        // k-way merge of the sorted dictionaries; k is small, so a linear scan for the minimum.
-        let mut next = vec![0usize; self.segments.len()];
+        // k-way merge of the sorted dictionaries, each walked once and its postings and positions
+        // read in file order; k is small, so a linear scan for the least head.
+        let window = (MERGE_WINDOWS_BYTES / (2 * self.segments.len())).clamp(4 << 10, 1 << 20);
+        let mut inputs = Vec::with_capacity(self.segments.len());
+        for (seg, &base) in self.segments.iter().zip(&bases) {
+            let mut entries = seg.term_entries()?;
+            let head = entries.next().transpose()?;
+            inputs.push(MergeInput {
+                seg,
+                base,
+                entries,
+                head,
+                reads: InOrderReads::new(window),
+            });
+        }
         let mut list = PostingList::default();
         loop {
-            let mut min: Option<TermEntry> = None;
-            for (s, seg) in self.segments.iter().enumerate() {
-                if next[s] < seg.term_count() {
-                    let e = seg.term_entry(next[s])?;
-                    if min.map_or(true, |m| (e.field, e.term) < (m.field, m.term)) {
-                        min = Some(e);
-                    }
-                }
-            }
-            let key = match min {
+            let key = inputs
+                .iter()
+                .filter_map(|i| i.head.map(|e| (e.field, e.term)))
+                .min();
+            let (field, term) = match key {
                 None => break,
-                Some(m) => (m.field, m.term.to_vec()),
+                Some(k) => k,
             };
             list.clear();
-            for (s, seg) in self.segments.iter().enumerate() {
-                if next[s] < seg.term_count() {
-                    let e = seg.term_entry(next[s])?;
-                    if (e.field, e.term) == (key.0, key.1.as_slice()) {
-                        let positions = seg.read_positions(&e)?;
-                        TermPostings::new(e.doc_freq, &seg.read_postings(&e)?)?
-                            .decode_into(bases[s], &positions, &mut list)?;
-                        next[s] += 1;
-                    }
-                }
+            for input in &mut inputs {
+                let e = match input.head {
+                    Some(e) if (e.field, e.term) == (field, term) => e,
+                    _ => continue,
+                };
+                let (postings, positions) = input.seg.read_term_in_order(&e, &mut input.reads)?;
+                TermPostings::new(e.doc_freq, &postings)?
+                    .decode_into(input.base, &positions, &mut list)?;
+                input.head = input.entries.next().transpose()?;
             }
-            writer.add_term(key.0, &key.1, &list, sink)?;
+            writer.add_term(field, term, &list, sink)?;
         }
 
         let mut store = DocStoreWriter::default();

@@ -156,13 +156,13 @@ impl<'a> TermsReader<'a> {
         self.count
     }
 
-    /// Record `i` (< `count`).
-    pub(crate) fn entry(&self, i: usize) -> Result<TermEntry<'a>> {
-        let mut scan = self.block(i / TERMS_PER_BLOCK)?;
-        for _ in 0..i % TERMS_PER_BLOCK {
-            scan.next()?;
+    /// Every record in dictionary order, each read once: a merge's walk (looking up record `i`
+    /// for each `i` would read half a block's records per term).
+    pub(crate) fn entries(self) -> Entries<'a> {
+        Entries {
+            reader: self,
+            scan: None,
         }
-        scan.next()
     }
 
     /// The record of `(field, term)`, if the dictionary holds it.
@@ -207,6 +207,31 @@ impl<'a> TermsReader<'a> {
             postings: self.index.u64(at + 4)?,
             positions: self.index.u64(at + 12)?,
         })
+    }
+}
+
+/// `TermsReader::entries`: each block scanned from its index entry, so every record's offsets are
+/// the ones `find` and `entry` give it.
+pub(crate) struct Entries<'a> {
+    reader: TermsReader<'a>,
+    scan: Option<Scan<'a>>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = Result<TermEntry<'a>>;
+
+    fn next(&mut self) -> Option<Result<TermEntry<'a>>> {
+        let next = self.scan.as_ref().map_or(0, |s| s.next_index);
+        if next >= self.reader.count {
+            return None;
+        }
+        if next % TERMS_PER_BLOCK == 0 {
+            match self.reader.block(next / TERMS_PER_BLOCK) {
+                Ok(scan) => self.scan = Some(scan),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        self.scan.as_mut().map(Scan::next)
     }
 }
 
@@ -317,11 +342,12 @@ mod tests {
             let (section, keys) = dictionary(n);
             let r = TermsReader::new(&section).unwrap();
             assert_eq!(r.count(), n);
+            assert_eq!(r.entries().count(), n);
             let (mut p, mut q) = (0u64, 0u64);
             for (i, (field, term)) in keys.iter().enumerate() {
                 let e = r.find(*field, term).unwrap().expect("a held term");
-                let by_index = r.entry(i).unwrap();
-                for e in [e, by_index] {
+                let in_order = r.entries().nth(i).unwrap().unwrap();
+                for e in [e, in_order] {
                     assert_eq!((e.index, e.field, e.term), (i, *field, &term[..]));
                     assert_eq!((e.doc_freq, e.coll_freq), (i as u32 + 1, 3 * i as u64 + 5));
                     assert_eq!((e.postings_offset, e.postings_len), (p, i as u32 + 1));
@@ -370,8 +396,8 @@ mod tests {
                 Err(_) => continue,
             };
             let found: Result<Vec<_>> = keys.iter().map(|(f, t)| r.find(*f, t)).collect();
-            let listed: Result<Vec<_>> = (0..r.count()).map(|i| r.entry(i)).collect();
-            assert!(found.is_err() && listed.is_err(), "cut at {}", cut);
+            let walked: Result<Vec<_>> = r.entries().collect();
+            assert!(found.is_err() && walked.is_err(), "cut at {}", cut);
         }
     }
 }

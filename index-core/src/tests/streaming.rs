@@ -3,9 +3,10 @@
 //! merged sample of this format version (in version 2, the whole-in-memory writer's file).
 
 use super::doc;
+use crate::error::ErrorKind;
 use crate::error::{Error, Result};
 use crate::indexer::{BuildOptions, IndexBuilder, IndexMerger};
-use crate::segment::{IndexSink, SectionKind, Segment, Stream, VecSink};
+use crate::segment::{InOrderReads, IndexSink, SectionKind, Segment, Stream, VecSink};
 
 /// The 400-document corpus of `format_damage`'s sample.
 fn corpus() -> Vec<String> {
@@ -88,6 +89,23 @@ fn a_merge_writes_the_same_bytes_as_the_saved_samples() {
     assert_eq!(merger(&one).finish().unwrap(), one[0]);
 }
 
+#[test]
+fn a_merge_refuses_a_segment_with_damaged_postings_naming_the_term() {
+    let corpus = corpus();
+    let mut inputs = segments(&corpus, 200);
+    assert_eq!(inputs.len(), 2);
+    let second = Segment::open(inputs[1].clone()).unwrap();
+    let w3 = second.find_term(0, b"w3").unwrap().unwrap();
+    inputs[1][second.postings_file_offset(&w3) as usize] ^= 0x10;
+    let e = merger(&inputs).finish().unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Corrupt);
+    assert!(
+        e.message.contains("postings of term \"w3\""),
+        "{}",
+        e.message
+    );
+}
+
 /// Writes the merged sample of the current version (with `write_current_sample`, when the format
 /// version is bumped): `cargo test --release -- --ignored write_merged_sample`
 #[test]
@@ -153,11 +171,17 @@ fn the_sink_receives_the_lazy_sections_in_bounded_pieces_then_the_file_in_order(
     seg.verify_all().unwrap();
     // Every term's postings and positions where its record says, past the megabytes the writer
     // drained before it: offsets count what was appended, not what the buffer held.
-    for i in 0..seg.term_count() {
-        let e = seg.term_entry(i).unwrap();
-        seg.read_postings(&e).unwrap();
-        seg.read_positions(&e).unwrap();
+    // A merge's in-order reads give the same bytes, through windows smaller than some pieces.
+    let mut reads = InOrderReads::new(4 << 10);
+    let mut terms = 0;
+    for e in seg.term_entries().unwrap() {
+        let e = e.unwrap();
+        let (postings, positions) = seg.read_term_in_order(&e, &mut reads).unwrap();
+        assert_eq!(postings, seg.read_postings(&e).unwrap());
+        assert_eq!(&positions[..], &seg.read_positions(&e).unwrap()[..]);
+        terms += 1;
     }
+    assert_eq!(terms, seg.term_count());
     assert!(seg.section_bytes(SectionKind::Postings).len() > 2 << 20);
     assert!(seg.section_bytes(SectionKind::Positions).len() > 2 << 20);
     assert!(seg.section_bytes(SectionKind::StoreData).len() > 2 << 20);
