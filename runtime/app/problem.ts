@@ -37,16 +37,27 @@ const TITLES: Record<number, string> = {
 
 /** A failure with an HTTP status, a sentence for humans, and the fields at fault. */
 export class Problem extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly detail: string;
+  readonly errors: FieldError[];
+  /** A short slug for the `type` URI, e.g. `invalid-parameter`. */
+  readonly kind: string;
+  readonly headers: Record<string, string>;
+
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly detail: string,
-    readonly errors: FieldError[] = [],
-    /** A short slug for the `type` URI, e.g. `invalid-parameter`. */
-    readonly kind = defaultKind(status),
-    readonly headers: Record<string, string> = {},
+    status: ContentfulStatusCode,
+    detail: string,
+    errors: FieldError[] = [],
+    kind = defaultKind(status),
+    headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'Problem';
+    this.status = status;
+    this.detail = detail;
+    this.errors = errors;
+    this.kind = kind;
+    this.headers = headers;
   }
 }
 

@@ -22,13 +22,13 @@ export interface Command {
 
 /** A failure the user can fix: printed as `sir NAME: message` without a stack trace. */
 export class CliError extends Error {
-  constructor(
-    message: string,
-    /** 2 for bad usage (flags), 1 for bad input or a failed operation. */
-    readonly exitCode: 1 | 2 = 1,
-  ) {
+  /** 2 for bad usage (flags), 1 for bad input or a failed operation. */
+  readonly exitCode: 1 | 2;
+
+  constructor(message: string, exitCode: 1 | 2 = 1) {
     super(message);
     this.name = 'CliError';
+    this.exitCode = exitCode;
   }
 }
 

@@ -215,7 +215,11 @@ const MAX_BUSY_WAIT_S = 10;
 
 /** The jobs API over HTTP: problem+json answers become `CliError`s carrying their detail. */
 export class HttpJobsApi implements JobsApi {
-  constructor(readonly base: string) {}
+  readonly base: string;
+
+  constructor(base: string) {
+    this.base = base;
+  }
 
   async submit(request: unknown): Promise<SubmitOutcome> {
     const { status, body } = await this.#call('POST', '/jobs', request);

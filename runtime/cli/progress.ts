@@ -11,11 +11,15 @@ export class ProgressBar {
   private lastDecile = -1;
   private readonly started = performance.now();
 
-  constructor(
-    private readonly out: ProgressSink,
-    private readonly label: string,
-    private readonly width = 30,
-  ) {}
+  private readonly out: ProgressSink;
+  private readonly label: string;
+  private readonly width: number;
+
+  constructor(out: ProgressSink, label: string, width = 30) {
+    this.out = out;
+    this.label = label;
+    this.width = width;
+  }
 
   /** `done` of `total` units; `detail` is appended (for example "12,345 docs"). */
   update(done: number, total: number, detail = ''): void {

@@ -46,14 +46,15 @@ export type EngineField =
   | (string & {});
 
 export class EngineError extends Error {
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-    /** The request field at fault; set on every `bad-query` error. */
-    readonly field?: EngineField,
-  ) {
+  readonly code: EngineErrorCode;
+  /** The request field at fault; set on every `bad-query` error. */
+  readonly field?: EngineField;
+
+  constructor(code: EngineErrorCode, message: string, field?: EngineField) {
     super(message);
     this.name = 'EngineError';
+    this.code = code;
+    this.field = field;
   }
 }
 

@@ -112,10 +112,12 @@ export class SearchIndex {
   readonly info: IndexInfo;
   private freed = false;
 
-  private constructor(
-    private readonly index: Index,
-    private readonly file: IndexFileReader,
-  ) {
+  private readonly index: Index;
+  private readonly file: IndexFileReader;
+
+  private constructor(index: Index, file: IndexFileReader) {
+    this.index = index;
+    this.file = file;
     this.info = JSON.parse(index.metaJson()) as IndexInfo;
   }
 

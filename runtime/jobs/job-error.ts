@@ -22,16 +22,18 @@ const STATUS: Record<JobErrorCode, 400 | 404 | 409 | 503> = {
 };
 
 export class JobError extends Error {
-  constructor(
-    readonly code: JobErrorCode,
-    message: string,
-    /** The request field at fault, when there is one. */
-    readonly field?: string,
-    /** For `unavailable`: when asking again may succeed (HTTP `Retry-After`). */
-    readonly retryAfterSeconds?: number,
-  ) {
+  readonly code: JobErrorCode;
+  /** The request field at fault, when there is one. */
+  readonly field?: string;
+  /** For `unavailable`: when asking again may succeed (HTTP `Retry-After`). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(code: JobErrorCode, message: string, field?: string, retryAfterSeconds?: number) {
     super(message);
     this.name = 'JobError';
+    this.code = code;
+    this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   get httpStatus(): 400 | 404 | 409 | 503 {

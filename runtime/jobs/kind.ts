@@ -23,12 +23,12 @@ export interface TaskRecord {
 /** A failure that running the same task again cannot fix (bad input, changed input). */
 export class PermanentTaskError extends Error {
   override name = 'PermanentTaskError';
-  constructor(
-    message: string,
-    /** The line within the task's chunk, when a corpus line is at fault. */
-    readonly chunkLine?: number,
-  ) {
+  /** The line within the task's chunk, when a corpus line is at fault. */
+  readonly chunkLine?: number;
+
+  constructor(message: string, chunkLine?: number) {
     super(message);
+    this.chunkLine = chunkLine;
   }
 }
 

@@ -48,7 +48,11 @@ export interface JobsApi {
 }
 
 export class JobsService implements JobsApi {
-  constructor(readonly ctx: JobsContext) {}
+  readonly ctx: JobsContext;
+
+  constructor(ctx: JobsContext) {
+    this.ctx = ctx;
+  }
 
   async submit(body: unknown): Promise<SubmitOutcome> {
     const parsed = JobRequestSchema.safeParse(body);

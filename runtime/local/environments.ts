@@ -191,10 +191,13 @@ export class ExecutionEnvironments implements Invoker {
 
 /** A handler run in this process. */
 export class InProcessFunction implements Invoker {
-  constructor(
-    readonly name: string,
-    readonly handler: (event: SqsEvent, context: object) => Promise<unknown>,
-  ) {}
+  readonly name: string;
+  readonly handler: (event: SqsEvent, context: object) => Promise<unknown>;
+
+  constructor(name: string, handler: (event: SqsEvent, context: object) => Promise<unknown>) {
+    this.name = name;
+    this.handler = handler;
+  }
 
   invoke(event: SqsEvent): Promise<unknown> {
     return this.handler(event, {

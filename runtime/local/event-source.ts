@@ -52,7 +52,11 @@ export class EventSourceMapping {
   #stopped = false;
   #loops: Promise<void>[] = [];
 
-  constructor(readonly options: EventSourceOptions) {}
+  readonly options: EventSourceOptions;
+
+  constructor(options: EventSourceOptions) {
+    this.options = options;
+  }
 
   /** Starts polling (again, after `stop`, as a disabled mapping is enabled again). */
   start(): this {

@@ -36,11 +36,15 @@ export class RequestQueue {
   /** Requests refused with 503 since start, by reason. */
   readonly refused = { connections: 0, queue: 0 };
 
-  constructor(
-    private readonly limits: ServerLimits,
-    private readonly serve: Handler,
-    private readonly refuse: Refuse,
-  ) {}
+  private readonly limits: ServerLimits;
+  private readonly serve: Handler;
+  private readonly refuse: Refuse;
+
+  constructor(limits: ServerLimits, serve: Handler, refuse: Refuse) {
+    this.limits = limits;
+    this.serve = serve;
+    this.refuse = refuse;
+  }
 
   /** Counts a new connection; marks it refused if the limit was already reached. */
   onConnection(socket: Socket): void {

@@ -1,10 +1,10 @@
 /** A failure to load what to serve or to start listening, with a sentence for the user. */
 export class ServeError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined) {
     super(message);
     this.name = 'ServeError';
+    this.code = code;
   }
 }

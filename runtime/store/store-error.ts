@@ -43,12 +43,11 @@ export type StoreErrorCode =
 export class StoreError extends Error {
   override readonly name = 'StoreError';
 
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(`index store: ${message}`, options);
+    this.code = code;
   }
 }
 

@@ -53,7 +53,11 @@ export class LocalTransport implements LoaderTransport {
   readonly #running = new Map<string, Running>();
   readonly #logs = new Map<string, string>();
 
-  constructor(private readonly options: LocalTransportOptions) {}
+  private readonly options: LocalTransportOptions;
+
+  constructor(options: LocalTransportOptions) {
+    this.options = options;
+  }
 
   #env(): NodeJS.ProcessEnv {
     return {

@@ -15,11 +15,11 @@ export type UploadErrorCode =
   | 'verify-timeout';
 
 export class UploadError extends Error {
-  constructor(
-    readonly code: UploadErrorCode,
-    message: string,
-  ) {
+  readonly code: UploadErrorCode;
+
+  constructor(code: UploadErrorCode, message: string) {
     super(message);
     this.name = 'UploadError';
+    this.code = code;
   }
 }
