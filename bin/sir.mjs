@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `sir` command. Runs the TypeScript sources through tsx's loader, so a clone works after
-// `npm install` with no build step.
-import { register } from 'tsx/esm/api';
+// The `sir` command. The TypeScript sources run as they are, with no build step
+// (`runtime/load-typescript.mjs`).
+import { loadTypeScript } from '../runtime/load-typescript.mjs';
 
 // A reader that stops reading (`sir search … | head`) is not a failure: stop quietly with status
 // 0, as Unix tools do, instead of dying on an unhandled EPIPE with a stack trace.
@@ -11,6 +11,6 @@ for (const stream of [process.stdout, process.stderr])
     process.exit(0);
   });
 
-register();
+await loadTypeScript();
 const { main } = await import('../runtime/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

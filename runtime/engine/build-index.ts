@@ -12,8 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { withScratch, writeIndexFile } from './build-files.js';
 import {
@@ -123,10 +122,10 @@ export function buildIndex(
 const WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 
 /**
- * The least corpus a worker thread is given. A worker's start (about 80 ms: a thread, tsx, the
- * module) and the merge its segment adds cost about what building 8 MiB in parallel saves: the 100k
- * corpus cut to 8, 16 and 32 MB built in 1.12×, 1.02× and 0.86× one thread's time on two
- * (bench/PROFILE.md, seventeenth pass).
+ * The least corpus a worker thread is given. A worker's start (about 40 ms: a thread, the sources,
+ * the module) and the merge its segment adds cost about what building 8 MiB in parallel saves: the
+ * 100k corpus cut to 8, 16 and 32 MB built in 1.11×, 0.96× and 0.84× one thread's time on two
+ * (bench/PROFILE.md, eighteenth pass).
  */
 const MIN_BYTES_PER_THREAD = 8 << 20;
 
@@ -253,7 +252,7 @@ function noDocuments(): never {
   throw new EngineError('bad-document', 'the corpus has no documents');
 }
 
-/** Runs one range in a worker thread (tsx's loader registered in it, as bin/sir.mjs does). */
+/** Runs one range in a worker thread (loading the sources as bin/sir.mjs does). */
 async function runWorker(
   job: RangeJob,
   onProgress: (bytesRead: number, docs: number) => void,
@@ -262,10 +261,9 @@ async function runWorker(
   // Imported here: the search Lambda imports the engine but never builds, and worker_threads
   // loads Node's streams, some ms of its cold start (bench/PROFILE.md, First answer).
   const { Worker } = await import('node:worker_threads');
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const source = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(
-    new URL('./build-worker.ts', import.meta.url).href,
-  )}); })`;
+  const loader = JSON.stringify(new URL('../load-typescript.mjs', import.meta.url).href);
+  const script = JSON.stringify(new URL('./build-worker.ts', import.meta.url).href);
+  const source = `import(${loader}).then((l) => l.loadTypeScript()).then(() => import(${script}))`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(source, { eval: true, workerData: job });
     onStart(worker);

@@ -244,7 +244,8 @@ describe('sir CLI: file-system failures', function () {
 
     it('sir index --threads 2: a worker filling the scratch space fails in one line, as one thread does', async () => {
       // Large enough for two workers, which spill. As a process, so that only the build sees
-      // TMPDIR (tsx, which runs the workers from source, caches nothing).
+      // TMPDIR (the sources' compile cache is kept beside the dependencies; tsx, which runs them
+      // on Node 22, is told to cache nothing).
       const large = writeCorpus(syntheticDocs(TWO_THREAD_DOCS), tempDir());
       const out = join(dir, 'threads-out');
       const c = sirChild(['index', large, '--out', out, '--threads', '2'], {

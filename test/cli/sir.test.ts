@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../runtime/cli/main.js';
 import { INDEX_FILE } from '../../runtime/engine/index.js';
-import { tempDir, TINY_CORPUS, writeCorpus } from '../fixtures/corpus.js';
+import {
+  syntheticDocs,
+  tempDir,
+  TINY_CORPUS,
+  TWO_THREAD_DOCS,
+  writeCorpus,
+} from '../fixtures/corpus.js';
 import { SCIFACT_DIR, requireSciFact } from '../fixtures/external.js';
 import { SIR } from '../fixtures/sir.js';
 
@@ -82,6 +88,27 @@ registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/
       );
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(r.stderr, /LOADED/, `sir ${args[0]}`);
+    }
+  });
+
+  it("runs its sources through Node's type stripping, and through tsx where Node cannot strip", function () {
+    this.timeout(60_000);
+    // Two threads: the build workers load the sources the same way (runtime/load-typescript.mjs).
+    const corpus = writeCorpus(syntheticDocs(TWO_THREAD_DOCS));
+    for (const flags of [[], ['--no-experimental-strip-types']]) {
+      const out = tempDir();
+      const built = spawnSync(
+        process.execPath,
+        [...flags, SIR, 'index', corpus, '--out', out, '--threads', '2'],
+        { encoding: 'utf8' },
+      );
+      assert.equal(built.status, 0, built.stderr);
+      assert.match(built.stderr, /, 2 threads, 2 segments, /, flags.join(' '));
+      const found = spawnSync(process.execPath, [...flags, SIR, 'search', '--index', out, 'w3'], {
+        encoding: 'utf8',
+      });
+      assert.equal(found.status, 0, found.stderr);
+      assert.match(found.stdout, /^more than 10000 matching documents .*\n +1\. [\d.]+ +doc-\d+ /);
     }
   });
 
