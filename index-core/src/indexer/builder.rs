@@ -5,7 +5,6 @@ use super::options::BuildOptions;
 use super::terms::TermDictionary;
 use crate::analysis::{words, Analyzer, TermScratch};
 use crate::error::{Error, Result};
-use crate::postings::PostingList;
 use crate::query::MAX_PHRASE_SPAN;
 use crate::segment::{
     ColumnsWriter, DocStoreWriter, IdsWriter, IndexSink, IndexingSettings, SegmentWriter, VecSink,
@@ -79,18 +78,15 @@ impl Inverted {
         new
     }
 
-    /// The postings as the segment writer takes them, into `list` (cleared first).
-    fn unpack_into(self, list: &mut PostingList) {
-        list.clear();
+    /// Each document's id and positions, as the segment writer takes them.
+    fn per_doc(&self) -> impl Iterator<Item = (u32, &[u32])> + '_ {
         let mut at = 0;
-        while at < self.data.len() {
-            let (doc, tf) = (self.data[at], self.data[at + 1]);
-            list.docs.push(doc);
-            list.tfs.push(tf);
-            list.positions
-                .extend_from_slice(&self.data[at + 2..at + 2 + tf as usize]);
-            at += 2 + tf as usize;
-        }
+        std::iter::from_fn(move || {
+            let (doc, tf) = (*self.data.get(at)?, self.data[at + 1] as usize);
+            let positions = &self.data[at + 2..at + 2 + tf];
+            at += 2 + tf;
+            Some((doc, positions))
+        })
     }
 }
 
@@ -347,11 +343,11 @@ impl IndexBuilder {
                 .map(|f| std::mem::take(&mut f.unique))
                 .collect(),
         );
-        let mut list = PostingList::default();
         for (f, field) in fields.iter_mut().enumerate() {
             for id in field.terms.ids_by_term() {
-                std::mem::take(&mut field.lists[id as usize]).unpack_into(&mut list);
-                writer.add_term(f as u32, field.terms.term(id), &list, sink)?;
+                // Taken, so that each term's postings are freed once written.
+                let postings = std::mem::take(&mut field.lists[id as usize]);
+                writer.add_term(f as u32, field.terms.term(id), postings.per_doc(), sink)?;
             }
         }
         writer.finish(seg.store, seg.ids, seg.columns, sink)

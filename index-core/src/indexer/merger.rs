@@ -150,7 +150,7 @@ impl IndexMerger {
                     .decode_into(input.base, &positions, &mut list)?;
                 input.head = input.entries.next().transpose()?;
             }
-            writer.add_term(field, term, &list, sink)?;
+            writer.add_term(field, term, list.per_doc(), sink)?;
         }
 
         let mut store = DocStoreWriter::default();

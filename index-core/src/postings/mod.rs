@@ -9,7 +9,7 @@
 //! cannot enter the results. A block's doc ids are bit-packed gaps, or a bit set over the block's
 //! span when that is no larger (`BITSET_BLOCK`), which is read without decoding.
 //!
-//! `serializer` writes a `PostingList` (built in memory or decoded during a merge) in this layout;
+//! `serializer` writes a term's postings (inverted in memory, or decoded during a merge) in this layout;
 //! `reader` walks it in place, straight from the index buffer. The byte layout is in FORMAT.md.
 
 mod metas;
@@ -20,7 +20,7 @@ pub(crate) use metas::expand;
 #[cfg(test)]
 pub(crate) use reader::BLOCKS_DECODED;
 pub(crate) use reader::{PostingCursor, TermPostings};
-pub(crate) use serializer::{serialize_postings, FieldStats};
+pub(crate) use serializer::{serialize_postings, FieldStats, PostingsScratch};
 
 /// Documents per block. 128 matches Lucene and PISA: one block decodes into a few cache lines, and
 /// skipping block by block is fine-grained enough for block-max pruning.
@@ -58,5 +58,15 @@ impl PostingList {
         self.docs.clear();
         self.tfs.clear();
         self.positions.clear();
+    }
+
+    /// Each document's id and positions, as `serialize_postings` takes them.
+    pub(crate) fn per_doc(&self) -> impl Iterator<Item = (u32, &[u32])> + '_ {
+        let mut at = 0;
+        self.docs.iter().zip(&self.tfs).map(move |(&doc, &tf)| {
+            let positions = &self.positions[at..at + tf as usize];
+            at += tf as usize;
+            (doc, positions)
+        })
     }
 }

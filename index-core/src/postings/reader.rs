@@ -496,7 +496,7 @@ impl<'a> PostingCursor<'a> {
 #[cfg(test)]
 mod tests {
     use crate::codec::ByteWriter;
-    use crate::postings::{serialize_postings, FieldStats, PostingList, DOC_END};
+    use crate::postings::{serialize_postings, FieldStats, PostingList, PostingsScratch, DOC_END};
     use crate::testing::Rng;
 
     fn random_list(rng: &mut Rng, n_docs: u32, density: f64) -> PostingList {
@@ -537,7 +537,8 @@ mod tests {
         };
         let (mut p, mut q) = (ByteWriter::default(), ByteWriter::default());
         p.bytes(&[9, 9, 9]); // the term need not start the section
-        let t = serialize_postings(list, &stats, &mut p, &mut q);
+        let mut scratch = PostingsScratch::default();
+        let t = serialize_postings(list.per_doc(), &stats, &mut p, &mut q, &mut scratch);
         (
             crate::postings::expand(list.docs.len() as u32, &p.buf[t.postings_offset as usize..])
                 .unwrap(),

@@ -1,13 +1,14 @@
 //! Writes one term's postings.
 //!
 //! Call order: for each term in dictionary order, `serialize_postings` once, appending to the
-//! postings and positions sections. It expects doc ids strictly ascending, every tf ≥ 1, and
-//! `positions.len() == sum(tfs)` with positions ascending within each doc; it asserts all three,
-//! because a violation would silently corrupt rankings.
+//! postings and positions sections. It takes each document's id and positions (its tf is their
+//! count) and expects doc ids strictly ascending, at least one position per document, and positions
+//! ascending within each; it asserts all three, because a violation would silently corrupt
+//! rankings.
 
 use super::metas::write_metas;
 use super::reader::BlockMeta;
-use super::{PostingList, BITSET_BLOCK, BLOCK_LEN};
+use super::{BITSET_BLOCK, BLOCK_LEN};
 use crate::codec::{
     bits_needed, bitset_len, pack, packed_len, write_bitset, write_varint, ByteWriter,
 };
@@ -42,106 +43,155 @@ pub(crate) struct SerializedTerm {
     pub(crate) positions_offset: u64,
 }
 
-pub(crate) fn serialize_postings(
-    list: &PostingList,
+/// What `serialize_postings` reuses from term to term: the blocks' data follow their metas in
+/// the file, and the metas' lengths are known only once every block is packed.
+pub(crate) struct PostingsScratch {
+    metas: Vec<BlockMeta>,
+    data: Vec<u8>,
+    block: Block,
+}
+
+impl Default for PostingsScratch {
+    fn default() -> Self {
+        PostingsScratch {
+            metas: Vec::new(),
+            data: Vec::new(),
+            // Cleared by each term.
+            block: Block {
+                docs: [0; BLOCK_LEN],
+                tfs: [0; BLOCK_LEN],
+                gaps: [0; BLOCK_LEN],
+                len: 0,
+                positions_offset: 0,
+                max_tf: 0,
+                min_len: 0,
+                min_unique: 0,
+                max_saturation: 0.0,
+            },
+        }
+    }
+}
+
+/// One block being gathered: its documents, their tfs less one, and the bounds of their scores
+/// (`gaps` is where `finish_block` packs from).
+struct Block {
+    docs: [u32; BLOCK_LEN],
+    tfs: [u32; BLOCK_LEN],
+    gaps: [u32; BLOCK_LEN],
+    len: usize,
+    positions_offset: u32,
+    max_tf: u32,
+    min_len: u32,
+    min_unique: u32,
+    max_saturation: f64,
+}
+
+/// Appends one term's postings: `docs` gives each document's id and its positions, in document
+/// order.
+pub(crate) fn serialize_postings<'a>(
+    docs: impl IntoIterator<Item = (u32, &'a [u32])>,
     stats: &FieldStats,
     postings: &mut ByteWriter,
     positions: &mut ByteWriter,
+    scratch: &mut PostingsScratch,
 ) -> SerializedTerm {
-    let n = list.docs.len();
-    assert!(n > 0, "a term without postings cannot be serialized");
-    assert_eq!(n, list.tfs.len(), "one tf per doc");
-    assert!(
-        list.docs.windows(2).all(|w| w[0] < w[1]),
-        "doc ids strictly ascending"
-    );
-    assert!(list.tfs.iter().all(|&tf| tf >= 1), "every tf at least 1");
-    let coll_freq: u64 = list.tfs.iter().map(|&t| t as u64).sum();
-    assert_eq!(
-        coll_freq as usize,
-        list.positions.len(),
-        "tf positions per doc"
-    );
-
     let postings_offset = postings.len() as u64;
     let positions_offset = positions.len() as u64;
-    let blocks = (n + BLOCK_LEN - 1) / BLOCK_LEN;
-
-    // Metas first (`metas::write_metas`), then the packed blocks.
-    let mut metas = Vec::with_capacity(blocks);
-    let mut data = Vec::new();
-    let mut gaps = [0u32; BLOCK_LEN];
-    let mut tfs = [0u32; BLOCK_LEN];
-    let mut next_base = 0u32;
-    let mut pos_cursor = 0usize;
-    let pos_start = positions.len();
-    for b in 0..blocks {
-        let lo = b * BLOCK_LEN;
-        let hi = (lo + BLOCK_LEN).min(n);
-        let len = hi - lo;
-        let docs = &list.docs[lo..hi];
-        let block_base = next_base;
-        let mut base = next_base;
-        let (mut max_tf, mut min_len, mut min_unique) = (0u32, u32::MAX, u32::MAX);
-        let mut max_saturation = 0f64;
-        for i in 0..len {
-            gaps[i] = docs[i] - base;
-            base = docs[i] + 1;
-            tfs[i] = list.tfs[lo + i] - 1;
-            let d = docs[i] as usize;
-            max_tf = max_tf.max(list.tfs[lo + i]);
-            min_len = min_len.min(stats.lengths[d]);
-            min_unique = min_unique.min(stats.unique_terms[d]);
-            max_saturation =
-                max_saturation.max(stats.saturation.of(list.tfs[lo + i], stats.lengths[d]));
+    let PostingsScratch { metas, data, block } = scratch;
+    metas.clear();
+    data.clear();
+    block.clear();
+    // The first doc id the next block's gaps count from.
+    let mut base = 0u32;
+    let (mut doc_freq, mut coll_freq) = (0u32, 0u64);
+    for (doc, doc_positions) in docs {
+        assert!(doc_freq == 0 || doc >= base, "doc ids strictly ascending");
+        let tf = doc_positions.len() as u32;
+        assert!(tf >= 1, "every tf at least 1");
+        if block.len == 0 {
+            block.positions_offset = (positions.len() as u64 - positions_offset) as u32;
         }
-        next_base = base;
-        let data_offset = data.len() as u32;
-        let doc_bits = bits_needed(gaps[..len].iter().copied().max().unwrap_or(0));
-        let tf_bits = bits_needed(tfs[..len].iter().copied().max().unwrap_or(0));
-        let span = (docs[len - 1] - block_base) as usize + 1;
-        if bitset_len(span) <= packed_len(len, doc_bits) {
-            data.push(BITSET_BLOCK);
-            data.push(tf_bits);
-            write_bitset(docs.iter().map(|&d| d - block_base), span, &mut data);
-        } else {
-            data.push(doc_bits);
-            data.push(tf_bits);
-            pack(&gaps[..len], doc_bits, &mut data);
+        block.docs[block.len] = doc;
+        block.tfs[block.len] = tf - 1;
+        block.len += 1;
+        let d = doc as usize;
+        block.max_tf = block.max_tf.max(tf);
+        block.min_len = block.min_len.min(stats.lengths[d]);
+        block.min_unique = block.min_unique.min(stats.unique_terms[d]);
+        block.max_saturation = block
+            .max_saturation
+            .max(stats.saturation.of(tf, stats.lengths[d]));
+        let mut prev = 0u32;
+        for (j, &p) in doc_positions.iter().enumerate() {
+            assert!(j == 0 || p > prev, "positions ascending within a doc");
+            write_varint(&mut positions.buf, p - prev);
+            prev = p;
         }
-        pack(&tfs[..len], tf_bits, &mut data);
-
-        let block_pos_offset = (positions.len() - pos_start) as u32;
-        for i in 0..len {
-            let tf = list.tfs[lo + i] as usize;
-            let mut prev = 0u32;
-            for (j, &p) in list.positions[pos_cursor..pos_cursor + tf]
-                .iter()
-                .enumerate()
-            {
-                assert!(j == 0 || p > prev, "positions ascending within a doc");
-                write_varint(&mut positions.buf, p - prev);
-                prev = p;
-            }
-            pos_cursor += tf;
+        base = doc + 1;
+        doc_freq += 1;
+        coll_freq += u64::from(tf);
+        if block.len == BLOCK_LEN {
+            finish_block(block, metas, data);
         }
-
-        metas.push(BlockMeta {
-            last_doc: docs[len - 1],
-            data_offset,
-            positions_offset: block_pos_offset,
-            max_tf,
-            min_len,
-            min_unique,
-            max_saturation: f32_above(max_saturation),
-        });
     }
-    write_metas(&metas, &mut postings.buf);
-    postings.bytes(&data);
+    assert!(doc_freq > 0, "a term without postings cannot be serialized");
+    if block.len > 0 {
+        finish_block(block, metas, data);
+    }
+    write_metas(metas, &mut postings.buf);
+    postings.bytes(data);
     SerializedTerm {
-        doc_freq: n as u32,
+        doc_freq,
         coll_freq,
         postings_offset,
         positions_offset,
+    }
+}
+
+/// Packs a gathered block onto `data`, records its meta, and empties it.
+fn finish_block(block: &mut Block, metas: &mut Vec<BlockMeta>, data: &mut Vec<u8>) {
+    let len = block.len;
+    let docs = &block.docs[..len];
+    // Gaps from the previous block's last doc + 1 (0 for the first block).
+    let block_base = metas.last().map_or(0, |m| m.last_doc + 1);
+    let gaps = &mut block.gaps[..len];
+    let mut base = block_base;
+    for (gap, &doc) in gaps.iter_mut().zip(docs) {
+        *gap = doc - base;
+        base = doc + 1;
+    }
+    let data_offset = data.len() as u32;
+    let doc_bits = bits_needed(gaps.iter().copied().max().unwrap_or(0));
+    let tf_bits = bits_needed(block.tfs[..len].iter().copied().max().unwrap_or(0));
+    let span = (docs[len - 1] - block_base) as usize + 1;
+    if bitset_len(span) <= packed_len(len, doc_bits) {
+        data.push(BITSET_BLOCK);
+        data.push(tf_bits);
+        write_bitset(docs.iter().map(|&d| d - block_base), span, data);
+    } else {
+        data.push(doc_bits);
+        data.push(tf_bits);
+        pack(gaps, doc_bits, data);
+    }
+    pack(&block.tfs[..len], tf_bits, data);
+    metas.push(BlockMeta {
+        last_doc: docs[len - 1],
+        data_offset,
+        positions_offset: block.positions_offset,
+        max_tf: block.max_tf,
+        min_len: block.min_len,
+        min_unique: block.min_unique,
+        max_saturation: f32_above(block.max_saturation),
+    });
+    block.clear();
+}
+
+impl Block {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.max_tf = 0;
+        self.min_len = u32::MAX;
+        self.min_unique = u32::MAX;
+        self.max_saturation = 0.0;
     }
 }

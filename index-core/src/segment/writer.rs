@@ -23,7 +23,7 @@ use super::terms::TermsWriter;
 use crate::analysis::AnalyzerConfig;
 use crate::codec::ByteWriter;
 use crate::error::Result;
-use crate::postings::{serialize_postings, FieldStats, PostingList};
+use crate::postings::{serialize_postings, FieldStats, PostingsScratch};
 use crate::scoring::{average_length, Bm25Saturation, Norms, BLOCK_MAX_BM25};
 
 /// How a segment's documents were indexed, beyond its fields: recorded in the meta section.
@@ -50,6 +50,7 @@ pub(crate) struct SegmentWriter {
     /// Positions not yet appended to the sink; they follow the `positions_written` ones.
     positions: ByteWriter,
     positions_written: SectionStream,
+    scratch: PostingsScratch,
     last: Option<(u32, Vec<u8>)>,
 }
 
@@ -84,15 +85,17 @@ impl SegmentWriter {
             postings_written: SectionStream::new(Stream::Postings),
             positions: ByteWriter::default(),
             positions_written: SectionStream::new(Stream::Positions),
+            scratch: PostingsScratch::default(),
             last: None,
         }
     }
 
-    pub(crate) fn add_term(
+    /// Adds a term with its postings: each document's id and positions, in document order.
+    pub(crate) fn add_term<'a>(
         &mut self,
         field: u32,
         term: &[u8],
-        list: &PostingList,
+        docs: impl IntoIterator<Item = (u32, &'a [u32])>,
         sink: &mut dyn IndexSink,
     ) -> Result<()> {
         if let Some((f, t)) = &self.last {
@@ -108,7 +111,13 @@ impl SegmentWriter {
             unique_terms: &self.unique[f],
             saturation: self.saturation[f],
         };
-        let t = serialize_postings(list, &stats, &mut self.postings, &mut self.positions);
+        let t = serialize_postings(
+            docs,
+            &stats,
+            &mut self.postings,
+            &mut self.positions,
+            &mut self.scratch,
+        );
         let postings = &self.postings.buf[t.postings_offset as usize..];
         let positions = &self.positions.buf[t.positions_offset as usize..];
         self.terms.add(
