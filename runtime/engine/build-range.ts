@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { corpusStart } from './corpus-start.js';
 import { engineCall } from './engine-error.js';
 import { sequentialFileReader } from './index-file.js';
-import { copyIndexFile, writeIndexWith } from './index-sink.js';
+import { linkIndexFile, writeIndexWith } from './index-sink.js';
 import { engine, engineIndex } from './wasm-module.js';
 
 export interface RangeJob {
@@ -160,11 +160,11 @@ const MERGE_READ_BYTES = 64 << 20;
 
 /**
  * Merges segment files, in order, into the index file `path` (created: it must not exist; a single
- * segment is its own index, copied), staging the merge's lazy sections in `scratch`; returns the
- * index's size. A failed merge leaves neither `path` nor anything in `scratch`.
+ * segment is its own index, linked or copied), staging the merge's lazy sections in `scratch`;
+ * returns the index's size. A failed merge leaves neither `path` nor anything in `scratch`.
  */
 export function mergeSegments(segments: string[], path: string, scratch: string): number {
-  if (segments.length === 1) return copyIndexFile(segments[0]!, path);
+  if (segments.length === 1) return linkIndexFile(segments[0]!, path);
   const core = engine();
   const merger = new core.IndexMerger();
   const windowBytes = Math.max(4 << 10, Math.floor(MERGE_READ_BYTES / (3 * segments.length)));

@@ -7,7 +7,7 @@
  * then writes the footer. Layout and checksums are the engine's (`index-core/src/segment/sink.rs`).
  * Staged files are named after the index they belong to (`segment-3.sir.positions.<random>.tmp`).
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomSuffix, writing } from './build-files.js';
 
@@ -97,10 +97,25 @@ export function writeIndexWith(
 }
 
 /**
+ * Gives the index file `from` (a segment in the scratch folder) the name `path` as well (created: it
+ * must not exist); returns its size. A hard link where the two are on one file system, instead of
+ * copying the file (4 ms of SciFact's 0.4 s build); a copy where the link is refused (another file
+ * system, or one without links).
+ */
+export function linkIndexFile(from: string, path: string): number {
+  try {
+    linkSync(from, path);
+  } catch {
+    return copyIndexFile(from, path);
+  }
+  return statSync(path).size;
+}
+
+/**
  * Copies the index file `from` to `path` (created: it must not exist) a chunk at a time; returns
  * its size. `path` is removed if the copy fails.
  */
-export function copyIndexFile(from: string, path: string): number {
+function copyIndexFile(from: string, path: string): number {
   const source = openSync(from, 'r');
   let out: number | undefined;
   let ok = false;
