@@ -15,7 +15,6 @@ import {
 } from '../command.js';
 import { BUILD_FLAG_OPTIONS, buildOptionsFromFlags } from '../build-flags.js';
 import { formatBytes, ProgressBar } from '../progress.js';
-import { openStoreFlag } from '../store-flag.js';
 import { buildIndexParallel, describeFieldDocs } from '../../engine/index.js';
 
 export const indexCommand: Command = {
@@ -88,7 +87,11 @@ Example:
           2,
         );
     }
-    const store = values.store !== undefined ? openStoreFlag(values.store, io) : undefined;
+    // The store's modules only when publishing: a build alone does not wait for them.
+    const store =
+      values.store !== undefined
+        ? (await import('../store-flag.js')).openStoreFlag(values.store, io)
+        : undefined;
     await store?.assertCurrentIsAFile();
     const threads = numberFlag(values.threads, 'threads', availableParallelism(), {
       min: 1,
