@@ -122,10 +122,10 @@ export function buildIndex(
 const WORKER = fileURLToPath(new URL('./build-worker.ts', import.meta.url));
 
 /**
- * The least corpus a worker thread is given. A worker's start (about 40 ms: a thread, the sources,
- * the module) and the merge its segment adds cost about what building 8 MiB in parallel saves: the
- * 100k corpus cut to 8, 16 and 32 MB built in 1.11×, 0.96× and 0.84× one thread's time on two
- * (bench/PROFILE.md, eighteenth pass).
+ * The least corpus a worker thread is given. A worker's start (about 40 ms, 70 where tsx loads
+ * the sources: a thread, the sources, the module) and the merge its segment adds cost about what
+ * building 8 MiB in parallel saves: the 100k corpus cut to 8, 16 and 32 MB built in 1.11×, 0.96×
+ * and 0.84× one thread's time on two (bench/PROFILE.md, eighteenth pass).
  */
 const MIN_BYTES_PER_THREAD = 8 << 20;
 

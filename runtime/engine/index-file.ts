@@ -77,11 +77,12 @@ const MAX_WINDOW_BYTES = 256 << 10;
 
 /**
  * `fileReader` for a reader that goes through the file in order, as a merge does (each segment's
- * postings and positions term by term, then its stored blocks): a read is served from one of a few
- * windows of the file, each filled by one system call, instead of a call per term — which was a
- * quarter of a two-segment merge's time. It holds at most `WINDOWS` windows of `windowBytes` (at
- * most 256 KiB; a merge of many segments gives each less); reads larger than a window go straight
- * to the file. Queries jump about the file and keep `fileReader`.
+ * core, then its stored blocks a block at a time): a read is served from one of a few windows of
+ * the file, each filled by one system call, instead of a call per block. It holds at most
+ * `WINDOWS` windows of `windowBytes` (at most 256 KiB; a merge of many segments gives each less);
+ * reads larger than a window go straight to the file — as the engine's own reads of postings and
+ * positions do, through its larger windows (`InOrderReads`). Queries jump about the file and keep
+ * `fileReader`.
  */
 export function sequentialFileReader(
   path: string,

@@ -91,22 +91,32 @@ registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/
     }
   });
 
-  it("runs its sources through Node's type stripping, and through tsx where Node cannot strip", function () {
+  it("runs its sources through Node's type stripping, and through tsx where Node cannot strip", async function () {
     this.timeout(60_000);
+    // Which loader ran: a resolve hook in the child says when tsx is loaded (Node 22.15+).
+    if (typeof (await import('node:module')).registerHooks !== 'function') this.skip();
+    const hook = `import { registerHooks } from 'node:module';
+registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/tsx\\//.test(r.url)) process.stderr.write('TSX LOADED\\n'); return r; } });`;
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+    const ways = [
+      { flags: [], tsx: major < 24 || (major === 24 && minor < 3) },
+      { flags: ['--no-experimental-strip-types'], tsx: true },
+    ];
     // Two threads: the build workers load the sources the same way (runtime/load-typescript.mjs).
     const corpus = writeCorpus(syntheticDocs(TWO_THREAD_DOCS));
-    for (const flags of [[], ['--no-experimental-strip-types']]) {
+    for (const { flags, tsx } of ways) {
+      const run = (...args: string[]) =>
+        spawnSync(
+          process.execPath,
+          [...flags, '--import', `data:text/javascript,${encodeURIComponent(hook)}`, SIR, ...args],
+          { encoding: 'utf8' },
+        );
       const out = tempDir();
-      const built = spawnSync(
-        process.execPath,
-        [...flags, SIR, 'index', corpus, '--out', out, '--threads', '2'],
-        { encoding: 'utf8' },
-      );
+      const built = run('index', corpus, '--out', out, '--threads', '2');
       assert.equal(built.status, 0, built.stderr);
       assert.match(built.stderr, /, 2 threads, 2 segments, /, flags.join(' '));
-      const found = spawnSync(process.execPath, [...flags, SIR, 'search', '--index', out, 'w3'], {
-        encoding: 'utf8',
-      });
+      assert.equal(/TSX LOADED/.test(built.stderr), tsx, `tsx ${tsx ? '' : 'not '}expected`);
+      const found = run('search', '--index', out, 'w3');
       assert.equal(found.status, 0, found.stderr);
       assert.match(found.stdout, /^more than 10000 matching documents .*\n +1\. [\d.]+ +doc-\d+ /);
     }

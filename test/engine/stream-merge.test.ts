@@ -35,7 +35,7 @@ describe('engine: a streamed merge writes the bytes it wrote when the format ver
     assert.equal(sha256(out), '6d4fe4e0bc22504587afbd85f0cc1e487bf50353ba412a4b42e815a86935ce50');
   });
 
-  it('one segment, copied as it is', () => {
+  it('one segment, linked (or copied) as it is', () => {
     const out = tempDir();
     assert.equal(buildIndex(corpus, out).segments, 1);
     assert.equal(sha256(out), '627c74f5b38c684c6b589dda6f4a162a41e87cb178b72aa835f585b93a82a3aa');

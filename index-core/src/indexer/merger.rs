@@ -8,9 +8,9 @@ use crate::segment::{
 };
 use std::collections::HashSet;
 
-/// What the merge's read windows hold in all (two per segment, at most 1 MiB each): larger than
-/// the JavaScript side's windows of the same segment (`build-range.ts`), so its reads of them go
-/// straight to the file.
+/// What the merge's read windows hold in all (two per segment, at most 1 MiB each, and at least
+/// 4 KiB: beyond 8,192 segments they hold more): larger than the JavaScript side's windows of the
+/// same segment (`build-range.ts`), so its reads of them go straight to the file.
 const MERGE_WINDOWS_BYTES: usize = 64 << 20;
 
 /// One segment being merged: its dictionary's walk, the record at its head, its reads.

@@ -62,6 +62,12 @@ impl PostingList {
 
     /// Each document's id and positions, as `serialize_postings` takes them.
     pub(crate) fn per_doc(&self) -> impl Iterator<Item = (u32, &[u32])> + '_ {
+        assert_eq!(self.docs.len(), self.tfs.len(), "one tf per doc");
+        assert_eq!(
+            self.tfs.iter().map(|&tf| tf as usize).sum::<usize>(),
+            self.positions.len(),
+            "tf positions per doc"
+        );
         let mut at = 0;
         self.docs.iter().zip(&self.tfs).map(move |(&doc, &tf)| {
             let positions = &self.positions[at..at + tf as usize];

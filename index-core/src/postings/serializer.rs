@@ -101,11 +101,13 @@ pub(crate) fn serialize_postings<'a>(
     metas.clear();
     data.clear();
     block.clear();
-    // The first doc id the next block's gaps count from.
-    let mut base = 0u32;
+    let mut previous: Option<u32> = None;
     let (mut doc_freq, mut coll_freq) = (0u32, 0u64);
     for (doc, doc_positions) in docs {
-        assert!(doc_freq == 0 || doc >= base, "doc ids strictly ascending");
+        assert!(
+            previous.map_or(true, |p| doc > p),
+            "doc ids strictly ascending"
+        );
         let tf = doc_positions.len() as u32;
         assert!(tf >= 1, "every tf at least 1");
         if block.len == 0 {
@@ -127,7 +129,7 @@ pub(crate) fn serialize_postings<'a>(
             write_varint(&mut positions.buf, p - prev);
             prev = p;
         }
-        base = doc + 1;
+        previous = Some(doc);
         doc_freq += 1;
         coll_freq += u64::from(tf);
         if block.len == BLOCK_LEN {
@@ -193,5 +195,63 @@ impl Block {
         self.min_len = u32::MAX;
         self.min_unique = u32::MAX;
         self.max_saturation = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serialize(docs: &[(u32, &[u32])]) {
+        let (lengths, unique) = (vec![10u32; 8], vec![5u32; 8]);
+        let stats = FieldStats {
+            lengths: &lengths,
+            unique_terms: &unique,
+            saturation: Bm25Saturation::new(0.9, 0.4, 10.0),
+        };
+        let (mut postings, mut positions) = (ByteWriter::default(), ByteWriter::default());
+        let mut scratch = PostingsScratch::default();
+        serialize_postings(
+            docs.iter().copied(),
+            &stats,
+            &mut postings,
+            &mut positions,
+            &mut scratch,
+        );
+    }
+
+    #[test]
+    fn ascending_documents_and_positions_are_written() {
+        serialize(&[(0, &[0, 3]), (4, &[2]), (7, &[1, 2, 9])]);
+    }
+
+    #[test]
+    #[should_panic(expected = "doc ids strictly ascending")]
+    fn a_repeated_document_is_refused() {
+        serialize(&[(1, &[0]), (1, &[2])]);
+    }
+
+    #[test]
+    #[should_panic(expected = "doc ids strictly ascending")]
+    fn a_descending_document_is_refused() {
+        serialize(&[(4, &[0]), (1, &[2])]);
+    }
+
+    #[test]
+    #[should_panic(expected = "every tf at least 1")]
+    fn a_document_without_positions_is_refused() {
+        serialize(&[(1, &[0]), (2, &[])]);
+    }
+
+    #[test]
+    #[should_panic(expected = "positions ascending within a doc")]
+    fn positions_out_of_order_are_refused() {
+        serialize(&[(1, &[3, 3])]);
+    }
+
+    #[test]
+    #[should_panic(expected = "a term without postings cannot be serialized")]
+    fn a_term_without_documents_is_refused() {
+        serialize(&[]);
     }
 }

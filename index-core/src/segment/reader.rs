@@ -298,7 +298,7 @@ impl Segment {
     }
 
     /// A term's postings read from the file, checked and their block metas expanded
-    /// (`TermPostings` reads them), not kept (merging reads each once).
+    /// (`TermPostings` reads them), not kept (`postings` keeps them).
     pub(crate) fn read_postings(&self, e: &TermEntry) -> Result<Vec<u8>> {
         let stored = self.read_checked(
             SectionKind::Postings,
@@ -321,7 +321,7 @@ impl Segment {
         Ok(bytes)
     }
 
-    /// A term's positions read from the file and checked, not kept (merging reads each once).
+    /// A term's positions read from the file and checked, not kept (`positions` keeps them).
     pub(crate) fn read_positions(&self, e: &TermEntry) -> Result<Vec<u8>> {
         self.read_checked(
             SectionKind::Positions,
