@@ -103,18 +103,20 @@ function mainTable(c: CorpusReport, engines: EngineResult[]): string {
 interface Metric {
   label: string;
   get: (e: EngineResult) => number | undefined;
+  /** Its entry in `HOW_TO_CLOSE`. */
+  close: string;
 }
 
 const METRICS: Metric[] = [
-  { label: 'top 10 + total, mean', get: (e) => e.counted?.mean },
-  { label: 'top 10 + total, p99', get: (e) => e.counted?.p99 },
-  { label: 'top 10 only, mean', get: (e) => e.top?.mean },
-  { label: 'top 10 only, p99', get: (e) => e.top?.p99 },
-  { label: 'build, 1 thread', get: (e) => e.buildS },
-  { label: 'build, 2 threads', get: (e) => e.build2S },
-  { label: 'open', get: (e) => e.openMs },
-  { label: 'first answer (wall)', get: (e) => e.firstMs },
-  { label: 'index size', get: (e) => e.indexBytes },
+  { label: 'top 10 + total, mean', get: (e) => e.counted?.mean, close: 'counted' },
+  { label: 'top 10 + total, p99', get: (e) => e.counted?.p99, close: 'counted' },
+  { label: 'top 10 only, mean', get: (e) => e.top?.mean, close: 'top' },
+  { label: 'top 10 only, p99', get: (e) => e.top?.p99, close: 'top' },
+  { label: 'build, 1 thread', get: (e) => e.buildS, close: 'build' },
+  { label: 'build, 2 threads', get: (e) => e.build2S, close: 'build2' },
+  { label: 'open', get: (e) => e.openMs, close: 'open' },
+  { label: 'first answer (wall)', get: (e) => e.firstMs, close: 'first' },
+  { label: 'index size', get: (e) => e.indexBytes, close: 'size' },
 ];
 
 function ratioTable(c: CorpusReport): string {
@@ -175,9 +177,9 @@ const COUNTED_NEXT =
 const TOP_NEXT =
   'natively index-core is ahead of Lucene on both rows (bench/PROFILE.md); the gap is WebAssembly\'s, 1.5–1.8× native, and on this machine runs minutes apart swing by more than what is left (bench/PROFILE.md: compare `node --import tsx bench/pairs.ts 6`, the two engines alternated in the same minutes). The two-term dense queries ("di da") no longer lead the 99th percentile (fourteenth pass: their essential postings are tested without a division and scored only where they can count); the slowest now hold several essential terms ("dizo bapa basi baki bi bavo": 25 thousand postings scored and 23.6 thousand candidates offered for 99 that pass), their time spread over seeks, unpacking and the accumulator. Next: impacts one level up, so that a window skips stretches of blocks, and a block layout SIMD128 decodes';
 const BUILD_NEXT =
-  "a small corpus' build is fixed costs and one core's work (bench/PROFILE.md, eighteenth pass): Node's start and the modules (about 60 ms), the WebAssembly code warming up (SciFact's first 5 of 31 slices take twice the time of the rest: lazy compilation, then Liftoff's code until V8 tiers the hot functions up), the spellings' dictionary lookups and the stored blocks' DEFLATE (about 14% each), writing the segment (about 50 ms) and the exit; a second thread does not pay under 16 MB, as two isolates warm up apart and share two cores and the merge adds 80–90 ms on SciFact — compressing the stored blocks in a second thread while the first inverts, with nothing to merge, would";
+  "a small corpus' build is fixed costs and one core's work (bench/PROFILE.md, eighteenth pass): Node's start and the modules (about 60 ms), the WebAssembly code warming up (SciFact's first 5 of 31 slices take twice the time of the rest: lazy compilation, then Liftoff's code until V8 tiers the hot functions up), the spellings' dictionary lookups and the stored blocks' DEFLATE (about 14% each), writing the segment (about 50 ms) and the exit; a second thread does not pay under 16 MB, as two isolates warm up apart and share two cores and the merge adds 80–90 ms on SciFact: what would use it is a thread compressing the stored blocks while the other inverts, with nothing to merge";
 const OPEN_NEXT =
-  'open reads and checks the core (dictionary, lengths, ids, stored-block table: 3.5 MB of 78.8 MB at 100k) into WebAssembly memory where Lucene and tantivy map the file: reading the ids and the dictionary on demand too would leave the lengths';
+  'open reads and checks the core (dictionary, lengths, ids, stored-block table: 3.5 MB of 72.1 MB at 100k) into WebAssembly memory where Lucene and tantivy map the file: reading the ids and the dictionary on demand too would leave the lengths';
 const FIRST_NEXT =
   "from process start (bench/PROFILE.md, First answer, tenth pass): a cold GET /search is answered without Hono, zod, Node's fetch implementation, node:crypto, zlib or worker threads, and the core is read into WebAssembly memory without being zero-filled first (139 against 153 ms side by side). What is left is Node's own start (35–50 ms on this machine), the bundle's import with the engine's WebAssembly module (about 40 ms), the open (15 ms, 6 of it the core's CRC-32), and the first query and hit page before V8 has optimised anything (about 28 ms, a third of it compiling the search path): reading the ids and the dictionary keys on demand (see open) would cut the open";
 const LUCENE_NEXT =
@@ -256,6 +258,14 @@ function goals(c: CorpusReport): string {
     out.push(
       `- Beating tantivy outright (the next step): ahead on ${beaten.length} of ${METRICS.length} rows${beaten.length ? ` (${beaten.join(', ')})` : ''}.`,
     );
+    // What would close each row still behind, one sentence for the rows that share it.
+    const behind = new Map<string, string[]>();
+    for (const m of METRICS) {
+      const how = HOW_TO_CLOSE[m.close]!;
+      if (!(ratio(m.get(wasm), m.get(tantivy)) < 1))
+        behind.set(how, [...(behind.get(how) ?? []), m.label]);
+    }
+    for (const [how, labels] of behind) out.push(`  - behind on ${labels.join(', ')}: ${how}.`);
   } else out.push('- Within 1.3× of tantivy: not evaluated (no tantivy result).');
 
   if (c.docs >= 100_000)
