@@ -33,6 +33,16 @@ async function sir(...args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
+/**
+ * `node` arguments for a `sir` child: a resolve hook that writes `LOADED <url>` to stderr for each
+ * module whose URL `modules` matches (synchronous hooks: Node 22.15+, which the caller checks).
+ */
+function reportLoads(modules: RegExp): string[] {
+  const hook = `import { registerHooks } from 'node:module';
+registerHooks({ resolve(s, c, next) { const r = next(s, c); if (${modules}.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; } });`;
+  return ['--import', `data:text/javascript,${encodeURIComponent(hook)}`];
+}
+
 describe('sir CLI', () => {
   let index: string;
   before(async () => {
@@ -77,15 +87,10 @@ describe('sir CLI', () => {
   it('imports only the command it runs: no server, job pipeline or AWS SDK for sir index', async function () {
     // A resolve hook in the child names every package it loads (synchronous hooks: Node 22.15+).
     if (typeof (await import('node:module')).registerHooks !== 'function') this.skip();
-    const hook = `import { registerHooks } from 'node:module';
-registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/(hono|@hono|@aws-sdk|zod)\\//.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; } });`;
+    const hook = reportLoads(/node_modules\/(hono|@hono|@aws-sdk|zod)\//);
     const corpus = writeCorpus(TINY_CORPUS);
     for (const args of [['--help'], ['index', corpus, '--out', tempDir()]]) {
-      const r = spawnSync(
-        process.execPath,
-        ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, SIR, ...args],
-        { encoding: 'utf8' },
-      );
+      const r = spawnSync(process.execPath, [...hook, SIR, ...args], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(r.stderr, /LOADED/, `sir ${args[0]}`);
     }
@@ -95,8 +100,7 @@ registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/
     this.timeout(60_000);
     // Which loader ran: a resolve hook in the child says when tsx is loaded (Node 22.15+).
     if (typeof (await import('node:module')).registerHooks !== 'function') this.skip();
-    const hook = `import { registerHooks } from 'node:module';
-registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/tsx\\//.test(r.url)) process.stderr.write('TSX LOADED\\n'); return r; } });`;
+    const hook = reportLoads(/node_modules\/tsx\//);
     const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
     const ways = [
       { flags: [], tsx: major < 24 || (major === 24 && minor < 3) },
@@ -106,16 +110,12 @@ registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/
     const corpus = writeCorpus(syntheticDocs(TWO_THREAD_DOCS));
     for (const { flags, tsx } of ways) {
       const run = (...args: string[]) =>
-        spawnSync(
-          process.execPath,
-          [...flags, '--import', `data:text/javascript,${encodeURIComponent(hook)}`, SIR, ...args],
-          { encoding: 'utf8' },
-        );
+        spawnSync(process.execPath, [...flags, ...hook, SIR, ...args], { encoding: 'utf8' });
       const out = tempDir();
       const built = run('index', corpus, '--out', out, '--threads', '2');
       assert.equal(built.status, 0, built.stderr);
       assert.match(built.stderr, /, 2 threads, 2 segments, /, flags.join(' '));
-      assert.equal(/TSX LOADED/.test(built.stderr), tsx, `tsx ${tsx ? '' : 'not '}expected`);
+      assert.equal(/LOADED .*\/tsx\//.test(built.stderr), tsx, `tsx ${tsx ? '' : 'not '}expected`);
       const found = run('search', '--index', out, 'w3');
       assert.equal(found.status, 0, found.stderr);
       assert.match(found.stdout, /^more than 10000 matching documents .*\n +1\. [\d.]+ +doc-\d+ /);
